@@ -1,0 +1,72 @@
+package dev.bus.core;
+
+/**
+ * Names of the AMQP headers that make up the Bus envelope.
+ *
+ * <p>CloudEvents 1.0 attributes travel in the AMQP binding's {@code ce_} form so that any CloudEvents-aware
+ * consumer can read a Bus message; trace context uses the W3C names; everything Bus-specific is prefixed
+ * {@code bus-}. None of these headers is required on input: a plain AMQP message with none of them is a valid
+ * Bus message.
+ */
+public final class BusHeaders {
+
+	/** CloudEvents spec version Bus writes. */
+	public static final String CE_SPEC_VERSION_VALUE = "1.0";
+
+	public static final String CE_ID = "ce_id";
+
+	public static final String CE_SOURCE = "ce_source";
+
+	public static final String CE_TYPE = "ce_type";
+
+	public static final String CE_SPEC_VERSION = "ce_specversion";
+
+	public static final String CE_TIME = "ce_time";
+
+	public static final String CE_SUBJECT = "ce_subject";
+
+	/** W3C trace context. */
+	public static final String TRACEPARENT = "traceparent";
+
+	public static final String TRACESTATE = "tracestate";
+
+	/** Key whose messages must be handled in publish order by ordered listeners. */
+	public static final String PARTITION_KEY = "bus-partition-key";
+
+	/** Delivery attempt, starting at 1; maintained by Bus, independent of the broker's {@code x-death}. */
+	public static final String ATTEMPT = "bus-attempt";
+
+	/** Bearer token authorising the publisher (JWT). */
+	public static final String AUTHORIZATION = "bus-authorization";
+
+	/** Id of the key that encrypted the payload. */
+	public static final String ENCRYPTION_KEY_ID = "bus-key-id";
+
+	/** Number of logical messages packed into a batch message. */
+	public static final String BATCH_SIZE = "bus-batch-size";
+
+	/** Why a message was dead-lettered: one of the {@code FailureReason} codes. */
+	public static final String FAILURE_REASON = "bus-failure-reason";
+
+	/** Class name of the exception that dead-lettered the message, if any. */
+	public static final String FAILURE_EXCEPTION = "bus-failure-exception";
+
+	/** Exception message, cut to a bounded size so it can never exceed a frame. */
+	public static final String FAILURE_MESSAGE = "bus-failure-message";
+
+	/** Topic (routing key) the message was originally published to. */
+	public static final String ORIGINAL_TOPIC = "bus-original-topic";
+
+	/** Queue the message was consumed from when it failed. */
+	public static final String ORIGINAL_QUEUE = "bus-original-queue";
+
+	/** ISO-8601 instant of the first failure. */
+	public static final String FIRST_FAILURE_TIME = "bus-first-failure-time";
+
+	/** ISO-8601 instant of the last failure. */
+	public static final String LAST_FAILURE_TIME = "bus-last-failure-time";
+
+	private BusHeaders() {
+	}
+
+}

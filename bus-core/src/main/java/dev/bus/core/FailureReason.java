@@ -1,0 +1,30 @@
+package dev.bus.core;
+
+/**
+ * Why a message went to a dead-letter queue; written to the {@link BusHeaders#FAILURE_REASON} header.
+ */
+public enum FailureReason {
+
+	/** The body is empty. */
+	EMPTY_BODY,
+	/** The body is larger than the listener's size limit. */
+	OVERSIZE,
+	/** The content type is neither JSON nor something the listener's parameter accepts. */
+	UNSUPPORTED_CONTENT_TYPE,
+	/** The body is not valid JSON. */
+	MALFORMED_PAYLOAD,
+	/** The body is valid JSON that does not fit the listener's parameter type. */
+	PAYLOAD_TYPE_MISMATCH,
+	/** A batch message whose framing is corrupt. */
+	MALFORMED_BATCH,
+	/** The listener's filter expression failed to evaluate. */
+	FILTER_ERROR,
+	/** The listener method threw. */
+	HANDLER_FAILED;
+
+	/** The header value: lower-case with dashes, e.g. {@code malformed-payload}. */
+	public String code() {
+		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+	}
+
+}
