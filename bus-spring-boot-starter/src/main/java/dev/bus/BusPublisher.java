@@ -1,0 +1,30 @@
+package dev.bus;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Publishes events to the bus.
+ *
+ * <p>Every publish is persistent, mandatory and confirmed: the returned future completes when the broker has
+ * taken responsibility for the message, and completes exceptionally with a {@link BusPublishException} when the
+ * broker nacks it, when no queue is bound for its topic (the message would otherwise be silently dropped), when
+ * the connection is lost before the confirm, or when no confirm arrives within {@code bus.publisher.confirm-timeout}.
+ * Callers that need a synchronous send simply {@code join()} the future.
+ */
+public interface BusPublisher {
+
+	/**
+	 * Publishes a payload (serialised as JSON) to a topic, with a new message id and the topic as event type.
+	 * @param topic concrete topic, the routing key, e.g. {@code orders.created}; no wildcards
+	 * @param payload the event; must be serialisable to JSON
+	 */
+	default CompletableFuture<PublishReceipt> publish(String topic, Object payload) {
+		return publish(OutboundMessage.builder(topic, payload).build());
+	}
+
+	/**
+	 * Publishes a message with explicit metadata: message id, event type, partition key, subject and headers.
+	 */
+	CompletableFuture<PublishReceipt> publish(OutboundMessage message);
+
+}

@@ -1,0 +1,91 @@
+package dev.bus;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import dev.bus.core.TopicPattern;
+
+/**
+ * A message to publish: topic, payload and optional metadata. Build one with {@link #builder(String, Object)}.
+ *
+ * @param topic concrete topic (routing key)
+ * @param payload the event, serialised as JSON
+ * @param messageId unique id; consumers use it for de-duplication
+ * @param type logical event type ({@code type} property and {@code ce_type}); never a Java class name
+ * @param partitionKey key whose messages ordered listeners handle in publish order; may be {@code null}
+ * @param subject CloudEvents subject, e.g. the id of the order; may be {@code null}
+ * @param headers extra application headers (strings), readable by plain AMQP clients
+ */
+public record OutboundMessage(String topic, Object payload, String messageId, String type, String partitionKey,
+		String subject, Map<String, String> headers) {
+
+	public OutboundMessage {
+		TopicPattern.requireTopic(topic);
+		Objects.requireNonNull(payload, "payload must not be null");
+		Objects.requireNonNull(messageId, "messageId must not be null");
+		Objects.requireNonNull(type, "type must not be null");
+		headers = Map.copyOf(headers);
+	}
+
+	public static Builder builder(String topic, Object payload) {
+		return new Builder(topic, payload);
+	}
+
+	/** Builds an {@link OutboundMessage}; unset id defaults to a random UUID and unset type to the topic. */
+	public static final class Builder {
+
+		private final String topic;
+
+		private final Object payload;
+
+		private String messageId;
+
+		private String type;
+
+		private String partitionKey;
+
+		private String subject;
+
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private Builder(String topic, Object payload) {
+			this.topic = topic;
+			this.payload = payload;
+		}
+
+		public Builder messageId(String messageId) {
+			this.messageId = messageId;
+			return this;
+		}
+
+		public Builder type(String type) {
+			this.type = type;
+			return this;
+		}
+
+		public Builder partitionKey(String partitionKey) {
+			this.partitionKey = partitionKey;
+			return this;
+		}
+
+		public Builder subject(String subject) {
+			this.subject = subject;
+			return this;
+		}
+
+		public Builder header(String name, String value) {
+			this.headers.put(name, value);
+			return this;
+		}
+
+		public OutboundMessage build() {
+			return new OutboundMessage(this.topic, this.payload,
+					(this.messageId != null) ? this.messageId : UUID.randomUUID().toString(),
+					(this.type != null) ? this.type : this.topic, this.partitionKey, this.subject, this.headers);
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.bus.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.bus.actuate.BusEndpoint;
+import dev.bus.actuate.BusListenersHealthIndicator;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.publisher.BatchingBusPublisher;
+import dev.bus.publisher.ConfirmingPublisher;
+
+/**
+ * Actuator support: the {@code bus} endpoint and the {@code bus} health indicator.
+ */
+@AutoConfiguration(after = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class })
+@ConditionalOnBean(ConfirmingPublisher.class)
+public final class BusActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	@ConditionalOnAvailableEndpoint(BusEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
+				ObjectProvider<BatchingBusPublisher> batching, BusProperties properties, Environment environment) {
+			return new BusEndpoint(registry.getIfAvailable(), publisher,
+					new BusEndpoint.PublisherDescriptor(properties.getExchange(),
+							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
+							properties.getPublisher().getConfirmTimeout().toMillis(), 0));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnBean(BusListenerRegistry.class)
+	@ConditionalOnEnabledHealthIndicator("bus")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busHealthIndicator")
+		BusListenersHealthIndicator busHealthIndicator(BusListenerRegistry registry) {
+			return new BusListenersHealthIndicator(registry);
+		}
+
+	}
+
+}

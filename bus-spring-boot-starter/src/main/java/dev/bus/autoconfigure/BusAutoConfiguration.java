@@ -1,0 +1,110 @@
+package dev.bus.autoconfigure;
+
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.bus.BusPublisher;
+import dev.bus.publisher.BatchingBusPublisher;
+import dev.bus.publisher.BusPublisherLifecycle;
+import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.PublisherObserver;
+import dev.bus.publisher.RabbitBusPublisher;
+
+/**
+ * Publishing: a {@link BusPublisher} over spring-amqp's connection factory, using its dedicated publisher
+ * connection so a blocked publisher never stalls consumers.
+ */
+@AutoConfiguration(after = { RabbitAutoConfiguration.class, JacksonAutoConfiguration.class })
+@ConditionalOnClass(RabbitTemplate.class)
+@ConditionalOnBean(ConnectionFactory.class)
+@EnableConfigurationProperties(BusProperties.class)
+public final class BusAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			Environment environment) {
+		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
+				properties.getPublisher().getMaxMessageSize().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties) {
+		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
+				properties.getPublisher().getConfirmTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BusPublisher.class)
+	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
+	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer) {
+		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+				observer.getIfAvailable(() -> PublisherObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BusPublisher.class)
+	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
+	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
+			@Qualifier("busBatchScheduler") TaskScheduler busBatchScheduler) {
+		BusProperties.Batching batching = properties.getPublisher().getBatching();
+		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+				observer.getIfAvailable(() -> PublisherObserver.NONE), busBatchScheduler,
+				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BusPublisherLifecycle busPublisherLifecycle(ConfirmingPublisher confirmingPublisher,
+			ObjectProvider<BatchingBusPublisher> batchingPublisher, BusProperties properties) {
+		return new BusPublisherLifecycle(confirmingPublisher, batchingPublisher.getIfAvailable(),
+				properties.getPublisher().getConfirmTimeout());
+	}
+
+	/** Linger timers of the batching publisher; a scheduler of Bus's own so it lives and dies with the context. */
+	@Bean(destroyMethod = "shutdown")
+	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
+	ThreadPoolTaskScheduler busBatchScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("bus-batch-");
+		scheduler.setDaemon(true);
+		scheduler.initialize();
+		return scheduler;
+	}
+
+	static String source(BusProperties properties, Environment environment) {
+		if (properties.getSource() != null) {
+			return properties.getSource();
+		}
+		return "/" + environment.getProperty("spring.application.name", "application");
+	}
+
+	private static ConnectionFactory publisherConnectionFactory(ConnectionFactory connectionFactory) {
+		if (connectionFactory instanceof AbstractConnectionFactory factory
+				&& factory.getPublisherConnectionFactory() != null) {
+			return factory.getPublisherConnectionFactory();
+		}
+		return connectionFactory;
+	}
+
+}

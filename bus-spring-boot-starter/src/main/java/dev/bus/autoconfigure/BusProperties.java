@@ -1,0 +1,296 @@
+package dev.bus.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of Bus, under {@code bus.*}. Connection settings come from Spring Boot's {@code spring.rabbitmq.*}.
+ */
+@ConfigurationProperties("bus")
+public class BusProperties {
+
+	/**
+	 * Name of the durable topic exchange every topic is published to. Point it at an existing topic exchange to
+	 * share it with other AMQP clients.
+	 */
+	private String exchange = "bus";
+
+	/**
+	 * CloudEvents source of published messages ({@code ce_source}); defaults to {@code /<spring.application.name>}.
+	 */
+	private String source;
+
+	private final Publisher publisher = new Publisher();
+
+	private final Listener listener = new Listener();
+
+	public String getExchange() {
+		return this.exchange;
+	}
+
+	public void setExchange(String exchange) {
+		this.exchange = exchange;
+	}
+
+	public String getSource() {
+		return this.source;
+	}
+
+	public void setSource(String source) {
+		this.source = source;
+	}
+
+	public Publisher getPublisher() {
+		return this.publisher;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/** Publishing. */
+	public static class Publisher {
+
+		/**
+		 * How long a publish waits for the broker's confirm before its future fails with a timeout.
+		 */
+		private Duration confirmTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Largest serialised message the publisher sends; larger ones fail before reaching the broker.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		private final Batching batching = new Batching();
+
+		public Duration getConfirmTimeout() {
+			return this.confirmTimeout;
+		}
+
+		public void setConfirmTimeout(Duration confirmTimeout) {
+			this.confirmTimeout = confirmTimeout;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public Batching getBatching() {
+			return this.batching;
+		}
+
+	}
+
+	/** Opt-in batching: many small messages to one topic packed into one AMQP message. */
+	public static class Batching {
+
+		/**
+		 * Whether the auto-configured BusPublisher packs messages into batches. Listeners unpack batches whether or
+		 * not this is on.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Upper bound of one batch message's body; a batch is sent as soon as the next message would exceed it.
+		 * The default keeps a batch within a few network packets.
+		 */
+		private DataSize maxSize = DataSize.ofKilobytes(32);
+
+		/**
+		 * Most logical messages in one batch.
+		 */
+		private int maxMessages = 500;
+
+		/**
+		 * How long the first message of a batch may wait for others before the batch is sent.
+		 */
+		private Duration linger = Duration.ofMillis(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxMessages() {
+			return this.maxMessages;
+		}
+
+		public void setMaxMessages(int maxMessages) {
+			this.maxMessages = maxMessages;
+		}
+
+		public Duration getLinger() {
+			return this.linger;
+		}
+
+		public void setLinger(Duration linger) {
+			this.linger = linger;
+		}
+
+	}
+
+	/** Defaults for every {@code @BusListener}; annotation attributes override them per listener. */
+	public static class Listener {
+
+		/**
+		 * Whether {@code @BusListener} methods are registered and consume.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Default listener group; defaults to {@code spring.application.name}.
+		 */
+		private String group;
+
+		/**
+		 * Consumers per listener and instance: a number ("3") or a range ("2-6").
+		 */
+		private String concurrency = "1";
+
+		/**
+		 * Unacknowledged messages per consumer.
+		 */
+		private int prefetch = 250;
+
+		/**
+		 * Type of the durable group queues and dead-letter queues.
+		 */
+		private QueueType queueType = QueueType.QUORUM;
+
+		/**
+		 * Quorum queues only: deliveries of one message (redeliveries after a consumer crash included) after which
+		 * the broker dead-letters it, so a message that crashes its consumer cannot loop for ever.
+		 */
+		private int deliveryLimit = 20;
+
+		/**
+		 * Largest message body a listener accepts; larger ones are dead-lettered without being decoded.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * On shutdown, how long in-flight messages may take to finish before their channels are closed and the
+		 * broker requeues them.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How often a listener retries to consume while the broker is unreachable.
+		 */
+		private Duration recoveryInterval = Duration.ofSeconds(2);
+
+		/**
+		 * Longest exception message written to a dead letter's failure headers; longer ones are cut.
+		 */
+		private int failureMessageMaxLength = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
+		}
+
+		public String getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(String concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public QueueType getQueueType() {
+			return this.queueType;
+		}
+
+		public void setQueueType(QueueType queueType) {
+			this.queueType = queueType;
+		}
+
+		public int getDeliveryLimit() {
+			return this.deliveryLimit;
+		}
+
+		public void setDeliveryLimit(int deliveryLimit) {
+			this.deliveryLimit = deliveryLimit;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getRecoveryInterval() {
+			return this.recoveryInterval;
+		}
+
+		public void setRecoveryInterval(Duration recoveryInterval) {
+			this.recoveryInterval = recoveryInterval;
+		}
+
+		public int getFailureMessageMaxLength() {
+			return this.failureMessageMaxLength;
+		}
+
+		public void setFailureMessageMaxLength(int failureMessageMaxLength) {
+			this.failureMessageMaxLength = failureMessageMaxLength;
+		}
+
+	}
+
+	/** Queue type for durable group queues. */
+	public enum QueueType {
+
+		/** Replicated quorum queues, with a delivery limit. */
+		QUORUM,
+		/** Classic queues. */
+		CLASSIC
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.bus.listener;
+
+import java.util.Map;
+
+import dev.bus.core.TopicPattern;
+
+/**
+ * Everything Bus needs to declare and run one {@code @BusListener}: resolved from the annotation and the
+ * {@code bus.listener.*} defaults at start-up.
+ *
+ * @param id listener id ({@code <bean>.<method>} unless set)
+ * @param topic topic pattern the queue is bound with
+ * @param group listener group
+ * @param queue queue name
+ * @param deadLetterQueue dead-letter queue name
+ * @param broadcast one exclusive, auto-delete queue per instance
+ * @param ordered single active consumer, concurrency 1
+ * @param concurrency consumers, {@code "n"} or {@code "min-max"}
+ * @param prefetch unacknowledged messages per consumer
+ * @param filter app-side SpEL filter, or empty
+ * @param headers broker-side header match, or empty
+ * @param method the method to invoke
+ */
+public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue,
+		String deadLetterQueue, boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
+		Map<String, String> headers, ListenerMethod method) {
+
+	/** Name of the per-listener headers exchange used for broker-side header filtering. */
+	public String headersExchange() {
+		return this.queue + ".filter";
+	}
+
+}

@@ -1,0 +1,114 @@
+package dev.bus.listener;
+
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.StringUtils;
+
+import dev.bus.annotation.BusListener;
+import dev.bus.autoconfigure.BusProperties;
+import dev.bus.core.TopicPattern;
+
+/**
+ * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation attributes over
+ * {@code bus.listener.*} defaults, placeholders resolved), builds its {@link BusMessageListener} and registers
+ * both. Every invalid declaration fails start-up with the method's name.
+ */
+public class BusListenerRegistrar {
+
+	private final BusListenerRegistry registry;
+
+	private final BusProperties.Listener defaults;
+
+	private final PropertyResolver propertyResolver;
+
+	private final PayloadDecoder decoder;
+
+	private final DeadLetterPublisher deadLetters;
+
+	private final ListenerObserver observer;
+
+	/** Distinguishes this instance's broadcast queues from other instances'. */
+	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
+	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
+			PropertyResolver propertyResolver, PayloadDecoder decoder, DeadLetterPublisher deadLetters,
+			ListenerObserver observer) {
+		this.registry = registry;
+		this.defaults = defaults;
+		this.propertyResolver = propertyResolver;
+		this.decoder = decoder;
+		this.deadLetters = deadLetters;
+		this.observer = observer;
+	}
+
+	public BusListenerDefinition register(String beanName, Object bean, Method method, BusListener annotation) {
+		BusListenerDefinition definition;
+		MessageFilter filter;
+		try {
+			definition = define(beanName, bean, method, annotation);
+			filter = StringUtils.hasText(definition.filter()) ? MessageFilter.parse(definition.filter()) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			throw ListenerMethod.invalid(method, ex.getMessage());
+		}
+		this.registry.register(definition,
+				new BusMessageListener(definition, this.decoder, filter, this.deadLetters, this.observer));
+		return definition;
+	}
+
+	private BusListenerDefinition define(String beanName, Object bean, Method method, BusListener annotation) {
+		ListenerMethod listenerMethod = ListenerMethod.of(bean, method);
+		TopicPattern topic = TopicPattern.of(resolve(annotation.topic()));
+		String group = resolve(annotation.group());
+		if (!StringUtils.hasText(group)) {
+			group = defaultGroup();
+		}
+		String id = StringUtils.hasText(annotation.id()) ? resolve(annotation.id()) : beanName + "." + method.getName();
+		String base = group + "." + topic;
+		String queue = annotation.broadcast() ? base + "." + this.instanceId : base;
+		String deadLetterQueue = annotation.broadcast() ? base + ".broadcast.dlq" : base + ".dlq";
+		String concurrency = annotation.ordered() ? "1"
+				: StringUtils.hasText(annotation.concurrency()) ? resolve(annotation.concurrency())
+						: this.defaults.getConcurrency();
+		BusListenerRegistry.Concurrency.parse(concurrency);
+		int prefetch = (annotation.prefetch() >= 0) ? annotation.prefetch() : this.defaults.getPrefetch();
+		if (prefetch < 1) {
+			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
+		}
+		return new BusListenerDefinition(id, topic, group, queue, deadLetterQueue, annotation.broadcast(),
+				annotation.ordered(), concurrency, prefetch, resolve(annotation.filter()),
+				headers(annotation.headers()), listenerMethod);
+	}
+
+	private String defaultGroup() {
+		String group = StringUtils.hasText(this.defaults.getGroup()) ? this.defaults.getGroup()
+				: this.propertyResolver.getProperty("spring.application.name");
+		if (!StringUtils.hasText(group)) {
+			throw new IllegalArgumentException("no listener group: set 'group' on the annotation, or the property "
+					+ "bus.listener.group or spring.application.name");
+		}
+		return group;
+	}
+
+	private Map<String, String> headers(String[] pairs) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		for (String pair : pairs) {
+			String resolved = resolve(pair);
+			int equals = resolved.indexOf('=');
+			if (equals < 1) {
+				throw new IllegalArgumentException("headers entry '" + resolved + "' must have the form name=value");
+			}
+			headers.put(resolved.substring(0, equals).trim(), resolved.substring(equals + 1).trim());
+		}
+		return headers;
+	}
+
+	private String resolve(String value) {
+		return this.propertyResolver.resolveRequiredPlaceholders(value);
+	}
+
+}

@@ -1,0 +1,159 @@
+package dev.bus.listener;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.context.SmartLifecycle;
+
+import dev.bus.autoconfigure.BusProperties;
+
+/**
+ * Owns one spring-amqp {@link SimpleMessageListenerContainer} per {@code @BusListener} and runs them with the
+ * application's lifecycle: started after every bean is ready, stopped first on shutdown (before the publisher),
+ * so in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can still publish and
+ * dead-letter. Unfinished deliveries are never acked and go back to the queue when the channel closes.
+ */
+public class BusListenerRegistry implements SmartLifecycle {
+
+	/** Stops before {@link dev.bus.publisher.BusPublisherLifecycle#PHASE}. */
+	public static final int PHASE = Integer.MAX_VALUE - 100;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final BusTopology topology;
+
+	private final BusProperties.Listener defaults;
+
+	private final Map<String, Registration> registrations = new LinkedHashMap<>();
+
+	private volatile boolean running;
+
+	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology,
+			BusProperties.Listener defaults) {
+		this.connectionFactory = connectionFactory;
+		this.topology = topology;
+		this.defaults = defaults;
+	}
+
+	/**
+	 * Registers a listener and its queues; a listener that would share its queue with another one fails, since
+	 * the two would split messages between them rather than each get all of them.
+	 */
+	public synchronized void register(BusListenerDefinition listener, BusMessageListener messageListener) {
+		for (Registration existing : this.registrations.values()) {
+			if (existing.definition.queue().equals(listener.queue())) {
+				throw new IllegalStateException("Invalid @BusListener method " + listener.method().describe()
+						+ ": it would share queue '" + listener.queue() + "' with "
+						+ existing.definition.method().describe() + " and the two would split messages; give one "
+						+ "of them a different group");
+			}
+			if (existing.definition.id().equals(listener.id())) {
+				throw new IllegalStateException("Invalid @BusListener method " + listener.method().describe()
+						+ ": listener id '" + listener.id() + "' is already used by "
+						+ existing.definition.method().describe());
+			}
+		}
+		this.topology.addListener(listener);
+		this.registrations.put(listener.id(), new Registration(listener, createContainer(listener, messageListener)));
+	}
+
+	private SimpleMessageListenerContainer createContainer(BusListenerDefinition listener,
+			BusMessageListener messageListener) {
+		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
+		container.setQueueNames(listener.queue());
+		container.setMessageListener(messageListener);
+		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+		container.setPrefetchCount(listener.prefetch());
+		Concurrency concurrency = Concurrency.parse(listener.concurrency());
+		container.setConcurrentConsumers(concurrency.min());
+		if (concurrency.max() > concurrency.min()) {
+			container.setMaxConcurrentConsumers(concurrency.max());
+		}
+		container.setExclusive(false);
+		container.setDefaultRequeueRejected(false);
+		// Never fail start-up (or stop consuming for good) because the broker or a queue is not there yet.
+		container.setMissingQueuesFatal(false);
+		container.setMismatchedQueuesFatal(false);
+		container.setPossibleAuthenticationFailureFatal(false);
+		container.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
+		container.setShutdownTimeout(this.defaults.getShutdownTimeout().toMillis());
+		container.setListenerId(listener.id());
+		container.setBeanName("bus-listener-" + listener.id());
+		container.setAutoStartup(false);
+		container.afterPropertiesSet();
+		return container;
+	}
+
+	@Override
+	public synchronized void start() {
+		this.topology.declare();
+		this.registrations.values().forEach((registration) -> registration.container.start());
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		// Stop all containers in parallel so the shutdown timeout applies once, not once per listener.
+		List<Thread> stopping = new ArrayList<>();
+		for (Registration registration : this.registrations.values()) {
+			Thread thread = new Thread(registration.container::stop, "bus-stop-" + registration.definition.id());
+			stopping.add(thread);
+			thread.start();
+		}
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** Registered listeners with their containers, in registration order. */
+	public synchronized List<Registration> registrations() {
+		return Collections.unmodifiableList(new ArrayList<>(this.registrations.values()));
+	}
+
+	/** A listener and the container running it. */
+	public record Registration(BusListenerDefinition definition, SimpleMessageListenerContainer container) {
+	}
+
+	record Concurrency(int min, int max) {
+
+		static Concurrency parse(String value) {
+			try {
+				String[] parts = value.trim().split("-", 2);
+				int min = Integer.parseInt(parts[0].trim());
+				int max = (parts.length == 2) ? Integer.parseInt(parts[1].trim()) : min;
+				if (min < 1 || max < min) {
+					throw new NumberFormatException();
+				}
+				return new Concurrency(min, max);
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException(
+						"concurrency '" + value + "' must be a positive number or a range 'min-max'");
+			}
+		}
+
+	}
+
+}

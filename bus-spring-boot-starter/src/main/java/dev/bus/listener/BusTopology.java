@@ -1,0 +1,135 @@
+package dev.bus.listener;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.HeadersExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+import dev.bus.autoconfigure.BusProperties.QueueType;
+
+/**
+ * The exchanges, queues and bindings Bus needs, declared through a {@link RabbitAdmin} of its own whenever a
+ * connection opens, so the topology comes back after a broker restart and an app started with the broker down
+ * declares it once the broker is up.
+ *
+ * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
+ * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
+ * exchange, the DLQ itself, and the binding from the bus exchange, through a headers exchange when the listener
+ * filters on headers at the broker.
+ */
+public class BusTopology implements ConnectionListener {
+
+	private static final Log logger = LogFactory.getLog(BusTopology.class);
+
+	private final RabbitAdmin admin;
+
+	private final TopicExchange exchange;
+
+	private final QueueType queueType;
+
+	private final int deliveryLimit;
+
+	private final List<Declarable> declarables = new ArrayList<>();
+
+	public BusTopology(RabbitAdmin admin, String exchange, QueueType queueType, int deliveryLimit) {
+		this.admin = admin;
+		this.exchange = (TopicExchange) ExchangeBuilder.topicExchange(exchange).durable(true).build();
+		this.queueType = queueType;
+		this.deliveryLimit = deliveryLimit;
+		this.declarables.add(this.exchange);
+	}
+
+	/** Adds a listener's queues and bindings. */
+	public synchronized void addListener(BusListenerDefinition listener) {
+		Queue deadLetterQueue = durable(listener.deadLetterQueue()).build();
+		QueueBuilder builder = listener.broadcast() ? QueueBuilder.nonDurable(listener.queue()).exclusive().autoDelete()
+				: durable(listener.queue());
+		builder.deadLetterExchange("").deadLetterRoutingKey(listener.deadLetterQueue());
+		if (!listener.broadcast() && this.queueType == QueueType.QUORUM) {
+			builder.deliveryLimit(this.deliveryLimit);
+		}
+		if (listener.ordered()) {
+			builder.singleActiveConsumer();
+		}
+		Queue queue = builder.build();
+		this.declarables.add(deadLetterQueue);
+		this.declarables.add(queue);
+		String pattern = listener.topic().toString();
+		if (listener.headers().isEmpty()) {
+			this.declarables.add(BindingBuilder.bind(queue).to(this.exchange).with(pattern));
+		}
+		else {
+			HeadersExchange filter = (HeadersExchange) ExchangeBuilder.headersExchange(listener.headersExchange())
+				.durable(!listener.broadcast())
+				.autoDelete()
+				.build();
+			this.declarables.add(filter);
+			this.declarables.add(BindingBuilder.bind(filter).to(this.exchange).with(pattern));
+			Map<String, Object> match = new HashMap<>(listener.headers());
+			this.declarables.add(BindingBuilder.bind(queue).to(filter).whereAll(match).match());
+		}
+	}
+
+	private QueueBuilder durable(String name) {
+		QueueBuilder builder = QueueBuilder.durable(name);
+		return (this.queueType == QueueType.QUORUM) ? builder.quorum() : builder;
+	}
+
+	/**
+	 * Declares everything now. Returns false when the broker cannot be reached; a declaration the broker refuses
+	 * (say, an existing queue with other arguments) is logged with its name and the rest still declared.
+	 */
+	public synchronized boolean declare() {
+		boolean complete = true;
+		for (Declarable declarable : this.declarables) {
+			try {
+				if (declarable instanceof Exchange exchange) {
+					this.admin.declareExchange(exchange);
+				}
+				else if (declarable instanceof Queue queue) {
+					this.admin.declareQueue(queue);
+				}
+				else if (declarable instanceof Binding binding) {
+					this.admin.declareBinding(binding);
+				}
+			}
+			catch (AmqpConnectException ex) {
+				logger.warn("Broker unreachable (" + ex.getMessage()
+						+ "); the bus topology is declared when the connection opens");
+				return false;
+			}
+			catch (AmqpException ex) {
+				logger.error("Broker refused to declare " + declarable + ": " + ex.getMessage(), ex);
+				complete = false;
+			}
+		}
+		return complete;
+	}
+
+	@Override
+	public void onCreate(Connection connection) {
+		declare();
+	}
+
+	public String exchangeName() {
+		return this.exchange.getName();
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.bus.listener;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.amqp.core.Message;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.bus.core.BusContentTypes;
+import dev.bus.core.FailureReason;
+
+/**
+ * Decodes a message body into a listener's payload type, refusing what cannot be decoded faithfully: an empty
+ * body, a body over the size limit, a content type that is not JSON (except for {@code String}/{@code byte[]}
+ * parameters, which take any text or bytes), malformed JSON, and JSON that does not fit the type. Each refusal
+ * is a {@link RejectedMessageException} with its {@link FailureReason}.
+ */
+public class PayloadDecoder {
+
+	private final JsonMapper jsonMapper;
+
+	private final long maxMessageSize;
+
+	public PayloadDecoder(JsonMapper jsonMapper, long maxMessageSize) {
+		this.jsonMapper = jsonMapper;
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	/** Resolves a declared type once, at start-up. */
+	public JavaType typeOf(Type type) {
+		return this.jsonMapper.getTypeFactory().constructType(type);
+	}
+
+	public Object decode(Message message, JavaType type) {
+		byte[] body = message.getBody();
+		if (body == null || body.length == 0) {
+			throw new RejectedMessageException(FailureReason.EMPTY_BODY, "message body is empty", null);
+		}
+		if (body.length > this.maxMessageSize) {
+			throw new RejectedMessageException(FailureReason.OVERSIZE, "message body of " + body.length
+					+ " bytes exceeds bus.listener.max-message-size (" + this.maxMessageSize + " bytes)", null);
+		}
+		if (type.hasRawClass(byte[].class)) {
+			return body;
+		}
+		String contentType = message.getMessageProperties().getContentType();
+		boolean json = BusContentTypes.isJson(contentType);
+		if (type.hasRawClass(String.class) && !json && contentType.startsWith("text/")) {
+			return new String(body, StandardCharsets.UTF_8);
+		}
+		if (!json) {
+			throw new RejectedMessageException(FailureReason.UNSUPPORTED_CONTENT_TYPE,
+					"content type '" + contentType + "' is not JSON and the listener expects " + type.toCanonical(),
+					null);
+		}
+		try {
+			return this.jsonMapper.readValue(body, type);
+		}
+		catch (StreamReadException ex) {
+			throw new RejectedMessageException(FailureReason.MALFORMED_PAYLOAD,
+					"body is not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		catch (JacksonException ex) {
+			throw new RejectedMessageException(FailureReason.PAYLOAD_TYPE_MISMATCH,
+					"JSON does not fit " + type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+}

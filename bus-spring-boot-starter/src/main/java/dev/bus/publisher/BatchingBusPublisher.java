@@ -1,0 +1,192 @@
+package dev.bus.publisher;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import com.rabbitmq.client.AMQP;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.bus.BusPublishException;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.PublishReceipt;
+import dev.bus.core.BusContentTypes;
+import dev.bus.core.BusHeaders;
+import dev.bus.core.batch.BatchCodec;
+import dev.bus.core.batch.BatchEntry;
+
+/**
+ * A {@link BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
+ * {@code max-size} bytes or {@code max-messages} messages, or when its first message has waited {@code linger}.
+ * One publish and one confirm then carry many messages. Each message keeps its own headers and its own future,
+ * completed when the batch is confirmed; listeners unpack batches and ack, filter and dead-letter each message
+ * on its own. A message too large to share a batch is sent on its own.
+ */
+public class BatchingBusPublisher implements BusPublisher {
+
+	private final String exchange;
+
+	private final EnvelopeFactory envelopeFactory;
+
+	private final ConfirmingPublisher confirmingPublisher;
+
+	private final PublisherObserver observer;
+
+	private final TaskScheduler scheduler;
+
+	private final int maxBytes;
+
+	private final int maxMessages;
+
+	private final Duration linger;
+
+	private final Map<String, OpenBatch> openBatches = new HashMap<>();
+
+	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
+			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
+			int maxMessages, Duration linger) {
+		this.exchange = exchange;
+		this.envelopeFactory = envelopeFactory;
+		this.confirmingPublisher = confirmingPublisher;
+		this.observer = observer;
+		this.scheduler = scheduler;
+		this.maxBytes = maxBytes;
+		this.maxMessages = maxMessages;
+		this.linger = linger;
+	}
+
+	@Override
+	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
+		Envelope envelope;
+		try {
+			envelope = this.envelopeFactory.create(message);
+		}
+		catch (BusPublishException ex) {
+			this.observer.failed(message.topic(), ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+		this.observer.published(message.topic());
+		BatchEntry entry = envelope.toBatchEntry();
+		CompletableFuture<PublishReceipt> receipt;
+		if (BatchCodec.HEADER_SIZE + entry.encodedSize() > this.maxBytes) {
+			receipt = this.confirmingPublisher.publish(this.exchange, envelope)
+				.thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+		}
+		else {
+			receipt = new CompletableFuture<>();
+			add(message, entry, receipt);
+		}
+		return receipt.whenComplete((ignored, error) -> this.observer.settled(message.topic(), error));
+	}
+
+	/** Sends every open batch now, e.g. on shutdown. */
+	public void flush() {
+		List<OpenBatch> batches;
+		synchronized (this.openBatches) {
+			batches = new ArrayList<>(this.openBatches.values());
+			this.openBatches.clear();
+		}
+		batches.forEach(this::send);
+	}
+
+	private void add(OutboundMessage message, BatchEntry entry, CompletableFuture<PublishReceipt> receipt) {
+		String topic = message.topic();
+		OpenBatch full = null;
+		OpenBatch overflowed = null;
+		synchronized (this.openBatches) {
+			OpenBatch batch = this.openBatches.get(topic);
+			if (batch != null && batch.bytes + entry.encodedSize() > this.maxBytes) {
+				overflowed = this.openBatches.remove(topic);
+				batch = null;
+			}
+			if (batch == null) {
+				OpenBatch created = new OpenBatch(topic);
+				batch = created;
+				this.openBatches.put(topic, created);
+				this.scheduler.schedule(() -> flushIfOpen(created), Instant.now().plus(this.linger));
+			}
+			batch.add(entry, message.messageId(), receipt);
+			if (batch.entries.size() >= this.maxMessages) {
+				full = this.openBatches.remove(topic);
+			}
+		}
+		if (overflowed != null) {
+			send(overflowed);
+		}
+		if (full != null) {
+			send(full);
+		}
+	}
+
+	private void flushIfOpen(OpenBatch batch) {
+		synchronized (this.openBatches) {
+			if (!this.openBatches.remove(batch.topic, batch)) {
+				return;
+			}
+		}
+		send(batch);
+	}
+
+	private void send(OpenBatch batch) {
+		String batchId = UUID.randomUUID().toString();
+		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.BATCH)
+			.deliveryMode(2)
+			.messageId(batchId)
+			.headers(Map.of(BusHeaders.BATCH_SIZE, batch.entries.size()))
+			.build();
+		Envelope envelope = new Envelope(batch.topic, batchId, properties, BatchCodec.encode(batch.entries));
+		this.confirmingPublisher.publish(this.exchange, envelope).whenComplete((ignored, error) -> {
+			for (int i = 0; i < batch.receipts.size(); i++) {
+				String messageId = batch.messageIds.get(i);
+				if (error == null) {
+					batch.receipts.get(i).complete(new PublishReceipt(batch.topic, messageId));
+				}
+				else {
+					batch.receipts.get(i).completeExceptionally(forMessage(error, batch.topic, messageId));
+				}
+			}
+		});
+	}
+
+	private static Throwable forMessage(Throwable error, String topic, String messageId) {
+		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
+		if (cause instanceof BusPublishException batchError) {
+			return new BusPublishException(batchError.getReason(), topic, messageId,
+					"its batch was not confirmed: " + batchError.getMessage(), batchError);
+		}
+		return cause;
+	}
+
+	private static final class OpenBatch {
+
+		private final String topic;
+
+		private final List<BatchEntry> entries = new ArrayList<>();
+
+		private final List<String> messageIds = new ArrayList<>();
+
+		private final List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+
+		private int bytes = BatchCodec.HEADER_SIZE;
+
+		OpenBatch(String topic) {
+			this.topic = topic;
+		}
+
+		void add(BatchEntry entry, String messageId, CompletableFuture<PublishReceipt> receipt) {
+			this.entries.add(entry);
+			this.messageIds.add(messageId);
+			this.receipts.add(receipt);
+			this.bytes += entry.encodedSize();
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.bus.publisher;
+
+import java.time.Duration;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Shuts publishing down after the listeners have stopped (a lower phase stops later): open batches are sent,
+ * outstanding confirms awaited up to the confirm timeout, then the publisher channel is closed.
+ */
+public class BusPublisherLifecycle implements SmartLifecycle {
+
+	/** Below the listener containers' phase, so in-flight handlers can still publish and dead-letter. */
+	public static final int PHASE = Integer.MAX_VALUE - 1000;
+
+	private final ConfirmingPublisher confirmingPublisher;
+
+	private final BatchingBusPublisher batchingPublisher;
+
+	private final Duration drainTimeout;
+
+	private volatile boolean running;
+
+	public BusPublisherLifecycle(ConfirmingPublisher confirmingPublisher, BatchingBusPublisher batchingPublisher,
+			Duration drainTimeout) {
+		this.confirmingPublisher = confirmingPublisher;
+		this.batchingPublisher = batchingPublisher;
+		this.drainTimeout = drainTimeout;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		if (this.batchingPublisher != null) {
+			this.batchingPublisher.flush();
+		}
+		this.confirmingPublisher.close(this.drainTimeout);
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}
