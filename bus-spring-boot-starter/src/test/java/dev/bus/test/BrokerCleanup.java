@@ -1,0 +1,54 @@
+package dev.bus.test;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ApplicationContext;
+
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.BusListenerRegistry;
+
+/**
+ * Deletes, after each test, the queues and exchanges its contexts declared, so test runs leave no durable
+ * leftovers on the shared broker. Register as a field with {@code @RegisterExtension}.
+ */
+public class BrokerCleanup implements AfterEachCallback {
+
+	private final Set<String> queues = new LinkedHashSet<>();
+
+	private final Set<String> exchanges = new LinkedHashSet<>();
+
+	/** Remembers what a running context declared. */
+	public void track(ApplicationContext context) {
+		for (var registration : context.getBean(BusListenerRegistry.class).registrations()) {
+			BusListenerDefinition definition = registration.definition();
+			this.queues.add(definition.queue());
+			this.queues.add(definition.deadLetterQueue());
+			if (!definition.headers().isEmpty()) {
+				this.exchanges.add(definition.headersExchange());
+			}
+		}
+		this.exchanges.add(context.getEnvironment().getProperty("bus.exchange"));
+	}
+
+	public void queue(String name) {
+		this.queues.add(name);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext extensionContext) throws Exception {
+		try (Rabbit rabbit = Rabbit.connect()) {
+			for (String queue : this.queues) {
+				rabbit.deleteQueue(queue);
+			}
+			for (String exchange : this.exchanges) {
+				rabbit.deleteExchange(exchange);
+			}
+		}
+		this.queues.clear();
+		this.exchanges.clear();
+	}
+
+}

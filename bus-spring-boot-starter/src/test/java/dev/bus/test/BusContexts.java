@@ -1,0 +1,85 @@
+package dev.bus.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
+import dev.bus.autoconfigure.BusAutoConfiguration;
+import dev.bus.autoconfigure.BusListenerAutoConfiguration;
+import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
+import dev.bus.listener.BusListenerRegistry;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Spring applications with Bus auto-configured against the real broker. Each test uses its own exchange name
+ * (and so its own queues) so tests never see each other's messages.
+ */
+public final class BusContexts {
+
+	private BusContexts() {
+	}
+
+	public static String uniqueName(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/**
+	 * Starts an application on the real broker.
+	 * @param exchange bus exchange name
+	 * @param applicationName {@code spring.application.name}, the default listener group
+	 * @param sources extra configuration or bean classes
+	 * @param properties extra {@code key=value} properties
+	 */
+	public static ConfigurableApplicationContext start(String exchange, String applicationName, List<Class<?>> sources,
+			String... properties) {
+		Rabbit.requireRunning();
+		List<Class<?>> all = new ArrayList<>(sources);
+		all.add(0, BusTestApplication.class);
+		List<String> allProperties = new ArrayList<>(List.of("spring.rabbitmq.host=" + Rabbit.HOST,
+				"spring.rabbitmq.port=" + Rabbit.PORT, "spring.application.name=" + applicationName,
+				"bus.exchange=" + exchange, "bus.listener.shutdown-timeout=5s", "bus.publisher.confirm-timeout=5s",
+				"spring.main.banner-mode=off"));
+		allProperties.addAll(List.of(properties));
+		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
+			.properties(allProperties.toArray(String[]::new))
+			.run();
+	}
+
+	/** Waits until every listener of every context has a consumer on its queue. */
+	public static void awaitConsuming(ConfigurableApplicationContext... contexts) {
+		for (ConfigurableApplicationContext context : contexts) {
+			await().atMost(java.time.Duration.ofSeconds(20))
+				.until(() -> context.getBean(BusListenerRegistry.class)
+					.registrations()
+					.stream()
+					.allMatch((registration) -> registration.container().getActiveConsumerCount() > 0));
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
+			BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusListenerAutoConfiguration.class,
+			BusActuatorAutoConfiguration.class })
+	static class BusTestApplication {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}

@@ -1,0 +1,90 @@
+package dev.bus.test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+/**
+ * The real RabbitMQ on 127.0.0.1:5672, reached with the plain Java client (as a non-Bus AMQP peer would), for
+ * arranging and inspecting what the tests need. Fails, never skips, when the broker is not running.
+ */
+public final class Rabbit implements AutoCloseable {
+
+	public static final String HOST = "127.0.0.1";
+
+	public static final int PORT = 5672;
+
+	private final Connection connection;
+
+	private final Channel channel;
+
+	private Rabbit() throws IOException, TimeoutException {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost(HOST);
+		factory.setPort(PORT);
+		this.connection = factory.newConnection("bus-tests");
+		this.channel = this.connection.createChannel();
+	}
+
+	/** Connects, or fails the test saying how to start the broker. */
+	public static Rabbit connect() {
+		requireRunning();
+		try {
+			return new Rabbit();
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new AssertionError("Cannot connect to RabbitMQ on " + HOST + ":" + PORT + " as guest: " + ex, ex);
+		}
+	}
+
+	public static void requireRunning() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(HOST, PORT), 2000);
+		}
+		catch (IOException ex) {
+			throw new AssertionError("RabbitMQ is not running on " + HOST + ":" + PORT
+					+ ". Start the test infrastructure with: scripts/infra up", ex);
+		}
+	}
+
+	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+			throws IOException {
+		this.channel.basicPublish(exchange, routingKey, properties, body);
+	}
+
+	/** Takes one message from a queue, acknowledging it; {@code null} when the queue is empty. */
+	public GetResponse get(String queue) throws IOException {
+		return this.channel.basicGet(queue, true);
+	}
+
+	public long messageCount(String queue) throws IOException {
+		return this.channel.messageCount(queue);
+	}
+
+	public void declareQueueBoundTo(String queue, String exchange, String pattern) throws IOException {
+		this.channel.queueDeclare(queue, false, false, true, Map.of());
+		this.channel.queueBind(queue, exchange, pattern);
+	}
+
+	public void deleteQueue(String queue) throws IOException {
+		this.channel.queueDelete(queue);
+	}
+
+	public void deleteExchange(String exchange) throws IOException {
+		this.channel.exchangeDelete(exchange);
+	}
+
+	@Override
+	public void close() throws IOException, TimeoutException {
+		this.connection.close();
+	}
+
+}
