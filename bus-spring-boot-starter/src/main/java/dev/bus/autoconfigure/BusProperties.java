@@ -3,13 +3,16 @@ package dev.bus.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of Bus, under {@code bus.*}. Connection settings come from Spring Boot's {@code spring.rabbitmq.*}.
  */
 @ConfigurationProperties("bus")
-public class BusProperties {
+public class BusProperties implements Validator {
 
 	/**
 	 * Name of the durable topic exchange every topic is published to. Point it at an existing topic exchange to
@@ -48,6 +51,66 @@ public class BusProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return BusProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks values at binding time, so a bad value fails start-up with the property's name rather than later
+	 * with a confusing broker error.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		BusProperties properties = (BusProperties) target;
+		if (!StringUtils.hasText(properties.getExchange())) {
+			errors.rejectValue("exchange", "empty", "must not be empty");
+		}
+		Publisher publisher = properties.getPublisher();
+		positive(errors, "publisher.confirmTimeout", publisher.getConfirmTimeout());
+		positive(errors, "publisher.maxMessageSize", publisher.getMaxMessageSize());
+		Batching batching = publisher.getBatching();
+		if (batching.getMaxSize() == null || batching.getMaxSize().toBytes() < 1024
+				|| batching.getMaxSize().toBytes() > publisher.getMaxMessageSize().toBytes()) {
+			errors.rejectValue("publisher.batching.maxSize", "range",
+					"must be between 1KB and bus.publisher.max-message-size");
+		}
+		atLeast(errors, "publisher.batching.maxMessages", batching.getMaxMessages(), 1);
+		if (batching.getLinger() == null || batching.getLinger().isNegative()) {
+			errors.rejectValue("publisher.batching.linger", "negative", "must not be negative");
+		}
+		Listener listener = properties.getListener();
+		if (!listener.getConcurrency().matches("\\s*[1-9]\\d*\\s*(-\\s*[1-9]\\d*\\s*)?")) {
+			errors.rejectValue("listener.concurrency", "format", "must be a positive number or a range 'min-max'");
+		}
+		atLeast(errors, "listener.prefetch", listener.getPrefetch(), 1);
+		atLeast(errors, "listener.deliveryLimit", listener.getDeliveryLimit(), 1);
+		atLeast(errors, "listener.failureMessageMaxLength", listener.getFailureMessageMaxLength(), 0);
+		positive(errors, "listener.maxMessageSize", listener.getMaxMessageSize());
+		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
+		if (listener.getShutdownTimeout() == null || listener.getShutdownTimeout().isNegative()) {
+			errors.rejectValue("listener.shutdownTimeout", "negative", "must not be negative");
+		}
+	}
+
+	private static void positive(Errors errors, String field, Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	private static void positive(Errors errors, String field, DataSize value) {
+		if (value == null || value.toBytes() <= 0) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	private static void atLeast(Errors errors, String field, int value, int minimum) {
+		if (value < minimum) {
+			errors.rejectValue(field, "min", "must be at least " + minimum);
+		}
 	}
 
 	/** Publishing. */

@@ -1,0 +1,200 @@
+package dev.bus.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
+
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.PublishReceipt;
+import dev.bus.actuate.BusEndpoint;
+import dev.bus.actuate.BusListenersHealthIndicator;
+import dev.bus.annotation.BusListener;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.metrics.MicrometerBusMetrics;
+import dev.bus.publisher.BatchingBusPublisher;
+import dev.bus.publisher.RabbitBusPublisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Auto-configuration: what is created when, what users can override, and how bad configuration fails. Needs no
+ * broker: connections are opened lazily and nothing here publishes.
+ */
+class BusAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
+				BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusListenerAutoConfiguration.class,
+				BusActuatorAutoConfiguration.class))
+		// a closed port: these tests never need the broker, and attempts fail fast
+		.withPropertyValues("spring.rabbitmq.port=1", "spring.application.name=test-app");
+
+	@Test
+	void providesPublisherListenerInfrastructureAndActuatorSupport() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=bus")
+			.run((context) -> {
+			assertThat(context).hasSingleBean(RabbitBusPublisher.class)
+				.hasSingleBean(BusListenerRegistry.class)
+				.hasSingleBean(MicrometerBusMetrics.class)
+				.hasSingleBean(BusEndpoint.class)
+				.hasSingleBean(BusListenersHealthIndicator.class)
+				.doesNotHaveBean(BatchingBusPublisher.class);
+		});
+	}
+
+	@Test
+	void batchingReplacesThePublisher() {
+		this.runner.withPropertyValues("bus.publisher.batching.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(BusPublisher.class).hasSingleBean(BatchingBusPublisher.class);
+		});
+	}
+
+	@Test
+	void aUserPublisherWins() {
+		BusPublisher custom = (OutboundMessage message) -> CompletableFuture
+			.completedFuture(new PublishReceipt(message.topic(), message.messageId()));
+		this.runner.withBean("myPublisher", BusPublisher.class, () -> custom).run((context) -> {
+			assertThat(context).hasSingleBean(BusPublisher.class);
+			assertThat(context.getBean(BusPublisher.class)).isSameAs(custom);
+		});
+	}
+
+	@Test
+	void listenersCanBeSwitchedOff() {
+		this.runner.withPropertyValues("bus.listener.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(BusPublisher.class).doesNotHaveBean(BusListenerRegistry.class);
+		});
+	}
+
+	@Test
+	void withoutMicrometerThereAreNoMetricsButEverythingElseWorks() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(BusPublisher.class)
+			.doesNotHaveBean(MicrometerBusMetrics.class));
+	}
+
+	@Test
+	void invalidPropertiesFailStartUpNamingTheProperty() {
+		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
+				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB", "bus.exchange= ")) {
+			this.runner.withPropertyValues(property).run((context) -> {
+				assertThat(context).hasFailed();
+				String name = property.substring(0, property.indexOf('='));
+				String camel = name.substring(name.lastIndexOf('.') + 1);
+				assertThat(context.getStartupFailure()).rootCause()
+					.message()
+					.as(property)
+					.containsAnyOf(name, toCamelCase(camel));
+			});
+		}
+	}
+
+	static class EmptyTopic {
+
+		@BusListener(topic = "")
+		void on(String payload) {
+		}
+
+	}
+
+	static class BadPattern {
+
+		@BusListener(topic = "orders.cre*ted")
+		void on(String payload) {
+		}
+
+	}
+
+	static class TwoPayloads {
+
+		@BusListener(topic = "orders.created")
+		void on(String payload, Integer other) {
+		}
+
+	}
+
+	static class BadFilter {
+
+		@BusListener(topic = "orders.created", filter = "payload.region ==")
+		void on(String payload) {
+		}
+
+	}
+
+	static class SharedQueue {
+
+		@BusListener(topic = "orders.created")
+		void first(String payload) {
+		}
+
+		@BusListener(topic = "orders.created")
+		void second(String payload) {
+		}
+
+	}
+
+	@Test
+	void invalidListenerDeclarationsFailStartUpNamingTheMethod() {
+		assertDeclarationFails(EmptyTopic.class, "EmptyTopic.on", "must not be empty");
+		assertDeclarationFails(BadPattern.class, "BadPattern.on", "invalid word 'cre*ted'");
+		assertDeclarationFails(TwoPayloads.class, "TwoPayloads.on", "more than one payload parameter");
+		assertDeclarationFails(BadFilter.class, "BadFilter.on", "not a valid expression");
+		assertDeclarationFails(SharedQueue.class, "SharedQueue.", "would share queue 'test-app.orders.created'");
+	}
+
+	@Test
+	void aListenerNeedsAGroup() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
+					BusAutoConfiguration.class, BusListenerAutoConfiguration.class))
+			.withPropertyValues("spring.rabbitmq.port=1")
+			.withBean(EmptyGroup.class)
+			.run((context) -> assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining("EmptyGroup.on")
+				.hasMessageContaining("spring.application.name"));
+	}
+
+	static class EmptyGroup {
+
+		@BusListener(topic = "orders.created")
+		void on(String payload) {
+		}
+
+	}
+
+	private void assertDeclarationFails(Class<?> listenerClass, String methodName, String problem) {
+		this.runner.withBean(listenerClass).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining("Invalid @BusListener method")
+				.hasMessageContaining(methodName)
+				.hasMessageContaining(problem);
+		});
+	}
+
+	private static String toCamelCase(String kebab) {
+		StringBuilder result = new StringBuilder();
+		boolean upper = false;
+		for (char c : kebab.toCharArray()) {
+			if (c == '-') {
+				upper = true;
+			}
+			else {
+				result.append(upper ? Character.toUpperCase(c) : c);
+				upper = false;
+			}
+		}
+		return result.toString();
+	}
+
+}
