@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JavaType;
@@ -47,7 +48,9 @@ public class PayloadDecoder {
 			return body;
 		}
 		String contentType = message.getMessageProperties().getContentType();
-		boolean json = BusContentTypes.isJson(contentType);
+		// spring-amqp reports a message without content type as application/octet-stream; plain AMQP publishers
+		// often send JSON that way, so it is read as JSON (and dead-lettered as malformed if it is not).
+		boolean json = BusContentTypes.isJson(contentType) || MessageProperties.CONTENT_TYPE_BYTES.equals(contentType);
 		if (type.hasRawClass(String.class) && !json && contentType.startsWith("text/")) {
 			return new String(body, StandardCharsets.UTF_8);
 		}

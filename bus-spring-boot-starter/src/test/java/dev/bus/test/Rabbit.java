@@ -74,6 +74,10 @@ public final class Rabbit implements AutoCloseable {
 		this.channel.queueBind(queue, exchange, pattern);
 	}
 
+	public void declareTopicExchange(String exchange) throws IOException {
+		this.channel.exchangeDeclare(exchange, "topic", true);
+	}
+
 	public void deleteQueue(String queue) throws IOException {
 		this.channel.queueDelete(queue);
 	}

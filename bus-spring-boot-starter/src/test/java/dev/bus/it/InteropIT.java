@@ -1,0 +1,93 @@
+package dev.bus.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusMessage;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.annotation.BusListener;
+import dev.bus.core.BusHeaders;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+import dev.bus.test.Received;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Interop with plain AMQP clients, both ways, on an exchange that already exists.
+ */
+class InteropIT {
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	record Signup(String email, boolean newsletter) {
+	}
+
+	static class Signups {
+
+		final Received<BusMessage<Signup>> received = new Received<>();
+
+		@BusListener(topic = "users.signed-up")
+		void on(BusMessage<Signup> message) {
+			this.received.add(message);
+		}
+
+	}
+
+	@Test
+	void aPlainAmqpPublisherReachesListenersAndPlainConsumersReadWhatBusPublishes() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-interop");
+		try (Rabbit rabbit = Rabbit.connect()) {
+			// An exchange some other team already runs; Bus is pointed at it by name.
+			rabbit.declareTopicExchange(exchange);
+			try (ConfigurableApplicationContext context = BusContexts.start(exchange,
+					BusContexts.uniqueName("crm"), List.of(Signups.class))) {
+				this.cleanup.track(context);
+				BusContexts.awaitConsuming(context);
+
+				// As a Python or Node client would: JSON, a routing key, no properties or headers at all.
+				rabbit.publish(exchange, "users.signed-up", new AMQP.BasicProperties(),
+						"{\"email\":\"ada@example.com\",\"newsletter\":true}".getBytes(StandardCharsets.UTF_8));
+				BusMessage<Signup> received = context.getBean(Signups.class).received.awaitCount(1).get(0);
+				assertThat(received.payload()).isEqualTo(new Signup("ada@example.com", true));
+				assertThat(received.messageId()).isNull();
+				assertThat(received.attempt()).isEqualTo(1);
+
+				// And the other way: a plain consumer reads what Bus publishes without knowing Bus.
+				String plainQueue = BusContexts.uniqueName("plain-consumer");
+				rabbit.declareQueueBoundTo(plainQueue, exchange, "users.#");
+				context.getBean(BusPublisher.class)
+					.publish(OutboundMessage.builder("users.signed-up", new Signup("bob@example.com", false))
+						.type("users.signed-up.v1")
+						.build())
+					.join();
+				await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(plainQueue) == 1);
+				GetResponse plain = rabbit.get(plainQueue);
+				assertThat(new String(plain.getBody(), StandardCharsets.UTF_8))
+					.isEqualTo("{\"email\":\"bob@example.com\",\"newsletter\":false}");
+				AMQP.BasicProperties properties = plain.getProps();
+				assertThat(properties.getContentType()).isEqualTo("application/json");
+				assertThat(properties.getType()).isEqualTo("users.signed-up.v1");
+				assertThat(properties.getDeliveryMode()).isEqualTo(2);
+				assertThat(properties.getMessageId()).isNotBlank();
+				assertThat(properties.getHeaders()).containsKeys(BusHeaders.CE_ID, BusHeaders.CE_SOURCE,
+						BusHeaders.CE_TYPE, BusHeaders.CE_SPEC_VERSION, BusHeaders.CE_TIME);
+				assertThat(properties.getHeaders().values())
+					.as("no Java class names on the wire")
+					.noneMatch((value) -> String.valueOf(value).contains("dev.bus"));
+			}
+		}
+	}
+
+}
