@@ -72,8 +72,8 @@ public class BusProperties implements Validator {
 		positive(errors, "publisher.confirmTimeout", publisher.getConfirmTimeout());
 		positive(errors, "publisher.maxMessageSize", publisher.getMaxMessageSize());
 		Batching batching = publisher.getBatching();
-		if (batching.getMaxSize() == null || batching.getMaxSize().toBytes() < 1024
-				|| batching.getMaxSize().toBytes() > publisher.getMaxMessageSize().toBytes()) {
+		if (batching.isEnabled() && (batching.getMaxSize() == null || batching.getMaxSize().toBytes() < 1024
+				|| batching.getMaxSize().toBytes() > publisher.getMaxMessageSize().toBytes())) {
 			errors.rejectValue("publisher.batching.maxSize", "range",
 					"must be between 1KB and bus.publisher.max-message-size");
 		}

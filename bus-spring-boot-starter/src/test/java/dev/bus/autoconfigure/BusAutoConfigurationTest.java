@@ -86,10 +86,11 @@ class BusAutoConfigurationTest {
 	@Test
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
-				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB", "bus.exchange= ")) {
-			this.runner.withPropertyValues(property).run((context) -> {
+				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ")) {
+			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));
+				name = name.contains(",") ? name.substring(0, name.indexOf(',')) : name;
 				String camel = name.substring(name.lastIndexOf('.') + 1);
 				assertThat(context.getStartupFailure()).rootCause()
 					.message()

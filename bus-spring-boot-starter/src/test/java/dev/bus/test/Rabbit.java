@@ -74,6 +74,13 @@ public final class Rabbit implements AutoCloseable {
 		this.channel.queueBind(queue, exchange, pattern);
 	}
 
+	/** A queue that refuses (nacks) every message routed to it: max length 0 with reject-publish overflow. */
+	public void declareRejectingQueueBoundTo(String queue, String exchange, String pattern) throws IOException {
+		this.channel.queueDeclare(queue, false, false, true,
+				Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+		this.channel.queueBind(queue, exchange, pattern);
+	}
+
 	public void declareTopicExchange(String exchange) throws IOException {
 		this.channel.exchangeDeclare(exchange, "topic", true);
 	}

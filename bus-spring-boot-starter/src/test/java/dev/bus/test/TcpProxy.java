@@ -24,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile ServerSocket server;
 
+	private volatile boolean frozen;
+
 	public TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -44,6 +46,18 @@ public final class TcpProxy implements AutoCloseable {
 		Thread acceptor = new Thread(() -> accept(socket), "tcp-proxy-accept-" + this.port);
 		acceptor.setDaemon(true);
 		acceptor.start();
+	}
+
+	/**
+	 * Keeps connections open but stops forwarding bytes, as a stalled broker or network would: nothing is
+	 * answered until {@link #thaw()}.
+	 */
+	public void freeze() {
+		this.frozen = true;
+	}
+
+	public void thaw() {
+		this.frozen = false;
 	}
 
 	/** Stops accepting and cuts every open connection, as a broker crash or network loss would. */
@@ -80,6 +94,10 @@ public final class TcpProxy implements AutoCloseable {
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 				int read;
 				while ((read = in.read(buffer)) != -1) {
+					while (this.frozen && !to.isClosed()) {
+						Thread.onSpinWait();
+						Thread.yield();
+					}
 					out.write(buffer, 0, read);
 					out.flush();
 				}
