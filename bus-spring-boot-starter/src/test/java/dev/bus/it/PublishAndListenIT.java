@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +19,8 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
+import dev.bus.actuate.BusEndpoint;
+import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.test.BrokerCleanup;
@@ -118,6 +122,46 @@ class PublishAndListenIT {
 					.containsEntry(BusHeaders.CE_TYPE, "com.example.order-created")
 					.containsEntry(BusHeaders.CE_SUBJECT, "o-1")
 					.containsEntry("region", "eu");
+		}
+	}
+
+	@Test
+	void theBusEndpointHealthAndMetricsDescribeTheListenersAndTraffic() {
+		String exchange = BusContexts.uniqueName("bus-it");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, "inventory-" + exchange,
+				List.of(OrderListenersConfig.class), "management.endpoints.web.exposure.include=bus")) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			context.getBean(BusPublisher.class).publish("orders.cancelled", List.of()).join();
+			context.getBean(OrderListeners.class).items.awaitCount(1);
+
+			BusEndpoint.BusDescriptor bus = context.getBean(BusEndpoint.class).bus();
+			assertThat(bus.listeners()).extracting(BusEndpoint.ListenerDescriptor::id)
+				.containsExactlyInAnyOrder("orderListeners.onCreated", "orderListeners.onAnyOrder",
+						"orderListeners.onEveryOrder", "orderListeners.onItems");
+			BusEndpoint.ListenerDescriptor created = bus.listeners()
+				.stream()
+				.filter((listener) -> listener.id().equals("orderListeners.onCreated"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(created.topic()).isEqualTo("orders.created");
+			assertThat(created.group()).isEqualTo("inventory-" + exchange);
+			assertThat(created.queue()).isEqualTo("inventory-" + exchange + ".orders.created");
+			assertThat(created.deadLetterQueue()).isEqualTo(created.queue() + ".dlq");
+			assertThat(created.state()).isEqualTo("consuming");
+			assertThat(bus.publisher().exchange()).isEqualTo(exchange);
+			assertThat(context.getBean(BusListenersHealthIndicator.class).health(true).getStatus())
+				.isEqualTo(Status.UP);
+
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("bus.publisher.messages").tags("outcome", "confirmed", "topic", "orders.cancelled")
+				.counter()
+				.count()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(meters.get("bus.listener.handler.duration")
+					.tags("listener", "orderListeners.onItems", "outcome", "success")
+					.timer()
+					.count()).isEqualTo(1));
 		}
 	}
 

@@ -1,0 +1,63 @@
+package dev.bus.listener;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.core.ParameterizedTypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.bus.core.FailureReason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class PayloadDecoderTest {
+
+	record Item(String sku, int quantity) {
+	}
+
+	private final PayloadDecoder decoder = new PayloadDecoder(new JsonMapper(), 64);
+
+	@Test
+	void decodesGenericsRecordsStringsAndBytes() {
+		Type listOfItems = new ParameterizedTypeReference<List<Item>>() {
+		}.getType();
+		assertThat(decode("[{\"sku\":\"a\",\"quantity\":2}]", "application/json", listOfItems))
+			.isEqualTo(List.of(new Item("a", 2)));
+		assertThat(decode("{\"sku\":\"a\",\"quantity\":2}", "application/cloudevents+json; charset=utf-8", Item.class))
+			.isEqualTo(new Item("a", 2));
+		assertThat(decode("plain words", "text/plain", String.class)).isEqualTo("plain words");
+		assertThat(decode("\"json string\"", null, String.class)).isEqualTo("json string");
+		assertThat((byte[]) decode("<xml/>", "application/xml", byte[].class)).asString().isEqualTo("<xml/>");
+		assertThat(decode("{\"a\":1}", MessageProperties.CONTENT_TYPE_BYTES, Map.class)).isEqualTo(Map.of("a", 1));
+	}
+
+	@Test
+	void refusesWhatItCannotDecodeFaithfully() {
+		assertRejected("", "application/json", Item.class, FailureReason.EMPTY_BODY);
+		assertRejected("x".repeat(65), "application/json", String.class, FailureReason.OVERSIZE);
+		assertRejected("{\"sku\":", "application/json", Item.class, FailureReason.MALFORMED_PAYLOAD);
+		assertRejected("{\"sku\":\"a\",\"quantity\":\"two\"}", "application/json", Item.class,
+				FailureReason.PAYLOAD_TYPE_MISMATCH);
+		assertRejected("<item/>", "application/xml", Item.class, FailureReason.UNSUPPORTED_CONTENT_TYPE);
+		assertRejected("plain", "text/plain", Item.class, FailureReason.UNSUPPORTED_CONTENT_TYPE);
+	}
+
+	private Object decode(String body, String contentType, Type type) {
+		MessageProperties properties = new MessageProperties();
+		properties.setContentType(contentType);
+		return this.decoder.decode(new Message(body.getBytes(StandardCharsets.UTF_8), properties),
+				this.decoder.typeOf(type));
+	}
+
+	private void assertRejected(String body, String contentType, Type type, FailureReason reason) {
+		assertThatExceptionOfType(RejectedMessageException.class).isThrownBy(() -> decode(body, contentType, type))
+			.satisfies((ex) -> assertThat(ex.getReason()).as(body).isEqualTo(reason));
+	}
+
+}
