@@ -44,7 +44,7 @@ class StockReservations {
 	}
 
 	/** Large EU orders also go to a separate audit log: an app-side content filter. */
-	@BusListener(topic = "orders.created", group = "inventory-eu-audit", filter = "payload.region == 'eu'")
+	@BusListener(topic = "orders.created", group = "${spring.application.name}-eu-audit", filter = "payload.region == 'eu'")
 	void auditEu(OrderCreated order) {
 		logger.info("EU audit: order " + order.orderId());
 	}

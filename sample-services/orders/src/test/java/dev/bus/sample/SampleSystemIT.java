@@ -1,0 +1,101 @@
+package dev.bus.sample;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.sample.inventory.InventoryApplication;
+import dev.bus.sample.orders.OrdersApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample system end to end on the real broker: an HTTP order to the orders service reaches inventory, which
+ * reserves stock and answers on {@code inventory.reserved}; the EU audit filter sees only EU orders.
+ */
+class SampleSystemIT {
+
+	private final String exchange = "samples-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final String suffix = this.exchange.substring(8);
+
+	@AfterEach
+	void deleteTopology() throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+			for (String queue : new String[] { "inventory-" + this.suffix + ".orders.created",
+					"inventory-" + this.suffix + "-eu-audit.orders.created", "orders-" + this.suffix + ".inventory.reserved" }) {
+				channel.queueDelete(queue);
+				channel.queueDelete(queue + ".dlq");
+			}
+			channel.exchangeDelete(this.exchange);
+		}
+	}
+
+	@Test
+	void anOrderPlacedOverHttpIsReservedByInventoryAndConfirmedBack() throws Exception {
+		requireBroker();
+		try (ConfigurableApplicationContext inventory = start(InventoryApplication.class, "inventory");
+				ConfigurableApplicationContext orders = start(OrdersApplication.class, "orders")) {
+			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+					.header("content-type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(
+							"{\"customerId\":\"c-1\",\"region\":\"eu\",\"lines\":[{\"sku\":\"sku-1\",\"quantity\":2}]}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(202);
+			assertThat(response.body()).contains("\"topic\":\"orders.created\"");
+
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				assertThat(consumed(inventory, "stockReservations.reserve")).isEqualTo(1);
+				assertThat(consumed(inventory, "stockReservations.auditEu")).isEqualTo(1);
+				assertThat(consumed(orders, "reservationListener.onReserved")).isEqualTo(1);
+			});
+		}
+	}
+
+	private ConfigurableApplicationContext start(Class<?> application, String name) {
+		// command-line arguments, so they win over the samples' application.properties
+		return new SpringApplicationBuilder(application).run("--server.port=0",
+				"--spring.application.name=" + name + "-" + this.suffix, "--bus.exchange=" + this.exchange,
+				"--spring.rabbitmq.host=127.0.0.1", "--spring.main.banner-mode=off");
+	}
+
+	private static double consumed(ConfigurableApplicationContext context, String listener) {
+		var counter = context.getBean(MeterRegistry.class)
+			.find("bus.listener.messages")
+			.tags("listener", listener, "outcome", "consumed")
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static void requireBroker() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", 5672), 2000);
+		}
+		catch (Exception ex) {
+			throw new AssertionError(
+					"RabbitMQ is not running on 127.0.0.1:5672. Start the test infrastructure with: scripts/infra up",
+					ex);
+		}
+	}
+
+}
