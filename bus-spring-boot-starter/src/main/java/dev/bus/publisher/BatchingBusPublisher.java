@@ -14,30 +14,23 @@ import com.rabbitmq.client.AMQP;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.bus.BusPublishException;
-import dev.bus.BusPublisher;
-import dev.bus.OutboundMessage;
-import dev.bus.PublishReceipt;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 
 /**
- * A {@link BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
+ * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
  * {@code max-size} bytes or {@code max-messages} messages, or when its first message has waited {@code linger}.
  * One publish and one confirm then carry many messages. Each message keeps its own headers and its own future,
  * completed when the batch is confirmed; listeners unpack batches and ack, filter and dead-letter each message
  * on its own. A message too large to share a batch is sent on its own.
  */
-public class BatchingBusPublisher implements BusPublisher {
+public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	private final String exchange;
 
-	private final EnvelopeFactory envelopeFactory;
-
 	private final ConfirmingPublisher confirmingPublisher;
-
-	private final PublisherObserver observer;
 
 	private final TaskScheduler scheduler;
 
@@ -52,10 +45,9 @@ public class BatchingBusPublisher implements BusPublisher {
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
 			int maxMessages, Duration linger) {
+		super(envelopeFactory, observer);
 		this.exchange = exchange;
-		this.envelopeFactory = envelopeFactory;
 		this.confirmingPublisher = confirmingPublisher;
-		this.observer = observer;
 		this.scheduler = scheduler;
 		this.maxBytes = maxBytes;
 		this.maxMessages = maxMessages;
@@ -63,27 +55,14 @@ public class BatchingBusPublisher implements BusPublisher {
 	}
 
 	@Override
-	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
-		Envelope envelope;
-		try {
-			envelope = this.envelopeFactory.create(message);
-		}
-		catch (BusPublishException ex) {
-			this.observer.failed(message.topic(), ex);
-			return CompletableFuture.failedFuture(ex);
-		}
-		this.observer.published(message.topic());
+	protected CompletableFuture<Void> send(Envelope envelope) {
 		BatchEntry entry = envelope.toBatchEntry();
-		CompletableFuture<PublishReceipt> receipt;
 		if (BatchCodec.HEADER_SIZE + entry.encodedSize() > this.maxBytes) {
-			receipt = this.confirmingPublisher.publish(this.exchange, envelope)
-				.thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+			return this.confirmingPublisher.publish(this.exchange, envelope);
 		}
-		else {
-			receipt = new CompletableFuture<>();
-			add(message, entry, receipt);
-		}
-		return receipt.whenComplete((ignored, error) -> this.observer.settled(message.topic(), error));
+		CompletableFuture<Void> confirmed = new CompletableFuture<>();
+		add(envelope, entry, confirmed);
+		return confirmed;
 	}
 
 	/** Sends every open batch now, e.g. on shutdown. */
@@ -96,8 +75,8 @@ public class BatchingBusPublisher implements BusPublisher {
 		batches.forEach(this::send);
 	}
 
-	private void add(OutboundMessage message, BatchEntry entry, CompletableFuture<PublishReceipt> receipt) {
-		String topic = message.topic();
+	private void add(Envelope envelope, BatchEntry entry, CompletableFuture<Void> confirmed) {
+		String topic = envelope.topic();
 		OpenBatch full = null;
 		OpenBatch overflowed = null;
 		synchronized (this.openBatches) {
@@ -112,7 +91,7 @@ public class BatchingBusPublisher implements BusPublisher {
 				this.openBatches.put(topic, created);
 				this.scheduler.schedule(() -> flushIfOpen(created), Instant.now().plus(this.linger));
 			}
-			batch.add(entry, message.messageId(), receipt);
+			batch.add(entry, envelope.messageId(), confirmed);
 			if (batch.entries.size() >= this.maxMessages) {
 				full = this.openBatches.remove(topic);
 			}
@@ -143,13 +122,13 @@ public class BatchingBusPublisher implements BusPublisher {
 			.build();
 		Envelope envelope = new Envelope(batch.topic, batchId, properties, BatchCodec.encode(batch.entries));
 		this.confirmingPublisher.publish(this.exchange, envelope).whenComplete((ignored, error) -> {
-			for (int i = 0; i < batch.receipts.size(); i++) {
+			for (int i = 0; i < batch.confirmations.size(); i++) {
 				String messageId = batch.messageIds.get(i);
 				if (error == null) {
-					batch.receipts.get(i).complete(new PublishReceipt(batch.topic, messageId));
+					batch.confirmations.get(i).complete(null);
 				}
 				else {
-					batch.receipts.get(i).completeExceptionally(forMessage(error, batch.topic, messageId));
+					batch.confirmations.get(i).completeExceptionally(forMessage(error, batch.topic, messageId));
 				}
 			}
 		});
@@ -172,7 +151,7 @@ public class BatchingBusPublisher implements BusPublisher {
 
 		private final List<String> messageIds = new ArrayList<>();
 
-		private final List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+		private final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
 
 		private int bytes = BatchCodec.HEADER_SIZE;
 
@@ -180,10 +159,10 @@ public class BatchingBusPublisher implements BusPublisher {
 			this.topic = topic;
 		}
 
-		void add(BatchEntry entry, String messageId, CompletableFuture<PublishReceipt> receipt) {
+		void add(BatchEntry entry, String messageId, CompletableFuture<Void> confirmed) {
 			this.entries.add(entry);
 			this.messageIds.add(messageId);
-			this.receipts.add(receipt);
+			this.confirmations.add(confirmed);
 			this.bytes += entry.encodedSize();
 		}
 

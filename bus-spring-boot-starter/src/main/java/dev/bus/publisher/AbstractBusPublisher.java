@@ -1,0 +1,47 @@
+package dev.bus.publisher;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.bus.BusPublishException;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.PublishReceipt;
+
+/**
+ * What every {@link BusPublisher} does around sending: build the envelope (failing the future, not throwing, on
+ * bad input), report outcomes to the {@link PublisherObserver} and turn the confirm into a receipt. Subclasses
+ * decide only how an envelope reaches the broker.
+ */
+public abstract class AbstractBusPublisher implements BusPublisher {
+
+	private final EnvelopeFactory envelopeFactory;
+
+	private final PublisherObserver observer;
+
+	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer) {
+		this.envelopeFactory = envelopeFactory;
+		this.observer = observer;
+	}
+
+	@Override
+	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
+		Envelope envelope;
+		try {
+			envelope = this.envelopeFactory.create(message);
+		}
+		catch (BusPublishException ex) {
+			this.observer.failed(message.topic(), ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+		this.observer.published(message.topic());
+		return send(envelope).whenComplete((ignored, error) -> this.observer.settled(message.topic(), error))
+			.thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+	}
+
+	/**
+	 * Sends an envelope.
+	 * @return a future completed on the broker's confirm, failed with a {@link BusPublishException} otherwise
+	 */
+	protected abstract CompletableFuture<Void> send(Envelope envelope);
+
+}
