@@ -84,6 +84,14 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		catch (MalformedBatchException ex) {
 			deadLetter(message, FailureReason.MALFORMED_BATCH, ex, 0);
 		}
+		catch (RuntimeException ex) {
+			// A bug on Bus's side, not the handler's (those are caught above): still never leave the delivery
+			// unacknowledged or drop it; the queue's dead-letter exchange keeps it.
+			logger.error("Unexpected failure handling a message from queue '" + this.listener.queue()
+					+ "'; rejecting it to the queue's dead-letter exchange", ex);
+			channel.basicNack(deliveryTag, false, false);
+			return;
+		}
 		channel.basicAck(deliveryTag, false);
 	}
 
