@@ -13,8 +13,9 @@ import java.lang.annotation.Target;
  * <p>Parameters: at most one payload parameter of any JSON-mappable type (records, generics such as
  * {@code List<Item>}, {@code String}, {@code byte[]}) and at most one {@code BusMessage<T>} parameter for
  * metadata; when only {@code BusMessage<T>} is declared, {@code T} is the payload type. The message is acked
- * after the method returns; if it throws, the message goes to the dead-letter queue {@code <queue>.dlq} with
- * failure headers and the listener carries on with the next one.
+ * after the method returns; if it throws, it is retried after a backoff (see {@link #maxAttempts()}), and after
+ * the last attempt it goes to the dead-letter queue {@code <queue>.dlq} with failure headers. The listener
+ * carries on with other messages meanwhile.
  *
  * <p>String attributes accept property placeholders ({@code ${...}}).
  */
@@ -71,5 +72,32 @@ public @interface BusListener {
 	 * reach this application. Prefer this to {@link #filter()} when the condition is on headers only.
 	 */
 	String[] headers() default {};
+
+
+	/**
+	 * Attempts in all before a failed message is dead-lettered, the first included; {@code -1} uses
+	 * {@code bus.listener.retry.max-attempts}. Retries wait on the broker, never on a consumer thread.
+	 */
+	int maxAttempts() default -1;
+
+	/**
+	 * Wait before the second attempt, e.g. {@code "500ms"}; empty uses {@code bus.listener.retry.initial-interval}.
+	 */
+	String initialInterval() default "";
+
+	/** Backoff multiplier; {@code -1} uses {@code bus.listener.retry.multiplier}. */
+	double multiplier() default -1;
+
+	/** Longest wait between attempts; empty uses {@code bus.listener.retry.max-interval}. */
+	String maxInterval() default "";
+
+	/**
+	 * Exceptions that retry; empty uses {@code bus.listener.retry.retryable} (empty there: every exception not
+	 * listed as not retryable).
+	 */
+	Class<? extends Throwable>[] retryFor() default {};
+
+	/** Exceptions that go straight to the dead-letter queue, added to {@code bus.listener.retry.not-retryable}. */
+	Class<? extends Throwable>[] noRetryFor() default {};
 
 }

@@ -16,7 +16,7 @@ import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
-import dev.bus.listener.DeadLetterPublisher;
+import dev.bus.listener.FailurePublisher;
 import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.publisher.ConfirmingPublisher;
@@ -62,17 +62,17 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterPublisher busDeadLetterPublisher(ConfirmingPublisher confirmingPublisher, BusProperties properties) {
-		return new DeadLetterPublisher(confirmingPublisher, properties.getPublisher().getConfirmTimeout(),
+	FailurePublisher busFailurePublisher(ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+		return new FailurePublisher(confirmingPublisher, properties.getPublisher().getConfirmTimeout(),
 				properties.getListener().getFailureMessageMaxLength());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
-			Environment environment, PayloadDecoder decoder, DeadLetterPublisher deadLetters,
+			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
 			ObjectProvider<ListenerObserver> observer) {
-		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, deadLetters,
+		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
 				observer.getIfAvailable(() -> ListenerObserver.NONE));
 	}
 

@@ -1,6 +1,8 @@
 package dev.bus.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
@@ -90,6 +92,13 @@ public class BusProperties implements Validator {
 		atLeast(errors, "listener.failureMessageMaxLength", listener.getFailureMessageMaxLength(), 0);
 		positive(errors, "listener.maxMessageSize", listener.getMaxMessageSize());
 		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
+		Retry retry = listener.getRetry();
+		atLeast(errors, "listener.retry.maxAttempts", retry.getMaxAttempts(), 1);
+		positive(errors, "listener.retry.initialInterval", retry.getInitialInterval());
+		positive(errors, "listener.retry.maxInterval", retry.getMaxInterval());
+		if (retry.getMultiplier() < 1.0) {
+			errors.rejectValue("listener.retry.multiplier", "min", "must be at least 1");
+		}
 		if (listener.getShutdownTimeout() == null || listener.getShutdownTimeout().isNegative()) {
 			errors.rejectValue("listener.shutdownTimeout", "negative", "must not be negative");
 		}
@@ -264,6 +273,12 @@ public class BusProperties implements Validator {
 		 */
 		private int failureMessageMaxLength = 1000;
 
+		private final Retry retry = new Retry();
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -342,6 +357,94 @@ public class BusProperties implements Validator {
 
 		public void setFailureMessageMaxLength(int failureMessageMaxLength) {
 			this.failureMessageMaxLength = failureMessageMaxLength;
+		}
+
+	}
+
+	/**
+	 * Retries of failed messages, served by broker-side delay queues so a message in backoff never holds a
+	 * consumer thread. Bad input (malformed, oversize, ...) is never retried.
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts in all, the first included; 1 turns retries off.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the second attempt.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor applied to the wait after each further attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest wait between attempts.
+		 */
+		private Duration maxInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Exceptions that retry (fully-qualified class names; subclasses and causes match). Empty means every
+		 * exception except those in not-retryable.
+		 */
+		private List<Class<? extends Throwable>> retryable = new ArrayList<>();
+
+		/**
+		 * Exceptions that go straight to the dead-letter queue (fully-qualified class names; subclasses and causes
+		 * match).
+		 */
+		private List<Class<? extends Throwable>> notRetryable = new ArrayList<>();
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public List<Class<? extends Throwable>> getRetryable() {
+			return this.retryable;
+		}
+
+		public void setRetryable(List<Class<? extends Throwable>> retryable) {
+			this.retryable = retryable;
+		}
+
+		public List<Class<? extends Throwable>> getNotRetryable() {
+			return this.notRetryable;
+		}
+
+		public void setNotRetryable(List<Class<? extends Throwable>> notRetryable) {
+			this.notRetryable = notRetryable;
 		}
 
 	}

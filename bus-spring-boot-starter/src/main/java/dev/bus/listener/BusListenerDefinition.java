@@ -19,11 +19,17 @@ import dev.bus.core.TopicPattern;
  * @param prefetch unacknowledged messages per consumer
  * @param filter app-side SpEL filter, or empty
  * @param headers broker-side header match, or empty
+ * @param retry retry policy ({@link RetryPolicy#NONE} for broadcast listeners)
  * @param method the method to invoke
  */
 public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue,
 		String deadLetterQueue, boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
-		Map<String, String> headers, ListenerMethod method) {
+		Map<String, String> headers, RetryPolicy retry, ListenerMethod method) {
+
+	/** Name of the delay queue that holds messages for {@code delay} before returning them to the queue. */
+	public String retryQueue(java.time.Duration delay) {
+		return this.queue + ".retry." + delay.toMillis() + "ms";
+	}
 
 	/** Name of the per-listener headers exchange used for broker-side header filtering. */
 	public String headersExchange() {

@@ -1,10 +1,14 @@
 package dev.bus.listener;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
 
@@ -27,7 +31,7 @@ public class BusListenerRegistrar {
 
 	private final PayloadDecoder decoder;
 
-	private final DeadLetterPublisher deadLetters;
+	private final FailurePublisher failures;
 
 	private final ListenerObserver observer;
 
@@ -35,13 +39,13 @@ public class BusListenerRegistrar {
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
-			PropertyResolver propertyResolver, PayloadDecoder decoder, DeadLetterPublisher deadLetters,
+			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
 			ListenerObserver observer) {
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
 		this.decoder = decoder;
-		this.deadLetters = deadLetters;
+		this.failures = failures;
 		this.observer = observer;
 	}
 
@@ -56,7 +60,7 @@ public class BusListenerRegistrar {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
 		this.registry.register(definition,
-				new BusMessageListener(definition, this.decoder, filter, this.deadLetters, this.observer));
+				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer));
 		return definition;
 	}
 
@@ -79,9 +83,26 @@ public class BusListenerRegistrar {
 		if (prefetch < 1) {
 			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
 		}
+		// A broadcast queue belongs to one instance and may be gone when a delay expires: no broker retries there.
+		RetryPolicy retry = annotation.broadcast() ? RetryPolicy.NONE : retryPolicy(annotation);
 		return new BusListenerDefinition(id, topic, group, queue, deadLetterQueue, annotation.broadcast(),
 				annotation.ordered(), concurrency, prefetch, resolve(annotation.filter()),
-				headers(annotation.headers()), listenerMethod);
+				headers(annotation.headers()), retry, listenerMethod);
+	}
+
+	private RetryPolicy retryPolicy(BusListener annotation) {
+		BusProperties.Retry defaults = this.defaults.getRetry();
+		int maxAttempts = (annotation.maxAttempts() >= 0) ? annotation.maxAttempts() : defaults.getMaxAttempts();
+		Duration initial = StringUtils.hasText(annotation.initialInterval())
+				? DurationStyle.detectAndParse(resolve(annotation.initialInterval())) : defaults.getInitialInterval();
+		double multiplier = (annotation.multiplier() >= 0) ? annotation.multiplier() : defaults.getMultiplier();
+		Duration max = StringUtils.hasText(annotation.maxInterval())
+				? DurationStyle.detectAndParse(resolve(annotation.maxInterval())) : defaults.getMaxInterval();
+		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0)
+				? List.of(annotation.retryFor()) : defaults.getRetryable();
+		List<Class<? extends Throwable>> noRetryFor = new ArrayList<>(defaults.getNotRetryable());
+		noRetryFor.addAll(List.of(annotation.noRetryFor()));
+		return RetryPolicy.exponential(maxAttempts, initial, multiplier, max, retryFor, noRetryFor);
 	}
 
 	private String defaultGroup() {

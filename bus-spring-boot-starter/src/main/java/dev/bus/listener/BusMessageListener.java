@@ -29,8 +29,8 @@ import dev.bus.publisher.Envelope;
 
 /**
  * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters, invokes the method and
- * acknowledges manually once every logical message in the delivery is settled, i.e. handled, filtered out or
- * safely dead-lettered. A message is never acked before that, so a crash or shutdown mid-way leaves it on the
+ * acknowledges manually once every logical message in the delivery is settled, i.e. handled, filtered out,
+ * safely parked for a retry or safely dead-lettered. A message is never acked before that, so a crash or shutdown mid-way leaves it on the
  * queue; and bad input never reaches user code.
  */
 public class BusMessageListener implements ChannelAwareMessageListener {
@@ -45,19 +45,19 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final MessageFilter filter;
 
-	private final DeadLetterPublisher deadLetters;
+	private final FailurePublisher failures;
 
 	private final ListenerObserver observer;
 
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			DeadLetterPublisher deadLetters, ListenerObserver observer) {
+			FailurePublisher failures, ListenerObserver observer) {
 		this.listener = listener;
 		this.payloadType = decoder.typeOf(listener.method().payloadType());
 		this.decoder = decoder;
 		this.filter = filter;
-		this.deadLetters = deadLetters;
+		this.failures = failures;
 		this.observer = observer;
 	}
 
@@ -74,7 +74,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				handle(message);
 			}
 		}
-		catch (DeadLetterPublisher.DeadLetterException ex) {
+		catch (FailurePublisher.NotStoredException ex) {
 			// The broker's own dead-lettering (the queue's DLX) still keeps the message, without failure headers.
 			logger.error("Could not dead-letter a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange instead", ex);
@@ -82,7 +82,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		catch (MalformedBatchException ex) {
-			deadLetter(message, FailureReason.MALFORMED_BATCH, ex, 0);
+			deadLetter(message, 1, FailureReason.MALFORMED_BATCH, ex, 0);
 		}
 		catch (RuntimeException ex) {
 			// A bug on Bus's side, not the handler's (those are caught above): still never leave the delivery
@@ -96,37 +96,62 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	private void handle(Message message) {
-		MessageProperties properties = message.getMessageProperties();
-		String topic = properties.getReceivedRoutingKey();
+		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
 		BusMessage<Object> busMessage;
 		try {
-			busMessage = toBusMessage(message, this.decoder.decode(message, this.payloadType));
+			busMessage = toBusMessage(message, this.decoder.decode(message, this.payloadType), attempt);
 			if (this.filter != null && !this.filter.matches(busMessage)) {
-				this.observer.filtered(this.listener, topic);
+				this.observer.filtered(this.listener, topic(message));
 				return;
 			}
 		}
 		catch (RejectedMessageException ex) {
-			deadLetter(message, ex.getReason(), ex, 0);
+			deadLetter(message, attempt, ex.getReason(), ex, 0);
 			return;
 		}
 		long start = System.nanoTime();
 		try {
 			this.listener.method().invoke(busMessage);
-			this.observer.consumed(this.listener, topic, System.nanoTime() - start);
+			this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
 		}
 		catch (InvocationTargetException ex) {
-			deadLetter(message, FailureReason.HANDLER_FAILED, ex.getTargetException(), System.nanoTime() - start);
+			Throwable error = ex.getTargetException();
+			long nanos = System.nanoTime() - start;
+			if (this.listener.retry().shouldRetry(attempt, error)) {
+				retry(message, attempt, error, nanos);
+			}
+			else {
+				deadLetter(message, attempt, FailureReason.HANDLER_FAILED, error, nanos);
+			}
 		}
 	}
 
-	private void deadLetter(Message message, FailureReason reason, Throwable error, long handlerNanos) {
+	private void retry(Message message, int attempt, Throwable error, long handlerNanos) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Attempt " + attempt + " of message " + message.getMessageProperties().getMessageId()
+					+ " failed in listener '" + this.listener.id() + "'; retrying after "
+					+ this.listener.retry().delayAfter(attempt) + ": " + error);
+		}
+		this.failures.retry(this.listener, message, attempt, error);
+		this.observer.retried(this.listener, topic(message), attempt, handlerNanos);
+	}
+
+	private void deadLetter(Message message, int attempt, FailureReason reason, Throwable error, long handlerNanos) {
 		MessageProperties properties = message.getMessageProperties();
-		logger.warn("Dead-lettering message " + properties.getMessageId() + " (topic '"
-				+ properties.getReceivedRoutingKey() + "', group '" + this.listener.group() + "', listener '"
-				+ this.listener.id() + "'): " + reason.code() + ": " + error.getMessage());
-		this.deadLetters.publish(this.listener, message, reason, error);
-		this.observer.failed(this.listener, properties.getReceivedRoutingKey(), reason, handlerNanos);
+		logger.warn("Dead-lettering message " + properties.getMessageId() + " (topic '" + topic(message)
+				+ "', group '" + this.listener.group() + "', listener '" + this.listener.id() + "', attempt "
+				+ attempt + "): " + reason.code() + ": " + error.getMessage());
+		this.failures.deadLetter(this.listener, message, attempt, reason, error);
+		this.observer.failed(this.listener, topic(message), reason, handlerNanos);
+	}
+
+	/**
+	 * The topic the message was published to. A retried message comes back from its delay queue with the queue's
+	 * name as routing key, so the original topic is kept in a header.
+	 */
+	private static String topic(Message message) {
+		Object original = message.getMessageProperties().getHeaders().get(BusHeaders.ORIGINAL_TOPIC);
+		return (original != null) ? original.toString() : message.getMessageProperties().getReceivedRoutingKey();
 	}
 
 	private static boolean isBatch(Message message) {
@@ -147,7 +172,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			.toList();
 	}
 
-	private BusMessage<Object> toBusMessage(Message message, Object payload) {
+	private BusMessage<Object> toBusMessage(Message message, Object payload, int attempt) {
 		MessageProperties properties = message.getMessageProperties();
 		Map<String, String> headers = new LinkedHashMap<>();
 		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
@@ -155,14 +180,13 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				: headers.get(BusHeaders.CE_ID);
 		String type = (properties.getType() != null) ? properties.getType() : headers.get(BusHeaders.CE_TYPE);
 		Instant time = (properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null;
-		return new BusMessage<>(payload, messageId, properties.getReceivedRoutingKey(), type,
-				headers.get(BusHeaders.CE_SOURCE), time, headers.get(BusHeaders.PARTITION_KEY),
-				attempt(headers.get(BusHeaders.ATTEMPT)), Collections.unmodifiableMap(headers));
+		return new BusMessage<>(payload, messageId, topic(message), type, headers.get(BusHeaders.CE_SOURCE), time,
+				headers.get(BusHeaders.PARTITION_KEY), attempt, Collections.unmodifiableMap(headers));
 	}
 
-	private static int attempt(String header) {
+	private static int attempt(Object header) {
 		try {
-			return (header != null) ? Math.max(1, Integer.parseInt(header)) : 1;
+			return (header != null) ? Math.max(1, Integer.parseInt(header.toString())) : 1;
 		}
 		catch (NumberFormatException ex) {
 			return 1;

@@ -1,5 +1,6 @@
 package dev.bus.listener;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +32,9 @@ import dev.bus.autoconfigure.BusProperties.QueueType;
  *
  * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
  * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
- * exchange, the DLQ itself, and the binding from the bus exchange, through a headers exchange when the listener
- * filters on headers at the broker.
+ * exchange, the DLQ itself, one classic delay queue per retry delay (TTL, dead-lettering back to the group
+ * queue), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
+ * at the broker.
  */
 public class BusTopology implements ConnectionListener {
 
@@ -71,6 +73,15 @@ public class BusTopology implements ConnectionListener {
 		Queue queue = builder.build();
 		this.declarables.add(deadLetterQueue);
 		this.declarables.add(queue);
+		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
+		// One queue per delay, so every message in a queue expires in arrival order.
+		for (Duration delay : listener.retry().levels()) {
+			this.declarables.add(QueueBuilder.durable(listener.retryQueue(delay))
+				.ttl((int) delay.toMillis())
+				.deadLetterExchange("")
+				.deadLetterRoutingKey(listener.queue())
+				.build());
+		}
 		String pattern = listener.topic().toString();
 		if (listener.headers().isEmpty()) {
 			this.declarables.add(BindingBuilder.bind(queue).to(this.exchange).with(pattern));

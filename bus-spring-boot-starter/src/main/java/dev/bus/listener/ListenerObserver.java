@@ -19,6 +19,10 @@ public interface ListenerObserver {
 	default void filtered(BusListenerDefinition listener, String topic) {
 	}
 
+	/** The handler failed attempt {@code attempt} after {@code nanos}; the message waits for its next attempt. */
+	default void retried(BusListenerDefinition listener, String topic, int attempt, long nanos) {
+	}
+
 	/** The message was dead-lettered; {@code nanos} is the handler time, 0 if it never ran. */
 	default void failed(BusListenerDefinition listener, String topic, FailureReason reason, long nanos) {
 	}

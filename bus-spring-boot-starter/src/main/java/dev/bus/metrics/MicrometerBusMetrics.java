@@ -18,7 +18,7 @@ import dev.bus.publisher.PublisherObserver;
  * <li>{@code bus.publisher.messages} counter, tags {@code topic}, {@code outcome} = published | confirmed |
  * returned | nacked | failed (failed carries {@code reason});</li>
  * <li>{@code bus.listener.messages} counter, tags {@code topic}, {@code group}, {@code listener}, {@code outcome} =
- * consumed | filtered | failed (failed carries {@code reason});</li>
+ * consumed | filtered | retried | failed (failed carries {@code reason});</li>
  * <li>{@code bus.listener.handler.duration} timer, tags {@code topic}, {@code group}, {@code listener},
  * {@code outcome} = success | error.</li>
  * </ul>
@@ -60,6 +60,12 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 	@Override
 	public void filtered(BusListenerDefinition listener, String topic) {
 		listenerCounter(listener, topic, "filtered", "none").increment();
+	}
+
+	@Override
+	public void retried(BusListenerDefinition listener, String topic, int attempt, long nanos) {
+		listenerCounter(listener, topic, "retried", "handler-failed").increment();
+		handlerTimer(listener, topic, "error").record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override

@@ -56,7 +56,7 @@ class BadInputIT {
 		String exchange = BusContexts.uniqueName("bus-bad");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("shipping"),
 				List.of(Shipments.class), "bus.listener.max-message-size=1KB",
-				"bus.listener.failure-message-max-length=200");
+				"bus.listener.failure-message-max-length=200", "bus.listener.retry.initial-interval=100ms");
 				Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
@@ -102,7 +102,12 @@ class BadInputIT {
 				.hasSize(203);
 			assertThat(headers.get(BusHeaders.ORIGINAL_TOPIC)).hasToString("shipments.sent");
 			assertThat(headers).containsKeys(BusHeaders.FIRST_FAILURE_TIME, BusHeaders.LAST_FAILURE_TIME,
-					BusHeaders.ATTEMPT, BusHeaders.ORIGINAL_QUEUE, BusHeaders.CE_ID);
+					BusHeaders.ORIGINAL_QUEUE, BusHeaders.CE_ID);
+			assertThat(headers.get(BusHeaders.ATTEMPT)).as("dead-lettered after the default 3 attempts")
+				.hasToString("3");
+			assertThat(deadLetters.get("malformed").getProps().getHeaders().get(BusHeaders.ATTEMPT))
+				.as("bad input is never retried")
+				.hasToString("1");
 			assertThat(new String(handlerFailure.getBody(), StandardCharsets.UTF_8))
 				.as("the original body is kept")
 				.isEqualTo("{\"id\":\"s-bad\",\"parcels\":-1}");

@@ -58,7 +58,7 @@ class BatchingIT {
 		String exchange = BusContexts.uniqueName("bus-batch");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("sensors"),
 				List.of(Readings.class), "bus.publisher.batching.enabled=true", "bus.publisher.batching.max-size=4KB",
-				"bus.publisher.batching.linger=20ms"); Rabbit rabbit = Rabbit.connect()) {
+				"bus.publisher.batching.linger=20ms", "bus.listener.retry.initial-interval=100ms"); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);

@@ -26,6 +26,7 @@ public class BrokerCleanup implements AfterEachCallback {
 			BusListenerDefinition definition = registration.definition();
 			this.queues.add(definition.queue());
 			this.queues.add(definition.deadLetterQueue());
+			definition.retry().levels().forEach((delay) -> this.queues.add(definition.retryQueue(delay)));
 			if (!definition.headers().isEmpty()) {
 				this.exchanges.add(definition.headersExchange());
 			}

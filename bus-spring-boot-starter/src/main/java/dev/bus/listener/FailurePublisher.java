@@ -20,11 +20,13 @@ import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 
 /**
- * Moves a failed message to its listener's dead-letter queue with the failure recorded in headers, and waits
- * for the broker's confirm before the original is acked, so a message is never acked without a copy being safe.
- * The exception message is cut to a bounded length so a long message or stack trace cannot exceed a frame.
+ * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue. The
+ * failure is recorded in headers, and the broker's confirm is awaited before the original is acked, so a message
+ * is never acked without a copy being safe. The exception message is cut to a bounded length so a long message
+ * or stack trace cannot exceed a frame. The attempt count travels in {@code bus-attempt}, maintained here rather
+ * than read from {@code x-death}, whose counting changed across RabbitMQ versions.
  */
-public class DeadLetterPublisher {
+public class FailurePublisher {
 
 	private final ConfirmingPublisher publisher;
 
@@ -34,7 +36,7 @@ public class DeadLetterPublisher {
 
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
-	public DeadLetterPublisher(ConfirmingPublisher publisher, Duration confirmTimeout, int maxMessageLength) {
+	public FailurePublisher(ConfirmingPublisher publisher, Duration confirmTimeout, int maxMessageLength) {
 		this.publisher = publisher;
 		this.confirmTimeout = confirmTimeout;
 		this.maxMessageLength = maxMessageLength;
@@ -42,9 +44,25 @@ public class DeadLetterPublisher {
 
 	/**
 	 * Publishes the dead letter and waits for its confirm.
-	 * @throws DeadLetterException when the broker did not confirm it
+	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void publish(BusListenerDefinition listener, Message message, FailureReason reason, Throwable error) {
+	public void deadLetter(BusListenerDefinition listener, Message message, int attempt, FailureReason reason,
+			Throwable error) {
+		publish(listener.deadLetterQueue(), listener, message, attempt, reason, error);
+	}
+
+	/**
+	 * Parks the message in the delay queue for its next attempt and waits for the confirm.
+	 * @throws NotStoredException when the broker did not confirm it
+	 */
+	public void retry(BusListenerDefinition listener, Message message, int failedAttempt, Throwable error) {
+		Duration delay = listener.retry().delayAfter(failedAttempt);
+		publish(listener.retryQueue(delay), listener, message, failedAttempt + 1, FailureReason.HANDLER_FAILED,
+				error);
+	}
+
+	private void publish(String queue, BusListenerDefinition listener, Message message, int attempt,
+			FailureReason reason, Throwable error) {
 		MessageProperties received = message.getMessageProperties();
 		Map<String, Object> headers = new HashMap<>(received.getHeaders());
 		String now = Instant.now().toString();
@@ -55,24 +73,24 @@ public class DeadLetterPublisher {
 		headers.put(BusHeaders.ORIGINAL_QUEUE, listener.queue());
 		headers.putIfAbsent(BusHeaders.FIRST_FAILURE_TIME, now);
 		headers.put(BusHeaders.LAST_FAILURE_TIME, now);
-		headers.putIfAbsent(BusHeaders.ATTEMPT, 1);
+		headers.put(BusHeaders.ATTEMPT, attempt);
 		AMQP.BasicProperties properties = this.converter.fromMessageProperties(received, "UTF-8")
 			.builder()
 			.deliveryMode(2)
 			.headers(headers)
 			.build();
 		String messageId = (received.getMessageId() != null) ? received.getMessageId() : "(none)";
-		Envelope deadLetter = new Envelope(listener.deadLetterQueue(), messageId, properties, message.getBody());
+		Envelope deadLetter = new Envelope(queue, messageId, properties, message.getBody());
 		try {
 			this.publisher.publish("", deadLetter).get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new DeadLetterException("interrupted while dead-lettering " + messageId, ex);
+			throw new NotStoredException("interrupted while moving " + messageId + " to '" + queue + "'", ex);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new DeadLetterException("broker did not confirm dead letter " + messageId + " to '"
-					+ listener.deadLetterQueue() + "'", (ex.getCause() != null) ? ex.getCause() : ex);
+			throw new NotStoredException("broker did not confirm " + messageId + " to '" + queue + "'",
+					(ex.getCause() != null) ? ex.getCause() : ex);
 		}
 	}
 
@@ -80,10 +98,10 @@ public class DeadLetterPublisher {
 		return (text.length() <= this.maxMessageLength) ? text : text.substring(0, this.maxMessageLength) + "...";
 	}
 
-	/** A dead letter that could not be stored; the original must then be rejected, not acked. */
-	public static class DeadLetterException extends RuntimeException {
+	/** A failed message that could not be stored; the original must then be rejected, not acked. */
+	public static class NotStoredException extends RuntimeException {
 
-		public DeadLetterException(String message, Throwable cause) {
+		public NotStoredException(String message, Throwable cause) {
 			super(message, cause);
 		}
 
