@@ -4,14 +4,20 @@ import java.util.List;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.jspecify.annotations.Nullable;
 
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
- * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state) and its
- * publisher. The sidecar reads it to learn which topics the app publishes and listens to.
+ * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
+ * letters waiting) and its publisher; the sidecar reads it to learn which topics the app listens to. A write
+ * ({@code POST /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both optional) replays
+ * that listener's dead letters.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
@@ -22,11 +28,14 @@ public class BusEndpoint {
 
 	private final PublisherDescriptor publisherDescriptor;
 
+	private final DeadLetterReplayer replayer;
+
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
-			PublisherDescriptor publisherDescriptor) {
+			PublisherDescriptor publisherDescriptor, DeadLetterReplayer replayer) {
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherDescriptor = publisherDescriptor;
+		this.replayer = replayer;
 	}
 
 	@ReadOperation
@@ -34,9 +43,41 @@ public class BusEndpoint {
 		List<ListenerDescriptor> listeners = (this.registry != null) ? this.registry.registrations()
 			.stream()
 			.map((registration) -> ListenerDescriptor.of(registration.definition(),
-					registration.container().isRunning(), registration.container().getActiveConsumerCount()))
+					registration.container().isRunning(), registration.container().getActiveConsumerCount(),
+					deadLetters(registration.definition())))
 			.toList() : List.of();
 		return new BusDescriptor(listeners, this.publisherDescriptor.withPending(this.publisher.pendingCount()));
+	}
+
+	/**
+	 * Replays a listener's dead letters: the one with {@code messageId}, or up to {@code count}, or all.
+	 * @return the listener and how many messages were replayed, or {@code null} (404) for an unknown listener
+	 */
+	@WriteOperation
+	public ReplayResult replay(@Selector String listenerId, @Nullable String messageId, @Nullable Integer count) {
+		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId)
+				: null;
+		if (registration == null || this.replayer == null) {
+			return null;
+		}
+		int replayed = this.replayer.replay(registration.definition(), messageId, count);
+		return new ReplayResult(listenerId, replayed, deadLetters(registration.definition()));
+	}
+
+	private long deadLetters(BusListenerDefinition definition) {
+		if (this.replayer == null) {
+			return -1;
+		}
+		try {
+			return this.replayer.count(definition);
+		}
+		catch (RuntimeException ex) {
+			return -1; // broker unreachable: unknown
+		}
+	}
+
+	/** What a replay did. */
+	public record ReplayResult(String listener, int replayed, long deadLettersLeft) {
 	}
 
 	/** The endpoint's body. */
@@ -45,15 +86,17 @@ public class BusEndpoint {
 
 	/** One listener. */
 	public record ListenerDescriptor(String id, String topic, String group, String queue, String deadLetterQueue,
-			boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter, String method,
-			String state, int activeConsumers) {
+			boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter, int maxAttempts,
+			String method, String state, int activeConsumers, long deadLetters) {
 
-		static ListenerDescriptor of(BusListenerDefinition definition, boolean running, int activeConsumers) {
+		static ListenerDescriptor of(BusListenerDefinition definition, boolean running, int activeConsumers,
+				long deadLetters) {
 			String state = !running ? "stopped" : (activeConsumers > 0) ? "consuming" : "waiting-for-broker";
 			return new ListenerDescriptor(definition.id(), definition.topic().toString(), definition.group(),
 					definition.queue(), definition.deadLetterQueue(), definition.broadcast(), definition.ordered(),
 					definition.concurrency(), definition.prefetch(), definition.filter(),
-					definition.method().describe(), state, activeConsumers);
+					definition.retry().maxAttempts(), definition.method().describe(), state, activeConsumers,
+					deadLetters);
 		}
 
 	}

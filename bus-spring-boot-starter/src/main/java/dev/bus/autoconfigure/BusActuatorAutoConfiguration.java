@@ -15,6 +15,7 @@ import org.springframework.core.env.Environment;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 
@@ -33,11 +34,13 @@ public final class BusActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
-				ObjectProvider<BatchingBusPublisher> batching, BusProperties properties, Environment environment) {
+				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
+				BusProperties properties, Environment environment) {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
 					new BusEndpoint.PublisherDescriptor(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
-							properties.getPublisher().getConfirmTimeout().toMillis(), 0));
+							properties.getPublisher().getConfirmTimeout().toMillis(), 0),
+					replayer.getIfAvailable());
 		}
 
 	}

@@ -16,6 +16,7 @@ import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
+import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.listener.FailurePublisher;
 import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.PayloadDecoder;
@@ -65,6 +66,14 @@ public final class BusListenerAutoConfiguration {
 	FailurePublisher busFailurePublisher(ConfirmingPublisher confirmingPublisher, BusProperties properties) {
 		return new FailurePublisher(confirmingPublisher, properties.getPublisher().getConfirmTimeout(),
 				properties.getListener().getFailureMessageMaxLength());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory,
+			ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+		return new DeadLetterReplayer(connectionFactory, confirmingPublisher,
+				properties.getPublisher().getConfirmTimeout());
 	}
 
 	@Bean

@@ -132,6 +132,11 @@ public class BusListenerRegistry implements SmartLifecycle {
 		return Collections.unmodifiableList(new ArrayList<>(this.registrations.values()));
 	}
 
+	/** The listener with this id, or {@code null}. */
+	public synchronized Registration find(String id) {
+		return this.registrations.get(id);
+	}
+
 	/** A listener and the container running it. */
 	public record Registration(BusListenerDefinition definition, SimpleMessageListenerContainer container) {
 	}

@@ -55,7 +55,8 @@ class SampleSystemIT {
 		try (ConfigurableApplicationContext inventory = start(InventoryApplication.class, "inventory");
 				ConfigurableApplicationContext orders = start(OrdersApplication.class, "orders")) {
 			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
-			HttpResponse<String> response = HttpClient.newHttpClient()
+			HttpClient http = HttpClient.newHttpClient();
+			HttpResponse<String> response = http
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
 					.header("content-type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString(
@@ -69,6 +70,20 @@ class SampleSystemIT {
 				assertThat(consumed(inventory, "stockReservations.auditEu")).isEqualTo(1);
 				assertThat(consumed(orders, "reservationListener.onReserved")).isEqualTo(1);
 			});
+
+			// The actuator endpoint over HTTP: listeners with their state, and a replay (nothing to replay here).
+			String inventoryUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) inventory).getWebServer().getPort()
+					+ "/actuator/bus";
+			HttpResponse<String> bus = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(bus.body()).contains("\"id\":\"stockReservations.reserve\"", "\"state\":\"consuming\"",
+					"\"deadLetters\":0");
+			HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(replay.statusCode()).isEqualTo(200);
+			assertThat(replay.body()).contains("\"replayed\":0");
 		}
 	}
 

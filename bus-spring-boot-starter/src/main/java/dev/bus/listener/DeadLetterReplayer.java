@@ -1,0 +1,125 @@
+package dev.bus.listener;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+import dev.bus.core.BusHeaders;
+import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.Envelope;
+
+/**
+ * Moves dead letters back to their listener: all of them, the first {@code count}, or the one with a given
+ * message id. Each message is republished to the listener's queue and confirmed before it is removed from the
+ * dead-letter queue, so a crash in between can only duplicate it, never lose it. Replayed messages start again
+ * at attempt 1, keeping their failure history headers and gaining {@code bus-replayed-at}.
+ *
+ * <p>Messages passed over (not the requested id) are held unacknowledged while the queue is scanned and then
+ * returned to it, so a replay looks at each message present when it started exactly once.
+ */
+public class DeadLetterReplayer {
+
+	/** Header set on replayed messages: when they were replayed. */
+	public static final String REPLAYED_AT = "bus-replayed-at";
+
+	private static final Log logger = LogFactory.getLog(DeadLetterReplayer.class);
+
+	private final ConnectionFactory connectionFactory;
+
+	private final ConfirmingPublisher publisher;
+
+	private final Duration confirmTimeout;
+
+	public DeadLetterReplayer(ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
+			Duration confirmTimeout) {
+		this.connectionFactory = connectionFactory;
+		this.publisher = publisher;
+		this.confirmTimeout = confirmTimeout;
+	}
+
+	/** Messages waiting in a listener's dead-letter queue. */
+	public long count(BusListenerDefinition listener) {
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			return channel.messageCount(listener.deadLetterQueue());
+		}
+		catch (IOException | TimeoutException | RuntimeException ex) {
+			throw new IllegalStateException("Cannot count dead letters of '" + listener.id() + "': " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	/**
+	 * Replays dead letters.
+	 * @param messageId replay only the message with this id; {@code null} for any
+	 * @param limit replay at most this many; {@code null} or below 1 for all
+	 * @return how many were replayed
+	 */
+	public int replay(BusListenerDefinition listener, String messageId, Integer limit) {
+		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			long present = channel.messageCount(listener.deadLetterQueue());
+			int replayed = 0;
+			long lastPassedOver = -1;
+			for (long seen = 0; seen < present && replayed < wanted; seen++) {
+				GetResponse response = channel.basicGet(listener.deadLetterQueue(), false);
+				if (response == null) {
+					break;
+				}
+				long tag = response.getEnvelope().getDeliveryTag();
+				if (messageId != null && !messageId.equals(response.getProps().getMessageId())) {
+					lastPassedOver = tag;
+					continue;
+				}
+				republish(listener, response);
+				channel.basicAck(tag, false);
+				replayed++;
+			}
+			if (lastPassedOver >= 0) {
+				channel.basicNack(lastPassedOver, true, true);
+			}
+			logger.info("Replayed " + replayed + " dead letter(s) of listener '" + listener.id() + "'");
+			return replayed;
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("Replay of '" + listener.id() + "' failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void republish(BusListenerDefinition listener, GetResponse response) {
+		AMQP.BasicProperties original = response.getProps();
+		Map<String, Object> headers = new HashMap<>(
+				(original.getHeaders() != null) ? original.getHeaders() : Map.of());
+		headers.put(BusHeaders.ATTEMPT, 1);
+		headers.put(REPLAYED_AT, Instant.now().toString());
+		AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+		String id = (original.getMessageId() != null) ? original.getMessageId() : "(none)";
+		try {
+			this.publisher.publish("", new Envelope(listener.queue(), id, properties, response.getBody()))
+				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while replaying " + id, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"
+					+ listener.deadLetterQueue() + "'", ex);
+		}
+	}
+
+}
