@@ -75,6 +75,13 @@ public @interface BusListener {
 
 
 	/**
+	 * Skip messages this listener has already processed successfully (same message id), acking them without
+	 * calling the method: an exactly-once effect on top of at-least-once delivery. Uses the application's
+	 * {@code Inbox} bean (in memory by default; JDBC when configured). Messages without an id are always handled.
+	 */
+	boolean idempotent() default false;
+
+	/**
 	 * Attempts in all before a failed message is dead-lettered, the first included; {@code -1} uses
 	 * {@code bus.listener.retry.max-attempts}. Retries wait on the broker, never on a consumer thread.
 	 */

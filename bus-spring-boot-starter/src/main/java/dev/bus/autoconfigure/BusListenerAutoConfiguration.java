@@ -1,5 +1,7 @@
 package dev.bus.autoconfigure;
 
+import java.time.Clock;
+
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.BeanFactory;
@@ -12,6 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.inbox.InMemoryInbox;
+import dev.bus.inbox.Inbox;
 import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
 import dev.bus.listener.BusListenerRegistry;
@@ -80,9 +84,17 @@ public final class BusListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
-			ObjectProvider<ListenerObserver> observer) {
+			ObjectProvider<ListenerObserver> observer, Inbox inbox) {
 		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
-				observer.getIfAvailable(() -> ListenerObserver.NONE));
+				observer.getIfAvailable(() -> ListenerObserver.NONE), inbox);
+	}
+
+	/** The default inbox for idempotent listeners: a bounded window in memory. */
+	@Bean
+	@ConditionalOnMissingBean
+	Inbox busInbox(BusProperties properties) {
+		return new InMemoryInbox(properties.getInbox().getMaxEntries(), properties.getInbox().getRetention(),
+				Clock.systemUTC());
 	}
 
 }

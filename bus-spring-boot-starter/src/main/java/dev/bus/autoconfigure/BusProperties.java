@@ -31,6 +31,12 @@ public class BusProperties implements Validator {
 
 	private final Listener listener = new Listener();
 
+	private final Inbox inbox = new Inbox();
+
+	public Inbox getInbox() {
+		return this.inbox;
+	}
+
 	public String getExchange() {
 		return this.exchange;
 	}
@@ -92,6 +98,8 @@ public class BusProperties implements Validator {
 		atLeast(errors, "listener.failureMessageMaxLength", listener.getFailureMessageMaxLength(), 0);
 		positive(errors, "listener.maxMessageSize", listener.getMaxMessageSize());
 		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
+		atLeast(errors, "inbox.maxEntries", properties.getInbox().getMaxEntries(), 1);
+		positive(errors, "inbox.retention", properties.getInbox().getRetention());
 		Retry retry = listener.getRetry();
 		atLeast(errors, "listener.retry.maxAttempts", retry.getMaxAttempts(), 1);
 		positive(errors, "listener.retry.initialInterval", retry.getInitialInterval());
@@ -445,6 +453,37 @@ public class BusProperties implements Validator {
 
 		public void setNotRetryable(List<Class<? extends Throwable>> notRetryable) {
 			this.notRetryable = notRetryable;
+		}
+
+	}
+
+	/** The inbox of idempotent listeners ({@code @BusListener(idempotent = true)}). */
+	public static class Inbox {
+
+		/**
+		 * In-memory inbox: most message ids remembered; the oldest are forgotten first.
+		 */
+		private int maxEntries = 100_000;
+
+		/**
+		 * How long a processed message id is remembered.
+		 */
+		private Duration retention = Duration.ofHours(24);
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
 		}
 
 	}

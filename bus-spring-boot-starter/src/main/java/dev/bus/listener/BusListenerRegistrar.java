@@ -15,6 +15,7 @@ import org.springframework.util.StringUtils;
 import dev.bus.annotation.BusListener;
 import dev.bus.autoconfigure.BusProperties;
 import dev.bus.core.TopicPattern;
+import dev.bus.inbox.Inbox;
 
 /**
  * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation attributes over
@@ -35,18 +36,21 @@ public class BusListenerRegistrar {
 
 	private final ListenerObserver observer;
 
+	private final Inbox inbox;
+
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			ListenerObserver observer) {
+			ListenerObserver observer, Inbox inbox) {
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
 		this.decoder = decoder;
 		this.failures = failures;
 		this.observer = observer;
+		this.inbox = inbox;
 	}
 
 	public BusListenerDefinition register(String beanName, Object bean, Method method, BusListener annotation) {
@@ -60,7 +64,7 @@ public class BusListenerRegistrar {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
 		this.registry.register(definition,
-				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer));
+				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox));
 		return definition;
 	}
 
@@ -87,7 +91,7 @@ public class BusListenerRegistrar {
 		RetryPolicy retry = annotation.broadcast() ? RetryPolicy.NONE : retryPolicy(annotation);
 		return new BusListenerDefinition(id, topic, group, queue, deadLetterQueue, annotation.broadcast(),
 				annotation.ordered(), concurrency, prefetch, resolve(annotation.filter()),
-				headers(annotation.headers()), retry, listenerMethod);
+				headers(annotation.headers()), retry, annotation.idempotent(), listenerMethod);
 	}
 
 	private RetryPolicy retryPolicy(BusListener annotation) {

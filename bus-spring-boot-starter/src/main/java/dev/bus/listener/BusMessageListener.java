@@ -25,6 +25,7 @@ import dev.bus.core.FailureReason;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
+import dev.bus.inbox.Inbox;
 import dev.bus.publisher.Envelope;
 
 /**
@@ -49,16 +50,19 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final ListenerObserver observer;
 
+	private final Inbox inbox;
+
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, ListenerObserver observer) {
+			FailurePublisher failures, ListenerObserver observer, Inbox inbox) {
 		this.listener = listener;
 		this.payloadType = decoder.typeOf(listener.method().payloadType());
 		this.decoder = decoder;
 		this.filter = filter;
 		this.failures = failures;
 		this.observer = observer;
+		this.inbox = inbox;
 	}
 
 	@Override
@@ -111,8 +115,12 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		long start = System.nanoTime();
 		try {
-			this.listener.method().invoke(busMessage);
-			this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
+			if (invoke(busMessage)) {
+				this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
+			}
+			else {
+				this.observer.duplicate(this.listener, busMessage.topic());
+			}
 		}
 		catch (InvocationTargetException ex) {
 			Throwable error = ex.getTargetException();
@@ -124,6 +132,16 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				deadLetter(message, attempt, FailureReason.HANDLER_FAILED, error, nanos);
 			}
 		}
+	}
+
+	/** Calls the method, through the inbox when the listener is idempotent; false for a skipped duplicate. */
+	private boolean invoke(BusMessage<Object> message) throws InvocationTargetException {
+		if (!this.listener.idempotent() || message.messageId() == null) {
+			this.listener.method().invoke(message);
+			return true;
+		}
+		return this.inbox.process(this.listener.queue(), message.messageId(),
+				() -> this.listener.method().invoke(message));
 	}
 
 	private void retry(Message message, int attempt, Throwable error, long handlerNanos) {

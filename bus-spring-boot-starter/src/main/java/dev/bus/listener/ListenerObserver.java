@@ -15,6 +15,10 @@ public interface ListenerObserver {
 	default void consumed(BusListenerDefinition listener, String topic, long nanos) {
 	}
 
+	/** The inbox skipped the message: it was processed before. */
+	default void duplicate(BusListenerDefinition listener, String topic) {
+	}
+
 	/** The filter skipped the message. */
 	default void filtered(BusListenerDefinition listener, String topic) {
 	}

@@ -18,7 +18,7 @@ import dev.bus.publisher.PublisherObserver;
  * <li>{@code bus.publisher.messages} counter, tags {@code topic}, {@code outcome} = published | confirmed |
  * returned | nacked | failed (failed carries {@code reason});</li>
  * <li>{@code bus.listener.messages} counter, tags {@code topic}, {@code group}, {@code listener}, {@code outcome} =
- * consumed | filtered | retried | failed (failed carries {@code reason});</li>
+ * consumed | filtered | duplicate | retried | failed (failed carries {@code reason});</li>
  * <li>{@code bus.listener.handler.duration} timer, tags {@code topic}, {@code group}, {@code listener},
  * {@code outcome} = success | error.</li>
  * </ul>
@@ -55,6 +55,11 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 	public void consumed(BusListenerDefinition listener, String topic, long nanos) {
 		listenerCounter(listener, topic, "consumed", "none").increment();
 		handlerTimer(listener, topic, "success").record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void duplicate(BusListenerDefinition listener, String topic) {
+		listenerCounter(listener, topic, "duplicate", "none").increment();
 	}
 
 	@Override
