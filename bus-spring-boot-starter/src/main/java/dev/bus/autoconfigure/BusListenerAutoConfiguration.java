@@ -1,7 +1,5 @@
 package dev.bus.autoconfigure;
 
-import java.time.Clock;
-
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.BeanFactory;
@@ -14,7 +12,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.bus.inbox.InMemoryInbox;
 import dev.bus.inbox.Inbox;
 import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
@@ -87,14 +84,6 @@ public final class BusListenerAutoConfiguration {
 			ObjectProvider<ListenerObserver> observer, Inbox inbox) {
 		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
 				observer.getIfAvailable(() -> ListenerObserver.NONE), inbox);
-	}
-
-	/** The default inbox for idempotent listeners: a bounded window in memory. */
-	@Bean
-	@ConditionalOnMissingBean
-	Inbox busInbox(BusProperties properties) {
-		return new InMemoryInbox(properties.getInbox().getMaxEntries(), properties.getInbox().getRetention(),
-				Clock.systemUTC());
 	}
 
 }

@@ -100,6 +100,10 @@ public class BusProperties implements Validator {
 		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
 		atLeast(errors, "inbox.maxEntries", properties.getInbox().getMaxEntries(), 1);
 		positive(errors, "inbox.retention", properties.getInbox().getRetention());
+		if (!List.of("memory", "jdbc").contains(properties.getInbox().getStore())) {
+			errors.rejectValue("inbox.store", "value", "must be 'memory' or 'jdbc'");
+		}
+		positive(errors, "inbox.jdbc.cleanupInterval", properties.getInbox().getJdbc().getCleanupInterval());
 		Retry retry = listener.getRetry();
 		atLeast(errors, "listener.retry.maxAttempts", retry.getMaxAttempts(), 1);
 		positive(errors, "listener.retry.initialInterval", retry.getInitialInterval());
@@ -461,6 +465,26 @@ public class BusProperties implements Validator {
 	public static class Inbox {
 
 		/**
+		 * Where processed message ids are kept: "memory" (per instance, bounded) or "jdbc" (a table in the
+		 * application's DataSource, shared by all instances; needs spring-jdbc and a DataSource).
+		 */
+		private String store = "memory";
+
+		private final Jdbc jdbc = new Jdbc();
+
+		public String getStore() {
+			return this.store;
+		}
+
+		public void setStore(String store) {
+			this.store = store;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		/**
 		 * In-memory inbox: most message ids remembered; the oldest are forgotten first.
 		 */
 		private int maxEntries = 100_000;
@@ -484,6 +508,50 @@ public class BusProperties implements Validator {
 
 		public void setRetention(Duration retention) {
 			this.retention = retention;
+		}
+
+	}
+
+	/** The JDBC inbox. */
+	public static class Jdbc {
+
+		/**
+		 * Table holding processed message ids.
+		 */
+		private String table = "bus_inbox";
+
+		/**
+		 * Whether to create the table (and its index) at start-up when it does not exist.
+		 */
+		private boolean initializeSchema = true;
+
+		/**
+		 * How often rows older than the retention are deleted.
+		 */
+		private Duration cleanupInterval = Duration.ofMinutes(10);
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public Duration getCleanupInterval() {
+			return this.cleanupInterval;
+		}
+
+		public void setCleanupInterval(Duration cleanupInterval) {
+			this.cleanupInterval = cleanupInterval;
 		}
 
 	}

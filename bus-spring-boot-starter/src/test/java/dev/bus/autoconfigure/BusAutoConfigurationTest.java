@@ -33,7 +33,8 @@ class BusAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-				BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusListenerAutoConfiguration.class,
+				BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
+				BusListenerAutoConfiguration.class,
 				BusActuatorAutoConfiguration.class))
 		// a closed port: these tests never need the broker, and attempts fail fast
 		.withPropertyValues("spring.rabbitmq.port=1", "spring.application.name=test-app");
@@ -157,7 +158,7 @@ class BusAutoConfigurationTest {
 	void aListenerNeedsAGroup() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-					BusAutoConfiguration.class, BusListenerAutoConfiguration.class))
+					BusAutoConfiguration.class, BusInboxAutoConfiguration.class, BusListenerAutoConfiguration.class))
 			.withPropertyValues("spring.rabbitmq.port=1")
 			.withBean(EmptyGroup.class)
 			.run((context) -> assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
 import dev.bus.autoconfigure.BusAutoConfiguration;
+import dev.bus.autoconfigure.BusInboxAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
 import dev.bus.listener.BusListenerRegistry;
@@ -71,7 +72,8 @@ public final class BusContexts {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-			BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusListenerAutoConfiguration.class,
+			BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
+			BusListenerAutoConfiguration.class,
 			BusActuatorAutoConfiguration.class })
 	static class BusTestApplication {
 

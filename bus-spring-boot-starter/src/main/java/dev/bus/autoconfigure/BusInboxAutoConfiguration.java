@@ -1,0 +1,83 @@
+package dev.bus.autoconfigure;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.bus.inbox.InMemoryInbox;
+import dev.bus.inbox.Inbox;
+import dev.bus.inbox.InboxCleaner;
+import dev.bus.inbox.JdbcInbox;
+import dev.bus.publisher.ConfirmingPublisher;
+
+/**
+ * The inbox of idempotent listeners: in memory by default, or a table with {@code bus.inbox.store=jdbc}.
+ */
+@AutoConfiguration(after = BusAutoConfiguration.class, before = BusListenerAutoConfiguration.class, afterName = {
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@ConditionalOnBean(ConfirmingPublisher.class)
+@ConditionalOnProperty(name = "bus.listener.enabled", havingValue = "true", matchIfMissing = true)
+public final class BusInboxAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "jdbc")
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
+	static class JdbcInboxConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(Inbox.class)
+		JdbcInbox busInbox(DataSource dataSource, PlatformTransactionManager transactionManager,
+				BusProperties properties) {
+			JdbcInbox inbox = new JdbcInbox(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
+					properties.getInbox().getJdbc().getTable(), Clock.systemUTC());
+			if (properties.getInbox().getJdbc().isInitializeSchema()) {
+				inbox.initializeSchema();
+			}
+			return inbox;
+		}
+
+		@Bean
+		@ConditionalOnBean(JdbcInbox.class)
+		InboxCleaner busInboxCleaner(JdbcInbox inbox, @Qualifier("busInboxScheduler") TaskScheduler scheduler,
+				BusProperties properties) {
+			return new InboxCleaner(inbox, scheduler, properties.getInbox().getRetention(),
+					properties.getInbox().getJdbc().getCleanupInterval());
+		}
+
+		@Bean(destroyMethod = "shutdown")
+		@ConditionalOnBean(JdbcInbox.class)
+		ThreadPoolTaskScheduler busInboxScheduler() {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setThreadNamePrefix("bus-inbox-");
+			scheduler.setDaemon(true);
+			scheduler.initialize();
+			return scheduler;
+		}
+
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(Inbox.class)
+	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "memory", matchIfMissing = true)
+	InMemoryInbox busInMemoryInbox(BusProperties properties) {
+		return new InMemoryInbox(properties.getInbox().getMaxEntries(), properties.getInbox().getRetention(),
+				Clock.systemUTC());
+	}
+
+}
