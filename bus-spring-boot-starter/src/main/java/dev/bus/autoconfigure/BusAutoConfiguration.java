@@ -66,10 +66,10 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
-			@Qualifier("busBatchScheduler") TaskScheduler busBatchScheduler) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				observer.getIfAvailable(() -> PublisherObserver.NONE), busBatchScheduler,
+				observer.getIfAvailable(() -> PublisherObserver.NONE), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger());
 	}
 
@@ -81,12 +81,15 @@ public final class BusAutoConfiguration {
 				properties.getPublisher().getConfirmTimeout());
 	}
 
-	/** Linger timers of the batching publisher; a scheduler of Bus's own so it lives and dies with the context. */
+	/**
+	 * Bus's background timers (batch linger, inbox cleanup): a scheduler of its own, so it lives and dies with the
+	 * context; its single thread starts only when something is scheduled.
+	 */
 	@Bean(destroyMethod = "shutdown")
-	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
-	ThreadPoolTaskScheduler busBatchScheduler() {
+	@ConditionalOnMissingBean(name = "busTaskScheduler")
+	ThreadPoolTaskScheduler busTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("bus-batch-");
+		scheduler.setThreadNamePrefix("bus-");
 		scheduler.setDaemon(true);
 		scheduler.initialize();
 		return scheduler;

@@ -14,7 +14,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -54,20 +53,10 @@ public final class BusInboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBean(JdbcInbox.class)
-		InboxCleaner busInboxCleaner(JdbcInbox inbox, @Qualifier("busInboxScheduler") TaskScheduler scheduler,
+		InboxCleaner busInboxCleaner(JdbcInbox inbox, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
 				BusProperties properties) {
 			return new InboxCleaner(inbox, scheduler, properties.getInbox().getRetention(),
 					properties.getInbox().getJdbc().getCleanupInterval());
-		}
-
-		@Bean(destroyMethod = "shutdown")
-		@ConditionalOnBean(JdbcInbox.class)
-		ThreadPoolTaskScheduler busInboxScheduler() {
-			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-			scheduler.setThreadNamePrefix("bus-inbox-");
-			scheduler.setDaemon(true);
-			scheduler.initialize();
-			return scheduler;
 		}
 
 	}
