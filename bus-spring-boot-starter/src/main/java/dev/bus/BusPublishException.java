@@ -23,7 +23,9 @@ public class BusPublishException extends RuntimeException {
 		/** The payload could not be serialised. */
 		SERIALIZATION_FAILED,
 		/** The publisher is shut down. */
-		CLOSED
+		CLOSED,
+		/** Published to the outbox in a transaction that rolled back: nothing is sent. */
+		ROLLED_BACK
 
 	}
 

@@ -33,6 +33,12 @@ public class BusProperties implements Validator {
 
 	private final Inbox inbox = new Inbox();
 
+	private final Outbox outbox = new Outbox();
+
+	public Outbox getOutbox() {
+		return this.outbox;
+	}
+
 	public Inbox getInbox() {
 		return this.inbox;
 	}
@@ -104,6 +110,8 @@ public class BusProperties implements Validator {
 			errors.rejectValue("inbox.store", "value", "must be 'memory' or 'jdbc'");
 		}
 		positive(errors, "inbox.jdbc.cleanupInterval", properties.getInbox().getJdbc().getCleanupInterval());
+		positive(errors, "outbox.pollInterval", properties.getOutbox().getPollInterval());
+		atLeast(errors, "outbox.batchSize", properties.getOutbox().getBatchSize(), 1);
 		Retry retry = listener.getRetry();
 		atLeast(errors, "listener.retry.maxAttempts", retry.getMaxAttempts(), 1);
 		positive(errors, "listener.retry.initialInterval", retry.getInitialInterval());
@@ -508,6 +516,78 @@ public class BusProperties implements Validator {
 
 		public void setRetention(Duration retention) {
 			this.retention = retention;
+		}
+
+	}
+
+	/** The transactional outbox. */
+	public static class Outbox {
+
+		/**
+		 * Whether BusPublisher writes to the outbox table when called inside a Spring transaction (sent by the relay
+		 * once it commits). Needs spring-jdbc, a DataSource and a transaction manager.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Outbox table.
+		 */
+		private String table = "bus_outbox";
+
+		/**
+		 * Whether to create the table at start-up when it does not exist.
+		 */
+		private boolean initializeSchema = true;
+
+		/**
+		 * How often the relay looks for rows besides the immediate pass after each commit on this instance (rows
+		 * from other instances' crashed relays, publishes that failed).
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Most rows one relay pass locks and publishes.
+		 */
+		private int batchSize = 500;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTable() {
+			return this.table;
+		}
+
+		public void setTable(String table) {
+			this.table = table;
+		}
+
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 	}

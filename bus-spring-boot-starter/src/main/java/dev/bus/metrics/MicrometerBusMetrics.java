@@ -10,6 +10,7 @@ import dev.bus.BusPublishException;
 import dev.bus.core.FailureReason;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.ListenerObserver;
+import dev.bus.outbox.OutboxObserver;
 import dev.bus.publisher.PublisherObserver;
 
 /**
@@ -20,10 +21,12 @@ import dev.bus.publisher.PublisherObserver;
  * <li>{@code bus.listener.messages} counter, tags {@code topic}, {@code group}, {@code listener}, {@code outcome} =
  * consumed | filtered | duplicate | retried | failed (failed carries {@code reason});</li>
  * <li>{@code bus.listener.handler.duration} timer, tags {@code topic}, {@code group}, {@code listener},
- * {@code outcome} = success | error.</li>
+ * {@code outcome} = success | error;</li>
+ * <li>{@code bus.outbox.relay.latency} timer (outbox write to broker confirm), tag {@code topic}, and
+ * {@code bus.outbox.relay.failures} counter.</li>
  * </ul>
  */
-public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver {
+public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver, OutboxObserver {
 
 	private final MeterRegistry registry;
 
@@ -79,6 +82,23 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 		if (reason == FailureReason.HANDLER_FAILED) {
 			handlerTimer(listener, topic, "error").record(nanos, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	@Override
+	public void relayed(String topic, java.time.Duration latency) {
+		Timer.builder("bus.outbox.relay.latency")
+			.description("Time from the outbox write to the broker's confirm of the relayed message")
+			.tag("topic", topic)
+			.register(this.registry)
+			.record(latency);
+	}
+
+	@Override
+	public void passFailed(RuntimeException error) {
+		Counter.builder("bus.outbox.relay.failures")
+			.description("Outbox relay passes that failed (database or broker unreachable)")
+			.register(this.registry)
+			.increment();
 	}
 
 	private Counter publisherCounter(String topic, String outcome, String reason) {

@@ -20,6 +20,7 @@ import dev.bus.autoconfigure.BusAutoConfiguration;
 import dev.bus.autoconfigure.BusInboxAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
+import dev.bus.autoconfigure.BusOutboxAutoConfiguration;
 import dev.bus.listener.BusListenerRegistry;
 
 import static org.awaitility.Awaitility.await;
@@ -72,7 +73,8 @@ public final class BusContexts {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-			BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
+			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
+			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,
 			BusActuatorAutoConfiguration.class })
 	static class BusTestApplication {

@@ -1,0 +1,75 @@
+package dev.bus.autoconfigure;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.bus.BusPublisher;
+import dev.bus.outbox.JdbcOutbox;
+import dev.bus.outbox.OutboxBusPublisher;
+import dev.bus.outbox.OutboxObserver;
+import dev.bus.outbox.OutboxRelay;
+import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.PublisherObserver;
+
+/**
+ * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
+ * caller's transaction and a relay publishes committed rows.
+ */
+@AutoConfiguration(before = BusAutoConfiguration.class, after = RabbitAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@ConditionalOnProperty(name = "bus.outbox.enabled", havingValue = "true")
+@ConditionalOnClass(JdbcTemplate.class)
+@ConditionalOnBean({ ConnectionFactory.class, DataSource.class, PlatformTransactionManager.class })
+@EnableConfigurationProperties(BusProperties.class)
+public final class BusOutboxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	JdbcOutbox busOutbox(DataSource dataSource, BusProperties properties) {
+		JdbcOutbox outbox = new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(),
+				Clock.systemUTC());
+		if (properties.getOutbox().isInitializeSchema()) {
+			outbox.initializeSchema();
+		}
+		return outbox;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OutboxRelay busOutboxRelay(JdbcOutbox outbox, PlatformTransactionManager transactionManager,
+			ConfirmingPublisher confirmingPublisher, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
+			ObjectProvider<OutboxObserver> observer, BusProperties properties) {
+		return new OutboxRelay(outbox, new TransactionTemplate(transactionManager), confirmingPublisher,
+				properties.getExchange(), scheduler, properties.getOutbox().getPollInterval(),
+				properties.getOutbox().getBatchSize(), properties.getPublisher().getConfirmTimeout(),
+				observer.getIfAvailable(() -> OutboxObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BusPublisher.class)
+	OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observer,
+			JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+		return new OutboxBusPublisher(envelopeFactory, observer.getIfAvailable(() -> PublisherObserver.NONE), outbox,
+				relay, confirmingPublisher, properties.getExchange());
+	}
+
+}
