@@ -1,0 +1,139 @@
+package dev.bus.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusMessage;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.annotation.BusListener;
+import dev.bus.core.BusHeaders;
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+import dev.bus.test.TcpProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Bounded loads (20,000 messages) under faults, counting what arrives: sent = received (distinct), duplicates
+ * reported. Figures are printed with the prefix {@code [fault]}.
+ */
+class FaultToleranceIT {
+
+	private static final int MESSAGES = 20_000;
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	public static class Counter {
+
+		final Set<String> distinct = ConcurrentHashMap.newKeySet();
+
+		final java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
+
+		@BusListener(topic = "load.item", initialInterval = "200ms", concurrency = "2", prefetch = 100)
+		void on(BusMessage<String> message) {
+			if (message.payload().equals("poison")) {
+				throw new IllegalStateException("poison");
+			}
+			this.deliveries.incrementAndGet();
+			this.distinct.add(message.messageId());
+		}
+
+	}
+
+	@Test
+	void aPoisonMessageEndsInTheDeadLetterQueueWhileGoodOnesKeepFlowing() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-fault");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("load"),
+				List.of(Counter.class)); Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusListenerDefinition listener = context.getBean(BusListenerRegistry.class).registrations().get(0)
+				.definition();
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			Counter counter = context.getBean(Counter.class);
+			long start = System.nanoTime();
+			publishAll(publisher, MESSAGES, MESSAGES / 2);
+			await().atMost(Duration.ofSeconds(120)).until(() -> counter.distinct.size() == MESSAGES);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(listener.deadLetterQueue()) == 1);
+			GetResponse poison = rabbit.get(listener.deadLetterQueue());
+			assertThat(new String(poison.getBody())).contains("poison");
+			assertThat(poison.getProps().getHeaders().get(BusHeaders.ATTEMPT)).hasToString("3");
+			assertThat(counter.deliveries.get()).as("no good message redelivered").isEqualTo(MESSAGES);
+			System.out.printf("[fault] poison: %d good messages + 1 poison in %.1f s (%.0f msg/s), poison dead-lettered"
+					+ " after 3 attempts, duplicates %d%n", MESSAGES, seconds, MESSAGES / seconds,
+					counter.deliveries.get() - counter.distinct.size());
+		}
+	}
+
+	@Test
+	void aConsumerWhoseConnectionDiesLosesNothingAndTheOtherInstanceTakesOver() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-fault");
+		String application = BusContexts.uniqueName("load");
+		try (TcpProxy doomedLink = new TcpProxy(Rabbit.PORT)) {
+			doomedLink.open();
+			try (ConfigurableApplicationContext doomed = BusContexts.start(exchange, application, List.of(Counter.class),
+					"spring.rabbitmq.port=" + doomedLink.port());
+					ConfigurableApplicationContext survivor = BusContexts.start(exchange, application,
+							List.of(Counter.class))) {
+				this.cleanup.track(survivor);
+				BusContexts.awaitConsuming(doomed, survivor);
+				Counter a = doomed.getBean(Counter.class);
+				Counter b = survivor.getBean(Counter.class);
+				BusPublisher publisher = survivor.getBean(BusPublisher.class);
+				CompletableFuture<Void> publishing = CompletableFuture
+					.runAsync(() -> publishAll(publisher, MESSAGES, -1));
+				await().atMost(Duration.ofSeconds(60)).until(() -> a.distinct.size() > MESSAGES / 10);
+				doomedLink.cut(); // its unacked deliveries go back to the queue, to the survivor
+				publishing.join();
+				await().atMost(Duration.ofSeconds(120)).until(() -> union(a, b).size() == MESSAGES);
+				int deliveries = a.deliveries.get() + b.deliveries.get();
+				System.out.printf("[fault] consumer connection killed: sent %d, received %d distinct, %d deliveries,"
+						+ " duplicates %d (handled before the kill, ack lost)%n", MESSAGES, union(a, b).size(),
+						deliveries, deliveries - MESSAGES);
+				assertThat(union(a, b)).hasSize(MESSAGES);
+				assertThat(deliveries - MESSAGES).as("duplicates bounded by the doomed consumers' prefetch")
+					.isLessThanOrEqualTo(2 * 100);
+			}
+		}
+	}
+
+	private static Set<String> union(Counter a, Counter b) {
+		Set<String> all = new HashSet<>(a.distinct);
+		all.addAll(b.distinct);
+		return all;
+	}
+
+	/** Publishes {@code count} messages, 500 in flight; a poison message at {@code poisonAt} if not negative. */
+	private static void publishAll(BusPublisher publisher, int count, int poisonAt) {
+		Semaphore inFlight = new Semaphore(500);
+		List<CompletableFuture<?>> all = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			inFlight.acquireUninterruptibly();
+			all.add(publisher.publish(OutboundMessage.builder("load.item", "item-" + i).messageId("id-" + i).build())
+				.whenComplete((receipt, error) -> inFlight.release()));
+			if (i == poisonAt) {
+				publisher.publish("load.item", "poison").join();
+			}
+		}
+		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+	}
+
+}
