@@ -24,6 +24,7 @@ import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.ExchangeDeclarer;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 
@@ -48,8 +49,9 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties) {
-		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
-				properties.getPublisher().getConfirmTimeout());
+		ConnectionFactory publisherConnectionFactory = publisherConnectionFactory(connectionFactory);
+		publisherConnectionFactory.addConnectionListener(new ExchangeDeclarer(properties.getExchange()));
+		return new ConfirmingPublisher(publisherConnectionFactory, properties.getPublisher().getConfirmTimeout());
 	}
 
 	@Bean

@@ -108,6 +108,32 @@ class OutboxIT {
 	}
 
 	@Test
+	void shutdownRelaysWhatIsLeftBeforeThePublisherCloses() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-outbox");
+		String plainQueue = BusContexts.uniqueName("plain");
+		this.cleanup.queue(plainQueue);
+		try (dev.bus.test.Rabbit rabbit = dev.bus.test.Rabbit.connect()) {
+			ConfigurableApplicationContext context = start(exchange, BusContexts.uniqueName("shipping"),
+					"bus.outbox.poll-interval=1h", "bus.listener.enabled=false");
+			// A publish-only app: its first publish opens the publisher connection, which declares the exchange.
+			context.getBean(BusPublisher.class).publish("nobody.listens", "x").handle((receipt, error) -> error).join();
+			rabbit.declareQueueBoundTo(plainQueue, exchange, "orders.#");
+			// Rows committed without waking the relay (as another instance's commit would leave them), with a poll
+			// interval far beyond the test: only the shutdown pass can send them.
+			dev.bus.outbox.JdbcOutbox outbox = context.getBean(dev.bus.outbox.JdbcOutbox.class);
+			dev.bus.publisher.EnvelopeFactory envelopes = context.getBean(dev.bus.publisher.EnvelopeFactory.class);
+			for (int i = 0; i < 50; i++) {
+				outbox.add(envelopes.create(OutboundMessage.builder("orders.shipped", "o").messageId("late-" + i).build()));
+			}
+			assertThat(rabbit.messageCount(plainQueue)).isZero();
+			context.close();
+			assertThat(rabbit.messageCount(plainQueue)).as("sent and confirmed during shutdown").isEqualTo(50);
+			assertThat(this.jdbc.queryForObject("select count(*) from " + this.table, Long.class)).isZero();
+			rabbit.deleteExchange(exchange);
+		}
+	}
+
+	@Test
 	void twoRelaysNeverSendARowTwice() throws Exception {
 		List<String> received = publishThroughTwoRelays(false);
 		assertThat(received).as("every committed message exactly once").hasSize(2000).doesNotHaveDuplicates();
