@@ -43,7 +43,7 @@ public final class BusAutoConfiguration {
 	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			Environment environment) {
 		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
-				properties.getPublisher().getMaxMessageSize().toBytes());
+				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent());
 	}
 
 	@Bean

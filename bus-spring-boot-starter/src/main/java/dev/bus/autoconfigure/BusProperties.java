@@ -155,7 +155,21 @@ public class BusProperties implements Validator {
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
+		/**
+		 * Whether messages are published persistent (delivery mode 2), surviving a broker restart in durable queues.
+		 * Turn off only for data that may be lost, such as frequent telemetry.
+		 */
+		private boolean persistent = true;
+
 		private final Batching batching = new Batching();
+
+		public boolean isPersistent() {
+			return this.persistent;
+		}
+
+		public void setPersistent(boolean persistent) {
+			this.persistent = persistent;
+		}
 
 		public Duration getConfirmTimeout() {
 			return this.confirmTimeout;

@@ -16,9 +16,9 @@ import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 
 /**
- * Turns an {@link OutboundMessage} into an {@link Envelope}: JSON body, persistent delivery, message id, logical
- * type and CloudEvents 1.0 attributes as {@code ce_} headers. No Java class name ever reaches the wire, so any
- * AMQP client can read what Bus publishes.
+ * Turns an {@link OutboundMessage} into an {@link Envelope}: JSON body, persistent delivery (unless turned off),
+ * message id, logical type and CloudEvents 1.0 attributes as {@code ce_} headers. No Java class name ever reaches
+ * the wire, so any AMQP client can read what Bus publishes.
  */
 public class EnvelopeFactory {
 
@@ -28,10 +28,13 @@ public class EnvelopeFactory {
 
 	private final long maxMessageSize;
 
-	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize) {
+	private final int deliveryMode;
+
+	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent) {
 		this.jsonMapper = jsonMapper;
 		this.source = source;
 		this.maxMessageSize = maxMessageSize;
+		this.deliveryMode = persistent ? 2 : 1;
 	}
 
 	public Envelope create(OutboundMessage message) {
@@ -56,7 +59,7 @@ public class EnvelopeFactory {
 		}
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.JSON)
 			.contentEncoding("UTF-8")
-			.deliveryMode(2)
+			.deliveryMode(this.deliveryMode)
 			.messageId(message.messageId())
 			.type(message.type())
 			.timestamp(Date.from(now))
