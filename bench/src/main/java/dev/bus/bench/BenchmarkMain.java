@@ -1,0 +1,155 @@
+package dev.bus.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+/**
+ * Runs every contender through every scenario, alternating contenders within each round so that a drifting,
+ * shared machine affects them alike, and prints medians over the rounds with each contender's ratio to the raw
+ * client.
+ *
+ * <pre>
+ * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C]
+ *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
+ * </pre>
+ */
+public final class BenchmarkMain {
+
+	private BenchmarkMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+		int messages = Integer.parseInt(options.getOrDefault("messages", "100000"));
+		String host = options.getOrDefault("host", "127.0.0.1");
+		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
+		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C"));
+		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
+				new BusContender(host, port, true));
+
+		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
+		for (int round = 1; round <= rounds; round++) {
+			for (Scenario scenario : scenarios) {
+				// C runs at a fixed rate: 5 s of traffic is enough for stable percentiles.
+				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * 5) : messages;
+				List<Contender> order = new ArrayList<>(contenders);
+				java.util.Collections.rotate(order, round - 1);
+				for (Contender contender : order) {
+					Measurement measurement = contender.run(scenario, count);
+					results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
+						.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
+						.add(measurement);
+					System.out.printf("round %d %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us%n", round,
+							scenario.label, contender.name(), measurement.messagesPerSecond(),
+							measurement.percentile(50), measurement.percentile(99));
+				}
+			}
+		}
+		String report = report(results, contenders, rounds, messages, host, port, String.join(" ", args));
+		System.out.println();
+		System.out.println(report);
+		if (options.containsKey("write")) {
+			Files.writeString(Path.of(options.get("write")), report);
+			System.out.println("written to " + options.get("write"));
+		}
+		System.exit(0);
+	}
+
+	private static String report(Map<Scenario, Map<String, List<Measurement>>> results, List<Contender> contenders,
+			int rounds, int messages, String host, int port, String args) throws Exception {
+		StringBuilder out = new StringBuilder();
+		out.append("# Benchmarks\n\n");
+		out.append("Produced by `scripts/bench").append(args.isEmpty() ? "" : " " + args).append("` on ")
+			.append(LocalDate.now())
+			.append(". Medians of ")
+			.append(rounds)
+			.append(" rounds; contenders alternate within each round on the same broker. Latency is end to end, ")
+			.append("from the publish call to the consumer's entry, in microseconds.\n\n");
+		out.append("Machine: ").append(machine(host, port)).append("\n\n");
+		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs |\n");
+		out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {
+			double raw = median(scenario.getValue().get(contenders.get(0).name()), -1);
+			long rawP50 = (long) median(scenario.getValue().get(contenders.get(0).name()), 50);
+			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
+				double throughput = median(contender.getValue(), -1);
+				out.append(String.format("| %s | %s | %,.0f | %.2f | %,d | %,d | %,d | %,d |%n", scenario.getKey().label,
+						contender.getKey(), throughput, throughput / raw, (long) median(contender.getValue(), 50),
+						(long) median(contender.getValue(), 95), (long) median(contender.getValue(), 99),
+						(long) median(contender.getValue(), 100)));
+			}
+			if (scenario.getKey().rate > 0) {
+				long busP50 = (long) median(scenario.getValue().get("Bus"), 50);
+				out.append(String.format("%n(C: Bus adds %,d µs to the raw client's p50.)%n%n", busP50 - rawP50));
+			}
+		}
+		out.append("\nScenarios: ");
+		for (Scenario scenario : results.keySet()) {
+			out.append(scenario.label).append(" = ").append(scenario.description).append("; ");
+		}
+		out.append("256-byte payloads, one producer and one consumer, manual acks, prefetch 250, confirms with 200 ")
+			.append("in flight (Bus with batching: 4,000 logical messages in flight). ")
+			.append(messages)
+			.append(" messages per run.\n");
+		return out.toString();
+	}
+
+	/** Median over rounds of throughput ({@code percentile < 0}) or of a latency percentile. */
+	private static double median(List<Measurement> measurements, double percentile) {
+		double[] values = measurements.stream()
+			.mapToDouble((m) -> (percentile < 0) ? m.messagesPerSecond() : m.percentile(percentile))
+			.sorted()
+			.toArray();
+		return values[values.length / 2];
+	}
+
+	private static String machine(String host, int port) throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost(host);
+		factory.setPort(port);
+		String broker;
+		try (Connection connection = factory.newConnection()) {
+			broker = "RabbitMQ " + connection.getServerProperties().get("version");
+		}
+		long memoryGiB = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getTotalMemorySize() / (1L << 30);
+		return Runtime.getRuntime().availableProcessors() + " cores, " + memoryGiB + " GiB, "
+				+ System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+				+ System.getProperty("java.version") + ", " + broker + " on the same machine";
+	}
+
+	private static List<Scenario> scenarios(String labels) {
+		List<Scenario> selected = new ArrayList<>();
+		for (String label : labels.split(",")) {
+			selected.add(Arrays.stream(Scenario.values())
+				.filter((scenario) -> scenario.label.equalsIgnoreCase(label.trim()))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + label + "'")));
+		}
+		return selected;
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i + 1 < args.length; i += 2) {
+			if (!args[i].startsWith("--")) {
+				throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+			}
+			options.put(args[i].substring(2), args[i + 1]);
+		}
+		return options;
+	}
+
+}

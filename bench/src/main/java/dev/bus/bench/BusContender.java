@@ -1,0 +1,130 @@
+package dev.bus.bench;
+
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import dev.bus.BusPublisher;
+import dev.bus.annotation.BusListener;
+import dev.bus.listener.BusListenerRegistry;
+
+/**
+ * Bus as an application uses it: {@code BusPublisher.publish} with at most 200 unconfirmed, and a
+ * {@code @BusListener} with prefetch 250, in a Spring Boot application started (outside the measurement) per
+ * scenario, so each run has its own queue and settings.
+ */
+final class BusContender implements Contender {
+
+	private final String host;
+
+	private final int port;
+
+	private final boolean batching;
+
+	BusContender(String host, int port, boolean batching) {
+		this.host = host;
+		this.port = port;
+		this.batching = batching;
+	}
+
+	@Override
+	public String name() {
+		return this.batching ? "Bus (batching)" : "Bus";
+	}
+
+	@Override
+	public Measurement run(Scenario scenario, int messages) throws Exception {
+		String exchange = "bench-bus-" + UUID.randomUUID();
+		Sink sink = new Sink(messages);
+		Sink.current = sink;
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench",
+					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
+					"bus.publisher.persistent=" + scenario.persistent,
+					"bus.listener.queue-type=" + (scenario.quorum ? "quorum" : "classic"),
+					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching)
+			.run()) {
+			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
+			while (registry.registrations().get(0).container().getActiveConsumerCount() == 0) {
+				Thread.onSpinWait();
+			}
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			Semaphore window = new Semaphore(this.batching ? 20 * IN_FLIGHT : IN_FLIGHT);
+			String padding = "x".repeat(PAYLOAD_BYTES - 40);
+			long start = System.nanoTime();
+			for (int i = 0; i < messages; i++) {
+				Contender.pace(start, i, scenario.rate);
+				window.acquire();
+				publisher.publish("bench.message", new Payload(System.nanoTime(), padding))
+					.whenComplete((receipt, error) -> window.release());
+			}
+			if (!sink.done.await(5, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
+			}
+			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
+				.createConnection(); var channel = connection.createChannel(false)) {
+				channel.queueDelete("bench.bench.message");
+				channel.queueDelete("bench.bench.message.dlq");
+				channel.exchangeDelete(exchange);
+			}
+			return Measurement.of(messages, start, sink.end.get(), sink.latencies);
+		}
+	}
+
+	/** The benchmark payload: send time and padding to 256 bytes of JSON. */
+	record Payload(long sentNanos, String padding) {
+	}
+
+	/** Where the listener reports; one per run. */
+	static final class Sink {
+
+		static volatile Sink current;
+
+		final long[] latencies;
+
+		final AtomicInteger received = new AtomicInteger();
+
+		final AtomicLong end = new AtomicLong();
+
+		final CountDownLatch done = new CountDownLatch(1);
+
+		Sink(int messages) {
+			this.latencies = new long[messages];
+		}
+
+		void accept(Payload payload) {
+			long now = System.nanoTime();
+			int index = this.received.getAndIncrement();
+			if (index < this.latencies.length) {
+				this.latencies[index] = now - payload.sentNanos();
+			}
+			if (index == this.latencies.length - 1) {
+				this.end.set(now);
+				this.done.countDown();
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class BenchApplication {
+
+		@BusListener(topic = "bench.message")
+		void on(Payload payload) {
+			Sink.current.accept(payload);
+		}
+
+	}
+
+}

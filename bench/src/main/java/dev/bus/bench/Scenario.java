@@ -1,0 +1,37 @@
+package dev.bus.bench;
+
+/**
+ * What is measured: 256-byte payloads, one producer and one consumer, manual acks, prefetch 250, publisher
+ * confirms with 200 in flight.
+ */
+enum Scenario {
+
+	/** Transient messages, classic queue, as fast as confirms allow. */
+	A_TRANSIENT("A", "transient, classic queue", false, false, 0),
+	/** Persistent messages, durable classic queue. */
+	B_CLASSIC("B-classic", "persistent, durable classic queue", true, false, 0),
+	/** Persistent messages, quorum queue. */
+	B_QUORUM("B-quorum", "persistent, quorum queue", true, true, 0),
+	/** Fixed 5,000 msg/s, persistent, quorum queue: end-to-end latency. */
+	C_LATENCY("C", "5,000 msg/s fixed rate, persistent, quorum queue", true, true, 5000);
+
+	final String label;
+
+	final String description;
+
+	final boolean persistent;
+
+	final boolean quorum;
+
+	/** Messages per second, or 0 for as fast as possible. */
+	final int rate;
+
+	Scenario(String label, String description, boolean persistent, boolean quorum, int rate) {
+		this.label = label;
+		this.description = description;
+		this.persistent = persistent;
+		this.quorum = quorum;
+		this.rate = rate;
+	}
+
+}
