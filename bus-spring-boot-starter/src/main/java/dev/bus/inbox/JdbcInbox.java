@@ -4,10 +4,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.bus.jdbc.TableNames;
 
 /**
  * An {@link Inbox} in a database table, shared by every instance and kept across restarts (PostgreSQL tested).
@@ -20,8 +21,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class JdbcInbox implements Inbox {
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
@@ -31,12 +30,9 @@ public class JdbcInbox implements Inbox {
 	private final Clock clock;
 
 	public JdbcInbox(JdbcTemplate jdbc, TransactionTemplate transactions, String table, Clock clock) {
-		if (!TABLE_NAME.matcher(table).matches()) {
-			throw new IllegalArgumentException("bus.inbox.jdbc.table '" + table + "' is not a valid table name");
-		}
 		this.jdbc = jdbc;
 		this.transactions = transactions;
-		this.table = table;
+		this.table = TableNames.require(table, "bus.inbox.jdbc.table");
 		this.clock = clock;
 	}
 

@@ -3,7 +3,6 @@ package dev.bus.outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import com.rabbitmq.client.AMQP;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -11,6 +10,7 @@ import org.springframework.jdbc.core.RowMapper;
 
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
+import dev.bus.jdbc.TableNames;
 import dev.bus.publisher.Envelope;
 
 /**
@@ -21,8 +21,6 @@ import dev.bus.publisher.Envelope;
  */
 public class JdbcOutbox {
 
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-
 	private final JdbcTemplate jdbc;
 
 	private final String table;
@@ -30,11 +28,8 @@ public class JdbcOutbox {
 	private final Clock clock;
 
 	public JdbcOutbox(JdbcTemplate jdbc, String table, Clock clock) {
-		if (!TABLE_NAME.matcher(table).matches()) {
-			throw new IllegalArgumentException("bus.outbox.table '" + table + "' is not a valid table name");
-		}
 		this.jdbc = jdbc;
-		this.table = table;
+		this.table = TableNames.require(table, "bus.outbox.table");
 		this.clock = clock;
 	}
 
