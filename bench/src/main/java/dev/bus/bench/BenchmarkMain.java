@@ -37,7 +37,7 @@ public final class BenchmarkMain {
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
 		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C"));
 		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
-				new BusContender(host, port, true));
+				new StreamContender(host, port), new BusContender(host, port, true));
 
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = 1; round <= rounds; round++) {
