@@ -10,6 +10,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import dev.bus.listener.BusListenerRegistry;
+
 /**
  * Configuration of Bus, under {@code bus.*}. Connection settings come from Spring Boot's {@code spring.rabbitmq.*}.
  */
@@ -96,8 +98,11 @@ public class BusProperties implements Validator {
 			errors.rejectValue("publisher.batching.linger", "negative", "must not be negative");
 		}
 		Listener listener = properties.getListener();
-		if (!listener.getConcurrency().matches("\\s*[1-9]\\d*\\s*(-\\s*[1-9]\\d*\\s*)?")) {
-			errors.rejectValue("listener.concurrency", "format", "must be a positive number or a range 'min-max'");
+		try {
+			BusListenerRegistry.Concurrency.parse(listener.getConcurrency());
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("listener.concurrency", "format", ex.getMessage());
 		}
 		atLeast(errors, "listener.prefetch", listener.getPrefetch(), 1);
 		atLeast(errors, "listener.deliveryLimit", listener.getDeliveryLimit(), 1);

@@ -141,9 +141,14 @@ public class BusListenerRegistry implements SmartLifecycle {
 	public record Registration(BusListenerDefinition definition, SimpleMessageListenerContainer container) {
 	}
 
-	record Concurrency(int min, int max) {
+	/** Consumers per listener: {@code "n"} or {@code "min-max"}. */
+	public record Concurrency(int min, int max) {
 
-		static Concurrency parse(String value) {
+		/**
+		 * Parses a concurrency setting.
+		 * @throws IllegalArgumentException when it is not a positive number or a range
+		 */
+		public static Concurrency parse(String value) {
 			try {
 				String[] parts = value.trim().split("-", 2);
 				int min = Integer.parseInt(parts[0].trim());

@@ -27,6 +27,11 @@ public final class MessageFilter {
 
 	private final Expression expression;
 
+	/** Built once: property accessors cache what they resolve; the message is passed as root per evaluation. */
+	private final EvaluationContext context = SimpleEvaluationContext
+		.forPropertyAccessors(new MapAccessor(), DataBindingPropertyAccessor.forReadOnlyAccess())
+		.build();
+
 	private MessageFilter(String source, Expression expression) {
 		this.source = source;
 		this.expression = expression;
@@ -51,12 +56,8 @@ public final class MessageFilter {
 	 * @throws RejectedMessageException with {@link FailureReason#FILTER_ERROR} when evaluation fails
 	 */
 	public boolean matches(BusMessage<?> message) {
-		EvaluationContext context = SimpleEvaluationContext
-			.forPropertyAccessors(new MapAccessor(), DataBindingPropertyAccessor.forReadOnlyAccess())
-			.withRootObject(new Root(message))
-			.build();
 		try {
-			return Boolean.TRUE.equals(this.expression.getValue(context, Boolean.class));
+			return Boolean.TRUE.equals(this.expression.getValue(this.context, new Root(message), Boolean.class));
 		}
 		catch (RuntimeException ex) {
 			throw new RejectedMessageException(FailureReason.FILTER_ERROR,
