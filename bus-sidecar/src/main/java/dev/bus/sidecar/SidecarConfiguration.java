@@ -1,0 +1,83 @@
+package dev.bus.sidecar;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import org.springframework.boot.availability.ApplicationAvailabilityBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.bus.sidecar.consul.ConsulAgent;
+import dev.bus.sidecar.consul.ConsulClientFactory;
+import dev.bus.sidecar.discovery.ServiceWatches;
+import dev.bus.sidecar.registration.AppClient;
+import dev.bus.sidecar.registration.AppRegistrar;
+import dev.bus.sidecar.registration.AppServiceDefinition;
+import dev.bus.sidecar.web.LocalApiHandler;
+import dev.bus.sidecar.web.ManagementHandler;
+import dev.bus.sidecar.web.SidecarHttpServer;
+
+/** The sidecar's beans, wired from {@code bus.sidecar.*}. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SidecarProperties.class)
+public class SidecarConfiguration {
+
+	@Bean
+	PrometheusMeterRegistry sidecarMeterRegistry() {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		new JvmMemoryMetrics().bindTo(registry);
+		new JvmThreadMetrics().bindTo(registry);
+		return registry;
+	}
+
+	@Bean
+	ApplicationAvailabilityBean applicationAvailability() {
+		return new ApplicationAvailabilityBean();
+	}
+
+	@Bean
+	ConsulClient consulClient(SidecarProperties properties) {
+		return ConsulClientFactory.create(properties.getConsul(), properties.getDiscovery().getWait());
+	}
+
+	@Bean
+	ConsulAgent consulAgent(ConsulClient consulClient, SidecarProperties properties) {
+		return new ConsulAgent(consulClient, properties.getConsul().getAclToken());
+	}
+
+	@Bean
+	AppRegistrar appRegistrar(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters) {
+		return new AppRegistrar(new AppClient(properties.getApp()), consul, new AppServiceDefinition(properties),
+				properties.getRegistration(), meters);
+	}
+
+	@Bean
+	ServiceWatches serviceWatches(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters) {
+		return new ServiceWatches(consul, properties, meters);
+	}
+
+	/** The app's API: loopback only, whatever else is configured. */
+	@Bean
+	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar) {
+		return new SidecarHttpServer("api",
+				new InetSocketAddress(InetAddress.getLoopbackAddress(), properties.getApi().getPort()),
+				new LocalApiHandler(watches, registrar));
+	}
+
+	@Bean
+	SidecarHttpServer managementServer(SidecarProperties properties, ApplicationAvailabilityBean availability,
+			PrometheusMeterRegistry meters) {
+		SidecarProperties.Management management = properties.getManagement();
+		return new SidecarHttpServer("management",
+				new InetSocketAddress(management.getAddress(), management.getPort()),
+				new ManagementHandler(availability, meters));
+	}
+
+}

@@ -1,0 +1,509 @@
+package dev.bus.sidecar;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of the sidecar, under {@code bus.sidecar.*}. Validated at binding, so a bad value fails start-up
+ * with an error that names the property.
+ */
+@ConfigurationProperties("bus.sidecar")
+public class SidecarProperties implements Validator {
+
+	/** The application the sidecar serves and registers. */
+	private final App app = new App();
+
+	/** How the application is registered in Consul. */
+	private final Registration registration = new Registration();
+
+	/** What the sidecar watches in Consul. */
+	private final Discovery discovery = new Discovery();
+
+	/** The Consul agent. */
+	private final Consul consul = new Consul();
+
+	/** The local API the application calls. Always bound to 127.0.0.1. */
+	private final Api api = new Api();
+
+	/** Health probes and Prometheus metrics for Kubernetes. */
+	private final Management management = new Management();
+
+	public App getApp() {
+		return this.app;
+	}
+
+	public Registration getRegistration() {
+		return this.registration;
+	}
+
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
+	public Consul getConsul() {
+		return this.consul;
+	}
+
+	public Api getApi() {
+		return this.api;
+	}
+
+	public Management getManagement() {
+		return this.management;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return SidecarProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		SidecarProperties properties = (SidecarProperties) target;
+		App app = properties.getApp();
+		if (app.getName() == null || app.getName().isBlank()) {
+			errors.rejectValue("app.name", "required", "the name the app is registered under in Consul is required");
+		}
+		if (app.getPort() == null) {
+			errors.rejectValue("app.port", "required", "the port the app serves on is required");
+		}
+		else {
+			requirePort(errors, "app.port", app.getPort());
+		}
+		if (app.getManagementPort() != null) {
+			requirePort(errors, "app.management-port", app.getManagementPort());
+		}
+		requirePath(errors, "app.health-path", app.getHealthPath());
+		requirePath(errors, "app.bus-path", app.getBusPath());
+		requirePositive(errors, "app.timeout", app.getTimeout());
+		Registration registration = properties.getRegistration();
+		if (registration.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
+			errors.rejectValue("registration.ttl", "invalid", "must be at least 1s (Consul's TTL resolution)");
+		}
+		if (registration.getDeregisterCriticalAfter().compareTo(Duration.ofMinutes(1)) < 0) {
+			errors.rejectValue("registration.deregister-critical-after", "invalid",
+					"must be at least 1m (Consul's reaper runs about every 30s)");
+		}
+		requirePositive(errors, "registration.drain-time", registration.getDrainTime());
+		Discovery discovery = properties.getDiscovery();
+		if (discovery.getWait().compareTo(Duration.ofSeconds(1)) < 0
+				|| discovery.getWait().compareTo(Duration.ofMinutes(10)) > 0) {
+			errors.rejectValue("discovery.wait", "invalid", "must be between 1s and 10m (Consul's limit)");
+		}
+		if (discovery.getBrokerService() == null || discovery.getBrokerService().isBlank()) {
+			errors.rejectValue("discovery.broker-service", "required", "the broker's Consul service name is required");
+		}
+		validateConsul(errors, properties.getConsul());
+		requirePort(errors, "api.port", properties.getApi().getPort());
+		requirePort(errors, "management.port", properties.getManagement().getPort());
+	}
+
+	private static void validateConsul(Errors errors, Consul consul) {
+		String url = consul.getUrl();
+		boolean tls = consul.getTlsKeyStorePath() != null || consul.getTlsTrustStorePath() != null;
+		if (tls && (consul.getTlsKeyStorePath() == null || consul.getTlsTrustStorePath() == null)) {
+			errors.rejectValue((consul.getTlsKeyStorePath() == null) ? "consul.tls-key-store-path"
+					: "consul.tls-trust-store-path", "required", "TLS to Consul needs both a key store and a trust store");
+		}
+		if (tls && !url.startsWith("https:")) {
+			errors.rejectValue("consul.url", "invalid", "must be an https URL when TLS key and trust stores are set");
+		}
+		try {
+			URI uri = new URI(url);
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				errors.rejectValue("consul.url", "invalid",
+						"must be an http or https URL with a host, such as http://127.0.0.1:8500");
+			}
+		}
+		catch (Exception ex) {
+			errors.rejectValue("consul.url", "invalid", "is not a valid URL: " + ex.getMessage());
+		}
+	}
+
+	private static void requirePort(Errors errors, String field, int port) {
+		if (port < 0 || port > 65535) {
+			errors.rejectValue(field, "invalid", "must be a port between 0 and 65535");
+		}
+	}
+
+	private static void requirePath(Errors errors, String field, String path) {
+		if (path == null || !path.startsWith("/")) {
+			errors.rejectValue(field, "invalid", "must be a path starting with /");
+		}
+	}
+
+	private static void requirePositive(Errors errors, String field, Duration duration) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			errors.rejectValue(field, "invalid", "must be a positive duration");
+		}
+	}
+
+	/** The application beside the sidecar. */
+	public static class App {
+
+		/** Service name the app is registered under in Consul. Required. */
+		private @Nullable String name;
+
+		/** Port the app serves on (registered in Consul). Required. */
+		private @Nullable Integer port;
+
+		/** Port of the app's actuator, when it differs from {@code port}. */
+		private @Nullable Integer managementPort;
+
+		/**
+		 * Address registered in Consul, the one peers reach the app on. Defaults to the {@code POD_IP}
+		 * environment variable (Kubernetes downward API), else this host's address.
+		 */
+		private @Nullable String advertiseAddress;
+
+		/** Path of the app's actuator health endpoint, polled on 127.0.0.1. */
+		private String healthPath = "/actuator/health";
+
+		/** Path of the app's actuator {@code bus} endpoint, read for the topics the app listens to. */
+		private String busPath = "/actuator/bus";
+
+		/** Timeout of each call to the app; a health call that times out counts as failing. */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/** App version, registered as service metadata {@code version}. */
+		private @Nullable String version;
+
+		/** Tags registered with the service. */
+		private List<String> tags = new ArrayList<>();
+
+		/** Extra service metadata registered with the service. */
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable Integer getManagementPort() {
+			return this.managementPort;
+		}
+
+		public void setManagementPort(@Nullable Integer managementPort) {
+			this.managementPort = managementPort;
+		}
+
+		public @Nullable String getAdvertiseAddress() {
+			return this.advertiseAddress;
+		}
+
+		public void setAdvertiseAddress(@Nullable String advertiseAddress) {
+			this.advertiseAddress = advertiseAddress;
+		}
+
+		public String getHealthPath() {
+			return this.healthPath;
+		}
+
+		public void setHealthPath(String healthPath) {
+			this.healthPath = healthPath;
+		}
+
+		public String getBusPath() {
+			return this.busPath;
+		}
+
+		public void setBusPath(String busPath) {
+			this.busPath = busPath;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public @Nullable String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(@Nullable String version) {
+			this.version = version;
+		}
+
+		public List<String> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(List<String> tags) {
+			this.tags = tags;
+		}
+
+		public Map<String, String> getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Map<String, String> metadata) {
+			this.metadata = metadata;
+		}
+
+		/** The port the app's actuator answers on. */
+		public int actuatorPort() {
+			return (this.managementPort != null) ? this.managementPort : this.port;
+		}
+
+	}
+
+	/** Registration of the app in Consul. */
+	public static class Registration {
+
+		/**
+		 * Instance id in Consul. Defaults to {@code <name>-<HOSTNAME>} (the pod name in Kubernetes), else
+		 * {@code <name>-<address>-<port>}.
+		 */
+		private @Nullable String instanceId;
+
+		/** TTL of the health check; the sidecar reports the app's health every third of it. */
+		private Duration ttl = Duration.ofSeconds(10);
+
+		/** Consul removes an instance whose check stays critical this long (a pod that died without draining). */
+		private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
+
+		/**
+		 * On shutdown, how long the instance stays in maintenance (critical, so peers stop routing to it) before
+		 * it is deregistered.
+		 */
+		private Duration drainTime = Duration.ofSeconds(2);
+
+		/** Longest wait between attempts while Consul or the app cannot be reached (backoff doubles up to it). */
+		private Duration maxBackoff = Duration.ofSeconds(10);
+
+		public @Nullable String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(@Nullable String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getDeregisterCriticalAfter() {
+			return this.deregisterCriticalAfter;
+		}
+
+		public void setDeregisterCriticalAfter(Duration deregisterCriticalAfter) {
+			this.deregisterCriticalAfter = deregisterCriticalAfter;
+		}
+
+		public Duration getDrainTime() {
+			return this.drainTime;
+		}
+
+		public void setDrainTime(Duration drainTime) {
+			this.drainTime = drainTime;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/** Discovery: what the sidecar watches in Consul with blocking queries. */
+	public static class Discovery {
+
+		/** Consul service name of the RabbitMQ nodes; served as the broker list. */
+		private String brokerService = "rabbitmq";
+
+		/**
+		 * Services watched from start-up. Any other service is watched from the first time the app asks for it.
+		 */
+		private List<String> services = new ArrayList<>();
+
+		/** Longest wait of one blocking query. */
+		private Duration wait = Duration.ofSeconds(30);
+
+		public String getBrokerService() {
+			return this.brokerService;
+		}
+
+		public void setBrokerService(String brokerService) {
+			this.brokerService = brokerService;
+		}
+
+		public List<String> getServices() {
+			return this.services;
+		}
+
+		public void setServices(List<String> services) {
+			this.services = services;
+		}
+
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		public void setWait(Duration wait) {
+			this.wait = wait;
+		}
+
+	}
+
+	/** The Consul agent the sidecar talks to. */
+	public static class Consul {
+
+		/** URL of the Consul agent's HTTP API (https for TLS). */
+		private String url = "http://127.0.0.1:8500";
+
+		/** ACL token sent with every Consul request. Never logged. */
+		private @Nullable String aclToken;
+
+		/** Client certificate for Consul's TLS API (PKCS12 or JKS key store). */
+		private @Nullable String tlsKeyStorePath;
+
+		/** Password of the TLS key store. Never logged. */
+		private @Nullable String tlsKeyStorePassword;
+
+		/** Trust store with the CA of Consul's TLS certificate. */
+		private @Nullable String tlsTrustStorePath;
+
+		/** Password of the TLS trust store. Never logged. */
+		private @Nullable String tlsTrustStorePassword;
+
+		/** Type of the key and trust stores: PKCS12 or JKS. */
+		private String tlsStoreType = "PKCS12";
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getAclToken() {
+			return this.aclToken;
+		}
+
+		public void setAclToken(@Nullable String aclToken) {
+			this.aclToken = aclToken;
+		}
+
+		public @Nullable String getTlsKeyStorePath() {
+			return this.tlsKeyStorePath;
+		}
+
+		public void setTlsKeyStorePath(@Nullable String tlsKeyStorePath) {
+			this.tlsKeyStorePath = tlsKeyStorePath;
+		}
+
+		public @Nullable String getTlsKeyStorePassword() {
+			return this.tlsKeyStorePassword;
+		}
+
+		public void setTlsKeyStorePassword(@Nullable String tlsKeyStorePassword) {
+			this.tlsKeyStorePassword = tlsKeyStorePassword;
+		}
+
+		public @Nullable String getTlsTrustStorePath() {
+			return this.tlsTrustStorePath;
+		}
+
+		public void setTlsTrustStorePath(@Nullable String tlsTrustStorePath) {
+			this.tlsTrustStorePath = tlsTrustStorePath;
+		}
+
+		public @Nullable String getTlsTrustStorePassword() {
+			return this.tlsTrustStorePassword;
+		}
+
+		public void setTlsTrustStorePassword(@Nullable String tlsTrustStorePassword) {
+			this.tlsTrustStorePassword = tlsTrustStorePassword;
+		}
+
+		public String getTlsStoreType() {
+			return this.tlsStoreType;
+		}
+
+		public void setTlsStoreType(String tlsStoreType) {
+			this.tlsStoreType = tlsStoreType;
+		}
+
+	}
+
+	/** The local API: HTTP/JSON on 127.0.0.1 under {@code /v1/}. */
+	public static class Api {
+
+		/** Port on 127.0.0.1 (0 picks a free one). */
+		private int port = 4040;
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+	}
+
+	/**
+	 * Kubernetes probes ({@code /actuator/health/liveness}, {@code /actuator/health/readiness}) and
+	 * {@code /actuator/prometheus}. The kubelet and Prometheus reach the pod's IP, so this listener is not
+	 * loopback-only by default; it serves nothing but these read-only paths.
+	 */
+	public static class Management {
+
+		/** Address to bind. */
+		private String address = "0.0.0.0";
+
+		/** Port (0 picks a free one). */
+		private int port = 9464;
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+	}
+
+}

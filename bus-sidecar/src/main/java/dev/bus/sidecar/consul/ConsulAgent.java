@@ -1,0 +1,75 @@
+package dev.bus.sidecar.consul;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.cloud.consul.ConsulClient.QueryParams;
+import org.springframework.cloud.consul.model.http.agent.NewService;
+import org.springframework.cloud.consul.model.http.health.HealthService;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The few Consul agent calls the sidecar makes, with the ACL token added to each so no other class holds it.
+ * Failures surface as Spring's {@code RestClientException}s: {@code ResourceAccessException} when Consul cannot
+ * be reached, {@code RestClientResponseException} when it answers with an error.
+ */
+public class ConsulAgent {
+
+	/** Consul's status names, as TTL updates and health queries spell them. */
+	public enum CheckStatus {
+
+		PASSING, WARNING, CRITICAL
+
+	}
+
+	/** One answer of a blocking health query: the index to wait on next and the passing instances. */
+	public record HealthAnswer(long index, List<HealthService> instances) {
+	}
+
+	private final ConsulClient client;
+
+	private final @Nullable String aclToken;
+
+	public ConsulAgent(ConsulClient client, @Nullable String aclToken) {
+		this.client = client;
+		this.aclToken = aclToken;
+	}
+
+	public void register(NewService service) {
+		this.client.agentServiceRegister(this.aclToken, service);
+	}
+
+	public void deregister(String serviceId) {
+		this.client.agentServiceDeregister(serviceId, this.aclToken);
+	}
+
+	public void maintenance(String serviceId, boolean enable, String reason) {
+		this.client.agentServiceSetMaintenance(serviceId, enable, reason, this.aclToken);
+	}
+
+	/** Updates a TTL check; the note shows in Consul's UI and API as the check's output. */
+	public void updateTtl(String checkId, CheckStatus status, String note) {
+		switch (status) {
+			case PASSING -> this.client.agentCheckPass(checkId, note, this.aclToken);
+			case WARNING -> this.client.agentCheckWarn(checkId, note, this.aclToken);
+			case CRITICAL -> this.client.agentCheckFail(checkId, note, this.aclToken);
+		}
+	}
+
+	/**
+	 * Blocking query for the passing instances of a service: returns once Consul's index moves past
+	 * {@code index} or after {@code wait}. Index 0 answers at once.
+	 */
+	public HealthAnswer passingInstances(String service, long index, Duration wait) {
+		ResponseEntity<List<HealthService>> response = this.client.getHealthServices(service, true, this.aclToken,
+				null, new QueryParams(Math.max(1, wait.toSeconds()), index));
+		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");
+		long next = (consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0;
+		List<HealthService> body = response.getBody();
+		return new HealthAnswer(next, (body != null) ? body : List.of());
+	}
+
+}

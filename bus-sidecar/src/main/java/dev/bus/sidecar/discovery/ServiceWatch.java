@@ -1,0 +1,131 @@
+package dev.bus.sidecar.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.web.client.RestClientException;
+
+import dev.bus.sidecar.consul.ConsulAgent;
+
+/**
+ * Follows one service's passing instances with Consul blocking queries on its own thread: each query waits until
+ * Consul's index moves, so a change is seen about as soon as Consul knows it, without polling. Waiters in
+ * {@link #awaitChange} are woken when the instance list actually changes.
+ */
+class ServiceWatch implements Runnable {
+
+	private static final Log log = LogFactory.getLog(ServiceWatch.class);
+
+	private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+
+	private final String service;
+
+	private final ConsulAgent consul;
+
+	private final Duration wait;
+
+	private final Duration maxBackoff;
+
+	private final Timer queries;
+
+	private final Counter errors;
+
+	private volatile ServiceSnapshot snapshot;
+
+	private volatile boolean running = true;
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	ServiceWatch(String service, ConsulAgent consul, Duration wait, Duration maxBackoff, MeterRegistry meters) {
+		this.service = service;
+		this.consul = consul;
+		this.wait = wait;
+		this.maxBackoff = maxBackoff;
+		this.snapshot = ServiceSnapshot.unknown(service);
+		this.queries = meters.timer("bus.sidecar.watch.latency", "service", service);
+		this.errors = meters.counter("bus.sidecar.consul.errors", "operation", "watch");
+	}
+
+	/** True exactly once: for the caller that starts this watch's thread. */
+	boolean claimStart() {
+		return this.started.compareAndSet(false, true);
+	}
+
+	ServiceSnapshot snapshot() {
+		return this.snapshot;
+	}
+
+	/** Waits until the snapshot's index differs from {@code index}, or {@code timeout}; returns the current one. */
+	synchronized ServiceSnapshot awaitChange(long index, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.snapshot.index() == index && this.running) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				break;
+			}
+			wait(Math.max(1, left / 1_000_000));
+		}
+		return this.snapshot;
+	}
+
+	@Override
+	public void run() {
+		long consulIndex = 0;
+		Duration backoff = MIN_BACKOFF;
+		while (this.running) {
+			try {
+				long started = System.nanoTime();
+				ConsulAgent.HealthAnswer answer = this.consul.passingInstances(this.service, consulIndex, this.wait);
+				this.queries.record(Duration.ofNanos(System.nanoTime() - started));
+				// An index that goes backwards (Consul restarted, or a snapshot restore) means: start over.
+				consulIndex = (answer.index() < consulIndex) ? 0 : answer.index();
+				publish(answer.instances().stream().map(Instance::of).toList());
+				backoff = MIN_BACKOFF;
+			}
+			catch (RestClientException ex) {
+				if (!this.running) {
+					return;
+				}
+				this.errors.increment();
+				log.warn("Watch of " + this.service + " failed (" + ex.getClass().getSimpleName()
+						+ "); serving the last known instances, retrying in " + backoff.toMillis() + " ms");
+				consulIndex = 0;
+				sleep(backoff);
+				backoff = backoff.multipliedBy(2).compareTo(this.maxBackoff) > 0 ? this.maxBackoff
+						: backoff.multipliedBy(2);
+			}
+		}
+	}
+
+	private synchronized void publish(List<Instance> instances) {
+		ServiceSnapshot current = this.snapshot;
+		if (current.known() && current.instances().equals(instances)) {
+			return;
+		}
+		this.snapshot = new ServiceSnapshot(this.service, current.index() + 1, true, instances);
+		notifyAll();
+	}
+
+	private void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	synchronized void stop() {
+		this.running = false;
+		notifyAll();
+	}
+
+}

@@ -1,0 +1,137 @@
+package dev.bus.sidecar.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.consul.ConsulAgent;
+
+/**
+ * The services the sidecar follows in Consul: the broker service and the configured ones from start-up, any
+ * other from the first time the app asks for it, up to a bound (each watch holds a thread and a long poll).
+ */
+public class ServiceWatches implements SmartLifecycle {
+
+	/** Stops after the registrar, so the app keeps a current view of Consul while it drains. */
+	public static final int PHASE = Integer.MAX_VALUE - 200;
+
+	/** Most services one sidecar follows; an app asking for more is told so, not given more threads. */
+	public static final int MAX_WATCHES = 64;
+
+	private static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(2);
+
+	private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+	private final ConsulAgent consul;
+
+	private final SidecarProperties properties;
+
+	private final MeterRegistry meters;
+
+	private final Map<String, ServiceWatch> watches = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	public ServiceWatches(ConsulAgent consul, SidecarProperties properties, MeterRegistry meters) {
+		this.consul = consul;
+		this.properties = properties;
+		this.meters = meters;
+	}
+
+	/** Whether {@code name} is a valid Consul service name. */
+	public static boolean isValidName(String name) {
+		return SERVICE_NAME.matcher(name).matches();
+	}
+
+	public String brokerService() {
+		return this.properties.getDiscovery().getBrokerService();
+	}
+
+	/**
+	 * The current snapshot of a service, starting to watch it if needed.
+	 * @throws TooManyWatchesException when the bound is reached
+	 */
+	public ServiceSnapshot snapshot(String service) throws InterruptedException {
+		ServiceWatch watch = watch(service);
+		ServiceSnapshot snapshot = watch.snapshot();
+		// A service asked for the first time: wait briefly for Consul's first answer rather than serve "none".
+		return snapshot.known() ? snapshot : watch.awaitChange(snapshot.index(), FIRST_ANSWER_WAIT);
+	}
+
+	/** Long poll: returns when the service's index differs from {@code index}, or after {@code timeout}. */
+	public ServiceSnapshot awaitChange(String service, long index, Duration timeout) throws InterruptedException {
+		return watch(service).awaitChange(index, timeout);
+	}
+
+	public List<ServiceSnapshot> snapshots() {
+		return this.watches.values().stream().map(ServiceWatch::snapshot).toList();
+	}
+
+	private ServiceWatch watch(String service) {
+		ServiceWatch existing = this.watches.get(service);
+		if (existing != null) {
+			return existing;
+		}
+		if (this.watches.size() >= MAX_WATCHES) {
+			throw new TooManyWatchesException(service);
+		}
+		return this.watches.computeIfAbsent(service, (name) -> {
+			SidecarProperties.Discovery discovery = this.properties.getDiscovery();
+			ServiceWatch watch = new ServiceWatch(name, this.consul, discovery.getWait(),
+					this.properties.getRegistration().getMaxBackoff(), this.meters);
+			if (this.running) {
+				startThread(watch, name);
+			}
+			return watch;
+		});
+	}
+
+	private static void startThread(ServiceWatch watch, String service) {
+		if (watch.claimStart()) {
+			Thread thread = new Thread(watch, "bus-sidecar-watch-" + service);
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	@Override
+	public synchronized void start() {
+		watch(brokerService());
+		this.properties.getDiscovery().getServices().forEach(this::watch);
+		this.running = true;
+		this.watches.forEach((name, watch) -> startThread(watch, name));
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		this.watches.values().forEach(ServiceWatch::stop);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** The app asked for more services than one sidecar follows. */
+	public static class TooManyWatchesException extends RuntimeException {
+
+		TooManyWatchesException(String service) {
+			super("The sidecar already follows " + MAX_WATCHES + " services; not watching " + service);
+		}
+
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.bus.sidecar.registration;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+
+import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.consul.ConsulAgent;
+
+/**
+ * Keeps the app registered in Consul with a TTL check that follows its real health.
+ * <p>
+ * One thread runs the loop: read the app's health; register once the app answers (so the app may start before or
+ * after the sidecar); then, every third of the TTL, pass, warn or fail the check. When Consul rejects a heartbeat
+ * (it lost its state, as after an agent restart, or someone deregistered the instance) the app is registered
+ * again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
+ * On shutdown the instance goes into maintenance (critical, so peers stop routing to it), stays there for the
+ * drain time, and is deregistered.
+ */
+public class AppRegistrar implements SmartLifecycle {
+
+	/** Stops before the local API and the watches, so the app keeps its view of Consul while it drains. */
+	public static final int PHASE = Integer.MAX_VALUE - 100;
+
+	/** How many heartbeats between re-reads of the app's topics (they change only when the app redeploys). */
+	private static final int TOPICS_REFRESH_TICKS = 10;
+
+	private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+
+	private static final Log log = LogFactory.getLog(AppRegistrar.class);
+
+	private final AppClient app;
+
+	private final ConsulAgent consul;
+
+	private final AppServiceDefinition definition;
+
+	private final SidecarProperties.Registration settings;
+
+	private final Duration heartbeatInterval;
+
+	private final Counter registrations;
+
+	private final Counter heartbeatFailures;
+
+	private final Counter consulErrors;
+
+	private @Nullable ScheduledExecutorService loop;
+
+	private volatile boolean registered;
+
+	private volatile AppHealth health = AppHealth.failing("app unreachable: not probed yet");
+
+	private volatile AppClient.BusTopics topics = AppClient.BusTopics.UNKNOWN;
+
+	private volatile @Nullable String consulError;
+
+	private Duration backoff = MIN_BACKOFF;
+
+	private int ticksSinceTopics;
+
+	public AppRegistrar(AppClient app, ConsulAgent consul, AppServiceDefinition definition,
+			SidecarProperties.Registration settings, MeterRegistry meters) {
+		this.app = app;
+		this.consul = consul;
+		this.definition = definition;
+		this.settings = settings;
+		this.heartbeatInterval = settings.getTtl().dividedBy(3);
+		this.registrations = meters.counter("bus.sidecar.registrations");
+		this.heartbeatFailures = meters.counter("bus.sidecar.heartbeat.failures");
+		this.consulErrors = meters.counter("bus.sidecar.consul.errors", "operation", "registration");
+		meters.gauge("bus.sidecar.app.registered", this, (registrar) -> registrar.registered ? 1 : 0);
+	}
+
+	/** The status the sidecar reports: registration, the app's last health, Consul's last error. */
+	public record Status(String instanceId, boolean registered, String health, String reason,
+			@Nullable String consulError) {
+	}
+
+	public Status status() {
+		AppHealth current = this.health;
+		return new Status(this.definition.instanceId(), this.registered,
+				AppServiceDefinition.consulStatus(current.status()), current.reason(), this.consulError);
+	}
+
+	@Override
+	public synchronized void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "bus-sidecar-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.loop = executor;
+		executor.execute(this::tick);
+	}
+
+	private void tick() {
+		AppHealth previous = this.health;
+		AppHealth current = this.app.health();
+		this.health = current;
+		if (current.status() != previous.status()) {
+			log.info("App " + this.definition.instanceId() + " is now " + AppServiceDefinition
+				.consulStatus(current.status()) + ": " + current.reason());
+		}
+		Duration next = this.heartbeatInterval;
+		try {
+			if (!this.registered) {
+				if (current.answered()) {
+					register(current);
+				}
+			}
+			else {
+				refreshTopicsNow(current);
+				this.consul.updateTtl(this.definition.checkId(), current.status(), current.reason());
+			}
+			this.consulError = null;
+			this.backoff = MIN_BACKOFF;
+		}
+		catch (RestClientResponseException ex) {
+			// Consul answered but does not know the check: it lost its state or the instance was removed.
+			this.heartbeatFailures.increment();
+			this.consulError = "Consul rejected the heartbeat: HTTP " + ex.getStatusCode().value();
+			log.warn(this.consulError + "; registering " + this.definition.instanceId() + " again");
+			this.registered = false;
+			next = nextBackoff();
+		}
+		catch (RestClientException ex) {
+			this.consulErrors.increment();
+			next = nextBackoff();
+			this.consulError = "Consul unreachable: " + ex.getClass().getSimpleName();
+			log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
+		}
+		schedule(next);
+	}
+
+	private void register(AppHealth current) {
+		this.topics = this.app.busTopics();
+		this.ticksSinceTopics = 0;
+		this.consul.register(this.definition.toNewService(current, this.topics));
+		this.registered = true;
+		this.registrations.increment();
+		log.info("Registered " + this.definition.instanceId() + " at " + this.definition.address() + " in Consul ("
+				+ AppServiceDefinition.consulStatus(current.status()) + ", listens to " + this.topics.listens()
+				+ ")");
+	}
+
+	/** Re-registers (an idempotent update in Consul) when the app's topics changed. */
+	private void refreshTopicsNow(AppHealth current) {
+		if (++this.ticksSinceTopics < TOPICS_REFRESH_TICKS || !current.answered()) {
+			return;
+		}
+		this.ticksSinceTopics = 0;
+		AppClient.BusTopics latest = this.app.busTopics();
+		if (!latest.equals(AppClient.BusTopics.UNKNOWN) && !latest.equals(this.topics)) {
+			register(current);
+		}
+	}
+
+	private Duration nextBackoff() {
+		Duration current = this.backoff;
+		Duration doubled = current.multipliedBy(2);
+		this.backoff = (doubled.compareTo(this.settings.getMaxBackoff()) > 0) ? this.settings.getMaxBackoff()
+				: doubled;
+		return current;
+	}
+
+	private synchronized void schedule(Duration delay) {
+		ScheduledExecutorService executor = this.loop;
+		if (executor != null && !executor.isShutdown()) {
+			executor.schedule(this::tick, delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor;
+		synchronized (this) {
+			executor = this.loop;
+			this.loop = null;
+		}
+		if (executor == null) {
+			return;
+		}
+		executor.shutdownNow();
+		try {
+			executor.awaitTermination(1, TimeUnit.SECONDS); // an app or Consul call in flight ends on interrupt
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.registered) {
+			drainAndDeregister();
+		}
+	}
+
+	private void drainAndDeregister() {
+		String id = this.definition.instanceId();
+		try {
+			this.consul.maintenance(id, true, "bus-sidecar: pod shutting down");
+			log.info("Put " + id + " in maintenance; deregistering in " + this.settings.getDrainTime().toMillis()
+					+ " ms");
+			Thread.sleep(this.settings.getDrainTime().toMillis());
+		}
+		catch (RestClientException ex) {
+			log.warn("Could not put " + id + " in maintenance (" + ex.getClass().getSimpleName()
+					+ "); deregistering now");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			this.consul.deregister(id);
+			this.registered = false;
+			log.info("Deregistered " + id + " from Consul");
+		}
+		catch (RestClientException ex) {
+			log.warn("Could not deregister " + id + " (" + ex.getClass().getSimpleName()
+					+ "); Consul removes it after " + this.settings.getDeregisterCriticalAfter());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.loop != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

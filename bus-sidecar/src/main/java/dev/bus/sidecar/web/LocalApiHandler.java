@@ -1,0 +1,139 @@
+package dev.bus.sidecar.web;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.convert.DurationStyle;
+
+import dev.bus.sidecar.discovery.ServiceSnapshot;
+import dev.bus.sidecar.discovery.ServiceWatches;
+import dev.bus.sidecar.registration.AppRegistrar;
+
+/**
+ * The local API the app calls on 127.0.0.1, versioned under {@code /v1/} (see docs/sidecar.md):
+ * <ul>
+ * <li>{@code GET /v1/services/{name}}: the passing instances of a service;</li>
+ * <li>{@code GET /v1/brokers}: the passing broker nodes;</li>
+ * <li>both take {@code ?index=N&wait=30s}: a long poll that answers when the index differs from {@code N}, so
+ * the app hears about a change at once without polling;</li>
+ * <li>{@code GET /v1/status}: the sidecar's own state.</li>
+ * </ul>
+ */
+public class LocalApiHandler implements HttpHandler {
+
+	/** Longest long poll a caller may ask for. */
+	static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+	private static final Log log = LogFactory.getLog(LocalApiHandler.class);
+
+	private final ServiceWatches watches;
+
+	private final AppRegistrar registrar;
+
+	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar) {
+		this.watches = watches;
+		this.registrar = registrar;
+	}
+
+	@Override
+	public void handle(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			if (!"GET".equals(exchange.getRequestMethod())) {
+				exchange.getResponseHeaders().set("Allow", "GET");
+				JsonExchange.error(exchange, 405, "only GET is supported");
+				return;
+			}
+			String path = exchange.getRequestURI().getPath();
+			if (path.equals("/v1/status")) {
+				JsonExchange.json(exchange, 200, status());
+			}
+			else if (path.equals("/v1/brokers")) {
+				serveService(exchange, this.watches.brokerService());
+			}
+			else if (path.startsWith("/v1/services/")) {
+				String service = path.substring("/v1/services/".length());
+				if (!ServiceWatches.isValidName(service)) {
+					JsonExchange.error(exchange, 400, "not a valid Consul service name: " + service);
+					return;
+				}
+				serveService(exchange, service);
+			}
+			else {
+				JsonExchange.error(exchange, 404, "no such resource: " + path);
+			}
+		}
+		catch (ServiceWatches.TooManyWatchesException ex) {
+			JsonExchange.error(exchange, 429, ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Local API request " + exchange.getRequestURI().getPath() + " failed", ex);
+			JsonExchange.error(exchange, 500, "internal error: " + ex.getClass().getSimpleName());
+		}
+	}
+
+	private void serveService(HttpExchange exchange, String service) throws IOException, InterruptedException {
+		Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+		ServiceSnapshot snapshot;
+		if (query.containsKey("index")) {
+			long index;
+			Duration wait;
+			try {
+				index = Long.parseLong(query.get("index"));
+				wait = DurationStyle.detectAndParse(query.getOrDefault("wait", "30s"));
+			}
+			catch (RuntimeException ex) {
+				JsonExchange.error(exchange, 400, "index must be a number and wait a duration such as 30s");
+				return;
+			}
+			if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+				JsonExchange.error(exchange, 400, "wait must be between 0s and " + MAX_WAIT.toMinutes() + "m");
+				return;
+			}
+			snapshot = this.watches.awaitChange(service, index, wait);
+		}
+		else {
+			snapshot = this.watches.snapshot(service);
+		}
+		exchange.getResponseHeaders().set("X-Bus-Index", Long.toString(snapshot.index()));
+		JsonExchange.json(exchange, 200, snapshot);
+	}
+
+	private Map<String, Object> status() {
+		Map<String, Object> status = new LinkedHashMap<>();
+		status.put("app", this.registrar.status());
+		status.put("watches", this.watches.snapshots()
+			.stream()
+			.map((snapshot) -> Map.of("service", snapshot.service(), "index", snapshot.index(), "known",
+					snapshot.known(), "instances", snapshot.instances().size()))
+			.toList());
+		return status;
+	}
+
+	private static Map<String, String> query(String rawQuery) {
+		Map<String, String> query = new HashMap<>();
+		if (rawQuery == null) {
+			return query;
+		}
+		for (String pair : rawQuery.split("&")) {
+			int equals = pair.indexOf('=');
+			String key = (equals < 0) ? pair : pair.substring(0, equals);
+			String value = (equals < 0) ? "" : pair.substring(equals + 1);
+			query.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+		}
+		return query;
+	}
+
+}

@@ -1,0 +1,206 @@
+package dev.bus.sidecar;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.sidecar.test.AppDouble;
+import dev.bus.sidecar.test.ConsulApi;
+import dev.bus.sidecar.test.Sidecars;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Discovery and the local API against the real Consul agent: blocking-query watches that show a health change
+ * within 1 s, the long poll, input errors, the management endpoints, and the loopback-only binding.
+ */
+class SidecarDiscoveryIT {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final ConsulApi consul = ConsulApi.local();
+
+	private static final String BROKERS = "bus-it-rabbitmq-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private static AppDouble app;
+
+	private static ConfigurableApplicationContext sidecar;
+
+	private static String api;
+
+	private final List<String> registered = new ArrayList<>();
+
+	@BeforeAll
+	static void startSidecar() {
+		app = AppDouble.start();
+		sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-discovery", "bus.sidecar.app.port=" + app.port(),
+				"bus.sidecar.discovery.broker-service=" + BROKERS);
+		api = Sidecars.api(sidecar);
+	}
+
+	@AfterAll
+	static void stopSidecar() {
+		sidecar.close();
+		app.close();
+	}
+
+	@AfterEach
+	void deregister() {
+		this.registered.forEach(consul::deregister);
+	}
+
+	private void register(String service, String id, int port, String status) {
+		consul.registerWithTtl(service, id, port, status);
+		this.registered.add(id);
+	}
+
+	@Test
+	void brokerListFollowsConsulHealthWithinOneSecond() throws Exception {
+		register(BROKERS, BROKERS + "-a", 5672, "passing");
+		register(BROKERS, BROKERS + "-b", 5673, "critical");
+		JsonNode brokers = await().atMost(Duration.ofSeconds(5))
+			.until(() -> get("/v1/brokers"), (body) -> body.path("instances").size() == 1);
+		assertThat(brokers.path("known").asBoolean()).isTrue();
+		assertThat(brokers.path("instances").get(0).path("port").asInt()).isEqualTo(5672);
+		assertThat(brokers.path("instances").get(0).path("address").asString()).isEqualTo("127.0.0.1");
+
+		// A long poll on the current index answers as soon as the change reaches the sidecar.
+		List<Long> latenciesMillis = new ArrayList<>();
+		long index = brokers.path("index").asLong();
+		for (String[] change : new String[][] { { "-b", "pass" }, { "-a", "fail" }, { "-a", "pass" } }) {
+			String pollPath = "/v1/brokers?index=" + index + "&wait=10s";
+			CompletableFuture<JsonNode> poll = CompletableFuture.supplyAsync(() -> getUnchecked(pollPath));
+			Thread.sleep(200); // the poll is parked in the sidecar
+			consul.ttl(BROKERS + change[0], change[1]);
+			long changed = System.nanoTime();
+			JsonNode answer = poll.get();
+			latenciesMillis.add((System.nanoTime() - changed) / 1_000_000);
+			assertThat(answer.path("index").asLong()).isNotEqualTo(index);
+			index = answer.path("index").asLong();
+		}
+		System.out.println("[discovery] Consul health change -> long poll answered, ms: " + latenciesMillis);
+		assertThat(latenciesMillis).allSatisfy((millis) -> assertThat(millis).isLessThan(1000));
+		assertThat(get("/v1/brokers").path("instances").size()).isEqualTo(2);
+	}
+
+	@Test
+	void anyServiceIsWatchedFromTheFirstTimeTheAppAsksForIt() throws Exception {
+		String service = "bus-it-payments-" + UUID.randomUUID().toString().substring(0, 8);
+		register(service, service + "-1", 8080, "passing");
+		// The first request waits for Consul's first answer rather than serve an empty list.
+		JsonNode known = get("/v1/services/" + service);
+		assertThat(known.path("known").asBoolean()).isTrue();
+		assertThat(known.path("instances").get(0).path("id").asString()).isEqualTo(service + "-1");
+
+		// A long poll with nothing changing answers after its wait with the same index.
+		long started = System.nanoTime();
+		JsonNode unchanged = get("/v1/services/" + service + "?index=" + known.path("index").asLong() + "&wait=1s");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+		assertThat(unchanged.path("index").asLong()).isEqualTo(known.path("index").asLong());
+		assertThat(get("/v1/status").path("watches").toString()).contains(service);
+	}
+
+	@Test
+	void badRequestsGetClearErrors() throws Exception {
+		assertThat(status("GET", "/v1/services/bad%20name")).isEqualTo(400);
+		assertThat(status("GET", "/v1/brokers?index=x")).isEqualTo(400);
+		assertThat(status("GET", "/v1/brokers?index=1&wait=1h")).isEqualTo(400);
+		assertThat(status("GET", "/v1/nothing")).isEqualTo(404);
+		assertThat(status("POST", "/v1/brokers")).isEqualTo(405);
+		JsonNode status = get("/v1/status");
+		assertThat(status.path("app").path("instanceId").asString()).startsWith("bus-it-discovery-");
+	}
+
+	@Test
+	void managementServesProbesAndPrometheusMetrics() throws Exception {
+		String management = Sidecars.management(sidecar);
+		HttpResponse<String> readiness = HTTP.send(
+				HttpRequest.newBuilder(URI.create(management + "/actuator/health/readiness")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(readiness.statusCode()).isEqualTo(200);
+		assertThat(readiness.body()).contains("\"UP\"");
+		await().atMost(Duration.ofSeconds(5)).until(() -> consul.services().keySet().stream()
+			.anyMatch((id) -> id.startsWith("bus-it-discovery-")));
+		String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
+				HttpResponse.BodyHandlers.ofString())
+			.body();
+		assertThat(metrics).contains("bus_sidecar_registrations_total 1.0", "bus_sidecar_app_registered 1.0",
+				"bus_sidecar_watch_latency_seconds_count{service=\"" + BROKERS + "\"}", "jvm_memory_used_bytes");
+	}
+
+	@Test
+	void theLocalApiListensOnLoopbackOnly() throws Exception {
+		int port = URI.create(api).getPort();
+		assertThat(sidecar.getBean("localApiServer", dev.bus.sidecar.web.SidecarHttpServer.class)
+			.address()
+			.getAddress()
+			.isLoopbackAddress()).isTrue();
+		List<InetAddress> others = new ArrayList<>();
+		for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			Collections.list(nic.getInetAddresses())
+				.stream()
+				.filter((address) -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+				.forEach(others::add);
+		}
+		assertThat(others).as("this host's non-loopback addresses, to try the API port on").isNotEmpty();
+		for (InetAddress address : others) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress(address, port), 1000);
+				throw new AssertionError("The local API answered on " + address + ":" + port);
+			}
+			catch (IOException expected) {
+				// refused: not listening there
+			}
+		}
+	}
+
+	private static JsonNode get(String path) throws IOException, InterruptedException {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		if (!path.startsWith("/v1/status")) {
+			assertThat(response.headers().firstValue("X-Bus-Index")).isPresent();
+		}
+		return JSON.readTree(response.body());
+	}
+
+	private static JsonNode getUnchecked(String path) {
+		try {
+			return get(path);
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int status(String method, String path) throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+	}
+
+}

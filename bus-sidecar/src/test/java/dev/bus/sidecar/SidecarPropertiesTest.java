@@ -1,0 +1,54 @@
+package dev.bus.sidecar;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Invalid configuration fails start-up with an error that names the property; nothing is contacted first. */
+class SidecarPropertiesTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withUserConfiguration(SidecarConfiguration.class);
+
+	@Test
+	void missingAppPortIsNamed() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.app.port")
+				.hasMessageContaining("the port the app serves on is required"));
+	}
+
+	@Test
+	void badConsulAddressIsNamed() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+				"bus.sidecar.consul.url=consul:8500")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.consul.url"));
+	}
+
+	@Test
+	void tooShortTtlAndHalfConfiguredTlsAreNamed() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+				"bus.sidecar.registration.ttl=200ms", "bus.sidecar.consul.tls-key-store-path=/etc/consul/client.p12")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.registration.ttl")
+				.hasMessageContaining("bus.sidecar.consul.tls-trust-store-path")
+				.hasMessageContaining("bus.sidecar.consul.url"));
+	}
+
+	@Test
+	void aSecretInTheConfigurationNeverReachesTheError() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=99999",
+				"bus.sidecar.consul.acl-token=s3cr3t-token")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.app.port")
+				.hasMessageNotContaining("s3cr3t-token"));
+	}
+
+}

@@ -1,0 +1,199 @@
+package dev.bus.sidecar;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.sidecar.test.AppDouble;
+import dev.bus.sidecar.test.ConsulApi;
+import dev.bus.sidecar.test.ConsulProcess;
+import dev.bus.sidecar.test.Sidecars;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Registration and heartbeats against the real Consul agent: the app registered once it answers, the TTL check
+ * following its health (up, down, garbage, no answer in time), maintenance then deregistration on shutdown, and
+ * registration again after Consul lost it.
+ */
+class SidecarRegistrationIT {
+
+	private final ConsulApi consul = ConsulApi.local();
+
+	private final String name = "bus-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final String instanceId = this.name + "-1";
+
+	private ConfigurableApplicationContext sidecar;
+
+	private AppDouble app;
+
+	@AfterEach
+	void tearDown() {
+		if (this.sidecar != null) {
+			this.sidecar.close();
+		}
+		if (this.app != null) {
+			this.app.close();
+		}
+		if (this.consul.services().containsKey(this.instanceId)) {
+			this.consul.deregister(this.instanceId);
+		}
+	}
+
+	private ConfigurableApplicationContext startSidecar(int appPort, String... extra) {
+		String[] properties = new String[extra.length + 5];
+		properties[0] = "bus.sidecar.app.name=" + this.name;
+		properties[1] = "bus.sidecar.app.port=" + appPort;
+		properties[2] = "bus.sidecar.app.version=1.2.3";
+		properties[3] = "bus.sidecar.registration.instance-id=" + this.instanceId;
+		properties[4] = "bus.sidecar.app.timeout=500ms";
+		System.arraycopy(extra, 0, properties, 5, extra.length);
+		return Sidecars.start(properties);
+	}
+
+	private String check() {
+		return this.consul.checkStatus("service:" + this.instanceId);
+	}
+
+	@Test
+	void registersTheAppOnceItAnswersAndTheCheckFollowsItsHealth() {
+		int port = freePort();
+		this.sidecar = startSidecar(port, "bus.sidecar.app.tags=blue,eu");
+		// The app is not up yet: nothing is registered (and the sidecar does not fail).
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+			.until(() -> !this.consul.services().containsKey(this.instanceId));
+
+		this.app = AppDouble.start(port);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.consul.services().containsKey(this.instanceId));
+		JsonNode service = this.consul.services().get(this.instanceId);
+		assertThat(service.path("Service").asString()).isEqualTo(this.name);
+		assertThat(service.path("Port").asInt()).isEqualTo(port);
+		assertThat(service.path("Tags").valueStream().map(JsonNode::asString)).containsExactly("blue", "eu");
+		assertThat(service.path("Meta").path("version").asString()).isEqualTo("1.2.3");
+		assertThat(service.path("Meta").path("bus-listens").asString()).isEqualTo("orders.created,payments.#");
+		assertThat(service.path("Meta").path("bus-publishes").asString()).isEqualTo("inventory.reserved");
+		// Registered passing at once: no critical window waiting for the first heartbeat.
+		assertThat(check()).isEqualTo("passing");
+
+		this.app.down();
+		await().atMost(Duration.ofSeconds(3)).until(() -> "critical".equals(check()));
+		assertThat(this.consul.checkOutput("service:" + this.instanceId)).contains("DOWN");
+
+		this.app.up();
+		await().atMost(Duration.ofSeconds(3)).until(() -> "passing".equals(check()));
+
+		this.app.health(200, "<html>not json</html>");
+		await().atMost(Duration.ofSeconds(3)).until(() -> "critical".equals(check()));
+		assertThat(this.consul.checkOutput("service:" + this.instanceId)).contains("not JSON");
+
+		this.app.health(200, "{\"status\":\"UNKNOWN\"}");
+		await().atMost(Duration.ofSeconds(3)).until(() -> "warning".equals(check()));
+
+		this.app.up();
+		this.app.answerHealthAfter(Duration.ofSeconds(2));
+		await().atMost(Duration.ofSeconds(5)).until(() -> "critical".equals(check()));
+		assertThat(this.consul.checkOutput("service:" + this.instanceId)).contains("no health answer within 500 ms");
+	}
+
+	@Test
+	void shutdownPutsTheInstanceInMaintenanceThenDeregistersIt() {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.drain-time=2s");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+
+		long started = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.sidecar::close);
+		// Peers stop routing to it first: in maintenance, so no longer among the passing instances.
+		await().atMost(Duration.ofSeconds(2)).until(() -> this.consul.inMaintenance(this.instanceId));
+		assertThat(this.consul.passing(this.name)).isEmpty();
+		assertThat(this.consul.services()).containsKey(this.instanceId);
+		closing.join();
+		Duration took = Duration.ofNanos(System.nanoTime() - started);
+		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
+		assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(5));
+		this.sidecar = null;
+	}
+
+	@Test
+	void registersAgainWhenConsulForgetsTheInstance() {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port());
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+
+		this.consul.deregister(this.instanceId);
+		// The next heartbeat (every ttl/3 = 1 s) is rejected, and the sidecar registers the app again.
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		assertThat(this.consul.services().get(this.instanceId).path("Meta").path("version").asString())
+			.isEqualTo("1.2.3");
+	}
+
+	@Test
+	void keepsRunningWhileConsulIsDownAndRegistersAgainAfterItsRestart() throws Exception {
+		this.app = AppDouble.start();
+		try (ConsulProcess ownConsul = new ConsulProcess(freePortBlock())) {
+			ownConsul.start();
+			ConsulApi api = ownConsul.api();
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=" + ownConsul.url());
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+
+			ownConsul.stop();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.sidecar.getBean(dev.bus.sidecar.registration.AppRegistrar.class)
+					.status()
+					.consulError() != null);
+			assertThat(this.sidecar.isRunning()).isTrue();
+
+			// A dev agent restarts empty, as an agent that lost its state would.
+			ownConsul.start();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			this.sidecar.close();
+			this.sidecar = null;
+			assertThat(api.services()).doesNotContainKey(this.instanceId);
+		}
+	}
+
+	static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** A port p with p..p+3 free (the test agent's HTTP, server and Serf ports). */
+	static int freePortBlock() {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			int base = 20000 + (int) (Math.random() * 20000);
+			if (allFree(base, 4)) {
+				return base;
+			}
+		}
+		throw new IllegalStateException("no 4 consecutive free ports found");
+	}
+
+	private static boolean allFree(int base, int count) {
+		for (int port = base; port < base + count; port++) {
+			try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+					java.net.InetAddress.getLoopbackAddress())) {
+				socket.setReuseAddress(true);
+			}
+			catch (java.io.IOException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.bus.sidecar.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Consul dev agent of the test's own, on its own ports, that the test may stop and start again (a dev agent
+ * keeps its state in memory, so a restart loses every registration, as a crashed agent would). Uses the binary
+ * {@code scripts/infra up} installs.
+ */
+public final class ConsulProcess implements AutoCloseable {
+
+	private final int httpPort;
+
+	private final Path log;
+
+	private Process process;
+
+	public ConsulProcess(int httpPort) throws IOException {
+		this.httpPort = httpPort;
+		this.log = Files.createTempFile("bus-consul-" + httpPort, ".log");
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + this.httpPort;
+	}
+
+	public ConsulApi api() {
+		return new ConsulApi(url());
+	}
+
+	public void start() throws IOException {
+		int base = this.httpPort;
+		this.process = new ProcessBuilder(binary(), "agent", "-dev", "-client", "127.0.0.1", "-bind", "127.0.0.1",
+				"-node", "bus-test-" + base, "-http-port", String.valueOf(base), "-dns-port", "-1", "-grpc-port",
+				"-1", "-server-port", String.valueOf(base + 1), "-serf-lan-port", String.valueOf(base + 2),
+				"-serf-wan-port", String.valueOf(base + 3))
+			.redirectErrorStream(true)
+			.redirectOutput(this.log.toFile())
+			.start();
+		ConsulApi api = api();
+		await("Consul test agent on " + url() + " (log: " + this.log + ")").atMost(Duration.ofSeconds(30))
+			.until(() -> this.process.isAlive() && api.isUp());
+	}
+
+	public void stop() throws InterruptedException {
+		if (this.process != null) {
+			this.process.destroy();
+			this.process.waitFor();
+			this.process = null;
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		stop();
+	}
+
+	private static String binary() {
+		for (String candidate : List.of(System.getProperty("user.home") + "/.cache/bus-infra/consul/usr/bin/consul",
+				"/usr/bin/consul", "/usr/local/bin/consul")) {
+			if (new File(candidate).canExecute()) {
+				return candidate;
+			}
+		}
+		throw new AssertionError("No consul binary found. Install it with: scripts/infra up");
+	}
+
+}

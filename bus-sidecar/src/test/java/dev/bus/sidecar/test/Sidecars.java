@@ -1,0 +1,42 @@
+package dev.bus.sidecar.test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.sidecar.SidecarApplication;
+import dev.bus.sidecar.web.SidecarHttpServer;
+
+/** Starts real sidecars in the test JVM, on free ports, with short timings so tests stay quick. */
+public final class Sidecars {
+
+	private Sidecars() {
+	}
+
+	public static ConfigurableApplicationContext start(String... properties) {
+		List<String> all = new ArrayList<>(List.of("bus.sidecar.api.port=0", "bus.sidecar.management.port=0",
+				"bus.sidecar.management.address=127.0.0.1", "bus.sidecar.registration.ttl=3s",
+				"bus.sidecar.registration.drain-time=1s", "bus.sidecar.registration.max-backoff=1s",
+				"bus.sidecar.discovery.wait=5s"));
+		all.addAll(List.of(properties));
+		SpringApplication application = new SpringApplicationBuilder(SidecarApplication.class)
+			.properties(all.toArray(String[]::new))
+			.build();
+		application.setRegisterShutdownHook(false);
+		return application.run();
+	}
+
+	/** Base URL of the sidecar's local API. */
+	public static String api(ConfigurableApplicationContext sidecar) {
+		return "http://127.0.0.1:" + sidecar.getBean("localApiServer", SidecarHttpServer.class).address().getPort();
+	}
+
+	public static String management(ConfigurableApplicationContext sidecar) {
+		return "http://127.0.0.1:"
+				+ sidecar.getBean("managementServer", SidecarHttpServer.class).address().getPort();
+	}
+
+}
