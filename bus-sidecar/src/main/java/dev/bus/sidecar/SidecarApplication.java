@@ -1,7 +1,10 @@
 package dev.bus.sidecar;
 
+import java.util.Map;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -15,7 +18,20 @@ import org.springframework.context.annotation.Import;
 public class SidecarApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(SidecarApplication.class, args);
+		application().run(args);
+	}
+
+	/**
+	 * The sidecar application with its defaults (no banner, no JMX: both cost start-up time), which any property
+	 * source overrides.
+	 */
+	public static SpringApplication application() {
+		SpringApplication application = new SpringApplication(SidecarApplication.class);
+		// Its HTTP listeners are the JDK's; never a servlet container, even if one is on the classpath.
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("spring.application.name", "bus-sidecar", "spring.main.banner-mode",
+				"off", "spring.jmx.enabled", "false"));
+		return application;
 	}
 
 }

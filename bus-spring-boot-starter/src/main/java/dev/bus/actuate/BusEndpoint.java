@@ -46,7 +46,8 @@ public class BusEndpoint {
 					registration.container().isRunning(), registration.container().getActiveConsumerCount(),
 					deadLetters(registration.definition())))
 			.toList() : List.of();
-		return new BusDescriptor(listeners, this.publisherDescriptor.withPending(this.publisher.pendingCount()));
+		return new BusDescriptor(listeners, this.publisherDescriptor.withState(this.publisher.pendingCount(),
+				this.publisher.publishedTopics()));
 	}
 
 	/**
@@ -101,13 +102,13 @@ public class BusEndpoint {
 
 	}
 
-	/** The publisher. */
+	/** The publisher; {@code topics}: the topics published to since start-up. */
 	public record PublisherDescriptor(String exchange, String source, boolean batching, long confirmTimeoutMillis,
-			int pendingConfirms) {
+			int pendingConfirms, List<String> topics) {
 
-		PublisherDescriptor withPending(int pending) {
+		PublisherDescriptor withState(int pending, List<String> publishedTopics) {
 			return new PublisherDescriptor(this.exchange, this.source, this.batching, this.confirmTimeoutMillis,
-					pending);
+					pending, publishedTopics);
 		}
 
 	}

@@ -39,7 +39,7 @@ public final class BusActuatorAutoConfiguration {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
 					new BusEndpoint.PublisherDescriptor(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
-							properties.getPublisher().getConfirmTimeout().toMillis(), 0),
+							properties.getPublisher().getConfirmTimeout().toMillis(), 0, java.util.List.of()),
 					replayer.getIfAvailable());
 		}
 

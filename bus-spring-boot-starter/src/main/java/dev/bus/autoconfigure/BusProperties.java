@@ -1,5 +1,6 @@
 package dev.bus.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,12 @@ public class BusProperties implements Validator {
 	private final Inbox inbox = new Inbox();
 
 	private final Outbox outbox = new Outbox();
+
+	private final Sidecar sidecar = new Sidecar();
+
+	public Sidecar getSidecar() {
+		return this.sidecar;
+	}
 
 	public Outbox getOutbox() {
 		return this.outbox;
@@ -127,6 +134,15 @@ public class BusProperties implements Validator {
 		if (listener.getShutdownTimeout() == null || listener.getShutdownTimeout().isNegative()) {
 			errors.rejectValue("listener.shutdownTimeout", "negative", "must not be negative");
 		}
+		Sidecar sidecar = properties.getSidecar();
+		if (sidecar.getUrl() != null) {
+			URI url = sidecar.getUrl();
+			if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+				errors.rejectValue("sidecar.url", "format", "must be an http URL such as http://127.0.0.1:4040");
+			}
+		}
+		positive(errors, "sidecar.timeout", sidecar.getTimeout());
+		positive(errors, "sidecar.wait", sidecar.getWait());
 	}
 
 	private static void positive(Errors errors, String field, Duration value) {
@@ -662,6 +678,47 @@ public class BusProperties implements Validator {
 		QUORUM,
 		/** Classic queues. */
 		CLASSIC
+
+	}
+
+	/**
+	 * The Bus sidecar beside the app. When {@code bus.sidecar.url} is set, the broker addresses come from the
+	 * sidecar's discovery (Consul) instead of {@code spring.rabbitmq.*}; without it nothing changes.
+	 */
+	public static class Sidecar {
+
+		/** Base URL of the sidecar's local API, such as {@code http://127.0.0.1:4040}. Unset: no sidecar. */
+		private URI url;
+
+		/** Timeout of a plain call to the sidecar; the broker list then falls back to the last known one. */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/** How long one long poll for broker changes waits at the sidecar. */
+		private Duration wait = Duration.ofSeconds(30);
+
+		public URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(URI url) {
+			this.url = url;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		public void setWait(Duration wait) {
+			this.wait = wait;
+		}
 
 	}
 

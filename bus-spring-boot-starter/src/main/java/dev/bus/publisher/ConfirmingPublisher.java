@@ -2,6 +2,9 @@ package dev.bus.publisher;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +39,11 @@ public class ConfirmingPublisher {
 
 	private volatile boolean closed;
 
+	/** Most distinct topics remembered for {@link #publishedTopics()}; a bound, since topics may be dynamic. */
+	static final int MAX_REMEMBERED_TOPICS = 256;
+
+	private final Set<String> publishedTopics = ConcurrentHashMap.newKeySet();
+
 	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.confirmTimeout = confirmTimeout;
@@ -49,6 +57,7 @@ public class ConfirmingPublisher {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
+		rememberTopic(envelope.topic());
 		CompletableFuture<Void> confirmed;
 		synchronized (this.lock) {
 			try {
@@ -62,6 +71,20 @@ public class ConfirmingPublisher {
 			.exceptionallyCompose(error -> (error instanceof TimeoutException) ? failed(envelope, Reason.TIMEOUT,
 					"no confirm within " + this.confirmTimeout.toMillis() + " ms", null)
 					: CompletableFuture.failedFuture(error));
+	}
+
+	private void rememberTopic(String topic) {
+		if (!this.publishedTopics.contains(topic) && this.publishedTopics.size() < MAX_REMEMBERED_TOPICS) {
+			this.publishedTopics.add(topic);
+		}
+	}
+
+	/**
+	 * Topics this app has published to since it started (up to {@value #MAX_REMEMBERED_TOPICS}), sorted; the
+	 * sidecar registers them in Consul.
+	 */
+	public List<String> publishedTopics() {
+		return this.publishedTopics.stream().sorted().toList();
 	}
 
 	/** Unconfirmed publishes on the current channel. */

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import com.rabbitmq.client.Address;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -18,6 +20,7 @@ import dev.bus.PublishReceipt;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
+import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.metrics.MicrometerBusMetrics;
 import dev.bus.publisher.BatchingBusPublisher;
@@ -34,8 +37,8 @@ class BusAutoConfigurationTest {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
 				BusMetricsAutoConfiguration.class, BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
-				BusListenerAutoConfiguration.class,
-				BusActuatorAutoConfiguration.class))
+				BusListenerAutoConfiguration.class, BusActuatorAutoConfiguration.class,
+				BusSidecarAutoConfiguration.class))
 		// a closed port: these tests never need the broker, and attempts fail fast
 		.withPropertyValues("spring.rabbitmq.port=1", "spring.application.name=test-app");
 
@@ -85,9 +88,30 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
+	void withoutASidecarTheStaticBrokerAddressesAreUsed() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(SidecarBrokerAddresses.class);
+			assertThat(context.getBean(CachingConnectionFactory.class)).extracting("addressResolver").isNull();
+		});
+	}
+
+	@Test
+	void withASidecarBothConnectionFactoriesResolveAddressesThroughIt() {
+		this.runner.withPropertyValues("bus.sidecar.url=http://127.0.0.1:1").run((context) -> {
+			SidecarBrokerAddresses addresses = context.getBean(SidecarBrokerAddresses.class);
+			CachingConnectionFactory factory = context.getBean(CachingConnectionFactory.class);
+			assertThat(factory).extracting("addressResolver").isSameAs(addresses);
+			assertThat(factory.getPublisherConnectionFactory()).extracting("addressResolver").isSameAs(addresses);
+			// The sidecar is not there: the static spring.rabbitmq address is the fallback.
+			assertThat(addresses.getAddresses()).containsExactly(new Address("localhost", 1));
+		});
+	}
+
+	@Test
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
-				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ")) {
+				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
+				"bus.sidecar.url=localhost:4040", "bus.sidecar.url=http://127.0.0.1:4040,bus.sidecar.wait=0s")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));

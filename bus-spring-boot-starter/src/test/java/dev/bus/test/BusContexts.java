@@ -21,6 +21,7 @@ import dev.bus.autoconfigure.BusInboxAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
 import dev.bus.autoconfigure.BusOutboxAutoConfiguration;
+import dev.bus.autoconfigure.BusSidecarAutoConfiguration;
 import dev.bus.listener.BusListenerRegistry;
 
 import static org.awaitility.Awaitility.await;
@@ -76,7 +77,7 @@ public final class BusContexts {
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,
-			BusActuatorAutoConfiguration.class })
+			BusActuatorAutoConfiguration.class, BusSidecarAutoConfiguration.class })
 	static class BusTestApplication {
 
 		@Bean

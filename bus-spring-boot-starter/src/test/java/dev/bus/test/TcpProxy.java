@@ -26,6 +26,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean frozen;
 
+	private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+
 	public TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -35,6 +37,11 @@ public final class TcpProxy implements AutoCloseable {
 
 	public int port() {
 		return this.port;
+	}
+
+	/** How many client connections this proxy has accepted since it was created. */
+	public int accepted() {
+		return this.accepted.get();
 	}
 
 	/** Starts accepting and forwarding connections. */
@@ -76,6 +83,7 @@ public final class TcpProxy implements AutoCloseable {
 		while (!server.isClosed()) {
 			try {
 				Socket client = server.accept();
+				this.accepted.incrementAndGet();
 				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 				this.sockets.add(client);
 				this.sockets.add(upstream);

@@ -1,11 +1,11 @@
 package dev.bus.sidecar.registration;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,7 +19,8 @@ import dev.bus.sidecar.SidecarProperties;
 /**
  * Reads the app's actuator on 127.0.0.1: its health (every heartbeat) and its {@code bus} endpoint (the topics it
  * listens to and publishes, registered as Consul metadata). Anything but a well-formed answer in time counts as
- * failing, with the reason kept for the check's output and the log.
+ * failing, with the reason kept for the check's output and the log. Plain {@code HttpURLConnection}: loopback
+ * HTTP needs nothing more, and it keeps the sidecar small.
  */
 public class AppClient {
 
@@ -30,9 +31,11 @@ public class AppClient {
 
 	}
 
-	private static final int MAX_HEALTH_BODY = 64 * 1024;
+	private record Answer(int status, String body) {
+	}
 
-	private final HttpClient http;
+	/** An actuator answer larger than this is not health JSON. */
+	private static final int MAX_BODY = 64 * 1024;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -44,48 +47,46 @@ public class AppClient {
 
 	public AppClient(SidecarProperties.App app) {
 		this.timeout = app.getTimeout();
-		this.http = HttpClient.newBuilder().connectTimeout(this.timeout).build();
 		String base = "http://127.0.0.1:" + app.actuatorPort();
 		this.healthUri = URI.create(base + app.getHealthPath());
 		this.busUri = URI.create(base + app.getBusPath());
 	}
 
 	public AppHealth health() {
-		HttpResponse<String> response;
+		Answer answer;
 		try {
-			response = get(this.healthUri);
+			answer = get(this.healthUri);
 		}
-		catch (HttpTimeoutException ex) {
+		catch (SocketTimeoutException ex) {
 			return AppHealth.failing("app unreachable: no health answer within " + this.timeout.toMillis() + " ms");
 		}
 		catch (IOException ex) {
 			return AppHealth.failing("app unreachable: " + ex.getClass().getSimpleName() + " on " + this.healthUri);
 		}
-		// Actuator answers 503 with a DOWN body: the body decides, the status code only when there is no body.
-		String body = response.body();
-		if (body.length() > MAX_HEALTH_BODY) {
-			return AppHealth.failing("app health answer too large (" + body.length() + " chars)");
+		if (answer == null) {
+			return AppHealth.failing("app health answer too large");
 		}
+		// Actuator answers 503 with a DOWN body: the body decides.
 		try {
-			JsonNode status = this.json.readTree(body).get("status");
+			JsonNode status = this.json.readTree(answer.body()).get("status");
 			if (status == null || !status.isString()) {
-				return AppHealth.failing("app health answer has no status (HTTP " + response.statusCode() + ")");
+				return AppHealth.failing("app health answer has no status (HTTP " + answer.status() + ")");
 			}
 			return AppHealth.fromActuatorStatus(status.asString());
 		}
 		catch (JacksonException ex) {
-			return AppHealth.failing("app health answer is not JSON (HTTP " + response.statusCode() + ")");
+			return AppHealth.failing("app health answer is not JSON (HTTP " + answer.status() + ")");
 		}
 	}
 
 	/** The app's topics, or {@link BusTopics#UNKNOWN} when it has no {@code bus} endpoint or it cannot be read. */
 	public BusTopics busTopics() {
 		try {
-			HttpResponse<String> response = get(this.busUri);
-			if (response.statusCode() != 200) {
+			Answer answer = get(this.busUri);
+			if (answer == null || answer.status() != 200) {
 				return BusTopics.UNKNOWN;
 			}
-			JsonNode root = this.json.readTree(response.body());
+			JsonNode root = this.json.readTree(answer.body());
 			Set<String> listens = new TreeSet<>();
 			for (JsonNode listener : root.path("listeners")) {
 				listens.add(listener.path("topic").asString());
@@ -103,18 +104,24 @@ public class AppClient {
 		}
 	}
 
-	private HttpResponse<String> get(URI uri) throws IOException {
-		HttpRequest request = HttpRequest.newBuilder(uri)
-			.timeout(this.timeout)
-			.header("Accept", "application/json")
-			.GET()
-			.build();
+	/** GETs the URI; null when the body is larger than {@link #MAX_BODY}. */
+	private Answer get(URI uri) throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+		connection.setConnectTimeout((int) this.timeout.toMillis());
+		connection.setReadTimeout((int) this.timeout.toMillis());
+		connection.setRequestProperty("Accept", "application/json");
 		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			int status = connection.getResponseCode();
+			try (InputStream in = (status >= 400) ? connection.getErrorStream() : connection.getInputStream()) {
+				if (in == null) {
+					return new Answer(status, "");
+				}
+				byte[] body = in.readNBytes(MAX_BODY + 1);
+				return (body.length > MAX_BODY) ? null : new Answer(status, new String(body, StandardCharsets.UTF_8));
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IOException("interrupted", ex);
+		finally {
+			connection.disconnect();
 		}
 	}
 

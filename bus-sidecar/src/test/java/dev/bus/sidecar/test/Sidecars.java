@@ -1,10 +1,11 @@
 package dev.bus.sidecar.test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.sidecar.SidecarApplication;
@@ -22,11 +23,11 @@ public final class Sidecars {
 				"bus.sidecar.registration.drain-time=1s", "bus.sidecar.registration.max-backoff=1s",
 				"bus.sidecar.discovery.wait=5s"));
 		all.addAll(List.of(properties));
-		SpringApplication application = new SpringApplicationBuilder(SidecarApplication.class)
-			.properties(all.toArray(String[]::new))
-			.build();
+		Map<String, String> merged = new LinkedHashMap<>(); // a test's own value replaces the default above
+		all.forEach((property) -> merged.put(property.substring(0, property.indexOf('=')), property));
+		SpringApplication application = SidecarApplication.application();
 		application.setRegisterShutdownHook(false);
-		return application.run();
+		return application.run(merged.values().stream().map((property) -> "--" + property).toArray(String[]::new));
 	}
 
 	/** Base URL of the sidecar's local API. */

@@ -20,6 +20,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.sample.inventory.InventoryApplication;
+import dev.bus.sidecar.test.ConsulApi;
+import dev.bus.sidecar.test.Sidecars;
 import dev.bus.sample.orders.OrdersApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +86,20 @@ class SampleSystemIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
+
+			// A sidecar beside inventory registers it in Consul with the topics from its actuator endpoint.
+			ConsulApi consul = ConsulApi.local();
+			String instanceId = "inventory-" + this.suffix + "-1";
+			try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + this.suffix,
+					"bus.sidecar.app.port=" + ((WebServerApplicationContext) inventory).getWebServer().getPort(),
+					"bus.sidecar.registration.instance-id=" + instanceId)) {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
+				var meta = consul.services().get(instanceId).path("Meta");
+				assertThat(meta.path("bus-listens").asString()).isEqualTo("orders.created");
+				assertThat(meta.path("bus-publishes").asString()).isEqualTo("inventory.reserved");
+			}
+			assertThat(consul.services()).doesNotContainKey(instanceId);
 		}
 	}
 

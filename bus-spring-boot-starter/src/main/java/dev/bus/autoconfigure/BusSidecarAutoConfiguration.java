@@ -1,0 +1,76 @@
+package dev.bus.autoconfigure;
+
+import java.util.List;
+
+import com.rabbitmq.client.Address;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import dev.bus.discovery.SidecarBrokerAddresses;
+import dev.bus.discovery.SidecarClient;
+
+/**
+ * Broker discovery through the Bus sidecar, when {@code bus.sidecar.url} is set: spring-amqp's connection
+ * factories (the app's and its publisher's) take their addresses from the sidecar on every new connection.
+ * Without the property the app uses {@code spring.rabbitmq.*} exactly as before.
+ */
+@AutoConfiguration(before = RabbitAutoConfiguration.class)
+@ConditionalOnClass(AbstractConnectionFactory.class)
+@ConditionalOnProperty("bus.sidecar.url")
+@EnableConfigurationProperties(BusProperties.class)
+public final class BusSidecarAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SidecarClient busSidecarClient(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		BusProperties.Sidecar sidecar = properties.getSidecar();
+		return new SidecarClient(sidecar.getUrl(), sidecar.getTimeout(), jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SidecarBrokerAddresses busSidecarBrokerAddresses(SidecarClient client, BusProperties properties,
+			ObjectProvider<RabbitConnectionDetails> connectionDetails) {
+		RabbitConnectionDetails details = connectionDetails.getIfAvailable();
+		List<Address> fallback = (details != null) ? details.getAddresses()
+			.stream()
+			.map((address) -> new Address(address.host(), address.port()))
+			.toList() : List.of(new Address("localhost", 5672));
+		return new SidecarBrokerAddresses(client, fallback, properties.getSidecar().getWait());
+	}
+
+	/** Points every spring-amqp connection factory (and its publisher factory) at the discovered addresses. */
+	@Bean
+	static BeanPostProcessor busSidecarAddressResolverPostProcessor(
+			ObjectProvider<SidecarBrokerAddresses> brokerAddresses) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof AbstractConnectionFactory factory) {
+					SidecarBrokerAddresses addresses = brokerAddresses.getObject();
+					factory.setAddressResolver(addresses);
+					ConnectionFactory publisherFactory = factory.getPublisherConnectionFactory();
+					if (publisherFactory instanceof AbstractConnectionFactory publisher) {
+						publisher.setAddressResolver(addresses);
+					}
+				}
+				return bean;
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,108 @@
+package dev.bus.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.rabbitmq.client.Address;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusPublisher;
+import dev.bus.annotation.BusListener;
+import dev.bus.discovery.SidecarBrokerAddresses;
+import dev.bus.sidecar.test.ConsulApi;
+import dev.bus.sidecar.test.Sidecars;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+import dev.bus.test.Received;
+import dev.bus.test.TcpProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The starter with a real sidecar and the real Consul: the app connects to the broker node Consul holds as
+ * passing; when that node goes critical and its connections drop, the app's next connection goes to the healthy
+ * one; with the sidecar gone, the app keeps the last known nodes. Two "nodes" are two loopback proxies to the
+ * one local broker, each registered in Consul as a node of the broker service.
+ */
+class BrokerDiscoveryIT {
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	static class Alerts {
+
+		final Received<String> received = new Received<>();
+
+		@BusListener(topic = "alerts.raised")
+		void on(String alert) {
+			this.received.add(alert);
+		}
+
+	}
+
+	@Test
+	void connectsToThePassingNodeAndMovesWhenConsulSaysItIsCritical() throws Exception {
+		ConsulApi consul = ConsulApi.local();
+		String brokerService = "bus-it-rabbitmq-" + UUID.randomUUID().toString().substring(0, 8);
+		String exchange = BusContexts.uniqueName("bus-discovery");
+		try (TcpProxy nodeA = new TcpProxy(Rabbit.PORT); TcpProxy nodeB = new TcpProxy(Rabbit.PORT)) {
+			nodeA.open();
+			nodeB.open();
+			consul.registerWithTtl(brokerService, brokerService + "-a", nodeA.port(), "passing");
+			consul.registerWithTtl(brokerService, brokerService + "-b", nodeB.port(), "critical");
+			ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-discovery-app",
+					"bus.sidecar.app.port=1", "bus.sidecar.discovery.broker-service=" + brokerService);
+			try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("alerts"),
+					List.of(Alerts.class), "bus.sidecar.url=" + Sidecars.api(sidecar),
+					"spring.rabbitmq.port=1", // the static address is wrong on purpose: only discovery works
+					"bus.listener.recovery-interval=200ms", "spring.rabbitmq.connection-timeout=1s")) {
+				this.cleanup.track(app);
+				BusContexts.awaitConsuming(app);
+				BusPublisher publisher = app.getBean(BusPublisher.class);
+				Received<String> received = app.getBean(Alerts.class).received;
+				publisher.publish("alerts.raised", "via A").join();
+				assertThat(received.awaitCount(1)).containsExactly("via A");
+				assertThat(nodeA.accepted()).as("connections through node A").isGreaterThanOrEqualTo(2);
+				assertThat(nodeB.accepted()).as("connections through node B").isZero();
+
+				// Node A goes critical in Consul, node B passing; the app's view follows within a second.
+				consul.ttl(brokerService + "-b", "pass");
+				consul.ttl(brokerService + "-a", "fail");
+				SidecarBrokerAddresses addresses = app.getBean(SidecarBrokerAddresses.class);
+				await().atMost(Duration.ofSeconds(1))
+					.until(addresses::discovered, (list) -> list.equals(List.of(new Address("127.0.0.1", nodeB.port()))));
+
+				// Node A dies: the consumer and the publisher reconnect, to node B.
+				nodeA.cut();
+				BusContexts.awaitConsuming(app);
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+					publisher.publish("alerts.raised", "via B").join();
+					assertThat(received.items()).contains("via B");
+				});
+				assertThat(nodeB.accepted()).as("connections through node B").isGreaterThanOrEqualTo(2);
+
+				// The sidecar goes away: the app keeps working on the last known nodes.
+				sidecar.close();
+				nodeB.cut();
+				nodeB.open();
+				BusContexts.awaitConsuming(app);
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+					publisher.publish("alerts.raised", "sidecar gone").join();
+					assertThat(received.items()).contains("sidecar gone");
+				});
+			}
+			finally {
+				sidecar.close();
+				consul.deregister(brokerService + "-a");
+				consul.deregister(brokerService + "-b");
+			}
+		}
+	}
+
+}
