@@ -20,7 +20,7 @@ import com.rabbitmq.client.ConnectionFactory;
  * client.
  *
  * <pre>
- * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C]
+ * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C,E]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
  */
@@ -35,18 +35,22 @@ public final class BenchmarkMain {
 		int messages = Integer.parseInt(options.getOrDefault("messages", "100000"));
 		String host = options.getOrDefault("host", "127.0.0.1");
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
-		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C"));
+		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,E"));
 		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
-				new StreamContender(host, port), new BusContender(host, port, true));
+				new StreamContender(host, port), new BusContender(host, port, true), new OutboxContender(host, port));
 
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = 1; round <= rounds; round++) {
 			for (Scenario scenario : scenarios) {
-				// C runs at a fixed rate: 5 s of traffic is enough for stable percentiles.
-				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * 5) : messages;
+				// C and E run at a fixed rate: 5 s (C) and 10 s (E) of traffic give stable percentiles.
+				int seconds = (scenario == Scenario.E_OUTBOX) ? 10 : 5;
+				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * seconds) : messages;
 				List<Contender> order = new ArrayList<>(contenders);
 				java.util.Collections.rotate(order, round - 1);
 				for (Contender contender : order) {
+					if (!contender.supports(scenario)) {
+						continue;
+					}
 					Measurement measurement = contender.run(scenario, count);
 					results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
 						.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
@@ -81,16 +85,17 @@ public final class BenchmarkMain {
 		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs |\n");
 		out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
 		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {
-			double raw = median(scenario.getValue().get(contenders.get(0).name()), -1);
-			long rawP50 = (long) median(scenario.getValue().get(contenders.get(0).name()), 50);
+			List<Measurement> rawRuns = scenario.getValue().get(contenders.get(0).name());
 			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
 				double throughput = median(contender.getValue(), -1);
-				out.append(String.format("| %s | %s | %,.0f | %.2f | %,d | %,d | %,d | %,d |%n", scenario.getKey().label,
-						contender.getKey(), throughput, throughput / raw, (long) median(contender.getValue(), 50),
+				String ratio = (rawRuns != null) ? String.format("%.2f", throughput / median(rawRuns, -1)) : "–";
+				out.append(String.format("| %s | %s | %,.0f | %s | %,d | %,d | %,d | %,d |%n", scenario.getKey().label,
+						contender.getKey(), throughput, ratio, (long) median(contender.getValue(), 50),
 						(long) median(contender.getValue(), 95), (long) median(contender.getValue(), 99),
 						(long) median(contender.getValue(), 100)));
 			}
-			if (scenario.getKey().rate > 0) {
+			if (scenario.getKey() == Scenario.C_LATENCY && rawRuns != null) {
+				long rawP50 = (long) median(rawRuns, 50);
 				long busP50 = (long) median(scenario.getValue().get("Bus"), 50);
 				out.append(String.format("%n(C: Bus adds %,d µs to the raw client's p50.)%n%n", busP50 - rawP50));
 			}
@@ -102,7 +107,8 @@ public final class BenchmarkMain {
 		out.append("256-byte payloads, one producer and one consumer, manual acks, prefetch 250, confirms with 200 ")
 			.append("in flight (Bus with batching: 4,000 logical messages in flight). ")
 			.append(messages)
-			.append(" messages per run.\n");
+			.append(" messages per run (C: 5 s, E: 10 s of traffic).\n\n")
+			.append("Sidecar footprint (F): `scripts/bench-sidecar`, in [SIDECAR-FOOTPRINT.md](SIDECAR-FOOTPRINT.md).\n");
 		return out.toString();
 	}
 

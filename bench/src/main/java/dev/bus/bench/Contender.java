@@ -7,6 +7,11 @@ interface Contender {
 
 	String name();
 
+	/** Whether this contender takes part in {@code scenario} (E is the outbox's alone). */
+	default boolean supports(Scenario scenario) {
+		return scenario != Scenario.E_OUTBOX;
+	}
+
 	/** Sends {@code messages} messages and returns once the consumer has them all. */
 	Measurement run(Scenario scenario, int messages) throws Exception;
 

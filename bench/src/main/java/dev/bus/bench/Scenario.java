@@ -13,7 +13,10 @@ enum Scenario {
 	/** Persistent messages, quorum queue. */
 	B_QUORUM("B-quorum", "persistent, quorum queue", true, true, 0),
 	/** Fixed 5,000 msg/s, persistent, quorum queue: end-to-end latency. */
-	C_LATENCY("C", "5,000 msg/s fixed rate, persistent, quorum queue", true, true, 5000);
+	C_LATENCY("C", "5,000 msg/s fixed rate, persistent, quorum queue", true, true, 5000),
+	/** Fixed 1,000 msg/s through the transactional outbox: latency from the row's write to the broker's confirm. */
+	E_OUTBOX("E", "1,000 msg/s, one message per PostgreSQL transaction through the outbox; latency = row written "
+			+ "in the transaction to broker confirm", true, true, 1000);
 
 	final String label;
 

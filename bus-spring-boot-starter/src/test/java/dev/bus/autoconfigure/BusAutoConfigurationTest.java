@@ -111,7 +111,7 @@ class BusAutoConfigurationTest {
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
 				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
-				"bus.sidecar.url=localhost:4040", "bus.sidecar.url=http://127.0.0.1:4040,bus.sidecar.wait=0s")) {
+				"bus.sidecar.url=localhost:4040", "bus.sidecar.wait=0s,bus.sidecar.url=http://127.0.0.1:4040")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));
