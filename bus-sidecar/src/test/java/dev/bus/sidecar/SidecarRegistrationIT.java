@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.test.AppDouble;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.ConsulProcess;
@@ -147,7 +148,7 @@ class SidecarRegistrationIT {
 
 			ownConsul.stop();
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> this.sidecar.getBean(dev.bus.sidecar.registration.AppRegistrar.class)
+				.until(() -> this.sidecar.getBean(AppRegistrar.class)
 					.status()
 					.consulError() != null);
 			assertThat(this.sidecar.isRunning()).isTrue();
@@ -155,6 +156,32 @@ class SidecarRegistrationIT {
 			// A dev agent restarts empty, as an agent that lost its state would.
 			ownConsul.start();
 			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			this.sidecar.close();
+			this.sidecar = null;
+			assertThat(api.services()).doesNotContainKey(this.instanceId);
+		}
+	}
+
+	@Test
+	void registersWithTheAclTokenAndSaysWhyWhenItIsMissing() throws Exception {
+		this.app = AppDouble.start();
+		String token = "bus-test-master-token";
+		try (ConsulProcess secured = new ConsulProcess(freePortBlock(),
+				"acl { enabled = true, default_policy = \"deny\", tokens { master = \"" + token + "\", agent = \""
+						+ token + "\" } }")) {
+			secured.start();
+			ConsulApi api = secured.api(token);
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=" + secured.url());
+			AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> registrar.status().consulError() != null);
+			assertThat(registrar.status().consulError()).contains("HTTP 403", "bus.sidecar.consul.acl-token");
+			assertThat(api.services()).doesNotContainKey(this.instanceId);
+			this.sidecar.close();
+
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=" + secured.url(),
+					"bus.sidecar.consul.acl-token=" + token);
+			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
 			this.sidecar.close();
 			this.sidecar = null;

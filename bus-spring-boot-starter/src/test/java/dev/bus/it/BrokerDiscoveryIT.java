@@ -90,7 +90,11 @@ class BrokerDiscoveryIT {
 				// The sidecar goes away: the app keeps working on the last known nodes.
 				sidecar.close();
 				nodeB.cut();
-				nodeB.open();
+				// the port is free again once the cut connections have finished closing
+				await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> {
+					nodeB.open();
+					return true;
+				});
 				BusContexts.awaitConsuming(app);
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 					publisher.publish("alerts.raised", "sidecar gone").join();

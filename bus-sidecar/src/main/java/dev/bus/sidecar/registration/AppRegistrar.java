@@ -128,12 +128,26 @@ public class AppRegistrar implements SmartLifecycle {
 			this.backoff = MIN_BACKOFF;
 		}
 		catch (RestClientResponseException ex) {
-			// Consul answered but does not know the check: it lost its state or the instance was removed.
-			this.heartbeatFailures.increment();
-			this.consulError = "Consul rejected the heartbeat: HTTP " + ex.getStatusCode().value();
-			log.warn(this.consulError + "; registering " + this.definition.instanceId() + " again");
-			this.registered = false;
 			next = nextBackoff();
+			int status = ex.getStatusCode().value();
+			if (status == 401 || status == 403) {
+				this.consulErrors.increment();
+				this.consulError = "Consul denied " + (this.registered ? "the heartbeat" : "the registration")
+						+ ": HTTP " + status + " (check bus.sidecar.consul.acl-token and its policy)";
+				log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
+			}
+			else if (this.registered) {
+				// Consul answered but does not know the check: it lost its state or the instance was removed.
+				this.heartbeatFailures.increment();
+				this.consulError = "Consul rejected the heartbeat: HTTP " + status;
+				log.warn(this.consulError + "; registering " + this.definition.instanceId() + " again");
+				this.registered = false;
+			}
+			else {
+				this.consulErrors.increment();
+				this.consulError = "Consul rejected the registration: HTTP " + status;
+				log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
+			}
 		}
 		catch (RestClientException ex) {
 			this.consulErrors.increment();

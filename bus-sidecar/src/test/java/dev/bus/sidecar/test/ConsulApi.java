@@ -26,8 +26,15 @@ public final class ConsulApi {
 
 	private final String url;
 
+	private final String aclToken;
+
 	public ConsulApi(String url) {
+		this(url, null);
+	}
+
+	public ConsulApi(String url, String aclToken) {
 		this.url = url;
+		this.aclToken = aclToken;
 	}
 
 	/** The agent {@code scripts/infra up} runs, checked to be up. */
@@ -114,11 +121,14 @@ public final class ConsulApi {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.url + path))
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.url + path))
 			.timeout(Duration.ofSeconds(10))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody())
-			.build();
+					: HttpRequest.BodyPublishers.noBody());
+		if (this.aclToken != null) {
+			builder.header("X-Consul-Token", this.aclToken);
+		}
+		HttpRequest request = builder.build();
 		try {
 			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		}

@@ -20,10 +20,13 @@ public final class ConsulProcess implements AutoCloseable {
 
 	private final Path log;
 
+	private final List<String> hcl;
+
 	private Process process;
 
-	public ConsulProcess(int httpPort) throws IOException {
+	public ConsulProcess(int httpPort, String... hcl) throws IOException {
 		this.httpPort = httpPort;
+		this.hcl = List.of(hcl);
 		this.log = Files.createTempFile("bus-consul-" + httpPort, ".log");
 	}
 
@@ -35,12 +38,18 @@ public final class ConsulProcess implements AutoCloseable {
 		return new ConsulApi(url());
 	}
 
+	public ConsulApi api(String aclToken) {
+		return new ConsulApi(url(), aclToken);
+	}
+
 	public void start() throws IOException {
 		int base = this.httpPort;
-		this.process = new ProcessBuilder(binary(), "agent", "-dev", "-client", "127.0.0.1", "-bind", "127.0.0.1",
-				"-node", "bus-test-" + base, "-http-port", String.valueOf(base), "-dns-port", "-1", "-grpc-port",
-				"-1", "-server-port", String.valueOf(base + 1), "-serf-lan-port", String.valueOf(base + 2),
-				"-serf-wan-port", String.valueOf(base + 3))
+		List<String> command = new java.util.ArrayList<>(List.of(binary(), "agent", "-dev", "-client", "127.0.0.1",
+				"-bind", "127.0.0.1", "-node", "bus-test-" + base, "-http-port", String.valueOf(base), "-dns-port",
+				"-1", "-grpc-port", "-1", "-server-port", String.valueOf(base + 1), "-serf-lan-port",
+				String.valueOf(base + 2), "-serf-wan-port", String.valueOf(base + 3)));
+		this.hcl.forEach((fragment) -> command.addAll(List.of("-hcl", fragment)));
+		this.process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(this.log.toFile())
 			.start();
