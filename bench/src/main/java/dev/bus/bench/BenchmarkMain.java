@@ -84,6 +84,7 @@ public final class BenchmarkMain {
 		out.append("Machine: ").append(machine(host, port)).append("\n\n");
 		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs |\n");
 		out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+		StringBuilder notes = new StringBuilder();
 		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {
 			List<Measurement> rawRuns = scenario.getValue().get(contenders.get(0).name());
 			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
@@ -97,9 +98,10 @@ public final class BenchmarkMain {
 			if (scenario.getKey() == Scenario.C_LATENCY && rawRuns != null) {
 				long rawP50 = (long) median(rawRuns, 50);
 				long busP50 = (long) median(scenario.getValue().get("Bus"), 50);
-				out.append(String.format("%n(C: Bus adds %,d µs to the raw client's p50.)%n%n", busP50 - rawP50));
+				notes.append(String.format("C: Bus adds %,d µs to the raw client's p50.%n", busP50 - rawP50));
 			}
 		}
+		out.append("\n").append(notes);
 		out.append("\nScenarios: ");
 		for (Scenario scenario : results.keySet()) {
 			out.append(scenario.label).append(" = ").append(scenario.description).append("; ");

@@ -21,6 +21,10 @@ interface Contender {
 	/** Unacknowledged messages per consumer. */
 	int PREFETCH = 250;
 
+	/** For the contenders that use no database (the bench has a JDBC driver on its classpath for E). */
+	String NO_DATABASE = "spring.autoconfigure.exclude="
+			+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+
 	/** Payload size in bytes. */
 	int PAYLOAD_BYTES = 256;
 

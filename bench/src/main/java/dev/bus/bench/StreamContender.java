@@ -47,7 +47,7 @@ final class StreamContender implements Contender {
 		String rabbitOut = "spring.cloud.stream.rabbit.bindings.benchSource-out-0.producer.";
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(StreamApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench-scst",
+			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench-scst",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
 					"spring.rabbitmq.publisher-confirm-type=correlated", "spring.cloud.function.definition=benchSink",
 					in + "destination=" + destination, in + "group=bench", in + "consumer.max-attempts=1",
