@@ -12,7 +12,11 @@ import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
@@ -20,6 +24,10 @@ import dev.bus.sidecar.discovery.ServiceWatches;
 import dev.bus.sidecar.registration.AppClient;
 import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.registration.AppServiceDefinition;
+import dev.bus.sidecar.telemetry.OtlpReceiverHandler;
+import dev.bus.sidecar.telemetry.PodResource;
+import dev.bus.sidecar.telemetry.SpanExporters;
+import dev.bus.sidecar.telemetry.SpanPipeline;
 import dev.bus.sidecar.web.LocalApiHandler;
 import dev.bus.sidecar.web.ManagementHandler;
 import dev.bus.sidecar.web.SidecarHttpServer;
@@ -72,12 +80,42 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
+	@Conditional(TelemetryEnabled.class)
+	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters) {
+		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
+		return new SpanPipeline(() -> SpanExporters.create(telemetry), telemetry,
+				PodResource.of(System.getenv(), registrar.status().instanceId(), telemetry.getResourceAttributes()),
+				meters);
+	}
+
+	/** The OTLP/HTTP receiver the app exports its spans to: loopback only. */
+	@Bean
+	@Conditional(TelemetryEnabled.class)
+	SidecarHttpServer telemetryServer(SidecarProperties properties, SpanPipeline pipeline,
+			PrometheusMeterRegistry meters) {
+		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
+		return new SidecarHttpServer("telemetry",
+				new InetSocketAddress(InetAddress.getLoopbackAddress(), telemetry.getPort()),
+				new OtlpReceiverHandler(pipeline, telemetry.getMaxRequestSize(), meters));
+	}
+
+	@Bean
 	SidecarHttpServer managementServer(SidecarProperties properties, ApplicationAvailabilityBean availability,
 			PrometheusMeterRegistry meters) {
 		SidecarProperties.Management management = properties.getManagement();
 		return new SidecarHttpServer("management",
 				new InetSocketAddress(management.getAddress(), management.getPort()),
 				new ManagementHandler(availability, meters));
+	}
+
+	/** {@code bus.sidecar.telemetry.enabled}, true unless set otherwise. */
+	static class TelemetryEnabled implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return context.getEnvironment().getProperty("bus.sidecar.telemetry.enabled", Boolean.class, true);
+		}
+
 	}
 
 }

@@ -38,6 +38,13 @@ public class SidecarProperties implements Validator {
 	/** Health probes and Prometheus metrics for Kubernetes. */
 	private final Management management = new Management();
 
+	/** The pod's trace pipeline: OTLP receiver on 127.0.0.1, export to Jaeger (OTLP) or Zipkin. */
+	private final Telemetry telemetry = new Telemetry();
+
+	public Telemetry getTelemetry() {
+		return this.telemetry;
+	}
+
 	public App getApp() {
 		return this.app;
 	}
@@ -106,6 +113,37 @@ public class SidecarProperties implements Validator {
 		validateConsul(errors, properties.getConsul());
 		requirePort(errors, "api.port", properties.getApi().getPort());
 		requirePort(errors, "management.port", properties.getManagement().getPort());
+		validateTelemetry(errors, properties.getTelemetry());
+	}
+
+	private static void validateTelemetry(Errors errors, Telemetry telemetry) {
+		requirePort(errors, "telemetry.port", telemetry.getPort());
+		if (telemetry.getSamplingRatio() < 0 || telemetry.getSamplingRatio() > 1) {
+			errors.rejectValue("telemetry.sampling-ratio", "invalid", "must be between 0 and 1");
+		}
+		if (telemetry.getMaxQueueSize() < 1 || telemetry.getMaxBatchSize() < 1
+				|| telemetry.getMaxBatchSize() > telemetry.getMaxQueueSize()) {
+			errors.rejectValue("telemetry.max-batch-size", "invalid",
+					"must be at least 1 and at most bus.sidecar.telemetry.max-queue-size");
+		}
+		if (telemetry.getMaxExportAttempts() < 1) {
+			errors.rejectValue("telemetry.max-export-attempts", "invalid", "must be at least 1");
+		}
+		if (telemetry.getMaxRequestSize() < 1024) {
+			errors.rejectValue("telemetry.max-request-size", "invalid", "must be at least 1024 bytes");
+		}
+		requirePositive(errors, "telemetry.schedule-delay", telemetry.getScheduleDelay());
+		requirePositive(errors, "telemetry.export-timeout", telemetry.getExportTimeout());
+		try {
+			URI endpoint = new URI(telemetry.getEndpoint());
+			if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))
+					|| endpoint.getHost() == null) {
+				errors.rejectValue("telemetry.endpoint", "invalid", "must be an http or https URL");
+			}
+		}
+		catch (Exception ex) {
+			errors.rejectValue("telemetry.endpoint", "invalid", "is not a valid URL");
+		}
 	}
 
 	private static void validateConsul(Errors errors, Consul consul) {
@@ -502,6 +540,204 @@ public class SidecarProperties implements Validator {
 
 		public void setPort(int port) {
 			this.port = port;
+		}
+
+	}
+
+	/**
+	 * The trace pipeline of the pod. The app sends spans to {@code http://127.0.0.1:<port>/v1/traces} (OTLP/HTTP,
+	 * protobuf or JSON); the sidecar samples, adds the pod's resource attributes, batches and exports them.
+	 */
+	public static class Telemetry {
+
+		/** Where spans go. */
+		public enum Exporter {
+
+			/** OTLP/HTTP protobuf, to Jaeger's OTLP receiver or any OpenTelemetry collector. */
+			OTLP,
+
+			/** Zipkin v2 JSON. */
+			ZIPKIN
+
+		}
+
+		/** Whether the sidecar receives and exports spans. */
+		private boolean enabled = true;
+
+		/** Port of the OTLP/HTTP receiver on 127.0.0.1. */
+		private int port = 4318;
+
+		/** Exporter: {@code otlp} (Jaeger) or {@code zipkin}. */
+		private Exporter exporter = Exporter.OTLP;
+
+		/**
+		 * Export endpoint: the full URL spans are POSTed to, such as {@code http://jaeger-collector:4318/v1/traces}
+		 * (OTLP) or {@code http://zipkin:9411/api/v2/spans} (Zipkin).
+		 */
+		private String endpoint = "http://jaeger-collector:4318/v1/traces";
+
+		/** Headers sent with every OTLP export (for example an authorization token). Never logged. */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/** PEM file with the CA certificates that sign the OTLP endpoint's certificate (https). */
+		private @Nullable String tlsTrustedCertificates;
+
+		/** PEM file with the client's private key, for mutual TLS to the OTLP endpoint. */
+		private @Nullable String tlsClientKey;
+
+		/** PEM file with the client's certificate chain, for mutual TLS to the OTLP endpoint. */
+		private @Nullable String tlsClientCertificate;
+
+		/** Share of traces kept, decided on the trace id so every service keeps or drops a trace alike. */
+		private double samplingRatio = 1.0;
+
+		/** Most spans waiting for export; when full, the oldest are dropped (and counted). */
+		private int maxQueueSize = 20_000;
+
+		/** Most spans in one export. */
+		private int maxBatchSize = 512;
+
+		/** Longest a span waits for its batch to fill. */
+		private Duration scheduleDelay = Duration.ofMillis(500);
+
+		/** Timeout of one export call. */
+		private Duration exportTimeout = Duration.ofSeconds(10);
+
+		/** Export attempts per batch (backoff doubling from 500ms) before the batch is dropped and counted. */
+		private int maxExportAttempts = 4;
+
+		/** Largest OTLP request accepted, in bytes (after decompression); larger ones get 413. */
+		private int maxRequestSize = 4 * 1024 * 1024;
+
+		/** Resource attributes added to every span (the app's own win); k8s ones come from the environment. */
+		private Map<String, String> resourceAttributes = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public Exporter getExporter() {
+			return this.exporter;
+		}
+
+		public void setExporter(Exporter exporter) {
+			this.exporter = exporter;
+		}
+
+		public String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public @Nullable String getTlsTrustedCertificates() {
+			return this.tlsTrustedCertificates;
+		}
+
+		public void setTlsTrustedCertificates(@Nullable String tlsTrustedCertificates) {
+			this.tlsTrustedCertificates = tlsTrustedCertificates;
+		}
+
+		public @Nullable String getTlsClientKey() {
+			return this.tlsClientKey;
+		}
+
+		public void setTlsClientKey(@Nullable String tlsClientKey) {
+			this.tlsClientKey = tlsClientKey;
+		}
+
+		public @Nullable String getTlsClientCertificate() {
+			return this.tlsClientCertificate;
+		}
+
+		public void setTlsClientCertificate(@Nullable String tlsClientCertificate) {
+			this.tlsClientCertificate = tlsClientCertificate;
+		}
+
+		public double getSamplingRatio() {
+			return this.samplingRatio;
+		}
+
+		public void setSamplingRatio(double samplingRatio) {
+			this.samplingRatio = samplingRatio;
+		}
+
+		public int getMaxQueueSize() {
+			return this.maxQueueSize;
+		}
+
+		public void setMaxQueueSize(int maxQueueSize) {
+			this.maxQueueSize = maxQueueSize;
+		}
+
+		public int getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(int maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public Duration getScheduleDelay() {
+			return this.scheduleDelay;
+		}
+
+		public void setScheduleDelay(Duration scheduleDelay) {
+			this.scheduleDelay = scheduleDelay;
+		}
+
+		public Duration getExportTimeout() {
+			return this.exportTimeout;
+		}
+
+		public void setExportTimeout(Duration exportTimeout) {
+			this.exportTimeout = exportTimeout;
+		}
+
+		public int getMaxExportAttempts() {
+			return this.maxExportAttempts;
+		}
+
+		public void setMaxExportAttempts(int maxExportAttempts) {
+			this.maxExportAttempts = maxExportAttempts;
+		}
+
+		public int getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(int maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
+		}
+
+		public Map<String, String> getResourceAttributes() {
+			return this.resourceAttributes;
+		}
+
+		public void setResourceAttributes(Map<String, String> resourceAttributes) {
+			this.resourceAttributes = resourceAttributes;
 		}
 
 	}

@@ -25,6 +25,7 @@ import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.ExchangeDeclarer;
+import dev.bus.publisher.PublishTracing;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 
@@ -58,9 +59,12 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer) {
-		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				observer.getIfAvailable(() -> PublisherObserver.NONE));
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
+			ObjectProvider<PublishTracing> tracing) {
+		RabbitBusPublisher publisher = new RabbitBusPublisher(properties.getExchange(), envelopeFactory,
+				confirmingPublisher, observer.getIfAvailable(() -> PublisherObserver.NONE));
+		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
+		return publisher;
 	}
 
 	@Bean
@@ -68,11 +72,13 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<PublishTracing> tracing) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
-		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				observer.getIfAvailable(() -> PublisherObserver.NONE), busTaskScheduler,
+		BatchingBusPublisher publisher = new BatchingBusPublisher(properties.getExchange(), envelopeFactory,
+				confirmingPublisher, observer.getIfAvailable(() -> PublisherObserver.NONE), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger());
+		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
+		return publisher;
 	}
 
 	@Bean

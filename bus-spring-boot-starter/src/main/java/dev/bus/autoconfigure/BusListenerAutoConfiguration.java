@@ -19,6 +19,7 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.listener.FailurePublisher;
+import dev.bus.listener.DeliveryTracing;
 import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.publisher.ConfirmingPublisher;
@@ -81,9 +82,10 @@ public final class BusListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
-			ObjectProvider<ListenerObserver> observer, Inbox inbox) {
+			ObjectProvider<ListenerObserver> observer, Inbox inbox, ObjectProvider<DeliveryTracing> tracing) {
 		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
-				observer.getIfAvailable(() -> ListenerObserver.NONE), inbox);
+				observer.getIfAvailable(() -> ListenerObserver.NONE), inbox,
+				tracing.getIfAvailable(() -> DeliveryTracing.NONE));
 	}
 
 }

@@ -27,6 +27,7 @@ import dev.bus.outbox.OutboxObserver;
 import dev.bus.outbox.OutboxRelay;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.PublishTracing;
 import dev.bus.publisher.PublisherObserver;
 
 /**
@@ -67,9 +68,13 @@ public final class BusOutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(BusPublisher.class)
 	OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observer,
-			JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties) {
-		return new OutboxBusPublisher(envelopeFactory, observer.getIfAvailable(() -> PublisherObserver.NONE), outbox,
-				relay, confirmingPublisher, properties.getExchange());
+			JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties,
+			ObjectProvider<PublishTracing> tracing) {
+		OutboxBusPublisher publisher = new OutboxBusPublisher(envelopeFactory,
+				observer.getIfAvailable(() -> PublisherObserver.NONE), outbox, relay, confirmingPublisher,
+				properties.getExchange());
+		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
+		return publisher;
 	}
 
 }

@@ -40,6 +40,12 @@ public class BusProperties implements Validator {
 
 	private final Sidecar sidecar = new Sidecar();
 
+	private final Tracing tracing = new Tracing();
+
+	public Tracing getTracing() {
+		return this.tracing;
+	}
+
 	public Sidecar getSidecar() {
 		return this.sidecar;
 	}
@@ -142,6 +148,15 @@ public class BusProperties implements Validator {
 			}
 		}
 		positive(errors, "sidecar.timeout", sidecar.getTimeout());
+		double probability = properties.getTracing().getSamplingProbability();
+		if (probability < 0 || probability > 1) {
+			errors.rejectValue("tracing.samplingProbability", "range", "must be between 0 and 1");
+		}
+		URI otlp = properties.getTracing().getOtlpEndpoint();
+		if (otlp != null && (!List.of("http", "https").contains(otlp.getScheme()) || otlp.getHost() == null)) {
+			errors.rejectValue("tracing.otlpEndpoint", "format",
+					"must be an http(s) URL such as http://127.0.0.1:4318/v1/traces");
+		}
 		positive(errors, "sidecar.wait", sidecar.getWait());
 	}
 
@@ -718,6 +733,50 @@ public class BusProperties implements Validator {
 
 		public void setWait(Duration wait) {
 			this.wait = wait;
+		}
+
+	}
+
+	/**
+	 * Tracing with OpenTelemetry: spans for every publish and delivery, context in the message headers.
+	 */
+	public static class Tracing {
+
+		/** Whether Bus creates spans (when the OpenTelemetry API is on the classpath). */
+		private boolean enabled = true;
+
+		/**
+		 * Where the OpenTelemetry SDK that Bus creates (only when the application has no {@code OpenTelemetry}
+		 * bean) sends spans over OTLP/HTTP. Unset: the sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
+		 * {@code bus.sidecar.url} is set, else the standard {@code OTEL_EXPORTER_OTLP_*} settings.
+		 */
+		private URI otlpEndpoint;
+
+		/** Share of new traces sampled by the SDK that Bus creates (parent-based: a sampled parent is followed). */
+		private double samplingProbability = 1.0;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public URI getOtlpEndpoint() {
+			return this.otlpEndpoint;
+		}
+
+		public void setOtlpEndpoint(URI otlpEndpoint) {
+			this.otlpEndpoint = otlpEndpoint;
+		}
+
+		public double getSamplingProbability() {
+			return this.samplingProbability;
+		}
+
+		public void setSamplingProbability(double samplingProbability) {
+			this.samplingProbability = samplingProbability;
 		}
 
 	}

@@ -38,12 +38,15 @@ public class BusListenerRegistrar {
 
 	private final Inbox inbox;
 
+	private final DeliveryTracing tracing;
+
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			ListenerObserver observer, Inbox inbox) {
+			ListenerObserver observer, Inbox inbox, DeliveryTracing tracing) {
+		this.tracing = tracing;
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
@@ -64,7 +67,8 @@ public class BusListenerRegistrar {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
 		this.registry.register(definition,
-				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox));
+				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox,
+						this.tracing));
 		return definition;
 	}
 

@@ -54,8 +54,11 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
+	private final DeliveryTracing tracing;
+
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, ListenerObserver observer, Inbox inbox) {
+			FailurePublisher failures, ListenerObserver observer, Inbox inbox, DeliveryTracing tracing) {
+		this.tracing = tracing;
 		this.listener = listener;
 		this.payloadType = decoder.typeOf(listener.method().payloadType());
 		this.decoder = decoder;
@@ -101,15 +104,23 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private void handle(Message message) {
 		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
+		try (DeliveryTracing.DeliverySpan span = this.tracing.start(this.listener, message, topic(message), attempt)) {
+			handle(message, attempt, span);
+		}
+	}
+
+	private void handle(Message message, int attempt, DeliveryTracing.DeliverySpan span) {
 		BusMessage<Object> busMessage;
 		try {
 			busMessage = toBusMessage(message, this.decoder.decode(message, this.payloadType), attempt);
 			if (this.filter != null && !this.filter.matches(busMessage)) {
+				span.skipped("filtered");
 				this.observer.filtered(this.listener, topic(message));
 				return;
 			}
 		}
 		catch (RejectedMessageException ex) {
+			span.deadLettered(ex.getReason(), ex);
 			deadLetter(message, attempt, ex.getReason(), ex, 0);
 			return;
 		}
@@ -119,6 +130,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
 			}
 			else {
+				span.skipped("duplicate");
 				this.observer.duplicate(this.listener, busMessage.topic());
 			}
 		}
@@ -126,9 +138,11 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			Throwable error = ex.getTargetException();
 			long nanos = System.nanoTime() - start;
 			if (this.listener.retry().shouldRetry(attempt, error)) {
+				span.retried(error);
 				retry(message, attempt, error, nanos);
 			}
 			else {
+				span.deadLettered(FailureReason.HANDLER_FAILED, error);
 				deadLetter(message, attempt, FailureReason.HANDLER_FAILED, error, nanos);
 			}
 		}

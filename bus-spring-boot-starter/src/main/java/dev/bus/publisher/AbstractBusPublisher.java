@@ -18,9 +18,16 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final PublisherObserver observer;
 
+	private PublishTracing tracing = PublishTracing.NONE;
+
 	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer) {
 		this.envelopeFactory = envelopeFactory;
 		this.observer = observer;
+	}
+
+	/** Traces every publish (set by the tracing auto-configuration). */
+	public void setTracing(PublishTracing tracing) {
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -33,9 +40,12 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 			this.observer.failed(message.topic(), ex);
 			return CompletableFuture.failedFuture(ex);
 		}
+		PublishTracing.PublishSpan span = this.tracing.start(envelope);
 		this.observer.published(message.topic());
-		return send(envelope).whenComplete((ignored, error) -> this.observer.settled(message.topic(), error))
-			.thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+		return send(span.envelope()).whenComplete((ignored, error) -> {
+			span.end(error);
+			this.observer.settled(message.topic(), error);
+		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
 	}
 
 	/**

@@ -22,6 +22,7 @@ import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
 import dev.bus.autoconfigure.BusOutboxAutoConfiguration;
 import dev.bus.autoconfigure.BusSidecarAutoConfiguration;
+import dev.bus.autoconfigure.BusTracingAutoConfiguration;
 import dev.bus.listener.BusListenerRegistry;
 
 import static org.awaitility.Awaitility.await;
@@ -54,7 +55,7 @@ public final class BusContexts {
 		List<String> allProperties = new ArrayList<>(List.of("spring.rabbitmq.host=" + Rabbit.HOST,
 				"spring.rabbitmq.port=" + Rabbit.PORT, "spring.application.name=" + applicationName,
 				"bus.exchange=" + exchange, "bus.listener.shutdown-timeout=5s", "bus.publisher.confirm-timeout=5s",
-				"spring.main.banner-mode=off"));
+				"spring.main.banner-mode=off", "bus.tracing.enabled=false"));
 		allProperties.addAll(List.of(properties));
 		return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
 			.properties(allProperties.toArray(String[]::new))
@@ -77,7 +78,8 @@ public final class BusContexts {
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,
-			BusActuatorAutoConfiguration.class, BusSidecarAutoConfiguration.class })
+			BusActuatorAutoConfiguration.class, BusSidecarAutoConfiguration.class,
+			BusTracingAutoConfiguration.class })
 	static class BusTestApplication {
 
 		@Bean

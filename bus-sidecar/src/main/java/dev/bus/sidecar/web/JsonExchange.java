@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Writes the sidecar's HTTP answers: JSON bodies and the small error body every failure gets. */
-final class JsonExchange {
+public final class JsonExchange {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -24,7 +24,7 @@ final class JsonExchange {
 		json(exchange, status, Map.of("status", status, "error", message));
 	}
 
-	static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+	public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", contentType);
 		exchange.getResponseHeaders().set("Cache-Control", "no-store");
 		exchange.sendResponseHeaders(status, (body.length == 0) ? -1 : body.length);

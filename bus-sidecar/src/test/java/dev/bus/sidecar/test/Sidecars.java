@@ -19,6 +19,7 @@ public final class Sidecars {
 
 	public static ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("bus.sidecar.api.port=0", "bus.sidecar.management.port=0",
+				"bus.sidecar.telemetry.port=0",
 				"bus.sidecar.management.address=127.0.0.1", "bus.sidecar.registration.ttl=3s",
 				"bus.sidecar.registration.drain-time=1s", "bus.sidecar.registration.max-backoff=1s",
 				"bus.sidecar.discovery.wait=5s"));
@@ -33,6 +34,12 @@ public final class Sidecars {
 	/** Base URL of the sidecar's local API. */
 	public static String api(ConfigurableApplicationContext sidecar) {
 		return "http://127.0.0.1:" + sidecar.getBean("localApiServer", SidecarHttpServer.class).address().getPort();
+	}
+
+	/** Where the sidecar receives OTLP/HTTP spans. */
+	public static String otlpTraces(ConfigurableApplicationContext sidecar) {
+		return "http://127.0.0.1:" + sidecar.getBean("telemetryServer", SidecarHttpServer.class).address().getPort()
+				+ "/v1/traces";
 	}
 
 	public static String management(ConfigurableApplicationContext sidecar) {

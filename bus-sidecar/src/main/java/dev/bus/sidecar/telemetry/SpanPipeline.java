@@ -1,0 +1,225 @@
+package dev.bus.sidecar.telemetry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.bus.sidecar.SidecarProperties;
+
+/**
+ * The pod's trace pipeline: spans the receiver accepted are sampled (by trace id, so a trace is kept or dropped
+ * whole across services), given the pod's resource attributes, queued, and exported in batches by one thread.
+ * <p>
+ * The queue is bounded and never blocks the receiver: when full, the oldest spans are dropped and counted. A
+ * failed export is retried with backoff, then its batch is dropped and counted, so a backend that is down or
+ * slow costs bounded memory and never reaches the app.
+ */
+public class SpanPipeline implements SmartLifecycle {
+
+	private static final Log log = LogFactory.getLog(SpanPipeline.class);
+
+	private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
+	private final BlockingQueue<SpanData> queue;
+
+	private final Supplier<SpanExporter> exporterFactory;
+
+	private final SidecarProperties.Telemetry settings;
+
+	private final Sampler sampler;
+
+	private final Resource podResource;
+
+	private final Counter received;
+
+	private final Counter sampledOut;
+
+	private final Counter droppedQueueFull;
+
+	private final Counter droppedExportFailed;
+
+	private final Counter exported;
+
+	private final Timer exportLatency;
+
+	private volatile @Nullable Thread worker;
+
+	private @Nullable SpanExporter exporter;
+
+	public SpanPipeline(Supplier<SpanExporter> exporterFactory, SidecarProperties.Telemetry settings,
+			Resource podResource, MeterRegistry meters) {
+		this.exporterFactory = exporterFactory;
+		this.settings = settings;
+		this.podResource = podResource;
+		this.queue = new ArrayBlockingQueue<>(settings.getMaxQueueSize());
+		this.sampler = Sampler.traceIdRatioBased(settings.getSamplingRatio());
+		this.received = meters.counter("bus.sidecar.spans.received");
+		this.sampledOut = meters.counter("bus.sidecar.spans.sampled.out");
+		this.droppedQueueFull = meters.counter("bus.sidecar.spans.dropped", "reason", "queue-full");
+		this.droppedExportFailed = meters.counter("bus.sidecar.spans.dropped", "reason", "export-failed");
+		this.exported = meters.counter("bus.sidecar.spans.exported");
+		this.exportLatency = meters.timer("bus.sidecar.spans.export.latency");
+		meters.gauge("bus.sidecar.spans.queued", this.queue, Collection::size);
+	}
+
+	/** Takes spans from the receiver; never blocks. */
+	public void accept(List<ReceivedSpan> spans) {
+		this.received.increment(spans.size());
+		for (ReceivedSpan span : spans) {
+			if (!sampled(span)) {
+				this.sampledOut.increment();
+				continue;
+			}
+			SpanData enriched = span.withResource(this.podResource.merge(span.getResource()));
+			while (!this.queue.offer(enriched)) {
+				if (this.queue.poll() != null) {
+					this.droppedQueueFull.increment();
+				}
+			}
+		}
+	}
+
+	private boolean sampled(ReceivedSpan span) {
+		return this.sampler
+			.shouldSample(Context.root(), span.getTraceId(), span.getName(), span.getKind(), Attributes.empty(),
+					List.of())
+			.getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
+	}
+
+	private void run() {
+		List<SpanData> batch = new ArrayList<>(this.settings.getMaxBatchSize());
+		while (this.worker == Thread.currentThread()) {
+			try {
+				SpanData first = this.queue.poll(this.settings.getScheduleDelay().toMillis(), TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				this.queue.drainTo(batch, this.settings.getMaxBatchSize() - 1);
+				exportWithRetries(batch);
+				batch.clear();
+			}
+			catch (InterruptedException ex) {
+				break;
+			}
+		}
+		flush(batch);
+	}
+
+	private void exportWithRetries(List<SpanData> batch) throws InterruptedException {
+		Duration backoff = FIRST_BACKOFF;
+		for (int attempt = 1; attempt <= this.settings.getMaxExportAttempts(); attempt++) {
+			if (export(batch)) {
+				return;
+			}
+			if (attempt < this.settings.getMaxExportAttempts()) {
+				Thread.sleep(backoff.toMillis());
+				backoff = backoff.multipliedBy(2);
+			}
+		}
+		this.droppedExportFailed.increment(batch.size());
+		log.warn("Dropped " + batch.size() + " spans after " + this.settings.getMaxExportAttempts()
+				+ " failed exports to " + this.settings.getEndpoint());
+	}
+
+	private boolean export(Collection<SpanData> batch) {
+		long started = System.nanoTime();
+		CompletableResultCode result;
+		try {
+			result = exporter().export(batch).join(this.settings.getExportTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException ex) {
+			log.debug("Span export failed", ex);
+			return false;
+		}
+		this.exportLatency.record(Duration.ofNanos(System.nanoTime() - started));
+		if (result.isSuccess()) {
+			this.exported.increment(batch.size());
+			return true;
+		}
+		return false;
+	}
+
+	/** At shutdown: one export attempt of what is left, within the export timeout. */
+	private void flush(List<SpanData> batch) {
+		Thread.interrupted(); // the stop signal; the flush itself must be able to wait
+		this.queue.drainTo(batch);
+		if (!batch.isEmpty() && !export(batch)) {
+			this.droppedExportFailed.increment(batch.size());
+		}
+	}
+
+	/** Created on first use: a sidecar that receives no spans never loads an exporter. */
+	private synchronized SpanExporter exporter() {
+		if (this.exporter == null) {
+			this.exporter = this.exporterFactory.get();
+		}
+		return this.exporter;
+	}
+
+	@Override
+	public synchronized void start() {
+		Thread thread = new Thread(this::run, "bus-sidecar-span-export");
+		thread.setDaemon(true);
+		this.worker = thread;
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		Thread thread;
+		synchronized (this) {
+			thread = this.worker;
+			this.worker = null;
+		}
+		if (thread == null) {
+			return;
+		}
+		thread.interrupt();
+		try {
+			thread.join(this.settings.getExportTimeout().toMillis() + 1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		synchronized (this) {
+			if (this.exporter != null) {
+				this.exporter.shutdown().join(1, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker != null;
+	}
+
+	/** Stops after the local API and the receiver, so spans received before shutdown are still flushed. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 400;
+	}
+
+}

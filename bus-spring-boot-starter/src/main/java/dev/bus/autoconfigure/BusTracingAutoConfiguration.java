@@ -1,0 +1,56 @@
+package dev.bus.autoconfigure;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import dev.bus.tracing.BusOpenTelemetrySdk;
+import dev.bus.tracing.OpenTelemetryBusTracing;
+
+/**
+ * Tracing ({@code bus.tracing.enabled}, on by default when the OpenTelemetry API is on the classpath): PRODUCER
+ * and CONSUMER spans with the context in the message headers, through the application's {@link OpenTelemetry}
+ * bean. Bus never replaces that bean or its propagators; only when there is none, and the OpenTelemetry SDK and
+ * OTLP exporter are on the classpath, does it create one that exports over OTLP/HTTP: to the sidecar on loopback
+ * when {@code bus.sidecar.url} is set, else where the standard {@code OTEL_EXPORTER_OTLP_*} settings say.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
+@ConditionalOnClass(OpenTelemetry.class)
+@ConditionalOnProperty(name = "bus.tracing.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(BusProperties.class)
+public final class BusTracingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OpenTelemetryBusTracing busTracing(ObjectProvider<OpenTelemetry> openTelemetry, BusProperties properties) {
+		// No bean and no SDK: the global instance (the OpenTelemetry Java agent's, or a no-op).
+		return new OpenTelemetryBusTracing(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get),
+				properties.getExchange());
+	}
+
+	/** The OpenTelemetry SDK Bus sets up when the application has none. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ OpenTelemetrySdk.class, OtlpHttpSpanExporter.class })
+	@ConditionalOnMissingBean(OpenTelemetry.class)
+	static class BusOpenTelemetrySdkConfiguration {
+
+		@Bean(destroyMethod = "close")
+		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment) {
+			return BusOpenTelemetrySdk.create(properties, environment.getProperty("spring.application.name", "app"));
+		}
+
+	}
+
+}
