@@ -58,16 +58,21 @@ public final class ConsulProcess implements AutoCloseable {
 			.until(() -> this.process.isAlive() && api.isUp());
 	}
 
-	public void stop() throws InterruptedException {
+	public void stop() {
 		if (this.process != null) {
 			this.process.destroy();
-			this.process.waitFor();
+			try {
+				this.process.waitFor();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			this.process = null;
 		}
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		stop();
 	}
 
