@@ -20,7 +20,7 @@ import com.rabbitmq.client.ConnectionFactory;
  * client.
  *
  * <pre>
- * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C,E]
+ * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C,D,E]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
  */
@@ -35,9 +35,11 @@ public final class BenchmarkMain {
 		int messages = Integer.parseInt(options.getOrDefault("messages", "100000"));
 		String host = options.getOrDefault("host", "127.0.0.1");
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
-		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,E"));
+		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,D,E"));
+		BenchSidecar sidecar = new BenchSidecar();
 		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
-				new StreamContender(host, port), new BusContender(host, port, true), new OutboxContender(host, port));
+				new StreamContender(host, port), new BusContender(host, port, true),
+				new BusContender(host, port, false, sidecar::otlpEndpoint), new OutboxContender(host, port));
 
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = 1; round <= rounds; round++) {
@@ -61,7 +63,9 @@ public final class BenchmarkMain {
 				}
 			}
 		}
-		String report = report(results, contenders, rounds, messages, host, port, String.join(" ", args));
+		String report = report(results, contenders, rounds, messages, host, port, String.join(" ", args),
+				sidecar.summary());
+		sidecar.close();
 		System.out.println();
 		System.out.println(report);
 		if (options.containsKey("write")) {
@@ -72,7 +76,7 @@ public final class BenchmarkMain {
 	}
 
 	private static String report(Map<Scenario, Map<String, List<Measurement>>> results, List<Contender> contenders,
-			int rounds, int messages, String host, int port, String args) throws Exception {
+			int rounds, int messages, String host, int port, String args, String sidecarSummary) throws Exception {
 		StringBuilder out = new StringBuilder();
 		out.append("# Benchmarks\n\n");
 		out.append("Produced by `scripts/bench").append(args.isEmpty() ? "" : " " + args).append("` on ")
@@ -100,6 +104,15 @@ public final class BenchmarkMain {
 				long busP50 = (long) median(scenario.getValue().get("Bus"), 50);
 				notes.append(String.format("C: Bus adds %,d µs to the raw client's p50.%n", busP50 - rawP50));
 			}
+		}
+		if (results.containsKey(Scenario.D_TRACING)) {
+			List<Measurement> bus = results.get(Scenario.D_TRACING).get("Bus");
+			List<Measurement> traced = results.get(Scenario.D_TRACING).get("Bus (tracing)");
+			if (bus != null && traced != null) {
+				notes.append(String.format("D: tracing on costs %.0f%% of Bus's throughput.%n",
+						100 * (1 - median(traced, -1) / median(bus, -1))));
+			}
+			notes.append(sidecarSummary);
 		}
 		out.append("\n").append(notes);
 		out.append("\nScenarios: ");

@@ -1,6 +1,7 @@
 package dev.bus.bench;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,15 +31,31 @@ final class BusContender implements Contender {
 
 	private final boolean batching;
 
+	/** Where spans go (a sidecar's OTLP receiver), or null: tracing off. */
+	private final Supplier<String> tracingEndpoint;
+
 	BusContender(String host, int port, boolean batching) {
+		this(host, port, batching, null);
+	}
+
+	BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint) {
 		this.host = host;
 		this.port = port;
 		this.batching = batching;
+		this.tracingEndpoint = tracingEndpoint;
 	}
 
 	@Override
 	public String name() {
-		return this.batching ? "Bus (batching)" : "Bus";
+		return (this.tracingEndpoint != null) ? "Bus (tracing)" : this.batching ? "Bus (batching)" : "Bus";
+	}
+
+	@Override
+	public boolean supports(Scenario scenario) {
+		if (this.tracingEndpoint != null) {
+			return scenario == Scenario.D_TRACING;
+		}
+		return scenario != Scenario.E_OUTBOX && (scenario != Scenario.D_TRACING || !this.batching);
 	}
 
 	@Override
@@ -52,7 +69,10 @@ final class BusContender implements Contender {
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
 					"bus.publisher.persistent=" + scenario.persistent,
 					"bus.listener.queue-type=" + (scenario.quorum ? "quorum" : "classic"),
-					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching)
+					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching,
+					"bus.tracing.enabled=" + (this.tracingEndpoint != null),
+					"bus.tracing.otlp-endpoint=" + ((this.tracingEndpoint != null) ? this.tracingEndpoint.get()
+							: "http://127.0.0.1:4318/v1/traces"))
 			.run()) {
 			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
 			while (registry.registrations().get(0).container().getActiveConsumerCount() == 0) {

@@ -9,7 +9,7 @@ interface Contender {
 
 	/** Whether this contender takes part in {@code scenario} (E is the outbox's alone). */
 	default boolean supports(Scenario scenario) {
-		return scenario != Scenario.E_OUTBOX;
+		return scenario != Scenario.E_OUTBOX && scenario != Scenario.D_TRACING;
 	}
 
 	/** Sends {@code messages} messages and returns once the consumer has them all. */

@@ -14,6 +14,9 @@ enum Scenario {
 	B_QUORUM("B-quorum", "persistent, quorum queue", true, true, 0),
 	/** Fixed 5,000 msg/s, persistent, quorum queue: end-to-end latency. */
 	C_LATENCY("C", "5,000 msg/s fixed rate, persistent, quorum queue", true, true, 5000),
+	/** Persistent, quorum queue, as fast as possible: Bus with tracing on (100% sampled) against Bus without. */
+	D_TRACING("D", "persistent, quorum queue; Bus with tracing on (every message sampled, spans exported over OTLP "
+			+ "to a sidecar in the same JVM that exports them to Zipkin) against Bus without", true, true, 0),
 	/** Fixed 1,000 msg/s through the transactional outbox: latency from the row's write to the broker's confirm. */
 	E_OUTBOX("E", "1,000 msg/s, one message per PostgreSQL transaction through the outbox; latency = row written "
 			+ "in the transaction to broker confirm", true, true, 1000);

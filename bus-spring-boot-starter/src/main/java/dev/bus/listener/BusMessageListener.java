@@ -73,8 +73,12 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		long deliveryTag = message.getMessageProperties().getDeliveryTag();
 		try {
 			if (isBatch(message)) {
-				for (Message logical : unpack(message)) {
-					handle(logical);
+				List<Message> messages = unpack(message);
+				try (DeliveryTracing.DeliverySpan batch = this.tracing.startBatch(this.listener, messages,
+						topic(message))) {
+					for (Message logical : messages) {
+						handle(logical);
+					}
 				}
 			}
 			else {

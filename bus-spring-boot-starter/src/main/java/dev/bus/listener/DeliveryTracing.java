@@ -1,5 +1,7 @@
 package dev.bus.listener;
 
+import java.util.List;
+
 import org.springframework.amqp.core.Message;
 
 import dev.bus.core.FailureReason;
@@ -15,6 +17,11 @@ public interface DeliveryTracing {
 	DeliveryTracing NONE = (listener, message, topic, attempt) -> DeliverySpan.NONE;
 
 	DeliverySpan start(BusListenerDefinition listener, Message message, String topic, int attempt);
+
+	/** A span for a whole batch delivery, linked to each logical message's context. */
+	default DeliverySpan startBatch(BusListenerDefinition listener, List<Message> messages, String topic) {
+		return DeliverySpan.NONE;
+	}
 
 	/** One delivery's span, current until {@link #close()}. */
 	interface DeliverySpan extends AutoCloseable {

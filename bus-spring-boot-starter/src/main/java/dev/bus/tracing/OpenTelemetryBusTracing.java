@@ -1,6 +1,7 @@
 package dev.bus.tracing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -8,6 +9,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -55,6 +58,8 @@ public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing 
 	static final AttributeKey<String> SUBSCRIPTION = AttributeKey.stringKey("messaging.destination.subscription.name");
 
 	static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+	static final AttributeKey<Long> BATCH_COUNT = AttributeKey.longKey("messaging.batch.message_count");
 
 	static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bus.attempt");
 
@@ -169,6 +174,39 @@ public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing 
 			@Override
 			public void close() {
 				scope.close();
+				span.end();
+			}
+
+		};
+	}
+
+	@Override
+	public DeliverySpan startBatch(BusListenerDefinition listener, List<Message> messages, String topic) {
+		SpanBuilder builder = this.tracer.spanBuilder("receive " + topic)
+			.setNoParent()
+			.setSpanKind(SpanKind.CONSUMER)
+			.setAttribute(SYSTEM, "rabbitmq")
+			.setAttribute(OPERATION_TYPE, "receive")
+			.setAttribute(OPERATION_NAME, "receive")
+			.setAttribute(DESTINATION, this.exchange)
+			.setAttribute(ROUTING_KEY, topic)
+			.setAttribute(CONSUMER_GROUP, listener.group())
+			.setAttribute(SUBSCRIPTION, listener.queue())
+			.setAttribute(BATCH_COUNT, (long) messages.size())
+			.setAttribute(LISTENER, listener.id());
+		for (Message message : messages) {
+			SpanContext context = Span
+				.fromContext(this.propagator.extract(Context.root(), message.getMessageProperties().getHeaders(), HEADERS))
+				.getSpanContext();
+			if (context.isValid()) {
+				builder.addLink(context);
+			}
+		}
+		Span span = builder.startSpan();
+		return new DeliverySpan() {
+
+			@Override
+			public void close() {
 				span.end();
 			}
 
