@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,12 +15,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * Span load for the sidecar's trace pipeline (benchmark F, {@code scripts/bench-sidecar}): OTLP/HTTP protobuf
@@ -78,26 +75,7 @@ public final class SpanLoad {
 
 	/** One OTLP request with {@code count} spans shaped like Bus's (publish and process pairs, ten attributes). */
 	private static byte[] request(int count) throws Exception {
-		List<SpanData> spans = new ArrayList<>();
-		SpanExporter capture = new SpanExporter() {
-
-			@Override
-			public CompletableResultCode export(Collection<SpanData> batch) {
-				spans.addAll(batch);
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode flush() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode shutdown() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-		};
+		InMemorySpanExporter capture = InMemorySpanExporter.create();
 		try (SdkTracerProvider provider = SdkTracerProvider.builder()
 			.setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "span-load")))
 			.addSpanProcessor(SimpleSpanProcessor.create(capture))
@@ -127,10 +105,11 @@ public final class SpanLoad {
 				}
 				publish.end();
 			}
+			// encoded before closing the provider, which clears the exporter
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			TraceRequestMarshaler.create(capture.getFinishedSpanItems()).writeBinaryTo(out);
+			return out.toByteArray();
 		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		TraceRequestMarshaler.create(spans).writeBinaryTo(out);
-		return out.toByteArray();
 	}
 
 }

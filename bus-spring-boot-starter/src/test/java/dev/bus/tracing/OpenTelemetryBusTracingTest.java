@@ -2,7 +2,6 @@ package dev.bus.tracing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +15,10 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -42,10 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OpenTelemetryBusTracingTest {
 
-	private final List<SpanData> exported = new ArrayList<>();
+	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
 	private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-		.setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(capture())).build())
+		.setTracerProvider(
+				SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(this.exporter)).build())
 		.setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
 		.build();
 
@@ -126,7 +125,7 @@ class OpenTelemetryBusTracingTest {
 			batch.add(delivered(publish.envelope()));
 			publish.end(null);
 		}
-		this.exported.forEach((span) -> publishSpanIds.add(span.getSpanId()));
+		this.exporter.getFinishedSpanItems().forEach((span) -> publishSpanIds.add(span.getSpanId()));
 		try (DeliveryTracing.DeliverySpan receive = this.tracing.startBatch(this.listener, batch, "orders.created")) {
 			// each logical message is then handled with its own span
 		}
@@ -137,7 +136,7 @@ class OpenTelemetryBusTracingTest {
 	}
 
 	private SpanData span(String name) {
-		return this.exported.stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow();
+		return this.exporter.getFinishedSpanItems().stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow();
 	}
 
 	private static Envelope envelope(String id) {
@@ -153,28 +152,6 @@ class OpenTelemetryBusTracingTest {
 		envelope.properties().getHeaders().forEach((name, value) -> properties.setHeader(name,
 				com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
 		return new Message(envelope.body(), properties);
-	}
-
-	private SpanExporter capture() {
-		return new SpanExporter() {
-
-			@Override
-			public CompletableResultCode export(Collection<SpanData> spans) {
-				OpenTelemetryBusTracingTest.this.exported.addAll(spans);
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode flush() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode shutdown() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-		};
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,12 +15,11 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,25 +36,7 @@ class OtlpDecoderTest {
 
 	@BeforeAll
 	static void recordSpans() {
-		SpanExporter capture = new SpanExporter() {
-
-			@Override
-			public CompletableResultCode export(Collection<SpanData> batch) {
-				spans.addAll(batch);
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode flush() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode shutdown() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-		};
+		InMemorySpanExporter capture = InMemorySpanExporter.create();
 		try (SdkTracerProvider provider = SdkTracerProvider.builder()
 			.setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "orders")))
 			.addSpanProcessor(SimpleSpanProcessor.create(capture))
@@ -78,6 +58,7 @@ class OtlpDecoderTest {
 				child.end();
 			}
 			parent.end();
+			spans.addAll(capture.getFinishedSpanItems()); // before closing the provider, which clears the exporter
 		}
 	}
 

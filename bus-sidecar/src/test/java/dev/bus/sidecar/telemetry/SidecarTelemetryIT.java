@@ -7,8 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -16,12 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -134,26 +131,7 @@ class SidecarTelemetryIT {
 
 	/** Real spans from the SDK: a root and its children, one trace. */
 	private static List<SpanData> spans(String service, int count) {
-		List<SpanData> recorded = new ArrayList<>();
-		SpanExporter capture = new SpanExporter() {
-
-			@Override
-			public CompletableResultCode export(Collection<SpanData> batch) {
-				recorded.addAll(batch);
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode flush() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-			@Override
-			public CompletableResultCode shutdown() {
-				return CompletableResultCode.ofSuccess();
-			}
-
-		};
+		InMemorySpanExporter capture = InMemorySpanExporter.create();
 		try (SdkTracerProvider provider = SdkTracerProvider.builder()
 			.setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service)))
 			.addSpanProcessor(SimpleSpanProcessor.create(capture))
@@ -166,8 +144,8 @@ class SidecarTelemetryIT {
 				}
 			}
 			root.end();
+			return capture.getFinishedSpanItems(); // before closing the provider, which clears the exporter
 		}
-		return recorded;
 	}
 
 	private static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip)
