@@ -107,7 +107,8 @@ class SampleSystemIT {
 		// command-line arguments, so they win over the samples' application.properties
 		return new SpringApplicationBuilder(application).run("--server.port=0",
 				"--spring.application.name=" + name + "-" + this.suffix, "--bus.exchange=" + this.exchange,
-				"--spring.rabbitmq.host=127.0.0.1", "--spring.main.banner-mode=off");
+				"--spring.rabbitmq.host=127.0.0.1", "--spring.main.banner-mode=off",
+				"--bus.tracing.enabled=false");
 	}
 
 	private static double consumed(ConfigurableApplicationContext context, String listener) {
