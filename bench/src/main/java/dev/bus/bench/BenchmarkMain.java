@@ -39,7 +39,8 @@ public final class BenchmarkMain {
 		BenchSidecar sidecar = new BenchSidecar();
 		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
 				new StreamContender(host, port), new BusContender(host, port, true),
-				new BusContender(host, port, false, sidecar::otlpEndpoint), new OutboxContender(host, port));
+				new BusContender(host, port, false, null, "direct"),
+				new BusContender(host, port, false, sidecar::otlpEndpoint, "simple"), new OutboxContender(host, port));
 
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = 1; round <= rounds; round++) {

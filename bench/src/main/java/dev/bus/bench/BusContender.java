@@ -34,20 +34,27 @@ final class BusContender implements Contender {
 	/** Where spans go (a sidecar's OTLP receiver), or null: tracing off. */
 	private final Supplier<String> tracingEndpoint;
 
+	/** {@code bus.listener.container-type}. */
+	private final String containerType;
+
 	BusContender(String host, int port, boolean batching) {
-		this(host, port, batching, null);
+		this(host, port, batching, null, "simple");
 	}
 
-	BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint) {
+	BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint, String containerType) {
 		this.host = host;
 		this.port = port;
 		this.batching = batching;
 		this.tracingEndpoint = tracingEndpoint;
+		this.containerType = containerType;
 	}
 
 	@Override
 	public String name() {
-		return (this.tracingEndpoint != null) ? "Bus (tracing)" : this.batching ? "Bus (batching)" : "Bus";
+		if (this.tracingEndpoint != null) {
+			return "Bus (tracing)";
+		}
+		return this.batching ? "Bus (batching)" : "direct".equals(this.containerType) ? "Bus (direct)" : "Bus";
 	}
 
 	@Override
@@ -55,7 +62,8 @@ final class BusContender implements Contender {
 		if (this.tracingEndpoint != null) {
 			return scenario == Scenario.D_TRACING;
 		}
-		return scenario != Scenario.E_OUTBOX && (scenario != Scenario.D_TRACING || !this.batching);
+		return scenario != Scenario.E_OUTBOX
+				&& (scenario != Scenario.D_TRACING || (!this.batching && "simple".equals(this.containerType)));
 	}
 
 	@Override
@@ -70,12 +78,13 @@ final class BusContender implements Contender {
 					"bus.publisher.persistent=" + scenario.persistent,
 					"bus.listener.queue-type=" + (scenario.quorum ? "quorum" : "classic"),
 					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching,
+					"bus.listener.container-type=" + this.containerType,
 					"bus.tracing.enabled=" + (this.tracingEndpoint != null),
 					"bus.tracing.otlp-endpoint=" + ((this.tracingEndpoint != null) ? this.tracingEndpoint.get()
 							: "http://127.0.0.1:4318/v1/traces"))
 			.run()) {
 			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
-			while (registry.registrations().get(0).container().getActiveConsumerCount() == 0) {
+			while (registry.registrations().get(0).activeConsumers() == 0) {
 				Thread.onSpinWait();
 			}
 			BusPublisher publisher = context.getBean(BusPublisher.class);

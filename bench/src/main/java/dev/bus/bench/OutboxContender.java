@@ -63,7 +63,7 @@ final class OutboxContender implements Contender {
 					"spring.datasource.password=postgres")
 			.run()) {
 			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
-			while (registry.registrations().get(0).container().getActiveConsumerCount() == 0) {
+			while (registry.registrations().get(0).activeConsumers() == 0) {
 				Thread.onSpinWait();
 			}
 			BusPublisher publisher = context.getBean(BusPublisher.class);

@@ -43,7 +43,7 @@ public class BusEndpoint {
 		List<ListenerDescriptor> listeners = (this.registry != null) ? this.registry.registrations()
 			.stream()
 			.map((registration) -> ListenerDescriptor.of(registration.definition(),
-					registration.container().isRunning(), registration.container().getActiveConsumerCount(),
+					registration.container().isRunning(), registration.activeConsumers(),
 					deadLetters(registration.definition())))
 			.toList() : List.of();
 		return new BusDescriptor(listeners, this.publisherDescriptor.withState(this.publisher.pendingCount(),

@@ -28,7 +28,7 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> listeners = new LinkedHashMap<>();
 		for (BusListenerRegistry.Registration registration : this.registry.registrations()) {
 			boolean running = registration.container().isRunning();
-			int consumers = registration.container().getActiveConsumerCount();
+			int consumers = registration.activeConsumers();
 			boolean consuming = running && consumers > 0;
 			allConsuming &= consuming;
 			listeners.put(registration.definition().id(), Map.of("queue", registration.definition().queue(), "state",

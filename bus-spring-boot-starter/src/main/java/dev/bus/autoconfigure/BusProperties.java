@@ -317,6 +317,13 @@ public class BusProperties implements Validator {
 		private QueueType queueType = QueueType.QUORUM;
 
 		/**
+		 * spring-amqp listener container: {@code simple} (a consumer thread per consumer, concurrency may be a
+		 * range) or {@code direct} (the handler runs on the client's own thread, no handoff: more throughput; a
+		 * concurrency range uses its maximum).
+		 */
+		private ContainerType containerType = ContainerType.SIMPLE;
+
+		/**
 		 * Quorum queues only: deliveries of one message (redeliveries after a consumer crash included) after which
 		 * the broker dead-letters it, so a message that crashes its consumer cannot loop for ever.
 		 */
@@ -387,6 +394,14 @@ public class BusProperties implements Validator {
 
 		public void setQueueType(QueueType queueType) {
 			this.queueType = queueType;
+		}
+
+		public ContainerType getContainerType() {
+			return this.containerType;
+		}
+
+		public void setContainerType(ContainerType containerType) {
+			this.containerType = containerType;
 		}
 
 		public int getDeliveryLimit() {
@@ -683,6 +698,16 @@ public class BusProperties implements Validator {
 		public void setCleanupInterval(Duration cleanupInterval) {
 			this.cleanupInterval = cleanupInterval;
 		}
+
+	}
+
+	/** The spring-amqp listener container that runs {@code @BusListener} methods. */
+	public enum ContainerType {
+
+		/** {@code SimpleMessageListenerContainer}. */
+		SIMPLE,
+		/** {@code DirectMessageListenerContainer}. */
+		DIRECT
 
 	}
 

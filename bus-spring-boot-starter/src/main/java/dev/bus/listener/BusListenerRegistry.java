@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
 
@@ -63,25 +64,35 @@ public class BusListenerRegistry implements SmartLifecycle {
 		this.registrations.put(listener.id(), new Registration(listener, createContainer(listener, messageListener)));
 	}
 
-	private SimpleMessageListenerContainer createContainer(BusListenerDefinition listener,
+	private AbstractMessageListenerContainer createContainer(BusListenerDefinition listener,
 			BusMessageListener messageListener) {
-		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
+		Concurrency concurrency = Concurrency.parse(listener.concurrency());
+		AbstractMessageListenerContainer container;
+		if (this.defaults.getContainerType() == BusProperties.ContainerType.DIRECT) {
+			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory);
+			direct.setConsumersPerQueue(concurrency.max());
+			direct.setMonitorInterval(this.defaults.getRecoveryInterval().toMillis());
+			container = direct;
+		}
+		else {
+			SimpleMessageListenerContainer simple = new SimpleMessageListenerContainer(this.connectionFactory);
+			simple.setConcurrentConsumers(concurrency.min());
+			if (concurrency.max() > concurrency.min()) {
+				simple.setMaxConcurrentConsumers(concurrency.max());
+			}
+			simple.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
+			container = simple;
+		}
 		container.setQueueNames(listener.queue());
 		container.setMessageListener(messageListener);
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		container.setPrefetchCount(listener.prefetch());
-		Concurrency concurrency = Concurrency.parse(listener.concurrency());
-		container.setConcurrentConsumers(concurrency.min());
-		if (concurrency.max() > concurrency.min()) {
-			container.setMaxConcurrentConsumers(concurrency.max());
-		}
 		container.setExclusive(false);
 		container.setDefaultRequeueRejected(false);
 		// Never fail start-up (or stop consuming for good) because the broker or a queue is not there yet.
 		container.setMissingQueuesFatal(false);
 		container.setMismatchedQueuesFatal(false);
 		container.setPossibleAuthenticationFailureFatal(false);
-		container.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
 		container.setShutdownTimeout(this.defaults.getShutdownTimeout().toMillis());
 		container.setListenerId(listener.id());
 		container.setBeanName("bus-listener-" + listener.id());
@@ -138,7 +149,16 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/** A listener and the container running it. */
-	public record Registration(BusListenerDefinition definition, SimpleMessageListenerContainer container) {
+	public record Registration(BusListenerDefinition definition, AbstractMessageListenerContainer container) {
+
+		/** Consumers of this listener that are subscribed to its queue right now. */
+		public int activeConsumers() {
+			if (this.container instanceof SimpleMessageListenerContainer simple) {
+				return simple.getActiveConsumerCount();
+			}
+			return ((BusDirectMessageListenerContainer) this.container).activeConsumerCount();
+		}
+
 	}
 
 	/** Consumers per listener: {@code "n"} or {@code "min-max"}. */

@@ -69,7 +69,7 @@ public final class BusContexts {
 				.until(() -> context.getBean(BusListenerRegistry.class)
 					.registrations()
 					.stream()
-					.allMatch((registration) -> registration.container().getActiveConsumerCount() > 0));
+					.allMatch((registration) -> registration.activeConsumers() > 0));
 		}
 	}
 
