@@ -94,7 +94,7 @@ class SidecarDiscoveryIT {
 		for (String[] change : new String[][] { { "-b", "pass" }, { "-a", "fail" }, { "-a", "pass" } }) {
 			String pollPath = "/v1/brokers?index=" + index + "&wait=10s";
 			CompletableFuture<JsonNode> poll = CompletableFuture.supplyAsync(() -> getUnchecked(pollPath));
-			Thread.sleep(200); // the poll is parked in the sidecar
+			await().atMost(Duration.ofSeconds(5)).until(() -> waitingOn(BROKERS) == 1); // the poll is parked
 			consul.ttl(BROKERS + change[0], change[1]);
 			long changed = System.nanoTime();
 			JsonNode answer = poll.get();
@@ -176,6 +176,16 @@ class SidecarDiscoveryIT {
 				// refused: not listening there
 			}
 		}
+	}
+
+	/** Long polls the sidecar reports parked on a service ({@code /v1/status}). */
+	private static int waitingOn(String service) throws IOException, InterruptedException {
+		for (JsonNode watch : get("/v1/status").path("watches")) {
+			if (watch.path("service").asString().equals(service)) {
+				return watch.path("waiting").asInt();
+			}
+		}
+		return 0;
 	}
 
 	private static JsonNode get(String path) throws IOException, InterruptedException {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusPublisher;
-import dev.bus.annotation.BusListener;
 import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.Sidecars;
@@ -35,17 +34,6 @@ class BrokerDiscoveryIT {
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup();
 
-	static class Alerts {
-
-		final Received<String> received = new Received<>();
-
-		@BusListener(topic = "alerts.raised")
-		void on(String alert) {
-			this.received.add(alert);
-		}
-
-	}
-
 	@Test
 	void connectsToThePassingNodeAndMovesWhenConsulSaysItIsCritical() throws Exception {
 		ConsulApi consul = ConsulApi.local();
@@ -59,13 +47,13 @@ class BrokerDiscoveryIT {
 			ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-discovery-app",
 					"bus.sidecar.app.port=1", "bus.sidecar.discovery.broker-service=" + brokerService);
 			try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("alerts"),
-					List.of(Alerts.class), "bus.sidecar.url=" + Sidecars.api(sidecar),
+					List.of(BrokerOutageIT.Alerts.class), "bus.sidecar.url=" + Sidecars.api(sidecar),
 					"spring.rabbitmq.port=1", // the static address is wrong on purpose: only discovery works
 					"bus.listener.recovery-interval=200ms", "spring.rabbitmq.connection-timeout=1s")) {
 				this.cleanup.track(app);
 				BusContexts.awaitConsuming(app);
 				BusPublisher publisher = app.getBean(BusPublisher.class);
-				Received<String> received = app.getBean(Alerts.class).received;
+				Received<String> received = app.getBean(BrokerOutageIT.Alerts.class).received;
 				publisher.publish("alerts.raised", "via A").join();
 				assertThat(received.awaitCount(1)).containsExactly("via A");
 				assertThat(nodeA.accepted()).as("connections through node A").isGreaterThanOrEqualTo(2);

@@ -41,6 +41,8 @@ class ServiceWatch implements Runnable {
 
 	private volatile boolean running = true;
 
+	private int waiting;
+
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	ServiceWatch(String service, ConsulAgent consul, Duration wait, Duration maxBackoff, MeterRegistry meters) {
@@ -62,17 +64,28 @@ class ServiceWatch implements Runnable {
 		return this.snapshot;
 	}
 
+	/** Long polls parked on this service right now (guarded by this watch's monitor). */
+	synchronized int waiting() {
+		return this.waiting;
+	}
+
 	/** Waits until the snapshot's index differs from {@code index}, or {@code timeout}; returns the current one. */
 	synchronized ServiceSnapshot awaitChange(long index, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (this.snapshot.index() == index && this.running) {
-			long left = deadline - System.nanoTime();
-			if (left <= 0) {
-				break;
+		this.waiting++;
+		try {
+			while (this.snapshot.index() == index && this.running) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				wait(Math.max(1, left / 1_000_000));
 			}
-			wait(Math.max(1, left / 1_000_000));
+			return this.snapshot;
 		}
-		return this.snapshot;
+		finally {
+			this.waiting--;
+		}
 	}
 
 	@Override

@@ -70,8 +70,15 @@ public class ServiceWatches implements SmartLifecycle {
 		return watch(service).awaitChange(index, timeout);
 	}
 
-	public List<ServiceSnapshot> snapshots() {
-		return this.watches.values().stream().map(ServiceWatch::snapshot).toList();
+	/** Each watched service: its snapshot and how many long polls wait on it. */
+	public record WatchState(ServiceSnapshot snapshot, int waiting) {
+	}
+
+	public List<WatchState> states() {
+		return this.watches.values()
+			.stream()
+			.map((watch) -> new WatchState(watch.snapshot(), watch.waiting()))
+			.toList();
 	}
 
 	private ServiceWatch watch(String service) {

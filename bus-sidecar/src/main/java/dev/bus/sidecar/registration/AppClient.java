@@ -58,10 +58,10 @@ public class AppClient {
 			answer = get(this.healthUri);
 		}
 		catch (SocketTimeoutException ex) {
-			return AppHealth.failing("app unreachable: no health answer within " + this.timeout.toMillis() + " ms");
+			return AppHealth.unreachable("no health answer within " + this.timeout.toMillis() + " ms");
 		}
 		catch (IOException ex) {
-			return AppHealth.failing("app unreachable: " + ex.getClass().getSimpleName() + " on " + this.healthUri);
+			return AppHealth.unreachable(ex.getClass().getSimpleName() + " on " + this.healthUri);
 		}
 		if (answer == null) {
 			return AppHealth.failing("app health answer too large");

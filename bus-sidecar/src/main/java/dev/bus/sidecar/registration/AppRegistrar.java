@@ -60,7 +60,7 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private volatile boolean registered;
 
-	private volatile AppHealth health = AppHealth.failing("app unreachable: not probed yet");
+	private volatile AppHealth health = AppHealth.unreachable("not probed yet");
 
 	private volatile AppClient.BusTopics topics = AppClient.BusTopics.UNKNOWN;
 

@@ -235,22 +235,34 @@ final class OtlpProtobufDecoder {
 		}
 	}
 
+	/** Array elements as text: span attributes hold arrays of one type, OTLP arrays may mix them. */
 	private static void putArray(AttributesBuilder attributes, String key, ProtoReader array) {
-		List<String> strings = new ArrayList<>();
+		List<String> elements = new ArrayList<>();
 		while (array.hasMore()) {
 			int tag = array.tag();
 			if (field(tag) == 1 && wireType(tag) == LENGTH_DELIMITED) {
-				AttributesBuilder single = Attributes.builder();
-				putAnyValue(single, "v", array.message());
-				Object element = single.build().get(AttributeKey.stringKey("v"));
-				strings.add((element != null) ? element.toString()
-						: String.valueOf(single.build().asMap().values().stream().findFirst().orElse("")));
+				elements.add(anyValueAsText(array.message()));
 			}
 			else {
 				array.skip(wireType(tag));
 			}
 		}
-		attributes.put(AttributeKey.stringArrayKey(key), strings);
+		attributes.put(AttributeKey.stringArrayKey(key), elements);
+	}
+
+	private static String anyValueAsText(ProtoReader value) {
+		String text = "";
+		while (value.hasMore()) {
+			int tag = value.tag();
+			switch (field(tag) * 8 + wireType(tag)) {
+				case 1 * 8 + LENGTH_DELIMITED -> text = value.string();
+				case 2 * 8 + VARINT -> text = String.valueOf(value.varint() != 0);
+				case 3 * 8 + VARINT -> text = String.valueOf(value.varint());
+				case 4 * 8 + FIXED64 -> text = String.valueOf(Double.longBitsToDouble(value.fixed64()));
+				default -> value.skip(wireType(tag));
+			}
+		}
+		return text;
 	}
 
 }

@@ -114,10 +114,11 @@ public class LocalApiHandler implements HttpHandler {
 	private Map<String, Object> status() {
 		Map<String, Object> status = new LinkedHashMap<>();
 		status.put("app", this.registrar.status());
-		status.put("watches", this.watches.snapshots()
+		status.put("watches", this.watches.states()
 			.stream()
-			.map((snapshot) -> Map.of("service", snapshot.service(), "index", snapshot.index(), "known",
-					snapshot.known(), "instances", snapshot.instances().size()))
+			.map((state) -> Map.of("service", state.snapshot().service(), "index", state.snapshot().index(), "known",
+					state.snapshot().known(), "instances", state.snapshot().instances().size(), "waiting",
+					state.waiting()))
 			.toList());
 		return status;
 	}
