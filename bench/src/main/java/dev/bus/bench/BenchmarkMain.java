@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -21,6 +22,7 @@ import com.rabbitmq.client.ConnectionFactory;
  *
  * <pre>
  * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C,D,E]
+ *                                    [--contenders "Bus,Bus (simple)"]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
  */
@@ -37,10 +39,14 @@ public final class BenchmarkMain {
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
 		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,D,E"));
 		BenchSidecar sidecar = new BenchSidecar();
-		List<Contender> contenders = List.of(new RawClientContender(host, port), new BusContender(host, port, false),
+		List<Contender> contenders = List.of(new RawClientContender(host, port, false), new BusContender(host, port, false),
 				new StreamContender(host, port), new BusContender(host, port, true),
-				new BusContender(host, port, false, null, "direct"),
-				new BusContender(host, port, false, sidecar::otlpEndpoint, "simple"), new OutboxContender(host, port));
+				new BusContender(host, port, false, null, "simple"),
+				new BusContender(host, port, false, sidecar::otlpEndpoint, "direct"), new OutboxContender(host, port),
+				new RawClientContender(host, port, true));
+		if (options.containsKey("contenders")) {
+			contenders = selected(contenders, options.get("contenders"));
+		}
 
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = 1; round <= rounds; round++) {
@@ -58,9 +64,10 @@ public final class BenchmarkMain {
 					results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
 						.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
 						.add(measurement);
-					System.out.printf("round %d %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us%n", round,
-							scenario.label, contender.name(), measurement.messagesPerSecond(),
-							measurement.percentile(50), measurement.percentile(99));
+					System.out.printf("round %d %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
+							+ " broker %5.1f us%n", round, scenario.label, contender.name(),
+							measurement.messagesPerSecond(), measurement.percentile(50), measurement.percentile(99),
+							measurement.jvmCpuMicros(), measurement.brokerCpuMicros());
 				}
 			}
 		}
@@ -87,22 +94,25 @@ public final class BenchmarkMain {
 			.append(" rounds; contenders alternate within each round on the same broker. Latency is end to end, ")
 			.append("from the publish call to the consumer's entry, in microseconds.\n\n");
 		out.append("Machine: ").append(machine(host, port)).append("\n\n");
-		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs |\n");
-		out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs | CPU µs/msg: JVM | broker |\n");
+		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		StringBuilder notes = new StringBuilder();
 		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {
 			List<Measurement> rawRuns = scenario.getValue().get(contenders.get(0).name());
 			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
 				double throughput = median(contender.getValue(), -1);
 				String ratio = (rawRuns != null) ? String.format("%.2f", throughput / median(rawRuns, -1)) : "–";
-				out.append(String.format("| %s | %s | %,.0f | %s | %,d | %,d | %,d | %,d |%n", scenario.getKey().label,
-						contender.getKey(), throughput, ratio, (long) median(contender.getValue(), 50),
-						(long) median(contender.getValue(), 95), (long) median(contender.getValue(), 99),
-						(long) median(contender.getValue(), 100)));
+				out.append(String.format("| %s | %s | %,.0f | %s | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
+						scenario.getKey().label, contender.getKey(), throughput, ratio,
+						(long) median(contender.getValue(), 50), (long) median(contender.getValue(), 95),
+						(long) median(contender.getValue(), 99), (long) median(contender.getValue(), 100),
+						median(contender.getValue(), Measurement::jvmCpuMicros),
+						median(contender.getValue(), Measurement::brokerCpuMicros)));
 			}
-			if (scenario.getKey() == Scenario.C_LATENCY && rawRuns != null) {
+			List<Measurement> busRuns = scenario.getValue().get("Bus");
+			if (scenario.getKey() == Scenario.C_LATENCY && rawRuns != null && busRuns != null) {
 				long rawP50 = (long) median(rawRuns, 50);
-				long busP50 = (long) median(scenario.getValue().get("Bus"), 50);
+				long busP50 = (long) median(busRuns, 50);
 				notes.append(String.format("C: Bus adds %,d µs to the raw client's p50.%n", busP50 - rawP50));
 			}
 		}
@@ -130,10 +140,11 @@ public final class BenchmarkMain {
 
 	/** Median over rounds of throughput ({@code percentile < 0}) or of a latency percentile. */
 	private static double median(List<Measurement> measurements, double percentile) {
-		double[] values = measurements.stream()
-			.mapToDouble((m) -> (percentile < 0) ? m.messagesPerSecond() : m.percentile(percentile))
-			.sorted()
-			.toArray();
+		return median(measurements, (m) -> (percentile < 0) ? m.messagesPerSecond() : m.percentile(percentile));
+	}
+
+	private static double median(List<Measurement> measurements, ToDoubleFunction<Measurement> value) {
+		double[] values = measurements.stream().mapToDouble(value).sorted().toArray();
 		return values[values.length / 2];
 	}
 
@@ -150,6 +161,19 @@ public final class BenchmarkMain {
 		return Runtime.getRuntime().availableProcessors() + " cores, " + memoryGiB + " GiB, "
 				+ System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
 				+ System.getProperty("java.version") + ", " + broker + " on the same machine";
+	}
+
+	/** The raw client (always first: the ratios' reference) and the contenders named, comma-separated. */
+	private static List<Contender> selected(List<Contender> all, String names) {
+		List<String> wanted = Arrays.stream(names.split(",")).map(String::trim).toList();
+		List<Contender> selected = new ArrayList<>(List.of(all.get(0)));
+		for (String name : wanted) {
+			selected.add(all.stream()
+				.filter((contender) -> contender.name().equalsIgnoreCase(name))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("unknown contender '" + name + "'")));
+		}
+		return selected;
 	}
 
 	private static List<Scenario> scenarios(String labels) {

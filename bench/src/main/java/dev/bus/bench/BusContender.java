@@ -38,7 +38,7 @@ final class BusContender implements Contender {
 	private final String containerType;
 
 	BusContender(String host, int port, boolean batching) {
-		this(host, port, batching, null, "simple");
+		this(host, port, batching, null, "direct");
 	}
 
 	BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint, String containerType) {
@@ -54,7 +54,7 @@ final class BusContender implements Contender {
 		if (this.tracingEndpoint != null) {
 			return "Bus (tracing)";
 		}
-		return this.batching ? "Bus (batching)" : "direct".equals(this.containerType) ? "Bus (direct)" : "Bus";
+		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
 
 	@Override
@@ -63,7 +63,7 @@ final class BusContender implements Contender {
 			return scenario == Scenario.D_TRACING;
 		}
 		return scenario != Scenario.E_OUTBOX
-				&& (scenario != Scenario.D_TRACING || (!this.batching && "simple".equals(this.containerType)));
+				&& (scenario != Scenario.D_TRACING || (!this.batching && "direct".equals(this.containerType)));
 	}
 
 	@Override
@@ -90,6 +90,7 @@ final class BusContender implements Contender {
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			Semaphore window = new Semaphore(this.batching ? 20 * IN_FLIGHT : IN_FLIGHT);
 			String padding = "x".repeat(PAYLOAD_BYTES - 40);
+			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			for (int i = 0; i < messages; i++) {
 				Contender.pace(start, i, scenario.rate);
@@ -100,13 +101,14 @@ final class BusContender implements Contender {
 			if (!sink.done.await(5, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
 			}
+			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
 				channel.queueDelete("bench.bench.message");
 				channel.queueDelete("bench.bench.message.dlq");
 				channel.exchangeDelete(exchange);
 			}
-			return Measurement.of(messages, start, sink.end.get(), sink.latencies);
+			return measurement;
 		}
 	}
 

@@ -69,6 +69,7 @@ final class OutboxContender implements Contender {
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
 			String padding = "x".repeat(PAYLOAD_BYTES - 40);
+			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			for (int i = 0; i < messages; i++) {
 				Contender.pace(start, i, scenario.rate);
@@ -78,7 +79,7 @@ final class OutboxContender implements Contender {
 			if (!relayed.done.await(2, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("Outbox relayed " + relayed.count.get() + " of " + messages);
 			}
-			long end = relayed.end.get();
+			Measurement measurement = Measurement.of(messages, start, relayed.end.get(), relayed.latencies, cpu);
 			context.getBean(JdbcTemplate.class).execute("drop table bench_outbox_" + suffix);
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
@@ -86,7 +87,7 @@ final class OutboxContender implements Contender {
 				channel.queueDelete("bench.bench.outbox.dlq");
 				channel.exchangeDelete("bench-outbox-" + suffix);
 			}
-			return Measurement.of(messages, start, end, relayed.latencies);
+			return measurement;
 		}
 	}
 

@@ -23,14 +23,18 @@ final class RawClientContender implements Contender {
 
 	private final ConnectionFactory factory = new ConnectionFactory();
 
-	RawClientContender(String host, int port) {
+	/** Sends what Bus sends (topic exchange, mandatory, Bus's properties and headers) instead of PerfTest's. */
+	private final boolean busWire;
+
+	RawClientContender(String host, int port, boolean busWire) {
 		this.factory.setHost(host);
 		this.factory.setPort(port);
+		this.busWire = busWire;
 	}
 
 	@Override
 	public String name() {
-		return "raw amqp-client";
+		return this.busWire ? "raw (Bus wire)" : "raw amqp-client";
 	}
 
 	/** The ceiling in D too, so its ratios read like the others. */
@@ -66,6 +70,14 @@ final class RawClientContender implements Contender {
 			}, (tag) -> {
 			});
 
+			String exchange = "";
+			String routingKey = queue;
+			if (this.busWire) {
+				exchange = queue;
+				routingKey = "bench.message";
+				consumer.exchangeDeclare(exchange, "topic", true);
+				consumer.queueBind(queue, exchange, routingKey);
+			}
 			Channel publisher = publisherConnection.createChannel();
 			publisher.confirmSelect();
 			Semaphore window = new Semaphore(IN_FLIGHT);
@@ -75,19 +87,45 @@ final class RawClientContender implements Contender {
 			AMQP.BasicProperties properties = scenario.persistent ? MessageProperties.PERSISTENT_BASIC
 					: MessageProperties.MINIMAL_BASIC;
 			byte[] body = new byte[PAYLOAD_BYTES];
+			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			for (int i = 0; i < messages; i++) {
 				Contender.pace(start, i, scenario.rate);
 				window.acquire();
 				ByteBuffer.wrap(body).putLong(System.nanoTime());
-				publisher.basicPublish("", queue, properties, body);
+				publisher.basicPublish(exchange, routingKey, this.busWire,
+						this.busWire ? busProperties(scenario.persistent) : properties, body);
 			}
 			if (!done.await(5, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("raw consumer got " + received.get() + " of " + messages);
 			}
+			Measurement measurement = Measurement.of(messages, start, end.get(), latencies, cpu);
 			consumer.queueDelete(queue);
-			return Measurement.of(messages, start, end.get(), latencies);
+			if (this.busWire) {
+				consumer.exchangeDelete(exchange);
+			}
+			return measurement;
 		}
+	}
+
+	/** The properties and headers Bus's envelope carries, made anew per message as Bus does. */
+	private static AMQP.BasicProperties busProperties(boolean persistent) {
+		String id = UUID.randomUUID().toString();
+		java.time.Instant now = java.time.Instant.now();
+		Map<String, Object> headers = new java.util.HashMap<>();
+		headers.put("ce_id", id);
+		headers.put("ce_source", "/bench");
+		headers.put("ce_type", "bench.message");
+		headers.put("ce_specversion", "1.0");
+		headers.put("ce_time", now.toString());
+		return new AMQP.BasicProperties.Builder().contentType("application/json")
+			.contentEncoding("UTF-8")
+			.deliveryMode(persistent ? 2 : 1)
+			.messageId(id)
+			.type("bench.message")
+			.timestamp(java.util.Date.from(now))
+			.headers(headers)
+			.build();
 	}
 
 	/** Confirms settled by one ack or nack, tracking the highest sequence number seen. */

@@ -62,6 +62,7 @@ final class StreamContender implements Contender {
 			// the consumer's queue exists once the binding has started; the producer side is bound on first send
 			Semaphore window = new Semaphore(IN_FLIGHT);
 			String padding = "x".repeat(PAYLOAD_BYTES - 40);
+			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			for (int i = 0; i < messages; i++) {
 				Contender.pace(start, i, scenario.rate);
@@ -76,12 +77,13 @@ final class StreamContender implements Contender {
 			if (!sink.done.await(5, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("Stream consumer got " + sink.received.get() + " of " + messages);
 			}
+			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
 				channel.queueDelete(destination + ".bench");
 				channel.exchangeDelete(destination);
 			}
-			return Measurement.of(messages, start, sink.end.get(), sink.latencies);
+			return measurement;
 		}
 	}
 

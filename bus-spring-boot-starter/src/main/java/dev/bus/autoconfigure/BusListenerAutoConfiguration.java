@@ -1,14 +1,20 @@
 package dev.bus.autoconfigure;
 
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,6 +82,50 @@ public final class BusListenerAutoConfiguration {
 			ConfirmingPublisher confirmingPublisher, BusProperties properties) {
 		return new DeadLetterReplayer(connectionFactory, confirmingPublisher,
 				properties.getPublisher().getConfirmTimeout());
+	}
+
+	/**
+	 * The direct container runs each handler on the AMQP client's consumer work pool, which by default has
+	 * 2 × cores threads per connection, shared by every channel on it: a few slow handlers would hold up every
+	 * other listener. Bus gives the application's connection factory (unless it has an executor already) a pool
+	 * that grows to one thread per busy channel and reuses them, so each consumer has a thread when it needs one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "bus.listener.container-type", havingValue = "direct", matchIfMissing = true)
+	static class DirectContainerDispatchConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busListenerDispatchExecutor")
+		ThreadPoolTaskExecutor busListenerDispatchExecutor() {
+			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+			executor.setThreadNamePrefix("bus-dispatch-");
+			executor.setCorePoolSize(0);
+			executor.setMaxPoolSize(Integer.MAX_VALUE);
+			executor.setQueueCapacity(0);
+			executor.setKeepAliveSeconds(60);
+			// Listeners stop (and finish their deliveries) after the context-closed event: keep accepting until
+			// the executor is destroyed, after the connection factory that uses it.
+			executor.setAcceptTasksAfterContextClose(true);
+			return executor;
+		}
+
+		@Bean
+		static BeanPostProcessor busListenerDispatchExecutorPostProcessor(
+				@Qualifier("busListenerDispatchExecutor") ObjectProvider<ThreadPoolTaskExecutor> executor) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					if (bean instanceof AbstractConnectionFactory factory
+							&& new DirectFieldAccessor(factory).getPropertyValue("executorService") == null) {
+						factory.setExecutor(executor.getObject());
+					}
+					return bean;
+				}
+
+			};
+		}
+
 	}
 
 	@Bean

@@ -122,6 +122,8 @@ public class BusProperties implements Validator {
 		atLeast(errors, "listener.failureMessageMaxLength", listener.getFailureMessageMaxLength(), 0);
 		positive(errors, "listener.maxMessageSize", listener.getMaxMessageSize());
 		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
+		atLeast(errors, "listener.messagesPerAck", listener.getMessagesPerAck(), 1);
+		positive(errors, "listener.ackTimeout", listener.getAckTimeout());
 		atLeast(errors, "inbox.maxEntries", properties.getInbox().getMaxEntries(), 1);
 		positive(errors, "inbox.retention", properties.getInbox().getRetention());
 		if (!List.of("memory", "jdbc").contains(properties.getInbox().getStore())) {
@@ -317,11 +319,22 @@ public class BusProperties implements Validator {
 		private QueueType queueType = QueueType.QUORUM;
 
 		/**
-		 * spring-amqp listener container: {@code simple} (a consumer thread per consumer, concurrency may be a
-		 * range) or {@code direct} (the handler runs on the client's own thread, no handoff: more throughput; a
-		 * concurrency range uses its maximum).
+		 * spring-amqp listener container: {@code direct} (the handler runs on the thread that receives the
+		 * delivery, no handoff, acks coalesced; a concurrency range runs its maximum, idle consumers hold no
+		 * thread) or {@code simple} (a thread per consumer, a concurrency range scales between its bounds).
 		 */
-		private ContainerType containerType = ContainerType.SIMPLE;
+		private ContainerType containerType = ContainerType.DIRECT;
+
+		/**
+		 * Direct container only: settled messages acknowledged together in one multiple-ack, at most half the
+		 * prefetch. 1 acknowledges every message on its own.
+		 */
+		private int messagesPerAck = 50;
+
+		/**
+		 * Direct container only: longest time a settled message waits for its coalesced ack.
+		 */
+		private Duration ackTimeout = Duration.ofMillis(100);
 
 		/**
 		 * Quorum queues only: deliveries of one message (redeliveries after a consumer crash included) after which
@@ -374,6 +387,22 @@ public class BusProperties implements Validator {
 
 		public String getConcurrency() {
 			return this.concurrency;
+		}
+
+		public int getMessagesPerAck() {
+			return this.messagesPerAck;
+		}
+
+		public void setMessagesPerAck(int messagesPerAck) {
+			this.messagesPerAck = messagesPerAck;
+		}
+
+		public Duration getAckTimeout() {
+			return this.ackTimeout;
+		}
+
+		public void setAckTimeout(Duration ackTimeout) {
+			this.ackTimeout = ackTimeout;
 		}
 
 		public void setConcurrency(String concurrency) {

@@ -6,13 +6,38 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 
 /**
- * spring-amqp's {@link DirectMessageListenerContainer}, telling how many of its consumers hold an open channel:
- * the health indicator and the {@code bus} endpoint report it, as they do the simple container's active count.
+ * spring-amqp's {@link DirectMessageListenerContainer} with two additions: it sends its listener's
+ * {@link CoalescedAcks} when they are due (on every monitor run) and all of them before its channels close on
+ * stop; and it tells how many of its consumers hold an open channel, which the health indicator and the
+ * {@code bus} endpoint report, as they do the simple container's active count.
+ *
+ * <p>Bus groups acks itself rather than through the container's {@code messagesPerAck}, whose monitor sends a
+ * deferred ack without the consumer's lock and so can ack the same tag twice, which closes the channel.
  */
 class BusDirectMessageListenerContainer extends DirectMessageListenerContainer {
 
-	BusDirectMessageListenerContainer(ConnectionFactory connectionFactory) {
+	private final CoalescedAcks acks;
+
+	BusDirectMessageListenerContainer(ConnectionFactory connectionFactory, CoalescedAcks acks) {
 		super(connectionFactory);
+		this.acks = acks;
+	}
+
+	@Override
+	protected void doStart() {
+		this.acks.started();
+		super.doStart();
+	}
+
+	@Override
+	protected void processMonitorTask() {
+		this.acks.flushExpired();
+	}
+
+	@Override
+	protected void shutdownAndWaitOrCallback(Runnable callback) {
+		this.acks.stopping();
+		super.shutdownAndWaitOrCallback(callback);
 	}
 
 	/**

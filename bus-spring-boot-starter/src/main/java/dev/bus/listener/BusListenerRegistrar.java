@@ -68,8 +68,20 @@ public class BusListenerRegistrar {
 		}
 		this.registry.register(definition,
 				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox,
-						this.tracing));
+						this.tracing, acks(definition)));
 		return definition;
+	}
+
+	/**
+	 * Coalesced acks on the direct container, at most half the prefetch per ack so the broker keeps sending while
+	 * an ack is on its way; one ack per message on the simple container, which has no monitor to send stragglers.
+	 */
+	private CoalescedAcks acks(BusListenerDefinition definition) {
+		if (this.defaults.getContainerType() != BusProperties.ContainerType.DIRECT) {
+			return CoalescedAcks.immediate();
+		}
+		int messagesPerAck = Math.min(this.defaults.getMessagesPerAck(), definition.prefetch() / 2);
+		return new CoalescedAcks(Math.max(1, messagesPerAck), this.defaults.getAckTimeout().toMillis());
 	}
 
 	private BusListenerDefinition define(String beanName, Object bean, Method method, BusListener annotation) {

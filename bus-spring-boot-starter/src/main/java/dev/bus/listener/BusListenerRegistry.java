@@ -15,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
 import dev.bus.autoconfigure.BusProperties;
 
 /**
- * Owns one spring-amqp {@link SimpleMessageListenerContainer} per {@code @BusListener} and runs them with the
+ * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them with the
  * application's lifecycle: started after every bean is ready, stopped first on shutdown (before the publisher),
  * so in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can still publish and
  * dead-letter. Unfinished deliveries are never acked and go back to the queue when the channel closes.
@@ -69,9 +69,13 @@ public class BusListenerRegistry implements SmartLifecycle {
 		Concurrency concurrency = Concurrency.parse(listener.concurrency());
 		AbstractMessageListenerContainer container;
 		if (this.defaults.getContainerType() == BusProperties.ContainerType.DIRECT) {
-			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory);
+			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory,
+					messageListener.acks());
 			direct.setConsumersPerQueue(concurrency.max());
-			direct.setMonitorInterval(this.defaults.getRecoveryInterval().toMillis());
+			// The monitor sends coalesced acks that are due; consumer restarts keep the recovery interval.
+			direct.setMonitorInterval(
+					Math.min(this.defaults.getAckTimeout().toMillis(), this.defaults.getRecoveryInterval().toMillis()));
+			direct.setFailedDeclarationRetryInterval(this.defaults.getRecoveryInterval().toMillis());
 			container = direct;
 		}
 		else {

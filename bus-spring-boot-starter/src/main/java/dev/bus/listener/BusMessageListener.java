@@ -30,9 +30,9 @@ import dev.bus.publisher.Envelope;
 
 /**
  * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters, invokes the method and
- * acknowledges manually once every logical message in the delivery is settled, i.e. handled, filtered out,
- * safely parked for a retry or safely dead-lettered. A message is never acked before that, so a crash or shutdown mid-way leaves it on the
- * queue; and bad input never reaches user code.
+ * acknowledges manually (through {@link CoalescedAcks}) once every logical message in the delivery is settled,
+ * i.e. handled, filtered out, safely parked for a retry or safely dead-lettered. A message is never acked before
+ * that, so a crash or shutdown mid-way leaves it on the queue; and bad input never reaches user code.
  */
 public class BusMessageListener implements ChannelAwareMessageListener {
 
@@ -56,9 +56,13 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final DeliveryTracing tracing;
 
+	private final CoalescedAcks acks;
+
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, ListenerObserver observer, Inbox inbox, DeliveryTracing tracing) {
+			FailurePublisher failures, ListenerObserver observer, Inbox inbox, DeliveryTracing tracing,
+			CoalescedAcks acks) {
 		this.tracing = tracing;
+		this.acks = acks;
 		this.listener = listener;
 		this.payloadType = decoder.typeOf(listener.method().payloadType());
 		this.decoder = decoder;
@@ -89,7 +93,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			// The broker's own dead-lettering (the queue's DLX) still keeps the message, without failure headers.
 			logger.error("Could not dead-letter a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange instead", ex);
-			channel.basicNack(deliveryTag, false, false);
+			this.acks.reject(channel, deliveryTag);
 			return;
 		}
 		catch (MalformedBatchException ex) {
@@ -100,10 +104,15 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			// unacknowledged or drop it; the queue's dead-letter exchange keeps it.
 			logger.error("Unexpected failure handling a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange", ex);
-			channel.basicNack(deliveryTag, false, false);
+			this.acks.reject(channel, deliveryTag);
 			return;
 		}
-		channel.basicAck(deliveryTag, false);
+		this.acks.ack(channel, deliveryTag);
+	}
+
+	/** How this listener acknowledges; the direct container flushes it. */
+	CoalescedAcks acks() {
+		return this.acks;
 	}
 
 	private void handle(Message message) {

@@ -3,6 +3,8 @@ package dev.bus.it;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code bus.listener.container-type=direct}: the same contract on spring-amqp's direct container (the whole
- * suite also passes with it as the default): messages flow to every consumer, health and the {@code bus}
- * endpoint count its consumers, a failing message is retried, and it recovers from a lost broker connection.
+ * The direct container (the default): messages flow to every consumer, health and the {@code bus} endpoint count
+ * its consumers, a failing message is retried, it recovers from a lost broker connection, slow handlers do not
+ * hold up other consumers, and coalesced acks go out when the stream pauses.
  */
 class DirectContainerIT {
 
@@ -81,12 +83,79 @@ class DirectContainerIT {
 		}
 	}
 
-	private static ConfigurableApplicationContext startOpen(TcpProxy broker, String exchange) throws Exception {
+	/** Each handler waits until every consumer is inside one at the same time. */
+	static class Gathering {
+
+		/** More consumers than the AMQP client's default work pool (2 × cores threads per connection). */
+		static final int CONSUMERS = 2 * Runtime.getRuntime().availableProcessors() + 2;
+
+		final CyclicBarrier allInside = new CyclicBarrier(CONSUMERS);
+
+		final Received<String> received = new Received<>();
+
+		@BusListener(topic = "sensors.gather", concurrency = "${test.gathering.consumers}")
+		void on(String payload) throws Exception {
+			this.allInside.await(20, TimeUnit.SECONDS);
+			this.received.add(payload);
+		}
+
+	}
+
+	@Test
+	void slowHandlersDoNotHoldUpOtherConsumers() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-direct");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("gather"),
+				List.of(Gathering.class), "test.gathering.consumers=" + Gathering.CONSUMERS)) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			for (int i = 0; i < Gathering.CONSUMERS; i++) {
+				publisher.publish("sensors.gather", "g-" + i).join();
+			}
+			// Only passes if all consumers run their handlers at once: with the client's default pool, at most
+			// 2 × cores of them could, and the barrier would break.
+			assertThat(context.getBean(Gathering.class).received.awaitCount(Gathering.CONSUMERS)).hasSize(Gathering.CONSUMERS);
+		}
+	}
+
+	@Test
+	void coalescedAcksAreSentWhenTheStreamPauses() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-direct");
+		try (TcpProxy broker = new TcpProxy(Rabbit.PORT);
+				ConfigurableApplicationContext context = startOpen(broker, exchange, "bus.listener.messages-per-ack=50",
+						"bus.listener.ack-timeout=100ms");
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			String queue = context.getBean(dev.bus.listener.BusListenerRegistry.class)
+				.registrations()
+				.get(0)
+				.definition()
+				.queue();
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			for (int i = 0; i < 10; i++) {
+				publisher.publish("sensors.read", "r-" + i).join();
+			}
+			Received<String> received = context.getBean(Readings.class).received;
+			assertThat(received.awaitCount(10)).hasSize(10);
+			// 10 settled messages are fewer than a group of 50: only the ack timeout sends their ack. Once it
+			// has, losing the connection returns nothing to the queue.
+			Thread.sleep(600);
+			broker.cut();
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.consumerCount(queue) == 0);
+			assertThat(rabbit.messageCount(queue)).as("settled messages left unacknowledged").isZero();
+		}
+	}
+
+	private static ConfigurableApplicationContext startOpen(TcpProxy broker, String exchange, String... properties)
+			throws Exception {
 		broker.open();
+		List<String> all = new java.util.ArrayList<>(List.of("spring.rabbitmq.port=" + broker.port(),
+				"management.endpoints.web.exposure.include=bus", "bus.listener.recovery-interval=500ms",
+				"spring.rabbitmq.connection-timeout=1s"));
+		all.addAll(List.of(properties));
 		return BusContexts.start(exchange, BusContexts.uniqueName("sensors"), List.of(Readings.class),
-				"bus.listener.container-type=direct", "spring.rabbitmq.port=" + broker.port(),
-				"management.endpoints.web.exposure.include=bus",
-				"bus.listener.recovery-interval=500ms", "spring.rabbitmq.connection-timeout=1s");
+				all.toArray(String[]::new));
 	}
 
 }

@@ -84,6 +84,10 @@ public final class Rabbit implements AutoCloseable {
 		return this.channel.basicGet(queue, true);
 	}
 
+	public long consumerCount(String queue) throws IOException {
+		return this.channel.consumerCount(queue);
+	}
+
 	public long messageCount(String queue) throws IOException {
 		return this.channel.messageCount(queue);
 	}
