@@ -30,6 +30,8 @@ public class EnvelopeFactory {
 
 	private final int deliveryMode;
 
+	private final EventTimeFormat eventTime = new EventTimeFormat();
+
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent) {
 		this.jsonMapper = jsonMapper;
 		this.source = source;
@@ -50,7 +52,7 @@ public class EnvelopeFactory {
 		headers.put(BusHeaders.CE_SOURCE, this.source);
 		headers.put(BusHeaders.CE_TYPE, message.type());
 		headers.put(BusHeaders.CE_SPEC_VERSION, BusHeaders.CE_SPEC_VERSION_VALUE);
-		headers.put(BusHeaders.CE_TIME, now.toString());
+		headers.put(BusHeaders.CE_TIME, this.eventTime.format(now));
 		if (message.subject() != null) {
 			headers.put(BusHeaders.CE_SUBJECT, message.subject());
 		}
