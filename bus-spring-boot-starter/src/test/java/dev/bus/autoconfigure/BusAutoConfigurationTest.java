@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
@@ -88,6 +89,19 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
+	void theDirectContainerGetsADispatchPoolOfItsOwnAndTheSimpleOneKeepsTheClientDefault() {
+		this.runner.run((context) -> assertThat(context.getBean(CachingConnectionFactory.class))
+			.extracting("executorService")
+			.isSameAs(context.getBean("busListenerDispatchExecutor", ThreadPoolTaskExecutor.class)
+				.getThreadPoolExecutor()));
+		this.runner.withPropertyValues("bus.listener.container-type=simple")
+			.run((context) -> assertThat(context).doesNotHaveBean("busListenerDispatchExecutor")
+				.getBean(CachingConnectionFactory.class)
+				.extracting("executorService")
+				.isNull());
+	}
+
+	@Test
 	void withoutASidecarTheStaticBrokerAddressesAreUsed() {
 		this.runner.run((context) -> {
 			assertThat(context).doesNotHaveBean(SidecarBrokerAddresses.class);
@@ -111,7 +125,8 @@ class BusAutoConfigurationTest {
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
 				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
-				"bus.sidecar.url=localhost:4040", "bus.sidecar.wait=0s,bus.sidecar.url=http://127.0.0.1:4040")) {
+				"bus.sidecar.url=localhost:4040", "bus.sidecar.wait=0s,bus.sidecar.url=http://127.0.0.1:4040",
+				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));
