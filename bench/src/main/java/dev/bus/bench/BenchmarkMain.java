@@ -94,7 +94,8 @@ public final class BenchmarkMain {
 			.append(" rounds; contenders alternate within each round on the same broker. Latency is end to end, ")
 			.append("from the publish call to the consumer's entry, in microseconds.\n\n");
 		out.append("Machine: ").append(machine(host, port)).append("\n\n");
-		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs | CPU µs/msg: JVM | broker |\n");
+		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs ")
+			.append("| CPU µs/msg: JVM | broker |\n");
 		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		StringBuilder notes = new StringBuilder();
 		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {

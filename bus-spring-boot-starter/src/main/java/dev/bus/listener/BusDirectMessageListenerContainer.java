@@ -23,6 +23,11 @@ class BusDirectMessageListenerContainer extends DirectMessageListenerContainer {
 		this.acks = acks;
 	}
 
+	/** Settled deliveries whose grouped ack has not gone out yet. */
+	int pendingAcks() {
+		return this.acks.pendingCount();
+	}
+
 	@Override
 	protected void doStart() {
 		this.acks.started();

@@ -15,10 +15,10 @@ import org.springframework.context.SmartLifecycle;
 import dev.bus.autoconfigure.BusProperties;
 
 /**
- * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them with the
- * application's lifecycle: started after every bean is ready, stopped first on shutdown (before the publisher),
- * so in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can still publish and
- * dead-letter. Unfinished deliveries are never acked and go back to the queue when the channel closes.
+ * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them
+ * with the application's lifecycle: started after every bean is ready, stopped first on shutdown (before the
+ * publisher), so in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can still
+ * publish and dead-letter. Unfinished deliveries are never acked and go back to the queue when the channel closes.
  */
 public class BusListenerRegistry implements SmartLifecycle {
 
@@ -161,6 +161,11 @@ public class BusListenerRegistry implements SmartLifecycle {
 				return simple.getActiveConsumerCount();
 			}
 			return ((BusDirectMessageListenerContainer) this.container).activeConsumerCount();
+		}
+
+		/** Messages this listener has settled whose grouped ack has not gone out yet (direct container only). */
+		public int pendingAcks() {
+			return (this.container instanceof BusDirectMessageListenerContainer direct) ? direct.pendingAcks() : 0;
 		}
 
 	}

@@ -15,9 +15,9 @@ import org.springframework.amqp.rabbit.connection.ChannelProxy;
  * monitor calls it), and when the container stops: a settled message is never left unacknowledged for long,
  * and the ones settled just before a crash come back, as they would have a moment earlier.
  *
- * <p>Acks go to the channel behind spring-amqp's proxy, since the proxy would silently open a new channel after
- * a connection loss, where the old delivery tags mean nothing. When that channel is gone, its pending acks are
- * dropped: the broker has already requeued those messages.
+ * <p>Delivery tags belong to the AMQP channel behind spring-amqp's proxy, and a cached proxy may later front a
+ * new channel; so groups are kept per underlying channel and sent to it. When that channel is gone, its pending
+ * acks are dropped: the broker has already requeued those messages.
  */
 public final class CoalescedAcks {
 
@@ -101,7 +101,13 @@ public final class CoalescedAcks {
 
 	/** Settled deliveries not yet acknowledged, on every channel. */
 	int pendingCount() {
-		return this.pendingByChannel.values().stream().mapToInt((pending) -> pending.count).sum();
+		int count = 0;
+		for (Pending pending : this.pendingByChannel.values()) {
+			synchronized (pending) {
+				count += pending.count;
+			}
+		}
+		return count;
 	}
 
 	private Pending track(Channel target) {

@@ -16,6 +16,7 @@ import dev.bus.BusPublisher;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -114,7 +115,8 @@ class DirectContainerIT {
 			}
 			// Only passes if all consumers run their handlers at once: with the client's default pool, at most
 			// 2 × cores of them could, and the barrier would break.
-			assertThat(context.getBean(Gathering.class).received.awaitCount(Gathering.CONSUMERS)).hasSize(Gathering.CONSUMERS);
+			Received<String> received = context.getBean(Gathering.class).received;
+			assertThat(received.awaitCount(Gathering.CONSUMERS)).hasSize(Gathering.CONSUMERS);
 		}
 	}
 
@@ -127,11 +129,10 @@ class DirectContainerIT {
 				Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
-			String queue = context.getBean(dev.bus.listener.BusListenerRegistry.class)
+			BusListenerRegistry.Registration listener = context.getBean(BusListenerRegistry.class)
 				.registrations()
-				.get(0)
-				.definition()
-				.queue();
+				.get(0);
+			String queue = listener.definition().queue();
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			for (int i = 0; i < 10; i++) {
 				publisher.publish("sensors.read", "r-" + i).join();
@@ -140,7 +141,7 @@ class DirectContainerIT {
 			assertThat(received.awaitCount(10)).hasSize(10);
 			// 10 settled messages are fewer than a group of 50: only the ack timeout sends their ack. Once it
 			// has, losing the connection returns nothing to the queue.
-			Thread.sleep(600);
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.pendingAcks() == 0);
 			broker.cut();
 			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.consumerCount(queue) == 0);
 			assertThat(rabbit.messageCount(queue)).as("settled messages left unacknowledged").isZero();
