@@ -3,8 +3,8 @@ package dev.bus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
+import dev.bus.core.MessageIds;
 import dev.bus.core.TopicPattern;
 
 /**
@@ -33,7 +33,7 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		return new Builder(topic, payload);
 	}
 
-	/** Builds an {@link OutboundMessage}; unset id defaults to a random UUID and unset type to the topic. */
+	/** Builds an {@link OutboundMessage}; unset id defaults to a new time-ordered UUID ({@link MessageIds}) and unset type to the topic. */
 	public static final class Builder {
 
 		private final String topic;
@@ -82,7 +82,7 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 
 		public OutboundMessage build() {
 			return new OutboundMessage(this.topic, this.payload,
-					(this.messageId != null) ? this.messageId : UUID.randomUUID().toString(),
+					(this.messageId != null) ? this.messageId : MessageIds.next(),
 					(this.type != null) ? this.type : this.topic, this.partitionKey, this.subject, this.headers);
 		}
 

@@ -43,8 +43,40 @@ public final class TopicPattern {
 	 * @throws IllegalArgumentException naming what is wrong with it
 	 */
 	public static String requireTopic(String topic) {
-		validate(topic, false);
+		if (!isPlainTopic(topic)) {
+			validate(topic, false);
+		}
 		return topic;
+	}
+
+	/**
+	 * The check every publish makes, without splitting or regular expressions: non-empty words of allowed
+	 * characters (all ASCII, so one byte each) separated by single dots, within the length limit. Anything else
+	 * goes through {@link #validate} for its error message.
+	 */
+	private static boolean isPlainTopic(String topic) {
+		int length = (topic != null) ? topic.length() : 0;
+		if (length == 0 || length > MAX_LENGTH) {
+			return false;
+		}
+		boolean wordStart = true;
+		for (int i = 0; i < length; i++) {
+			char c = topic.charAt(i);
+			if (c == '.') {
+				if (wordStart) {
+					return false;
+				}
+				wordStart = true;
+			}
+			else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_') {
+				wordStart = false;
+			}
+			else {
+				return false;
+			}
+		}
+		return !wordStart;
 	}
 
 	private static void validate(String value, boolean wildcardsAllowed) {

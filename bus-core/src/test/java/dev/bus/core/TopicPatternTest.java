@@ -34,6 +34,27 @@ class TopicPatternTest {
 			.withMessageContaining("must not contain wildcards");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "", " ", "orders..created", ".orders", "orders.", "orders.cre*ted", "orders created",
+			"orders.créé", "orders/created", "orders.\tcreated" })
+	void rejectsInvalidTopics(String topic) {
+		assertThatIllegalArgumentException().isThrownBy(() -> TopicPattern.requireTopic(topic))
+			.withMessageContaining("Topic");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "orders", "orders.created", "Orders.created-EU.v_2", "a.b.c.d.e.f", "0.9" })
+	void acceptsValidTopics(String topic) {
+		assertThat(TopicPattern.requireTopic(topic)).isEqualTo(topic);
+		assertThat(TopicPattern.of(topic).matches(topic)).isTrue();
+	}
+
+	@org.junit.jupiter.api.Test
+	void acceptsTopicsOfExactlyTheRoutingKeyLimit() {
+		String topic = "a".repeat(255);
+		assertThat(TopicPattern.requireTopic(topic)).isEqualTo(topic);
+	}
+
 	@org.junit.jupiter.api.Test
 	void rejectsTopicsLongerThanARoutingKey() {
 		String longTopic = "a".repeat(256);

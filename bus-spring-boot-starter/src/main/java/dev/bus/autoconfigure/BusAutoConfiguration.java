@@ -49,10 +49,12 @@ public final class BusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties) {
+	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties,
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
 		ConnectionFactory publisherConnectionFactory = publisherConnectionFactory(connectionFactory);
 		publisherConnectionFactory.addConnectionListener(new ExchangeDeclarer(properties.getExchange()));
-		return new ConfirmingPublisher(publisherConnectionFactory, properties.getPublisher().getConfirmTimeout());
+		return new ConfirmingPublisher(publisherConnectionFactory, properties.getPublisher().getConfirmTimeout(),
+				busTaskScheduler);
 	}
 
 	@Bean
@@ -90,8 +92,8 @@ public final class BusAutoConfiguration {
 	}
 
 	/**
-	 * Bus's background timers (batch linger, inbox cleanup): a scheduler of its own, so it lives and dies with the
-	 * context; its single thread starts only when something is scheduled.
+	 * Bus's background timers (overdue confirms, batch linger, inbox cleanup): a scheduler of its own, so it lives
+	 * and dies with the context; its single thread starts only when something is scheduled.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(name = "busTaskScheduler")

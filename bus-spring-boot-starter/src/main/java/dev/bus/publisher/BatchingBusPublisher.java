@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -16,6 +15,7 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.bus.BusPublishException;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 
@@ -114,7 +114,7 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 	}
 
 	private void send(OpenBatch batch) {
-		String batchId = UUID.randomUUID().toString();
+		String batchId = MessageIds.next();
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.BATCH)
 			.deliveryMode(2)
 			.messageId(batchId)

@@ -1,10 +1,13 @@
 package dev.bus.publisher;
 
 import java.io.IOException;
-import java.util.Map;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -20,19 +23,26 @@ import dev.bus.BusPublishException.Reason;
  *
  * <p>Publishing every message on one channel and settling confirms asynchronously is what lets Bus get near the
  * raw client's throughput: a channel per send (as spring-amqp's cached channels do with correlated confirms)
- * churns hundreds of channels a second. Returns (mandatory, unroutable) arrive before their confirm, so they are
- * recorded by message id and turn the following ack into an {@link Reason#UNROUTABLE} failure.
+ * churns hundreds of channels a second. Unconfirmed publishes wait in a queue in publish order, which is also
+ * the order of their sequence numbers and of their deadlines: a confirm settles from the head, and
+ * {@link #expire()} only ever looks at the head. That keeps the per-message cost to an append and a removal,
+ * with no timer per publish. Returns (mandatory, unroutable) arrive before their confirm; the publish they
+ * belong to is found by message id among the few unconfirmed ones, and its ack becomes an
+ * {@link Reason#UNROUTABLE} failure.
+ *
+ * <p>Futures are completed outside the queue's lock, since what they run may publish again.
  */
 final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 	private final Channel channel;
 
-	private final ConcurrentSkipListMap<Long, PendingPublish> pending = new ConcurrentSkipListMap<>();
+	private final long confirmTimeoutNanos;
 
-	private final Map<String, PendingPublish> pendingByMessageId = new ConcurrentHashMap<>();
+	private final ArrayDeque<PendingPublish> pending = new ArrayDeque<>();
 
-	ConfirmedChannel(Channel channel) throws IOException {
+	ConfirmedChannel(Channel channel, Duration confirmTimeout) throws IOException {
 		this.channel = channel;
+		this.confirmTimeoutNanos = confirmTimeout.toNanos();
 		channel.confirmSelect();
 		channel.addConfirmListener(this);
 		channel.addReturnListener(this);
@@ -45,15 +55,18 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 	/** Publishes; the caller serialises calls, since sequence numbers must match publish order. */
 	CompletableFuture<Void> publish(String exchange, Envelope envelope) throws IOException {
-		long sequence = this.channel.getNextPublishSeqNo();
-		PendingPublish publish = new PendingPublish(sequence, envelope.topic(), envelope.messageId());
-		this.pending.put(sequence, publish);
-		this.pendingByMessageId.put(envelope.messageId(), publish);
-		publish.future.whenComplete((ignored, error) -> forget(publish));
+		PendingPublish publish = new PendingPublish(this.channel.getNextPublishSeqNo(),
+				System.nanoTime() + this.confirmTimeoutNanos, envelope.topic(), envelope.messageId());
+		synchronized (this.pending) {
+			this.pending.addLast(publish);
+		}
 		try {
 			this.channel.basicPublish(exchange, envelope.topic(), true, envelope.properties(), envelope.body());
 		}
 		catch (IOException | RuntimeException ex) {
+			synchronized (this.pending) {
+				this.pending.remove(publish);
+			}
 			publish.fail(Reason.CONNECTION_LOST, "publish failed: " + ex.getMessage(), ex);
 			throw ex;
 		}
@@ -61,7 +74,19 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 	}
 
 	int pendingCount() {
-		return this.pending.size();
+		synchronized (this.pending) {
+			return this.pending.size();
+		}
+	}
+
+	/** Fails the publishes whose confirm is overdue (called periodically). */
+	void expire() {
+		long now = System.nanoTime();
+		PendingPublish overdue;
+		while ((overdue = pollHeadIf((head) -> head.deadline - now <= 0)) != null) {
+			overdue.fail(Reason.TIMEOUT,
+					"no confirm within " + Duration.ofNanos(this.confirmTimeoutNanos).toMillis() + " ms", null);
+		}
 	}
 
 	void close() {
@@ -88,42 +113,74 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 	@Override
 	public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
 			AMQP.BasicProperties properties, byte[] body) {
-		PendingPublish publish = (properties.getMessageId() != null)
-				? this.pendingByMessageId.get(properties.getMessageId()) : null;
-		if (publish != null) {
-			publish.returnedBecause = replyCode + " " + replyText + ": no queue is bound to exchange '" + exchange
-					+ "' for topic '" + routingKey + "'";
+		String messageId = properties.getMessageId();
+		synchronized (this.pending) {
+			for (PendingPublish publish : this.pending) {
+				if (publish.messageId.equals(messageId)) {
+					publish.returnedBecause = replyCode + " " + replyText + ": no queue is bound to exchange '"
+							+ exchange + "' for topic '" + routingKey + "'";
+					return;
+				}
+			}
 		}
 	}
 
 	private void settle(long deliveryTag, boolean multiple, Reason failure) {
-		if (!multiple) {
-			PendingPublish publish = this.pending.get(deliveryTag);
-			if (publish != null) {
+		if (multiple) {
+			PendingPublish publish;
+			while ((publish = pollHeadIf((head) -> head.sequence <= deliveryTag)) != null) {
 				publish.settle(failure);
 			}
 			return;
 		}
-		for (PendingPublish publish : this.pending.headMap(deliveryTag, true).values()) {
+		PendingPublish publish = removeSequence(deliveryTag);
+		if (publish != null) {
 			publish.settle(failure);
 		}
 	}
 
+	private PendingPublish pollHeadIf(Predicate<PendingPublish> condition) {
+		synchronized (this.pending) {
+			PendingPublish head = this.pending.peekFirst();
+			return (head != null && condition.test(head)) ? this.pending.pollFirst() : null;
+		}
+	}
+
+	/** A single confirm is nearly always for the head; the broker may confirm out of order, though. */
+	private PendingPublish removeSequence(long sequence) {
+		synchronized (this.pending) {
+			Iterator<PendingPublish> iterator = this.pending.iterator();
+			while (iterator.hasNext()) {
+				PendingPublish publish = iterator.next();
+				if (publish.sequence == sequence) {
+					iterator.remove();
+					return publish;
+				}
+				if (publish.sequence > sequence) {
+					return null;
+				}
+			}
+			return null;
+		}
+	}
+
 	private void failAll(ShutdownSignalException cause) {
-		for (PendingPublish publish : this.pending.values()) {
+		List<PendingPublish> unconfirmed;
+		synchronized (this.pending) {
+			unconfirmed = new ArrayList<>(this.pending);
+			this.pending.clear();
+		}
+		for (PendingPublish publish : unconfirmed) {
 			publish.fail(Reason.CONNECTION_LOST, "channel closed before the broker confirmed: " + cause.getMessage(),
 					null);
 		}
 	}
 
-	private void forget(PendingPublish publish) {
-		this.pending.remove(publish.sequence);
-		this.pendingByMessageId.remove(publish.messageId, publish);
-	}
-
 	private static final class PendingPublish {
 
 		private final long sequence;
+
+		private final long deadline;
 
 		private final String topic;
 
@@ -133,8 +190,9 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 		private volatile String returnedBecause;
 
-		PendingPublish(long sequence, String topic, String messageId) {
+		PendingPublish(long sequence, long deadline, String topic, String messageId) {
 			this.sequence = sequence;
+			this.deadline = deadline;
 			this.topic = topic;
 			this.messageId = messageId;
 		}

@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,6 +15,7 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionProxy;
 import org.springframework.amqp.rabbit.connection.SimpleConnection;
+import org.springframework.scheduling.TaskScheduler;
 
 import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
@@ -24,6 +24,10 @@ import dev.bus.BusPublishException.Reason;
  * Sends envelopes with publisher confirms on a single long-lived channel of the publisher connection, reopening
  * it after a connection loss. Connection management (recovery, listeners, metrics) stays with spring-amqp's
  * connection factory; this class only owns the channel.
+ *
+ * <p>Overdue confirms are found by one periodic check on Bus's task scheduler (every tenth of the confirm
+ * timeout, at least every second), not by a timer per publish: a publish fails as {@link Reason#TIMEOUT} between
+ * one and 1.1 confirm timeouts after it was sent.
  */
 public class ConfirmingPublisher {
 
@@ -33,20 +37,30 @@ public class ConfirmingPublisher {
 
 	private final Duration confirmTimeout;
 
+	private final TaskScheduler scheduler;
+
 	private final Object lock = new Object();
 
 	private ConfirmedChannel channel;
 
+	private ScheduledFuture<?> expiry;
+
 	private volatile boolean closed;
+
+	private static final Duration MIN_EXPIRY_INTERVAL = Duration.ofMillis(10);
+
+	private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
 	/** Most distinct topics remembered for {@link #publishedTopics()}; a bound, since topics may be dynamic. */
 	static final int MAX_REMEMBERED_TOPICS = 256;
 
 	private final Set<String> publishedTopics = ConcurrentHashMap.newKeySet();
 
-	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout) {
+	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout,
+			TaskScheduler scheduler) {
 		this.connectionFactory = connectionFactory;
 		this.confirmTimeout = confirmTimeout;
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -58,19 +72,14 @@ public class ConfirmingPublisher {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
 		rememberTopic(envelope.topic());
-		CompletableFuture<Void> confirmed;
 		synchronized (this.lock) {
 			try {
-				confirmed = openChannel().publish(exchange, envelope);
+				return openChannel().publish(exchange, envelope);
 			}
 			catch (IOException | AmqpException | com.rabbitmq.client.AlreadyClosedException ex) {
 				return failed(envelope, Reason.CONNECTION_LOST, "cannot publish: " + ex.getMessage(), ex);
 			}
 		}
-		return confirmed.orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.exceptionallyCompose(error -> (error instanceof TimeoutException) ? failed(envelope, Reason.TIMEOUT,
-					"no confirm within " + this.confirmTimeout.toMillis() + " ms", null)
-					: CompletableFuture.failedFuture(error));
 	}
 
 	private void rememberTopic(String topic) {
@@ -114,16 +123,40 @@ public class ConfirmingPublisher {
 				this.channel.close();
 				this.channel = null;
 			}
+			if (this.expiry != null) {
+				this.expiry.cancel(false);
+				this.expiry = null;
+			}
+		}
+	}
+
+	/** Fails the publishes of the current channel whose confirm is overdue. */
+	void expireUnconfirmed() {
+		ConfirmedChannel current;
+		synchronized (this.lock) {
+			current = this.channel;
+		}
+		if (current != null) {
+			current.expire();
 		}
 	}
 
 	private ConfirmedChannel openChannel() throws IOException {
 		if (this.channel == null || !this.channel.isOpen()) {
 			Connection connection = this.connectionFactory.createConnection();
-			this.channel = new ConfirmedChannel(rawConnection(connection).createChannel());
+			this.channel = new ConfirmedChannel(rawConnection(connection).createChannel(), this.confirmTimeout);
 			logger.debug("Opened publisher channel");
 		}
+		if (this.expiry == null) {
+			this.expiry = this.scheduler.scheduleWithFixedDelay(this::expireUnconfirmed, expiryInterval());
+		}
 		return this.channel;
+	}
+
+	private Duration expiryInterval() {
+		Duration tenth = this.confirmTimeout.dividedBy(10);
+		return (tenth.compareTo(MAX_EXPIRY_INTERVAL) > 0) ? MAX_EXPIRY_INTERVAL
+				: (tenth.compareTo(MIN_EXPIRY_INTERVAL) < 0) ? MIN_EXPIRY_INTERVAL : tenth;
 	}
 
 	/**
