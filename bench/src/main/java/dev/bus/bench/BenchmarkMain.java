@@ -15,14 +15,17 @@ import java.util.function.ToDoubleFunction;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
+import dev.bus.bench.RawClientContender.Wire;
+
 /**
  * Runs every contender through every scenario, alternating contenders within each round so that a drifting,
  * shared machine affects them alike, and prints medians over the rounds with each contender's ratio to the raw
  * client.
  *
  * <pre>
- * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--scenarios A,B-classic,B-quorum,C,D,E]
- *                                    [--contenders "Bus,Bus (simple)"]
+ * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--warmup 20000]
+ *                                    [--scenarios A,B-classic,B-quorum,C,D,E]
+ *                                    [--contenders "Bus,Bus (simple)"] [--wire-breakdown]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
  */
@@ -39,21 +42,32 @@ public final class BenchmarkMain {
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
 		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,D,E"));
 		BenchSidecar sidecar = new BenchSidecar();
-		List<Contender> contenders = List.of(new RawClientContender(host, port, false), new BusContender(host, port, false),
-				new StreamContender(host, port), new BusContender(host, port, true),
-				new BusContender(host, port, false, null, "simple"),
+		List<Contender> contenders = new ArrayList<>(List.of(new RawClientContender(host, port, Wire.PERFTEST),
+				new BusContender(host, port, false), new StreamContender(host, port),
+				new BusContender(host, port, true), new BusContender(host, port, false, null, "simple"),
 				new BusContender(host, port, false, sidecar::otlpEndpoint, "direct"), new OutboxContender(host, port),
-				new RawClientContender(host, port, true));
+				new RawClientContender(host, port, Wire.BUS)));
+		if (options.containsKey("wire-breakdown")) {
+			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY, Wire.PROPERTIES)) {
+				contenders.add(contenders.size() - 1, new RawClientContender(host, port, wire));
+			}
+		}
 		if (options.containsKey("contenders")) {
 			contenders = selected(contenders, options.get("contenders"));
 		}
 
+		// Round 0 warms every contender up in every scenario and is not counted: the first run of each would
+		// otherwise carry the JIT compiling its code into its CPU figures (several times its steady cost in A).
+		int warmup = Integer.parseInt(options.getOrDefault("warmup", "20000"));
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
-		for (int round = 1; round <= rounds; round++) {
+		for (int round = (warmup > 0) ? 0 : 1; round <= rounds; round++) {
 			for (Scenario scenario : scenarios) {
 				// C and E run at a fixed rate: 5 s (C) and 10 s (E) of traffic give stable percentiles.
 				int seconds = (scenario == Scenario.E_OUTBOX) ? 10 : 5;
 				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * seconds) : messages;
+				if (round == 0) {
+					count = Math.min(count, warmup);
+				}
 				List<Contender> order = new ArrayList<>(contenders);
 				java.util.Collections.rotate(order, round - 1);
 				for (Contender contender : order) {
@@ -61,17 +75,19 @@ public final class BenchmarkMain {
 						continue;
 					}
 					Measurement measurement = contender.run(scenario, count);
-					results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
-						.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
-						.add(measurement);
-					System.out.printf("round %d %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
-							+ " broker %5.1f us%n", round, scenario.label, contender.name(),
-							measurement.messagesPerSecond(), measurement.percentile(50), measurement.percentile(99),
-							measurement.jvmCpuMicros(), measurement.brokerCpuMicros());
+					if (round > 0) {
+						results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
+							.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
+							.add(measurement);
+					}
+					System.out.printf("%-7s %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
+							+ " broker %5.1f us%n", (round == 0) ? "warm-up" : "round " + round, scenario.label,
+							contender.name(), measurement.messagesPerSecond(), measurement.percentile(50),
+							measurement.percentile(99), measurement.jvmCpuMicros(), measurement.brokerCpuMicros());
 				}
 			}
 		}
-		String report = report(results, contenders, rounds, messages, host, port, String.join(" ", args),
+		String report = report(results, contenders, rounds, messages, warmup, host, port, String.join(" ", args),
 				sidecar.summary());
 		sidecar.close();
 		System.out.println();
@@ -84,14 +100,18 @@ public final class BenchmarkMain {
 	}
 
 	private static String report(Map<Scenario, Map<String, List<Measurement>>> results, List<Contender> contenders,
-			int rounds, int messages, String host, int port, String args, String sidecarSummary) throws Exception {
+			int rounds, int messages, int warmup, String host, int port, String args, String sidecarSummary)
+			throws Exception {
 		StringBuilder out = new StringBuilder();
 		out.append("# Benchmarks\n\n");
 		out.append("Produced by `scripts/bench").append(args.isEmpty() ? "" : " " + args).append("` on ")
 			.append(LocalDate.now())
 			.append(". Medians of ")
 			.append(rounds)
-			.append(" rounds; contenders alternate within each round on the same broker. Latency is end to end, ")
+			.append(" rounds, after a warm-up run of each contender in each scenario (up to ")
+			.append(String.format("%,d", warmup))
+			.append(" messages, not counted); contenders alternate within each round on the same broker. Latency is")
+			.append(" end to end, ")
 			.append("from the publish call to the consumer's entry, in microseconds.\n\n");
 		out.append("Machine: ").append(machine(host, port)).append("\n\n");
 		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs ")
@@ -188,13 +208,15 @@ public final class BenchmarkMain {
 		return selected;
 	}
 
+	/** {@code --name value} pairs; a {@code --name} followed by another option or by nothing is a flag. */
 	private static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i + 1 < args.length; i += 2) {
+		for (int i = 0; i < args.length; i++) {
 			if (!args[i].startsWith("--")) {
-				throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+				throw new IllegalArgumentException("expected --option [value], got '" + args[i] + "'");
 			}
-			options.put(args[i].substring(2), args[i + 1]);
+			boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+			options.put(args[i].substring(2), flag ? "true" : args[++i]);
 		}
 		return options;
 	}

@@ -102,6 +102,8 @@ final class BusContender implements Contender {
 				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
 			}
 			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
+			// Listeners first, so that deleting their queue is not reported as a consumer cancelled by the broker.
+			context.stop();
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
 				channel.queueDelete("bench.bench.message");

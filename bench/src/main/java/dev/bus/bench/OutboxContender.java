@@ -81,6 +81,7 @@ final class OutboxContender implements Contender {
 			}
 			Measurement measurement = Measurement.of(messages, start, relayed.end.get(), relayed.latencies, cpu);
 			context.getBean(JdbcTemplate.class).execute("drop table bench_outbox_" + suffix);
+			context.stop();
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
 				channel.queueDelete("bench.bench.outbox");

@@ -20,24 +20,24 @@ import com.rabbitmq.client.MessageProperties;
  * consumer connection, a direct exchange, asynchronous confirms with a bounded window, manual acks, minimal
  * properties. As "raw (Bus wire)" it sends what Bus sends instead (topic exchange, mandatory flag, Bus's
  * properties and CloudEvents headers), which tells the cost of Bus's envelope on the broker and in the client
- * apart from the cost of Bus's code.
+ * apart from the cost of Bus's code; the steps in between ({@code --wire-breakdown}) say which part of the
+ * envelope costs what.
  */
 final class RawClientContender implements Contender {
 
 	private final ConnectionFactory factory = new ConnectionFactory();
 
-	/** Sends what Bus sends (topic exchange, mandatory, Bus's properties and headers) instead of PerfTest's. */
-	private final boolean busWire;
+	private final Wire wire;
 
-	RawClientContender(String host, int port, boolean busWire) {
+	RawClientContender(String host, int port, Wire wire) {
 		this.factory.setHost(host);
 		this.factory.setPort(port);
-		this.busWire = busWire;
+		this.wire = wire;
 	}
 
 	@Override
 	public String name() {
-		return this.busWire ? "raw (Bus wire)" : "raw amqp-client";
+		return this.wire.contender;
 	}
 
 	/** The ceiling in D too, so its ratios read like the others. */
@@ -76,8 +76,9 @@ final class RawClientContender implements Contender {
 			// As PerfTest routes by default: a direct exchange, the queue bound with its own name. Bus's wire goes
 			// through a topic exchange, with the topic as routing key.
 			String exchange = queue;
-			String routingKey = this.busWire ? "bench.message" : queue;
-			consumer.exchangeDeclare(exchange, this.busWire ? "topic" : "direct", true);
+			boolean topic = this.wire.compareTo(Wire.TOPIC_EXCHANGE) >= 0;
+			String routingKey = topic ? "bench.message" : queue;
+			consumer.exchangeDeclare(exchange, topic ? "topic" : "direct", true);
 			consumer.queueBind(queue, exchange, routingKey);
 			Channel publisher = publisherConnection.createChannel();
 			publisher.confirmSelect();
@@ -94,8 +95,10 @@ final class RawClientContender implements Contender {
 				Contender.pace(start, i, scenario.rate);
 				window.acquire();
 				ByteBuffer.wrap(body).putLong(System.nanoTime());
-				publisher.basicPublish(exchange, routingKey, this.busWire,
-						this.busWire ? busProperties(scenario.persistent) : properties, body);
+				publisher.basicPublish(exchange, routingKey, this.wire.compareTo(Wire.MANDATORY) >= 0,
+						(this.wire.compareTo(Wire.PROPERTIES) >= 0)
+								? busProperties(scenario.persistent, this.wire == Wire.BUS) : properties,
+						body);
 			}
 			if (!done.await(5, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("raw consumer got " + received.get() + " of " + messages);
@@ -107,16 +110,19 @@ final class RawClientContender implements Contender {
 		}
 	}
 
-	/** The properties and headers Bus's envelope carries, made anew per message as Bus does. */
-	private static AMQP.BasicProperties busProperties(boolean persistent) {
+	/** The properties (and headers) Bus's envelope carries, made anew per message as Bus does. */
+	private static AMQP.BasicProperties busProperties(boolean persistent, boolean withHeaders) {
 		String id = UUID.randomUUID().toString();
 		java.time.Instant now = java.time.Instant.now();
-		Map<String, Object> headers = new java.util.HashMap<>();
-		headers.put("ce_id", id);
-		headers.put("ce_source", "/bench");
-		headers.put("ce_type", "bench.message");
-		headers.put("ce_specversion", "1.0");
-		headers.put("ce_time", now.toString());
+		Map<String, Object> headers = null;
+		if (withHeaders) {
+			headers = new java.util.HashMap<>();
+			headers.put("ce_id", id);
+			headers.put("ce_source", "/bench");
+			headers.put("ce_type", "bench.message");
+			headers.put("ce_specversion", "1.0");
+			headers.put("ce_time", now.toString());
+		}
 		return new AMQP.BasicProperties.Builder().contentType("application/json")
 			.contentEncoding("UTF-8")
 			.deliveryMode(persistent ? 2 : 1)
@@ -125,6 +131,32 @@ final class RawClientContender implements Contender {
 			.timestamp(java.util.Date.from(now))
 			.headers(headers)
 			.build();
+	}
+
+	/** What goes on the wire, each step adding one part of Bus's envelope to PerfTest's minimal message. */
+	enum Wire {
+
+		/** PerfTest's default: a direct exchange, no mandatory flag, only the delivery mode. */
+		PERFTEST("raw amqp-client"),
+
+		/** Through a topic exchange, with a topic as routing key. */
+		TOPIC_EXCHANGE("raw (topic exchange)"),
+
+		/** And the mandatory flag. */
+		MANDATORY("raw (topic, mandatory)"),
+
+		/** And Bus's six AMQP properties, without headers. */
+		PROPERTIES("raw (Bus properties)"),
+
+		/** And the five CloudEvents headers: exactly Bus's wire. */
+		BUS("raw (Bus wire)");
+
+		final String contender;
+
+		Wire(String contender) {
+			this.contender = contender;
+		}
+
 	}
 
 	/** Confirms settled by one ack or nack, tracking the highest sequence number seen. */
