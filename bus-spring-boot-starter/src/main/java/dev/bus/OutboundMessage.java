@@ -33,7 +33,10 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		return new Builder(topic, payload);
 	}
 
-	/** Builds an {@link OutboundMessage}; unset id defaults to a new time-ordered UUID ({@link MessageIds}) and unset type to the topic. */
+	/**
+	 * Builds an {@link OutboundMessage}; unset id defaults to a new time-ordered UUID ({@link MessageIds}) and unset
+	 * type to the topic.
+	 */
 	public static final class Builder {
 
 		private final String topic;

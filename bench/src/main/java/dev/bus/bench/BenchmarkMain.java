@@ -80,7 +80,7 @@ public final class BenchmarkMain {
 							.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
 							.add(measurement);
 					}
-					System.out.printf("%-7s %-10s %-16s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
+					System.out.printf("%-7s %-10s %-24s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
 							+ " broker %5.1f us%n", (round == 0) ? "warm-up" : "round " + round, scenario.label,
 							contender.name(), measurement.messagesPerSecond(), measurement.percentile(50),
 							measurement.percentile(99), measurement.jvmCpuMicros(), measurement.brokerCpuMicros());

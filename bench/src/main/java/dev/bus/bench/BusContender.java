@@ -73,7 +73,8 @@ final class BusContender implements Contender {
 		Sink.current = sink;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench",
+			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
+					"spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
 					"bus.publisher.persistent=" + scenario.persistent,
 					"bus.listener.queue-type=" + (scenario.quorum ? "quorum" : "classic"),

@@ -65,7 +65,7 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this.pending) {
-				this.pending.remove(publish);
+				this.pending.removeLastOccurrence(publish);
 			}
 			publish.fail(Reason.CONNECTION_LOST, "publish failed: " + ex.getMessage(), ex);
 			throw ex;
