@@ -106,10 +106,20 @@ public class BusTopology implements ConnectionListener {
 	/**
 	 * Declares everything now. Returns false when the broker cannot be reached; a declaration the broker refuses
 	 * (say, an existing queue with other arguments) is logged with its name and the rest still declared.
+	 *
+	 * <p>Declares from a copy, outside this object's lock. It runs as a connection listener, inside a connection
+	 * factory's connection lock: spring-amqp also registers it on the publisher connection factory, and declaring
+	 * takes the main factory's lock. Holding this object's lock meanwhile deadlocked a listener reconnecting
+	 * (main factory's lock, then this) against a publisher reconnecting (this, then the main factory's lock)
+	 * after a broker restart. Declarations are idempotent, so two running at once do no harm.
 	 */
-	public synchronized boolean declare() {
+	public boolean declare() {
+		List<Declarable> snapshot;
+		synchronized (this) {
+			snapshot = List.copyOf(this.declarables);
+		}
 		boolean complete = true;
-		for (Declarable declarable : this.declarables) {
+		for (Declarable declarable : snapshot) {
 			try {
 				if (declarable instanceof Exchange exchange) {
 					this.admin.declareExchange(exchange);
