@@ -25,7 +25,9 @@ public class BusPublishException extends RuntimeException {
 		/** The publisher is shut down. */
 		CLOSED,
 		/** Published to the outbox in a transaction that rolled back: nothing is sent. */
-		ROLLED_BACK
+		ROLLED_BACK,
+		/** A {@link PublishPostProcessor} refused the message: nothing is sent. */
+		REJECTED
 
 	}
 

@@ -45,7 +45,7 @@ public final class BusHeaders {
 	/** Number of logical messages packed into a batch message. */
 	public static final String BATCH_SIZE = "bus-batch-size";
 
-	/** Why a message was dead-lettered: one of the {@code FailureReason} codes. */
+	/** Why a message was dead-lettered: a {@code FailureReason} code, or the reason a receive post-processor gave. */
 	public static final String FAILURE_REASON = "bus-failure-reason";
 
 	/** Class name of the exception that dead-lettered the message, if any. */

@@ -20,7 +20,11 @@ public enum FailureReason {
 	/** The listener's filter expression failed to evaluate. */
 	FILTER_ERROR,
 	/** The listener method threw. */
-	HANDLER_FAILED;
+	HANDLER_FAILED,
+	/** A receive post-processor threw something other than a rejection. */
+	POST_PROCESSOR_FAILED,
+	/** The failed message could not be moved to its delay or dead-letter queue. */
+	DEAD_LETTER_FAILED;
 
 	/** The header value: lower-case with dashes, e.g. {@code malformed-payload}. */
 	public String code() {

@@ -7,7 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -20,31 +20,40 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublisher;
+import dev.bus.PublishPostProcessor;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.ExchangeDeclarer;
-import dev.bus.publisher.PublishTracing;
+import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 
 /**
- * Publishing: a {@link BusPublisher} over spring-amqp's connection factory, using its dedicated publisher
- * connection so a blocked publisher never stalls consumers.
+ * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
+ * primary one), using its dedicated publisher connection so a blocked publisher never stalls consumers.
  */
 @AutoConfiguration(after = { RabbitAutoConfiguration.class, JacksonAutoConfiguration.class })
 @ConditionalOnClass(RabbitTemplate.class)
-@ConditionalOnBean(ConnectionFactory.class)
+@ConditionalOnSingleCandidate(ConnectionFactory.class)
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusAutoConfiguration {
+
+	/** Every {@link PublishPostProcessor} bean, in order: tracing, then security and the user's own. */
+	@Bean
+	@ConditionalOnMissingBean
+	PublishChain busPublishChain(ObjectProvider<PublishPostProcessor> postProcessors) {
+		return new PublishChain(postProcessors.orderedStream().toList());
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			Environment environment) {
+			Environment environment, PublishChain publishChain) {
 		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
-				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent());
+				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent(),
+				publishChain);
 	}
 
 	@Bean
@@ -61,26 +70,21 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
-			ObjectProvider<PublishTracing> tracing) {
-		RabbitBusPublisher publisher = new RabbitBusPublisher(properties.getExchange(), envelopeFactory,
-				confirmingPublisher, observer.getIfAvailable(() -> PublisherObserver.NONE));
-		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
-		return publisher;
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers) {
+		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+				PublisherObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observer,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<PublishTracing> tracing) {
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
-		BatchingBusPublisher publisher = new BatchingBusPublisher(properties.getExchange(), envelopeFactory,
-				confirmingPublisher, observer.getIfAvailable(() -> PublisherObserver.NONE), busTaskScheduler,
+		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+				PublisherObserver.composite(observers.orderedStream().toList()), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger());
-		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
-		return publisher;
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,6 +33,13 @@ import dev.bus.publisher.ConfirmingPublisher;
 @ConditionalOnBean(ConfirmingPublisher.class)
 @ConditionalOnProperty(name = "bus.listener.enabled", havingValue = "true", matchIfMissing = true)
 public final class BusInboxAutoConfiguration {
+
+	/** Fails start-up when the JDBC inbox is asked for and there is no database to put it in. */
+	@Bean
+	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "jdbc")
+	static JdbcStoreRequirement busInboxRequirement(ListableBeanFactory beanFactory) {
+		return new JdbcStoreRequirement("bus.inbox.store=jdbc", beanFactory);
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "jdbc")

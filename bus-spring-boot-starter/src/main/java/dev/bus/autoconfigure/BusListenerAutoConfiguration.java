@@ -1,13 +1,10 @@
 package dev.bus.autoconfigure;
 
-import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,6 +15,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.ReceivePostProcessor;
 import dev.bus.inbox.Inbox;
 import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
@@ -25,9 +23,9 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.listener.FailurePublisher;
-import dev.bus.listener.DeliveryTracing;
 import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.PayloadDecoder;
+import dev.bus.listener.ReceiveChain;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
@@ -87,8 +85,9 @@ public final class BusListenerAutoConfiguration {
 	/**
 	 * The direct container runs each handler on the AMQP client's consumer work pool, which by default has
 	 * 2 × cores threads per connection, shared by every channel on it: a few slow handlers would hold up every
-	 * other listener. Bus gives the application's connection factory (unless it has an executor already) a pool
-	 * that grows to one thread per busy channel and reuses them, so each consumer has a thread when it needs one.
+	 * other listener. Bus gives the connection factory Boot creates a pool that grows to one thread per busy
+	 * channel and reuses them, so each consumer has a thread when it needs one. A connection factory the
+	 * application defines itself keeps its own executor (give it this pool if you want the same).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "bus.listener.container-type", havingValue = "direct", matchIfMissing = true)
@@ -110,32 +109,27 @@ public final class BusListenerAutoConfiguration {
 		}
 
 		@Bean
-		static BeanPostProcessor busListenerDispatchExecutorPostProcessor(
+		BusConnectionFactoryCustomizer busListenerDispatchExecutorCustomizer(
 				@Qualifier("busListenerDispatchExecutor") ObjectProvider<ThreadPoolTaskExecutor> executor) {
-			return new BeanPostProcessor() {
-
-				@Override
-				public Object postProcessAfterInitialization(Object bean, String beanName) {
-					if (bean instanceof AbstractConnectionFactory factory
-							&& new DirectFieldAccessor(factory).getPropertyValue("executorService") == null) {
-						factory.setExecutor(executor.getObject());
-					}
-					return bean;
-				}
-
-			};
+			return (connectionFactory) -> connectionFactory.setExecutor(executor.getObject());
 		}
 
+	}
+
+	/** Every {@link ReceivePostProcessor} bean, in order: tracing, then security and the user's own. */
+	@Bean
+	@ConditionalOnMissingBean
+	ReceiveChain busReceiveChain(ObjectProvider<ReceivePostProcessor> postProcessors) {
+		return new ReceiveChain(postProcessors.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
-			ObjectProvider<ListenerObserver> observer, Inbox inbox, ObjectProvider<DeliveryTracing> tracing) {
+			ObjectProvider<ListenerObserver> observers, Inbox inbox, ReceiveChain receiveChain) {
 		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
-				observer.getIfAvailable(() -> ListenerObserver.NONE), inbox,
-				tracing.getIfAvailable(() -> DeliveryTracing.NONE));
+				ListenerObserver.composite(observers.orderedStream().toList()), inbox, receiveChain);
 	}
 
 }

@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import dev.bus.metrics.MicrometerBusMetrics;
@@ -17,12 +18,13 @@ import dev.bus.metrics.MicrometerBusMetrics;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
+@EnableConfigurationProperties(BusProperties.class)
 public final class BusMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MicrometerBusMetrics busMetrics(MeterRegistry meterRegistry) {
-		return new MicrometerBusMetrics(meterRegistry);
+	MicrometerBusMetrics busMetrics(MeterRegistry meterRegistry, BusProperties properties) {
+		return new MicrometerBusMetrics(meterRegistry, properties.getMetrics().getMaxTopics());
 	}
 
 }

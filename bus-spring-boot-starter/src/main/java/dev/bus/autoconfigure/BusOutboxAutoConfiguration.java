@@ -5,6 +5,7 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,7 +29,6 @@ import dev.bus.outbox.OutboxObserver;
 import dev.bus.outbox.OutboxRelay;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
-import dev.bus.publisher.PublishTracing;
 import dev.bus.publisher.PublisherObserver;
 
 /**
@@ -38,43 +39,51 @@ import dev.bus.publisher.PublisherObserver;
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnProperty(name = "bus.outbox.enabled", havingValue = "true")
-@ConditionalOnClass(JdbcTemplate.class)
-@ConditionalOnBean({ ConnectionFactory.class, DataSource.class, PlatformTransactionManager.class })
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusOutboxAutoConfiguration {
 
+	/** Fails start-up when the outbox is asked for and there is no database to put it in. */
 	@Bean
-	@ConditionalOnMissingBean
-	JdbcOutbox busOutbox(DataSource dataSource, BusProperties properties) {
-		JdbcOutbox outbox = new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(),
-				Clock.systemUTC());
-		if (properties.getOutbox().isInitializeSchema()) {
-			outbox.initializeSchema();
+	static JdbcStoreRequirement busOutboxRequirement(ListableBeanFactory beanFactory) {
+		return new JdbcStoreRequirement("bus.outbox.enabled=true", beanFactory);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnBean({ ConnectionFactory.class, DataSource.class, PlatformTransactionManager.class })
+	static class JdbcOutboxConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcOutbox busOutbox(DataSource dataSource, BusProperties properties) {
+			JdbcOutbox outbox = new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(),
+					Clock.systemUTC());
+			if (properties.getOutbox().isInitializeSchema()) {
+				outbox.initializeSchema();
+			}
+			return outbox;
 		}
-		return outbox;
-	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	OutboxRelay busOutboxRelay(JdbcOutbox outbox, PlatformTransactionManager transactionManager,
-			ConfirmingPublisher confirmingPublisher, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
-			ObjectProvider<OutboxObserver> observer, BusProperties properties) {
-		return new OutboxRelay(outbox, new TransactionTemplate(transactionManager), confirmingPublisher,
-				properties.getExchange(), scheduler, properties.getOutbox().getPollInterval(),
-				properties.getOutbox().getBatchSize(), properties.getPublisher().getConfirmTimeout(),
-				observer.getIfAvailable(() -> OutboxObserver.NONE));
-	}
+		@Bean
+		@ConditionalOnMissingBean
+		OutboxRelay busOutboxRelay(JdbcOutbox outbox, PlatformTransactionManager transactionManager,
+				ConfirmingPublisher confirmingPublisher, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
+				ObjectProvider<OutboxObserver> observers, BusProperties properties) {
+			return new OutboxRelay(outbox, new TransactionTemplate(transactionManager), confirmingPublisher,
+					properties.getExchange(), scheduler, properties.getOutbox().getPollInterval(),
+					properties.getOutbox().getBatchSize(), properties.getPublisher().getConfirmTimeout(),
+					OutboxObserver.composite(observers.orderedStream().toList()));
+		}
 
-	@Bean
-	@ConditionalOnMissingBean(BusPublisher.class)
-	OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observer,
-			JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties,
-			ObjectProvider<PublishTracing> tracing) {
-		OutboxBusPublisher publisher = new OutboxBusPublisher(envelopeFactory,
-				observer.getIfAvailable(() -> PublisherObserver.NONE), outbox, relay, confirmingPublisher,
-				properties.getExchange());
-		publisher.setTracing(tracing.getIfAvailable(() -> PublishTracing.NONE));
-		return publisher;
+		@Bean
+		@ConditionalOnMissingBean(BusPublisher.class)
+		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
+				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+			return new OutboxBusPublisher(envelopeFactory,
+					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
+					properties.getExchange());
+		}
+
 	}
 
 }

@@ -42,6 +42,12 @@ public class BusProperties implements Validator {
 
 	private final Tracing tracing = new Tracing();
 
+	private final Metrics metrics = new Metrics();
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
 	public Tracing getTracing() {
 		return this.tracing;
 	}
@@ -95,7 +101,7 @@ public class BusProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		BusProperties properties = (BusProperties) target;
 		if (!StringUtils.hasText(properties.getExchange())) {
-			errors.rejectValue("exchange", "empty", "must not be empty");
+			reject(errors, "exchange", "empty", "must not be empty");
 		}
 		Publisher publisher = properties.getPublisher();
 		positive(errors, "publisher.confirmTimeout", publisher.getConfirmTimeout());
@@ -103,19 +109,19 @@ public class BusProperties implements Validator {
 		Batching batching = publisher.getBatching();
 		if (batching.isEnabled() && (batching.getMaxSize() == null || batching.getMaxSize().toBytes() < 1024
 				|| batching.getMaxSize().toBytes() > publisher.getMaxMessageSize().toBytes())) {
-			errors.rejectValue("publisher.batching.maxSize", "range",
+			reject(errors, "publisher.batching.maxSize", "range",
 					"must be between 1KB and bus.publisher.max-message-size");
 		}
 		atLeast(errors, "publisher.batching.maxMessages", batching.getMaxMessages(), 1);
 		if (batching.getLinger() == null || batching.getLinger().isNegative()) {
-			errors.rejectValue("publisher.batching.linger", "negative", "must not be negative");
+			reject(errors, "publisher.batching.linger", "negative", "must not be negative");
 		}
 		Listener listener = properties.getListener();
 		try {
 			BusListenerRegistry.Concurrency.parse(listener.getConcurrency());
 		}
 		catch (IllegalArgumentException ex) {
-			errors.rejectValue("listener.concurrency", "format", ex.getMessage());
+			reject(errors, "listener.concurrency", "format", ex.getMessage());
 		}
 		atLeast(errors, "listener.prefetch", listener.getPrefetch(), 1);
 		atLeast(errors, "listener.deliveryLimit", listener.getDeliveryLimit(), 1);
@@ -127,7 +133,7 @@ public class BusProperties implements Validator {
 		atLeast(errors, "inbox.maxEntries", properties.getInbox().getMaxEntries(), 1);
 		positive(errors, "inbox.retention", properties.getInbox().getRetention());
 		if (!List.of("memory", "jdbc").contains(properties.getInbox().getStore())) {
-			errors.rejectValue("inbox.store", "value", "must be 'memory' or 'jdbc'");
+			reject(errors, "inbox.store", "value", "must be 'memory' or 'jdbc'");
 		}
 		positive(errors, "inbox.jdbc.cleanupInterval", properties.getInbox().getJdbc().getCleanupInterval());
 		positive(errors, "outbox.pollInterval", properties.getOutbox().getPollInterval());
@@ -137,47 +143,76 @@ public class BusProperties implements Validator {
 		positive(errors, "listener.retry.initialInterval", retry.getInitialInterval());
 		positive(errors, "listener.retry.maxInterval", retry.getMaxInterval());
 		if (retry.getMultiplier() < 1.0) {
-			errors.rejectValue("listener.retry.multiplier", "min", "must be at least 1");
+			reject(errors, "listener.retry.multiplier", "min", "must be at least 1");
 		}
 		if (listener.getShutdownTimeout() == null || listener.getShutdownTimeout().isNegative()) {
-			errors.rejectValue("listener.shutdownTimeout", "negative", "must not be negative");
+			reject(errors, "listener.shutdownTimeout", "negative", "must not be negative");
 		}
 		Sidecar sidecar = properties.getSidecar();
 		if (sidecar.getUrl() != null) {
 			URI url = sidecar.getUrl();
 			if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-				errors.rejectValue("sidecar.url", "format", "must be an http URL such as http://127.0.0.1:4040");
+				reject(errors, "sidecar.url", "format", "must be an http URL such as http://127.0.0.1:4040");
 			}
 		}
 		positive(errors, "sidecar.timeout", sidecar.getTimeout());
 		double probability = properties.getTracing().getSamplingProbability();
 		if (probability < 0 || probability > 1) {
-			errors.rejectValue("tracing.samplingProbability", "range", "must be between 0 and 1");
+			reject(errors, "tracing.samplingProbability", "range", "must be between 0 and 1");
 		}
 		URI otlp = properties.getTracing().getOtlpEndpoint();
 		if (otlp != null && (!List.of("http", "https").contains(otlp.getScheme()) || otlp.getHost() == null)) {
-			errors.rejectValue("tracing.otlpEndpoint", "format",
+			reject(errors, "tracing.otlpEndpoint", "format",
 					"must be an http(s) URL such as http://127.0.0.1:4318/v1/traces");
 		}
 		positive(errors, "sidecar.wait", sidecar.getWait());
+		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
+	}
+
+	/**
+	 * Rejects a field with a message that names the property as users write it ({@code bus.listener.max-message-size}),
+	 * whether or not it was set: Boot's own report names only properties bound from a source, and in camel case.
+	 */
+	private static void reject(Errors errors, String field, String code, String message) {
+		String property = "bus." + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+		errors.rejectValue(field, code, property + " " + message);
 	}
 
 	private static void positive(Errors errors, String field, Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			errors.rejectValue(field, "positive", "must be positive");
+			reject(errors, field, "positive", "must be positive");
 		}
 	}
 
 	private static void positive(Errors errors, String field, DataSize value) {
 		if (value == null || value.toBytes() <= 0) {
-			errors.rejectValue(field, "positive", "must be positive");
+			reject(errors, field, "positive", "must be positive");
 		}
 	}
 
 	private static void atLeast(Errors errors, String field, int value, int minimum) {
 		if (value < minimum) {
-			errors.rejectValue(field, "min", "must be at least " + minimum);
+			reject(errors, field, "min", "must be at least " + minimum);
 		}
+	}
+
+	/** Micrometer metrics. */
+	public static class Metrics {
+
+		/**
+		 * Most distinct values of the {@code topic} tag on Bus's meters; messages on further topics are counted
+		 * under {@code topic=other}, so topics built from data cannot grow the registry without bound.
+		 */
+		private int maxTopics = 200;
+
+		public int getMaxTopics() {
+			return this.maxTopics;
+		}
+
+		public void setMaxTopics(int maxTopics) {
+			this.maxTopics = maxTopics;
+		}
+
 	}
 
 	/** Publishing. */

@@ -6,9 +6,7 @@ import com.rabbitmq.client.Address;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,8 +20,8 @@ import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
 
 /**
- * Broker discovery through the Bus sidecar, when {@code bus.sidecar.url} is set: spring-amqp's connection
- * factories (the app's and its publisher's) take their addresses from the sidecar on every new connection.
+ * Broker discovery through the Bus sidecar, when {@code bus.sidecar.url} is set: the connection factory Boot
+ * creates (and its publisher factory) takes its addresses from the sidecar on every new connection.
  * Without the property the app uses {@code spring.rabbitmq.*} exactly as before.
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class)
@@ -51,25 +49,19 @@ public final class BusSidecarAutoConfiguration {
 		return new SidecarBrokerAddresses(client, fallback, properties.getSidecar().getWait());
 	}
 
-	/** Points every spring-amqp connection factory (and its publisher factory) at the discovered addresses. */
+	/**
+	 * Points the connection factory Boot creates, and its publisher factory, at the discovered addresses. A
+	 * connection factory the application defines itself keeps its own addresses.
+	 */
 	@Bean
-	static BeanPostProcessor busSidecarAddressResolverPostProcessor(
+	BusConnectionFactoryCustomizer busSidecarAddressResolverCustomizer(
 			ObjectProvider<SidecarBrokerAddresses> brokerAddresses) {
-		return new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof AbstractConnectionFactory factory) {
-					SidecarBrokerAddresses addresses = brokerAddresses.getObject();
-					factory.setAddressResolver(addresses);
-					ConnectionFactory publisherFactory = factory.getPublisherConnectionFactory();
-					if (publisherFactory instanceof AbstractConnectionFactory publisher) {
-						publisher.setAddressResolver(addresses);
-					}
-				}
-				return bean;
+		return (connectionFactory) -> {
+			SidecarBrokerAddresses addresses = brokerAddresses.getObject();
+			connectionFactory.setAddressResolver(addresses);
+			if (connectionFactory.getPublisherConnectionFactory() instanceof AbstractConnectionFactory publisher) {
+				publisher.setAddressResolver(addresses);
 			}
-
 		};
 	}
 

@@ -38,15 +38,15 @@ public class BusListenerRegistrar {
 
 	private final Inbox inbox;
 
-	private final DeliveryTracing tracing;
+	private final ReceiveChain chain;
 
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			ListenerObserver observer, Inbox inbox, DeliveryTracing tracing) {
-		this.tracing = tracing;
+			ListenerObserver observer, Inbox inbox, ReceiveChain chain) {
+		this.chain = chain;
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
@@ -68,7 +68,7 @@ public class BusListenerRegistrar {
 		}
 		this.registry.register(definition,
 				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox,
-						this.tracing, acks(definition)));
+						this.chain, acks(definition)));
 		return definition;
 	}
 

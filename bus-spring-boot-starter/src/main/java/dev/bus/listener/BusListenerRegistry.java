@@ -76,6 +76,8 @@ public class BusListenerRegistry implements SmartLifecycle {
 			direct.setMonitorInterval(
 					Math.min(this.defaults.getAckTimeout().toMillis(), this.defaults.getRecoveryInterval().toMillis()));
 			direct.setFailedDeclarationRetryInterval(this.defaults.getRecoveryInterval().toMillis());
+			// How long a consumer that cannot connect waits before it tries again (spring-amqp's default: 5 s).
+			direct.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
 			container = direct;
 		}
 		else {
@@ -88,6 +90,7 @@ public class BusListenerRegistry implements SmartLifecycle {
 			container = simple;
 		}
 		container.setQueueNames(listener.queue());
+		container.setMessagePropertiesConverter(new DeliveredPropertiesConverter());
 		container.setMessageListener(messageListener);
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		container.setPrefetchCount(listener.prefetch());

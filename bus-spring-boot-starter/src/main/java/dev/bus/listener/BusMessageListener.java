@@ -14,11 +14,12 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
-import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import tools.jackson.databind.JavaType;
 
 import dev.bus.BusMessage;
+import dev.bus.DeliveryOutcome;
+import dev.bus.MessageRejectedException;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
@@ -38,6 +39,17 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private static final Log logger = LogFactory.getLog(BusMessageListener.class);
 
+	private static final DeliveryOutcome CONSUMED = new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null);
+
+	private static final DeliveryOutcome FILTERED = new DeliveryOutcome(DeliveryOutcome.Kind.SKIPPED, "filtered", null);
+
+	private static final DeliveryOutcome DUPLICATE = new DeliveryOutcome(DeliveryOutcome.Kind.SKIPPED, "duplicate",
+			null);
+
+	/** The failed message could not be parked or dead-lettered; it is rejected to the queue's own DLX. */
+	private static final DeliveryOutcome NOT_STORED = new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED,
+			FailureReason.DEAD_LETTER_FAILED.code(), null);
+
 	private final BusListenerDefinition listener;
 
 	private final JavaType payloadType;
@@ -52,16 +64,16 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final Inbox inbox;
 
-	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
+	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
 
-	private final DeliveryTracing tracing;
+	private final ReceiveChain chain;
 
 	private final CoalescedAcks acks;
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, ListenerObserver observer, Inbox inbox, DeliveryTracing tracing,
+			FailurePublisher failures, ListenerObserver observer, Inbox inbox, ReceiveChain chain,
 			CoalescedAcks acks) {
-		this.tracing = tracing;
+		this.chain = chain;
 		this.acks = acks;
 		this.listener = listener;
 		this.payloadType = decoder.typeOf(listener.method().payloadType());
@@ -77,12 +89,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		long deliveryTag = message.getMessageProperties().getDeliveryTag();
 		try {
 			if (isBatch(message)) {
-				List<Message> messages = unpack(message);
-				try (DeliveryTracing.DeliverySpan batch = this.tracing.startBatch(this.listener, messages,
-						topic(message))) {
-					for (Message logical : messages) {
-						handle(logical);
-					}
+				for (Message logical : unpack(message)) {
+					handle(logical);
 				}
 			}
 			else {
@@ -97,7 +105,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		catch (MalformedBatchException ex) {
-			deadLetter(message, 1, FailureReason.MALFORMED_BATCH, ex, 0);
+			deadLetter(message, 1, FailureReason.MALFORMED_BATCH.code(), ex, 0);
 		}
 		catch (RuntimeException ex) {
 			// A bug on Bus's side, not the handler's (those are caught above): still never leave the delivery
@@ -115,49 +123,55 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		return this.acks;
 	}
 
+	/** One logical message: the receive chain, then decoding, filter and method; the chain hears the outcome. */
 	private void handle(Message message) {
-		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
-		try (DeliveryTracing.DeliverySpan span = this.tracing.start(this.listener, message, topic(message), attempt)) {
-			handle(message, attempt, span);
+		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic(message),
+				attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT)));
+		DeliveryOutcome outcome = null;
+		try {
+			outcome = handle(delivery);
+		}
+		finally {
+			delivery.settle((outcome != null) ? outcome : NOT_STORED);
 		}
 	}
 
-	private void handle(Message message, int attempt, DeliveryTracing.DeliverySpan span) {
+	private DeliveryOutcome handle(DeliveredMessage delivery) {
+		Message message = delivery.original();
+		int attempt = delivery.attempt();
 		BusMessage<Object> busMessage;
 		try {
-			busMessage = toBusMessage(message, this.decoder.decode(message, this.payloadType), attempt);
+			this.chain.apply(delivery);
+			busMessage = toBusMessage(message,
+					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType), attempt);
 			if (this.filter != null && !this.filter.matches(busMessage)) {
-				span.skipped("filtered");
-				this.observer.filtered(this.listener, topic(message));
-				return;
+				this.observer.filtered(this.listener, delivery.topic());
+				return FILTERED;
 			}
 		}
-		catch (RejectedMessageException ex) {
-			span.deadLettered(ex.getReason(), ex);
+		catch (MessageRejectedException ex) {
 			deadLetter(message, attempt, ex.getReason(), ex, 0);
-			return;
+			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, ex.getReason(), ex);
 		}
 		long start = System.nanoTime();
 		try {
 			if (invoke(busMessage)) {
 				this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
+				return CONSUMED;
 			}
-			else {
-				span.skipped("duplicate");
-				this.observer.duplicate(this.listener, busMessage.topic());
-			}
+			this.observer.duplicate(this.listener, busMessage.topic());
+			return DUPLICATE;
 		}
 		catch (InvocationTargetException ex) {
 			Throwable error = ex.getTargetException();
 			long nanos = System.nanoTime() - start;
+			String reason = FailureReason.HANDLER_FAILED.code();
 			if (this.listener.retry().shouldRetry(attempt, error)) {
-				span.retried(error);
 				retry(message, attempt, error, nanos);
+				return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);
 			}
-			else {
-				span.deadLettered(FailureReason.HANDLER_FAILED, error);
-				deadLetter(message, attempt, FailureReason.HANDLER_FAILED, error, nanos);
-			}
+			deadLetter(message, attempt, reason, error, nanos);
+			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, error);
 		}
 	}
 
@@ -181,11 +195,11 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		this.observer.retried(this.listener, topic(message), attempt, handlerNanos);
 	}
 
-	private void deadLetter(Message message, int attempt, FailureReason reason, Throwable error, long handlerNanos) {
+	private void deadLetter(Message message, int attempt, String reason, Throwable error, long handlerNanos) {
 		MessageProperties properties = message.getMessageProperties();
 		logger.warn("Dead-lettering message " + properties.getMessageId() + " (topic '" + topic(message)
 				+ "', group '" + this.listener.group() + "', listener '" + this.listener.id() + "', attempt "
-				+ attempt + "): " + reason.code() + ": " + error.getMessage());
+				+ attempt + "): " + reason + ": " + error.getMessage());
 		this.failures.deadLetter(this.listener, message, attempt, reason, error);
 		this.observer.failed(this.listener, topic(message), reason, handlerNanos);
 	}

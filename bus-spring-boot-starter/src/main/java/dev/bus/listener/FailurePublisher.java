@@ -46,7 +46,7 @@ public class FailurePublisher {
 	 * Publishes the dead letter and waits for its confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void deadLetter(BusListenerDefinition listener, Message message, int attempt, FailureReason reason,
+	public void deadLetter(BusListenerDefinition listener, Message message, int attempt, String reason,
 			Throwable error) {
 		publish(listener.deadLetterQueue(), listener, message, attempt, reason, error);
 	}
@@ -57,16 +57,16 @@ public class FailurePublisher {
 	 */
 	public void retry(BusListenerDefinition listener, Message message, int failedAttempt, Throwable error) {
 		Duration delay = listener.retry().delayAfter(failedAttempt);
-		publish(listener.retryQueue(delay), listener, message, failedAttempt + 1, FailureReason.HANDLER_FAILED,
-				error);
+		publish(listener.retryQueue(delay), listener, message, failedAttempt + 1,
+				FailureReason.HANDLER_FAILED.code(), error);
 	}
 
-	private void publish(String queue, BusListenerDefinition listener, Message message, int attempt,
-			FailureReason reason, Throwable error) {
+	private void publish(String queue, BusListenerDefinition listener, Message message, int attempt, String reason,
+			Throwable error) {
 		MessageProperties received = message.getMessageProperties();
 		Map<String, Object> headers = new HashMap<>(received.getHeaders());
 		String now = Instant.now().toString();
-		headers.put(BusHeaders.FAILURE_REASON, reason.code());
+		headers.put(BusHeaders.FAILURE_REASON, reason);
 		headers.put(BusHeaders.FAILURE_EXCEPTION, (error != null) ? error.getClass().getName() : "");
 		headers.put(BusHeaders.FAILURE_MESSAGE, cut((error != null) ? String.valueOf(error.getMessage()) : ""));
 		headers.putIfAbsent(BusHeaders.ORIGINAL_TOPIC, received.getReceivedRoutingKey());

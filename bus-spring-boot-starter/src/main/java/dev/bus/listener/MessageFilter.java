@@ -11,6 +11,7 @@ import org.springframework.expression.spel.support.MapAccessor;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
 import dev.bus.BusMessage;
+import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 /**
@@ -53,14 +54,14 @@ public final class MessageFilter {
 
 	/**
 	 * Whether the message passes.
-	 * @throws RejectedMessageException with {@link FailureReason#FILTER_ERROR} when evaluation fails
+	 * @throws MessageRejectedException with {@link FailureReason#FILTER_ERROR} when evaluation fails
 	 */
 	public boolean matches(BusMessage<?> message) {
 		try {
 			return Boolean.TRUE.equals(this.expression.getValue(this.context, new Root(message), Boolean.class));
 		}
 		catch (RuntimeException ex) {
-			throw new RejectedMessageException(FailureReason.FILTER_ERROR,
+			throw new MessageRejectedException(FailureReason.FILTER_ERROR.code(),
 					"filter '" + this.source + "' failed: " + ex.getMessage(), ex);
 		}
 	}

@@ -3,13 +3,13 @@ package dev.bus.listener;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.MessageRejectedException;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.FailureReason;
 
@@ -17,7 +17,7 @@ import dev.bus.core.FailureReason;
  * Decodes a message body into a listener's payload type, refusing what cannot be decoded faithfully: an empty
  * body, a body over the size limit, a content type that is not JSON (except for {@code String}/{@code byte[]}
  * parameters, which take any text or bytes), malformed JSON, and JSON that does not fit the type. Each refusal
- * is a {@link RejectedMessageException} with its {@link FailureReason}.
+ * is a {@link MessageRejectedException} with its {@link FailureReason}'s code.
  */
 public class PayloadDecoder {
 
@@ -35,27 +35,27 @@ public class PayloadDecoder {
 		return this.jsonMapper.getTypeFactory().constructType(type);
 	}
 
-	public Object decode(Message message, JavaType type) {
-		byte[] body = message.getBody();
+	/** Decodes {@code body} (after the receive chain) as {@code type}, reading the content type from {@code properties}. */
+	public Object decode(byte[] body, MessageProperties properties, JavaType type) {
 		if (body == null || body.length == 0) {
-			throw new RejectedMessageException(FailureReason.EMPTY_BODY, "message body is empty", null);
+			throw rejected(FailureReason.EMPTY_BODY, "message body is empty", null);
 		}
 		if (body.length > this.maxMessageSize) {
-			throw new RejectedMessageException(FailureReason.OVERSIZE, "message body of " + body.length
+			throw rejected(FailureReason.OVERSIZE, "message body of " + body.length
 					+ " bytes exceeds bus.listener.max-message-size (" + this.maxMessageSize + " bytes)", null);
 		}
 		if (type.hasRawClass(byte[].class)) {
 			return body;
 		}
-		String contentType = message.getMessageProperties().getContentType();
-		// spring-amqp reports a message without content type as application/octet-stream; plain AMQP publishers
-		// often send JSON that way, so it is read as JSON (and dead-lettered as malformed if it is not).
+		String contentType = properties.getContentType();
+		// Plain AMQP publishers often send JSON without a content type, or as application/octet-stream: it is read
+		// as JSON (and dead-lettered as malformed if it is not).
 		boolean json = BusContentTypes.isJson(contentType) || MessageProperties.CONTENT_TYPE_BYTES.equals(contentType);
 		if (type.hasRawClass(String.class) && !json && contentType.startsWith("text/")) {
 			return new String(body, StandardCharsets.UTF_8);
 		}
 		if (!json) {
-			throw new RejectedMessageException(FailureReason.UNSUPPORTED_CONTENT_TYPE,
+			throw rejected(FailureReason.UNSUPPORTED_CONTENT_TYPE,
 					"content type '" + contentType + "' is not JSON and the listener expects " + type.toCanonical(),
 					null);
 		}
@@ -63,13 +63,17 @@ public class PayloadDecoder {
 			return this.jsonMapper.readValue(body, type);
 		}
 		catch (StreamReadException ex) {
-			throw new RejectedMessageException(FailureReason.MALFORMED_PAYLOAD,
+			throw rejected(FailureReason.MALFORMED_PAYLOAD,
 					"body is not valid JSON: " + ex.getOriginalMessage(), ex);
 		}
 		catch (JacksonException ex) {
-			throw new RejectedMessageException(FailureReason.PAYLOAD_TYPE_MISMATCH,
+			throw rejected(FailureReason.PAYLOAD_TYPE_MISMATCH,
 					"JSON does not fit " + type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	private static MessageRejectedException rejected(FailureReason reason, String detail, Throwable cause) {
+		return new MessageRejectedException(reason.code(), detail, cause);
 	}
 
 }

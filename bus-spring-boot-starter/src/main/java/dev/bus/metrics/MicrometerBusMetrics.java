@@ -1,5 +1,9 @@
 package dev.bus.metrics;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,31 +21,53 @@ import dev.bus.publisher.PublisherObserver;
  * Bus metrics in Micrometer.
  * <ul>
  * <li>{@code bus.publisher.messages} counter, tags {@code topic}, {@code outcome} = published | confirmed |
- * returned | nacked | failed (failed carries {@code reason});</li>
+ * returned | nacked | failed | rejected, {@code reason};</li>
  * <li>{@code bus.listener.messages} counter, tags {@code topic}, {@code group}, {@code listener}, {@code outcome} =
- * consumed | filtered | duplicate | retried | failed (failed carries {@code reason});</li>
+ * consumed | filtered | duplicate | retried | failed, {@code reason};</li>
  * <li>{@code bus.listener.handler.duration} timer, tags {@code topic}, {@code group}, {@code listener},
  * {@code outcome} = success | error;</li>
  * <li>{@code bus.outbox.relay.latency} timer (outbox write to broker confirm), tag {@code topic}, and
  * {@code bus.outbox.relay.failures} counter.</li>
  * </ul>
+ * Each meter is registered once and kept, so a message costs a map lookup and an increment, not a meter
+ * lookup in the registry. The {@code topic} tag is bounded ({@link TopicTags}).
  */
 public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver, OutboxObserver {
 
+	private static final String NONE = "none";
+
 	private final MeterRegistry registry;
 
-	public MicrometerBusMetrics(MeterRegistry registry) {
+	private final TopicTags topics;
+
+	private final Map<String, Counter> publisherCounters = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> listenerCounters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Counter relayFailures;
+
+	/**
+	 * @param registry where meters go
+	 * @param maxTopics distinct {@code topic} tag values before further topics are tagged {@code other}
+	 */
+	public MicrometerBusMetrics(MeterRegistry registry, int maxTopics) {
 		this.registry = registry;
+		this.topics = new TopicTags(maxTopics);
+		this.relayFailures = Counter.builder("bus.outbox.relay.failures")
+			.description("Outbox relay passes that failed (database or broker unreachable)")
+			.register(registry);
 	}
 
 	@Override
 	public void published(String topic) {
-		publisherCounter(topic, "published", "none").increment();
+		publisherCounter(topic, "published", NONE).increment();
 	}
 
 	@Override
 	public void confirmed(String topic) {
-		publisherCounter(topic, "confirmed", "none").increment();
+		publisherCounter(topic, "confirmed", NONE).increment();
 	}
 
 	@Override
@@ -49,86 +75,95 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 		String outcome = switch (error.getReason()) {
 			case UNROUTABLE -> "returned";
 			case NACKED -> "nacked";
+			case REJECTED -> "rejected";
 			default -> "failed";
 		};
-		publisherCounter(topic, outcome, error.getReason().name().toLowerCase(java.util.Locale.ROOT)).increment();
+		publisherCounter(topic, outcome, error.getReason().name().toLowerCase(Locale.ROOT)).increment();
 	}
 
 	@Override
 	public void consumed(BusListenerDefinition listener, String topic, long nanos) {
-		listenerCounter(listener, topic, "consumed", "none").increment();
+		listenerCounter(listener, topic, "consumed", NONE).increment();
 		handlerTimer(listener, topic, "success").record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
 	public void duplicate(BusListenerDefinition listener, String topic) {
-		listenerCounter(listener, topic, "duplicate", "none").increment();
+		listenerCounter(listener, topic, "duplicate", NONE).increment();
 	}
 
 	@Override
 	public void filtered(BusListenerDefinition listener, String topic) {
-		listenerCounter(listener, topic, "filtered", "none").increment();
+		listenerCounter(listener, topic, "filtered", NONE).increment();
 	}
 
 	@Override
 	public void retried(BusListenerDefinition listener, String topic, int attempt, long nanos) {
-		listenerCounter(listener, topic, "retried", "handler-failed").increment();
+		listenerCounter(listener, topic, "retried", FailureReason.HANDLER_FAILED.code()).increment();
 		handlerTimer(listener, topic, "error").record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void failed(BusListenerDefinition listener, String topic, FailureReason reason, long nanos) {
-		listenerCounter(listener, topic, "failed", reason.code()).increment();
-		if (reason == FailureReason.HANDLER_FAILED) {
+	public void failed(BusListenerDefinition listener, String topic, String reason, long nanos) {
+		listenerCounter(listener, topic, "failed", reason).increment();
+		if (FailureReason.HANDLER_FAILED.code().equals(reason)) {
 			handlerTimer(listener, topic, "error").record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
 	@Override
-	public void relayed(String topic, java.time.Duration latency) {
-		Timer.builder("bus.outbox.relay.latency")
+	public void relayed(String topic, Duration latency) {
+		String tag = this.topics.tag(topic);
+		this.timers.computeIfAbsent("relay\0" + tag, (key) -> Timer.builder("bus.outbox.relay.latency")
 			.description("Time from the outbox write to the broker's confirm of the relayed message")
-			.tag("topic", topic)
-			.register(this.registry)
-			.record(latency);
+			.tag("topic", tag)
+			.register(this.registry)).record(latency);
 	}
 
 	@Override
 	public void passFailed(RuntimeException error) {
-		Counter.builder("bus.outbox.relay.failures")
-			.description("Outbox relay passes that failed (database or broker unreachable)")
-			.register(this.registry)
-			.increment();
+		this.relayFailures.increment();
 	}
 
 	private Counter publisherCounter(String topic, String outcome, String reason) {
-		return Counter.builder("bus.publisher.messages")
-			.description("Messages published, by outcome")
-			.tag("topic", topic)
-			.tag("outcome", outcome)
-			.tag("reason", reason)
-			.register(this.registry);
+		String tag = this.topics.tag(topic);
+		return this.publisherCounters.computeIfAbsent(key(tag, outcome, reason),
+				(key) -> Counter.builder("bus.publisher.messages")
+					.description("Messages published, by outcome")
+					.tag("topic", tag)
+					.tag("outcome", outcome)
+					.tag("reason", reason)
+					.register(this.registry));
 	}
 
 	private Counter listenerCounter(BusListenerDefinition listener, String topic, String outcome, String reason) {
-		return Counter.builder("bus.listener.messages")
-			.description("Messages delivered to listeners, by outcome")
-			.tag("topic", topic)
-			.tag("group", listener.group())
-			.tag("listener", listener.id())
-			.tag("outcome", outcome)
-			.tag("reason", reason)
-			.register(this.registry);
+		String tag = this.topics.tag(topic);
+		return this.listenerCounters.computeIfAbsent(key(listener.id(), tag, outcome, reason),
+				(key) -> Counter.builder("bus.listener.messages")
+					.description("Messages delivered to listeners, by outcome")
+					.tag("topic", tag)
+					.tag("group", listener.group())
+					.tag("listener", listener.id())
+					.tag("outcome", outcome)
+					.tag("reason", reason)
+					.register(this.registry));
 	}
 
 	private Timer handlerTimer(BusListenerDefinition listener, String topic, String outcome) {
-		return Timer.builder("bus.listener.handler.duration")
-			.description("Time spent in listener methods")
-			.tag("topic", topic)
-			.tag("group", listener.group())
-			.tag("listener", listener.id())
-			.tag("outcome", outcome)
-			.register(this.registry);
+		String tag = this.topics.tag(topic);
+		return this.timers.computeIfAbsent(key("handler", listener.id(), tag, outcome),
+				(key) -> Timer.builder("bus.listener.handler.duration")
+					.description("Time spent in listener methods")
+					.tag("topic", tag)
+					.tag("group", listener.group())
+					.tag("listener", listener.id())
+					.tag("outcome", outcome)
+					.register(this.registry));
+	}
+
+	/** Tag values never contain NUL, so joining with it keeps keys distinct. */
+	private static String key(String... parts) {
+		return String.join("\0", parts);
 	}
 
 }

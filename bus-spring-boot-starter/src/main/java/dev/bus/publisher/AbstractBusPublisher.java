@@ -8,9 +8,10 @@ import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
 
 /**
- * What every {@link BusPublisher} does around sending: build the envelope (failing the future, not throwing, on
- * bad input), report outcomes to the {@link PublisherObserver} and turn the confirm into a receipt. Subclasses
- * decide only how an envelope reaches the broker.
+ * What every {@link BusPublisher} does around sending: build the envelope and run the publish chain (failing
+ * the future, not throwing, on bad input or a rejection), report outcomes to the {@link PublisherObserver} and
+ * the chain's callbacks, and turn the confirm into a receipt. Subclasses decide only how an envelope reaches the
+ * broker.
  */
 public abstract class AbstractBusPublisher implements BusPublisher {
 
@@ -18,32 +19,24 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final PublisherObserver observer;
 
-	private PublishTracing tracing = PublishTracing.NONE;
-
 	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer) {
 		this.envelopeFactory = envelopeFactory;
 		this.observer = observer;
 	}
 
-	/** Traces every publish (set by the tracing auto-configuration). */
-	public void setTracing(PublishTracing tracing) {
-		this.tracing = tracing;
-	}
-
 	@Override
 	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
-		Envelope envelope;
+		OutgoingEnvelope outgoing;
 		try {
-			envelope = this.envelopeFactory.create(message);
+			outgoing = this.envelopeFactory.create(message);
 		}
 		catch (BusPublishException ex) {
 			this.observer.failed(message.topic(), ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		PublishTracing.PublishSpan span = this.tracing.start(envelope);
 		this.observer.published(message.topic());
-		return send(span.envelope()).whenComplete((ignored, error) -> {
-			span.end(error);
+		return send(outgoing.envelope()).whenComplete((ignored, error) -> {
+			outgoing.settle(error);
 			this.observer.settled(message.topic(), error);
 		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
 	}

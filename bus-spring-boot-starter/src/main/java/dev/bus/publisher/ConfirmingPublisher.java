@@ -71,7 +71,10 @@ public class ConfirmingPublisher {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
-		rememberTopic(envelope.topic());
+		if (!exchange.isEmpty()) {
+			// The default exchange addresses a queue by name (retries, dead letters, replays): not a topic.
+			rememberTopic(envelope.topic());
+		}
 		synchronized (this.lock) {
 			try {
 				return openChannel().publish(exchange, envelope);

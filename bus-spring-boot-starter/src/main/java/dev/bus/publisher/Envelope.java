@@ -32,11 +32,6 @@ public record Envelope(String topic, String messageId, AMQP.BasicProperties prop
 	static final String APP_ID = "app_id";
 
 	/** This message as a batch entry: its string headers plus the properties a consumer reads. */
-	/** This envelope with other headers (AMQP properties are immutable). */
-	public Envelope withHeaders(java.util.Map<String, Object> headers) {
-		return new Envelope(this.topic, this.messageId, this.properties.builder().headers(headers).build(), this.body);
-	}
-
 	public BatchEntry toBatchEntry() {
 		Map<String, String> headers = new LinkedHashMap<>();
 		if (this.properties.getHeaders() != null) {

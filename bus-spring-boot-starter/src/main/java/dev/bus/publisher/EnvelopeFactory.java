@@ -1,24 +1,24 @@
 package dev.bus.publisher;
 
 import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.rabbitmq.client.AMQP;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
+import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 
 /**
- * Turns an {@link OutboundMessage} into an {@link Envelope}: JSON body, persistent delivery (unless turned off),
- * message id, logical type and CloudEvents 1.0 attributes as {@code ce_} headers. No Java class name ever reaches
- * the wire, so any AMQP client can read what Bus publishes.
+ * Turns an {@link OutboundMessage} into a sealed {@link Envelope}: JSON body, persistent delivery (unless turned
+ * off), message id, logical type and CloudEvents 1.0 attributes as {@code ce_} headers, then the
+ * {@link PublishChain}, then the size check on what will really be sent. No Java class name ever reaches the
+ * wire, so any AMQP client can read what Bus publishes.
  */
 public class EnvelopeFactory {
 
@@ -30,22 +30,52 @@ public class EnvelopeFactory {
 
 	private final int deliveryMode;
 
+	private final PublishChain chain;
+
 	private final EventTimeFormat eventTime = new EventTimeFormat();
 
-	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent) {
+	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
+			PublishChain chain) {
 		this.jsonMapper = jsonMapper;
 		this.source = source;
 		this.maxMessageSize = maxMessageSize;
 		this.deliveryMode = persistent ? 2 : 1;
+		this.chain = chain;
 	}
 
-	public Envelope create(OutboundMessage message) {
-		byte[] body = serialize(message);
-		if (body.length > this.maxMessageSize) {
-			throw new BusPublishException(Reason.OVERSIZE, message.topic(), message.messageId(),
-					body.length + " bytes exceed bus.publisher.max-message-size (" + this.maxMessageSize + " bytes)",
-					null);
+	/**
+	 * Builds the envelope, runs the chain and seals it.
+	 * @return the processed message; its {@link OutgoingEnvelope#envelope()} is ready to send, and its
+	 * {@link OutgoingEnvelope#settle} must be called with the outcome
+	 * @throws BusPublishException when the payload cannot be serialised, an element rejects the message (the
+	 * elements' callbacks have then been settled) or it is too large
+	 */
+	public OutgoingEnvelope create(OutboundMessage message) {
+		OutgoingEnvelope outgoing = draft(message);
+		try {
+			this.chain.apply(outgoing);
+			int size = outgoing.body().length;
+			if (size > this.maxMessageSize) {
+				throw new BusPublishException(Reason.OVERSIZE, message.topic(), message.messageId(), size
+						+ " bytes exceed bus.publisher.max-message-size (" + this.maxMessageSize + " bytes)", null);
+			}
 		}
+		catch (MessageRejectedException ex) {
+			BusPublishException rejected = new BusPublishException(Reason.REJECTED, message.topic(),
+					message.messageId(), ex.getReason() + ": " + ex.getMessage(), ex);
+			outgoing.settle(rejected);
+			throw rejected;
+		}
+		catch (BusPublishException ex) {
+			outgoing.settle(ex);
+			throw ex;
+		}
+		outgoing.seal(this.deliveryMode);
+		return outgoing;
+	}
+
+	private OutgoingEnvelope draft(OutboundMessage message) {
+		byte[] body = serialize(message);
 		Instant now = Instant.now();
 		Map<String, Object> headers = new HashMap<>(message.headers());
 		headers.put(BusHeaders.CE_ID, message.messageId());
@@ -59,15 +89,8 @@ public class EnvelopeFactory {
 		if (message.partitionKey() != null) {
 			headers.put(BusHeaders.PARTITION_KEY, message.partitionKey());
 		}
-		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.JSON)
-			.contentEncoding("UTF-8")
-			.deliveryMode(this.deliveryMode)
-			.messageId(message.messageId())
-			.type(message.type())
-			.timestamp(Date.from(now))
-			.headers(headers)
-			.build();
-		return new Envelope(message.topic(), message.messageId(), properties, body);
+		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), now, headers, body,
+				BusContentTypes.JSON);
 	}
 
 	private byte[] serialize(OutboundMessage message) {

@@ -1,7 +1,5 @@
 package dev.bus.tracing;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -9,8 +7,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -18,26 +14,32 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.core.Ordered;
 
-import dev.bus.core.BusHeaders;
-import dev.bus.core.FailureReason;
-import dev.bus.listener.BusListenerDefinition;
-import dev.bus.listener.DeliveryTracing;
-import dev.bus.publisher.Envelope;
-import dev.bus.publisher.PublishTracing;
+import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
+import dev.bus.OutgoingMessage;
+import dev.bus.PublishPostProcessor;
+import dev.bus.ReceivePostProcessor;
 
 /**
  * Traces Bus with the application's {@link OpenTelemetry}: a PRODUCER span per publish and a CONSUMER span per
  * delivery attempt, named and attributed per the OpenTelemetry messaging semantic conventions, with the context
  * carried in the message headers by the application's propagators (W3C {@code traceparent}, {@code tracestate},
  * baggage). A delivery without trace context starts a new trace.
+ *
+ * <p>An element of both message chains, near their start ({@link #ORDER}): the PRODUCER span covers the
+ * publish elements after it and ends on the broker's confirm; the CONSUMER span is current for the receive
+ * elements after it and the listener method, and records how the delivery settled.
  */
-public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing {
+public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePostProcessor, Ordered {
 
 	/** Instrumentation scope name of Bus's spans. */
 	public static final String SCOPE = "dev.bus";
+
+	/** Where tracing sits in both chains: early, leaving room for elements that must run before it. */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
 
@@ -59,11 +61,11 @@ public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing 
 
 	static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
-	static final AttributeKey<Long> BATCH_COUNT = AttributeKey.longKey("messaging.batch.message_count");
-
 	static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bus.attempt");
 
 	static final AttributeKey<String> LISTENER = AttributeKey.stringKey("bus.listener");
+
+	static final AttributeKey<String> FAILURE_REASON = AttributeKey.stringKey("bus.failure.reason");
 
 	private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
 
@@ -93,46 +95,42 @@ public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing 
 	}
 
 	@Override
-	public PublishSpan start(Envelope envelope) {
-		Span span = this.tracer.spanBuilder("publish " + envelope.topic())
+	public int getOrder() {
+		return ORDER;
+	}
+
+	/** Starts the PRODUCER span, puts its context in the headers, and ends it when the publish settles. */
+	@Override
+	public void postProcess(OutgoingMessage message) {
+		Span span = this.tracer.spanBuilder("publish " + message.topic())
 			.setSpanKind(SpanKind.PRODUCER)
 			.setAttribute(SYSTEM, "rabbitmq")
 			.setAttribute(OPERATION_TYPE, "send")
 			.setAttribute(OPERATION_NAME, "publish")
 			.setAttribute(DESTINATION, this.exchange)
-			.setAttribute(ROUTING_KEY, envelope.topic())
-			.setAttribute(MESSAGE_ID, envelope.messageId())
-			.setAttribute(BODY_SIZE, (long) envelope.body().length)
+			.setAttribute(ROUTING_KEY, message.topic())
+			.setAttribute(MESSAGE_ID, message.messageId())
+			.setAttribute(BODY_SIZE, (long) message.body().length)
 			.startSpan();
-		Map<String, Object> headers = new HashMap<>(envelope.properties().getHeaders());
-		this.propagator.inject(Context.current().with(span), headers, (carrier, key, value) -> carrier.put(key, value));
-		Envelope traced = envelope.withHeaders(headers);
-		return new PublishSpan() {
-
-			@Override
-			public Envelope envelope() {
-				return traced;
+		this.propagator.inject(Context.current().with(span), message.headers(), Map::put);
+		message.onSettled((error) -> {
+			if (error != null) {
+				failed(span, (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
+						: error);
 			}
-
-			@Override
-			public void end(Throwable error) {
-				if (error != null) {
-					failed(span, (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
-							: error);
-				}
-				span.end();
-			}
-
-		};
+			span.end();
+		});
 	}
 
+	/**
+	 * Starts the CONSUMER span of one delivery attempt, a child of the publisher's context, current until the
+	 * delivery settles (so what the handler publishes is its child).
+	 */
 	@Override
-	public DeliverySpan start(BusListenerDefinition listener, Message message, String topic, int attempt) {
-		MessageProperties properties = message.getMessageProperties();
+	public void postProcess(IncomingMessage message) {
+		MessageProperties properties = message.properties();
 		Context parent = this.propagator.extract(Context.root(), properties.getHeaders(), HEADERS);
-		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
-				: HEADERS.get(properties.getHeaders(), BusHeaders.CE_ID);
-		Span span = this.tracer.spanBuilder("process " + topic)
+		Span span = this.tracer.spanBuilder("process " + message.topic())
 			.setParent(parent)
 			.setSpanKind(SpanKind.CONSUMER)
 			.setAllAttributes(Attributes.builder()
@@ -140,80 +138,50 @@ public class OpenTelemetryBusTracing implements PublishTracing, DeliveryTracing 
 				.put(OPERATION_TYPE, "process")
 				.put(OPERATION_NAME, "process")
 				.put(DESTINATION, this.exchange)
-				.put(ROUTING_KEY, topic)
-				.put(CONSUMER_GROUP, listener.group())
-				.put(SUBSCRIPTION, listener.queue())
-				.put(BODY_SIZE, (long) message.getBody().length)
-				.put(ATTEMPT, (long) attempt)
-				.put(LISTENER, listener.id())
+				.put(ROUTING_KEY, message.topic())
+				.put(CONSUMER_GROUP, message.group())
+				.put(SUBSCRIPTION, message.queue())
+				.put(BODY_SIZE, (long) message.body().length)
+				.put(ATTEMPT, (long) message.attempt())
+				.put(LISTENER, message.listenerId())
 				.build())
 			.startSpan();
-		if (messageId != null) {
-			span.setAttribute(MESSAGE_ID, messageId);
+		if (message.messageId() != null) {
+			span.setAttribute(MESSAGE_ID, message.messageId());
 		}
 		Scope scope = span.makeCurrent();
-		return new DeliverySpan() {
-
-			@Override
-			public void retried(Throwable error) {
-				failed(span, error);
-				span.addEvent("retry scheduled", Attributes.of(ATTEMPT, (long) attempt));
+		message.onSettled((outcome) -> {
+			try {
+				record(span, outcome, message.attempt());
 			}
-
-			@Override
-			public void deadLettered(FailureReason reason, Throwable error) {
-				failed(span, error);
-				span.addEvent("dead-lettered", Attributes.of(AttributeKey.stringKey("bus.failure.reason"), reason.code()));
-			}
-
-			@Override
-			public void skipped(String why) {
-				span.addEvent("skipped: " + why);
-			}
-
-			@Override
-			public void close() {
+			finally {
 				scope.close();
 				span.end();
 			}
-
-		};
+		});
 	}
 
-	@Override
-	public DeliverySpan startBatch(BusListenerDefinition listener, List<Message> messages, String topic) {
-		SpanBuilder builder = this.tracer.spanBuilder("receive " + topic)
-			.setNoParent()
-			.setSpanKind(SpanKind.CONSUMER)
-			.setAttribute(SYSTEM, "rabbitmq")
-			.setAttribute(OPERATION_TYPE, "receive")
-			.setAttribute(OPERATION_NAME, "receive")
-			.setAttribute(DESTINATION, this.exchange)
-			.setAttribute(ROUTING_KEY, topic)
-			.setAttribute(CONSUMER_GROUP, listener.group())
-			.setAttribute(SUBSCRIPTION, listener.queue())
-			.setAttribute(BATCH_COUNT, (long) messages.size())
-			.setAttribute(LISTENER, listener.id());
-		for (Message message : messages) {
-			SpanContext context = Span
-				.fromContext(this.propagator.extract(Context.root(), message.getMessageProperties().getHeaders(), HEADERS))
-				.getSpanContext();
-			if (context.isValid()) {
-				builder.addLink(context);
+	private static void record(Span span, DeliveryOutcome outcome, int attempt) {
+		switch (outcome.kind()) {
+			case CONSUMED -> {
+			}
+			case SKIPPED -> span.addEvent("skipped: " + outcome.reason());
+			case RETRIED -> {
+				failed(span, outcome.error());
+				span.addEvent("retry scheduled", Attributes.of(ATTEMPT, (long) attempt));
+			}
+			case DEAD_LETTERED -> {
+				failed(span, outcome.error());
+				span.addEvent("dead-lettered", Attributes.of(FAILURE_REASON, outcome.reason()));
 			}
 		}
-		Span span = builder.startSpan();
-		return new DeliverySpan() {
-
-			@Override
-			public void close() {
-				span.end();
-			}
-
-		};
 	}
 
 	private static void failed(Span span, Throwable error) {
+		if (error == null) {
+			span.setStatus(StatusCode.ERROR);
+			return;
+		}
 		span.recordException(error);
 		span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
 		span.setAttribute(ERROR_TYPE, error.getClass().getName());

@@ -72,6 +72,7 @@ class BadInputIT {
 			publishRaw(rabbit, exchange, "oversize", "application/json",
 					"{\"id\": \"" + "s".repeat(2000) + "\", \"parcels\": 1}");
 			publishRaw(rabbit, exchange, "empty", "application/json", "");
+			publishRaw(rabbit, exchange, "untyped", null, "{\"id\": \"s-4\", parcels");
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			publisher.publish("shipments.sent", new Shipment("s-bad", -1)).join();
 			publisher.publish("shipments.sent", new Shipment("s-good", 2)).join();
@@ -79,10 +80,10 @@ class BadInputIT {
 			assertThat(context.getBean(Shipments.class).handled.awaitCount(1))
 				.as("only the good message reaches the method")
 				.containsExactly(new Shipment("s-good", 2));
-			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(deadLetterQueue) == 6);
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(deadLetterQueue) == 7);
 
 			Map<String, GetResponse> deadLetters = new HashMap<>();
-			for (int i = 0; i < 6; i++) {
+			for (int i = 0; i < 7; i++) {
 				GetResponse response = rabbit.get(deadLetterQueue);
 				String id = response.getProps().getMessageId();
 				deadLetters.put((id != null && id.length() > 20) ? "handler" : id, response);
@@ -92,6 +93,12 @@ class BadInputIT {
 			assertThat(reason(deadLetters.get("xml"))).isEqualTo("unsupported-content-type");
 			assertThat(reason(deadLetters.get("oversize"))).isEqualTo("oversize");
 			assertThat(reason(deadLetters.get("empty"))).isEqualTo("empty-body");
+			assertThat(reason(deadLetters.get("untyped"))).as("no content type is read as JSON")
+				.isEqualTo("malformed-payload");
+			assertThat(deadLetters.get("untyped").getProps().getContentType())
+				.as("a dead letter keeps the publisher's (missing) content type")
+				.isNull();
+			assertThat(deadLetters.get("xml").getProps().getContentType()).isEqualTo("application/xml");
 
 			GetResponse handlerFailure = deadLetters.get("handler");
 			Map<String, Object> headers = handlerFailure.getProps().getHeaders();
@@ -115,9 +122,14 @@ class BadInputIT {
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.find("bus.listener.messages").tag("outcome", "failed").counters())
-				.as("one failure counted per reason")
-				.hasSize(6)
-				.allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(1.0));
+				.as("one counter per reason")
+				.hasSize(6);
+			assertThat(meters.get("bus.listener.messages").tags("outcome", "failed", "reason", "malformed-payload")
+				.counter()
+				.count()).isEqualTo(2);
+			assertThat(meters.get("bus.listener.messages").tags("outcome", "failed", "reason", "oversize")
+				.counter()
+				.count()).isEqualTo(1);
 			assertThat(meters.get("bus.listener.messages").tag("outcome", "consumed").counter().count()).isEqualTo(1);
 		}
 	}

@@ -124,7 +124,8 @@ class OutboxIT {
 			dev.bus.outbox.JdbcOutbox outbox = context.getBean(dev.bus.outbox.JdbcOutbox.class);
 			dev.bus.publisher.EnvelopeFactory envelopes = context.getBean(dev.bus.publisher.EnvelopeFactory.class);
 			for (int i = 0; i < 50; i++) {
-				outbox.add(envelopes.create(OutboundMessage.builder("orders.shipped", "o").messageId("late-" + i).build()));
+				outbox.add(envelopes.create(OutboundMessage.builder("orders.shipped", "o").messageId("late-" + i).build())
+					.envelope());
 			}
 			assertThat(rabbit.messageCount(plainQueue)).isZero();
 			context.close();

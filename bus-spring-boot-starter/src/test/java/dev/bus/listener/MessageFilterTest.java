@@ -5,6 +5,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.bus.BusMessage;
+import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,15 +42,15 @@ class MessageFilterTest {
 		Order order = new Order("eu", 500, new Customer("gold"));
 		for (String hostile : new String[] { "T(java.lang.Runtime).getRuntime().exec('true') != null",
 				"payload.getClass().forName('java.lang.System') != null", "new java.io.File('/tmp').delete()" }) {
-			assertThatExceptionOfType(RejectedMessageException.class)
+			assertThatExceptionOfType(MessageRejectedException.class)
 				.isThrownBy(() -> MessageFilter.parse(hostile).matches(message(order)))
-				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(FailureReason.FILTER_ERROR));
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(FailureReason.FILTER_ERROR.code()));
 		}
 	}
 
 	@Test
 	void unknownPropertiesAreAFilterErrorNotAMatch() {
-		assertThatExceptionOfType(RejectedMessageException.class)
+		assertThatExceptionOfType(MessageRejectedException.class)
 			.isThrownBy(() -> MessageFilter.parse("payload.nope == 1").matches(message(new Customer("x"))))
 			.withMessageContaining("payload.nope");
 	}

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.core.ParameterizedTypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,13 +51,12 @@ class PayloadDecoderTest {
 	private Object decode(String body, String contentType, Type type) {
 		MessageProperties properties = new MessageProperties();
 		properties.setContentType(contentType);
-		return this.decoder.decode(new Message(body.getBytes(StandardCharsets.UTF_8), properties),
-				this.decoder.typeOf(type));
+		return this.decoder.decode(body.getBytes(StandardCharsets.UTF_8), properties, this.decoder.typeOf(type));
 	}
 
 	private void assertRejected(String body, String contentType, Type type, FailureReason reason) {
-		assertThatExceptionOfType(RejectedMessageException.class).isThrownBy(() -> decode(body, contentType, type))
-			.satisfies((ex) -> assertThat(ex.getReason()).as(body).isEqualTo(reason));
+		assertThatExceptionOfType(MessageRejectedException.class).isThrownBy(() -> decode(body, contentType, type))
+			.satisfies((ex) -> assertThat(ex.getReason()).as(body).isEqualTo(reason.code()));
 	}
 
 }

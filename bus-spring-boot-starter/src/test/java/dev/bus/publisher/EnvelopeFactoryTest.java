@@ -20,22 +20,22 @@ class EnvelopeFactoryTest {
 
 	@Test
 	void writesJsonCloudEventsHeadersAndDeliveryMode() {
-		Envelope persistent = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).messageId("m-1").subject("o-1").build());
+		Envelope persistent = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).messageId("m-1").subject("o-1").build()).envelope();
 		assertThat(new String(persistent.body())).isEqualTo("{\"id\":\"o-1\"}");
 		assertThat(persistent.properties().getDeliveryMode()).isEqualTo(2);
 		assertThat(persistent.properties().getType()).isEqualTo("orders.created");
 		assertThat(persistent.properties().getHeaders()).containsEntry(BusHeaders.CE_ID, "m-1")
 			.containsEntry(BusHeaders.CE_SOURCE, "/orders")
 			.containsEntry(BusHeaders.CE_SUBJECT, "o-1");
-		Envelope transientOne = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, false)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build());
+		Envelope transientOne = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, false, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build()).envelope();
 		assertThat(transientOne.properties().getDeliveryMode()).isEqualTo(1);
 	}
 
 	@Test
 	void refusesOversizeMessages() {
-		EnvelopeFactory factory = new EnvelopeFactory(new JsonMapper(), "/orders", 8, true);
+		EnvelopeFactory factory = new EnvelopeFactory(new JsonMapper(), "/orders", 8, true, PublishChain.EMPTY);
 		assertThatExceptionOfType(BusPublishException.class)
 			.isThrownBy(() -> factory.create(OutboundMessage.builder("orders.created", "0123456789").build()))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.OVERSIZE));
@@ -43,8 +43,8 @@ class EnvelopeFactoryTest {
 
 	@Test
 	void survivesTheRoundTripThroughABatchEntry() {
-		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).messageId("m-1").partitionKey("k").build());
+		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).messageId("m-1").partitionKey("k").build()).envelope();
 		BatchEntry entry = envelope.toBatchEntry();
 		var properties = Envelope.propertiesOf(entry);
 		assertThat(properties.getMessageId()).isEqualTo("m-1");

@@ -1,10 +1,9 @@
 package dev.bus.tracing;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
 import io.opentelemetry.api.common.AttributeKey;
@@ -21,22 +20,27 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import tools.jackson.databind.json.JsonMapper;
 
-import dev.bus.core.FailureReason;
-import dev.bus.core.TopicPattern;
-import dev.bus.listener.BusListenerDefinition;
-import dev.bus.listener.DeliveryTracing;
-import dev.bus.listener.RetryPolicy;
+import dev.bus.BusPublishException;
+import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
+import dev.bus.MessageRejectedException;
+import dev.bus.OutboundMessage;
+import dev.bus.PublishPostProcessor;
 import dev.bus.publisher.Envelope;
-import dev.bus.publisher.PublishTracing;
+import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.OutgoingEnvelope;
+import dev.bus.publisher.PublishChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Bus's spans with the real OpenTelemetry SDK (its spans captured as exported): context through the headers,
- * a message without context starting a trace, failures recorded, and a batch span linked to its messages.
+ * a message without context starting a trace, failures and rejections recorded, the consumer span current
+ * until the delivery settles.
  */
 class OpenTelemetryBusTracingTest {
 
@@ -50,9 +54,8 @@ class OpenTelemetryBusTracingTest {
 
 	private final OpenTelemetryBusTracing tracing = new OpenTelemetryBusTracing(this.sdk, "bus");
 
-	private final BusListenerDefinition listener = new BusListenerDefinition("inventory.onOrder",
-			TopicPattern.of("orders.created"), "inventory", "inventory.orders.created", "inventory.orders.created.dlq",
-			false, false, "1", 10, null, Map.of(), RetryPolicy.NONE, false, null);
+	private final EnvelopeFactory envelopes = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true,
+			new PublishChain(List.of(this.tracing)));
 
 	@AfterEach
 	void close() {
@@ -62,19 +65,22 @@ class OpenTelemetryBusTracingTest {
 	@Test
 	void theConsumerContinuesThePublishersTraceThroughTheHeaders() {
 		Span request = this.sdk.getTracer("test").spanBuilder("POST /orders").startSpan();
-		Envelope sent;
+		OutgoingEnvelope sent;
 		try (Scope scope = request.makeCurrent()) {
-			PublishTracing.PublishSpan publish = this.tracing.start(envelope("m-1"));
-			sent = publish.envelope();
-			publish.end(null);
+			sent = this.envelopes.create(OutboundMessage.builder("orders.created", "{}").messageId("m-1").build());
 		}
+		assertThat(this.exporter.getFinishedSpanItems()).as("the span ends when the publish settles").isEmpty();
+		sent.settle(null);
 		request.end();
-		assertThat(sent.properties().getHeaders()).containsKey("traceparent");
+		assertThat(sent.envelope().properties().getHeaders()).containsKey("traceparent");
 
-		try (DeliveryTracing.DeliverySpan delivery = this.tracing.start(this.listener, delivered(sent), "orders.created",
-				2)) {
-			// the handler would run here
-		}
+		Delivery delivery = new Delivery(sent.envelope(), 2);
+		this.tracing.postProcess(delivery);
+		assertThat(Span.current().getSpanContext().getTraceId()).as("current while the handler runs")
+			.isEqualTo(request.getSpanContext().getTraceId());
+		delivery.settle(new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
+		assertThat(Span.current().getSpanContext().isValid()).as("the scope is closed on settle").isFalse();
+
 		SpanData producer = span("publish orders.created");
 		SpanData consumer = span("process orders.created");
 		assertThat(producer.getKind()).isEqualTo(SpanKind.PRODUCER);
@@ -91,10 +97,13 @@ class OpenTelemetryBusTracingTest {
 	@Test
 	void aMessageWithoutContextStartsATraceAndFailuresAreRecorded() {
 		Span unrelated = this.sdk.getTracer("test").spanBuilder("unrelated").startSpan();
-		try (Scope scope = unrelated.makeCurrent();
-				DeliveryTracing.DeliverySpan delivery = this.tracing.start(this.listener,
-						delivered(envelope("plain")), "orders.created", 1)) {
-			delivery.deadLettered(FailureReason.HANDLER_FAILED, new IllegalArgumentException("bad order"));
+		try (Scope scope = unrelated.makeCurrent()) {
+			Envelope plain = new Envelope("orders.created", "plain",
+					new AMQP.BasicProperties.Builder().messageId("plain").headers(Map.of()).build(), new byte[2]);
+			Delivery delivery = new Delivery(plain, 1);
+			this.tracing.postProcess(delivery);
+			delivery.settle(new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, "handler-failed",
+					new IllegalArgumentException("bad order")));
 		}
 		unrelated.end();
 		SpanData consumer = span("process orders.created");
@@ -108,8 +117,8 @@ class OpenTelemetryBusTracingTest {
 
 	@Test
 	void aFailedPublishIsRecordedOnItsSpan() {
-		PublishTracing.PublishSpan publish = this.tracing.start(envelope("m-2"));
-		publish.end(new java.util.concurrent.CompletionException(new IllegalStateException("nacked")));
+		OutgoingEnvelope sent = this.envelopes.create(OutboundMessage.builder("orders.created", "{}").build());
+		sent.settle(new java.util.concurrent.CompletionException(new IllegalStateException("nacked")));
 		SpanData producer = span("publish orders.created");
 		assertThat(producer.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		assertThat(producer.getAttributes().get(AttributeKey.stringKey("error.type")))
@@ -117,41 +126,94 @@ class OpenTelemetryBusTracingTest {
 	}
 
 	@Test
-	void aBatchSpanLinksEachMessagesContext() {
-		List<Message> batch = new ArrayList<>();
-		List<String> publishSpanIds = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			PublishTracing.PublishSpan publish = this.tracing.start(envelope("b-" + i));
-			batch.add(delivered(publish.envelope()));
-			publish.end(null);
-		}
-		this.exporter.getFinishedSpanItems().forEach((span) -> publishSpanIds.add(span.getSpanId()));
-		try (DeliveryTracing.DeliverySpan receive = this.tracing.startBatch(this.listener, batch, "orders.created")) {
-			// each logical message is then handled with its own span
-		}
-		SpanData receive = span("receive orders.created");
-		assertThat(receive.getLinks()).extracting((link) -> link.getSpanContext().getSpanId())
-			.containsExactlyElementsOf(publishSpanIds);
-		assertThat(receive.getAttributes().get(AttributeKey.longKey("messaging.batch.message_count"))).isEqualTo(3);
+	void aPublishRejectedByALaterElementEndsItsSpanAsFailed() {
+		EnvelopeFactory envelopes = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true,
+				new PublishChain(List.<PublishPostProcessor>of(this.tracing, (message) -> {
+					throw new MessageRejectedException("access-denied", "no scope for orders.created");
+				})));
+		assertThatExceptionOfType(BusPublishException.class)
+			.isThrownBy(() -> envelopes.create(OutboundMessage.builder("orders.created", "{}").build()))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.REJECTED));
+		assertThat(span("publish orders.created").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 	}
 
 	private SpanData span(String name) {
 		return this.exporter.getFinishedSpanItems().stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow();
 	}
 
-	private static Envelope envelope(String id) {
-		Map<String, Object> headers = new HashMap<>();
-		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId(id).headers(headers).build();
-		return new Envelope("orders.created", id, properties, "{}".getBytes(StandardCharsets.UTF_8));
-	}
+	/** A delivery of an envelope as a listener's receive chain sees it (header values arrive as AMQP strings). */
+	private final class Delivery implements IncomingMessage {
 
-	/** The envelope as a listener receives it (header values arrive as AMQP strings). */
-	private static Message delivered(Envelope envelope) {
-		MessageProperties properties = new MessageProperties();
-		properties.setMessageId(envelope.messageId());
-		envelope.properties().getHeaders().forEach((name, value) -> properties.setHeader(name,
-				com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
-		return new Message(envelope.body(), properties);
+		private final MessageProperties properties = new MessageProperties();
+
+		private final Envelope envelope;
+
+		private final int attempt;
+
+		private final List<Consumer<DeliveryOutcome>> callbacks = new ArrayList<>();
+
+		Delivery(Envelope envelope, int attempt) {
+			this.envelope = envelope;
+			this.attempt = attempt;
+			this.properties.setMessageId(envelope.messageId());
+			envelope.properties().getHeaders().forEach((name, value) -> this.properties.setHeader(name,
+					com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
+		}
+
+		void settle(DeliveryOutcome outcome) {
+			this.callbacks.forEach((callback) -> callback.accept(outcome));
+		}
+
+		@Override
+		public String topic() {
+			return this.envelope.topic();
+		}
+
+		@Override
+		public String messageId() {
+			return this.envelope.messageId();
+		}
+
+		@Override
+		public int attempt() {
+			return this.attempt;
+		}
+
+		@Override
+		public String listenerId() {
+			return "inventory.onOrder";
+		}
+
+		@Override
+		public String group() {
+			return "inventory";
+		}
+
+		@Override
+		public String queue() {
+			return "inventory.orders.created";
+		}
+
+		@Override
+		public MessageProperties properties() {
+			return this.properties;
+		}
+
+		@Override
+		public byte[] body() {
+			return this.envelope.body();
+		}
+
+		@Override
+		public void setBody(byte[] body) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void onSettled(Consumer<DeliveryOutcome> callback) {
+			this.callbacks.add(callback);
+		}
+
 	}
 
 }

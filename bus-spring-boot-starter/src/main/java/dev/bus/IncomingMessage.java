@@ -1,0 +1,45 @@
+package dev.bus;
+
+import java.util.function.Consumer;
+
+import org.springframework.amqp.core.MessageProperties;
+
+/**
+ * A delivered message, as {@link ReceivePostProcessor}s see it before its payload is decoded.
+ */
+public interface IncomingMessage {
+
+	/** The topic it was published to (also after a retry, when the broker's routing key is a delay queue's). */
+	String topic();
+
+	/** {@code message_id} (or {@code ce_id}); {@code null} when a plain AMQP publisher set none. */
+	String messageId();
+
+	/** Delivery attempt, starting at 1. */
+	int attempt();
+
+	/** The id of the {@code @BusListener} it is delivered to. */
+	String listenerId();
+
+	/** The listener's group. */
+	String group();
+
+	/** The queue it was consumed from. */
+	String queue();
+
+	/** The AMQP properties and headers, modifiable. */
+	MessageProperties properties();
+
+	/** The body as received (or as an earlier element left it). */
+	byte[] body();
+
+	/** Replaces the body the payload is decoded from. */
+	void setBody(byte[] body);
+
+	/**
+	 * Runs {@code callback} on the listener's thread once the delivery is settled: handled, filtered out, skipped
+	 * as a duplicate, parked for a retry or dead-lettered (also when a later element rejected it).
+	 */
+	void onSettled(Consumer<DeliveryOutcome> callback);
+
+}

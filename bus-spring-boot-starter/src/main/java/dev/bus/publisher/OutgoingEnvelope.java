@@ -1,0 +1,156 @@
+package dev.bus.publisher;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import com.rabbitmq.client.AMQP;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.bus.OutgoingMessage;
+
+/**
+ * The envelope of one publish while the {@link PublishChain} runs: mutable, then {@linkplain #seal sealed} once
+ * into the immutable AMQP properties, so the chain never forces the properties to be built twice. It also
+ * keeps the elements' outcome callbacks and runs them, last registered first, when the publish settles.
+ */
+public final class OutgoingEnvelope implements OutgoingMessage {
+
+	private static final Log logger = LogFactory.getLog(OutgoingEnvelope.class);
+
+	private final String topic;
+
+	private final String messageId;
+
+	private final String type;
+
+	private final Instant timestamp;
+
+	private final Map<String, Object> headers;
+
+	private byte[] body;
+
+	private String contentType;
+
+	private List<Consumer<Throwable>> callbacks;
+
+	private Envelope sealed;
+
+	OutgoingEnvelope(String topic, String messageId, String type, Instant timestamp, Map<String, Object> headers,
+			byte[] body, String contentType) {
+		this.topic = topic;
+		this.messageId = messageId;
+		this.type = type;
+		this.timestamp = timestamp;
+		this.headers = headers;
+		this.body = body;
+		this.contentType = contentType;
+	}
+
+	@Override
+	public String topic() {
+		return this.topic;
+	}
+
+	@Override
+	public String messageId() {
+		return this.messageId;
+	}
+
+	@Override
+	public String type() {
+		return this.type;
+	}
+
+	@Override
+	public Instant timestamp() {
+		return this.timestamp;
+	}
+
+	@Override
+	public Map<String, Object> headers() {
+		return this.headers;
+	}
+
+	@Override
+	public byte[] body() {
+		return this.body;
+	}
+
+	@Override
+	public void setBody(byte[] body) {
+		requireOpen();
+		this.body = Objects.requireNonNull(body, "body must not be null");
+	}
+
+	@Override
+	public String contentType() {
+		return this.contentType;
+	}
+
+	@Override
+	public void setContentType(String contentType) {
+		requireOpen();
+		this.contentType = contentType;
+	}
+
+	@Override
+	public void onSettled(Consumer<Throwable> callback) {
+		if (this.callbacks == null) {
+			this.callbacks = new ArrayList<>(2);
+		}
+		this.callbacks.add(callback);
+	}
+
+	/** The sealed envelope; only after {@link #seal}. */
+	public Envelope envelope() {
+		return this.sealed;
+	}
+
+	/** Builds the AMQP properties; the message cannot change after this. */
+	Envelope seal(int deliveryMode) {
+		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(this.contentType)
+			.contentEncoding("UTF-8")
+			.deliveryMode(deliveryMode)
+			.messageId(this.messageId)
+			.type(this.type)
+			.timestamp(Date.from(this.timestamp))
+			.headers(this.headers)
+			.build();
+		this.sealed = new Envelope(this.topic, this.messageId, properties, this.body);
+		return this.sealed;
+	}
+
+	/**
+	 * Runs the outcome callbacks, last registered first (as scopes nest); one that throws is logged and the rest
+	 * still run.
+	 */
+	public void settle(Throwable error) {
+		List<Consumer<Throwable>> registered = this.callbacks;
+		if (registered == null) {
+			return;
+		}
+		this.callbacks = null;
+		for (int i = registered.size() - 1; i >= 0; i--) {
+			try {
+				registered.get(i).accept(error);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Publish outcome callback failed for message " + this.messageId + " to topic '"
+						+ this.topic + "'", ex);
+			}
+		}
+	}
+
+	private void requireOpen() {
+		if (this.sealed != null) {
+			throw new IllegalStateException("message " + this.messageId + " is sealed; change it in postProcess");
+		}
+	}
+
+}
