@@ -7,19 +7,24 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.BusTopology;
 
 /**
  * Health of the listeners, not just the connection: DOWN while any listener container is stopped or has no
- * active consumer on its queue (broker unreachable, queue refused), with each listener's state in the details.
+ * active consumer on its queue (broker unreachable, queue refused), or while the bus exchange on the broker is
+ * not what Bus needs, with each listener's state (and the exchange's problem) in the details.
  * The sidecar turns this into the app's Consul TTL status.
  */
 public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 
 	private final BusListenerRegistry registry;
 
-	public BusListenersHealthIndicator(BusListenerRegistry registry) {
+	private final BusTopology topology;
+
+	public BusListenersHealthIndicator(BusListenerRegistry registry, BusTopology topology) {
 		super("Bus listener health check failed");
 		this.registry = registry;
+		this.topology = topology;
 	}
 
 	@Override
@@ -35,7 +40,11 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 					!running ? "stopped" : consuming ? "consuming" : "waiting-for-broker", "activeConsumers",
 					consumers));
 		}
-		(allConsuming ? builder.up() : builder.down()).withDetail("listeners", listeners);
+		String exchangeProblem = this.topology.exchangeProblem();
+		(allConsuming && exchangeProblem == null ? builder.up() : builder.down()).withDetail("listeners", listeners);
+		if (exchangeProblem != null) {
+			builder.withDetail("exchange", exchangeProblem);
+		}
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.core.env.Environment;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
@@ -53,8 +54,8 @@ public final class BusActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "busHealthIndicator")
-		BusListenersHealthIndicator busHealthIndicator(BusListenerRegistry registry) {
-			return new BusListenersHealthIndicator(registry);
+		BusListenersHealthIndicator busHealthIndicator(BusListenerRegistry registry, BusTopology topology) {
+			return new BusListenersHealthIndicator(registry, topology);
 		}
 
 	}

@@ -2,9 +2,11 @@ package dev.bus.autoconfigure;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -21,11 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
+import dev.bus.listener.BusTopology;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
-import dev.bus.publisher.ExchangeDeclarer;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
@@ -39,6 +41,30 @@ import dev.bus.publisher.RabbitBusPublisher;
 @ConditionalOnSingleCandidate(ConnectionFactory.class)
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusAutoConfiguration {
+
+	/**
+	 * Bus's own admin, declaring only what Bus registers (explicit declarations), on every new connection, the
+	 * publisher's included: an application that only publishes gets its exchange too. Not a default candidate,
+	 * so where the application injects an {@code AmqpAdmin} it still gets Boot's (or its own). A declaration the
+	 * broker refuses is logged and reported as an event, and the rest are still declared.
+	 */
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "busAmqpAdmin")
+	RabbitAdmin busAmqpAdmin(ConnectionFactory connectionFactory) {
+		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+		admin.setExplicitDeclarationsOnly(true);
+		admin.setIgnoreDeclarationExceptions(true);
+		return admin;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BusTopology busTopology(@Qualifier("busAmqpAdmin") RabbitAdmin busAmqpAdmin,
+			ConfigurableListableBeanFactory beanFactory, BusProperties properties) {
+		BusProperties.Listener listener = properties.getListener();
+		return new BusTopology(busAmqpAdmin, beanFactory, properties.getExchange(),
+				listener.getQueueType() == BusProperties.QueueType.QUORUM, listener.getDeliveryLimit());
+	}
 
 	/** Every {@link PublishPostProcessor} bean, in order: tracing, then security and the user's own. */
 	@Bean
@@ -60,10 +86,8 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
-		ConnectionFactory publisherConnectionFactory = publisherConnectionFactory(connectionFactory);
-		publisherConnectionFactory.addConnectionListener(new ExchangeDeclarer(properties.getExchange()));
-		return new ConfirmingPublisher(publisherConnectionFactory, properties.getPublisher().getConfirmTimeout(),
-				busTaskScheduler);
+		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
+				properties.getPublisher().getConfirmTimeout(), busTaskScheduler);
 	}
 
 	@Bean

@@ -2,9 +2,9 @@ package dev.bus.autoconfigure;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,6 +24,7 @@ import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.listener.FailurePublisher;
 import dev.bus.listener.ListenerObserver;
+import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
 import dev.bus.publisher.ConfirmingPublisher;
@@ -37,27 +38,26 @@ import dev.bus.publisher.ConfirmingPublisher;
 public final class BusListenerAutoConfiguration {
 
 	@Bean
-	static BusListenerAnnotationBeanPostProcessor busListenerAnnotationBeanPostProcessor(BeanFactory beanFactory) {
+	static BusListenerAnnotationBeanPostProcessor busListenerAnnotationBeanPostProcessor(
+			ConfigurableListableBeanFactory beanFactory) {
 		return new BusListenerAnnotationBeanPostProcessor(beanFactory);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	BusTopology busTopology(ConnectionFactory connectionFactory, BusProperties properties) {
-		// An admin of Bus's own, not a bean: a RabbitAdmin bean would also declare every Declarable in the context.
-		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
-		admin.setAutoStartup(false);
-		BusTopology topology = new BusTopology(admin, properties.getExchange(),
-				properties.getListener().getQueueType(), properties.getListener().getDeliveryLimit());
-		connectionFactory.addConnectionListener(topology);
-		return topology;
+	BusListenerRegistry busListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology,
+			@Qualifier("busAmqpAdmin") RabbitAdmin busAmqpAdmin, BusProperties properties) {
+		return new BusListenerRegistry(connectionFactory, topology, busAmqpAdmin, settings(properties.getListener()));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	BusListenerRegistry busListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology,
-			BusProperties properties) {
-		return new BusListenerRegistry(connectionFactory, topology, properties.getListener());
+	/** {@code bus.listener.*} as the listener package takes it. */
+	static ListenerSettings settings(BusProperties.Listener listener) {
+		BusProperties.Retry retry = listener.getRetry();
+		return new ListenerSettings(listener.getContainerType() == BusProperties.ContainerType.DIRECT,
+				listener.getGroup(), listener.getConcurrency(), listener.getPrefetch(), listener.getRecoveryInterval(),
+				listener.getAckTimeout(), listener.getMessagesPerAck(), listener.getShutdownTimeout(),
+				new ListenerSettings.Retry(retry.getMaxAttempts(), retry.getInitialInterval(), retry.getMultiplier(),
+						retry.getMaxInterval(), retry.getRetryable(), retry.getNotRetryable()));
 	}
 
 	@Bean
@@ -128,7 +128,7 @@ public final class BusListenerAutoConfiguration {
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
 			ObjectProvider<ListenerObserver> observers, Inbox inbox, ReceiveChain receiveChain) {
-		return new BusListenerRegistrar(registry, properties.getListener(), environment, decoder, failures,
+		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
 				ListenerObserver.composite(observers.orderedStream().toList()), inbox, receiveChain);
 	}
 

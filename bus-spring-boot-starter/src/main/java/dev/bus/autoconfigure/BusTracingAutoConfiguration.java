@@ -48,7 +48,10 @@ public final class BusTracingAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment) {
-			return BusOpenTelemetrySdk.create(properties, environment.getProperty("spring.application.name", "app"));
+			BusProperties.Tracing tracing = properties.getTracing();
+			return BusOpenTelemetrySdk.create(tracing.getSamplingProbability(),
+					BusOpenTelemetrySdk.endpoint(tracing.getOtlpEndpoint(), properties.getSidecar().getUrl() != null),
+					environment.getProperty("spring.application.name", "app"));
 		}
 
 	}

@@ -13,7 +13,6 @@ import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
 
 import dev.bus.annotation.BusListener;
-import dev.bus.autoconfigure.BusProperties;
 import dev.bus.core.TopicPattern;
 import dev.bus.inbox.Inbox;
 
@@ -26,7 +25,7 @@ public class BusListenerRegistrar {
 
 	private final BusListenerRegistry registry;
 
-	private final BusProperties.Listener defaults;
+	private final ListenerSettings defaults;
 
 	private final PropertyResolver propertyResolver;
 
@@ -43,7 +42,7 @@ public class BusListenerRegistrar {
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
-	public BusListenerRegistrar(BusListenerRegistry registry, BusProperties.Listener defaults,
+	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
 			ListenerObserver observer, Inbox inbox, ReceiveChain chain) {
 		this.chain = chain;
@@ -77,11 +76,11 @@ public class BusListenerRegistrar {
 	 * an ack is on its way; one ack per message on the simple container, which has no monitor to send stragglers.
 	 */
 	private CoalescedAcks acks(BusListenerDefinition definition) {
-		if (this.defaults.getContainerType() != BusProperties.ContainerType.DIRECT) {
+		if (!this.defaults.directContainer()) {
 			return CoalescedAcks.immediate();
 		}
-		int messagesPerAck = Math.min(this.defaults.getMessagesPerAck(), definition.prefetch() / 2);
-		return new CoalescedAcks(Math.max(1, messagesPerAck), this.defaults.getAckTimeout().toMillis());
+		int messagesPerAck = Math.min(this.defaults.messagesPerAck(), definition.prefetch() / 2);
+		return new CoalescedAcks(Math.max(1, messagesPerAck), this.defaults.ackTimeout().toMillis());
 	}
 
 	private BusListenerDefinition define(String beanName, Object bean, Method method, BusListener annotation) {
@@ -97,9 +96,9 @@ public class BusListenerRegistrar {
 		String deadLetterQueue = annotation.broadcast() ? base + ".broadcast.dlq" : base + ".dlq";
 		String concurrency = annotation.ordered() ? "1"
 				: StringUtils.hasText(annotation.concurrency()) ? resolve(annotation.concurrency())
-						: this.defaults.getConcurrency();
+						: this.defaults.concurrency();
 		BusListenerRegistry.Concurrency.parse(concurrency);
-		int prefetch = (annotation.prefetch() >= 0) ? annotation.prefetch() : this.defaults.getPrefetch();
+		int prefetch = (annotation.prefetch() >= 0) ? annotation.prefetch() : this.defaults.prefetch();
 		if (prefetch < 1) {
 			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
 		}
@@ -111,22 +110,22 @@ public class BusListenerRegistrar {
 	}
 
 	private RetryPolicy retryPolicy(BusListener annotation) {
-		BusProperties.Retry defaults = this.defaults.getRetry();
-		int maxAttempts = (annotation.maxAttempts() >= 0) ? annotation.maxAttempts() : defaults.getMaxAttempts();
+		ListenerSettings.Retry defaults = this.defaults.retry();
+		int maxAttempts = (annotation.maxAttempts() >= 0) ? annotation.maxAttempts() : defaults.maxAttempts();
 		Duration initial = StringUtils.hasText(annotation.initialInterval())
-				? DurationStyle.detectAndParse(resolve(annotation.initialInterval())) : defaults.getInitialInterval();
-		double multiplier = (annotation.multiplier() >= 0) ? annotation.multiplier() : defaults.getMultiplier();
+				? DurationStyle.detectAndParse(resolve(annotation.initialInterval())) : defaults.initialInterval();
+		double multiplier = (annotation.multiplier() >= 0) ? annotation.multiplier() : defaults.multiplier();
 		Duration max = StringUtils.hasText(annotation.maxInterval())
-				? DurationStyle.detectAndParse(resolve(annotation.maxInterval())) : defaults.getMaxInterval();
+				? DurationStyle.detectAndParse(resolve(annotation.maxInterval())) : defaults.maxInterval();
 		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0)
-				? List.of(annotation.retryFor()) : defaults.getRetryable();
-		List<Class<? extends Throwable>> noRetryFor = new ArrayList<>(defaults.getNotRetryable());
+				? List.of(annotation.retryFor()) : defaults.retryable();
+		List<Class<? extends Throwable>> noRetryFor = new ArrayList<>(defaults.notRetryable());
 		noRetryFor.addAll(List.of(annotation.noRetryFor()));
 		return RetryPolicy.exponential(maxAttempts, initial, multiplier, max, retryFor, noRetryFor);
 	}
 
 	private String defaultGroup() {
-		String group = StringUtils.hasText(this.defaults.getGroup()) ? this.defaults.getGroup()
+		String group = StringUtils.hasText(this.defaults.group()) ? this.defaults.group()
 				: this.propertyResolver.getProperty("spring.application.name");
 		if (!StringUtils.hasText(group)) {
 			throw new IllegalArgumentException("no listener group: set 'group' on the annotation, or the property "

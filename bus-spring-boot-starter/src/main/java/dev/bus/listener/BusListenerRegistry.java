@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
 
-import dev.bus.autoconfigure.BusProperties;
 
 /**
  * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them
@@ -29,16 +29,19 @@ public class BusListenerRegistry implements SmartLifecycle {
 
 	private final BusTopology topology;
 
-	private final BusProperties.Listener defaults;
+	private final AmqpAdmin admin;
+
+	private final ListenerSettings defaults;
 
 	private final Map<String, Registration> registrations = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
-	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology,
-			BusProperties.Listener defaults) {
+	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology, AmqpAdmin admin,
+			ListenerSettings defaults) {
 		this.connectionFactory = connectionFactory;
 		this.topology = topology;
+		this.admin = admin;
 		this.defaults = defaults;
 	}
 
@@ -61,23 +64,29 @@ public class BusListenerRegistry implements SmartLifecycle {
 			}
 		}
 		this.topology.addListener(listener);
-		this.registrations.put(listener.id(), new Registration(listener, createContainer(listener, messageListener)));
+		Registration registration = new Registration(listener, createContainer(listener, messageListener));
+		this.registrations.put(listener.id(), registration);
+		if (this.running) {
+			// A listener on a bean created after start-up: declare its queues and start consuming now.
+			this.topology.declare();
+			registration.container.start();
+		}
 	}
 
 	private AbstractMessageListenerContainer createContainer(BusListenerDefinition listener,
 			BusMessageListener messageListener) {
 		Concurrency concurrency = Concurrency.parse(listener.concurrency());
 		AbstractMessageListenerContainer container;
-		if (this.defaults.getContainerType() == BusProperties.ContainerType.DIRECT) {
+		if (this.defaults.directContainer()) {
 			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory,
 					messageListener.acks());
 			direct.setConsumersPerQueue(concurrency.max());
 			// The monitor sends coalesced acks that are due; consumer restarts keep the recovery interval.
 			direct.setMonitorInterval(
-					Math.min(this.defaults.getAckTimeout().toMillis(), this.defaults.getRecoveryInterval().toMillis()));
-			direct.setFailedDeclarationRetryInterval(this.defaults.getRecoveryInterval().toMillis());
+					Math.min(this.defaults.ackTimeout().toMillis(), this.defaults.recoveryInterval().toMillis()));
+			direct.setFailedDeclarationRetryInterval(this.defaults.recoveryInterval().toMillis());
 			// How long a consumer that cannot connect waits before it tries again (spring-amqp's default: 5 s).
-			direct.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
+			direct.setRecoveryInterval(this.defaults.recoveryInterval().toMillis());
 			container = direct;
 		}
 		else {
@@ -86,11 +95,13 @@ public class BusListenerRegistry implements SmartLifecycle {
 			if (concurrency.max() > concurrency.min()) {
 				simple.setMaxConcurrentConsumers(concurrency.max());
 			}
-			simple.setRecoveryInterval(this.defaults.getRecoveryInterval().toMillis());
+			simple.setRecoveryInterval(this.defaults.recoveryInterval().toMillis());
 			container = simple;
 		}
 		container.setQueueNames(listener.queue());
 		container.setMessagePropertiesConverter(new DeliveredPropertiesConverter());
+		// A queue deleted under a running listener is declared again through Bus's admin, with Bus's arguments.
+		container.setAmqpAdmin(this.admin);
 		container.setMessageListener(messageListener);
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		container.setPrefetchCount(listener.prefetch());
@@ -100,7 +111,7 @@ public class BusListenerRegistry implements SmartLifecycle {
 		container.setMissingQueuesFatal(false);
 		container.setMismatchedQueuesFatal(false);
 		container.setPossibleAuthenticationFailureFatal(false);
-		container.setShutdownTimeout(this.defaults.getShutdownTimeout().toMillis());
+		container.setShutdownTimeout(this.defaults.shutdownTimeout().toMillis());
 		container.setListenerId(listener.id());
 		container.setBeanName("bus-listener-" + listener.id());
 		container.setAutoStartup(false);

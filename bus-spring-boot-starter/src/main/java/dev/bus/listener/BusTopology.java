@@ -8,75 +8,90 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
-import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
-import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.core.DeclarationExceptionEvent;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-
-import dev.bus.autoconfigure.BusProperties.QueueType;
+import org.springframework.beans.factory.config.SingletonBeanRegistry;
+import org.springframework.context.ApplicationListener;
 
 /**
- * The exchanges, queues and bindings Bus needs, declared through a {@link RabbitAdmin} of its own whenever a
- * connection opens, so the topology comes back after a broker restart and an app started with the broker down
- * declares it once the broker is up.
+ * The exchanges, queues and bindings Bus needs, as {@link Declarables} beans that only Bus's own
+ * {@link RabbitAdmin} declares (explicit declarations: the application's admin leaves them alone, and Bus's admin
+ * leaves the application's declarables alone). spring-amqp's admin declares them on every new connection, so
+ * the topology comes back after a broker restart, and an app started with the broker down declares it once the
+ * broker is up.
  *
  * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
  * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
  * exchange, the DLQ itself, one classic delay queue per retry delay (TTL, dead-lettering back to the group
  * queue), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
  * at the broker.
+ *
+ * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
+ * non-durable one by default) cannot be fixed by Bus: it says so once, in one ERROR line with the fix, and
+ * reports it in {@link #exchangeProblem()} for health.
  */
-public class BusTopology implements ConnectionListener {
+public class BusTopology implements ApplicationListener<DeclarationExceptionEvent> {
 
 	private static final Log logger = LogFactory.getLog(BusTopology.class);
 
 	private final RabbitAdmin admin;
 
+	private final SingletonBeanRegistry beans;
+
 	private final TopicExchange exchange;
 
-	private final QueueType queueType;
+	private final boolean quorumQueues;
 
 	private final int deliveryLimit;
 
-	private final List<Declarable> declarables = new ArrayList<>();
+	private volatile String exchangeProblem;
 
-	public BusTopology(RabbitAdmin admin, String exchange, QueueType queueType, int deliveryLimit) {
+	/**
+	 * @param admin Bus's admin, the only one that declares what this topology registers
+	 * @param beans where the declarables are registered, for the admin to find
+	 * @param exchange the bus exchange's name
+	 * @param quorumQueues quorum (else classic) durable queues
+	 * @param deliveryLimit quorum queues' delivery limit
+	 */
+	public BusTopology(RabbitAdmin admin, SingletonBeanRegistry beans, String exchange, boolean quorumQueues,
+			int deliveryLimit) {
 		this.admin = admin;
+		this.beans = beans;
 		this.exchange = (TopicExchange) ExchangeBuilder.topicExchange(exchange).durable(true).build();
-		this.queueType = queueType;
+		this.quorumQueues = quorumQueues;
 		this.deliveryLimit = deliveryLimit;
-		this.declarables.add(this.exchange);
+		register("bus.topology.exchange", List.of(this.exchange));
 	}
 
 	/** Adds a listener's queues and bindings. */
-	public synchronized void addListener(BusListenerDefinition listener) {
+	public void addListener(BusListenerDefinition listener) {
+		List<Declarable> declarables = new ArrayList<>();
 		Queue deadLetterQueue = durable(listener.deadLetterQueue()).build();
 		QueueBuilder builder = listener.broadcast() ? QueueBuilder.nonDurable(listener.queue()).exclusive().autoDelete()
 				: durable(listener.queue());
 		builder.deadLetterExchange("").deadLetterRoutingKey(listener.deadLetterQueue());
-		if (!listener.broadcast() && this.queueType == QueueType.QUORUM) {
+		if (!listener.broadcast() && this.quorumQueues) {
 			builder.deliveryLimit(this.deliveryLimit);
 		}
 		if (listener.ordered()) {
 			builder.singleActiveConsumer();
 		}
 		Queue queue = builder.build();
-		this.declarables.add(deadLetterQueue);
-		this.declarables.add(queue);
+		declarables.add(deadLetterQueue);
+		declarables.add(queue);
 		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
 		// One queue per delay, so every message in a queue expires in arrival order.
 		for (Duration delay : listener.retry().levels()) {
-			this.declarables.add(QueueBuilder.durable(listener.retryQueue(delay))
+			declarables.add(QueueBuilder.durable(listener.retryQueue(delay))
 				.ttl((int) delay.toMillis())
 				.deadLetterExchange("")
 				.deadLetterRoutingKey(listener.queue())
@@ -84,69 +99,73 @@ public class BusTopology implements ConnectionListener {
 		}
 		String pattern = listener.topic().toString();
 		if (listener.headers().isEmpty()) {
-			this.declarables.add(BindingBuilder.bind(queue).to(this.exchange).with(pattern));
+			declarables.add(BindingBuilder.bind(queue).to(this.exchange).with(pattern));
 		}
 		else {
 			HeadersExchange filter = (HeadersExchange) ExchangeBuilder.headersExchange(listener.headersExchange())
 				.durable(!listener.broadcast())
 				.autoDelete()
 				.build();
-			this.declarables.add(filter);
-			this.declarables.add(BindingBuilder.bind(filter).to(this.exchange).with(pattern));
+			declarables.add(filter);
+			declarables.add(BindingBuilder.bind(filter).to(this.exchange).with(pattern));
 			Map<String, Object> match = new HashMap<>(listener.headers());
-			this.declarables.add(BindingBuilder.bind(queue).to(filter).whereAll(match).match());
+			declarables.add(BindingBuilder.bind(queue).to(filter).whereAll(match).match());
 		}
+		register("bus.topology.listener." + listener.id(), declarables);
+	}
+
+	private void register(String name, List<Declarable> declarables) {
+		declarables.forEach((declarable) -> declarable.setAdminsThatShouldDeclare(this.admin));
+		this.beans.registerSingleton(name, new Declarables(declarables));
 	}
 
 	private QueueBuilder durable(String name) {
 		QueueBuilder builder = QueueBuilder.durable(name);
-		return (this.queueType == QueueType.QUORUM) ? builder.quorum() : builder;
+		return this.quorumQueues ? builder.quorum() : builder;
 	}
 
 	/**
-	 * Declares everything now. Returns false when the broker cannot be reached; a declaration the broker refuses
-	 * (say, an existing queue with other arguments) is logged with its name and the rest still declared.
-	 *
-	 * <p>Declares from a copy, outside this object's lock. It runs as a connection listener, inside a connection
-	 * factory's connection lock: spring-amqp also registers it on the publisher connection factory, and declaring
-	 * takes the main factory's lock. Holding this object's lock meanwhile deadlocked a listener reconnecting
-	 * (main factory's lock, then this) against a publisher reconnecting (this, then the main factory's lock)
-	 * after a broker restart. Declarations are idempotent, so two running at once do no harm.
+	 * Declares everything now, if the broker can be reached (otherwise the admin does when a connection opens).
+	 * A declaration the broker refuses (say, an existing queue with other arguments) is logged by the admin with
+	 * its name and the rest still declared.
 	 */
-	public boolean declare() {
-		List<Declarable> snapshot;
-		synchronized (this) {
-			snapshot = List.copyOf(this.declarables);
+	public void declare() {
+		try {
+			this.admin.initialize();
 		}
-		boolean complete = true;
-		for (Declarable declarable : snapshot) {
-			try {
-				if (declarable instanceof Exchange exchange) {
-					this.admin.declareExchange(exchange);
-				}
-				else if (declarable instanceof Queue queue) {
-					this.admin.declareQueue(queue);
-				}
-				else if (declarable instanceof Binding binding) {
-					this.admin.declareBinding(binding);
-				}
-			}
-			catch (AmqpConnectException ex) {
-				logger.warn("Broker unreachable (" + ex.getMessage()
-						+ "); the bus topology is declared when the connection opens");
-				return false;
-			}
-			catch (AmqpException ex) {
-				logger.error("Broker refused to declare " + declarable + ": " + ex.getMessage(), ex);
-				complete = false;
-			}
+		catch (AmqpException ex) {
+			logger.warn("Broker unreachable (" + ex.getMessage()
+					+ "); the bus topology is declared when the connection opens");
 		}
-		return complete;
 	}
 
 	@Override
-	public void onCreate(Connection connection) {
-		declare();
+	public void onApplicationEvent(DeclarationExceptionEvent event) {
+		if (event.getSource() != this.admin || event.getDeclarable() != this.exchange) {
+			return;
+		}
+		String problem = "exchange '" + this.exchange.getName()
+				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + rootMessage(event)
+				+ "). Point bus.exchange at a durable topic exchange, or delete this one so that Bus declares it; "
+				+ "services in other languages sharing it declare it the same way (for example pika: "
+				+ "exchange_declare(exchange='" + this.exchange.getName() + "', exchange_type='topic', durable=True))";
+		if (!problem.equals(this.exchangeProblem)) {
+			logger.error("Cannot use the bus exchange: " + problem);
+		}
+		this.exchangeProblem = problem;
+	}
+
+	private static String rootMessage(DeclarationExceptionEvent event) {
+		Throwable cause = event.getThrowable();
+		while (cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return String.valueOf(cause.getMessage());
+	}
+
+	/** Why the bus exchange cannot be used, or {@code null} when nothing is known to be wrong with it. */
+	public String exchangeProblem() {
+		return this.exchangeProblem;
 	}
 
 	public String exchangeName() {

@@ -1,27 +1,21 @@
 package dev.bus.listener;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
+import dev.bus.chain.OutcomeCallbacks;
 import dev.bus.core.BusHeaders;
 
 /**
  * One logical message on its way to a listener method, as the {@link ReceiveChain} sees it: the delivery, the
- * body an element may have replaced, and the elements' outcome callbacks, run last registered first (as scopes
- * nest) when the delivery settles.
+ * body an element may have replaced, and the elements' outcome callbacks for when the delivery settles.
  */
 final class DeliveredMessage implements IncomingMessage {
-
-	private static final Log logger = LogFactory.getLog(DeliveredMessage.class);
 
 	private final BusListenerDefinition listener;
 
@@ -33,7 +27,7 @@ final class DeliveredMessage implements IncomingMessage {
 
 	private byte[] body;
 
-	private List<Consumer<DeliveryOutcome>> callbacks;
+	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
 	DeliveredMessage(BusListenerDefinition listener, Message message, String topic, int attempt) {
 		this.listener = listener;
@@ -95,9 +89,6 @@ final class DeliveredMessage implements IncomingMessage {
 
 	@Override
 	public void onSettled(Consumer<DeliveryOutcome> callback) {
-		if (this.callbacks == null) {
-			this.callbacks = new ArrayList<>(2);
-		}
 		this.callbacks.add(callback);
 	}
 
@@ -106,21 +97,9 @@ final class DeliveredMessage implements IncomingMessage {
 		return this.message;
 	}
 
-	/** Runs the outcome callbacks once; one that throws is logged and the rest still run. */
+	/** Runs the elements' outcome callbacks, once. */
 	void settle(DeliveryOutcome outcome) {
-		List<Consumer<DeliveryOutcome>> registered = this.callbacks;
-		if (registered == null) {
-			return;
-		}
-		this.callbacks = null;
-		for (int i = registered.size() - 1; i >= 0; i--) {
-			try {
-				registered.get(i).accept(outcome);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Delivery outcome callback failed in listener '" + this.listener.id() + "'", ex);
-			}
-		}
+		this.callbacks.run(outcome, "a delivery to listener '" + this.listener.id() + "'");
 	}
 
 }

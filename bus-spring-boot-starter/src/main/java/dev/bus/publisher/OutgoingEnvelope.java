@@ -1,27 +1,21 @@
 package dev.bus.publisher;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import dev.bus.OutgoingMessage;
+import dev.bus.chain.OutcomeCallbacks;
 
 /**
  * The envelope of one publish while the {@link PublishChain} runs: mutable, then {@linkplain #seal sealed} once
  * into the immutable AMQP properties, so the chain never forces the properties to be built twice. It also
- * keeps the elements' outcome callbacks and runs them, last registered first, when the publish settles.
+ * keeps the elements' outcome callbacks for when the publish settles.
  */
 public final class OutgoingEnvelope implements OutgoingMessage {
-
-	private static final Log logger = LogFactory.getLog(OutgoingEnvelope.class);
 
 	private final String topic;
 
@@ -37,7 +31,7 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 
 	private String contentType;
 
-	private List<Consumer<Throwable>> callbacks;
+	private final OutcomeCallbacks<Throwable> callbacks = new OutcomeCallbacks<>();
 
 	private Envelope sealed;
 
@@ -101,9 +95,6 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 
 	@Override
 	public void onSettled(Consumer<Throwable> callback) {
-		if (this.callbacks == null) {
-			this.callbacks = new ArrayList<>(2);
-		}
 		this.callbacks.add(callback);
 	}
 
@@ -126,25 +117,9 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 		return this.sealed;
 	}
 
-	/**
-	 * Runs the outcome callbacks, last registered first (as scopes nest); one that throws is logged and the rest
-	 * still run.
-	 */
+	/** Runs the elements' outcome callbacks, once. */
 	public void settle(Throwable error) {
-		List<Consumer<Throwable>> registered = this.callbacks;
-		if (registered == null) {
-			return;
-		}
-		this.callbacks = null;
-		for (int i = registered.size() - 1; i >= 0; i--) {
-			try {
-				registered.get(i).accept(error);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Publish outcome callback failed for message " + this.messageId + " to topic '"
-						+ this.topic + "'", ex);
-			}
-		}
+		this.callbacks.run(error, "message " + this.messageId + " to topic '" + this.topic + "'");
 	}
 
 	private void requireOpen() {

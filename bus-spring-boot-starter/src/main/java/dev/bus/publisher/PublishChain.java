@@ -2,41 +2,29 @@ package dev.bus.publisher;
 
 import java.util.List;
 
-import dev.bus.MessageRejectedException;
 import dev.bus.PublishPostProcessor;
+import dev.bus.chain.PostProcessorChain;
 
 /**
  * The ordered {@link PublishPostProcessor}s every publish goes through, between building the envelope and
  * sealing it.
  */
-public final class PublishChain {
+public final class PublishChain extends PostProcessorChain<PublishPostProcessor, OutgoingEnvelope> {
 
 	/** No elements. */
 	public static final PublishChain EMPTY = new PublishChain(List.of());
 
-	private final PublishPostProcessor[] elements;
-
 	public PublishChain(List<? extends PublishPostProcessor> elements) {
-		this.elements = elements.toArray(PublishPostProcessor[]::new);
+		super(elements);
 	}
 
-	/**
-	 * Runs every element in order.
-	 * @throws MessageRejectedException when one refuses the message, or fails ({@code post-processor-failed})
-	 */
 	void apply(OutgoingEnvelope message) {
-		for (PublishPostProcessor element : this.elements) {
-			try {
-				element.postProcess(message);
-			}
-			catch (MessageRejectedException ex) {
-				throw ex;
-			}
-			catch (RuntimeException ex) {
-				throw new MessageRejectedException("post-processor-failed",
-						element.getClass().getName() + " failed: " + ex.getClass().getName(), ex);
-			}
-		}
+		run(message);
+	}
+
+	@Override
+	protected void invoke(PublishPostProcessor element, OutgoingEnvelope message) {
+		element.postProcess(message);
 	}
 
 }

@@ -15,8 +15,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
-import dev.bus.autoconfigure.BusProperties;
-
 /**
  * The OpenTelemetry SDK Bus creates for an application that has none: W3C trace context and baggage, parent-based
  * ratio sampling ({@code bus.tracing.sampling-probability}), batched OTLP/HTTP export. The batch processor's
@@ -33,14 +31,19 @@ public final class BusOpenTelemetrySdk {
 	private BusOpenTelemetrySdk() {
 	}
 
-	public static OpenTelemetrySdk create(BusProperties properties, String serviceName) {
+	/**
+	 * @param samplingProbability share of new traces sampled
+	 * @param endpoint OTLP/HTTP traces endpoint ({@link #endpoint})
+	 * @param serviceName {@code service.name}
+	 */
+	public static OpenTelemetrySdk create(double samplingProbability, String endpoint, String serviceName) {
 		Resource resource = Resource.getDefault()
 			.merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName,
 					AttributeKey.stringKey("service.instance.id"), UUID.randomUUID().toString())));
-		OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint(properties)).build();
+		OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
 		SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
 			.setResource(resource)
-			.setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(properties.getTracing().getSamplingProbability())))
+			.setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(samplingProbability)))
 			.addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
 			.build();
 		return OpenTelemetrySdk.builder()
@@ -51,14 +54,14 @@ public final class BusOpenTelemetrySdk {
 	}
 
 	/**
-	 * {@code bus.tracing.otlp-endpoint}; else the sidecar when one is configured; else the standard
+	 * Where spans go: {@code configured} when set; else the sidecar when there is one; else the standard
 	 * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} or {@code OTEL_EXPORTER_OTLP_ENDPOINT}; else OTLP's default.
 	 */
-	static String endpoint(BusProperties properties) {
-		if (properties.getTracing().getOtlpEndpoint() != null) {
-			return properties.getTracing().getOtlpEndpoint().toString();
+	public static String endpoint(java.net.URI configured, boolean sidecar) {
+		if (configured != null) {
+			return configured.toString();
 		}
-		if (properties.getSidecar().getUrl() != null) {
+		if (sidecar) {
 			return SIDECAR_ENDPOINT;
 		}
 		String traces = System.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");

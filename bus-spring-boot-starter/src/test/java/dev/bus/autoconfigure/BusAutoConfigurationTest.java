@@ -221,6 +221,25 @@ class BusAutoConfigurationTest {
 				.hasMessageContaining("no DataSource bean"));
 	}
 
+	static class PrototypeListener {
+
+		@BusListener(topic = "orders.created")
+		void on(String payload) {
+		}
+
+	}
+
+	@Test
+	void aListenerOnAPrototypeBeanFailsStartUpNamingIt() {
+		this.runner
+			.withBean("perRequestListener", PrototypeListener.class, PrototypeListener::new,
+					(definition) -> definition.setScope("prototype"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("perRequestListener")
+				.hasMessageContaining("scope 'prototype'"));
+	}
+
 	@Test
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",

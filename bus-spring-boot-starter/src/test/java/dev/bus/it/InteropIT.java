@@ -7,12 +7,18 @@ import java.util.List;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
+import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.test.BrokerCleanup;
@@ -26,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Interop with plain AMQP clients, both ways, on an exchange that already exists.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InteropIT {
 
 	@RegisterExtension
@@ -86,6 +93,34 @@ class InteropIT {
 				assertThat(properties.getHeaders().values())
 					.as("no Java class names on the wire")
 					.noneMatch((value) -> String.valueOf(value).contains("dev.bus"));
+			}
+		}
+	}
+
+	@Test
+	void anExistingExchangeOfTheWrongKindGivesOneClearErrorAndAnUnhealthyApp(CapturedOutput output) throws Exception {
+		String exchange = BusContexts.uniqueName("bus-interop-transient");
+		try (Rabbit rabbit = Rabbit.connect()) {
+			rabbit.declareTransientTopicExchange(exchange);
+			try (ConfigurableApplicationContext context = BusContexts.start(exchange,
+					BusContexts.uniqueName("crm"), List.of(Signups.class))) {
+				this.cleanup.track(context);
+				BusListenersHealthIndicator health = context.getBean(BusListenersHealthIndicator.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> health.health(true).getDetails().containsKey("exchange"));
+				assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.health(true).getDetails().get("exchange").toString())
+					.contains("durable topic exchange")
+					.contains("bus.exchange")
+					.contains("durable=True");
+				// A second connection (the publisher's) declares again: still one line.
+				RabbitAdmin admin = context.getBean("busAmqpAdmin", RabbitAdmin.class);
+				Object firstRefusal = admin.getLastDeclarationExceptionEvent();
+				context.getBean(BusPublisher.class).publish("users.signed-up", new Signup("c@example.com", true));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> admin.getLastDeclarationExceptionEvent() != firstRefusal);
+				assertThat(output.getAll().lines().filter((line) -> line.contains("Cannot use the bus exchange")))
+					.hasSize(1);
 			}
 		}
 	}

@@ -104,6 +104,11 @@ public final class Rabbit implements AutoCloseable {
 		this.channel.queueBind(queue, exchange, pattern);
 	}
 
+	/** What pika's {@code exchange_declare(exchange, exchange_type='topic')} creates: a transient topic exchange. */
+	public void declareTransientTopicExchange(String exchange) throws IOException {
+		this.channel.exchangeDeclare(exchange, "topic", false);
+	}
+
 	public void declareTopicExchange(String exchange) throws IOException {
 		this.channel.exchangeDeclare(exchange, "topic", true);
 	}
