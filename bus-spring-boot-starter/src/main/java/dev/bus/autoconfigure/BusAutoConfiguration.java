@@ -129,6 +129,9 @@ public final class BusAutoConfiguration {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setThreadNamePrefix("bus-");
 		scheduler.setDaemon(true);
+		// Publishing goes on while the context stops (handlers, HTTP requests draining, the outbox's last pass):
+		// keep accepting until the scheduler is destroyed, after every lifecycle has stopped.
+		scheduler.setAcceptTasksAfterContextClose(true);
 		scheduler.initialize();
 		return scheduler;
 	}

@@ -7,6 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,6 +16,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
@@ -40,13 +43,25 @@ public final class BusSidecarAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarBrokerAddresses busSidecarBrokerAddresses(SidecarClient client, BusProperties properties,
-			ObjectProvider<RabbitConnectionDetails> connectionDetails) {
+			ObjectProvider<RabbitConnectionDetails> connectionDetails,
+			@Qualifier("busSidecarPollScheduler") TaskScheduler pollScheduler) {
 		RabbitConnectionDetails details = connectionDetails.getIfAvailable();
 		List<Address> fallback = (details != null) ? details.getAddresses()
 			.stream()
 			.map((address) -> new Address(address.host(), address.port()))
 			.toList() : List.of(new Address("localhost", 5672));
-		return new SidecarBrokerAddresses(client, fallback, properties.getSidecar().getWait());
+		return new SidecarBrokerAddresses(client, fallback, properties.getSidecar().getWait(), pollScheduler);
+	}
+
+	/** The long polls for broker changes, on a thread of their own that lives and dies with the context. */
+	@Bean(destroyMethod = "shutdown")
+	@ConditionalOnMissingBean(name = "busSidecarPollScheduler")
+	ThreadPoolTaskScheduler busSidecarPollScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("bus-sidecar-brokers-");
+		scheduler.setDaemon(true);
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.bus.discovery;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import com.rabbitmq.client.Address;
@@ -10,6 +11,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The broker addresses the app connects to, from the sidecar's discovery: an {@link AddressResolver} that
@@ -24,7 +29,12 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 
 	private static final Log log = LogFactory.getLog(SidecarBrokerAddresses.class);
 
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+	/** Between failed polls: 0.5 s, doubling, at most 10 s, for as long as it takes. */
+	private static final ExponentialBackOff BACK_OFF = new ExponentialBackOff(500, 2.0);
+
+	static {
+		BACK_OFF.setMaxInterval(10_000);
+	}
 
 	private final SidecarClient sidecar;
 
@@ -36,12 +46,25 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 
 	private volatile long index = -1;
 
-	private volatile Thread poller;
+	private final TaskScheduler scheduler;
 
-	public SidecarBrokerAddresses(SidecarClient sidecar, List<Address> staticAddresses, Duration wait) {
+	private volatile boolean running;
+
+	/** Only touched by the poll, which never runs twice at once. */
+	private BackOffExecution backOff;
+
+	/**
+	 * @param sidecar the sidecar's local API
+	 * @param staticAddresses {@code spring.rabbitmq.*}'s addresses, the fallback
+	 * @param wait how long one long poll waits at the sidecar
+	 * @param scheduler where the long polls run: a scheduler of their own, with one thread
+	 */
+	public SidecarBrokerAddresses(SidecarClient sidecar, List<Address> staticAddresses, Duration wait,
+			TaskScheduler scheduler) {
 		this.sidecar = sidecar;
 		this.staticAddresses = List.copyOf(staticAddresses);
 		this.wait = wait;
+		this.scheduler = scheduler;
 	}
 
 	@Override
@@ -79,51 +102,52 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * One long poll; the next is submitted when it answers, or scheduled after the back-off when the sidecar
+	 * cannot be reached, so no thread sleeps and the scheduler's single thread is only busy inside a poll.
+	 */
 	private void poll() {
-		Duration backoff = Duration.ofMillis(500);
-		while (!Thread.currentThread().isInterrupted()) {
-			try {
-				update(this.sidecar.brokersAfter(Math.max(this.index, 0), this.wait));
-				backoff = Duration.ofMillis(500);
+		if (!this.running) {
+			return;
+		}
+		try {
+			update(this.sidecar.brokersAfter(Math.max(this.index, 0), this.wait));
+			this.backOff = null;
+			this.scheduler.schedule(this::poll, Instant.now());
+		}
+		catch (IOException ex) {
+			if (this.backOff == null) {
+				this.backOff = BACK_OFF.start();
 			}
-			catch (IOException ex) {
-				log.debug("Sidecar long poll failed; retrying in " + backoff.toMillis() + " ms", ex);
-				try {
-					Thread.sleep(backoff.toMillis());
-				}
-				catch (InterruptedException interrupted) {
-					return;
-				}
-				backoff = (backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF
-						: backoff.multipliedBy(2);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
+			long delay = this.backOff.nextBackOff();
+			log.debug("Sidecar long poll failed; retrying in " + delay + " ms", ex);
+			this.scheduler.schedule(this::poll, Instant.now().plusMillis(delay));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (TaskRejectedException ex) {
+			// The scheduler is shutting down with the application.
 		}
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.poller == null) {
-			Thread thread = new Thread(this::poll, "bus-sidecar-brokers");
-			thread.setDaemon(true);
-			thread.start();
-			this.poller = thread;
+	public void start() {
+		if (!this.running) {
+			this.running = true;
+			this.scheduler.schedule(this::poll, Instant.now());
 		}
 	}
 
+	/** Stops polling; a poll in flight ends with its long poll or when the scheduler is shut down. */
 	@Override
-	public synchronized void stop() {
-		if (this.poller != null) {
-			this.poller.interrupt();
-			this.poller = null;
-		}
+	public void stop() {
+		this.running = false;
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.poller != null;
+		return this.running;
 	}
 
 	/** Starts before the listener containers and the publisher open connections. */

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -126,24 +128,39 @@ public class BusListenerRegistry implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Stops every container at once (each on its own task executor, through spring-amqp's asynchronous stop), so
+	 * the shutdown timeout applies once, not once per listener; {@code callback} runs when all have stopped.
+	 */
 	@Override
-	public synchronized void stop() {
-		// Stop all containers in parallel so the shutdown timeout applies once, not once per listener.
-		List<Thread> stopping = new ArrayList<>();
-		for (Registration registration : this.registrations.values()) {
-			Thread thread = new Thread(registration.container::stop, "bus-stop-" + registration.definition.id());
-			stopping.add(thread);
-			thread.start();
+	public void stop(Runnable callback) {
+		List<Registration> stopping = registrations();
+		if (stopping.isEmpty()) {
+			this.running = false;
+			callback.run();
+			return;
 		}
-		for (Thread thread : stopping) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		AtomicInteger left = new AtomicInteger(stopping.size());
+		for (Registration registration : stopping) {
+			registration.container.stop(() -> {
+				if (left.decrementAndGet() == 0) {
+					this.running = false;
+					callback.run();
+				}
+			});
 		}
-		this.running = false;
+	}
+
+	@Override
+	public void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

@@ -30,8 +30,12 @@ import dev.bus.publisher.ConfirmingPublisher;
  */
 public class OutboxRelay implements SmartLifecycle {
 
-	/** Stops after the listeners (which may write to the outbox) and before the publisher. */
-	public static final int PHASE = Integer.MAX_VALUE - 500;
+	/**
+	 * Stops after the listeners and after Spring Boot's web server graceful shutdown
+	 * ({@code SmartLifecycle.DEFAULT_PHASE - 1024}), both of which may still write to the outbox, and before the
+	 * publisher its last pass sends through.
+	 */
+	public static final int PHASE = Integer.MAX_VALUE - 1100;
 
 	private static final Log logger = LogFactory.getLog(OutboxRelay.class);
 
