@@ -37,6 +37,9 @@ import dev.bus.sidecar.web.SidecarHttpServer;
 @EnableConfigurationProperties(SidecarProperties.class)
 public class SidecarConfiguration {
 
+	/** Long polls the local API parks at once: a few threads stay free for plain requests. */
+	static final int MAX_LONG_POLLS = SidecarHttpServer.MAX_THREADS - 4;
+
 	@Bean
 	PrometheusMeterRegistry sidecarMeterRegistry() {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,7 +79,7 @@ public class SidecarConfiguration {
 	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar) {
 		return new SidecarHttpServer("api",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), properties.getApi().getPort()),
-				new LocalApiHandler(watches, registrar));
+				new LocalApiHandler(watches, registrar, MAX_LONG_POLLS));
 	}
 
 	@Bean

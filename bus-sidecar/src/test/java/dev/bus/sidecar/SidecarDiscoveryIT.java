@@ -125,6 +125,33 @@ class SidecarDiscoveryIT {
 	}
 
 	@Test
+	void longPollsCannotStarveTheApi() throws Exception {
+		JsonNode brokers = get("/v1/brokers");
+		String pollPath = "/v1/brokers?index=" + brokers.path("index").asLong() + "&wait=20s";
+		List<CompletableFuture<HttpResponse<String>>> parked = new ArrayList<>();
+		try {
+			for (int i = 0; i < SidecarConfiguration.MAX_LONG_POLLS; i++) {
+				parked.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(api + pollPath)).build(),
+						HttpResponse.BodyHandlers.ofString()));
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> waitingOn(BROKERS) == SidecarConfiguration.MAX_LONG_POLLS);
+			assertThat(status("GET", pollPath)).as("one long poll too many").isEqualTo(429);
+			long started = System.nanoTime();
+			assertThat(get("/v1/status").path("app").isObject()).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("plain requests are still served at once")
+				.isLessThan(Duration.ofSeconds(2));
+		}
+		finally {
+			// Wake the parked polls: a change on the broker service answers them all.
+			register(BROKERS, BROKERS + "-wake", 5679, "passing");
+			for (CompletableFuture<HttpResponse<String>> poll : parked) {
+				assertThat(poll.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+			}
+		}
+	}
+
+	@Test
 	void badRequestsGetClearErrors() throws Exception {
 		assertThat(status("GET", "/v1/services/bad%20name")).isEqualTo(400);
 		assertThat(status("GET", "/v1/brokers?index=x")).isEqualTo(400);

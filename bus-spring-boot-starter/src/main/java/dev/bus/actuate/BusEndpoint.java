@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.jspecify.annotations.Nullable;
 
+import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.DeadLetterReplayer;
@@ -26,28 +27,39 @@ public class BusEndpoint {
 
 	private final ConfirmingPublisher publisher;
 
-	private final PublisherDescriptor publisherDescriptor;
+	private final BusEndpointBody.Publisher publisherSettings;
 
 	private final DeadLetterReplayer replayer;
 
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
-			PublisherDescriptor publisherDescriptor, DeadLetterReplayer replayer) {
+			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer) {
 		this.registry = registry;
 		this.publisher = publisher;
-		this.publisherDescriptor = publisherDescriptor;
+		this.publisherSettings = publisherSettings;
 		this.replayer = replayer;
 	}
 
 	@ReadOperation
-	public BusDescriptor bus() {
-		List<ListenerDescriptor> listeners = (this.registry != null) ? this.registry.registrations()
+	public BusEndpointBody bus() {
+		List<BusEndpointBody.Listener> listeners = (this.registry != null) ? this.registry.registrations()
 			.stream()
-			.map((registration) -> ListenerDescriptor.of(registration.definition(),
-					registration.container().isRunning(), registration.activeConsumers(),
-					deadLetters(registration.definition())))
+			.map((registration) -> listener(registration.definition(), registration.container().isRunning(),
+					registration.activeConsumers(), deadLetters(registration.definition())))
 			.toList() : List.of();
-		return new BusDescriptor(listeners, this.publisherDescriptor.withState(this.publisher.pendingCount(),
-				this.publisher.publishedTopics()));
+		BusEndpointBody.Publisher settings = this.publisherSettings;
+		return new BusEndpointBody(listeners,
+				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
+						settings.confirmTimeoutMillis(), this.publisher.pendingCount(),
+						this.publisher.publishedTopics()));
+	}
+
+	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, boolean running,
+			int activeConsumers, long deadLetters) {
+		String state = !running ? "stopped" : (activeConsumers > 0) ? "consuming" : "waiting-for-broker";
+		return new BusEndpointBody.Listener(definition.id(), definition.topic().toString(), definition.group(),
+				definition.queue(), definition.deadLetterQueue(), definition.broadcast(), definition.ordered(),
+				definition.concurrency(), definition.prefetch(), definition.filter(), definition.retry().maxAttempts(),
+				definition.method().describe(), state, activeConsumers, deadLetters);
 	}
 
 	/**
@@ -79,38 +91,6 @@ public class BusEndpoint {
 
 	/** What a replay did. */
 	public record ReplayResult(String listener, int replayed, long deadLettersLeft) {
-	}
-
-	/** The endpoint's body. */
-	public record BusDescriptor(List<ListenerDescriptor> listeners, PublisherDescriptor publisher) {
-	}
-
-	/** One listener. */
-	public record ListenerDescriptor(String id, String topic, String group, String queue, String deadLetterQueue,
-			boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter, int maxAttempts,
-			String method, String state, int activeConsumers, long deadLetters) {
-
-		static ListenerDescriptor of(BusListenerDefinition definition, boolean running, int activeConsumers,
-				long deadLetters) {
-			String state = !running ? "stopped" : (activeConsumers > 0) ? "consuming" : "waiting-for-broker";
-			return new ListenerDescriptor(definition.id(), definition.topic().toString(), definition.group(),
-					definition.queue(), definition.deadLetterQueue(), definition.broadcast(), definition.ordered(),
-					definition.concurrency(), definition.prefetch(), definition.filter(),
-					definition.retry().maxAttempts(), definition.method().describe(), state, activeConsumers,
-					deadLetters);
-		}
-
-	}
-
-	/** The publisher; {@code topics}: the topics published to since start-up. */
-	public record PublisherDescriptor(String exchange, String source, boolean batching, long confirmTimeoutMillis,
-			int pendingConfirms, List<String> topics) {
-
-		PublisherDescriptor withState(int pending, List<String> publishedTopics) {
-			return new PublisherDescriptor(this.exchange, this.source, this.batching, this.confirmTimeoutMillis,
-					pending, publishedTopics);
-		}
-
 	}
 
 }

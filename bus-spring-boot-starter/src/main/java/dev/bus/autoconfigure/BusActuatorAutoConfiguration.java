@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.listener.BusListenerRegistry;
@@ -38,7 +39,7 @@ public final class BusActuatorAutoConfiguration {
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
 				BusProperties properties, Environment environment) {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
-					new BusEndpoint.PublisherDescriptor(properties.getExchange(),
+					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, java.util.List.of()),
 					replayer.getIfAvailable());

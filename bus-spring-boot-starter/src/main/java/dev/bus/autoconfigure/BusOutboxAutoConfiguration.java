@@ -78,7 +78,8 @@ public final class BusOutboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
-				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher,
+				BusProperties properties) {
 			return new OutboxBusPublisher(envelopeFactory,
 					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
 					properties.getExchange());

@@ -38,7 +38,7 @@ public class BusProperties implements Validator {
 
 	private final Outbox outbox = new Outbox();
 
-	private final Sidecar sidecar = new Sidecar();
+	private final Sidecar sidecarClient = new Sidecar();
 
 	private final Tracing tracing = new Tracing();
 
@@ -52,8 +52,8 @@ public class BusProperties implements Validator {
 		return this.tracing;
 	}
 
-	public Sidecar getSidecar() {
-		return this.sidecar;
+	public Sidecar getSidecarClient() {
+		return this.sidecarClient;
 	}
 
 	public Outbox getOutbox() {
@@ -148,14 +148,14 @@ public class BusProperties implements Validator {
 		if (listener.getShutdownTimeout() == null || listener.getShutdownTimeout().isNegative()) {
 			reject(errors, "listener.shutdownTimeout", "negative", "must not be negative");
 		}
-		Sidecar sidecar = properties.getSidecar();
+		Sidecar sidecar = properties.getSidecarClient();
 		if (sidecar.getUrl() != null) {
 			URI url = sidecar.getUrl();
 			if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-				reject(errors, "sidecar.url", "format", "must be an http URL such as http://127.0.0.1:4040");
+				reject(errors, "sidecarClient.url", "format", "must be an http URL such as http://127.0.0.1:4040");
 			}
 		}
-		positive(errors, "sidecar.timeout", sidecar.getTimeout());
+		positive(errors, "sidecarClient.timeout", sidecar.getTimeout());
 		double probability = properties.getTracing().getSamplingProbability();
 		if (probability < 0 || probability > 1) {
 			reject(errors, "tracing.samplingProbability", "range", "must be between 0 and 1");
@@ -165,7 +165,7 @@ public class BusProperties implements Validator {
 			reject(errors, "tracing.otlpEndpoint", "format",
 					"must be an http(s) URL such as http://127.0.0.1:4318/v1/traces");
 		}
-		positive(errors, "sidecar.wait", sidecar.getWait());
+		positive(errors, "sidecarClient.wait", sidecar.getWait());
 		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
 	}
 
@@ -787,8 +787,9 @@ public class BusProperties implements Validator {
 	}
 
 	/**
-	 * The Bus sidecar beside the app. When {@code bus.sidecar.url} is set, the broker addresses come from the
-	 * sidecar's discovery (Consul) instead of {@code spring.rabbitmq.*}; without it nothing changes.
+	 * How the app talks to the Bus sidecar beside it ({@code bus.sidecar-client.*}; the sidecar process's own
+	 * settings are {@code bus.sidecar.*}). When {@code bus.sidecar-client.url} is set, the broker addresses come
+	 * from the sidecar's discovery (Consul) instead of {@code spring.rabbitmq.*}; without it nothing changes.
 	 */
 	public static class Sidecar {
 
@@ -838,7 +839,7 @@ public class BusProperties implements Validator {
 		/**
 		 * Where the OpenTelemetry SDK that Bus creates (only when the application has no {@code OpenTelemetry}
 		 * bean) sends spans over OTLP/HTTP. Unset: the sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
-		 * {@code bus.sidecar.url} is set, else the standard {@code OTEL_EXPORTER_OTLP_*} settings.
+		 * {@code bus.sidecar-client.url} is set, else the standard {@code OTEL_EXPORTER_OTLP_*} settings.
 		 */
 		private URI otlpEndpoint;
 

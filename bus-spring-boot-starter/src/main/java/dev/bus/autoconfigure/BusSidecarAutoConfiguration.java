@@ -23,20 +23,20 @@ import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
 
 /**
- * Broker discovery through the Bus sidecar, when {@code bus.sidecar.url} is set: the connection factory Boot
+ * Broker discovery through the Bus sidecar, when {@code bus.sidecar-client.url} is set: the connection factory Boot
  * creates (and its publisher factory) takes its addresses from the sidecar on every new connection.
  * Without the property the app uses {@code spring.rabbitmq.*} exactly as before.
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class)
 @ConditionalOnClass(AbstractConnectionFactory.class)
-@ConditionalOnProperty("bus.sidecar.url")
+@ConditionalOnProperty("bus.sidecar-client.url")
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusSidecarAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarClient busSidecarClient(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		BusProperties.Sidecar sidecar = properties.getSidecar();
+		BusProperties.Sidecar sidecar = properties.getSidecarClient();
 		return new SidecarClient(sidecar.getUrl(), sidecar.getTimeout(), jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
@@ -50,7 +50,7 @@ public final class BusSidecarAutoConfiguration {
 			.stream()
 			.map((address) -> new Address(address.host(), address.port()))
 			.toList() : List.of(new Address("localhost", 5672));
-		return new SidecarBrokerAddresses(client, fallback, properties.getSidecar().getWait(), pollScheduler);
+		return new SidecarBrokerAddresses(client, fallback, properties.getSidecarClient().getWait(), pollScheduler);
 	}
 
 	/** The long polls for broker changes, on a thread of their own that lives and dies with the context. */

@@ -23,7 +23,7 @@ import dev.bus.tracing.OpenTelemetryBusTracing;
  * and CONSUMER spans with the context in the message headers, through the application's {@link OpenTelemetry}
  * bean. Bus never replaces that bean or its propagators; only when there is none, and the OpenTelemetry SDK and
  * OTLP exporter are on the classpath, does it create one that exports over OTLP/HTTP: to the sidecar on loopback
- * when {@code bus.sidecar.url} is set, else where the standard {@code OTEL_EXPORTER_OTLP_*} settings say.
+ * when {@code bus.sidecar-client.url} is set, else where the standard {@code OTEL_EXPORTER_OTLP_*} settings say.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
 		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
@@ -49,8 +49,9 @@ public final class BusTracingAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment) {
 			BusProperties.Tracing tracing = properties.getTracing();
+			boolean sidecar = properties.getSidecarClient().getUrl() != null;
 			return BusOpenTelemetrySdk.create(tracing.getSamplingProbability(),
-					BusOpenTelemetrySdk.endpoint(tracing.getOtlpEndpoint(), properties.getSidecar().getUrl() != null),
+					BusOpenTelemetrySdk.endpoint(tracing.getOtlpEndpoint(), sidecar),
 					environment.getProperty("spring.application.name", "app"));
 		}
 

@@ -11,12 +11,15 @@ import java.util.List;
 
 import com.rabbitmq.client.Address;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.core.sidecar.ServiceInstances;
+import dev.bus.core.sidecar.SidecarApi;
+
 /**
- * Calls the Bus sidecar's local API ({@code /v1/brokers}, see docs/sidecar.md) for the broker nodes Consul holds
- * as passing.
+ * Calls the Bus sidecar's local API ({@link SidecarApi#BROKERS}, see docs/sidecar.md) for the broker nodes Consul
+ * holds as passing.
  */
 public class SidecarClient {
 
@@ -45,12 +48,12 @@ public class SidecarClient {
 
 	/** The broker nodes now. */
 	public BrokerNodes brokers() throws IOException, InterruptedException {
-		return get("/v1/brokers", this.timeout);
+		return get(SidecarApi.BROKERS, this.timeout);
 	}
 
 	/** Long poll: answers when the sidecar's index differs from {@code index}, or after {@code wait}. */
 	public BrokerNodes brokersAfter(long index, Duration wait) throws IOException, InterruptedException {
-		return get("/v1/brokers?index=" + index + "&wait=" + wait.toMillis() + "ms", wait.plus(this.timeout));
+		return get(SidecarApi.longPoll(SidecarApi.BROKERS, index, wait), wait.plus(this.timeout));
 	}
 
 	private BrokerNodes get(String path, Duration requestTimeout) throws IOException, InterruptedException {
@@ -60,17 +63,18 @@ public class SidecarClient {
 			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + path);
 		}
 		try {
-			JsonNode body = this.json.readTree(response.body());
+			// Leniently: a newer sidecar may say more than this starter knows.
+			ServiceInstances body = this.json.readerFor(ServiceInstances.class)
+				.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+				.readValue(response.body());
 			List<Address> addresses = new ArrayList<>();
-			for (JsonNode instance : body.path("instances")) {
-				String host = instance.path("address").asString();
-				int port = instance.path("port").asInt();
-				if (!host.isEmpty() && port > 0) {
-					addresses.add(new Address(host, port));
+			for (ServiceInstances.Instance instance : (body.instances() != null) ? body.instances()
+					: List.<ServiceInstances.Instance>of()) {
+				if (instance.address() != null && !instance.address().isEmpty() && instance.port() > 0) {
+					addresses.add(new Address(instance.address(), instance.port()));
 				}
 			}
-			return new BrokerNodes(body.path("index").asLong(), body.path("known").asBoolean(),
-					List.copyOf(addresses));
+			return new BrokerNodes(body.index(), body.known(), List.copyOf(addresses));
 		}
 		catch (JacksonException ex) {
 			throw new IOException("Sidecar answered " + path + " with a body that is not the expected JSON", ex);

@@ -35,7 +35,7 @@ public class PayloadDecoder {
 		return this.jsonMapper.getTypeFactory().constructType(type);
 	}
 
-	/** Decodes {@code body} (after the receive chain) as {@code type}, reading the content type from {@code properties}. */
+	/** Decodes {@code body}, as the receive chain left it, as {@code type}, by the content type in the properties. */
 	public Object decode(byte[] body, MessageProperties properties, JavaType type) {
 		if (body == null || body.length == 0) {
 			throw rejected(FailureReason.EMPTY_BODY, "message body is empty", null);

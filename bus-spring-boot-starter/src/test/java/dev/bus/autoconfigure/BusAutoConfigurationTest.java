@@ -149,7 +149,7 @@ class BusAutoConfigurationTest {
 
 	@Test
 	void withASidecarBothConnectionFactoriesResolveAddressesThroughIt() {
-		this.runner.withPropertyValues("bus.sidecar.url=http://127.0.0.1:1").run((context) -> {
+		this.runner.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1").run((context) -> {
 			SidecarBrokerAddresses addresses = context.getBean(SidecarBrokerAddresses.class);
 			CachingConnectionFactory factory = context.getBean(CachingConnectionFactory.class);
 			assertThat(factory).extracting("addressResolver").isSameAs(addresses);
@@ -184,7 +184,7 @@ class BusAutoConfigurationTest {
 	@Test
 	void connectionFactoriesTheApplicationDefinesKeepTheirAddressesAndExecutors() {
 		this.runner.withUserConfiguration(TwoConnectionFactories.class)
-			.withPropertyValues("bus.sidecar.url=http://127.0.0.1:1")
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(RabbitBusPublisher.class);
 				CachingConnectionFactory reporting = context.getBean("reportingConnectionFactory",
@@ -244,7 +244,7 @@ class BusAutoConfigurationTest {
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
 				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
-				"bus.sidecar.url=localhost:4040", "bus.sidecar.wait=0s,bus.sidecar.url=http://127.0.0.1:4040",
+				"bus.sidecar-client.url=localhost:4040", "bus.sidecar-client.wait=0s,bus.sidecar-client.url=http://127.0.0.1:4040",
 				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms", "bus.metrics.max-topics=0",
 				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.actuate.BusEndpoint;
@@ -61,7 +62,7 @@ class DirectContainerIT {
 			Received<String> received = context.getBean(Readings.class).received;
 			BusListenersHealthIndicator health = context.getBean(BusListenersHealthIndicator.class);
 			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
-			BusEndpoint.ListenerDescriptor listener = context.getBean(BusEndpoint.class).bus().listeners().get(0);
+			BusEndpointBody.Listener listener = context.getBean(BusEndpoint.class).bus().listeners().get(0);
 			assertThat(listener.activeConsumers()).isEqualTo(2);
 			assertThat(listener.state()).isEqualTo("consuming");
 

@@ -14,6 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.BusMessage;
 import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
@@ -135,11 +136,11 @@ class PublishAndListenIT {
 			context.getBean(BusPublisher.class).publish("orders.cancelled", List.of()).join();
 			context.getBean(OrderListeners.class).items.awaitCount(1);
 
-			BusEndpoint.BusDescriptor bus = context.getBean(BusEndpoint.class).bus();
-			assertThat(bus.listeners()).extracting(BusEndpoint.ListenerDescriptor::id)
+			BusEndpointBody bus = context.getBean(BusEndpoint.class).bus();
+			assertThat(bus.listeners()).extracting(BusEndpointBody.Listener::id)
 				.containsExactlyInAnyOrder("orderListeners.onCreated", "orderListeners.onAnyOrder",
 						"orderListeners.onEveryOrder", "orderListeners.onItems");
-			BusEndpoint.ListenerDescriptor created = bus.listeners()
+			BusEndpointBody.Listener created = bus.listeners()
 				.stream()
 				.filter((listener) -> listener.id().equals("orderListeners.onCreated"))
 				.findFirst()

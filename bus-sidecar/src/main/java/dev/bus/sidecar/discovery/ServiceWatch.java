@@ -2,6 +2,7 @@ package dev.bus.sidecar.discovery;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
@@ -10,8 +11,10 @@ import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.web.client.RestClientException;
 
+import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
@@ -37,7 +40,7 @@ class ServiceWatch implements Runnable {
 
 	private final Counter errors;
 
-	private volatile ServiceSnapshot snapshot;
+	private volatile ServiceInstances snapshot;
 
 	private volatile boolean running = true;
 
@@ -50,7 +53,7 @@ class ServiceWatch implements Runnable {
 		this.consul = consul;
 		this.wait = wait;
 		this.maxBackoff = maxBackoff;
-		this.snapshot = ServiceSnapshot.unknown(service);
+		this.snapshot = ServiceInstances.unknown(service);
 		this.queries = meters.timer("bus.sidecar.watch.latency", "service", service);
 		this.errors = meters.counter("bus.sidecar.consul.errors", "operation", "watch");
 	}
@@ -60,7 +63,7 @@ class ServiceWatch implements Runnable {
 		return this.started.compareAndSet(false, true);
 	}
 
-	ServiceSnapshot snapshot() {
+	ServiceInstances snapshot() {
 		return this.snapshot;
 	}
 
@@ -70,7 +73,7 @@ class ServiceWatch implements Runnable {
 	}
 
 	/** Waits until the snapshot's index differs from {@code index}, or {@code timeout}; returns the current one. */
-	synchronized ServiceSnapshot awaitChange(long index, Duration timeout) throws InterruptedException {
+	synchronized ServiceInstances awaitChange(long index, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.waiting++;
 		try {
@@ -99,7 +102,7 @@ class ServiceWatch implements Runnable {
 				this.queries.record(Duration.ofNanos(System.nanoTime() - started));
 				// An index that goes backwards (Consul restarted, or a snapshot restore) means: start over.
 				consulIndex = (answer.index() < consulIndex) ? 0 : answer.index();
-				publish(answer.instances().stream().map(Instance::of).toList());
+				publish(answer.instances().stream().map(ServiceWatch::instance).toList());
 				backoff = MIN_BACKOFF;
 			}
 			catch (RestClientException ex) {
@@ -117,12 +120,12 @@ class ServiceWatch implements Runnable {
 		}
 	}
 
-	private synchronized void publish(List<Instance> instances) {
-		ServiceSnapshot current = this.snapshot;
+	private synchronized void publish(List<ServiceInstances.Instance> instances) {
+		ServiceInstances current = this.snapshot;
 		if (current.known() && current.instances().equals(instances)) {
 			return;
 		}
-		this.snapshot = new ServiceSnapshot(this.service, current.index() + 1, true, instances);
+		this.snapshot = new ServiceInstances(this.service, current.index() + 1, true, instances);
 		notifyAll();
 	}
 
@@ -139,6 +142,18 @@ class ServiceWatch implements Runnable {
 	synchronized void stop() {
 		this.running = false;
 		notifyAll();
+	}
+
+	/** One passing instance as the local API serves it. */
+	private static ServiceInstances.Instance instance(HealthService entry) {
+		HealthService.Service service = entry.getService();
+		// Consul leaves the service address empty when it is the node's address.
+		String address = (service.getAddress() != null && !service.getAddress().isEmpty()) ? service.getAddress()
+				: entry.getNode().getAddress();
+		return new ServiceInstances.Instance(service.getId(), address,
+				(service.getPort() != null) ? service.getPort() : 0,
+				(service.getTags() != null) ? List.copyOf(service.getTags()) : List.of(),
+				(service.getMeta() != null) ? Map.copyOf(service.getMeta()) : Map.of());
 	}
 
 }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 
@@ -58,20 +59,20 @@ public class ServiceWatches implements SmartLifecycle {
 	 * The current snapshot of a service, starting to watch it if needed.
 	 * @throws TooManyWatchesException when the bound is reached
 	 */
-	public ServiceSnapshot snapshot(String service) throws InterruptedException {
+	public ServiceInstances snapshot(String service) throws InterruptedException {
 		ServiceWatch watch = watch(service);
-		ServiceSnapshot snapshot = watch.snapshot();
+		ServiceInstances snapshot = watch.snapshot();
 		// A service asked for the first time: wait briefly for Consul's first answer rather than serve "none".
 		return snapshot.known() ? snapshot : watch.awaitChange(snapshot.index(), FIRST_ANSWER_WAIT);
 	}
 
 	/** Long poll: returns when the service's index differs from {@code index}, or after {@code timeout}. */
-	public ServiceSnapshot awaitChange(String service, long index, Duration timeout) throws InterruptedException {
+	public ServiceInstances awaitChange(String service, long index, Duration timeout) throws InterruptedException {
 		return watch(service).awaitChange(index, timeout);
 	}
 
 	/** Each watched service: its snapshot and how many long polls wait on it. */
-	public record WatchState(ServiceSnapshot snapshot, int waiting) {
+	public record WatchState(ServiceInstances snapshot, int waiting) {
 	}
 
 	public List<WatchState> states() {

@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.sidecar.SidecarProperties;
 
 /**
@@ -37,7 +39,11 @@ public class AppClient {
 	/** An actuator answer larger than this is not health JSON. */
 	private static final int MAX_BODY = 64 * 1024;
 
-	private final JsonMapper json = JsonMapper.builder().build();
+	/** Reads the shared contract leniently: an app on a newer starter may report more than this sidecar knows. */
+	private final JsonMapper json = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
 
 	private final URI healthUri;
 
@@ -86,21 +92,25 @@ public class AppClient {
 			if (answer == null || answer.status() != 200) {
 				return BusTopics.UNKNOWN;
 			}
-			JsonNode root = this.json.readTree(answer.body());
+			BusEndpointBody body = this.json.readValue(answer.body(), BusEndpointBody.class);
 			Set<String> listens = new TreeSet<>();
-			for (JsonNode listener : root.path("listeners")) {
-				listens.add(listener.path("topic").asString());
+			if (body.listeners() != null) {
+				body.listeners().forEach((listener) -> addTopic(listens, listener.topic()));
 			}
 			Set<String> publishes = new TreeSet<>();
-			for (JsonNode topic : root.path("publisher").path("topics")) {
-				publishes.add(topic.asString());
+			if (body.publisher() != null && body.publisher().topics() != null) {
+				body.publisher().topics().forEach((topic) -> addTopic(publishes, topic));
 			}
-			listens.remove("");
-			publishes.remove("");
 			return new BusTopics(listens, publishes);
 		}
 		catch (IOException | JacksonException ex) {
 			return BusTopics.UNKNOWN;
+		}
+	}
+
+	private static void addTopic(Set<String> topics, String topic) {
+		if (topic != null && !topic.isEmpty()) {
+			topics.add(topic);
 		}
 	}
 

@@ -105,7 +105,22 @@ public class AppRegistrar implements SmartLifecycle {
 		executor.execute(this::tick);
 	}
 
+	/**
+	 * One heartbeat. An unexpected failure is logged and the loop goes on: a dead loop would leave the check to
+	 * expire.
+	 */
 	private void tick() {
+		try {
+			beat();
+		}
+		catch (RuntimeException ex) {
+			Duration next = nextBackoff();
+			log.error("Heartbeat failed unexpectedly; trying again in " + next.toMillis() + " ms", ex);
+			schedule(next);
+		}
+	}
+
+	private void beat() {
 		AppHealth previous = this.health;
 		AppHealth current = this.app.health();
 		this.health = current;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -15,7 +16,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.convert.DurationStyle;
 
-import dev.bus.sidecar.discovery.ServiceSnapshot;
+import dev.bus.core.sidecar.ServiceInstances;
+import dev.bus.core.sidecar.SidecarApi;
 import dev.bus.sidecar.discovery.ServiceWatches;
 import dev.bus.sidecar.registration.AppRegistrar;
 
@@ -28,11 +30,9 @@ import dev.bus.sidecar.registration.AppRegistrar;
  * the app hears about a change at once without polling;</li>
  * <li>{@code GET /v1/status}: the sidecar's own state.</li>
  * </ul>
+ * Paths and bodies are the shared contract in {@link SidecarApi} and {@link ServiceInstances}.
  */
 public class LocalApiHandler implements HttpHandler {
-
-	/** Longest long poll a caller may ask for. */
-	static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
 	private static final Log log = LogFactory.getLog(LocalApiHandler.class);
 
@@ -40,9 +40,17 @@ public class LocalApiHandler implements HttpHandler {
 
 	private final AppRegistrar registrar;
 
-	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar) {
+	/**
+	 * Long polls parked at once. Each holds one of the server's threads for up to its wait: capped below the pool
+	 * size, so plain requests ({@code /v1/status}, a first lookup) are always served; beyond it a long poll gets
+	 * 429 and the app retries after its back-off.
+	 */
+	private final Semaphore longPolls;
+
+	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar, int maxLongPolls) {
 		this.watches = watches;
 		this.registrar = registrar;
+		this.longPolls = new Semaphore(maxLongPolls);
 	}
 
 	@Override
@@ -54,14 +62,14 @@ public class LocalApiHandler implements HttpHandler {
 				return;
 			}
 			String path = exchange.getRequestURI().getPath();
-			if (path.equals("/v1/status")) {
+			if (path.equals(SidecarApi.STATUS)) {
 				JsonExchange.json(exchange, 200, status());
 			}
-			else if (path.equals("/v1/brokers")) {
+			else if (path.equals(SidecarApi.BROKERS)) {
 				serveService(exchange, this.watches.brokerService());
 			}
-			else if (path.startsWith("/v1/services/")) {
-				String service = path.substring("/v1/services/".length());
+			else if (path.startsWith(SidecarApi.SERVICES)) {
+				String service = path.substring(SidecarApi.SERVICES.length());
 				if (!ServiceWatches.isValidName(service)) {
 					JsonExchange.error(exchange, 400, "not a valid Consul service name: " + service);
 					return;
@@ -86,28 +94,39 @@ public class LocalApiHandler implements HttpHandler {
 
 	private void serveService(HttpExchange exchange, String service) throws IOException, InterruptedException {
 		Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-		ServiceSnapshot snapshot;
-		if (query.containsKey("index")) {
+		ServiceInstances snapshot;
+		if (query.containsKey(SidecarApi.INDEX)) {
 			long index;
 			Duration wait;
 			try {
-				index = Long.parseLong(query.get("index"));
-				wait = DurationStyle.detectAndParse(query.getOrDefault("wait", "30s"));
+				index = Long.parseLong(query.get(SidecarApi.INDEX));
+				wait = DurationStyle.detectAndParse(query.getOrDefault(SidecarApi.WAIT, "30s"));
 			}
 			catch (RuntimeException ex) {
 				JsonExchange.error(exchange, 400, "index must be a number and wait a duration such as 30s");
 				return;
 			}
-			if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
-				JsonExchange.error(exchange, 400, "wait must be between 0s and " + MAX_WAIT.toMinutes() + "m");
+			if (wait.isNegative() || wait.compareTo(SidecarApi.MAX_WAIT) > 0) {
+				JsonExchange.error(exchange, 400,
+						"wait must be between 0s and " + SidecarApi.MAX_WAIT.toMinutes() + "m");
 				return;
 			}
-			snapshot = this.watches.awaitChange(service, index, wait);
+			if (!this.longPolls.tryAcquire()) {
+				exchange.getResponseHeaders().set("Retry-After", "1");
+				JsonExchange.error(exchange, 429, "too many long polls parked at once; retry shortly");
+				return;
+			}
+			try {
+				snapshot = this.watches.awaitChange(service, index, wait);
+			}
+			finally {
+				this.longPolls.release();
+			}
 		}
 		else {
 			snapshot = this.watches.snapshot(service);
 		}
-		exchange.getResponseHeaders().set("X-Bus-Index", Long.toString(snapshot.index()));
+		exchange.getResponseHeaders().set(SidecarApi.INDEX_HEADER, Long.toString(snapshot.index()));
 		JsonExchange.json(exchange, 200, snapshot);
 	}
 

@@ -26,7 +26,8 @@ public class SidecarHttpServer implements SmartLifecycle {
 	/** Starts before the watches and the registrar, stops after them. */
 	public static final int PHASE = Integer.MAX_VALUE - 300;
 
-	private static final int MAX_THREADS = 16;
+	/** Threads serving each server's requests. */
+	public static final int MAX_THREADS = 16;
 
 	private static final Log log = LogFactory.getLog(SidecarHttpServer.class);
 
