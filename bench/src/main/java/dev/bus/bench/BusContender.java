@@ -103,15 +103,22 @@ final class BusContender implements Contender {
 				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
 			}
 			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
-			// Listeners first, so that deleting their queue is not reported as a consumer cancelled by the broker.
-			context.stop();
-			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
-				.createConnection(); var channel = connection.createChannel(false)) {
-				channel.queueDelete("bench.bench.message");
-				channel.queueDelete("bench.bench.message.dlq");
-				channel.exchangeDelete(exchange);
-			}
+			removeTopology(context, exchange);
 			return measurement;
+		}
+	}
+
+	/**
+	 * Stops the application and deletes its queues and exchange; listeners first, so that deleting their queue is
+	 * not reported as a consumer cancelled by the broker.
+	 */
+	static void removeTopology(ConfigurableApplicationContext context, String exchange) throws Exception {
+		context.stop();
+		try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
+			.createConnection(); var channel = connection.createChannel(false)) {
+			channel.queueDelete("bench.bench.message");
+			channel.queueDelete("bench.bench.message.dlq");
+			channel.exchangeDelete(exchange);
 		}
 	}
 
@@ -150,6 +157,7 @@ final class BusContender implements Contender {
 
 	}
 
+	/** Bus's listener on the benchmark topic, reporting to the current {@link Sink}. */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class BenchApplication {
