@@ -40,8 +40,9 @@ final class ThreadChannelContender implements Contender {
 	}
 
 	/**
-	 * Waits on the thread's channel itself: spring-amqp 4.0.4's thread channel does not report itself as
-	 * confirm-selected to {@code RabbitTemplate.waitForConfirmsOrDie}, though the factory selected confirms on it.
+	 * Waits on the thread's channel itself. In spring-amqp 4.0.4 the thread's channel was not in confirm mode
+	 * despite {@code setSimplePublisherConfirms(true)} ({@code waitForConfirmsOrDie} failed with "Confirms not
+	 * selected"), so the publisher selects confirms on it before its first send.
 	 */
 	private static void waitForConfirms(org.springframework.amqp.rabbit.core.RabbitOperations operations) {
 		operations.execute((channel) -> {
@@ -87,6 +88,7 @@ final class ThreadChannelContender implements Contender {
 			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			template.invoke((operations) -> {
+				operations.execute((channel) -> channel.confirmSelect());
 				for (int i = 0; i < messages; i++) {
 					Contender.pace(start, i, scenario.rate);
 					Envelope envelope = envelopes
