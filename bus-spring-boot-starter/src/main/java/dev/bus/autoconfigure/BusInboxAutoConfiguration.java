@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +23,8 @@ import dev.bus.inbox.InMemoryInbox;
 import dev.bus.inbox.Inbox;
 import dev.bus.inbox.InboxCleaner;
 import dev.bus.inbox.JdbcInbox;
+import dev.bus.jdbc.BusSchemaInitializer;
+import dev.bus.jdbc.TableNames;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
@@ -43,7 +46,7 @@ public final class BusInboxAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "jdbc")
-	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnClass(value = JdbcTemplate.class, name = BusSchemaInitializer.DATABASE_INITIALIZER)
 	@ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
 	static class JdbcInboxConfiguration {
 
@@ -51,12 +54,17 @@ public final class BusInboxAutoConfiguration {
 		@ConditionalOnMissingBean(Inbox.class)
 		JdbcInbox busInbox(DataSource dataSource, PlatformTransactionManager transactionManager,
 				BusProperties properties) {
-			JdbcInbox inbox = new JdbcInbox(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
+			return new JdbcInbox(new JdbcTemplate(dataSource), new TransactionTemplate(transactionManager),
 					properties.getInbox().getJdbc().getTable(), Clock.systemUTC());
-			if (properties.getInbox().getJdbc().isInitializeSchema()) {
-				inbox.initializeSchema();
-			}
-			return inbox;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busInboxSchemaInitializer")
+		BusSchemaInitializer busInboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
+			BusProperties.Jdbc jdbc = properties.getInbox().getJdbc();
+			return new BusSchemaInitializer(dataSource, "inbox",
+					TableNames.require(jdbc.getTable(), "bus.inbox.jdbc.table"),
+					DatabaseInitializationMode.valueOf(jdbc.getInitializeSchema().name()));
 		}
 
 		@Bean

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,6 +24,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.bus.BusPublisher;
+import dev.bus.jdbc.BusSchemaInitializer;
+import dev.bus.jdbc.TableNames;
 import dev.bus.outbox.JdbcOutbox;
 import dev.bus.outbox.OutboxBusPublisher;
 import dev.bus.outbox.OutboxObserver;
@@ -49,19 +52,22 @@ public final class BusOutboxAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnClass(value = JdbcTemplate.class, name = BusSchemaInitializer.DATABASE_INITIALIZER)
 	@ConditionalOnBean({ ConnectionFactory.class, DataSource.class, PlatformTransactionManager.class })
 	static class JdbcOutboxConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		JdbcOutbox busOutbox(DataSource dataSource, BusProperties properties) {
-			JdbcOutbox outbox = new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(),
-					Clock.systemUTC());
-			if (properties.getOutbox().isInitializeSchema()) {
-				outbox.initializeSchema();
-			}
-			return outbox;
+			return new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(), Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busOutboxSchemaInitializer")
+		BusSchemaInitializer busOutboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
+			BusProperties.Outbox outbox = properties.getOutbox();
+			return new BusSchemaInitializer(dataSource, "outbox", TableNames.require(outbox.getTable(), "bus.outbox.table"),
+					DatabaseInitializationMode.valueOf(outbox.getInitializeSchema().name()));
 		}
 
 		@Bean

@@ -665,9 +665,11 @@ public class BusProperties implements Validator {
 		private String table = "bus_outbox";
 
 		/**
-		 * Whether to create the table at start-up when it does not exist.
+		 * When to create the table from the script for the database's platform, as Spring Boot's own schemas:
+		 * embedded (only in an embedded database), always, or never (create it with your migrations; the scripts
+		 * are in the starter's jar under dev/bus/jdbc/).
 		 */
-		private boolean initializeSchema = true;
+		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
 
 		/**
 		 * How often the relay looks for rows besides the immediate pass after each commit on this instance (rows
@@ -696,11 +698,11 @@ public class BusProperties implements Validator {
 			this.table = table;
 		}
 
-		public boolean isInitializeSchema() {
+		public SchemaInitialization getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(boolean initializeSchema) {
+		public void setInitializeSchema(SchemaInitialization initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 
@@ -731,9 +733,11 @@ public class BusProperties implements Validator {
 		private String table = "bus_inbox";
 
 		/**
-		 * Whether to create the table (and its index) at start-up when it does not exist.
+		 * When to create the table (and its index) from the script for the database's platform, as Spring Boot's
+		 * own schemas: embedded (only in an embedded database), always, or never (create it with your migrations;
+		 * the scripts are in the starter's jar under dev/bus/jdbc/).
 		 */
-		private boolean initializeSchema = true;
+		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
 
 		/**
 		 * How often rows older than the retention are deleted.
@@ -748,11 +752,11 @@ public class BusProperties implements Validator {
 			this.table = table;
 		}
 
-		public boolean isInitializeSchema() {
+		public SchemaInitialization getInitializeSchema() {
 			return this.initializeSchema;
 		}
 
-		public void setInitializeSchema(boolean initializeSchema) {
+		public void setInitializeSchema(SchemaInitialization initializeSchema) {
 			this.initializeSchema = initializeSchema;
 		}
 
@@ -767,6 +771,21 @@ public class BusProperties implements Validator {
 	}
 
 	/** The spring-amqp listener container that runs {@code @BusListener} methods. */
+	/**
+	 * When Bus creates its tables: Spring Boot's {@code DatabaseInitializationMode}, mirrored here because that
+	 * type lives in a module an application without JDBC does not have.
+	 */
+	public enum SchemaInitialization {
+
+		/** Only in an embedded database. */
+		EMBEDDED,
+		/** Always (the scripts create the table only if it does not exist). */
+		ALWAYS,
+		/** Never: the application's migrations create it. */
+		NEVER
+
+	}
+
 	public enum ContainerType {
 
 		/** {@code SimpleMessageListenerContainer}. */

@@ -6,6 +6,8 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
+import dev.bus.jdbc.BusSchemaInitializer;
+
 /**
  * Fails start-up, naming the property and what is missing, when a property asks for a JDBC store (the outbox,
  * the JDBC inbox) that the application cannot have: no spring-jdbc, no {@link DataSource} or no transaction
@@ -30,8 +32,10 @@ final class JdbcStoreRequirement implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		ClassLoader classLoader = getClass().getClassLoader();
-		if (!ClassUtils.isPresent(JDBC_TEMPLATE, classLoader)) {
-			throw missing("spring-jdbc is not on the classpath: add spring-boot-starter-jdbc and a JDBC driver");
+		if (!ClassUtils.isPresent(JDBC_TEMPLATE, classLoader)
+				|| !ClassUtils.isPresent(BusSchemaInitializer.DATABASE_INITIALIZER, classLoader)) {
+			throw missing("spring-jdbc or spring-boot-jdbc is not on the classpath: add spring-boot-starter-jdbc and "
+					+ "a JDBC driver");
 		}
 		if (this.beanFactory.getBeanNamesForType(DataSource.class).length == 0) {
 			throw missing("there is no DataSource bean: set spring.datasource.url (with spring-boot-starter-jdbc "

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,23 +37,19 @@ public class JdbcInbox implements Inbox {
 		this.clock = clock;
 	}
 
-	/** Creates the table if it does not exist. */
-	public void initializeSchema() {
-		this.jdbc.execute("create table if not exists " + this.table + " (consumer varchar(255) not null, "
-				+ "message_id varchar(255) not null, processed_at timestamp not null, "
-				+ "primary key (consumer, message_id))");
-		this.jdbc.execute("create index if not exists " + this.table.replace('.', '_') + "_processed_at on "
-				+ this.table + " (processed_at)");
-	}
-
 	@Override
 	public boolean process(String consumer, String messageId, Handler handler) throws InvocationTargetException {
 		try {
 			Boolean processed = this.transactions.execute((status) -> {
-				int claimed = this.jdbc.update("insert into " + this.table
-						+ " (consumer, message_id, processed_at) values (?, ?, ?) on conflict do nothing", consumer,
-						messageId, Timestamp.from(this.clock.instant()));
-				if (claimed == 0) {
+				try {
+					this.jdbc.update("insert into " + this.table + " (consumer, message_id, processed_at) values (?, ?, ?)",
+							consumer, messageId, Timestamp.from(this.clock.instant()));
+				}
+				catch (DuplicateKeyException ex) {
+					// Processed before (or by a concurrent instance that has committed). A plain insert rather than
+					// PostgreSQL's "on conflict do nothing" works on every database; PostgreSQL aborts the
+					// transaction on the duplicate, so it is rolled back, having done nothing.
+					status.setRollbackOnly();
 					return false;
 				}
 				try {

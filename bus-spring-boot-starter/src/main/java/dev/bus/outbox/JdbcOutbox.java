@@ -33,13 +33,6 @@ public class JdbcOutbox {
 		this.clock = clock;
 	}
 
-	/** Creates the table if it does not exist. */
-	public void initializeSchema() {
-		this.jdbc.execute("create table if not exists " + this.table + " (id bigserial primary key, "
-				+ "topic varchar(255) not null, message_id varchar(255) not null, envelope bytea not null, "
-				+ "created_at timestamp not null)");
-	}
-
 	/** Writes an envelope; joins the caller's transaction when there is one on the same DataSource. */
 	public void add(Envelope envelope) {
 		this.jdbc.update("insert into " + this.table + " (topic, message_id, envelope, created_at) values (?, ?, ?, ?)",

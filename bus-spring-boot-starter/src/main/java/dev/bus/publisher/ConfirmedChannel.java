@@ -31,6 +31,15 @@ import dev.bus.BusPublishException.Reason;
  * {@link Reason#UNROUTABLE} failure.
  *
  * <p>Futures are completed outside the queue's lock, since what they run may publish again.
+ *
+ * <p>Why not spring-amqp's {@code ThreadChannelConnectionFactory} (one channel per thread, no churn): in
+ * spring-amqp 4.0 it offers simple confirms only ({@code waitForConfirms} on the publishing thread), so a nack,
+ * return or timeout cannot be told to the one publish it belongs to, and the publishing thread blocks while it
+ * waits. Measured with the benchmark's "Bus (ThreadChannel publisher)" (Bus's envelope and listener, confirms
+ * awaited every 100 publishes; {@code scripts/bench --rounds 3 --messages 50000 --scenarios A,B-quorum},
+ * 2026-11-28, medians against the raw client in the same run): A (transient, classic) 1.00 against Bus's 0.91;
+ * B-quorum (persistent, quorum, Bus's default) 0.64 against Bus's 0.83. It gains a little where confirms are
+ * cheap and loses a quarter where they are durable, and it cannot give a per-message outcome in either.
  */
 final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 

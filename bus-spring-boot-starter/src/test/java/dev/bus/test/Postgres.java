@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Configuration;
  */
 public final class Postgres {
 
-	/** Properties pointing an application at it. */
+	/** Properties pointing an application at it, Bus's tables created at start-up (not the default there). */
 	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
-			"spring.datasource.username=postgres", "spring.datasource.password=postgres" };
+			"spring.datasource.username=postgres", "spring.datasource.password=postgres",
+			"bus.outbox.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always" };
 
 	private Postgres() {
 	}

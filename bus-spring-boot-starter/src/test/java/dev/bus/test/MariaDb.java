@@ -1,0 +1,30 @@
+package dev.bus.test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * The real MariaDB on 127.0.0.1:3306, database {@code test}, user {@code root} without a password, as this
+ * machine runs it (Debian's {@code mariadb-server}).
+ */
+public final class MariaDb {
+
+	/** Properties pointing an application at it. */
+	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/test",
+			"spring.datasource.username=root", "spring.datasource.password=" };
+
+	private MariaDb() {
+	}
+
+	public static void requireRunning() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", 3306), 2000);
+		}
+		catch (IOException ex) {
+			throw new AssertionError("MariaDB is not running on 127.0.0.1:3306. Start it with: "
+					+ "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd", ex);
+		}
+	}
+
+}
