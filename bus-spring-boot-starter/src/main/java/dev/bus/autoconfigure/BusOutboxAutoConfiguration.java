@@ -66,7 +66,8 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(name = "busOutboxSchemaInitializer")
 		BusSchemaInitializer busOutboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
 			BusProperties.Outbox outbox = properties.getOutbox();
-			return new BusSchemaInitializer(dataSource, "outbox", TableNames.require(outbox.getTable(), "bus.outbox.table"),
+			return new BusSchemaInitializer(dataSource, "outbox",
+					TableNames.require(outbox.getTable(), "bus.outbox.table"),
 					DatabaseInitializationMode.valueOf(outbox.getInitializeSchema().name()));
 		}
 

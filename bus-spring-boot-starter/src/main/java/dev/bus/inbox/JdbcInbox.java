@@ -42,7 +42,8 @@ public class JdbcInbox implements Inbox {
 		try {
 			Boolean processed = this.transactions.execute((status) -> {
 				try {
-					this.jdbc.update("insert into " + this.table + " (consumer, message_id, processed_at) values (?, ?, ?)",
+					this.jdbc.update(
+							"insert into " + this.table + " (consumer, message_id, processed_at) values (?, ?, ?)",
 							consumer, messageId, Timestamp.from(this.clock.instant()));
 				}
 				catch (DuplicateKeyException ex) {

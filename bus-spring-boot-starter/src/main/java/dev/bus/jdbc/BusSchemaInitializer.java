@@ -9,6 +9,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.init.PlatformPlaceholderDatabaseDriverResolver;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -19,7 +20,7 @@ import org.springframework.core.io.Resource;
 /**
  * Creates the table of one of Bus's JDBC stores the way Spring Boot creates its own (Spring Session's, Spring
  * Batch's): from the script for the database's platform ({@code dev/bus/jdbc/<store>-schema-<platform>.sql};
- * PostgreSQL, MariaDB, MySQL and H2 are shipped), according to a {@link DatabaseInitializationMode}, so by default
+ * PostgreSQL, MySQL (MariaDB uses it) and H2 are shipped), according to a {@link DatabaseInitializationMode}, so by default
  * only in an embedded database and never as a side effect in production. It is a
  * {@link DataSourceScriptDatabaseInitializer}, so Boot orders beans that depend on database initialization after
  * it.
@@ -30,7 +31,8 @@ import org.springframework.core.io.Resource;
 public class BusSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
 	/** Boot's initializer this extends: on the classpath with {@code spring-boot-jdbc}. */
-	public static final String DATABASE_INITIALIZER = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
+	public static final String DATABASE_INITIALIZER =
+			"org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
 
 	private final String table;
 
@@ -50,8 +52,10 @@ public class BusSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
 		settings.setMode(mode);
 		if (mode != DatabaseInitializationMode.NEVER) {
-			settings.setSchemaLocations(new PlatformPlaceholderDatabaseDriverResolver().resolveAll(dataSource,
-					"classpath:dev/bus/jdbc/" + store + "-schema-@@platform@@.sql"));
+			// MariaDB takes MySQL's scripts, as it does for Spring Boot's own schemas.
+			settings.setSchemaLocations(new PlatformPlaceholderDatabaseDriverResolver()
+				.withDriverPlatform(DatabaseDriver.MARIADB, "mysql")
+				.resolveAll(dataSource, "classpath:dev/bus/jdbc/" + store + "-schema-@@platform@@.sql"));
 		}
 		return settings;
 	}

@@ -1,4 +1,4 @@
--- Bus inbox (MySQL 8+). ${table} is bus.inbox.jdbc.table.
+-- Bus inbox (MySQL 8+, MariaDB 10.6+). ${table} is bus.inbox.jdbc.table.
 create table if not exists ${table} (
     consumer varchar(255) not null,
     message_id varchar(255) not null,

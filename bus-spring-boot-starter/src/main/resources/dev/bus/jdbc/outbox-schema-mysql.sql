@@ -1,4 +1,4 @@
--- Bus outbox (MySQL 8+: the relay locks with FOR UPDATE SKIP LOCKED). ${table} is bus.outbox.table.
+-- Bus outbox (MySQL 8+, MariaDB 10.6+: the relay locks with FOR UPDATE SKIP LOCKED). ${table} is bus.outbox.table.
 create table if not exists ${table} (
     id bigint not null auto_increment primary key,
     topic varchar(255) not null,
