@@ -132,7 +132,12 @@ class FaultToleranceIT {
 				doomedLink.cut(); // its unacked deliveries go back to the queue, to the survivor
 				publishing.join();
 				await().atMost(Duration.ofSeconds(120)).until(() -> union(a, b).size() == MESSAGES);
-				await().pollDelay(Duration.ofMillis(500)).until(() -> true); // let redeliveries settle
+				// Redeliveries settled: the queue drained and the survivor's grouped acks sent.
+				String queue = survivor.getBean(BusListenerRegistry.class).registrations().get(0).definition().queue();
+				try (Rabbit rabbit = Rabbit.connect()) {
+					await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.messageCount(queue) == 0
+							&& survivor.getBean(BusListenerRegistry.class).registrations().get(0).pendingAcks() == 0);
+				}
 				int handled = a.deliveries.get() + b.deliveries.get();
 				double skipped = duplicatesSkipped(doomed) + duplicatesSkipped(survivor);
 				System.out.printf("[fault] consumer connection killed: sent %d, received %d distinct, handler ran %d"

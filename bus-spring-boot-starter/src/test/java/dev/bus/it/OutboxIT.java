@@ -240,19 +240,33 @@ class OutboxIT {
 					});
 					if (outage && t == 40) {
 						database.cut();
-						await().pollDelay(Duration.ofMillis(800)).until(() -> true);
+						// The outage lasts until a relay pass has failed on it.
+						MeterRegistry meters = first.getBean(MeterRegistry.class);
+						await().atMost(Duration.ofSeconds(10))
+							.until(() -> meters.counter("bus.outbox.relay.failures").count() >= 1);
 						database.open();
 					}
 				}
 				Received<String> received = first.getBean(Shipments.class).received;
 				await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(received.items()).size() == total);
-				// let any late resend arrive before counting duplicates
-				await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> this.jdbc.queryForObject("select count(*) from " + this.table, Long.class) == 0);
+				// Every confirmed relay (resends included) has reached the listener before duplicates are counted.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> relayed(first) + relayed(second) == received.items().size());
 				return received.items();
 			}
 		}
+	}
+
+	/** Rows the instance's relay has published and the broker confirmed. */
+	private static long relayed(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class)
+			.find("bus.outbox.relay.latency")
+			.timers()
+			.stream()
+			.mapToLong(io.micrometer.core.instrument.Timer::count)
+			.sum();
 	}
 
 }
