@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.consul.ConsulClient;
@@ -16,7 +17,9 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
@@ -70,8 +73,24 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
-	ServiceWatches serviceWatches(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters) {
-		return new ServiceWatches(consul, properties, meters);
+	ServiceWatches serviceWatches(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters,
+			@Qualifier("sidecarWatchExecutor") TaskExecutor watchExecutor) {
+		return new ServiceWatches(consul, properties, meters, watchExecutor);
+	}
+
+	/** A thread per watched service (each waits in Consul blocking queries), bounded by the watch limit. */
+	@Bean(destroyMethod = "shutdown")
+	ThreadPoolTaskExecutor sidecarWatchExecutor() {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("bus-sidecar-watch-");
+		executor.setDaemon(true);
+		executor.setCorePoolSize(0);
+		executor.setMaxPoolSize(ServiceWatches.MAX_WATCHES + 1);
+		executor.setQueueCapacity(0);
+		// Watches stop with the sidecar's lifecycle; the executor goes after them.
+		executor.setAcceptTasksAfterContextClose(true);
+		executor.initialize();
+		return executor;
 	}
 
 	/** The app's API: loopback only, whatever else is configured. */

@@ -18,9 +18,9 @@ import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
- * Follows one service's passing instances with Consul blocking queries on its own thread: each query waits until
- * Consul's index moves, so a change is seen about as soon as Consul knows it, without polling. Waiters in
- * {@link #awaitChange} are woken when the instance list actually changes.
+ * Follows one service's passing instances with Consul blocking queries, on a thread of the sidecar's watch
+ * executor: each query waits until Consul's index moves, so a change is seen about as soon as Consul knows it,
+ * without polling. Waiters in {@link #awaitChange} are woken when the instance list actually changes.
  */
 class ServiceWatch implements Runnable {
 
@@ -93,6 +93,7 @@ class ServiceWatch implements Runnable {
 
 	@Override
 	public void run() {
+		Thread.currentThread().setName("bus-sidecar-watch-" + this.service); // the pool's thread, named for logs
 		long consulIndex = 0;
 		Duration backoff = MIN_BACKOFF;
 		while (this.running) {

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.TaskExecutor;
 
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.SidecarProperties;
@@ -38,12 +39,20 @@ public class ServiceWatches implements SmartLifecycle {
 
 	private final Map<String, ServiceWatch> watches = new ConcurrentHashMap<>();
 
+	private final TaskExecutor executor;
+
 	private volatile boolean running;
 
-	public ServiceWatches(ConsulAgent consul, SidecarProperties properties, MeterRegistry meters) {
+	/**
+	 * @param executor runs one watch per service for as long as the sidecar runs (a bean of the context, with a
+	 * thread per watch)
+	 */
+	public ServiceWatches(ConsulAgent consul, SidecarProperties properties, MeterRegistry meters,
+			TaskExecutor executor) {
 		this.consul = consul;
 		this.properties = properties;
 		this.meters = meters;
+		this.executor = executor;
 	}
 
 	/** Whether {@code name} is a valid Consul service name. */
@@ -101,11 +110,9 @@ public class ServiceWatches implements SmartLifecycle {
 		});
 	}
 
-	private static void startThread(ServiceWatch watch, String service) {
+	private void startThread(ServiceWatch watch, String service) {
 		if (watch.claimStart()) {
-			Thread thread = new Thread(watch, "bus-sidecar-watch-" + service);
-			thread.setDaemon(true);
-			thread.start();
+			this.executor.execute(watch);
 		}
 	}
 
