@@ -856,13 +856,17 @@ public class BusProperties implements Validator {
 		private boolean enabled = true;
 
 		/**
-		 * Where the OpenTelemetry SDK that Bus creates (only when the application has no {@code OpenTelemetry}
-		 * bean) sends spans over OTLP/HTTP. Unset: the sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
-		 * {@code bus.sidecar-client.url} is set, else the standard {@code OTEL_EXPORTER_OTLP_*} settings.
+		 * Where the OpenTelemetry SDK that Bus sets up (only when the application has no {@code OpenTelemetry}
+		 * bean) sends spans over OTLP/HTTP; wins over {@code OTEL_EXPORTER_OTLP_*}. Unset: the standard
+		 * {@code OTEL_*} settings, else the sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
+		 * {@code bus.sidecar-client.url} is set.
 		 */
 		private URI otlpEndpoint;
 
-		/** Share of new traces sampled by the SDK that Bus creates (parent-based: a sampled parent is followed). */
+		/**
+		 * Share of new traces sampled by the SDK that Bus sets up (parent-based: a sampled parent is followed);
+		 * {@code OTEL_TRACES_SAMPLER} and {@code OTEL_TRACES_SAMPLER_ARG} override it.
+		 */
 		private double samplingProbability = 1.0;
 
 		public boolean isEnabled() {

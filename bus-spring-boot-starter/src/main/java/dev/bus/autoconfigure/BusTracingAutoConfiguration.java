@@ -4,6 +4,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,9 +22,10 @@ import dev.bus.tracing.OpenTelemetryBusTracing;
 /**
  * Tracing ({@code bus.tracing.enabled}, on by default when the OpenTelemetry API is on the classpath): PRODUCER
  * and CONSUMER spans with the context in the message headers, through the application's {@link OpenTelemetry}
- * bean. Bus never replaces that bean or its propagators; only when there is none, and the OpenTelemetry SDK and
- * OTLP exporter are on the classpath, does it create one that exports over OTLP/HTTP: to the sidecar on loopback
- * when {@code bus.sidecar-client.url} is set, else where the standard {@code OTEL_EXPORTER_OTLP_*} settings say.
+ * bean. Bus never replaces that bean or its propagators; only when there is none, and the OpenTelemetry SDK, its
+ * autoconfiguration module and the OTLP exporter are on the classpath, does it have the SDK's autoconfiguration
+ * build one ({@link BusOpenTelemetrySdk}): every {@code OTEL_*} setting applies, and by default spans go over
+ * OTLP/HTTP to the sidecar on loopback when {@code bus.sidecar-client.url} is set.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
 		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
@@ -42,17 +44,16 @@ public final class BusTracingAutoConfiguration {
 
 	/** The OpenTelemetry SDK Bus sets up when the application has none. */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ OpenTelemetrySdk.class, OtlpHttpSpanExporter.class })
+	@ConditionalOnClass({ OpenTelemetrySdk.class, OtlpHttpSpanExporter.class, AutoConfiguredOpenTelemetrySdk.class })
 	@ConditionalOnMissingBean(OpenTelemetry.class)
 	static class BusOpenTelemetrySdkConfiguration {
 
 		@Bean(destroyMethod = "close")
 		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment) {
 			BusProperties.Tracing tracing = properties.getTracing();
-			boolean sidecar = properties.getSidecarClient().getUrl() != null;
-			return BusOpenTelemetrySdk.create(tracing.getSamplingProbability(),
-					BusOpenTelemetrySdk.endpoint(tracing.getOtlpEndpoint(), sidecar),
-					environment.getProperty("spring.application.name", "app"));
+			return BusOpenTelemetrySdk.create(environment.getProperty("spring.application.name", "app"),
+					tracing.getSamplingProbability(), tracing.getOtlpEndpoint(),
+					properties.getSidecarClient().getUrl() != null);
 		}
 
 	}

@@ -1,78 +1,67 @@
 package dev.bus.tracing;
 
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 
 /**
- * The OpenTelemetry SDK Bus creates for an application that has none: W3C trace context and baggage, parent-based
- * ratio sampling ({@code bus.tracing.sampling-probability}), batched OTLP/HTTP export. The batch processor's
- * queue is bounded and drops spans when full, so a slow or absent collector never blocks the application.
+ * The OpenTelemetry SDK for an application that has none, built by the SDK's own autoconfiguration, so that every
+ * standard {@code OTEL_*} environment variable and {@code otel.*} system property works as the OpenTelemetry
+ * documentation says (exporter, endpoint, headers, protocol, sampler, resource attributes, propagators, batch
+ * settings). Bus only supplies defaults, which those settings override: traces over OTLP/HTTP (no metrics or
+ * logs), to the sidecar on loopback when there is one, {@code service.name} from {@code spring.application.name},
+ * parent-based ratio sampling, W3C trace context and baggage. {@code bus.tracing.otlp-endpoint}, set explicitly
+ * in the application's configuration, is the one setting that wins over {@code OTEL_*}.
+ *
+ * <p>The batch span processor's queue is bounded and drops spans when full, so a slow or absent collector never
+ * blocks the application.
  */
 public final class BusOpenTelemetrySdk {
 
 	/** Where the sidecar receives OTLP/HTTP spans, on loopback. */
 	public static final String SIDECAR_ENDPOINT = "http://127.0.0.1:4318/v1/traces";
 
-	/** OTLP/HTTP's standard default. */
-	static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
-
 	private BusOpenTelemetrySdk() {
 	}
 
 	/**
-	 * @param samplingProbability share of new traces sampled
-	 * @param endpoint OTLP/HTTP traces endpoint ({@link #endpoint})
-	 * @param serviceName {@code service.name}
+	 * @param serviceName default {@code service.name}
+	 * @param samplingProbability default share of new traces sampled
+	 * @param endpoint {@code bus.tracing.otlp-endpoint}, or {@code null}
+	 * @param sidecar whether a sidecar runs beside the app (then it is the default endpoint)
 	 */
-	public static OpenTelemetrySdk create(double samplingProbability, String endpoint, String serviceName) {
-		Resource resource = Resource.getDefault()
-			.merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName,
-					AttributeKey.stringKey("service.instance.id"), UUID.randomUUID().toString())));
-		OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
-		SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-			.setResource(resource)
-			.setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(samplingProbability)))
-			.addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-			.build();
-		return OpenTelemetrySdk.builder()
-			.setTracerProvider(tracerProvider)
-			.setPropagators(ContextPropagators.create(TextMapPropagator
-				.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-			.build();
+	public static OpenTelemetrySdk create(String serviceName, double samplingProbability, URI endpoint,
+			boolean sidecar) {
+		Map<String, String> defaults = defaults(serviceName, samplingProbability, sidecar);
+		return AutoConfiguredOpenTelemetrySdk.builder()
+			.addPropertiesSupplier(() -> defaults)
+			.addPropertiesCustomizer((config) -> (endpoint != null)
+					? Map.of("otel.exporter.otlp.traces.endpoint", endpoint.toString()) : Map.of())
+			.disableShutdownHook() // the context closes it, after the listeners and publisher have stopped
+			.build()
+			.getOpenTelemetrySdk();
 	}
 
-	/**
-	 * Where spans go: {@code configured} when set; else the sidecar when there is one; else the standard
-	 * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} or {@code OTEL_EXPORTER_OTLP_ENDPOINT}; else OTLP's default.
-	 */
-	public static String endpoint(java.net.URI configured, boolean sidecar) {
-		if (configured != null) {
-			return configured.toString();
-		}
+	/** Bus's defaults, in the SDK's property names; {@code OTEL_*} and {@code otel.*} settings override them. */
+	static Map<String, String> defaults(String serviceName, double samplingProbability, boolean sidecar) {
+		Map<String, String> defaults = new HashMap<>();
+		defaults.put("otel.service.name", serviceName);
+		defaults.put("otel.resource.attributes", "service.instance.id=" + UUID.randomUUID());
+		defaults.put("otel.traces.exporter", "otlp");
+		defaults.put("otel.metrics.exporter", "none");
+		defaults.put("otel.logs.exporter", "none");
+		defaults.put("otel.exporter.otlp.traces.protocol", "http/protobuf");
+		defaults.put("otel.traces.sampler", "parentbased_traceidratio");
+		defaults.put("otel.traces.sampler.arg", Double.toString(samplingProbability));
+		defaults.put("otel.propagators", "tracecontext,baggage");
 		if (sidecar) {
-			return SIDECAR_ENDPOINT;
+			defaults.put("otel.exporter.otlp.traces.endpoint", SIDECAR_ENDPOINT);
 		}
-		String traces = System.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-		if (traces != null && !traces.isBlank()) {
-			return traces;
-		}
-		String base = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
-		if (base != null && !base.isBlank()) {
-			return base.replaceAll("/+$", "") + "/v1/traces";
-		}
-		return DEFAULT_ENDPOINT;
+		return defaults;
 	}
 
 }
