@@ -17,9 +17,12 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
@@ -67,9 +70,21 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
-	AppRegistrar appRegistrar(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters) {
+	AppRegistrar appRegistrar(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters,
+			@Qualifier("sidecarHeartbeatScheduler") TaskScheduler heartbeatScheduler) {
 		return new AppRegistrar(new AppClient(properties.getApp()), consul, new AppServiceDefinition(properties),
-				properties.getRegistration(), meters);
+				properties.getRegistration(), meters, heartbeatScheduler);
+	}
+
+	/** The heartbeat loop's one thread; the registrar stops its loop, then this goes with the context. */
+	@Bean(destroyMethod = "shutdown")
+	ThreadPoolTaskScheduler sidecarHeartbeatScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("bus-sidecar-heartbeat-");
+		scheduler.setDaemon(true);
+		scheduler.setAcceptTasksAfterContextClose(true);
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	@Bean
@@ -103,11 +118,27 @@ public class SidecarConfiguration {
 
 	@Bean
 	@Conditional(TelemetryEnabled.class)
-	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters) {
+	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters,
+			@Qualifier("sidecarSpanExportExecutor") AsyncTaskExecutor exportExecutor) {
 		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
 		return new SpanPipeline(() -> SpanExporters.create(telemetry), telemetry,
 				PodResource.of(System.getenv(), registrar.status().instanceId(), telemetry.getResourceAttributes()),
-				meters);
+				meters, exportExecutor);
+	}
+
+	/** The span pipeline's export loop: one thread, stopped with the pipeline, destroyed after it. */
+	@Bean(destroyMethod = "shutdown")
+	@Conditional(TelemetryEnabled.class)
+	ThreadPoolTaskExecutor sidecarSpanExportExecutor() {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix("bus-sidecar-span-export-");
+		executor.setDaemon(true);
+		executor.setCorePoolSize(1);
+		executor.setMaxPoolSize(1);
+		executor.setQueueCapacity(0);
+		executor.setAcceptTasksAfterContextClose(true);
+		executor.initialize();
+		return executor;
 	}
 
 	/** The OTLP/HTTP receiver the app exports its spans to: loopback only. */

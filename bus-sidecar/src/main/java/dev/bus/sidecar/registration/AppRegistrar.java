@@ -1,9 +1,10 @@
 package dev.bus.sidecar.registration;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
@@ -21,8 +23,8 @@ import dev.bus.sidecar.consul.ConsulAgent;
 /**
  * Keeps the app registered in Consul with a TTL check that follows its real health.
  * <p>
- * One thread runs the loop: read the app's health; register once the app answers (so the app may start before or
- * after the sidecar); then, every third of the TTL, pass, warn or fail the check. When Consul rejects a heartbeat
+ * The heartbeat scheduler's thread runs the loop: read the app's health; register once the app answers (so the
+ * app may start before or after the sidecar); then, every third of the TTL, pass, warn or fail the check. When Consul rejects a heartbeat
  * (it lost its state, as after an agent restart, or someone deregistered the instance) the app is registered
  * again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
  * On shutdown the instance goes into maintenance (critical, so peers stop routing to it), stays there for the
@@ -56,7 +58,14 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private final Counter consulErrors;
 
-	private @Nullable ScheduledExecutorService loop;
+	private final TaskScheduler scheduler;
+
+	/** Held by a heartbeat while it runs, so that stopping can wait for the one in flight. */
+	private final ReentrantLock beating = new ReentrantLock();
+
+	private volatile boolean running;
+
+	private volatile @Nullable ScheduledFuture<?> next;
 
 	private volatile boolean registered;
 
@@ -70,8 +79,12 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private int ticksSinceTopics;
 
+	/**
+	 * @param scheduler runs the heartbeats: a bean of the context, with one thread
+	 */
 	public AppRegistrar(AppClient app, ConsulAgent consul, AppServiceDefinition definition,
-			SidecarProperties.Registration settings, MeterRegistry meters) {
+			SidecarProperties.Registration settings, MeterRegistry meters, TaskScheduler scheduler) {
+		this.scheduler = scheduler;
 		this.app = app;
 		this.consul = consul;
 		this.definition = definition;
@@ -96,13 +109,8 @@ public class AppRegistrar implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "bus-sidecar-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.loop = executor;
-		executor.execute(this::tick);
+		this.running = true;
+		schedule(Duration.ZERO);
 	}
 
 	/**
@@ -110,13 +118,19 @@ public class AppRegistrar implements SmartLifecycle {
 	 * expire.
 	 */
 	private void tick() {
+		this.beating.lock();
 		try {
-			beat();
+			if (this.running) {
+				beat();
+			}
 		}
 		catch (RuntimeException ex) {
 			Duration next = nextBackoff();
 			log.error("Heartbeat failed unexpectedly; trying again in " + next.toMillis() + " ms", ex);
 			schedule(next);
+		}
+		finally {
+			this.beating.unlock();
 		}
 	}
 
@@ -205,25 +219,33 @@ public class AppRegistrar implements SmartLifecycle {
 	}
 
 	private synchronized void schedule(Duration delay) {
-		ScheduledExecutorService executor = this.loop;
-		if (executor != null && !executor.isShutdown()) {
-			executor.schedule(this::tick, delay.toMillis(), TimeUnit.MILLISECONDS);
+		if (this.running) {
+			this.next = this.scheduler.schedule(this::tick, Instant.now().plus(delay));
 		}
 	}
 
+	/**
+	 * Stops the heartbeats (interrupting one in flight, whose app or Consul call then ends), waits up to a second for
+	 * it, then drains and deregisters.
+	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor;
+		ScheduledFuture<?> pending;
 		synchronized (this) {
-			executor = this.loop;
-			this.loop = null;
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			pending = this.next;
+			this.next = null;
 		}
-		if (executor == null) {
-			return;
+		if (pending != null) {
+			pending.cancel(true);
 		}
-		executor.shutdownNow();
 		try {
-			executor.awaitTermination(1, TimeUnit.SECONDS); // an app or Consul call in flight ends on interrupt
+			if (this.beating.tryLock(1, TimeUnit.SECONDS)) {
+				this.beating.unlock();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -261,7 +283,7 @@ public class AppRegistrar implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.loop != null;
+		return this.running;
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,6 +27,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.AsyncTaskExecutor;
 
 import dev.bus.sidecar.SidecarProperties;
 
@@ -64,12 +67,22 @@ public class SpanPipeline implements SmartLifecycle {
 
 	private final Timer exportLatency;
 
-	private volatile @Nullable Thread worker;
+	private final AsyncTaskExecutor executor;
+
+	private volatile boolean running;
+
+	private volatile @Nullable Future<?> worker;
+
+	private volatile CountDownLatch finished = new CountDownLatch(0);
 
 	private @Nullable SpanExporter exporter;
 
+	/**
+	 * @param executor runs the export loop: a bean of the context, with one thread
+	 */
 	public SpanPipeline(Supplier<SpanExporter> exporterFactory, SidecarProperties.Telemetry settings,
-			Resource podResource, MeterRegistry meters) {
+			Resource podResource, MeterRegistry meters, AsyncTaskExecutor executor) {
+		this.executor = executor;
 		this.exporterFactory = exporterFactory;
 		this.settings = settings;
 		this.podResource = podResource;
@@ -108,24 +121,30 @@ public class SpanPipeline implements SmartLifecycle {
 			.getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
 	}
 
-	private void run() {
+	private void run(CountDownLatch done) {
 		List<SpanData> batch = new ArrayList<>(this.settings.getMaxBatchSize());
-		while (this.worker == Thread.currentThread()) {
-			try {
-				SpanData first = this.queue.poll(this.settings.getScheduleDelay().toMillis(), TimeUnit.MILLISECONDS);
-				if (first == null) {
-					continue;
+		try {
+			while (this.running) {
+				try {
+					SpanData first = this.queue.poll(this.settings.getScheduleDelay().toMillis(),
+							TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.queue.drainTo(batch, this.settings.getMaxBatchSize() - 1);
+					exportWithRetries(batch);
+					batch.clear();
 				}
-				batch.add(first);
-				this.queue.drainTo(batch, this.settings.getMaxBatchSize() - 1);
-				exportWithRetries(batch);
-				batch.clear();
+				catch (InterruptedException ex) {
+					break;
+				}
 			}
-			catch (InterruptedException ex) {
-				break;
-			}
+			flush(batch);
 		}
-		flush(batch);
+		finally {
+			done.countDown();
+		}
 	}
 
 	private void exportWithRetries(List<SpanData> batch) throws InterruptedException {
@@ -181,25 +200,27 @@ public class SpanPipeline implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		Thread thread = new Thread(this::run, "bus-sidecar-span-export");
-		thread.setDaemon(true);
-		this.worker = thread;
-		thread.start();
+		CountDownLatch done = new CountDownLatch(1);
+		this.finished = done;
+		this.running = true;
+		this.worker = this.executor.submit(() -> run(done));
 	}
 
+	/** Ends the loop (interrupting a wait or a back-off), then waits for its last flush. */
 	@Override
 	public void stop() {
-		Thread thread;
+		Future<?> current;
 		synchronized (this) {
-			thread = this.worker;
+			current = this.worker;
 			this.worker = null;
+			this.running = false;
 		}
-		if (thread == null) {
+		if (current == null) {
 			return;
 		}
-		thread.interrupt();
+		current.cancel(true);
 		try {
-			thread.join(this.settings.getExportTimeout().toMillis() + 1000);
+			this.finished.await(this.settings.getExportTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -213,7 +234,7 @@ public class SpanPipeline implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.worker != null;
+		return this.running;
 	}
 
 	/** Stops after the local API and the receiver, so spans received before shutdown are still flushed. */
