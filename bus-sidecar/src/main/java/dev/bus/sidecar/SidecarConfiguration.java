@@ -2,6 +2,7 @@ package dev.bus.sidecar;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -17,12 +18,11 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
@@ -41,10 +41,11 @@ import dev.bus.sidecar.web.SidecarHttpServer;
 /** The sidecar's beans, wired from {@code bus.sidecar.*}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SidecarProperties.class)
+@Import(SidecarExecutors.class)
 public class SidecarConfiguration {
 
 	/** Long polls the local API parks at once: a few threads stay free for plain requests. */
-	static final int MAX_LONG_POLLS = SidecarHttpServer.MAX_THREADS - 4;
+	static final int MAX_LONG_POLLS = SidecarExecutors.HTTP_THREADS - 4;
 
 	@Bean
 	PrometheusMeterRegistry sidecarMeterRegistry() {
@@ -76,44 +77,19 @@ public class SidecarConfiguration {
 				properties.getRegistration(), meters, heartbeatScheduler);
 	}
 
-	/** The heartbeat loop's one thread; the registrar stops its loop, then this goes with the context. */
-	@Bean(destroyMethod = "shutdown")
-	ThreadPoolTaskScheduler sidecarHeartbeatScheduler() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("bus-sidecar-heartbeat-");
-		scheduler.setDaemon(true);
-		scheduler.setAcceptTasksAfterContextClose(true);
-		scheduler.initialize();
-		return scheduler;
-	}
-
 	@Bean
 	ServiceWatches serviceWatches(ConsulAgent consul, SidecarProperties properties, PrometheusMeterRegistry meters,
 			@Qualifier("sidecarWatchExecutor") TaskExecutor watchExecutor) {
 		return new ServiceWatches(consul, properties, meters, watchExecutor);
 	}
 
-	/** A thread per watched service (each waits in Consul blocking queries), bounded by the watch limit. */
-	@Bean(destroyMethod = "shutdown")
-	ThreadPoolTaskExecutor sidecarWatchExecutor() {
-		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setThreadNamePrefix("bus-sidecar-watch-");
-		executor.setDaemon(true);
-		executor.setCorePoolSize(0);
-		executor.setMaxPoolSize(ServiceWatches.MAX_WATCHES + 1);
-		executor.setQueueCapacity(0);
-		// Watches stop with the sidecar's lifecycle; the executor goes after them.
-		executor.setAcceptTasksAfterContextClose(true);
-		executor.initialize();
-		return executor;
-	}
-
 	/** The app's API: loopback only, whatever else is configured. */
 	@Bean
-	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar) {
+	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar,
+			@Qualifier("sidecarApiExecutor") Executor apiExecutor) {
 		return new SidecarHttpServer("api",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), properties.getApi().getPort()),
-				new LocalApiHandler(watches, registrar, MAX_LONG_POLLS));
+				new LocalApiHandler(watches, registrar, MAX_LONG_POLLS), apiExecutor);
 	}
 
 	@Bean
@@ -126,39 +102,24 @@ public class SidecarConfiguration {
 				meters, exportExecutor);
 	}
 
-	/** The span pipeline's export loop: one thread, stopped with the pipeline, destroyed after it. */
-	@Bean(destroyMethod = "shutdown")
-	@Conditional(TelemetryEnabled.class)
-	ThreadPoolTaskExecutor sidecarSpanExportExecutor() {
-		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setThreadNamePrefix("bus-sidecar-span-export-");
-		executor.setDaemon(true);
-		executor.setCorePoolSize(1);
-		executor.setMaxPoolSize(1);
-		executor.setQueueCapacity(0);
-		executor.setAcceptTasksAfterContextClose(true);
-		executor.initialize();
-		return executor;
-	}
-
 	/** The OTLP/HTTP receiver the app exports its spans to: loopback only. */
 	@Bean
 	@Conditional(TelemetryEnabled.class)
 	SidecarHttpServer telemetryServer(SidecarProperties properties, SpanPipeline pipeline,
-			PrometheusMeterRegistry meters) {
+			PrometheusMeterRegistry meters, @Qualifier("sidecarTelemetryExecutor") Executor telemetryExecutor) {
 		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
 		return new SidecarHttpServer("telemetry",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), telemetry.getPort()),
-				new OtlpReceiverHandler(pipeline, telemetry.getMaxRequestSize(), meters));
+				new OtlpReceiverHandler(pipeline, telemetry.getMaxRequestSize(), meters), telemetryExecutor);
 	}
 
 	@Bean
 	SidecarHttpServer managementServer(SidecarProperties properties, ApplicationAvailabilityBean availability,
-			PrometheusMeterRegistry meters) {
+			PrometheusMeterRegistry meters, @Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
 		SidecarProperties.Management management = properties.getManagement();
 		return new SidecarHttpServer("management",
 				new InetSocketAddress(management.getAddress(), management.getPort()),
-				new ManagementHandler(availability, meters));
+				new ManagementHandler(availability, meters), managementExecutor);
 	}
 
 	/** {@code bus.sidecar.telemetry.enabled}, true unless set otherwise. */

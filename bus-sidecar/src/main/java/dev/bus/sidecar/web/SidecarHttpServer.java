@@ -3,11 +3,7 @@ package dev.bus.sidecar.web;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -19,15 +15,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * One of the sidecar's HTTP listeners on the JDK's built-in server: no servlet container, so the sidecar starts
- * fast and stays small. Handlers run on a bounded pool, since long polls hold a thread each.
+ * fast and stays small. Handlers run on a bounded pool the context owns, since long polls hold a thread each.
  */
 public class SidecarHttpServer implements SmartLifecycle {
 
 	/** Starts before the watches and the registrar, stops after them. */
 	public static final int PHASE = Integer.MAX_VALUE - 300;
-
-	/** Threads serving each server's requests. */
-	public static final int MAX_THREADS = 16;
 
 	private static final Log log = LogFactory.getLog(SidecarHttpServer.class);
 
@@ -39,31 +32,26 @@ public class SidecarHttpServer implements SmartLifecycle {
 
 	private @Nullable HttpServer server;
 
-	private @Nullable ExecutorService executor;
+	private final Executor executor;
 
-	public SidecarHttpServer(String name, InetSocketAddress bindAddress, HttpHandler handler) {
+	/**
+	 * @param executor runs the handlers: a bounded pool the context owns (long polls hold a thread each)
+	 */
+	public SidecarHttpServer(String name, InetSocketAddress bindAddress, HttpHandler handler, Executor executor) {
 		this.name = name;
 		this.bindAddress = bindAddress;
 		this.handler = handler;
+		this.executor = executor;
 	}
 
 	@Override
 	public synchronized void start() {
 		try {
 			HttpServer created = HttpServer.create(this.bindAddress, 64);
-			AtomicInteger threads = new AtomicInteger();
-			ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(256), (runnable) -> {
-						Thread thread = new Thread(runnable, "bus-sidecar-" + this.name + "-" + threads.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			pool.allowCoreThreadTimeOut(true);
-			created.setExecutor(pool);
+			created.setExecutor(this.executor);
 			created.createContext("/", this.handler);
 			created.start();
 			this.server = created;
-			this.executor = pool;
 			log.info("Sidecar " + this.name + " listening on http://" + created.getAddress().getHostString() + ":"
 					+ created.getAddress().getPort());
 		}
@@ -87,10 +75,6 @@ public class SidecarHttpServer implements SmartLifecycle {
 		if (this.server != null) {
 			this.server.stop(0);
 			this.server = null;
-		}
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
 		}
 	}
 
