@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -61,8 +62,8 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
-	ConsulClient consulClient(SidecarProperties properties) {
-		return ConsulClientFactory.create(properties.getConsul(), properties.getDiscovery().getWait());
+	ConsulClient consulClient(SidecarProperties properties, SslBundles sslBundles) {
+		return ConsulClientFactory.create(properties.getConsul(), properties.getDiscovery().getWait(), sslBundles);
 	}
 
 	@Bean

@@ -148,13 +148,8 @@ public class SidecarProperties implements Validator {
 
 	private static void validateConsul(Errors errors, Consul consul) {
 		String url = consul.getUrl();
-		boolean tls = consul.getTlsKeyStorePath() != null || consul.getTlsTrustStorePath() != null;
-		if (tls && (consul.getTlsKeyStorePath() == null || consul.getTlsTrustStorePath() == null)) {
-			errors.rejectValue((consul.getTlsKeyStorePath() == null) ? "consul.tls-key-store-path"
-					: "consul.tls-trust-store-path", "required", "TLS to Consul needs both a key store and a trust store");
-		}
-		if (tls && !url.startsWith("https:")) {
-			errors.rejectValue("consul.url", "invalid", "must be an https URL when TLS key and trust stores are set");
+		if (consul.getSslBundle() != null && !url.startsWith("https:")) {
+			errors.rejectValue("consul.url", "invalid", "must be an https URL when bus.sidecar.consul.ssl-bundle is set");
 		}
 		try {
 			URI uri = new URI(url);
@@ -424,20 +419,12 @@ public class SidecarProperties implements Validator {
 		/** ACL token sent with every Consul request. Never logged. */
 		private @Nullable String aclToken;
 
-		/** Client certificate for Consul's TLS API (PKCS12 or JKS key store). */
-		private @Nullable String tlsKeyStorePath;
-
-		/** Password of the TLS key store. Never logged. */
-		private @Nullable String tlsKeyStorePassword;
-
-		/** Trust store with the CA of Consul's TLS certificate. */
-		private @Nullable String tlsTrustStorePath;
-
-		/** Password of the TLS trust store. Never logged. */
-		private @Nullable String tlsTrustStorePassword;
-
-		/** Type of the key and trust stores: PKCS12 or JKS. */
-		private String tlsStoreType = "PKCS12";
+		/**
+		 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code spring.ssl.bundle.pem.<name>})
+		 * for Consul's https API: the CA to trust and, when Consul verifies clients, the client certificate.
+		 * Unset: the JVM's default trust store.
+		 */
+		private @Nullable String sslBundle;
 
 		public String getUrl() {
 			return this.url;
@@ -455,44 +442,12 @@ public class SidecarProperties implements Validator {
 			this.aclToken = aclToken;
 		}
 
-		public @Nullable String getTlsKeyStorePath() {
-			return this.tlsKeyStorePath;
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
 		}
 
-		public void setTlsKeyStorePath(@Nullable String tlsKeyStorePath) {
-			this.tlsKeyStorePath = tlsKeyStorePath;
-		}
-
-		public @Nullable String getTlsKeyStorePassword() {
-			return this.tlsKeyStorePassword;
-		}
-
-		public void setTlsKeyStorePassword(@Nullable String tlsKeyStorePassword) {
-			this.tlsKeyStorePassword = tlsKeyStorePassword;
-		}
-
-		public @Nullable String getTlsTrustStorePath() {
-			return this.tlsTrustStorePath;
-		}
-
-		public void setTlsTrustStorePath(@Nullable String tlsTrustStorePath) {
-			this.tlsTrustStorePath = tlsTrustStorePath;
-		}
-
-		public @Nullable String getTlsTrustStorePassword() {
-			return this.tlsTrustStorePassword;
-		}
-
-		public void setTlsTrustStorePassword(@Nullable String tlsTrustStorePassword) {
-			this.tlsTrustStorePassword = tlsTrustStorePassword;
-		}
-
-		public String getTlsStoreType() {
-			return this.tlsStoreType;
-		}
-
-		public void setTlsStoreType(String tlsStoreType) {
-			this.tlsStoreType = tlsStoreType;
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
 		}
 
 	}

@@ -31,14 +31,14 @@ class SidecarPropertiesTest {
 	}
 
 	@Test
-	void tooShortTtlAndHalfConfiguredTlsAreNamed() {
+	void tooShortTtlAndAnSslBundleOverPlainHttpAreNamed() {
 		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.registration.ttl=200ms", "bus.sidecar.consul.tls-key-store-path=/etc/consul/client.p12")
+				"bus.sidecar.registration.ttl=200ms", "bus.sidecar.consul.ssl-bundle=consul")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.registration.ttl")
-				.hasMessageContaining("bus.sidecar.consul.tls-trust-store-path")
-				.hasMessageContaining("bus.sidecar.consul.url"));
+				.hasMessageContaining("bus.sidecar.consul.url")
+				.hasMessageContaining("ssl-bundle"));
 	}
 
 	@Test

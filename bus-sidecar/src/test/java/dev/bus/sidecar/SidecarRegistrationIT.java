@@ -14,6 +14,7 @@ import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.test.AppDouble;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.ConsulProcess;
+import dev.bus.sidecar.test.TestCertificates;
 import dev.bus.sidecar.test.Sidecars;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -181,6 +182,38 @@ class SidecarRegistrationIT {
 
 			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=" + secured.url(),
 					"bus.sidecar.consul.acl-token=" + token);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			this.sidecar.close();
+			this.sidecar = null;
+			assertThat(api.services()).doesNotContainKey(this.instanceId);
+		}
+	}
+
+	@Test
+	void registersOverTlsWithTheCertificatesOfAnSslBundle() throws Exception {
+		this.app = AppDouble.start();
+		TestCertificates certificates = TestCertificates.create();
+		int https = freePort();
+		try (ConsulProcess tlsConsul = new ConsulProcess(freePortBlock(),
+				"ports { https = " + https + " }", "cert_file = \"" + certificates.file("server.crt") + "\"",
+				"key_file = \"" + certificates.file("server.key") + "\"",
+				"ca_file = \"" + certificates.file("ca.crt") + "\"", "verify_incoming_https = true")) {
+			tlsConsul.start();
+			ConsulApi api = tlsConsul.api();
+			String trustOnly = "spring.ssl.bundle.pem.consul.truststore.certificate=file:" + certificates.file("ca.crt");
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=https://127.0.0.1:" + https,
+					"bus.sidecar.consul.ssl-bundle=consul", trustOnly);
+			AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> registrar.status().consulError() != null);
+			assertThat(api.services()).as("Consul verifies clients: no client certificate, no registration")
+				.doesNotContainKey(this.instanceId);
+			this.sidecar.close();
+
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=https://127.0.0.1:" + https,
+					"bus.sidecar.consul.ssl-bundle=consul", trustOnly,
+					"spring.ssl.bundle.pem.consul.keystore.certificate=file:" + certificates.file("client.crt"),
+					"spring.ssl.bundle.pem.consul.keystore.private-key=file:" + certificates.file("client.key"));
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
 			this.sidecar.close();

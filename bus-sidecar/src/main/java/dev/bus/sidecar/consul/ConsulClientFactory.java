@@ -4,9 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.ssl.SslBundle;
-import org.springframework.boot.ssl.jks.JksSslStoreBundle;
-import org.springframework.boot.ssl.jks.JksSslStoreDetails;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.consul.ConsulAutoConfiguration;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.web.client.RestClient;
@@ -27,29 +25,20 @@ public final class ConsulClientFactory {
 	private ConsulClientFactory() {
 	}
 
-	public static ConsulClient create(SidecarProperties.Consul consul, Duration longestWait) {
+	/**
+	 * @param sslBundles Spring Boot's SSL bundles, where {@code bus.sidecar.consul.ssl-bundle} is looked up
+	 */
+	public static ConsulClient create(SidecarProperties.Consul consul, Duration longestWait, SslBundles sslBundles) {
 		Duration readTimeout = longestWait.plus(longestWait.dividedBy(16)).plusSeconds(10);
 		HttpClientSettings settings = HttpClientSettings.defaults().withTimeouts(CONNECT_TIMEOUT, readTimeout);
-		if (consul.getTlsKeyStorePath() != null) {
-			settings = settings.withSslBundle(sslBundle(consul));
+		if (consul.getSslBundle() != null) {
+			settings = settings.withSslBundle(sslBundles.getBundle(consul.getSslBundle()));
 		}
 		RestClient restClient = RestClient.builder()
 			.baseUrl(consul.getUrl())
 			.requestFactory(ClientHttpRequestFactoryBuilder.simple().build(settings))
 			.build();
 		return ConsulAutoConfiguration.createNewConsulClient(RestClientAdapter.create(restClient));
-	}
-
-	private static SslBundle sslBundle(SidecarProperties.Consul consul) {
-		JksSslStoreDetails keyStore = new JksSslStoreDetails(consul.getTlsStoreType(), null,
-				location(consul.getTlsKeyStorePath()), consul.getTlsKeyStorePassword());
-		JksSslStoreDetails trustStore = new JksSslStoreDetails(consul.getTlsStoreType(), null,
-				location(consul.getTlsTrustStorePath()), consul.getTlsTrustStorePassword());
-		return SslBundle.of(new JksSslStoreBundle(keyStore, trustStore));
-	}
-
-	private static String location(String path) {
-		return path.contains(":") ? path : "file:" + path;
 	}
 
 }
