@@ -168,8 +168,4 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		return this.exchangeProblem;
 	}
 
-	public String exchangeName() {
-		return this.exchange.getName();
-	}
-
 }

@@ -10,9 +10,6 @@ import dev.bus.chain.PostProcessorChain;
  */
 public final class ReceiveChain extends PostProcessorChain<ReceivePostProcessor, DeliveredMessage> {
 
-	/** No elements. */
-	public static final ReceiveChain EMPTY = new ReceiveChain(List.of());
-
 	public ReceiveChain(List<? extends ReceivePostProcessor> elements) {
 		super(elements);
 	}
