@@ -46,7 +46,8 @@ public final class BenchmarkMain {
 				new BusContender(host, port, false), new StreamContender(host, port),
 				new BusContender(host, port, true), new BusContender(host, port, false, null, "simple"),
 				new BusContender(host, port, false, sidecar::otlpEndpoint, "direct"), new OutboxContender(host, port),
-				new ThreadChannelContender(host, port), new RawClientContender(host, port, Wire.BUS)));
+				new ThreadChannelContender(host, port), BusContender.encrypted(host, port),
+				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY, Wire.PROPERTIES)) {
 				contenders.add(contenders.size() - 1, new RawClientContender(host, port, wire));

@@ -37,22 +37,51 @@ final class BusContender implements Contender {
 	/** {@code bus.listener.container-type}. */
 	private final String containerType;
 
+	/** A keyset file encrypting the benchmark topic, or null: in clear. */
+	private final java.nio.file.Path keyset;
+
 	BusContender(String host, int port, boolean batching) {
 		this(host, port, batching, null, "direct");
 	}
 
 	BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint, String containerType) {
+		this(host, port, batching, tracingEndpoint, containerType, null);
+	}
+
+	private BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint,
+			String containerType, java.nio.file.Path keyset) {
 		this.host = host;
 		this.port = port;
 		this.batching = batching;
 		this.tracingEndpoint = tracingEndpoint;
 		this.containerType = containerType;
+		this.keyset = keyset;
+	}
+
+	/** Bus with the benchmark topic's payloads encrypted (AES-256-GCM), a fresh keyset in a temporary file. */
+	static BusContender encrypted(String host, int port) {
+		try {
+			com.google.crypto.tink.aead.AeadConfig.register();
+			java.nio.file.Path keyset = java.nio.file.Files.createTempFile("bench-keyset", ".json");
+			keyset.toFile().deleteOnExit();
+			java.nio.file.Files.writeString(keyset, com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
+					com.google.crypto.tink.KeysetHandle
+						.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
+					com.google.crypto.tink.InsecureSecretKeyAccess.get()));
+			return new BusContender(host, port, false, null, "direct", keyset);
+		}
+		catch (java.io.IOException | java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException("Cannot make the benchmark keyset", ex);
+		}
 	}
 
 	@Override
 	public String name() {
 		if (this.tracingEndpoint != null) {
 			return "Bus (tracing)";
+		}
+		if (this.keyset != null) {
+			return "Bus (encrypted)";
 		}
 		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
@@ -61,6 +90,9 @@ final class BusContender implements Contender {
 	public boolean supports(Scenario scenario) {
 		if (this.tracingEndpoint != null) {
 			return scenario == Scenario.D_TRACING;
+		}
+		if (this.keyset != null) {
+			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
 		}
 		return scenario != Scenario.E_OUTBOX
 				&& (scenario != Scenario.D_TRACING || (!this.batching && "direct".equals(this.containerType)));
@@ -73,6 +105,7 @@ final class BusContender implements Contender {
 		Sink.current = sink;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
 			.web(WebApplicationType.NONE)
+			.properties(encryption())
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
@@ -106,6 +139,12 @@ final class BusContender implements Contender {
 			removeTopology(context, exchange);
 			return measurement;
 		}
+	}
+
+	/** The encryption properties of "Bus (encrypted)"; none for the others. */
+	private String[] encryption() {
+		return (this.keyset != null) ? new String[] { "bus.security.encryption.topics[0].pattern=bench.#",
+				"bus.security.encryption.topics[0].keyset=file:" + this.keyset } : new String[0];
 	}
 
 	/**

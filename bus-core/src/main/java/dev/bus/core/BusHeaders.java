@@ -39,8 +39,14 @@ public final class BusHeaders {
 	/** Bearer token authorising the publisher (JWT). */
 	public static final String AUTHORIZATION = "bus-authorization";
 
-	/** Id of the key that encrypted the payload. */
-	public static final String ENCRYPTION_KEY_ID = "bus-key-id";
+	/**
+	 * How the payload is encrypted ({@value #ENCRYPTION_AEAD}); absent in clear. The key id travels inside the
+	 * ciphertext, as Tink writes it.
+	 */
+	public static final String ENCRYPTION = "bus-encryption";
+
+	/** The {@link #ENCRYPTION} value of a payload sealed by a Tink AEAD keyset (AES-256-GCM). */
+	public static final String ENCRYPTION_AEAD = "tink-aead";
 
 	/** Number of logical messages packed into a batch message. */
 	public static final String BATCH_SIZE = "bus-batch-size";

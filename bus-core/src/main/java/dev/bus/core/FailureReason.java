@@ -21,6 +21,14 @@ public enum FailureReason {
 	FILTER_ERROR,
 	/** The listener method threw. */
 	HANDLER_FAILED,
+	/** A message in clear on a topic whose payloads must be encrypted. */
+	CLEARTEXT_ON_ENCRYPTED_TOPIC,
+	/** An encrypted payload too short to hold a Tink key id and an AES-GCM nonce and tag. */
+	MALFORMED_CIPHERTEXT,
+	/** An encrypted payload under a key id the topic's keyset does not have. */
+	UNKNOWN_KEY,
+	/** An encrypted payload that does not decrypt: tampered, truncated, or moved to another topic or id. */
+	DECRYPTION_FAILED,
 	/** A receive post-processor threw something other than a rejection. */
 	POST_PROCESSOR_FAILED,
 	/** The failed message could not be moved to its delay or dead-letter queue. */

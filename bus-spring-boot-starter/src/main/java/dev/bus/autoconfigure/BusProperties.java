@@ -44,6 +44,12 @@ public class BusProperties implements Validator {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Security security = new Security();
+
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	public Metrics getMetrics() {
 		return this.metrics;
 	}
@@ -194,6 +200,80 @@ public class BusProperties implements Validator {
 		if (value < minimum) {
 			reject(errors, field, "min", "must be at least " + minimum);
 		}
+	}
+
+	/** Message security. */
+	public static class Security {
+
+		private final Encryption encryption = new Encryption();
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
+	}
+
+	/**
+	 * End-to-end payload encryption (AES-256-GCM, Tink keysets): the payload of every message on a listed topic
+	 * pattern is encrypted by the publisher and decrypted by listeners; headers stay in clear.
+	 */
+	public static class Encryption {
+
+		/** Encrypted topic patterns and their keysets, the first matching pattern deciding. */
+		private List<EncryptedTopics> topics = new ArrayList<>();
+
+		/**
+		 * Whether listeners accept messages in clear on encrypted topics: only while the publishers of a topic
+		 * migrate to encryption. Off, such messages go to the dead-letter queue.
+		 */
+		private boolean allowCleartext = false;
+
+		public List<EncryptedTopics> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<EncryptedTopics> topics) {
+			this.topics = topics;
+		}
+
+		public boolean isAllowCleartext() {
+			return this.allowCleartext;
+		}
+
+		public void setAllowCleartext(boolean allowCleartext) {
+			this.allowCleartext = allowCleartext;
+		}
+
+	}
+
+	/** Topics encrypted with one keyset. */
+	public static class EncryptedTopics {
+
+		/** Topic pattern ({@code payments.*}, {@code #} for all). */
+		private String pattern;
+
+		/**
+		 * Location of the Tink AEAD keyset in Tink's JSON form ({@code file:/etc/bus/keys/payments.json},
+		 * {@code classpath:}...), as a Kubernetes secret mounts it.
+		 */
+		private String keyset;
+
+		public String getPattern() {
+			return this.pattern;
+		}
+
+		public void setPattern(String pattern) {
+			this.pattern = pattern;
+		}
+
+		public String getKeyset() {
+			return this.keyset;
+		}
+
+		public void setKeyset(String keyset) {
+			this.keyset = keyset;
+		}
+
 	}
 
 	/** Micrometer metrics. */

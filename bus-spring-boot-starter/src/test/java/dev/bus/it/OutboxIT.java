@@ -233,11 +233,25 @@ class OutboxIT {
 						first.getBean(PlatformTransactionManager.class));
 				for (int t = 0; t < total / perTransaction; t++) {
 					int base = t * perTransaction;
-					transactions.executeWithoutResult((status) -> {
-						for (int i = base; i < base + perTransaction; i++) {
-							publisher.publish(OutboundMessage.builder("orders.shipped", "o").messageId("m-" + i).build());
+					// As an application would: a transaction that fails on a connection the outage broke (the pool
+					// finds out on use) is run again; it rolled back, so nothing of it was stored.
+					for (int attempt = 1;; attempt++) {
+						try {
+							transactions.executeWithoutResult((status) -> {
+								for (int i = base; i < base + perTransaction; i++) {
+									publisher.publish(
+											OutboundMessage.builder("orders.shipped", "o").messageId("m-" + i).build());
+								}
+							});
+							break;
 						}
-					});
+						catch (org.springframework.transaction.TransactionException
+								| org.springframework.dao.DataAccessException ex) {
+							if (attempt == 5) {
+								throw ex;
+							}
+						}
+					}
 					if (outage && t == 40) {
 						database.cut();
 						// The outage lasts until a relay pass has failed on it.

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
 import dev.bus.autoconfigure.BusAutoConfiguration;
 import dev.bus.autoconfigure.BusConnectionFactoryAutoConfiguration;
+import dev.bus.autoconfigure.BusEncryptionAutoConfiguration;
 import dev.bus.autoconfigure.BusInboxAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
@@ -76,7 +77,7 @@ public final class BusContexts {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
-			BusConnectionFactoryAutoConfiguration.class,
+			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,

@@ -125,8 +125,19 @@ public class AppRegistrar implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
+			// A failure the Consul client does not translate (a TLS handshake refused while the request body is
+			// written surfaces as a conversion exception) or a bug: reported like Consul's errors, with the stack
+			// trace only the first time, so a misconfiguration does not flood the log.
 			Duration next = nextBackoff();
-			log.error("Heartbeat failed unexpectedly; trying again in " + next.toMillis() + " ms", ex);
+			String error = "Heartbeat failed: " + ex.getClass().getSimpleName();
+			this.consulErrors.increment();
+			if (error.equals(this.consulError)) {
+				log.warn(error + "; retrying in " + next.toMillis() + " ms");
+			}
+			else {
+				log.error(error + "; retrying in " + next.toMillis() + " ms", ex);
+			}
+			this.consulError = error;
 			schedule(next);
 		}
 		finally {

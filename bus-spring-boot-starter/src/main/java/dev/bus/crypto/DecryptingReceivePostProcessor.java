@@ -1,0 +1,83 @@
+package dev.bus.crypto;
+
+import java.security.GeneralSecurityException;
+
+import org.springframework.core.Ordered;
+
+import dev.bus.IncomingMessage;
+import dev.bus.MessageRejectedException;
+import dev.bus.ReceivePostProcessor;
+import dev.bus.core.BusHeaders;
+import dev.bus.core.FailureReason;
+
+/**
+ * Decrypts the payload of every message on an encrypted topic before anything reads it, right after tracing
+ * ({@link #ORDER}), so that later elements, payload filters and the listener method see it in clear. What does not
+ * decrypt is refused, and goes to the dead-letter queue with its reason, never to user code: a message in clear
+ * (unless {@code allowCleartext}, for migrating a topic), a ciphertext too short, one under a key the keyset does
+ * not have ({@code unknown-key}), and one that fails authentication ({@code decryption-failed}: tampered,
+ * truncated, or moved to another topic or message id). Neither payload nor key reaches the reason. The
+ * {@code bus-encryption} header stays: a retry or dead letter carries the ciphertext, and decrypts again.
+ */
+public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ordered {
+
+	/** Right after tracing, before every other element. */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 200;
+
+	/** A Tink prefix, a 12-byte AES-GCM nonce and a 16-byte tag. */
+	private static final int MIN_CIPHERTEXT = TopicKeysets.KEY_ID_PREFIX + 12 + 16;
+
+	private final TopicKeysets keysets;
+
+	private final boolean allowCleartext;
+
+	/**
+	 * @param allowCleartext accept messages in clear on encrypted topics (while publishers migrate)
+	 */
+	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext) {
+		this.keysets = keysets;
+		this.allowCleartext = allowCleartext;
+	}
+
+	@Override
+	public void postProcess(IncomingMessage message) {
+		TopicKeysets.TopicKeyset keyset = this.keysets.forTopic(message.topic());
+		if (keyset == null) {
+			return;
+		}
+		Object encryption = message.properties().getHeaders().get(BusHeaders.ENCRYPTION);
+		if (encryption == null) {
+			if (this.allowCleartext) {
+				return;
+			}
+			throw rejected(FailureReason.CLEARTEXT_ON_ENCRYPTED_TOPIC,
+					"topic " + message.topic() + " is encrypted and this message is in clear");
+		}
+		byte[] ciphertext = message.body();
+		if (!BusHeaders.ENCRYPTION_AEAD.equals(encryption.toString()) || ciphertext.length < MIN_CIPHERTEXT) {
+			throw rejected(FailureReason.MALFORMED_CIPHERTEXT, "the payload is not a Tink AEAD ciphertext");
+		}
+		if (!keyset.hasKeyOf(ciphertext)) {
+			throw rejected(FailureReason.UNKNOWN_KEY,
+					"the payload was encrypted under a key the keyset of topic " + message.topic() + " does not have");
+		}
+		try {
+			message.setBody(keyset.aead()
+				.decrypt(ciphertext, PayloadEncryption.associatedData(message.topic(), message.messageId())));
+		}
+		catch (GeneralSecurityException ex) {
+			throw rejected(FailureReason.DECRYPTION_FAILED, "the payload does not authenticate for topic "
+					+ message.topic() + " and its message id: tampered, truncated or moved");
+		}
+	}
+
+	private static MessageRejectedException rejected(FailureReason reason, String detail) {
+		return new MessageRejectedException(reason.code(), detail);
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}

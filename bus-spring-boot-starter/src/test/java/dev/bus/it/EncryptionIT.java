@@ -1,0 +1,207 @@
+package dev.bus.it;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusMessage;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.annotation.BusListener;
+import dev.bus.core.BusHeaders;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+import dev.bus.test.Received;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End-to-end payload encryption on the real broker: what the broker holds is ciphertext, the listener gets the
+ * payload, and every kind of bad ciphertext goes to the dead-letter queue with its reason, never to the method and
+ * never into the logs in clear. Bad keysets fail start-up naming the property and the file.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class EncryptionIT {
+
+	private static final String SECRET = "card-4111-1111-1111-1111";
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	@TempDir
+	static Path keys;
+
+	static Path paymentsKeyset;
+
+	static Aead otherKeyset;
+
+	record Payment(String id, String card, long cents) {
+	}
+
+	static class Payments {
+
+		final Received<BusMessage<Payment>> received = new Received<>();
+
+		@BusListener(topic = "payments.*")
+		void on(BusMessage<Payment> payment) {
+			this.received.add(payment);
+		}
+
+	}
+
+	@BeforeAll
+	static void keysets() throws Exception {
+		AeadConfig.register();
+		paymentsKeyset = keys.resolve("payments.json");
+		Files.writeString(paymentsKeyset, TinkJsonProtoKeysetFormat.serializeKeyset(
+				KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), InsecureSecretKeyAccess.get()));
+		otherKeyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
+			.getPrimitive(RegistryConfiguration.get(), Aead.class);
+	}
+
+	@Test
+	void theBrokerHoldsCiphertextAndBadCiphertextIsDeadLettered(CapturedOutput output) throws Exception {
+		String exchange = BusContexts.uniqueName("bus-crypto");
+		String plainQueue = BusContexts.uniqueName("broker-view");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset);
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			rabbit.declareQueueBoundTo(plainQueue, exchange, "payments.#");
+			String deadLetterQueue = context.getBean(BusListenerRegistry.class)
+				.registrations()
+				.get(0)
+				.definition()
+				.deadLetterQueue();
+
+			context.getBean(BusPublisher.class)
+				.publish(OutboundMessage.builder("payments.captured", new Payment("p-1", SECRET, 1200))
+					.messageId("m-1")
+					.build())
+				.join();
+			BusMessage<Payment> received = context.getBean(Payments.class).received.awaitCount(1).get(0);
+			assertThat(received.payload()).isEqualTo(new Payment("p-1", SECRET, 1200));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(plainQueue) == 1);
+			GetResponse onTheBroker = rabbit.get(plainQueue);
+			byte[] ciphertext = onTheBroker.getBody();
+			assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).as("nothing readable on the broker")
+				.doesNotContain(SECRET)
+				.doesNotContain("p-1");
+			AMQP.BasicProperties properties = onTheBroker.getProps();
+			assertThat(properties.getHeaders()).containsEntry(BusHeaders.ENCRYPTION, asLongString("tink-aead"));
+			assertThat(properties.getHeaders().get(BusHeaders.CE_TYPE)).as("headers stay in clear").isNotNull();
+
+			byte[] tampered = ciphertext.clone();
+			tampered[ciphertext.length - 20] ^= 1;
+			// Same message id as the original: only the flipped bit, or only the topic, differs.
+			publishRaw(rabbit, exchange, "payments.captured", properties, "m-1", tampered);
+			publishRaw(rabbit, exchange, "payments.refunded", properties, "m-1", ciphertext);
+			publishRaw(rabbit, exchange, "payments.captured", properties, "truncated",
+					Arrays.copyOf(ciphertext, 12));
+			byte[] underAnotherKey = otherKeyset.encrypt("{\"id\":\"p-2\"}".getBytes(StandardCharsets.UTF_8),
+					("bus/v1\u0000payments.captured\u0000other-key").getBytes(StandardCharsets.UTF_8));
+			publishRaw(rabbit, exchange, "payments.captured", properties, "other-key", underAnotherKey);
+			rabbit.publish(exchange, "payments.captured",
+					new AMQP.BasicProperties.Builder().messageId("clear").contentType("application/json").build(),
+					("{\"id\":\"p-3\",\"card\":\"" + SECRET + "\",\"cents\":1}").getBytes(StandardCharsets.UTF_8));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(deadLetterQueue) == 5);
+			Map<String, String> reasons = new HashMap<>();
+			for (int i = 0; i < 5; i++) {
+				GetResponse deadLetter = rabbit.get(deadLetterQueue);
+				Map<String, Object> headers = deadLetter.getProps().getHeaders();
+				reasons.put(deadLetter.getProps().getMessageId() + "@" + headers.get(BusHeaders.ORIGINAL_TOPIC),
+						String.valueOf(headers.get(BusHeaders.FAILURE_REASON)));
+			}
+			assertThat(reasons).containsEntry("m-1@payments.captured", "decryption-failed")
+				.containsEntry("m-1@payments.refunded", "decryption-failed")
+				.containsEntry("truncated@payments.captured", "malformed-ciphertext")
+				.containsEntry("other-key@payments.captured", "unknown-key")
+				.containsEntry("clear@payments.captured", "cleartext-on-encrypted-topic");
+			assertThat(context.getBean(Payments.class).received.items()).as("none reached the method").hasSize(1);
+			assertThat(output.getAll()).as("no payload and no key in the logs").doesNotContain(SECRET)
+				.doesNotContain(Files.readString(paymentsKeyset).substring(0, 40));
+		}
+		finally {
+			try (Rabbit rabbit = Rabbit.connect()) {
+				rabbit.deleteQueue(plainQueue);
+			}
+		}
+	}
+
+	@Test
+	void batchedMessagesAreEncryptedOneByOne() {
+		String exchange = BusContexts.uniqueName("bus-crypto-batch");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset,
+				"bus.publisher.batching.enabled=true", "bus.publisher.batching.linger=50ms")) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				sent.add(publisher.publish("payments.captured", new Payment("b-" + i, SECRET, i)));
+			}
+			sent.forEach(java.util.concurrent.CompletableFuture::join);
+			assertThat(context.getBean(Payments.class).received.awaitCount(20))
+				.extracting((message) -> message.payload().id())
+				.containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj((i) -> "b-" + i)
+					.toList());
+		}
+	}
+
+	@Test
+	void aMissingOrBadKeysetFailsStartUpNamingThePropertyAndTheFile() throws Exception {
+		Path malformed = keys.resolve("malformed.json");
+		Files.writeString(malformed, "{\"primaryKeyId\": 1, \"key\": []}");
+		for (Path keyset : List.of(keys.resolve("missing.json"), malformed)) {
+			assertThatThrownBy(() -> BusContexts.start(BusContexts.uniqueName("bus-crypto"), "billing", List.of(),
+					"bus.security.encryption.topics[0].pattern=payments.*",
+					"bus.security.encryption.topics[0].keyset=file:" + keyset))
+				.rootCause()
+				.hasMessageContaining("bus.security.encryption.topics[0].keyset")
+				.hasMessageContaining(keyset.getFileName().toString());
+		}
+	}
+
+	private static void publishRaw(Rabbit rabbit, String exchange, String topic, AMQP.BasicProperties template,
+			String messageId, byte[] body) throws Exception {
+		rabbit.publish(exchange, topic, template.builder().messageId(messageId).build(), body);
+	}
+
+	private static Object asLongString(String value) {
+		return com.rabbitmq.client.impl.LongStringHelper.asLongString(value);
+	}
+
+}
