@@ -4,18 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.google.crypto.tink.Aead;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.StringUtils;
 
 import dev.bus.core.TopicPattern;
 import dev.bus.crypto.DecryptingReceivePostProcessor;
 import dev.bus.crypto.EncryptingPublishPostProcessor;
+import dev.bus.crypto.KeysetReloader;
 import dev.bus.crypto.TopicKeysets;
 
 /**
@@ -51,6 +59,50 @@ public final class BusEncryptionAutoConfiguration {
 					property + ".keyset"));
 		}
 		return TopicKeysets.load(sources);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeysetReloader busKeysetReloader(TopicKeysets keysets,
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, BusProperties properties) {
+		return new KeysetReloader(keysets, busTaskScheduler,
+				properties.getSecurity().getEncryption().getReloadInterval());
+	}
+
+	/** {@code bus.security.keyset.reload.failures}, bound by Boot's metrics support. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class KeysetMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busKeysetMetrics")
+		MeterBinder busKeysetMetrics(TopicKeysets keysets) {
+			return (registry) -> FunctionCounter
+				.builder("bus.security.keyset.reload.failures", keysets, TopicKeysets::failedReloads)
+				.description("Keyset files that changed into something that is not a usable keyset; the last good "
+						+ "keyset stayed in force")
+				.register(registry);
+		}
+
+	}
+
+	/** {@code busKeysets} in health: UP, and why a changed keyset file was refused, if it was. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	static class KeysetHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busKeysetsHealthIndicator")
+		HealthIndicator busKeysetsHealthIndicator(TopicKeysets keysets) {
+			return () -> {
+				String problem = keysets.problem();
+				return Health.up()
+					.withDetail("keysets", (problem != null) ? problem : "in force")
+					.withDetail("failedReloads", keysets.failedReloads())
+					.build();
+			};
+		}
+
 	}
 
 	@Bean

@@ -173,6 +173,7 @@ public class BusProperties implements Validator {
 		}
 		positive(errors, "sidecarClient.wait", sidecar.getWait());
 		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
+		positive(errors, "security.encryption.reloadInterval", properties.getSecurity().getEncryption().getReloadInterval());
 	}
 
 	/**
@@ -227,6 +228,20 @@ public class BusProperties implements Validator {
 		 * migrate to encryption. Off, such messages go to the dead-letter queue.
 		 */
 		private boolean allowCleartext = false;
+
+		/**
+		 * How often the keyset files are read again, so that a rotation (a changed mounted secret) takes effect
+		 * without a restart. A changed file that is not a usable keyset is refused and the last good one kept.
+		 */
+		private Duration reloadInterval = Duration.ofSeconds(30);
+
+		public Duration getReloadInterval() {
+			return this.reloadInterval;
+		}
+
+		public void setReloadInterval(Duration reloadInterval) {
+			this.reloadInterval = reloadInterval;
+		}
 
 		public List<EncryptedTopics> getTopics() {
 			return this.topics;

@@ -182,6 +182,78 @@ class EncryptionIT {
 	}
 
 	@Test
+	void aRotationTakesEffectWithoutRestartAndABadFileKeepsTheLastGoodKeyset() throws Exception {
+		Path keysetFile = keys.resolve("rotating.json");
+		KeysetHandle original = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+		Files.writeString(keysetFile, TinkJsonProtoKeysetFormat.serializeKeyset(original, InsecureSecretKeyAccess.get()));
+		String exchange = BusContexts.uniqueName("bus-crypto-rotation");
+		String plainQueue = BusContexts.uniqueName("broker-view");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + keysetFile,
+				"bus.security.encryption.reload-interval=100ms");
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			rabbit.declareQueueBoundTo(plainQueue, exchange, "payments.#");
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			Payments payments = context.getBean(Payments.class);
+			dev.bus.crypto.TopicKeysets keysets = context.getBean(dev.bus.crypto.TopicKeysets.class);
+
+			publisher.publish("payments.captured", new Payment("before", SECRET, 1)).join();
+			assertThat(keyIdOf(rabbit, plainQueue)).isEqualTo(original.getPrimary().getId());
+
+			// Add a key and promote it: the publisher encrypts under it from the next reload on.
+			KeysetHandle rotated = KeysetHandle.newBuilder(original)
+				.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+					.withRandomId()
+					.makePrimary())
+				.build();
+			Files.writeString(keysetFile, TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get()));
+			int newKey = rotated.getPrimary().getId();
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				publisher.publish("payments.captured", new Payment("probe", SECRET, 2)).join();
+				return keyIdOf(rabbit, plainQueue) == newKey;
+			});
+
+			// A bad file: refused, the last good keyset stays in force, health and the counter say so.
+			Files.writeString(keysetFile, "{\"primaryKeyId\": 7, \"key\": []}");
+			await().atMost(Duration.ofSeconds(10)).until(() -> keysets.problem() != null);
+			assertThat(keysets.problem()).contains("bus.security.encryption.topics[0].keyset")
+				.contains("last good keyset stays in force");
+			assertThat(keysets.failedReloads()).isPositive();
+			assertThat(context.getBean("busKeysetsHealthIndicator",
+					org.springframework.boot.health.contributor.HealthIndicator.class)
+				.health(true)
+				.getDetails()
+				.get("keysets")
+				.toString()).contains("last good keyset stays in force");
+			publisher.publish("payments.captured", new Payment("after", SECRET, 3)).join();
+			assertThat(keyIdOf(rabbit, plainQueue)).as("still the last good primary").isEqualTo(newKey);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> payments.received.items().stream().anyMatch((m) -> m.payload().id().equals("after")));
+			assertThat(payments.received.items()).extracting((m) -> m.payload().id()).contains("before", "after");
+		}
+		finally {
+			try (Rabbit rabbit = Rabbit.connect()) {
+				rabbit.deleteQueue(plainQueue);
+			}
+		}
+	}
+
+	/** The key id in the Tink prefix of the newest message on the broker's copy (older ones are drained). */
+	private static int keyIdOf(Rabbit rabbit, String queue) throws Exception {
+		await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(queue) > 0);
+		GetResponse last = null;
+		GetResponse next;
+		while ((next = rabbit.get(queue)) != null) {
+			last = next;
+		}
+		byte[] body = last.getBody();
+		return ((body[1] & 0xff) << 24) | ((body[2] & 0xff) << 16) | ((body[3] & 0xff) << 8) | (body[4] & 0xff);
+	}
+
+	@Test
 	void aMissingOrBadKeysetFailsStartUpNamingThePropertyAndTheFile() throws Exception {
 		Path malformed = keys.resolve("malformed.json");
 		Files.writeString(malformed, "{\"primaryKeyId\": 1, \"key\": []}");

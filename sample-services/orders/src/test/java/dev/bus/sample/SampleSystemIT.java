@@ -57,6 +57,13 @@ class SampleSystemIT {
 		try (ConfigurableApplicationContext inventory = start(InventoryApplication.class, "inventory");
 				ConfigurableApplicationContext orders = start(OrdersApplication.class, "orders")) {
 			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
+			// What the broker holds of orders.created: a queue of our own beside the services'.
+			ConnectionFactory factory = new ConnectionFactory();
+			factory.setHost("127.0.0.1");
+			Connection brokerView = factory.newConnection();
+			Channel view = brokerView.createChannel();
+			String viewQueue = view.queueDeclare().getQueue();
+			view.queueBind(viewQueue, this.exchange, "orders.created");
 			HttpClient http = HttpClient.newHttpClient();
 			HttpResponse<String> response = http
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
@@ -72,6 +79,14 @@ class SampleSystemIT {
 				assertThat(consumed(inventory, "stockReservations.auditEu")).isEqualTo(1);
 				assertThat(consumed(orders, "reservationListener.onReserved")).isEqualTo(1);
 			});
+
+			// orders.* is encrypted end to end: the services read the order, the broker holds ciphertext.
+			com.rabbitmq.client.GetResponse held = view.basicGet(viewQueue, true);
+			assertThat(held).isNotNull();
+			assertThat(held.getProps().getHeaders()).containsKey("bus-encryption");
+			assertThat(new String(held.getBody(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("c-1")
+				.doesNotContain("sku-1");
+			brokerView.close();
 
 			// The actuator endpoint over HTTP: listeners with their state, and a replay (nothing to replay here).
 			String inventoryUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) inventory).getWebServer().getPort()
