@@ -83,8 +83,11 @@ public final class TopicKeysets {
 				}
 				TopicKeyset reloaded = load(source, json);
 				this.keysets.set(i, reloaded);
-				logger.info("Reloaded " + source.property() + ": keys " + reloaded.keyIds() + ", primary "
-						+ reloaded.primaryKeyId());
+				logger.info("Reloaded " + source.property() + ": keys " + reloaded.keyIds()
+					.stream()
+					.map(Integer::toUnsignedString)
+					.sorted()
+					.toList() + ", primary " + Integer.toUnsignedString(reloaded.primaryKeyId()));
 			}
 			catch (IllegalStateException ex) {
 				allGood = false;
@@ -177,7 +180,7 @@ public final class TopicKeysets {
 
 		@Override
 		public String toString() {
-			return "TopicKeyset[" + this.pattern + ", keys " + this.keyIds + "]"; // never the JSON
+			return "TopicKeyset[" + this.pattern + ", " + this.keyIds.size() + " keys]"; // never the JSON
 		}
 
 	}
