@@ -23,8 +23,8 @@ import org.springframework.util.StringUtils;
 import dev.bus.core.TopicPattern;
 import dev.bus.crypto.DecryptingReceivePostProcessor;
 import dev.bus.crypto.EncryptingPublishPostProcessor;
-import dev.bus.crypto.KeysetReloader;
 import dev.bus.crypto.TopicKeysets;
+import dev.bus.support.PeriodicTask;
 
 /**
  * End-to-end payload encryption ({@code bus.security.encryption.topics[*]}), when Tink is on the classpath:
@@ -61,11 +61,16 @@ public final class BusEncryptionAutoConfiguration {
 		return TopicKeysets.load(sources);
 	}
 
+	/**
+	 * Reads the keyset files again every reload interval, so that a rotation rolled out by updating the mounted
+	 * secret takes effect without a restart. Kubernetes replaces a mounted secret by swapping a symlink, which
+	 * file-watch events miss: comparing a few small files on a timer is the reliable way to notice.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
-	KeysetReloader busKeysetReloader(TopicKeysets keysets,
+	@ConditionalOnMissingBean(name = "busKeysetReloader")
+	PeriodicTask busKeysetReloader(TopicKeysets keysets,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, BusProperties properties) {
-		return new KeysetReloader(keysets, busTaskScheduler,
+		return new PeriodicTask("Keyset reload", keysets::reload, busTaskScheduler,
 				properties.getSecurity().getEncryption().getReloadInterval());
 	}
 

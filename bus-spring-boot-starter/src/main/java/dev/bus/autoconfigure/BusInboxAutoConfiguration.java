@@ -1,6 +1,7 @@
 package dev.bus.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -21,10 +22,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.bus.inbox.InMemoryInbox;
 import dev.bus.inbox.Inbox;
-import dev.bus.inbox.InboxCleaner;
 import dev.bus.inbox.JdbcInbox;
 import dev.bus.jdbc.BusSchemaInitializer;
 import dev.bus.jdbc.TableNames;
+import dev.bus.support.PeriodicTask;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
@@ -67,11 +68,13 @@ public final class BusInboxAutoConfiguration {
 					DatabaseInitializationMode.valueOf(jdbc.getInitializeSchema().name()));
 		}
 
+		/** Deletes inbox rows past the retention, every cleanup interval. */
 		@Bean
 		@ConditionalOnBean(JdbcInbox.class)
-		InboxCleaner busInboxCleaner(JdbcInbox inbox, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
+		PeriodicTask busInboxCleaner(JdbcInbox inbox, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
 				BusProperties properties) {
-			return new InboxCleaner(inbox, scheduler, properties.getInbox().getRetention(),
+			Duration retention = properties.getInbox().getRetention();
+			return new PeriodicTask("Inbox cleanup", () -> inbox.deleteOlderThan(retention), scheduler,
 					properties.getInbox().getJdbc().getCleanupInterval());
 		}
 

@@ -15,7 +15,6 @@ import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
 
-
 /**
  * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them
  * with the application's lifecycle: started after every bean is ready, stopped first on shutdown (before the

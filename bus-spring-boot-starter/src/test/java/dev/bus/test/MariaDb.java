@@ -5,14 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * The real MariaDB on 127.0.0.1:3306, database {@code test}, user {@code root} without a password, as this
- * machine runs it (Debian's {@code mariadb-server}).
+ * The real MariaDB on 127.0.0.1:3306, database {@code bus}, user {@code bus}, as {@code scripts/infra up} provides
+ * it (Debian's {@code mariadb-server}).
  */
 public final class MariaDb {
 
 	/** Properties pointing an application at it. */
-	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/test",
-			"spring.datasource.username=root", "spring.datasource.password=" };
+	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/bus",
+			"spring.datasource.username=bus", "spring.datasource.password=bus" };
 
 	private MariaDb() {
 	}
@@ -22,8 +22,8 @@ public final class MariaDb {
 			socket.connect(new InetSocketAddress("127.0.0.1", 3306), 2000);
 		}
 		catch (IOException ex) {
-			throw new AssertionError("MariaDB is not running on 127.0.0.1:3306. Start it with: "
-					+ "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd", ex);
+			throw new AssertionError(
+					"MariaDB is not running on 127.0.0.1:3306. Start the test infrastructure with: scripts/infra up", ex);
 		}
 	}
 
