@@ -27,7 +27,12 @@ public class BusPublishException extends RuntimeException {
 		/** Published to the outbox in a transaction that rolled back: nothing is sent. */
 		ROLLED_BACK,
 		/** A {@link PublishPostProcessor} refused the message: nothing is sent. */
-		REJECTED
+		REJECTED,
+		/**
+		 * The broker does not let this application publish to the topic: its token has no write scope for it.
+		 * Nothing is sent when Bus knows it in advance; otherwise the broker refused it.
+		 */
+		FORBIDDEN
 
 	}
 

@@ -63,6 +63,12 @@ public final class BusHeaders {
 	/** Topic (routing key) the message was originally published to. */
 	public static final String ORIGINAL_TOPIC = "bus-original-topic";
 
+	/**
+	 * The {@code user_id} a message was first published with, when an application that moves it on (a retry, a
+	 * dead letter, a replay) is another broker user: the broker only accepts {@code user_id} equal to the sender.
+	 */
+	public static final String ORIGINAL_USER_ID = "bus-original-user-id";
+
 	/** Queue the message was consumed from when it failed. */
 	public static final String ORIGINAL_QUEUE = "bus-original-queue";
 

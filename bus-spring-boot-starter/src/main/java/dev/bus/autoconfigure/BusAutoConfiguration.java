@@ -25,6 +25,7 @@ import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
 import dev.bus.listener.BusTopology;
 import dev.bus.publisher.BatchingBusPublisher;
+import dev.bus.publisher.BrokerAccess;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
@@ -85,9 +86,10 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<BrokerAccess> brokerAccess) {
 		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
-				properties.getPublisher().getConfirmTimeout(), busTaskScheduler);
+				properties.getPublisher().getConfirmTimeout(), busTaskScheduler,
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 
 	@Bean

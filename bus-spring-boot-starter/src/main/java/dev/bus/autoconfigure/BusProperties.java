@@ -174,6 +174,10 @@ public class BusProperties implements Validator {
 		positive(errors, "sidecarClient.wait", sidecar.getWait());
 		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
 		positive(errors, "security.encryption.reloadInterval", properties.getSecurity().getEncryption().getReloadInterval());
+		positive(errors, "security.brokerToken.timeout", properties.getSecurity().getBrokerToken().getTimeout());
+		if (!StringUtils.hasText(properties.getSecurity().getBrokerToken().getResourceServerId())) {
+			reject(errors, "security.brokerToken.resourceServerId", "empty", "must not be empty");
+		}
 	}
 
 	/**
@@ -208,8 +212,62 @@ public class BusProperties implements Validator {
 
 		private final Encryption encryption = new Encryption();
 
+		private final BrokerToken brokerToken = new BrokerToken();
+
 		public Encryption getEncryption() {
 			return this.encryption;
+		}
+
+		public BrokerToken getBrokerToken() {
+			return this.brokerToken;
+		}
+
+	}
+
+	/**
+	 * Authentication to RabbitMQ with OAuth2 client-credentials tokens (RabbitMQ's OAuth2 backend), obtained with
+	 * a Spring Security client registration and refreshed on the live connections before they expire.
+	 */
+	public static class BrokerToken {
+
+		/**
+		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type client_credentials) whose
+		 * tokens are the AMQP password. Set, the token's subject is the broker user and every message carries it
+		 * as {@code user_id}.
+		 */
+		private String registration;
+
+		/**
+		 * RabbitMQ's {@code auth_oauth2.resource_server_id}: the prefix of the token's RabbitMQ scopes, from which
+		 * Bus tells in advance which topics the broker will accept.
+		 */
+		private String resourceServerId = "rabbitmq";
+
+		/** Connect and read timeout of each call to the token endpoint. */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public String getRegistration() {
+			return this.registration;
+		}
+
+		public void setRegistration(String registration) {
+			this.registration = registration;
+		}
+
+		public String getResourceServerId() {
+			return this.resourceServerId;
+		}
+
+		public void setResourceServerId(String resourceServerId) {
+			this.resourceServerId = resourceServerId;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

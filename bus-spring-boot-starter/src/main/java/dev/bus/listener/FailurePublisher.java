@@ -76,6 +76,9 @@ public class FailurePublisher {
 		headers.put(BusHeaders.ATTEMPT, attempt);
 		AMQP.BasicProperties properties = this.converter.fromMessageProperties(received, "UTF-8")
 			.builder()
+			// spring-amqp keeps a received user_id apart from the one to send: the publisher's identity travels on
+			// (as the original user when this application is another broker user, see Envelope#sentBy).
+			.userId(received.getReceivedUserId())
 			.deliveryMode(2)
 			.headers(headers)
 			.build();

@@ -173,16 +173,36 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 	}
 
+	/**
+	 * Fails every unconfirmed publish when the channel closes. When the broker closed it for a refused publish
+	 * (403, its reply naming the topic), the publishes to that topic fail as {@link Reason#FORBIDDEN} and the rest
+	 * as {@link Reason#CONNECTION_LOST}, which their callers may retry on the channel that replaces this one.
+	 */
 	private void failAll(ShutdownSignalException cause) {
 		List<PendingPublish> unconfirmed;
 		synchronized (this.pending) {
 			unconfirmed = new ArrayList<>(this.pending);
 			this.pending.clear();
 		}
+		String refusal = accessRefusal(cause);
 		for (PendingPublish publish : unconfirmed) {
-			publish.fail(Reason.CONNECTION_LOST, "channel closed before the broker confirmed: " + cause.getMessage(),
-					null);
+			if (refusal != null && refusal.contains("topic '" + publish.topic + "'")) {
+				publish.fail(Reason.FORBIDDEN, "the broker refused it: " + refusal, null);
+			}
+			else {
+				publish.fail(Reason.CONNECTION_LOST,
+						"channel closed before the broker confirmed: " + cause.getMessage(), null);
+			}
 		}
+	}
+
+	/** The broker's reply text when it closed the channel with 403 ACCESS_REFUSED, else {@code null}. */
+	private static String accessRefusal(ShutdownSignalException cause) {
+		if (!cause.isHardError() && cause.getReason() instanceof AMQP.Channel.Close close
+				&& close.getReplyCode() == AMQP.ACCESS_REFUSED) {
+			return close.getReplyText();
+		}
+		return null;
 	}
 
 	private static final class PendingPublish {

@@ -28,6 +28,10 @@ import dev.bus.BusPublishException.Reason;
  * <p>Overdue confirms are found by one periodic check on Bus's task scheduler (every tenth of the confirm
  * timeout, at least every second), not by a timer per publish: a publish fails as {@link Reason#TIMEOUT} between
  * one and 1.1 confirm timeouts after it was sent.
+ *
+ * <p>Every message goes out as sent by the connection's broker user ({@link BrokerAccess}), and a publish to a
+ * topic the broker would refuse fails as {@link Reason#FORBIDDEN} without being sent: the broker answers such a
+ * publish by closing the channel, which would fail every other unconfirmed publish on it.
  */
 public class ConfirmingPublisher {
 
@@ -38,6 +42,8 @@ public class ConfirmingPublisher {
 	private final Duration confirmTimeout;
 
 	private final TaskScheduler scheduler;
+
+	private final BrokerAccess brokerAccess;
 
 	private final Object lock = new Object();
 
@@ -58,9 +64,15 @@ public class ConfirmingPublisher {
 
 	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout,
 			TaskScheduler scheduler) {
+		this(connectionFactory, confirmTimeout, scheduler, BrokerAccess.UNKNOWN);
+	}
+
+	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
+			BrokerAccess brokerAccess) {
 		this.connectionFactory = connectionFactory;
 		this.confirmTimeout = confirmTimeout;
 		this.scheduler = scheduler;
+		this.brokerAccess = brokerAccess;
 	}
 
 	/**
@@ -71,13 +83,20 @@ public class ConfirmingPublisher {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
-		if (!exchange.isEmpty()) {
-			// The default exchange addresses a queue by name (retries, dead letters, replays): not a topic.
-			rememberTopic(envelope.topic());
-		}
 		synchronized (this.lock) {
 			try {
-				return openChannel().publish(exchange, envelope);
+				// Opened first: opening the connection is what obtains the broker user and its scopes.
+				ConfirmedChannel open = openChannel();
+				if (!exchange.isEmpty()) {
+					// The default exchange addresses a queue by name (retries, dead letters, replays): not a topic.
+					String missingScope = this.brokerAccess.missingWriteScope(exchange, envelope.topic());
+					if (missingScope != null) {
+						return failed(envelope, Reason.FORBIDDEN, "the broker would refuse it: broker user '"
+								+ this.brokerAccess.userId() + "' has no scope " + missingScope, null);
+					}
+					rememberTopic(envelope.topic());
+				}
+				return open.publish(exchange, envelope.sentBy(this.brokerAccess.userId()));
 			}
 			catch (IOException | AmqpException | com.rabbitmq.client.AlreadyClosedException ex) {
 				return failed(envelope, Reason.CONNECTION_LOST, "cannot publish: " + ex.getMessage(), ex);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
 
+import dev.bus.core.BusHeaders;
 import dev.bus.core.batch.BatchEntry;
 
 /**
@@ -30,6 +31,27 @@ public record Envelope(String topic, String messageId, AMQP.BasicProperties prop
 	static final String TIMESTAMP = "timestamp";
 
 	static final String APP_ID = "app_id";
+
+	/**
+	 * This envelope as sent by broker user {@code userId}: with {@code user_id} set to it, the broker's condition
+	 * for accepting the message. A {@code user_id} already set to someone else (a message moved on to a retry or
+	 * dead-letter queue) is kept in the {@value BusHeaders#ORIGINAL_USER_ID} header.
+	 * @param userId the authenticated broker user, or {@code null} when unknown (nothing changes)
+	 */
+	public Envelope sentBy(String userId) {
+		String current = this.properties.getUserId();
+		if (userId == null || userId.equals(current)) {
+			return this;
+		}
+		AMQP.BasicProperties.Builder builder = this.properties.builder().userId(userId);
+		if (current != null) {
+			Map<String, Object> headers = (this.properties.getHeaders() != null)
+					? new HashMap<>(this.properties.getHeaders()) : new HashMap<>();
+			headers.putIfAbsent(BusHeaders.ORIGINAL_USER_ID, current);
+			builder.headers(headers);
+		}
+		return new Envelope(this.topic, this.messageId, builder.build(), this.body);
+	}
 
 	/** This message as a batch entry: its string headers plus the properties a consumer reads. */
 	public BatchEntry toBatchEntry() {

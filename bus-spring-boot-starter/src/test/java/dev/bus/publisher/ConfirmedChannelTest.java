@@ -105,6 +105,21 @@ class ConfirmedChannelTest {
 	}
 
 	@Test
+	void aChannelTheBrokerClosedForARefusedTopicFailsThatTopicAsForbiddenAndTheRestAsConnectionLost()
+			throws Exception {
+		ConfirmedChannel channel = confirmed(Duration.ofHours(1));
+		List<CompletableFuture<Void>> futures = publish(channel, 1);
+		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("p-1").build();
+		CompletableFuture<Void> refused = channel.publish("bus",
+				new Envelope("payments.captured", "p-1", properties, new byte[1]));
+		this.broker.closeByBroker(403, "ACCESS_REFUSED - write access to topic 'payments.captured' in exchange "
+				+ "'bus' in vhost '/' refused for user 'orders'");
+		assertThat(failure(refused).getReason()).isEqualTo(Reason.FORBIDDEN);
+		assertThat(failure(refused)).hasMessageContaining("refused for user 'orders'");
+		assertThat(failure(futures.get(0)).getReason()).isEqualTo(Reason.CONNECTION_LOST);
+	}
+
+	@Test
 	void aPublishThatCannotBeWrittenFailsAndIsNotTracked() throws Exception {
 		ConfirmedChannel channel = confirmed(Duration.ofHours(1));
 		publish(channel, 1);

@@ -57,4 +57,22 @@ class EnvelopeFactoryTest {
 		assertThat(Map.copyOf(entry.headers())).containsKey(BusHeaders.CE_TIME);
 	}
 
+	@Test
+	void aMessageSentByABrokerUserCarriesItAsUserIdAndAMovedOneKeepsItsOriginalUser() {
+		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build()).envelope();
+		assertThat(envelope.sentBy(null)).isSameAs(envelope);
+		Envelope sent = envelope.sentBy("orders");
+		assertThat(sent.properties().getUserId()).isEqualTo("orders");
+		assertThat(sent.properties().getHeaders()).doesNotContainKey(BusHeaders.ORIGINAL_USER_ID);
+		assertThat(sent.sentBy("orders")).isSameAs(sent);
+
+		Envelope movedOn = sent.sentBy("inventory");
+		assertThat(movedOn.properties().getUserId()).isEqualTo("inventory");
+		assertThat(movedOn.properties().getHeaders()).containsEntry(BusHeaders.ORIGINAL_USER_ID, "orders")
+			.containsEntry(BusHeaders.CE_ID, envelope.messageId());
+		assertThat(movedOn.sentBy("audit").properties().getHeaders()).as("the first publisher is kept")
+			.containsEntry(BusHeaders.ORIGINAL_USER_ID, "orders");
+	}
+
 }

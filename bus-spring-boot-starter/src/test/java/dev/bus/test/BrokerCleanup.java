@@ -2,6 +2,7 @@ package dev.bus.test;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,6 +20,18 @@ public class BrokerCleanup implements AfterEachCallback {
 	private final Set<String> queues = new LinkedHashSet<>();
 
 	private final Set<String> exchanges = new LinkedHashSet<>();
+
+	private final Supplier<Rabbit> broker;
+
+	/** Cleans up on the default broker. */
+	public BrokerCleanup() {
+		this(Rabbit::connect);
+	}
+
+	/** Cleans up on the broker {@code broker} connects to ({@code Rabbit::connectSecured}). */
+	public BrokerCleanup(Supplier<Rabbit> broker) {
+		this.broker = broker;
+	}
 
 	/** Remembers what a running context declared. */
 	public void track(ApplicationContext context) {
@@ -40,7 +53,7 @@ public class BrokerCleanup implements AfterEachCallback {
 
 	@Override
 	public void afterEach(ExtensionContext extensionContext) throws Exception {
-		try (Rabbit rabbit = Rabbit.connect()) {
+		try (Rabbit rabbit = this.broker.get()) {
 			for (String queue : this.queues) {
 				rabbit.deleteQueue(queue);
 			}

@@ -10,13 +10,16 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
 import dev.bus.autoconfigure.BusAutoConfiguration;
+import dev.bus.autoconfigure.BusBrokerTokenAutoConfiguration;
 import dev.bus.autoconfigure.BusConnectionFactoryAutoConfiguration;
 import dev.bus.autoconfigure.BusEncryptionAutoConfiguration;
 import dev.bus.autoconfigure.BusInboxAutoConfiguration;
@@ -77,6 +80,7 @@ public final class BusContexts {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
+			SslAutoConfiguration.class, OAuth2ClientAutoConfiguration.class, BusBrokerTokenAutoConfiguration.class,
 			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,

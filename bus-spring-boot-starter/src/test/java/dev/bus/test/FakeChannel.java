@@ -105,11 +105,24 @@ public final class FakeChannel {
 
 	/** The channel closes (connection lost, or the broker closed it). */
 	public void close(String why) {
+		closeWith(new ShutdownSignalException(false, false, null, why));
+	}
+
+	/** The broker closes the channel with {@code channel.close(replyCode, replyText)}, as for a refused publish. */
+	public void closeByBroker(int replyCode, String replyText) {
+		AMQP.Channel.Close close = new AMQP.Channel.Close.Builder().replyCode(replyCode)
+			.replyText(replyText)
+			.classId(60)
+			.methodId(40)
+			.build();
+		closeWith(new ShutdownSignalException(false, true, close, null));
+	}
+
+	private void closeWith(ShutdownSignalException cause) {
 		if (!this.open) {
 			return;
 		}
 		this.open = false;
-		ShutdownSignalException cause = new ShutdownSignalException(false, false, null, why);
 		this.shutdownListeners.forEach((listener) -> listener.shutdownCompleted(cause));
 	}
 

@@ -26,10 +26,12 @@ public final class Rabbit implements AutoCloseable {
 
 	private final Channel channel;
 
-	private Rabbit() throws IOException, TimeoutException {
+	private Rabbit(int port, String username, String password) throws IOException, TimeoutException {
 		ConnectionFactory factory = new ConnectionFactory();
 		factory.setHost(HOST);
-		factory.setPort(PORT);
+		factory.setPort(port);
+		factory.setUsername(username);
+		factory.setPassword(password);
 		this.connection = factory.newConnection("bus-tests");
 		this.channel = this.connection.createChannel();
 	}
@@ -38,10 +40,25 @@ public final class Rabbit implements AutoCloseable {
 	public static Rabbit connect() {
 		requireRunning();
 		try {
-			return new Rabbit();
+			return new Rabbit(PORT, "guest", "guest");
 		}
 		catch (IOException | TimeoutException ex) {
 			throw new AssertionError("Cannot connect to RabbitMQ on " + HOST + ":" + PORT + " as guest: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Connects to the secured node ({@link SecuredBroker}) as its internal administrator, which sees past the
+	 * applications' token scopes; fails the test saying how to start the node.
+	 */
+	public static Rabbit connectSecured() {
+		SecuredBroker.requireRunning();
+		try {
+			return new Rabbit(SecuredBroker.PORT, SecuredBroker.ADMIN, SecuredBroker.ADMIN);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":"
+					+ SecuredBroker.PORT + " as " + SecuredBroker.ADMIN + ": " + ex, ex);
 		}
 	}
 

@@ -1,0 +1,256 @@
+package dev.bus.it;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusMessage;
+import dev.bus.BusPublishException;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.annotation.BusListener;
+import dev.bus.core.BusHeaders;
+import dev.bus.security.BrokerToken;
+import dev.bus.security.BrokerTokenCredentials;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+import dev.bus.test.Received;
+import dev.bus.test.SecuredBroker;
+import dev.bus.test.TcpProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Applications authenticating to the real secured RabbitMQ node with client-credentials tokens from the real
+ * issuer (bus-issuer): the token's subject is the broker user and every message's {@code user_id}, a publish
+ * outside the token's scopes fails alone, the token is replaced on the live connection before it expires, an
+ * issuer that is down at start-up delays the connection but not the application, and no secret reaches the logs.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SecuredBrokerIT {
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup(Rabbit::connectSecured);
+
+	record Order(String id, int units) {
+	}
+
+	static class Orders {
+
+		final Received<BusMessage<Order>> received = new Received<>();
+
+		final Set<String> failOnce = ConcurrentHashMap.newKeySet();
+
+		@BusListener(topic = "${test.topic}", group = "${test.group}", initialInterval = "200ms")
+		void on(BusMessage<Order> order) {
+			if (order.attempt() == 1 && this.failOnce.remove(order.payload().id())) {
+				throw new IllegalStateException("first attempt fails");
+			}
+			this.received.add(order);
+		}
+
+	}
+
+	private static String[] listenerOn(String topic, String... more) {
+		List<String> properties = new ArrayList<>(List.of("test.topic=" + topic,
+				"test.group=" + BusContexts.uniqueName("secure-group"), "logging.level.dev.bus=DEBUG",
+				"logging.level.org.springframework.security=DEBUG", "logging.level.com.rabbitmq=DEBUG",
+				"logging.level.org.springframework.web.client=DEBUG"));
+		properties.addAll(List.of(more));
+		return properties.toArray(String[]::new);
+	}
+
+	@Test
+	void messagesCarryTheTokensSubjectAsUserIdAndNoSecretIsLogged(CapturedOutput output) throws Exception {
+		String topic = BusContexts.uniqueName("secure.orders");
+		String brokerView = BusContexts.uniqueName("secure-view");
+		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-app", "bus-test-app",
+				List.of(Orders.class), listenerOn(topic)); Rabbit admin = Rabbit.connectSecured()) {
+			this.cleanup.track(app);
+			this.cleanup.queue(brokerView);
+			BusContexts.awaitConsuming(app);
+			admin.declareQueueBoundTo(brokerView, SecuredBroker.EXCHANGE, topic);
+
+			app.getBean(BusPublisher.class).publish(topic, new Order("o-1", 2)).join();
+
+			BusMessage<Order> received = app.getBean(Orders.class).received.awaitCount(1).get(0);
+			assertThat(received.payload()).isEqualTo(new Order("o-1", 2));
+			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(brokerView) == 1);
+			GetResponse onTheBroker = admin.get(brokerView);
+			assertThat(onTheBroker.getProps().getUserId()).as("broker-verified publisher").isEqualTo("bus-test-app");
+
+			BrokerTokenCredentials credentials = app.getBean(BrokerTokenCredentials.class);
+			Health health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("brokerUser", "bus-test-app");
+			String token = credentials.token().value();
+			assertThat(health.toString()).doesNotContain(token);
+			assertThat(output.getAll()).as("a secured run's logs, at DEBUG")
+				.contains("Obtained a broker token")
+				.doesNotContain("bus-test-app-secret")
+				.doesNotContain(token)
+				.doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+		}
+	}
+
+	@Test
+	void aRetryOfAnotherUsersMessageIsSentAsTheListenerAndKeepsTheOriginalUser() {
+		String topic = BusContexts.uniqueName("secure.orders");
+		try (ConfigurableApplicationContext listener = SecuredBroker.start("secure-listener", "bus-test-app",
+				List.of(Orders.class), listenerOn(topic));
+				ConfigurableApplicationContext publisher = SecuredBroker.start("secure-publisher", "bus-test-other",
+						List.of())) {
+			this.cleanup.track(listener);
+			BusContexts.awaitConsuming(listener);
+			Orders orders = listener.getBean(Orders.class);
+			orders.failOnce.add("o-retried");
+
+			publisher.getBean(BusPublisher.class).publish(topic, new Order("o-retried", 1)).join();
+
+			BusMessage<Order> retried = orders.received.awaitCount(1).get(0);
+			assertThat(retried.attempt()).isEqualTo(2);
+			assertThat(retried.header(BusHeaders.ORIGINAL_USER_ID)).isEqualTo("bus-test-other");
+		}
+	}
+
+	@Test
+	void aPublishOutsideTheTokensScopesFailsAloneAsForbidden() {
+		String topic = BusContexts.uniqueName("secure.orders");
+		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-app", "bus-test-app",
+				List.of(Orders.class), listenerOn(topic))) {
+			this.cleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			BusPublisher publisher = app.getBean(BusPublisher.class);
+
+			List<CompletableFuture<?>> allowed = new ArrayList<>();
+			CompletableFuture<?> refused = null;
+			for (int i = 0; i < 100; i++) {
+				allowed.add(publisher.publish(topic, new Order("o-" + i, i)));
+				if (i == 50) {
+					refused = publisher.publish("payments.captured", new Order("p-1", 1));
+				}
+			}
+
+			assertThatThrownBy(refused::join).hasCauseInstanceOf(BusPublishException.class)
+				.cause()
+				.satisfies((ex) -> assertThat(((BusPublishException) ex).getReason())
+					.isEqualTo(BusPublishException.Reason.FORBIDDEN))
+				.hasMessageContaining("'payments.captured'")
+				.hasMessageContaining("rabbitmq.write:*/bus/payments.captured");
+			CompletableFuture.allOf(allowed.toArray(CompletableFuture[]::new)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(100)).hasSize(100);
+		}
+	}
+
+	/**
+	 * The short-lived client's tokens live 20 s; publishing steadily for 30 s crosses the first token's expiry.
+	 * Without the refresh on the live connection, the broker refuses every operation from then on.
+	 */
+	@Test
+	void theTokenIsReplacedOnTheLiveConnectionUnderLoadWithNothingLost() throws Exception {
+		String topic = BusContexts.uniqueName("secure.load");
+		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-load", "bus-test-short-lived",
+				List.of(Orders.class), listenerOn(topic, "logging.level.com.rabbitmq=INFO"))) {
+			this.cleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			BrokerTokenCredentials credentials = app.getBean(BrokerTokenCredentials.class);
+			BrokerToken first = credentials.token();
+			BusPublisher publisher = app.getBean(BusPublisher.class);
+
+			List<CompletableFuture<?>> published = new ArrayList<>();
+			int count = 0;
+			Instant until = first.expiresAt().plusSeconds(8);
+			while (Instant.now().isBefore(until)) {
+				for (int i = 0; i < 20; i++) {
+					published.add(publisher.publish(topic, new Order("o-" + count++, 1)));
+				}
+				Thread.sleep(100);  // a steady rate of about 200 messages a second, not a flood
+			}
+
+			CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(count)).hasSize(count);
+			assertThat(credentials.token().expiresAt()).as("a new token").isAfter(first.expiresAt());
+			assertThat(count).isGreaterThan(3000);
+		}
+	}
+
+	@Test
+	void anIssuerDownAtStartDelaysTheConnectionNotTheApplication() throws Exception {
+		String topic = BusContexts.uniqueName("secure.orders");
+		try (TcpProxy issuer = new TcpProxy(9000);
+				ConfigurableApplicationContext app = SecuredBroker.start("secure-app", "bus-test-app",
+						List.of(Orders.class), listenerOn(topic,
+								"spring.security.oauth2.client.provider.bus-issuer.token-uri=http://127.0.0.1:"
+										+ issuer.port() + "/oauth2/token",
+								"bus.security.broker-token.timeout=1s"))) {
+			this.cleanup.track(app);
+			HealthIndicator health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.DOWN));
+			assertThat(String.valueOf(health.health().getDetails().get("problem")))
+				.contains("cannot obtain a broker token for client 'bus-test-app'")
+				.contains("127.0.0.1:" + issuer.port() + "/oauth2/token")
+				.doesNotContain("secret");
+			assertThatThrownBy(() -> app.getBean(BusPublisher.class).publish(topic, new Order("early", 1)).join())
+				.hasCauseInstanceOf(BusPublishException.class);
+
+			issuer.open();
+
+			BusContexts.awaitConsuming(app);
+			app.getBean(BusPublisher.class).publish(topic, new Order("o-1", 1)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(1).get(0).payload().id()).isEqualTo("o-1");
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		}
+	}
+
+	@Test
+	void theTlsListenerTakesClientsWithACertificateFromTheCaOnly() {
+		String topic = BusContexts.uniqueName("secure.orders");
+		String pki = SecuredBroker.pki().toString();
+		String bundle = "spring.ssl.bundle.pem.bus-client.";
+		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-tls", "bus-test-app",
+				List.of(Orders.class), listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT,
+						"spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.bundle=bus-client",
+						bundle + "keystore.certificate=file:" + pki + "/client.pem",
+						bundle + "keystore.private-key=file:" + pki + "/client-key.pem",
+						bundle + "truststore.certificate=file:" + pki + "/ca.pem"))) {
+			this.cleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			app.getBean(BusPublisher.class).publish(topic, new Order("over-tls", 1)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(1)).hasSize(1);
+		}
+		AtomicBoolean started = new AtomicBoolean();
+		try (ConfigurableApplicationContext noCertificate = SecuredBroker.start("secure-no-cert", "bus-test-app",
+				List.of(), "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT, "spring.rabbitmq.ssl.enabled=true",
+				"spring.rabbitmq.ssl.bundle=ca-only", "spring.ssl.bundle.pem.ca-only.truststore.certificate=file:"
+						+ pki + "/ca.pem")) {
+			started.set(true);
+			assertThatThrownBy(() -> noCertificate.getBean(BusPublisher.class)
+				.publish(topic, new Order("no-cert", 1))
+				.join()).hasCauseInstanceOf(BusPublishException.class)
+				.cause()
+				.satisfies((ex) -> assertThat(((BusPublishException) ex).getReason())
+					.isEqualTo(BusPublishException.Reason.CONNECTION_LOST));
+		}
+		assertThat(started).as("an application without a certificate starts; only its connection fails").isTrue();
+	}
+
+}

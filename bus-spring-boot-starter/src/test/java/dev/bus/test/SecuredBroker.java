@@ -1,0 +1,86 @@
+package dev.bus.test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The secured RabbitMQ node and the Bus token issuer that {@code scripts/infra up} starts beside the default
+ * broker: OAuth2 tokens as passwords on 127.0.0.1:5673, the same with required client certificates (TLS) on
+ * 5674, tokens from the issuer on 127.0.0.1:9000 (bus-issuer's clients), certificates and keys in
+ * {@code $BUS_INFRA_HOME/pki}. Fails, never skips, when they are not running.
+ */
+public final class SecuredBroker {
+
+	public static final int PORT = 5673;
+
+	public static final int TLS_PORT = 5674;
+
+	public static final String ISSUER = "http://127.0.0.1:9000";
+
+	/** The node's internal administrator (the OAuth2 backend's fallback), for arranging and inspecting. */
+	public static final String ADMIN = "bus-admin";
+
+	/** The bus exchange the test clients' scopes cover. */
+	public static final String EXCHANGE = "bus";
+
+	/** The RabbitMQ scopes of bus-issuer's test clients: topics {@code secure.*}, listener groups {@code secure-*}. */
+	public static final String TEST_SCOPES = String.join(",", "rabbitmq.configure:*/bus", "rabbitmq.write:*/bus/secure.*",
+			"rabbitmq.read:*/bus/secure.*", "rabbitmq.configure:*/secure-*", "rabbitmq.read:*/secure-*",
+			"rabbitmq.write:*/secure-*", "rabbitmq.write:*/amq.default");
+
+	private SecuredBroker() {
+	}
+
+	/** Directory of the test CA, the node's and the clients' certificates and the issuer's signing key. */
+	public static Path pki() {
+		String home = System.getenv("BUS_INFRA_HOME");
+		Path base = (home != null) ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "bus-infra");
+		return base.resolve("pki");
+	}
+
+	public static void requireRunning() {
+		require("the secured RabbitMQ node", PORT);
+		require("the secured RabbitMQ node's TLS listener", TLS_PORT);
+		require("the Bus token issuer", 9000);
+	}
+
+	/** The registration properties of an application that authenticates as {@code clientId} of bus-issuer. */
+	public static List<String> clientProperties(String clientId, String scopes) {
+		String registration = "spring.security.oauth2.client.registration.bus-broker.";
+		return List.of(registration + "client-id=" + clientId, registration + "client-secret=" + clientId + "-secret",
+				registration + "authorization-grant-type=client_credentials", registration + "scope=" + scopes,
+				registration + "provider=bus-issuer",
+				"spring.security.oauth2.client.provider.bus-issuer.token-uri=" + ISSUER + "/oauth2/token",
+				"bus.security.broker-token.registration=bus-broker");
+	}
+
+	/**
+	 * Starts an application on the secured node's plain listener, authenticating as {@code clientId} with the
+	 * test scopes.
+	 */
+	public static ConfigurableApplicationContext start(String applicationName, String clientId,
+			List<Class<?>> sources, String... properties) {
+		requireRunning();
+		List<String> all = new ArrayList<>(clientProperties(clientId, TEST_SCOPES));
+		all.add("spring.rabbitmq.port=" + PORT);
+		all.addAll(List.of(properties));
+		return BusContexts.start(EXCHANGE, applicationName, sources, all.toArray(String[]::new));
+	}
+
+	private static void require(String what, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+		}
+		catch (IOException ex) {
+			throw new AssertionError(what + " is not running on 127.0.0.1:" + port
+					+ ". Start the test infrastructure with: scripts/infra up", ex);
+		}
+	}
+
+}
