@@ -15,10 +15,11 @@ import java.util.Map;
  * @param partitionKey partition key; may be {@code null}
  * @param attempt delivery attempt, starting at 1
  * @param headers all headers, as strings
+ * @param publisher the publisher its per-message token proved, or {@code null} on topics without tokens
  * @param <T> payload type
  */
 public record BusMessage<T>(T payload, String messageId, String topic, String type, String source, Instant time,
-		String partitionKey, int attempt, Map<String, String> headers) {
+		String partitionKey, int attempt, Map<String, String> headers, VerifiedPublisher publisher) {
 
 	/** A header value, or {@code null}. */
 	public String header(String name) {

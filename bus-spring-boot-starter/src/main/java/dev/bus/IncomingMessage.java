@@ -36,6 +36,12 @@ public interface IncomingMessage {
 	/** Replaces the body the payload is decoded from. */
 	void setBody(byte[] body);
 
+	/** The publisher a per-message token proved, or {@code null} when none did (yet). */
+	VerifiedPublisher verifiedPublisher();
+
+	/** Records the publisher an element verified; listeners get it in {@link BusMessage#publisher()}. */
+	void setVerifiedPublisher(VerifiedPublisher publisher);
+
 	/**
 	 * Runs {@code callback} on the listener's thread once the delivery is settled: handled, filtered out, skipped
 	 * as a duplicate, parked for a retry or dead-lettered (also when a later element rejected it).

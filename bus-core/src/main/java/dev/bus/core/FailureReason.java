@@ -29,6 +29,14 @@ public enum FailureReason {
 	UNKNOWN_KEY,
 	/** An encrypted payload that does not decrypt: tampered, truncated, or moved to another topic or id. */
 	DECRYPTION_FAILED,
+	/**
+	 * A message on a topic that requires a per-message token with none, or one that does not verify: bad
+	 * signature, another issuer or audience, not valid when the message was sent, or a subject that is not the
+	 * broker-verified publisher.
+	 */
+	UNAUTHENTICATED,
+	/** A verified publisher that may not send this message: no scope for the topic, or not a sender the listener accepts. */
+	FORBIDDEN,
 	/** A receive post-processor threw something other than a rejection. */
 	POST_PROCESSOR_FAILED,
 	/** The failed message could not be moved to its delay or dead-letter queue. */

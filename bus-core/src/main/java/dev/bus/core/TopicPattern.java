@@ -105,6 +105,16 @@ public final class TopicPattern {
 		return this.words.contains("*") || this.words.contains("#");
 	}
 
+	/** Whether any of {@code patterns} matches {@code topic}. */
+	public static boolean anyMatches(java.util.Collection<TopicPattern> patterns, String topic) {
+		for (TopicPattern pattern : patterns) {
+			if (pattern.matches(topic)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Whether a concrete topic matches this pattern, exactly as a RabbitMQ topic exchange would route it. */
 	public boolean matches(String topic) {
 		return matches(0, topic.split("\\.", -1), 0);

@@ -73,6 +73,19 @@ public @interface BusListener {
 	 */
 	String[] headers() default {};
 
+	/**
+	 * The only publishers (per-message token subjects, {@code bus.security.message-token.*}) whose messages reach
+	 * the method; others go to the dead-letter queue as {@code forbidden}, messages without a verified publisher
+	 * as {@code unauthenticated}. Empty accepts any verified or unverified publisher the topic allows.
+	 */
+	String[] publishers() default {};
+
+	/**
+	 * An authority the publisher's per-message token must grant ({@code SCOPE_<scope>}, as Spring Security names
+	 * scopes), checked like {@link #publishers()}.
+	 */
+	String authority() default "";
+
 
 	/**
 	 * Skip messages this listener has already processed successfully (same message id), acking them without

@@ -19,18 +19,13 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.http.converter.FormHttpMessageConverter;
-import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
-import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
-import org.springframework.web.client.RestClient;
 
-import dev.bus.security.BrokerToken;
 import dev.bus.security.BrokerTokenCredentials;
+import dev.bus.security.ClientCredentialsTokenClient;
+import dev.bus.security.ClientCredentialsTokens;
+import dev.bus.security.ClientToken;
 
 /**
  * Authenticates to RabbitMQ with OAuth2 client-credentials tokens ({@code bus.security.broker-token.registration}
@@ -58,10 +53,13 @@ public final class BusBrokerTokenAutoConfiguration {
 	BrokerTokenCredentials busBrokerTokenCredentials(BusProperties properties,
 			ObjectProvider<ClientRegistrationRepository> registrations, RabbitConnectionDetails connectionDetails) {
 		BusProperties.BrokerToken brokerToken = properties.getSecurity().getBrokerToken();
-		ClientRegistration registration = registration(brokerToken.getRegistration(), registrations);
+		ClientRegistration registration = ClientCredentialsRegistrations.find(brokerToken.getRegistration(),
+				registrations, "bus.security.broker-token.registration");
 		String virtualHost = connectionDetails.getVirtualHost();
-		return new BrokerTokenCredentials(registration, tokenClient(brokerToken.getTimeout()),
-				brokerToken.getResourceServerId(), (virtualHost != null) ? virtualHost : "/", Clock.systemUTC());
+		ClientCredentialsTokens tokens = new ClientCredentialsTokens(registration,
+				ClientCredentialsTokenClient.withTimeout(brokerToken.getTimeout()), Clock.systemUTC());
+		return new BrokerTokenCredentials(tokens, brokerToken.getResourceServerId(),
+				(virtualHost != null) ? virtualHost : "/", Clock.systemUTC());
 	}
 
 	@Bean
@@ -73,41 +71,6 @@ public final class BusBrokerTokenAutoConfiguration {
 				DefaultCredentialsRefreshService.fixedTimeApproachingExpirationStrategy(APPROACHING_EXPIRATION));
 	}
 
-	private static ClientRegistration registration(String id,
-			ObjectProvider<ClientRegistrationRepository> registrations) {
-		ClientRegistrationRepository repository = registrations.getIfAvailable();
-		ClientRegistration registration = (repository != null) ? repository.findByRegistrationId(id) : null;
-		if (registration == null) {
-			throw new IllegalStateException("bus.security.broker-token.registration names '" + id
-					+ "', but there is no such OAuth2 client registration: define spring.security.oauth2.client"
-					+ ".registration." + id + ".* (client-id, client-secret, authorization-grant-type="
-					+ "client_credentials, scope) and the provider's token-uri");
-		}
-		if (!AuthorizationGrantType.CLIENT_CREDENTIALS.equals(registration.getAuthorizationGrantType())) {
-			throw new IllegalStateException("spring.security.oauth2.client.registration." + id
-					+ ".authorization-grant-type must be client_credentials for bus.security.broker-token, was "
-					+ registration.getAuthorizationGrantType().getValue());
-		}
-		return registration;
-	}
-
-	/** Spring Security's token client, with timeouts: a hung issuer must not hang a connection attempt. */
-	private static RestClientClientCredentialsTokenResponseClient tokenClient(Duration timeout) {
-		SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
-		requestFactory.setConnectTimeout(timeout);
-		requestFactory.setReadTimeout(timeout);
-		RestClientClientCredentialsTokenResponseClient client = new RestClientClientCredentialsTokenResponseClient();
-		client.setRestClient(RestClient.builder()
-			.requestFactory(requestFactory)
-			.messageConverters((converters) -> {
-				converters.clear();
-				converters.add(new FormHttpMessageConverter());
-				converters.add(new OAuth2AccessTokenResponseHttpMessageConverter());
-			})
-			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
-			.build());
-		return client;
-	}
 
 	/**
 	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be obtained, UP with the broker
@@ -120,12 +83,13 @@ public final class BusBrokerTokenAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "busBrokerTokenHealthIndicator")
 		HealthIndicator busBrokerTokenHealthIndicator(BrokerTokenCredentials credentials) {
+			ClientCredentialsTokens tokens = credentials.tokens();
 			return () -> {
-				String problem = credentials.problem();
-				BrokerToken token = credentials.token();
+				String problem = tokens.problem();
+				ClientToken token = tokens.current();
 				Health.Builder health = (problem != null) ? Health.down().withDetail("problem", problem)
 						: (token != null) ? Health.up() : Health.unknown();
-				health.withDetail("client", credentials.describeClient());
+				health.withDetail("client", tokens.describeClient());
 				if (token != null) {
 					health.withDetail("brokerUser", String.valueOf(token.subject()))
 						.withDetail("scopes", token.scopes())

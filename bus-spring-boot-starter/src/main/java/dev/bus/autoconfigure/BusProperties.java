@@ -175,6 +175,12 @@ public class BusProperties implements Validator {
 		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
 		positive(errors, "security.encryption.reloadInterval", properties.getSecurity().getEncryption().getReloadInterval());
 		positive(errors, "security.brokerToken.timeout", properties.getSecurity().getBrokerToken().getTimeout());
+		MessageToken messageToken = properties.getSecurity().getMessageToken();
+		positive(errors, "security.messageToken.timeout", messageToken.getTimeout());
+		if (messageToken.getClockSkew() == null || messageToken.getClockSkew().isNegative()
+				|| messageToken.getClockSkew().compareTo(Duration.ofMinutes(5)) > 0) {
+			reject(errors, "security.messageToken.clockSkew", "range", "must be between 0 and 5m");
+		}
 		if (!StringUtils.hasText(properties.getSecurity().getBrokerToken().getResourceServerId())) {
 			reject(errors, "security.brokerToken.resourceServerId", "empty", "must not be empty");
 		}
@@ -214,12 +220,18 @@ public class BusProperties implements Validator {
 
 		private final BrokerToken brokerToken = new BrokerToken();
 
+		private final MessageToken messageToken = new MessageToken();
+
 		public Encryption getEncryption() {
 			return this.encryption;
 		}
 
 		public BrokerToken getBrokerToken() {
 			return this.brokerToken;
+		}
+
+		public MessageToken getMessageToken() {
+			return this.messageToken;
 		}
 
 	}
@@ -315,6 +327,100 @@ public class BusProperties implements Validator {
 
 		public void setAllowCleartext(boolean allowCleartext) {
 			this.allowCleartext = allowCleartext;
+		}
+
+	}
+
+	/**
+	 * Per-message tokens: on the listed topics, publishers attach a client-credentials token for the bus (not the
+	 * broker) to every message, and every listener verifies it before anything else sees the message.
+	 */
+	public static class MessageToken {
+
+		/**
+		 * Topic patterns whose messages carry a token: publishers attach one, listeners refuse messages without
+		 * a valid one (to the dead-letter queue as {@code unauthenticated} or {@code forbidden}).
+		 */
+		private List<String> topics = new ArrayList<>();
+
+		/**
+		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type client_credentials, same
+		 * client as the broker token, scopes {@code bus.publish:<topic pattern>}) whose tokens publishers attach.
+		 */
+		private String registration;
+
+		/** The issuer every token must come from (its {@code iss}); required on listeners. */
+		private String issuerUri;
+
+		/**
+		 * The issuer's JSON Web Key Set, which token signatures are checked against; required on listeners
+		 * ({@code <issuer>/oauth2/jwks} for Spring Authorization Server).
+		 */
+		private String jwkSetUri;
+
+		/** The audience every token must be for: the bus, never the broker, so it cannot be replayed there. */
+		private String audience = "bus";
+
+		/** Tolerated clock difference between publishers, the issuer and listeners. */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		/** Connect and read timeout of each call to the token endpoint and the key set. */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public List<String> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<String> topics) {
+			this.topics = topics;
+		}
+
+		public String getRegistration() {
+			return this.registration;
+		}
+
+		public void setRegistration(String registration) {
+			this.registration = registration;
+		}
+
+		public String getIssuerUri() {
+			return this.issuerUri;
+		}
+
+		public void setIssuerUri(String issuerUri) {
+			this.issuerUri = issuerUri;
+		}
+
+		public String getJwkSetUri() {
+			return this.jwkSetUri;
+		}
+
+		public void setJwkSetUri(String jwkSetUri) {
+			this.jwkSetUri = jwkSetUri;
+		}
+
+		public String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(String audience) {
+			this.audience = audience;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.bus.listener;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,7 +107,10 @@ public class BusListenerRegistrar {
 		RetryPolicy retry = annotation.broadcast() ? RetryPolicy.NONE : retryPolicy(annotation);
 		return new BusListenerDefinition(id, topic, group, queue, deadLetterQueue, annotation.broadcast(),
 				annotation.ordered(), concurrency, prefetch, resolve(annotation.filter()),
-				headers(annotation.headers()), retry, annotation.idempotent(), listenerMethod);
+				headers(annotation.headers()), retry, annotation.idempotent(),
+				SenderRestriction.of(Arrays.stream(annotation.publishers()).map(this::resolve).toList(),
+						resolve(annotation.authority())),
+				listenerMethod);
 	}
 
 	private RetryPolicy retryPolicy(BusListener annotation) {

@@ -20,6 +20,7 @@ import tools.jackson.databind.JavaType;
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 import dev.bus.MessageRejectedException;
+import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
@@ -142,8 +143,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		BusMessage<Object> busMessage;
 		try {
 			this.chain.apply(delivery);
+			this.listener.senders().check(delivery.verifiedPublisher(), this.listener.id());
 			busMessage = toBusMessage(message,
-					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType), attempt);
+					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType), attempt,
+					delivery.verifiedPublisher());
 			if (this.filter != null && !this.filter.matches(busMessage)) {
 				this.observer.filtered(this.listener, delivery.topic());
 				return FILTERED;
@@ -225,22 +228,28 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				Boolean.TRUE.equals(batchProperties.getRedelivered()), batchProperties.getReceivedExchange(),
 				batchProperties.getReceivedRoutingKey());
 		List<BatchEntry> entries = BatchCodec.decode(batch.getBody());
-		return entries.stream()
-			.map((entry) -> new Message(entry.body(),
-					this.converter.toMessageProperties(Envelope.propertiesOf(entry), delivery, "UTF-8")))
-			.toList();
+		return entries.stream().map((entry) -> {
+			MessageProperties properties = this.converter.toMessageProperties(Envelope.propertiesOf(entry), delivery,
+					"UTF-8");
+			// The broker verified the batch's user_id: it is each entry's publisher.
+			properties.setReceivedUserId(batchProperties.getReceivedUserId());
+			return new Message(entry.body(), properties);
+		}).toList();
 	}
 
-	private BusMessage<Object> toBusMessage(Message message, Object payload, int attempt) {
+	private BusMessage<Object> toBusMessage(Message message, Object payload, int attempt,
+			VerifiedPublisher publisher) {
 		MessageProperties properties = message.getMessageProperties();
 		Map<String, String> headers = new LinkedHashMap<>();
 		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
+		// The per-message token stays out of user code, where it could be logged: BusMessage.publisher() says who.
+		headers.remove(BusHeaders.AUTHORIZATION);
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
 				: headers.get(BusHeaders.CE_ID);
 		String type = (properties.getType() != null) ? properties.getType() : headers.get(BusHeaders.CE_TYPE);
 		Instant time = (properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null;
 		return new BusMessage<>(payload, messageId, topic(message), type, headers.get(BusHeaders.CE_SOURCE), time,
-				headers.get(BusHeaders.PARTITION_KEY), attempt, Collections.unmodifiableMap(headers));
+				headers.get(BusHeaders.PARTITION_KEY), attempt, Collections.unmodifiableMap(headers), publisher);
 	}
 
 	private static int attempt(Object header) {

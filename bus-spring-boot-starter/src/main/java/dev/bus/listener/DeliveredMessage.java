@@ -8,6 +8,7 @@ import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
+import dev.bus.VerifiedPublisher;
 import dev.bus.chain.OutcomeCallbacks;
 import dev.bus.core.BusHeaders;
 
@@ -26,6 +27,8 @@ final class DeliveredMessage implements IncomingMessage {
 	private final int attempt;
 
 	private byte[] body;
+
+	private VerifiedPublisher verifiedPublisher;
 
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
@@ -85,6 +88,16 @@ final class DeliveredMessage implements IncomingMessage {
 	@Override
 	public void setBody(byte[] body) {
 		this.body = Objects.requireNonNull(body, "body must not be null");
+	}
+
+	@Override
+	public VerifiedPublisher verifiedPublisher() {
+		return this.verifiedPublisher;
+	}
+
+	@Override
+	public void setVerifiedPublisher(VerifiedPublisher publisher) {
+		this.verifiedPublisher = publisher;
 	}
 
 	@Override

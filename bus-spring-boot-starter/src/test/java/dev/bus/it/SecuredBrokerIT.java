@@ -26,7 +26,7 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
-import dev.bus.security.BrokerToken;
+import dev.bus.security.ClientToken;
 import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
@@ -102,10 +102,10 @@ class SecuredBrokerIT {
 			Health health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("brokerUser", "bus-test-app");
-			String token = credentials.token().value();
+			String token = credentials.tokens().current().value();
 			assertThat(health.toString()).doesNotContain(token);
 			assertThat(output.getAll()).as("a secured run's logs, at DEBUG")
-				.contains("Obtained a broker token")
+				.contains("Obtained a token")
 				.doesNotContain("bus-test-app-secret")
 				.doesNotContain(token)
 				.doesNotContain(token.substring(token.lastIndexOf('.') + 1));
@@ -173,7 +173,7 @@ class SecuredBrokerIT {
 			this.cleanup.track(app);
 			BusContexts.awaitConsuming(app);
 			BrokerTokenCredentials credentials = app.getBean(BrokerTokenCredentials.class);
-			BrokerToken first = credentials.token();
+			ClientToken first = credentials.tokens().current();
 			BusPublisher publisher = app.getBean(BusPublisher.class);
 
 			List<CompletableFuture<?>> published = new ArrayList<>();
@@ -188,7 +188,7 @@ class SecuredBrokerIT {
 
 			CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
 			assertThat(app.getBean(Orders.class).received.awaitCount(count)).hasSize(count);
-			assertThat(credentials.token().expiresAt()).as("a new token").isAfter(first.expiresAt());
+			assertThat(credentials.tokens().current().expiresAt()).as("a new token").isAfter(first.expiresAt());
 			assertThat(count).isGreaterThan(3000);
 		}
 	}
@@ -206,7 +206,7 @@ class SecuredBrokerIT {
 			HealthIndicator health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.DOWN));
 			assertThat(String.valueOf(health.health().getDetails().get("problem")))
-				.contains("cannot obtain a broker token for client 'bus-test-app'")
+				.contains("cannot obtain a token for client 'bus-test-app'")
 				.contains("127.0.0.1:" + issuer.port() + "/oauth2/token")
 				.doesNotContain("secret");
 			assertThatThrownBy(() -> app.getBean(BusPublisher.class).publish(topic, new Order("early", 1)).join())

@@ -22,7 +22,7 @@ class MessageFilterTest {
 
 	private static BusMessage<Object> message(Object payload) {
 		return new BusMessage<>(payload, "m-1", "orders.created", "order-created", null, null, null, 1,
-				Map.of("channel", "web"));
+				Map.of("channel", "web"), null);
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.bus.autoconfigure.BusBrokerTokenAutoConfiguration;
 import dev.bus.autoconfigure.BusConnectionFactoryAutoConfiguration;
 import dev.bus.autoconfigure.BusEncryptionAutoConfiguration;
 import dev.bus.autoconfigure.BusInboxAutoConfiguration;
+import dev.bus.autoconfigure.BusMessageTokenAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
 import dev.bus.autoconfigure.BusOutboxAutoConfiguration;
@@ -81,6 +82,7 @@ public final class BusContexts {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
 			SslAutoConfiguration.class, OAuth2ClientAutoConfiguration.class, BusBrokerTokenAutoConfiguration.class,
+			BusMessageTokenAutoConfiguration.class,
 			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,

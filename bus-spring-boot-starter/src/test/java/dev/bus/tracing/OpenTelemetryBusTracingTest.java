@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
+import dev.bus.VerifiedPublisher;
 import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishPostProcessor;
@@ -197,6 +198,16 @@ class OpenTelemetryBusTracingTest {
 		@Override
 		public MessageProperties properties() {
 			return this.properties;
+		}
+
+		@Override
+		public VerifiedPublisher verifiedPublisher() {
+			return null;
+		}
+
+		@Override
+		public void setVerifiedPublisher(VerifiedPublisher publisher) {
+			throw new UnsupportedOperationException();
 		}
 
 		@Override

@@ -1,0 +1,131 @@
+package dev.bus.autoconfigure;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestTemplate;
+
+import dev.bus.core.TopicPattern;
+import dev.bus.publisher.BrokerAccess;
+import dev.bus.security.ClientCredentialsTokenClient;
+import dev.bus.security.ClientCredentialsTokens;
+import dev.bus.security.MessageTokenPublishPostProcessor;
+import dev.bus.security.MessageTokenReceivePostProcessor;
+import dev.bus.security.MessageTokenVerifier;
+
+/**
+ * Per-message tokens ({@code bus.security.message-token.topics}): publishers attach a client-credentials token for
+ * the bus to every message on those topics, listeners verify it before anything else sees the message. A
+ * publisher-only application needs the registration, a listener-only one the issuer and its key set; an
+ * application that does both needs all three. What is missing for what the application does fails start-up,
+ * naming the property.
+ */
+@AutoConfiguration(before = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class },
+		after = BusBrokerTokenAutoConfiguration.class,
+		afterName = "org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration")
+@ConditionalOnClass({ ClientRegistration.class, NimbusJwtDecoder.class })
+@Conditional(BusMessageTokenAutoConfiguration.OnMessageTokenTopics.class)
+@EnableConfigurationProperties(BusProperties.class)
+public final class BusMessageTokenAutoConfiguration {
+
+	private static final String PREFIX = "bus.security.message-token.";
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageTokenPublishPostProcessor busMessageTokenPublishPostProcessor(BusProperties properties,
+			ObjectProvider<ClientRegistrationRepository> registrations) {
+		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
+		ClientCredentialsTokens tokens = null;
+		if (StringUtils.hasText(messageToken.getRegistration())) {
+			ClientRegistration registration = ClientCredentialsRegistrations.find(messageToken.getRegistration(),
+					registrations, PREFIX + "registration");
+			tokens = new ClientCredentialsTokens(registration,
+					ClientCredentialsTokenClient.withTimeout(messageToken.getTimeout()), Clock.systemUTC());
+		}
+		return new MessageTokenPublishPostProcessor(topics(messageToken), tokens);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties,
+			ObjectProvider<BrokerAccess> brokerAccess) {
+		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
+		require(messageToken.getIssuerUri(), "issuer-uri");
+		require(messageToken.getJwkSetUri(), "jwk-set-uri");
+		SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+		requestFactory.setConnectTimeout(messageToken.getTimeout());
+		requestFactory.setReadTimeout(messageToken.getTimeout());
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(messageToken.getJwkSetUri())
+			.restOperations(new RestTemplate(requestFactory))
+			.build();
+		String audience = messageToken.getAudience();
+		// No timestamp validator: expiry is judged against the time each message was sent.
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+				new JwtIssuerValidator(messageToken.getIssuerUri()), new JwtClaimValidator<List<String>>(
+						JwtClaimNames.AUD, (audiences) -> audiences != null && audiences.contains(audience))));
+		return new MessageTokenReceivePostProcessor(topics(messageToken), new MessageTokenVerifier(decoder),
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), messageToken.getClockSkew(),
+				Clock.systemUTC());
+	}
+
+	private static List<TopicPattern> topics(BusProperties.MessageToken messageToken) {
+		List<TopicPattern> topics = new ArrayList<>();
+		for (int i = 0; i < messageToken.getTopics().size(); i++) {
+			try {
+				topics.add(TopicPattern.of(messageToken.getTopics().get(i)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(PREFIX + "topics[" + i + "]: " + ex.getMessage(), ex);
+			}
+		}
+		return topics;
+	}
+
+	private static void require(String value, String property) {
+		if (!StringUtils.hasText(value)) {
+			throw new IllegalStateException(PREFIX + property + " must be set: listeners verify every token on "
+					+ PREFIX + "topics against the issuer (for Spring Authorization Server, jwk-set-uri is "
+					+ "<issuer>/oauth2/jwks)");
+		}
+	}
+
+
+	/** Matches when {@code bus.security.message-token.topics} lists a topic, in either list form. */
+	static final class OnMessageTokenTopics extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			boolean listed = Binder.get(context.getEnvironment())
+				.bind(PREFIX + "topics", Bindable.listOf(String.class))
+				.map((topics) -> !topics.isEmpty())
+				.orElse(false);
+			return listed ? ConditionOutcome.match(PREFIX + "topics is set")
+					: ConditionOutcome.noMatch(PREFIX + "topics is empty");
+		}
+
+	}
+
+}

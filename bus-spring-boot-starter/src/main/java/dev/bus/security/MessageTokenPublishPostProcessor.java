@@ -1,0 +1,69 @@
+package dev.bus.security;
+
+import java.util.List;
+
+import org.springframework.core.Ordered;
+
+import dev.bus.MessageRejectedException;
+import dev.bus.OutgoingMessage;
+import dev.bus.PublishPostProcessor;
+import dev.bus.core.BusHeaders;
+import dev.bus.core.FailureReason;
+import dev.bus.core.TopicPattern;
+
+/**
+ * Attaches the publisher's per-message token (a client-credentials token for the bus audience) to every message
+ * on the token topics, in the {@value BusHeaders#AUTHORIZATION} header. One token serves many messages: a new one
+ * is fetched when a fifth of its lifetime is left, so that a message spends at most that long in flight with a
+ * token about to expire; listeners check the token against the time the message was sent, so a message that
+ * waits in a queue longer than that is not refused for it.
+ *
+ * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable) is refused:
+ * the publish fails and nothing is sent, since every listener would refuse it.
+ */
+public class MessageTokenPublishPostProcessor implements PublishPostProcessor, Ordered {
+
+	/** Late, so that the token goes on what other elements produced; before encryption, which is last. */
+	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 200;
+
+	/** A new token is fetched when no more than this share of the current one's lifetime is left. */
+	static final double RENEW_AT_SHARE_LEFT = 0.2;
+
+	private final List<TopicPattern> topics;
+
+	private final ClientCredentialsTokens tokens;
+
+	/**
+	 * @param topics the token topics
+	 * @param tokens the tokens to attach, or {@code null} when no registration is configured
+	 */
+	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens) {
+		this.topics = List.copyOf(topics);
+		this.tokens = tokens;
+	}
+
+	@Override
+	public void postProcess(OutgoingMessage message) {
+		if (!TopicPattern.anyMatches(this.topics, message.topic())) {
+			return;
+		}
+		if (this.tokens == null) {
+			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), "topic '" + message.topic()
+					+ "' needs a per-message token and bus.security.message-token.registration is not set");
+		}
+		ClientToken token;
+		try {
+			token = this.tokens.currentWithAtLeast(RENEW_AT_SHARE_LEFT);
+		}
+		catch (ClientCredentialsTokens.TokenUnavailableException ex) {
+			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), ex.getMessage());
+		}
+		message.headers().put(BusHeaders.AUTHORIZATION, token.value());
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}
