@@ -34,6 +34,7 @@ import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishChain;
+import dev.bus.test.TestDelivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -75,7 +76,7 @@ class OpenTelemetryBusTracingTest {
 		request.end();
 		assertThat(sent.envelope().properties().getHeaders()).containsKey("traceparent");
 
-		Delivery delivery = new Delivery(sent.envelope(), 2);
+		TestDelivery delivery = delivery(sent.envelope(), 2);
 		this.tracing.postProcess(delivery);
 		assertThat(Span.current().getSpanContext().getTraceId()).as("current while the handler runs")
 			.isEqualTo(request.getSpanContext().getTraceId());
@@ -101,7 +102,7 @@ class OpenTelemetryBusTracingTest {
 		try (Scope scope = unrelated.makeCurrent()) {
 			Envelope plain = new Envelope("orders.created", "plain",
 					new AMQP.BasicProperties.Builder().messageId("plain").headers(Map.of()).build(), new byte[2]);
-			Delivery delivery = new Delivery(plain, 1);
+			TestDelivery delivery = delivery(plain, 1);
 			this.tracing.postProcess(delivery);
 			delivery.settle(new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, "handler-failed",
 					new IllegalArgumentException("bad order")));
@@ -143,88 +144,12 @@ class OpenTelemetryBusTracingTest {
 	}
 
 	/** A delivery of an envelope as a listener's receive chain sees it (header values arrive as AMQP strings). */
-	private final class Delivery implements IncomingMessage {
-
-		private final MessageProperties properties = new MessageProperties();
-
-		private final Envelope envelope;
-
-		private final int attempt;
-
-		private final List<Consumer<DeliveryOutcome>> callbacks = new ArrayList<>();
-
-		Delivery(Envelope envelope, int attempt) {
-			this.envelope = envelope;
-			this.attempt = attempt;
-			this.properties.setMessageId(envelope.messageId());
-			envelope.properties().getHeaders().forEach((name, value) -> this.properties.setHeader(name,
-					com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
-		}
-
-		void settle(DeliveryOutcome outcome) {
-			this.callbacks.forEach((callback) -> callback.accept(outcome));
-		}
-
-		@Override
-		public String topic() {
-			return this.envelope.topic();
-		}
-
-		@Override
-		public String messageId() {
-			return this.envelope.messageId();
-		}
-
-		@Override
-		public int attempt() {
-			return this.attempt;
-		}
-
-		@Override
-		public String listenerId() {
-			return "inventory.onOrder";
-		}
-
-		@Override
-		public String group() {
-			return "inventory";
-		}
-
-		@Override
-		public String queue() {
-			return "inventory.orders.created";
-		}
-
-		@Override
-		public MessageProperties properties() {
-			return this.properties;
-		}
-
-		@Override
-		public VerifiedPublisher verifiedPublisher() {
-			return null;
-		}
-
-		@Override
-		public void setVerifiedPublisher(VerifiedPublisher publisher) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public byte[] body() {
-			return this.envelope.body();
-		}
-
-		@Override
-		public void setBody(byte[] body) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public void onSettled(Consumer<DeliveryOutcome> callback) {
-			this.callbacks.add(callback);
-		}
-
+	private static TestDelivery delivery(Envelope envelope, int attempt) {
+		MessageProperties properties = new MessageProperties();
+		properties.setMessageId(envelope.messageId());
+		envelope.properties().getHeaders().forEach((name, value) -> properties.setHeader(name,
+				com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
+		return new TestDelivery(envelope.topic(), envelope.messageId(), attempt, properties, envelope.body());
 	}
 
 }

@@ -1,0 +1,105 @@
+package dev.bus.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.springframework.amqp.core.MessageProperties;
+
+import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
+import dev.bus.VerifiedPublisher;
+
+/** A delivery as a listener's receive chain sees it, for testing one element without a broker. */
+public final class TestDelivery implements IncomingMessage {
+
+	private final String topic;
+
+	private final String messageId;
+
+	private final int attempt;
+
+	private final MessageProperties properties;
+
+	private byte[] body;
+
+	private VerifiedPublisher verifiedPublisher;
+
+	private final List<Consumer<DeliveryOutcome>> callbacks = new ArrayList<>();
+
+	public TestDelivery(String topic, String messageId, int attempt, MessageProperties properties, byte[] body) {
+		this.topic = topic;
+		this.messageId = messageId;
+		this.attempt = attempt;
+		this.properties = properties;
+		this.body = body;
+	}
+
+	/** Settles the delivery: runs the elements' callbacks, last registered first, as Bus does. */
+	public void settle(DeliveryOutcome outcome) {
+		for (int i = this.callbacks.size() - 1; i >= 0; i--) {
+			this.callbacks.get(i).accept(outcome);
+		}
+	}
+
+	@Override
+	public String topic() {
+		return this.topic;
+	}
+
+	@Override
+	public String messageId() {
+		return this.messageId;
+	}
+
+	@Override
+	public int attempt() {
+		return this.attempt;
+	}
+
+	@Override
+	public String listenerId() {
+		return "inventory.onOrder";
+	}
+
+	@Override
+	public String group() {
+		return "inventory";
+	}
+
+	@Override
+	public String queue() {
+		return "inventory." + this.topic;
+	}
+
+	@Override
+	public MessageProperties properties() {
+		return this.properties;
+	}
+
+	@Override
+	public byte[] body() {
+		return this.body;
+	}
+
+	@Override
+	public void setBody(byte[] body) {
+		this.body = body;
+	}
+
+	@Override
+	public VerifiedPublisher verifiedPublisher() {
+		return this.verifiedPublisher;
+	}
+
+	@Override
+	public void setVerifiedPublisher(VerifiedPublisher publisher) {
+		this.verifiedPublisher = publisher;
+	}
+
+	@Override
+	public void onSettled(Consumer<DeliveryOutcome> callback) {
+		this.callbacks.add(callback);
+	}
+
+}
