@@ -13,6 +13,7 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.security.RequiredScopes;
 
 /**
  * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
@@ -31,12 +32,15 @@ public class BusEndpoint {
 
 	private final DeadLetterReplayer replayer;
 
+	private final RequiredScopes requiredScopes;
+
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
-			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer) {
+			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, RequiredScopes requiredScopes) {
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherSettings = publisherSettings;
 		this.replayer = replayer;
+		this.requiredScopes = requiredScopes;
 	}
 
 	@ReadOperation
@@ -47,10 +51,16 @@ public class BusEndpoint {
 					registration.activeConsumers(), deadLetters(registration.definition())))
 			.toList() : List.of();
 		BusEndpointBody.Publisher settings = this.publisherSettings;
+		List<String> topics = this.publisher.publishedTopics();
+		List<BusListenerDefinition> definitions = (this.registry != null) ? this.registry.registrations()
+			.stream()
+			.map(BusListenerRegistry.Registration::definition)
+			.toList() : List.of();
 		return new BusEndpointBody(listeners,
 				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
-						settings.confirmTimeoutMillis(), this.publisher.pendingCount(),
-						this.publisher.publishedTopics()));
+						settings.confirmTimeoutMillis(), this.publisher.pendingCount(), topics),
+				new BusEndpointBody.RequiredScopes(this.requiredScopes.broker(definitions, topics),
+						this.requiredScopes.messageToken(topics)));
 	}
 
 	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, boolean running,

@@ -42,7 +42,8 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 	/** After tracing, before decryption: nothing reads a payload whose sender is unknown. */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 150;
 
-	static final String PUBLISH_SCOPE_PREFIX = "bus.publish:";
+	/** The scopes that let a token publish: {@code bus.publish:<topic pattern>}. */
+	public static final String PUBLISH_SCOPE_PREFIX = "bus.publish:";
 
 	private final List<TopicPattern> topics;
 

@@ -26,8 +26,13 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
-import dev.bus.security.ClientToken;
+import dev.bus.core.TopicPattern;
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.RetryPolicy;
+import dev.bus.listener.SenderRestriction;
 import dev.bus.security.BrokerTokenCredentials;
+import dev.bus.security.ClientToken;
+import dev.bus.security.RequiredScopes;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -129,6 +134,40 @@ class SecuredBrokerIT {
 			BusMessage<Order> retried = orders.received.awaitCount(1).get(0);
 			assertThat(retried.attempt()).isEqualTo(2);
 			assertThat(retried.header(BusHeaders.ORIGINAL_USER_ID)).isEqualTo("bus-test-other");
+		}
+	}
+
+	/**
+	 * An application whose token has exactly the scopes Bus lists for it (the {@code bus} endpoint's
+	 * {@code requiredScopes}) declares, binds, publishes, consumes and retries: nothing the broker checks is missing.
+	 * OAuth2 clients can only ask for scopes registered verbatim, so the issuer's bus-test-least client has them
+	 * for these fixed names.
+	 */
+	@Test
+	void theListedScopesAreEnough() {
+		String topic = "secure.least";
+		String group = "secure-least";
+		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of()).broker(
+				List.of(new BusListenerDefinition("orders.on", TopicPattern.of(topic), group, group + "." + topic,
+						group + "." + topic + ".dlq", false, false, "1", 10, "", java.util.Map.of(),
+						RetryPolicy.NONE, false, SenderRestriction.NONE, null)),
+				List.of(topic));
+		assertThat(listed).containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/secure-least.*",
+				"rabbitmq.read:*/bus/secure.least", "rabbitmq.read:*/secure-least.*", "rabbitmq.write:*/amq.default",
+				"rabbitmq.write:*/bus/secure.least", "rabbitmq.write:*/secure-least.*");
+		List<String> properties = new ArrayList<>(SecuredBroker.clientProperties("bus-test-least",
+				String.join(",", listed)));
+		properties.addAll(List.of("spring.rabbitmq.port=" + SecuredBroker.PORT, "test.topic=" + topic,
+				"test.group=" + group));
+		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-least",
+				List.of(Orders.class), properties.toArray(String[]::new))) {
+			this.cleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			assertThat(app.getBean(BrokerTokenCredentials.class).tokens().current().scopes())
+				.containsExactlyInAnyOrderElementsOf(listed);
+			app.getBean(Orders.class).failOnce.add("o-least");
+			app.getBean(BusPublisher.class).publish(topic, new Order("o-least", 1)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(1).get(0).attempt()).isEqualTo(2);
 		}
 	}
 

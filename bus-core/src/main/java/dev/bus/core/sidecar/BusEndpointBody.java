@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param listeners the app's listeners
  * @param publisher the app's publisher
+ * @param requiredScopes the OAuth2 scopes the app needs for what it does (published topics: so far)
  */
-public record BusEndpointBody(List<Listener> listeners, Publisher publisher) {
+public record BusEndpointBody(List<Listener> listeners, Publisher publisher, RequiredScopes requiredScopes) {
 
 	/**
 	 * One {@code @BusListener}.
@@ -47,6 +48,15 @@ public record BusEndpointBody(List<Listener> listeners, Publisher publisher) {
 	 */
 	public record Publisher(String exchange, String source, boolean batching, long confirmTimeoutMillis,
 			int pendingConfirms, List<String> topics) {
+	}
+
+	/**
+	 * The scopes to register the app's OAuth2 client with, least privilege.
+	 *
+	 * @param broker RabbitMQ scopes of its broker token
+	 * @param messageToken {@code bus.publish} scopes of its per-message token
+	 */
+	public record RequiredScopes(List<String> broker, List<String> messageToken) {
 	}
 
 }

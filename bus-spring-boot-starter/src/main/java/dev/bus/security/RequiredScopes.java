@@ -1,0 +1,75 @@
+package dev.bus.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.bus.core.TopicPattern;
+import dev.bus.listener.BusListenerDefinition;
+
+/**
+ * The exact scopes an application needs for what it does, so that an operator can register its OAuth2 client
+ * with least privilege instead of guessing: RabbitMQ scopes for its broker token (declare the bus exchange,
+ * publish its topics, declare, bind and consume its groups' queues, move failed messages on through the default
+ * exchange) and {@code bus.publish} scopes for its per-message token. Published topics are those published so
+ * far, since Bus cannot know the topics an application will build at run time.
+ */
+public final class RequiredScopes {
+
+	private final String prefix;
+
+	private final String vhost;
+
+	private final String exchange;
+
+	private final List<TopicPattern> messageTokenTopics;
+
+	/**
+	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}
+	 * @param virtualHost the virtual host the application connects to
+	 * @param exchange the bus exchange
+	 * @param messageTokenTopics the topics whose messages carry a per-message token
+	 */
+	public RequiredScopes(String resourceServerId, String virtualHost, String exchange,
+			List<TopicPattern> messageTokenTopics) {
+		this.prefix = resourceServerId + ".";
+		// The default virtual host "/" cannot be named in a scope: a pattern matches it.
+		this.vhost = (virtualHost == null || "/".equals(virtualHost)) ? "*" : virtualHost;
+		this.exchange = exchange;
+		this.messageTokenTopics = List.copyOf(messageTokenTopics);
+	}
+
+	/** The broker token's scopes, sorted. */
+	public List<String> broker(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics) {
+		Set<String> scopes = new TreeSet<>();
+		scopes.add(scope("configure", this.exchange));
+		publishedTopics.forEach((topic) -> scopes.add(scope("write", this.exchange + "/" + topic)));
+		for (BusListenerDefinition listener : listeners) {
+			// Queue, retry queues, dead-letter queue and header-filter exchange are all named <group>.<topic>...
+			String groupResources = listener.group() + ".*";
+			scopes.add(scope("configure", groupResources));
+			scopes.add(scope("read", groupResources));
+			scopes.add(scope("write", groupResources));
+			scopes.add(scope("read", this.exchange + "/" + listener.topic()));
+			scopes.add(scope("write", "amq.default"));
+		}
+		return List.copyOf(scopes);
+	}
+
+	/** The per-message token's scopes, sorted: one per published topic that carries a token. */
+	public List<String> messageToken(Collection<String> publishedTopics) {
+		Set<String> scopes = new TreeSet<>();
+		for (String topic : publishedTopics) {
+			if (TopicPattern.anyMatches(this.messageTokenTopics, topic)) {
+				scopes.add(MessageTokenReceivePostProcessor.PUBLISH_SCOPE_PREFIX + topic);
+			}
+		}
+		return List.copyOf(scopes);
+	}
+
+	private String scope(String permission, String resource) {
+		return this.prefix + permission + ":" + this.vhost + "/" + resource;
+	}
+
+}

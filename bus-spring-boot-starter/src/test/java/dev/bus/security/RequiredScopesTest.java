@@ -1,0 +1,47 @@
+package dev.bus.security;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.bus.core.TopicPattern;
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.RetryPolicy;
+import dev.bus.listener.SenderRestriction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scopes listed for an operator are exactly what the broker checks (the sample issuer's clients are registered
+ * with them; SecuredBrokerIT runs with the same shapes): nothing missing, nothing extra.
+ */
+class RequiredScopesTest {
+
+	private static BusListenerDefinition listener(String group, String topic) {
+		return new BusListenerDefinition(group + ".on", TopicPattern.of(topic), group, group + "." + topic,
+				group + "." + topic + ".dlq", false, false, "1", 10, "", Map.of(), RetryPolicy.NONE, false,
+				SenderRestriction.NONE, null);
+	}
+
+	@Test
+	void aPublisherAndListenerNeedItsExchangeTopicsGroupsAndTheDefaultExchange() {
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")));
+		assertThat(scopes.broker(List.of(listener("inventory", "orders.*"), listener("inventory", "returns.#")),
+				List.of("inventory.reserved", "orders.cancelled")))
+			.containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/inventory.*",
+					"rabbitmq.read:*/bus/orders.*", "rabbitmq.read:*/bus/returns.#", "rabbitmq.read:*/inventory.*",
+					"rabbitmq.write:*/amq.default", "rabbitmq.write:*/bus/inventory.reserved",
+					"rabbitmq.write:*/bus/orders.cancelled", "rabbitmq.write:*/inventory.*");
+		assertThat(scopes.messageToken(List.of("inventory.reserved", "orders.cancelled")))
+			.containsExactly("bus.publish:orders.cancelled");
+	}
+
+	@Test
+	void aPublisherOnlyAppNeedsNoQueueRightsAndANamedVirtualHostIsNamed() {
+		RequiredScopes scopes = new RequiredScopes("broker", "prod", "events", List.of());
+		assertThat(scopes.broker(List.of(), List.of("orders.created")))
+			.containsExactly("broker.configure:prod/events", "broker.write:prod/events/orders.created");
+	}
+
+}
