@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
@@ -15,55 +17,59 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.sample.inventory.InventoryApplication;
+import dev.bus.sample.orders.OrdersApplication;
+import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.Sidecars;
-import dev.bus.sample.orders.OrdersApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample system end to end on the real broker: an HTTP order to the orders service reaches inventory, which
- * reserves stock and answers on {@code inventory.reserved}; the EU audit filter sees only EU orders.
+ * The sample system end to end, secured as it runs in the demo: on the secured RabbitMQ node over mutual TLS, each
+ * service authenticated with its own client's token (exactly the scopes its bus endpoint lists), every message
+ * carrying a per-message token that the other side verifies. An HTTP order to the orders service reaches
+ * inventory, which reserves stock (behind {@code @PreAuthorize}) and answers on {@code inventory.reserved}; the
+ * EU audit filter sees only EU orders. The services use their real names and the real bus exchange, since their
+ * clients' scopes name them.
  */
 class SampleSystemIT {
 
-	private final String exchange = "samples-" + UUID.randomUUID().toString().substring(0, 8);
+	private static final int SECURED_PORT = 5673;
 
-	private final String suffix = this.exchange.substring(8);
+	private final Set<String> queues = new LinkedHashSet<>();
 
 	@AfterEach
-	void deleteTopology() throws Exception {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
-			for (String queue : new String[] { "inventory-" + this.suffix + ".orders.created",
-					"inventory-" + this.suffix + "-eu-audit.orders.created", "orders-" + this.suffix + ".inventory.reserved" }) {
+	void deleteQueues() throws Exception {
+		try (Connection connection = admin(); Channel channel = connection.createChannel()) {
+			for (String queue : this.queues) {
 				channel.queueDelete(queue);
-				channel.queueDelete(queue + ".dlq");
 			}
-			channel.exchangeDelete(this.exchange);
 		}
 	}
 
 	@Test
 	void anOrderPlacedOverHttpIsReservedByInventoryAndConfirmedBack() throws Exception {
-		requireBroker();
-		try (ConfigurableApplicationContext inventory = start(InventoryApplication.class, "inventory");
-				ConfigurableApplicationContext orders = start(OrdersApplication.class, "orders")) {
+		requireSecuredInfrastructure();
+		try (ConfigurableApplicationContext inventory = start(InventoryApplication.application());
+				ConfigurableApplicationContext orders = start(OrdersApplication.application())) {
+			track(inventory);
+			track(orders);
 			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
 			// What the broker holds of orders.created: a queue of our own beside the services'.
-			ConnectionFactory factory = new ConnectionFactory();
-			factory.setHost("127.0.0.1");
-			Connection brokerView = factory.newConnection();
+			Connection brokerView = admin();
 			Channel view = brokerView.createChannel();
 			String viewQueue = view.queueDeclare().getQueue();
-			view.queueBind(viewQueue, this.exchange, "orders.created");
+			view.queueBind(viewQueue, "bus", "orders.created");
 			HttpClient http = HttpClient.newHttpClient();
 			HttpResponse<String> response = http
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
@@ -86,6 +92,9 @@ class SampleSystemIT {
 			assertThat(held.getProps().getHeaders()).containsKey("bus-encryption");
 			assertThat(new String(held.getBody(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("c-1")
 				.doesNotContain("sku-1");
+			// The broker verified who published it, and the per-message token that inventory checked travels along.
+			assertThat(held.getProps().getUserId()).isEqualTo("orders");
+			assertThat(held.getProps().getHeaders()).containsKey("bus-authorization");
 			brokerView.close();
 
 			// The actuator endpoint over HTTP: listeners with their state, and a replay (nothing to replay here).
@@ -95,6 +104,15 @@ class SampleSystemIT {
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(bus.body()).contains("\"id\":\"stockReservations.reserve\"", "\"state\":\"consuming\"",
 					"\"deadLetters\":0");
+			// The scopes it lists are exactly those its client is registered with: least privilege, and enough.
+			JsonNode required = JsonMapper.builder().build().readTree(bus.body()).path("requiredScopes");
+			assertThat(required.path("broker").valueStream().map(JsonNode::asString).toList())
+				.containsExactlyInAnyOrderElementsOf(inventory.getBean(BrokerTokenCredentials.class)
+					.tokens()
+					.current()
+					.scopes());
+			assertThat(required.path("messageToken").valueStream().map(JsonNode::asString).toList())
+				.containsExactly("bus.publish:inventory.reserved");
 			HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
 				.header("content-type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
@@ -104,8 +122,9 @@ class SampleSystemIT {
 
 			// A sidecar beside inventory registers it in Consul with the topics from its actuator endpoint.
 			ConsulApi consul = ConsulApi.local();
-			String instanceId = "inventory-" + this.suffix + "-1";
-			try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + this.suffix,
+			String suffix = UUID.randomUUID().toString().substring(0, 8);
+			String instanceId = "inventory-" + suffix + "-1";
+			try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + suffix,
 					"bus.sidecar.app.port=" + ((WebServerApplicationContext) inventory).getWebServer().getPort(),
 					"bus.sidecar.registration.instance-id=" + instanceId)) {
 				await().atMost(Duration.ofSeconds(10))
@@ -118,12 +137,29 @@ class SampleSystemIT {
 		}
 	}
 
-	private ConfigurableApplicationContext start(Class<?> application, String name) {
-		// command-line arguments, so they win over the samples' application.properties
-		return new SpringApplicationBuilder(application).run("--server.port=0",
-				"--spring.application.name=" + name + "-" + this.suffix, "--bus.exchange=" + this.exchange,
-				"--spring.rabbitmq.host=127.0.0.1", "--spring.main.banner-mode=off",
-				"--bus.tracing.enabled=false");
+	private static ConfigurableApplicationContext start(SpringApplication application) {
+		// command-line arguments, so they win over the services' own properties
+		return application.run("--server.port=0", "--spring.main.banner-mode=off", "--bus.tracing.enabled=false");
+	}
+
+	/** Remembers the service's queues (retry and dead-letter queues included), to delete them afterwards. */
+	private void track(ConfigurableApplicationContext context) {
+		for (var registration : context.getBean(BusListenerRegistry.class).registrations()) {
+			BusListenerDefinition definition = registration.definition();
+			this.queues.add(definition.queue());
+			this.queues.add(definition.deadLetterQueue());
+			definition.retry().levels().forEach((delay) -> this.queues.add(definition.retryQueue(delay)));
+		}
+	}
+
+	/** The secured node's internal administrator, which sees past the services' scopes. */
+	private static Connection admin() throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setPort(SECURED_PORT);
+		factory.setUsername("bus-admin");
+		factory.setPassword("bus-admin");
+		return factory.newConnection("sample-system-it");
 	}
 
 	private static double consumed(ConfigurableApplicationContext context, String listener) {
@@ -134,14 +170,15 @@ class SampleSystemIT {
 		return (counter != null) ? counter.count() : 0;
 	}
 
-	private static void requireBroker() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", 5672), 2000);
-		}
-		catch (Exception ex) {
-			throw new AssertionError(
-					"RabbitMQ is not running on 127.0.0.1:5672. Start the test infrastructure with: scripts/infra up",
-					ex);
+	private static void requireSecuredInfrastructure() {
+		for (int port : new int[] { SECURED_PORT, 5674, 9000 }) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			}
+			catch (Exception ex) {
+				throw new AssertionError("The secured RabbitMQ node (5673, TLS 5674) or the Bus issuer (9000) is not "
+						+ "running on 127.0.0.1:" + port + ". Start the test infrastructure with: scripts/infra up", ex);
+			}
 		}
 	}
 

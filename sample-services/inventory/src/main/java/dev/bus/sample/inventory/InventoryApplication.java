@@ -1,5 +1,7 @@
 package dev.bus.sample.inventory;
 
+import java.util.Map;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -10,7 +12,17 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class InventoryApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(InventoryApplication.class, args);
+		application().run(args);
+	}
+
+	/**
+	 * The service with its configuration, {@code inventory.properties}: named after the service, so that both
+	 * services can run in one JVM (the sample system test) without reading each other's.
+	 */
+	public static SpringApplication application() {
+		SpringApplication application = new SpringApplication(InventoryApplication.class);
+		application.setDefaultProperties(Map.of("spring.config.name", "inventory"));
+		return application;
 	}
 
 }

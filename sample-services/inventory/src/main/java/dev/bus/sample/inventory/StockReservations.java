@@ -1,8 +1,5 @@
 package dev.bus.sample.inventory;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
@@ -14,32 +11,28 @@ import dev.bus.annotation.BusListener;
 /**
  * Reserves stock for each order, in order per customer (the orders service uses the customer as partition key),
  * and publishes {@code inventory.reserved}. A failure here sends the order to {@code inventory.orders.created.dlq}.
+ * Every message is verified before it gets here: its per-message token proves it came from the orders service.
  */
 @Component
 class StockReservations {
 
 	private static final Log logger = LogFactory.getLog(StockReservations.class);
 
-	private final Map<String, Integer> reservedBySku = new ConcurrentHashMap<>();
+	private final Stock stock;
 
 	private final BusPublisher publisher;
 
-	StockReservations(BusPublisher publisher) {
+	StockReservations(Stock stock, BusPublisher publisher) {
+		this.stock = stock;
 		this.publisher = publisher;
 	}
 
-	@BusListener(topic = "orders.created")
+	/** Accepts orders only from the orders service, whose per-message token every message carries. */
+	@BusListener(topic = "orders.created", publishers = "orders")
 	void reserve(OrderCreated order, BusMessage<OrderCreated> message) {
-		int units = 0;
-		for (OrderCreated.Line line : order.lines()) {
-			if (line.quantity() <= 0) {
-				throw new IllegalArgumentException("quantity must be positive for " + line.sku());
-			}
-			this.reservedBySku.merge(line.sku(), line.quantity(), Integer::sum);
-			units += line.quantity();
-		}
+		int units = this.stock.reserve(order);
 		logger.info("Reserved " + units + " unit(s) for order " + order.orderId() + " (region " + order.region()
-				+ ", customer " + message.partitionKey() + ")");
+				+ ", customer " + message.partitionKey() + ", published by " + message.publisher().subject() + ")");
 		this.publisher.publish("inventory.reserved", new StockReserved(order.orderId(), units)).join();
 	}
 

@@ -1,5 +1,7 @@
 package dev.bus.sample.orders;
 
+import java.util.Map;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -13,7 +15,17 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class OrdersApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(OrdersApplication.class, args);
+		application().run(args);
+	}
+
+	/**
+	 * The service with its configuration, {@code orders.properties}: named after the service, so that both
+	 * services can run in one JVM (the sample system test) without reading each other's.
+	 */
+	public static SpringApplication application() {
+		SpringApplication application = new SpringApplication(OrdersApplication.class);
+		application.setDefaultProperties(Map.of("spring.config.name", "orders"));
+		return application;
 	}
 
 }
