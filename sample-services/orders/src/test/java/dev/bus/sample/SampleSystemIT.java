@@ -16,6 +16,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -47,6 +48,23 @@ class SampleSystemIT {
 	private static final int SECURED_PORT = 5673;
 
 	private final Set<String> queues = new LinkedHashSet<>();
+
+	/** What a demo run (scripts/run-samples) may have left in the services' queues would skew the counts. */
+	@BeforeEach
+	void purgeLeftovers() throws Exception {
+		requireSecuredInfrastructure();
+		try (Connection connection = admin()) {
+			for (String queue : new String[] { "inventory.orders.created", "inventory-eu-audit.orders.created",
+					"orders.inventory.reserved" }) {
+				try (Channel channel = connection.createChannel()) {
+					channel.queuePurge(queue);
+				}
+				catch (java.io.IOException ex) {
+					// not declared yet: nothing left over
+				}
+			}
+		}
+	}
 
 	@AfterEach
 	void deleteQueues() throws Exception {
