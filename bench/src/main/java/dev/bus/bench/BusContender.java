@@ -1,5 +1,7 @@
 package dev.bus.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,9 @@ final class BusContender implements Contender {
 	/** A keyset file encrypting the benchmark topic, or null: in clear. */
 	private final java.nio.file.Path keyset;
 
+	/** Security settings ({@link Security}), or null: the default node as guest. */
+	private final Security security;
+
 	BusContender(String host, int port, boolean batching) {
 		this(host, port, batching, null, "direct");
 	}
@@ -50,12 +55,59 @@ final class BusContender implements Contender {
 
 	private BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint,
 			String containerType, java.nio.file.Path keyset) {
+		this(host, port, batching, tracingEndpoint, containerType, keyset, null);
+	}
+
+	private BusContender(String host, int port, boolean batching, Supplier<String> tracingEndpoint,
+			String containerType, java.nio.file.Path keyset, Security security) {
 		this.host = host;
 		this.port = port;
 		this.batching = batching;
 		this.tracingEndpoint = tracingEndpoint;
 		this.containerType = containerType;
 		this.keyset = keyset;
+		this.security = security;
+	}
+
+	/**
+	 * Bus on scripts/infra's secured node: with {@code tokens}, authenticated by a broker token and attaching a
+	 * per-message token that the listener verifies ("Bus (secured)"); without, as the node's internal
+	 * administrator, the baseline on the same node ("Bus (secured node)").
+	 */
+	static BusContender securedNode(String host, boolean tokens) {
+		return new BusContender(host, 5673, false, null, "direct", null, new Security(tokens));
+	}
+
+	/** What the secured contenders set. */
+	record Security(boolean tokens) {
+
+		private static final String ISSUER = "http://127.0.0.1:9000";
+
+		String[] properties() {
+			if (!this.tokens) {
+				return new String[] { "spring.rabbitmq.username=bus-admin", "spring.rabbitmq.password=bus-admin" };
+			}
+			List<String> properties = new ArrayList<>();
+			registration(properties, "bus-broker", "rabbitmq.configure:*/bench-bus-*,"
+					+ "rabbitmq.write:*/bench-bus-*/bench.*,rabbitmq.read:*/bench-bus-*/bench.*,"
+					+ "rabbitmq.configure:*/bench.*,rabbitmq.read:*/bench.*,rabbitmq.write:*/bench.*,"
+					+ "rabbitmq.write:*/amq.default");
+			registration(properties, "bus-messages", "bus.publish:bench.*");
+			properties.addAll(List.of("spring.security.oauth2.client.provider.bus-issuer.token-uri=" + ISSUER
+					+ "/oauth2/token", "bus.security.broker-token.registration=bus-broker",
+					"bus.security.message-token.registration=bus-messages", "bus.security.message-token.topics=bench.#",
+					"bus.security.message-token.issuer-uri=" + ISSUER,
+					"bus.security.message-token.jwk-set-uri=" + ISSUER + "/oauth2/jwks"));
+			return properties.toArray(String[]::new);
+		}
+
+		private static void registration(List<String> properties, String id, String scopes) {
+			String prefix = "spring.security.oauth2.client.registration." + id + ".";
+			properties.addAll(List.of(prefix + "client-id=bus-bench", prefix + "client-secret=bus-bench-secret",
+					prefix + "authorization-grant-type=client_credentials", prefix + "provider=bus-issuer",
+					prefix + "scope=" + scopes));
+		}
+
 	}
 
 	/** Bus with the benchmark topic's payloads encrypted (AES-256-GCM), a fresh keyset in a temporary file. */
@@ -83,6 +135,9 @@ final class BusContender implements Contender {
 		if (this.keyset != null) {
 			return "Bus (encrypted)";
 		}
+		if (this.security != null) {
+			return this.security.tokens() ? "Bus (secured)" : "Bus (secured node)";
+		}
 		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
 
@@ -91,7 +146,7 @@ final class BusContender implements Contender {
 		if (this.tracingEndpoint != null) {
 			return scenario == Scenario.D_TRACING;
 		}
-		if (this.keyset != null) {
+		if (this.keyset != null || this.security != null) {
 			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
 		}
 		return scenario != Scenario.E_OUTBOX
@@ -106,6 +161,7 @@ final class BusContender implements Contender {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(encryption())
+			.properties((this.security != null) ? this.security.properties() : new String[0])
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
