@@ -175,6 +175,12 @@ class MessageTokenIT {
 					.contains("subject 'bus-test-app' is not the publisher 'bus-admin'")
 					.doesNotContain(stolen));
 
+			// A real broker token (audience rabbitmq) is no per-message token.
+			String brokerToken = issuerToken("bus-test-app", "rabbitmq.configure:*/bus");
+			admin.publish(SecuredBroker.EXCHANGE, topic, properties(brokerToken, Instant.now()), json("o-broker"));
+			assertThat(failureOfNext(admin, deadLetters)).containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
+				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message).contains("aud"));
+
 			// Forged: right key id, issuer and claims, signed with another key; and one from another issuer.
 			admin.publish(SecuredBroker.EXCHANGE, topic,
 					properties(forged(SecuredBroker.ISSUER, SecuredBroker.ADMIN), Instant.now()), json("o-forged"));

@@ -93,6 +93,12 @@ class MessageTokenReceivePostProcessorTest {
 	}
 
 	@Test
+	void aTokenFromAnotherIssuerIsRefusedEvenWithAGoodSignature() {
+		String foreign = token("orders", NOW, Duration.ofMinutes(5), "https://issuer.example.com");
+		assertRefused(delivery(foreign, "orders", NOW), "unauthenticated", "iss claim is not valid");
+	}
+
+	@Test
 	void aRetryThisApplicationMovedOnKeepsItsPublisherAndNoOtherUserCanClaimOne() {
 		String token = token("orders", NOW, Duration.ofMinutes(5));
 		TestDelivery retried = delivery(token, "inventory", NOW);
@@ -166,9 +172,13 @@ class MessageTokenReceivePostProcessorTest {
 	}
 
 	private String token(String subject, Instant issued, Duration lifetime) {
+		return token(subject, issued, lifetime, ISSUER);
+	}
+
+	private String token(String subject, Instant issued, Duration lifetime, String issuer) {
 		try {
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(),
-					new JWTClaimsSet.Builder().issuer(ISSUER)
+					new JWTClaimsSet.Builder().issuer(issuer)
 						.subject(subject)
 						.audience("bus")
 						.claim("scope", List.of("bus.publish:orders.*"))
