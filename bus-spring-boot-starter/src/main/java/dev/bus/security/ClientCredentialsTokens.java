@@ -59,7 +59,9 @@ public class ClientCredentialsTokens {
 
 	/**
 	 * The last token, or a new one when no more than {@code share} of its lifetime is left (0: when it expired).
-	 * @throws TokenUnavailableException when a new one is needed and cannot be obtained
+	 * When the new one cannot be obtained, the last one serves until it expires: an issuer outage shorter than
+	 * {@code share} of a token's lifetime goes unnoticed (except in {@link #problem()}).
+	 * @throws TokenUnavailableException when there is no unexpired token and a new one cannot be obtained
 	 */
 	public ClientToken currentWithAtLeast(double share) {
 		ClientToken current = this.token;
@@ -71,7 +73,15 @@ public class ClientCredentialsTokens {
 			if (current != null && !current.hasNoMoreLeftThan(share, this.clock.instant())) {
 				return current;
 			}
-			return fetch();
+			try {
+				return fetch();
+			}
+			catch (TokenUnavailableException ex) {
+				if (current != null && !current.hasNoMoreLeftThan(0, this.clock.instant())) {
+					return current;
+				}
+				throw ex;
+			}
 		}
 	}
 
