@@ -52,10 +52,7 @@ public class BusEndpoint {
 			.toList() : List.of();
 		BusEndpointBody.Publisher settings = this.publisherSettings;
 		List<String> topics = this.publisher.publishedTopics();
-		List<BusListenerDefinition> definitions = (this.registry != null) ? this.registry.registrations()
-			.stream()
-			.map(BusListenerRegistry.Registration::definition)
-			.toList() : List.of();
+		List<BusListenerDefinition> definitions = (this.registry != null) ? this.registry.definitions() : List.of();
 		return new BusEndpointBody(listeners,
 				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
 						settings.confirmTimeoutMillis(), this.publisher.pendingCount(), topics),

@@ -2,11 +2,14 @@ package dev.bus.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import com.nimbusds.jwt.JWTParser;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsRefreshService;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -14,18 +17,23 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
+import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.security.ClientCredentialsTokenClient;
 import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.ClientToken;
+import dev.bus.security.RequiredScopes;
 
 /**
  * Authenticates to RabbitMQ with OAuth2 client-credentials tokens ({@code bus.security.broker-token.registration}
@@ -47,6 +55,8 @@ public final class BusBrokerTokenAutoConfiguration {
 	private static final Duration APPROACHING_EXPIRATION = Duration.ofSeconds(5);
 
 	private static final double REFRESH_AT_RATIO = 0.8;
+
+	private static final Log logger = LogFactory.getLog(BusBrokerTokenAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean(CredentialsProvider.class)
@@ -71,6 +81,28 @@ public final class BusBrokerTokenAutoConfiguration {
 				DefaultCredentialsRefreshService.fixedTimeApproachingExpirationStrategy(APPROACHING_EXPIRATION));
 	}
 
+
+	/**
+	 * Logs at debug, once the application is ready, the RabbitMQ scopes its exchange and listeners need, so that an
+	 * operator can register its client with least privilege; the {@code bus} endpoint adds the topics published.
+	 */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> busRequiredScopesLogger(BusProperties properties,
+			ObjectProvider<BusListenerRegistry> registry, RabbitConnectionDetails connectionDetails) {
+		return (event) -> {
+			if (!logger.isDebugEnabled()) {
+				return;
+			}
+			RequiredScopes required = new RequiredScopes(
+					properties.getSecurity().getBrokerToken().getResourceServerId(), connectionDetails.getVirtualHost(),
+					properties.getExchange(), List.of());
+			BusListenerRegistry listeners = registry.getIfAvailable();
+			List<BusListenerDefinition> definitions = (listeners != null) ? listeners.definitions() : List.of();
+			logger.debug("RabbitMQ scopes this application's exchange and listeners need: "
+					+ required.broker(definitions, List.of()) + "; publishing needs a write scope per topic too ("
+					+ "the bus actuator endpoint lists those published so far under requiredScopes)");
+		};
+	}
 
 	/**
 	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be obtained, UP with the broker

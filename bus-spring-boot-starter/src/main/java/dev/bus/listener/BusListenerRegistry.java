@@ -177,6 +177,11 @@ public class BusListenerRegistry implements SmartLifecycle {
 		return Collections.unmodifiableList(new ArrayList<>(this.registrations.values()));
 	}
 
+	/** The registered listeners' definitions, in registration order. */
+	public List<BusListenerDefinition> definitions() {
+		return registrations().stream().map(Registration::definition).toList();
+	}
+
 	/** The listener with this id, or {@code null}. */
 	public synchronized Registration find(String id) {
 		return this.registrations.get(id);

@@ -202,6 +202,28 @@ class MessageTokenIT {
 		}
 	}
 
+	/** Batches carry one user_id for all their messages, and each message its token: all are verified. */
+	@Test
+	void batchedMessagesAreVerifiedOneByOne() {
+		String topic = BusContexts.uniqueName("secure.batched");
+		String group = BusContexts.uniqueName("secure-batched");
+		try (ConfigurableApplicationContext app = start("bus-test-app", "bus.publish:secure.*",
+				List.of(Listening.class), "test.topic=" + topic, "test.group=" + group,
+				"bus.publisher.batching.enabled=true", "bus.publisher.batching.linger=50ms")) {
+			this.cleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				sent.add(app.getBean(BusPublisher.class).publish(topic, new Order("o-" + i)));
+			}
+			java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+				.join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(20))
+				.allSatisfy((order) -> assertThat(order.publisher().subject()).isEqualTo("bus-test-app"));
+			assertThat(app.getBean(Orders.class).reservedFor.awaitCount(20)).containsOnly("bus-test-app");
+		}
+	}
+
 	private static String deadLetterQueue(ConfigurableApplicationContext context, String method) {
 		return context.getBean(BusListenerRegistry.class)
 			.registrations()
