@@ -222,6 +222,21 @@ public class BusProperties implements Validator {
 
 		private final MessageToken messageToken = new MessageToken();
 
+		/**
+		 * Whether the application logs in to RabbitMQ with its TLS client certificate (SASL EXTERNAL; RabbitMQ's
+		 * rabbitmq_auth_mechanism_ssl) instead of a password. Needs spring.rabbitmq.ssl with a client certificate;
+		 * every message then carries the certificate's common name as user_id.
+		 */
+		private boolean certificateLogin;
+
+		public boolean isCertificateLogin() {
+			return this.certificateLogin;
+		}
+
+		public void setCertificateLogin(boolean certificateLogin) {
+			this.certificateLogin = certificateLogin;
+		}
+
 		public Encryption getEncryption() {
 			return this.encryption;
 		}

@@ -118,6 +118,38 @@ class SecuredBrokerIT {
 		}
 	}
 
+	/**
+	 * Certificate login (SASL EXTERNAL) on the TLS listener: the client certificate's common name is the broker user,
+	 * and every message (the publisher's own connection's included) carries it as {@code user_id}.
+	 */
+	@Test
+	void anApplicationLogsInWithItsClientCertificate() throws Exception {
+		String topic = BusContexts.uniqueName("secure.orders");
+		String brokerView = BusContexts.uniqueName("secure-view");
+		String pki = SecuredBroker.pki().toString();
+		String bundle = "spring.ssl.bundle.pem.bus-client.";
+		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-cert",
+				List.of(Orders.class), listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT,
+						"spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.bundle=bus-client",
+						bundle + "keystore.certificate=file:" + pki + "/client.pem",
+						bundle + "keystore.private-key=file:" + pki + "/client-key.pem",
+						bundle + "truststore.certificate=file:" + pki + "/ca.pem", "bus.security.certificate-login=true",
+						"spring.rabbitmq.username=nobody", "spring.rabbitmq.password=wrong"));
+				Rabbit admin = Rabbit.connectSecured()) {
+			this.cleanup.track(app);
+			this.cleanup.queue(brokerView);
+			BusContexts.awaitConsuming(app);
+			admin.declareQueueBoundTo(brokerView, SecuredBroker.EXCHANGE, topic);
+			app.getBean(BusPublisher.class).publish(topic, new Order("o-cert", 1)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(1)).hasSize(1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(brokerView) == 1);
+			assertThat(admin.get(brokerView).getProps().getUserId()).isEqualTo("bus-client");
+		}
+		assertThatThrownBy(() -> BusContexts.start(SecuredBroker.EXCHANGE, "secure-cert", List.of(),
+				"spring.rabbitmq.port=" + SecuredBroker.PORT, "bus.security.certificate-login=true"))
+			.hasStackTraceContaining("bus.security.certificate-login needs TLS with a client certificate");
+	}
+
 	@Test
 	void aRetryOfAnotherUsersMessageIsSentAsTheListenerAndKeepsTheOriginalUser() {
 		String topic = BusContexts.uniqueName("secure.orders");

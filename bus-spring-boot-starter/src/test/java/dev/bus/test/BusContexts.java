@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
 import dev.bus.autoconfigure.BusAutoConfiguration;
 import dev.bus.autoconfigure.BusBrokerTokenAutoConfiguration;
+import dev.bus.autoconfigure.BusCertificateLoginAutoConfiguration;
 import dev.bus.autoconfigure.BusConnectionFactoryAutoConfiguration;
 import dev.bus.autoconfigure.BusEncryptionAutoConfiguration;
 import dev.bus.autoconfigure.BusInboxAutoConfiguration;
@@ -82,7 +83,7 @@ public final class BusContexts {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
 			SslAutoConfiguration.class, OAuth2ClientAutoConfiguration.class, BusBrokerTokenAutoConfiguration.class,
-			BusMessageTokenAutoConfiguration.class,
+			BusMessageTokenAutoConfiguration.class, BusCertificateLoginAutoConfiguration.class,
 			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,
