@@ -45,8 +45,17 @@ public final class BusHeaders {
 	 */
 	public static final String ENCRYPTION = "bus-encryption";
 
-	/** The {@link #ENCRYPTION} value of a payload sealed by a Tink AEAD keyset (AES-256-GCM). */
+	/**
+	 * The {@link #ENCRYPTION} value of a payload sealed by a Tink AEAD keyset (AES-256-GCM), bound to its topic
+	 * and message id.
+	 */
 	public static final String ENCRYPTION_AEAD = "tink-aead";
+
+	/**
+	 * The {@link #ENCRYPTION} value of a payload sealed like {@link #ENCRYPTION_AEAD} and also bound to the
+	 * publisher the broker verified ({@code user_id}).
+	 */
+	public static final String ENCRYPTION_AEAD_PUBLISHER = "tink-aead-publisher";
 
 	/** Number of logical messages packed into a batch message. */
 	public static final String BATCH_SIZE = "bus-batch-size";

@@ -6,6 +6,7 @@ import java.util.List;
 import com.google.crypto.tink.Aead;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,6 +25,7 @@ import dev.bus.core.TopicPattern;
 import dev.bus.crypto.DecryptingReceivePostProcessor;
 import dev.bus.crypto.EncryptingPublishPostProcessor;
 import dev.bus.crypto.TopicKeysets;
+import dev.bus.publisher.BrokerAccess;
 import dev.bus.support.PeriodicTask;
 
 /**
@@ -112,15 +114,18 @@ public final class BusEncryptionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EncryptingPublishPostProcessor busEncryptingPublishPostProcessor(TopicKeysets keysets) {
-		return new EncryptingPublishPostProcessor(keysets);
+	EncryptingPublishPostProcessor busEncryptingPublishPostProcessor(TopicKeysets keysets,
+			ObjectProvider<BrokerAccess> brokerAccess) {
+		return new EncryptingPublishPostProcessor(keysets, brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	DecryptingReceivePostProcessor busDecryptingReceivePostProcessor(TopicKeysets keysets, BusProperties properties) {
+	DecryptingReceivePostProcessor busDecryptingReceivePostProcessor(TopicKeysets keysets, BusProperties properties,
+			ObjectProvider<BrokerAccess> brokerAccess) {
 		return new DecryptingReceivePostProcessor(keysets,
-				properties.getSecurity().getEncryption().isAllowCleartext());
+				properties.getSecurity().getEncryption().isAllowCleartext(),
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 
 }

@@ -9,6 +9,8 @@ import dev.bus.MessageRejectedException;
 import dev.bus.ReceivePostProcessor;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
+import dev.bus.publisher.BrokerAccess;
+import dev.bus.security.BrokerVerifiedPublisher;
 
 /**
  * Decrypts the payload of every message on an encrypted topic before anything reads it, right after tracing
@@ -31,12 +33,15 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 
 	private final boolean allowCleartext;
 
+	private final BrokerAccess brokerAccess;
+
 	/**
 	 * @param allowCleartext accept messages in clear on encrypted topics (while publishers migrate)
 	 */
-	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext) {
+	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext, BrokerAccess brokerAccess) {
 		this.keysets = keysets;
 		this.allowCleartext = allowCleartext;
+		this.brokerAccess = brokerAccess;
 	}
 
 	@Override
@@ -54,20 +59,31 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 					"topic " + message.topic() + " is encrypted and this message is in clear");
 		}
 		byte[] ciphertext = message.body();
-		if (!BusHeaders.ENCRYPTION_AEAD.equals(encryption.toString()) || ciphertext.length < MIN_CIPHERTEXT) {
+		boolean publisherBound = BusHeaders.ENCRYPTION_AEAD_PUBLISHER.equals(encryption.toString());
+		if ((!publisherBound && !BusHeaders.ENCRYPTION_AEAD.equals(encryption.toString()))
+				|| ciphertext.length < MIN_CIPHERTEXT) {
 			throw rejected(FailureReason.MALFORMED_CIPHERTEXT, "the payload is not a Tink AEAD ciphertext");
 		}
 		if (!keyset.hasKeyOf(ciphertext)) {
 			throw rejected(FailureReason.UNKNOWN_KEY,
 					"the payload was encrypted under a key the keyset of topic " + message.topic() + " does not have");
 		}
+		byte[] associatedData = PayloadEncryption.associatedData(message.topic(), message.messageId());
+		if (publisherBound) {
+			String publisher = BrokerVerifiedPublisher.of(message.properties(), this.brokerAccess.userId());
+			if (publisher == null) {
+				throw rejected(FailureReason.DECRYPTION_FAILED,
+						"the payload is bound to its publisher and the message has no user_id");
+			}
+			associatedData = PayloadEncryption.associatedData(message.topic(), message.messageId(), publisher);
+		}
 		try {
-			message.setBody(keyset.aead()
-				.decrypt(ciphertext, PayloadEncryption.associatedData(message.topic(), message.messageId())));
+			message.setBody(keyset.aead().decrypt(ciphertext, associatedData));
 		}
 		catch (GeneralSecurityException ex) {
 			throw rejected(FailureReason.DECRYPTION_FAILED, "the payload does not authenticate for topic "
-					+ message.topic() + " and its message id: tampered, truncated or moved");
+					+ message.topic() + ", its message id and publisher: tampered, truncated, moved or sent again "
+					+ "by someone else");
 		}
 	}
 

@@ -8,10 +8,13 @@ import dev.bus.MessageRejectedException;
 import dev.bus.OutgoingMessage;
 import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
+import dev.bus.publisher.BrokerAccess;
 
 /**
  * Encrypts the payload of every message on an encrypted topic with the topic's keyset (AES-256-GCM through
- * Tink), bound to the topic and message id, and marks it with {@code bus-encryption}. It runs last in the publish
+ * Tink), bound to the topic, the message id and, when the broker authenticates this application as a known user
+ * ({@link BrokerAccess}), to that user, which every listener takes from the broker-verified {@code user_id}; and
+ * marks it with {@code bus-encryption}. It runs last in the publish
  * chain ({@link #ORDER}), so that the elements before it, and tracing, see the payload in clear; the headers stay
  * in clear for routing, broker-side filters and tracing.
  */
@@ -22,8 +25,11 @@ public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ord
 
 	private final TopicKeysets keysets;
 
-	public EncryptingPublishPostProcessor(TopicKeysets keysets) {
+	private final BrokerAccess brokerAccess;
+
+	public EncryptingPublishPostProcessor(TopicKeysets keysets, BrokerAccess brokerAccess) {
 		this.keysets = keysets;
+		this.brokerAccess = brokerAccess;
 	}
 
 	@Override
@@ -32,15 +38,21 @@ public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ord
 		if (keyset == null) {
 			return;
 		}
+		// Unknown before the first connection (a token not yet fetched): that message is bound to topic and id only.
+		String publisher = this.brokerAccess.userId();
+		byte[] associatedData = (publisher != null)
+				? PayloadEncryption.associatedData(message.topic(), message.messageId(), publisher)
+				: PayloadEncryption.associatedData(message.topic(), message.messageId());
 		try {
-			message.setBody(keyset.aead()
-				.encrypt(message.body(), PayloadEncryption.associatedData(message.topic(), message.messageId())));
+			message.setBody(keyset.aead().encrypt(message.body(), associatedData));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new MessageRejectedException("encryption-failed",
 					"cannot encrypt for topic " + message.topic() + " (" + ex.getClass().getSimpleName() + ")");
 		}
-		message.headers().put(BusHeaders.ENCRYPTION, BusHeaders.ENCRYPTION_AEAD);
+		message.headers()
+			.put(BusHeaders.ENCRYPTION,
+					(publisher != null) ? BusHeaders.ENCRYPTION_AEAD_PUBLISHER : BusHeaders.ENCRYPTION_AEAD);
 	}
 
 	@Override

@@ -3,8 +3,9 @@ package dev.bus.crypto;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What binds a ciphertext to its message: the associated data of the AEAD. A ciphertext moved to another topic
- * or presented under another message id does not decrypt.
+ * What binds a ciphertext to its message: the associated data of the AEAD. A ciphertext moved to another topic,
+ * presented under another message id, or (when the publisher is known) sent again by another broker user does not
+ * decrypt.
  */
 final class PayloadEncryption {
 
@@ -14,6 +15,12 @@ final class PayloadEncryption {
 	/** {@code bus/v1}, the topic and the message id, separated by a byte no topic or id contains. */
 	static byte[] associatedData(String topic, String messageId) {
 		return ("bus/v1\u0000" + topic + "\u0000" + ((messageId != null) ? messageId : ""))
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** {@code bus/v2}, the topic, the message id and the broker-verified publisher ({@code user_id}). */
+	static byte[] associatedData(String topic, String messageId, String publisher) {
+		return ("bus/v2\u0000" + topic + "\u0000" + ((messageId != null) ? messageId : "") + "\u0000" + publisher)
 			.getBytes(StandardCharsets.UTF_8);
 	}
 

@@ -109,18 +109,12 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 	}
 
 	private void checkPublisher(String subject, MessageProperties properties) {
-		String userId = properties.getReceivedUserId();
-		if (userId == null) {
+		String publisher = BrokerVerifiedPublisher.of(properties, this.brokerAccess.userId());
+		if (publisher == null) {
 			throw unauthenticated("the message has no user_id, so the broker did not verify its publisher");
 		}
-		if (userId.equals(subject)) {
-			return;
-		}
-		Object original = properties.getHeaders().get(BusHeaders.ORIGINAL_USER_ID);
-		boolean movedOnByThisApplication = userId.equals(this.brokerAccess.userId()) && original != null
-				&& subject.equals(original.toString());
-		if (!movedOnByThisApplication) {
-			throw unauthenticated("the token's subject '" + subject + "' is not the publisher '" + userId
+		if (!publisher.equals(subject)) {
+			throw unauthenticated("the token's subject '" + subject + "' is not the publisher '" + publisher
 					+ "' the broker verified");
 		}
 	}

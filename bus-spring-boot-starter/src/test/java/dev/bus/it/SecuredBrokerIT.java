@@ -1,5 +1,7 @@
 package dev.bus.it;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -73,6 +76,17 @@ class SecuredBrokerIT {
 			this.received.add(order);
 		}
 
+	}
+
+	/** A new AES-256-GCM keyset in Tink's JSON form. */
+	private static Path keyset(Path dir) throws Exception {
+		com.google.crypto.tink.aead.AeadConfig.register();
+		Path keyset = dir.resolve("secure.json");
+		Files.writeString(keyset, com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
+				com.google.crypto.tink.KeysetHandle
+					.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
+				com.google.crypto.tink.InsecureSecretKeyAccess.get()));
+		return keyset;
 	}
 
 	private static String[] listenerOn(String topic, String... more) {
@@ -150,13 +164,52 @@ class SecuredBrokerIT {
 			.hasStackTraceContaining("bus.security.certificate-login needs TLS with a client certificate");
 	}
 
+	/**
+	 * Encrypted payloads are bound to the broker-verified publisher: the listener decrypts the publisher's message,
+	 * and the same ciphertext, headers and id sent again by another broker user does not decrypt.
+	 */
 	@Test
-	void aRetryOfAnotherUsersMessageIsSentAsTheListenerAndKeepsTheOriginalUser() {
+	void anEncryptedPayloadSentAgainByAnotherUserDoesNotDecrypt(@TempDir Path keys) throws Exception {
+		Path keyset = keyset(keys);
+		String topic = BusContexts.uniqueName("secure.sealed");
+		String brokerView = BusContexts.uniqueName("secure-view");
+		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-sealed", "bus-test-app",
+				List.of(Orders.class), listenerOn(topic, "bus.security.encryption.topics[0].pattern=secure.#",
+						"bus.security.encryption.topics[0].keyset=file:" + keyset));
+				Rabbit admin = Rabbit.connectSecured()) {
+			this.cleanup.track(app);
+			this.cleanup.queue(brokerView);
+			BusContexts.awaitConsuming(app);
+			admin.declareQueueBoundTo(brokerView, SecuredBroker.EXCHANGE, topic);
+			app.getBean(BusPublisher.class).publish(topic, new Order("o-sealed", 1)).join();
+			assertThat(app.getBean(Orders.class).received.awaitCount(1).get(0).payload().id()).isEqualTo("o-sealed");
+			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(brokerView) == 1);
+			GetResponse sealed = admin.get(brokerView);
+			assertThat(sealed.getProps().getHeaders().get(BusHeaders.ENCRYPTION))
+				.hasToString(BusHeaders.ENCRYPTION_AEAD_PUBLISHER);
+
+			// The broker's administrator captures it and sends it again, byte for byte, as itself.
+			admin.publish(SecuredBroker.EXCHANGE, topic,
+					sealed.getProps().builder().userId(SecuredBroker.ADMIN).build(), sealed.getBody());
+			String deadLetters = app.getBean(dev.bus.listener.BusListenerRegistry.class).definitions().get(0)
+				.deadLetterQueue();
+			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(deadLetters) == 1);
+			assertThat(admin.get(deadLetters).getProps().getHeaders().get(BusHeaders.FAILURE_REASON))
+				.hasToString("decryption-failed");
+			assertThat(app.getBean(Orders.class).received.items()).hasSize(1);
+		}
+	}
+
+	/** Encrypted too: the retry, sent by the listener, still decrypts as the first publisher's message. */
+	@Test
+	void aRetryOfAnotherUsersMessageIsSentAsTheListenerAndKeepsTheOriginalUser(@TempDir Path keys) throws Exception {
 		String topic = BusContexts.uniqueName("secure.orders");
+		String[] encryption = { "bus.security.encryption.topics[0].pattern=secure.#",
+				"bus.security.encryption.topics[0].keyset=file:" + keyset(keys) };
 		try (ConfigurableApplicationContext listener = SecuredBroker.start("secure-listener", "bus-test-app",
-				List.of(Orders.class), listenerOn(topic));
+				List.of(Orders.class), listenerOn(topic, encryption));
 				ConfigurableApplicationContext publisher = SecuredBroker.start("secure-publisher", "bus-test-other",
-						List.of())) {
+						List.of(), encryption)) {
 			this.cleanup.track(listener);
 			BusContexts.awaitConsuming(listener);
 			Orders orders = listener.getBean(Orders.class);
