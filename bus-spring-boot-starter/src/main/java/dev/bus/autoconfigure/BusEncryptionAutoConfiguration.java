@@ -1,9 +1,11 @@
 package dev.bus.autoconfigure;
 
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KmsClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,6 +26,7 @@ import org.springframework.util.StringUtils;
 import dev.bus.core.TopicPattern;
 import dev.bus.crypto.DecryptingReceivePostProcessor;
 import dev.bus.crypto.EncryptingPublishPostProcessor;
+import dev.bus.crypto.KeysetFileKmsClient;
 import dev.bus.crypto.TopicKeysets;
 import dev.bus.publisher.BrokerAccess;
 import dev.bus.support.PeriodicTask;
@@ -41,7 +44,10 @@ public final class BusEncryptionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TopicKeysets busTopicKeysets(BusProperties properties, ResourceLoader resourceLoader) {
+	TopicKeysets busTopicKeysets(BusProperties properties, ResourceLoader resourceLoader,
+			ObjectProvider<KmsClient> kmsClients) {
+		List<KmsClient> clients = new ArrayList<>(kmsClients.orderedStream().toList());
+		clients.add(new KeysetFileKmsClient(resourceLoader));
 		List<TopicKeysets.Source> sources = new ArrayList<>();
 		List<BusProperties.EncryptedTopics> topics = properties.getSecurity().getEncryption().getTopics();
 		for (int i = 0; i < topics.size(); i++) {
@@ -58,9 +64,30 @@ public final class BusEncryptionAutoConfiguration {
 				throw new IllegalStateException(property + ".pattern: " + ex.getMessage(), ex);
 			}
 			sources.add(new TopicKeysets.Source(pattern, resourceLoader.getResource(entry.getKeyset()),
+					keyEncryptionKey(entry.getKeyEncryptionKey(), clients, property + ".key-encryption-key"),
 					property + ".keyset"));
 		}
 		return TopicKeysets.load(sources);
+	}
+
+	/** The key-encryption key a URI names, from the first {@link KmsClient} that serves it; {@code null} for none. */
+	private static Aead keyEncryptionKey(String uri, List<KmsClient> clients, String property) {
+		if (!StringUtils.hasText(uri)) {
+			return null;
+		}
+		for (KmsClient client : clients) {
+			if (client.doesSupport(uri)) {
+				try {
+					return client.getAead(uri);
+				}
+				catch (GeneralSecurityException ex) {
+					throw new IllegalStateException(property + " (" + uri + ") cannot be used: " + ex.getMessage(), ex);
+				}
+			}
+		}
+		throw new IllegalStateException(property + " (" + uri + "): no Tink KmsClient bean serves this URI; "
+				+ KeysetFileKmsClient.PREFIX + " is built in, KMS URIs need their Tink KMS extension's client as a "
+				+ "bean");
 	}
 
 	/**

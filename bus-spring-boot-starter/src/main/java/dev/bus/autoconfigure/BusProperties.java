@@ -452,6 +452,21 @@ public class BusProperties implements Validator {
 		 */
 		private String keyset;
 
+		/**
+		 * URI of the key the keyset file is encrypted under (Tink's encrypted keyset form): {@code keyset-file:}
+		 * and a location for a key-encryption keyset kept apart, or a KMS key URI such as {@code gcp-kms://...}
+		 * served by a Tink {@code KmsClient} bean. Unset, the keyset file is in clear.
+		 */
+		private String keyEncryptionKey;
+
+		public String getKeyEncryptionKey() {
+			return this.keyEncryptionKey;
+		}
+
+		public void setKeyEncryptionKey(String keyEncryptionKey) {
+			this.keyEncryptionKey = keyEncryptionKey;
+		}
+
 		public String getPattern() {
 			return this.pattern;
 		}

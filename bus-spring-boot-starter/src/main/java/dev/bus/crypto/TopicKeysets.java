@@ -39,6 +39,9 @@ public final class TopicKeysets {
 	/** Tink's prefix of a ciphertext: one version byte and the four-byte key id. */
 	static final int KEY_ID_PREFIX = 5;
 
+	/** None, as Tink's {@code tinkey create-keyset --master-key-uri} writes encrypted keysets. */
+	private static final byte[] KEYSET_ASSOCIATED_DATA = new byte[0];
+
 	private final List<Source> sources;
 
 	private final AtomicReferenceArray<TopicKeyset> keysets;
@@ -127,7 +130,10 @@ public final class TopicKeysets {
 
 	private static TopicKeyset load(Source source, String json) {
 		try {
-			KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+			KeysetHandle handle = (source.keyEncryptionKey() != null)
+					? TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, source.keyEncryptionKey(),
+							KEYSET_ASSOCIATED_DATA)
+					: TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
 			int primary = handle.getPrimary().getId(); // no primary: nothing can encrypt
 			Set<Integer> keyIds = new HashSet<>();
 			for (int i = 0; i < handle.size(); i++) {
@@ -138,7 +144,8 @@ public final class TopicKeysets {
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
 			// The exception's message can quote the keyset: only its type goes out.
-			throw new IllegalStateException(where(source) + " is not a usable Tink AEAD keyset with a primary key ("
+			throw new IllegalStateException(where(source) + " is not a usable Tink AEAD keyset with a primary key"
+					+ ((source.keyEncryptionKey() != null) ? ", encrypted under its key-encryption key" : "") + " ("
 					+ ex.getClass().getSimpleName() + ")");
 		}
 	}
@@ -163,9 +170,11 @@ public final class TopicKeysets {
 	 *
 	 * @param pattern the topics it encrypts
 	 * @param keyset the keyset file
+	 * @param keyEncryptionKey the key the file is encrypted under (Tink's encrypted keyset form), or {@code null}
+	 * for a keyset in clear
 	 * @param property the property that named it, for error messages
 	 */
-	public record Source(TopicPattern pattern, Resource keyset, String property) {
+	public record Source(TopicPattern pattern, Resource keyset, Aead keyEncryptionKey, String property) {
 	}
 
 	/** One loaded keyset: its AEAD, the ids of its keys, the primary's, and the JSON it came from. */

@@ -253,6 +253,47 @@ class EncryptionIT {
 		return ((body[1] & 0xff) << 24) | ((body[2] & 0xff) << 16) | ((body[3] & 0xff) << 8) | (body[4] & 0xff);
 	}
 
+	/**
+	 * A keyset file encrypted under a key-encryption key kept in another file (Tink's encrypted keyset form, as
+	 * {@code tinkey} writes it with a master key): decrypted at start-up; under the wrong key, or with a key URI no
+	 * KmsClient serves, start-up fails naming the property, without key material.
+	 */
+	@Test
+	void aKeysetEncryptedUnderAKeyEncryptionKeyIsOpenedWithIt() throws Exception {
+		KeysetHandle kek = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+		Path kekFile = keys.resolve("kek.json");
+		Files.writeString(kekFile, TinkJsonProtoKeysetFormat.serializeKeyset(kek, InsecureSecretKeyAccess.get()));
+		Path sealedKeyset = keys.resolve("payments-sealed.json");
+		Files.writeString(sealedKeyset, TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+				KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM),
+				kek.getPrimitive(RegistryConfiguration.get(), Aead.class), new byte[0]));
+		assertThat(Files.readString(sealedKeyset)).contains("encryptedKeyset").doesNotContain("\"keyData\"");
+		String exchange = BusContexts.uniqueName("bus-crypto-kek");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + sealedKeyset,
+				"bus.security.encryption.topics[0].key-encryption-key=keyset-file:file:" + kekFile)) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			context.getBean(BusPublisher.class).publish("payments.captured", new Payment("k-1", SECRET, 1)).join();
+			assertThat(context.getBean(Payments.class).received.awaitCount(1).get(0).payload().id()).isEqualTo("k-1");
+		}
+		assertThatThrownBy(() -> BusContexts.start(BusContexts.uniqueName("bus-crypto"), "billing", List.of(),
+				"bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + sealedKeyset,
+				"bus.security.encryption.topics[0].key-encryption-key=keyset-file:file:" + paymentsKeyset))
+			.rootCause()
+			.hasMessageContaining("bus.security.encryption.topics[0].keyset")
+			.hasMessageContaining("encrypted under its key-encryption key");
+		assertThatThrownBy(() -> BusContexts.start(BusContexts.uniqueName("bus-crypto"), "billing", List.of(),
+				"bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + sealedKeyset,
+				"bus.security.encryption.topics[0].key-encryption-key=gcp-kms://projects/p/locations/l/keyRings/r"))
+			.rootCause()
+			.hasMessageContaining("bus.security.encryption.topics[0].key-encryption-key")
+			.hasMessageContaining("no Tink KmsClient bean serves this URI");
+	}
+
 	@Test
 	void aMissingOrBadKeysetFailsStartUpNamingThePropertyAndTheFile() throws Exception {
 		Path malformed = keys.resolve("malformed.json");
