@@ -132,6 +132,7 @@ public final class BusEncryptionAutoConfiguration {
 				String problem = keysets.problem();
 				return Health.up()
 					.withDetail("keysets", (problem != null) ? problem : "in force")
+					.withDetail("inForce", keysets.inForce().stream().map(Object::toString).toList())
 					.withDetail("failedReloads", keysets.failedReloads())
 					.build();
 			};

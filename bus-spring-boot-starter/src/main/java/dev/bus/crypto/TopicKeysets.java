@@ -108,6 +108,16 @@ public final class TopicKeysets {
 		return allGood;
 	}
 
+	/** The keysets in force, in the order of their properties: key ids only, which are not secret. */
+	public List<InForce> inForce() {
+		List<InForce> inForce = new java.util.ArrayList<>();
+		for (int i = 0; i < this.keysets.length(); i++) {
+			TopicKeyset keyset = this.keysets.get(i);
+			inForce.add(new InForce(this.sources.get(i).property(), keyset.primaryKeyId(), keyset.keyIds()));
+		}
+		return inForce;
+	}
+
 	/** Why the last reload refused a keyset file, or {@code null} when every file is in force. */
 	public String problem() {
 		return this.problem;
@@ -175,6 +185,23 @@ public final class TopicKeysets {
 	 * @param property the property that named it, for error messages
 	 */
 	public record Source(TopicPattern pattern, Resource keyset, Aead keyEncryptionKey, String property) {
+	}
+
+	/**
+	 * A keyset in force, as operators see it during a rotation.
+	 *
+	 * @param property the property that names its file
+	 * @param primaryKeyId the key that encrypts
+	 * @param keyIds every key that decrypts
+	 */
+	public record InForce(String property, int primaryKeyId, Set<Integer> keyIds) {
+
+		@Override
+		public String toString() {
+			return this.property + ": primary " + Integer.toUnsignedString(this.primaryKeyId) + " of keys "
+					+ this.keyIds.stream().map(Integer::toUnsignedString).sorted().toList();
+		}
+
 	}
 
 	/** One loaded keyset: its AEAD, the ids of its keys, the primary's, and the JSON it came from. */
