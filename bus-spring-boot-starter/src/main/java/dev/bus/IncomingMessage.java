@@ -36,6 +36,12 @@ public interface IncomingMessage {
 	/** Replaces the body the payload is decoded from. */
 	void setBody(byte[] body);
 
+	/**
+	 * Replaces a header's value as the listener sees it ({@code BusMessage.headers()}, filters), the way
+	 * {@link #setBody} replaces the body: retries and dead letters carry the header as received.
+	 */
+	void setHeader(String name, String value);
+
 	/** The publisher a per-message token proved, or {@code null} when none did (yet). */
 	VerifiedPublisher verifiedPublisher();
 

@@ -1,8 +1,10 @@
 package dev.bus;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.bus.core.MessageIds;
 import dev.bus.core.TopicPattern;
@@ -17,9 +19,11 @@ import dev.bus.core.TopicPattern;
  * @param partitionKey key whose messages ordered listeners handle in publish order; may be {@code null}
  * @param subject CloudEvents subject, e.g. the id of the order; may be {@code null}
  * @param headers extra application headers (strings), readable by plain AMQP clients
+ * @param confidentialHeaders names of headers whose values travel encrypted like the payload (the topic must be
+ * encrypted, or the publish is refused); listeners see them in clear, the broker and other readers do not
  */
 public record OutboundMessage(String topic, Object payload, String messageId, String type, String partitionKey,
-		String subject, Map<String, String> headers) {
+		String subject, Map<String, String> headers, Set<String> confidentialHeaders) {
 
 	public OutboundMessage {
 		TopicPattern.requireTopic(topic);
@@ -27,6 +31,10 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		Objects.requireNonNull(messageId, "messageId must not be null");
 		Objects.requireNonNull(type, "type must not be null");
 		headers = Map.copyOf(headers);
+		confidentialHeaders = Set.copyOf(confidentialHeaders);
+		if (!headers.keySet().containsAll(confidentialHeaders)) {
+			throw new IllegalArgumentException("confidential headers must be headers of the message");
+		}
 	}
 
 	public static Builder builder(String topic, Object payload) {
@@ -52,6 +60,8 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		private String subject;
 
 		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private final Set<String> confidentialHeaders = new LinkedHashSet<>();
 
 		private Builder(String topic, Object payload) {
 			this.topic = topic;
@@ -83,10 +93,22 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 			return this;
 		}
 
+		/**
+		 * A header whose value must not be readable on the way: encrypted with the topic's keyset, like the payload,
+		 * and handed to listeners in clear. Broker-side filters cannot match it. The topic must be encrypted
+		 * ({@code bus.security.encryption.topics}); otherwise the publish fails and nothing is sent.
+		 */
+		public Builder confidentialHeader(String name, String value) {
+			this.headers.put(name, value);
+			this.confidentialHeaders.add(name);
+			return this;
+		}
+
 		public OutboundMessage build() {
 			return new OutboundMessage(this.topic, this.payload,
 					(this.messageId != null) ? this.messageId : MessageIds.next(),
-					(this.type != null) ? this.type : this.topic, this.partitionKey, this.subject, this.headers);
+					(this.type != null) ? this.type : this.topic, this.partitionKey, this.subject, this.headers,
+					this.confidentialHeaders);
 		}
 
 	}

@@ -57,6 +57,12 @@ public final class BusHeaders {
 	 */
 	public static final String ENCRYPTION_AEAD_PUBLISHER = "tink-aead-publisher";
 
+	/**
+	 * Names (comma-separated) of the headers whose values travel encrypted with the payload's keyset, each as
+	 * Base64 of its ciphertext; listeners see them in clear.
+	 */
+	public static final String ENCRYPTED_HEADERS = "bus-encrypted-headers";
+
 	/** Number of logical messages packed into a batch message. */
 	public static final String BATCH_SIZE = "bus-batch-size";
 

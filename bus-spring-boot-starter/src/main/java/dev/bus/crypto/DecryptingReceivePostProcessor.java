@@ -1,6 +1,9 @@
 package dev.bus.crypto;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Map;
 
 import org.springframework.core.Ordered;
 
@@ -19,7 +22,8 @@ import dev.bus.security.BrokerVerifiedPublisher;
  * (unless {@code allowCleartext}, for migrating a topic), a ciphertext too short, one under a key the keyset does
  * not have ({@code unknown-key}), and one that fails authentication ({@code decryption-failed}: tampered,
  * truncated, or moved to another topic or message id). Neither payload nor key reaches the reason. The
- * {@code bus-encryption} header stays: a retry or dead letter carries the ciphertext, and decrypts again.
+ * {@code bus-encryption} header stays: a retry or dead letter carries the ciphertext, and decrypts again. So do
+ * confidential headers: their values are decrypted for the listener only ({@link IncomingMessage#setHeader}).
  */
 public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ordered {
 
@@ -69,8 +73,9 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 					"the payload was encrypted under a key the keyset of topic " + message.topic() + " does not have");
 		}
 		byte[] associatedData = PayloadEncryption.associatedData(message.topic(), message.messageId());
+		String publisher = null;
 		if (publisherBound) {
-			String publisher = BrokerVerifiedPublisher.of(message.properties(), this.brokerAccess.userId());
+			publisher = BrokerVerifiedPublisher.of(message.properties(), this.brokerAccess.userId());
 			if (publisher == null) {
 				throw rejected(FailureReason.DECRYPTION_FAILED,
 						"the payload is bound to its publisher and the message has no user_id");
@@ -84,6 +89,25 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 			throw rejected(FailureReason.DECRYPTION_FAILED, "the payload does not authenticate for topic "
 					+ message.topic() + ", its message id and publisher: tampered, truncated, moved or sent again "
 					+ "by someone else");
+		}
+		decryptHeaders(message, keyset, publisher);
+	}
+
+	/** Confidential headers, for the listener only: retries and dead letters keep them encrypted. */
+	private static void decryptHeaders(IncomingMessage message, TopicKeysets.TopicKeyset keyset, String publisher) {
+		Map<String, Object> headers = message.properties().getHeaders();
+		for (String name : PayloadEncryption.headerNames(headers.get(BusHeaders.ENCRYPTED_HEADERS))) {
+			Object value = headers.get(name);
+			try {
+				byte[] plaintext = keyset.aead()
+					.decrypt(Base64.getDecoder().decode(String.valueOf(value)),
+							PayloadEncryption.headerAssociatedData(message.topic(), message.messageId(), publisher, name));
+				message.setHeader(name, new String(plaintext, StandardCharsets.UTF_8));
+			}
+			catch (GeneralSecurityException | IllegalArgumentException ex) {
+				throw rejected(FailureReason.DECRYPTION_FAILED,
+						"confidential header '" + name + "' does not authenticate for this message");
+			}
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.bus.crypto;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Base64;
 
 import org.springframework.core.Ordered;
 
@@ -14,7 +16,8 @@ import dev.bus.publisher.BrokerAccess;
  * Encrypts the payload of every message on an encrypted topic with the topic's keyset (AES-256-GCM through
  * Tink), bound to the topic, the message id and, when the broker authenticates this application as a known user
  * ({@link BrokerAccess}), to that user, which every listener takes from the broker-verified {@code user_id}; and
- * marks it with {@code bus-encryption}. It runs last in the publish
+ * marks it with {@code bus-encryption}. Confidential headers ({@code bus-encrypted-headers}) are encrypted too, each
+ * bound to its name as well. It runs last in the publish
  * chain ({@link #ORDER}), so that the elements before it, and tracing, see the payload in clear; the headers stay
  * in clear for routing, broker-side filters and tracing.
  */
@@ -45,6 +48,14 @@ public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ord
 				: PayloadEncryption.associatedData(message.topic(), message.messageId());
 		try {
 			message.setBody(keyset.aead().encrypt(message.body(), associatedData));
+			for (String name : PayloadEncryption.headerNames(message.headers().get(BusHeaders.ENCRYPTED_HEADERS))) {
+				byte[] value = String.valueOf(message.headers().get(name)).getBytes(StandardCharsets.UTF_8);
+				message.headers()
+					.put(name, Base64.getEncoder()
+						.encodeToString(keyset.aead()
+							.encrypt(value, PayloadEncryption.headerAssociatedData(message.topic(), message.messageId(),
+									publisher, name))));
+			}
 		}
 		catch (GeneralSecurityException ex) {
 			throw new MessageRejectedException("encryption-failed",

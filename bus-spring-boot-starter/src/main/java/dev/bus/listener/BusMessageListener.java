@@ -20,7 +20,6 @@ import tools.jackson.databind.JavaType;
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 import dev.bus.MessageRejectedException;
-import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
@@ -144,9 +143,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		try {
 			this.chain.apply(delivery);
 			this.listener.senders().check(delivery.verifiedPublisher(), this.listener.id());
-			busMessage = toBusMessage(message,
-					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType), attempt,
-					delivery.verifiedPublisher());
+			busMessage = toBusMessage(delivery,
+					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
 			if (this.filter != null && !this.filter.matches(busMessage)) {
 				this.observer.filtered(this.listener, delivery.topic());
 				return FILTERED;
@@ -237,11 +235,12 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}).toList();
 	}
 
-	private BusMessage<Object> toBusMessage(Message message, Object payload, int attempt,
-			VerifiedPublisher publisher) {
+	private BusMessage<Object> toBusMessage(DeliveredMessage delivery, Object payload) {
+		Message message = delivery.original();
 		MessageProperties properties = message.getMessageProperties();
 		Map<String, String> headers = new LinkedHashMap<>();
 		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
+		headers.putAll(delivery.replacedHeaders());
 		// The per-message token stays out of user code, where it could be logged: BusMessage.publisher() says who.
 		headers.remove(BusHeaders.AUTHORIZATION);
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
@@ -249,7 +248,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		String type = (properties.getType() != null) ? properties.getType() : headers.get(BusHeaders.CE_TYPE);
 		Instant time = (properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null;
 		return new BusMessage<>(payload, messageId, topic(message), type, headers.get(BusHeaders.CE_SOURCE), time,
-				headers.get(BusHeaders.PARTITION_KEY), attempt, Collections.unmodifiableMap(headers), publisher);
+				headers.get(BusHeaders.PARTITION_KEY), delivery.attempt(), Collections.unmodifiableMap(headers),
+				delivery.verifiedPublisher());
 	}
 
 	private static int attempt(Object header) {

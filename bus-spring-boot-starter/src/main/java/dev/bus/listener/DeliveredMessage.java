@@ -1,5 +1,7 @@
 package dev.bus.listener;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -29,6 +31,8 @@ final class DeliveredMessage implements IncomingMessage {
 	private byte[] body;
 
 	private VerifiedPublisher verifiedPublisher;
+
+	private Map<String, String> replacedHeaders = Map.of();
 
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
@@ -88,6 +92,19 @@ final class DeliveredMessage implements IncomingMessage {
 	@Override
 	public void setBody(byte[] body) {
 		this.body = Objects.requireNonNull(body, "body must not be null");
+	}
+
+	@Override
+	public void setHeader(String name, String value) {
+		if (this.replacedHeaders.isEmpty()) {
+			this.replacedHeaders = new HashMap<>();
+		}
+		this.replacedHeaders.put(name, value);
+	}
+
+	/** The header values elements replaced, which the listener sees instead of the received ones. */
+	Map<String, String> replacedHeaders() {
+		return this.replacedHeaders;
 	}
 
 	@Override

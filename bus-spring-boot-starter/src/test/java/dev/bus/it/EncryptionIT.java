@@ -159,6 +159,45 @@ class EncryptionIT {
 		}
 	}
 
+	/**
+	 * A confidential header travels encrypted like the payload and reaches the listener in clear; on a topic that is
+	 * not encrypted, such a message is refused before anything is sent.
+	 */
+	@Test
+	void confidentialHeadersAreEncryptedAndOnlyTheListenerReadsThem(CapturedOutput output) throws Exception {
+		String exchange = BusContexts.uniqueName("bus-crypto-headers");
+		String plainQueue = BusContexts.uniqueName("broker-view");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset);
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(context);
+			this.cleanup.queue(plainQueue);
+			BusContexts.awaitConsuming(context);
+			rabbit.declareQueueBoundTo(plainQueue, exchange, "payments.#");
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			publisher.publish(OutboundMessage.builder("payments.captured", new Payment("h-1", SECRET, 5))
+				.header("region", "eu")
+				.confidentialHeader("card-holder", "Ada Lovelace")
+				.build()).join();
+
+			BusMessage<Payment> received = context.getBean(Payments.class).received.awaitCount(1).get(0);
+			assertThat(received.header("card-holder")).isEqualTo("Ada Lovelace");
+			assertThat(received.header("region")).isEqualTo("eu");
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(plainQueue) == 1);
+			Map<String, Object> onTheBroker = rabbit.get(plainQueue).getProps().getHeaders();
+			assertThat(String.valueOf(onTheBroker.get("card-holder"))).doesNotContain("Ada");
+			assertThat(String.valueOf(onTheBroker.get("region"))).as("other headers stay readable").isEqualTo("eu");
+			assertThat(String.valueOf(onTheBroker.get(BusHeaders.ENCRYPTED_HEADERS))).isEqualTo("card-holder");
+
+			assertThatThrownBy(() -> publisher.publish(OutboundMessage.builder("refunds.issued", "r-1")
+				.confidentialHeader("card-holder", "Ada Lovelace")
+				.build()).join()).hasMessageContaining("confidential-headers-in-clear")
+				.hasMessageContaining("refunds.issued");
+			assertThat(output.getAll()).doesNotContain("Ada Lovelace");
+		}
+	}
+
 	@Test
 	void batchedMessagesAreEncryptedOneByOne() {
 		String exchange = BusContexts.uniqueName("bus-crypto-batch");

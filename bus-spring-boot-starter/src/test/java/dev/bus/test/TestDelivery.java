@@ -1,7 +1,9 @@
 package dev.bus.test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.springframework.amqp.core.MessageProperties;
@@ -24,6 +26,8 @@ public final class TestDelivery implements IncomingMessage {
 	private byte[] body;
 
 	private VerifiedPublisher verifiedPublisher;
+
+	private final Map<String, String> replacedHeaders = new HashMap<>();
 
 	private final List<Consumer<DeliveryOutcome>> callbacks = new ArrayList<>();
 
@@ -85,6 +89,16 @@ public final class TestDelivery implements IncomingMessage {
 	@Override
 	public void setBody(byte[] body) {
 		this.body = body;
+	}
+
+	@Override
+	public void setHeader(String name, String value) {
+		this.replacedHeaders.put(name, value);
+	}
+
+	/** The header values elements replaced. */
+	public Map<String, String> replacedHeaders() {
+		return this.replacedHeaders;
 	}
 
 	@Override
