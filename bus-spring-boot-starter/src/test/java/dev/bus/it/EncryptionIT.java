@@ -76,6 +76,25 @@ class EncryptionIT {
 
 	}
 
+	/** A broker-side header filter and an app-side payload filter on an encrypted topic. */
+	static class FilteredPayments {
+
+		final Received<String> europe = new Received<>();
+
+		final Received<String> large = new Received<>();
+
+		@BusListener(topic = "payments.*", group = "${spring.application.name}-eu", headers = "region=eu")
+		void onEurope(Payment payment) {
+			this.europe.add(payment.id());
+		}
+
+		@BusListener(topic = "payments.*", group = "${spring.application.name}-large", filter = "payload.cents > 100")
+		void onLarge(Payment payment) {
+			this.large.add(payment.id());
+		}
+
+	}
+
 	@BeforeAll
 	static void keysets() throws Exception {
 		AeadConfig.register();
@@ -195,6 +214,28 @@ class EncryptionIT {
 				.build()).join()).hasMessageContaining("confidential-headers-in-clear")
 				.hasMessageContaining("refunds.issued");
 			assertThat(output.getAll()).doesNotContain("Ada Lovelace");
+		}
+	}
+
+	@Test
+	void headerFiltersWorkOnTheBrokerAndPayloadFiltersOnTheDecryptedPayload() {
+		String exchange = BusContexts.uniqueName("bus-crypto-filters");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
+				List.of(FilteredPayments.class), "bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset)) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			for (Object[] payment : new Object[][] { { "eu-small", "eu", 50L }, { "us-large", "us", 500L },
+					{ "eu-large", "eu", 500L } }) {
+				publisher.publish(OutboundMessage
+					.builder("payments.captured", new Payment((String) payment[0], SECRET, (long) payment[2]))
+					.header("region", (String) payment[1])
+					.build()).join();
+			}
+			FilteredPayments filtered = context.getBean(FilteredPayments.class);
+			assertThat(filtered.large.awaitCount(2)).containsExactlyInAnyOrder("us-large", "eu-large");
+			assertThat(filtered.europe.awaitCount(2)).containsExactlyInAnyOrder("eu-small", "eu-large");
 		}
 	}
 
