@@ -47,6 +47,7 @@ public final class BenchmarkMain {
 				new BusContender(host, port, true), new BusContender(host, port, false, null, "simple"),
 				new BusContender(host, port, false, sidecar::otlpEndpoint, "direct"), new OutboxContender(host, port),
 				new ThreadChannelContender(host, port), BusContender.encrypted(host, port),
+				BusContender.encrypted(host, port, true),
 				BusContender.securedNode(host, false), BusContender.securedNode(host, true),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {

@@ -112,6 +112,14 @@ final class BusContender implements Contender {
 
 	/** Bus with the benchmark topic's payloads encrypted (AES-256-GCM), a fresh keyset in a temporary file. */
 	static BusContender encrypted(String host, int port) {
+		return encrypted(host, port, false);
+	}
+
+	/**
+	 * Encrypted as {@link #encrypted(String, int)}, optionally with batching: each message of a batch encrypted on
+	 * its own, whose cost bounds what encrypting whole batches could save.
+	 */
+	static BusContender encrypted(String host, int port, boolean batching) {
 		try {
 			com.google.crypto.tink.aead.AeadConfig.register();
 			java.nio.file.Path keyset = java.nio.file.Files.createTempFile("bench-keyset", ".json");
@@ -120,7 +128,7 @@ final class BusContender implements Contender {
 					com.google.crypto.tink.KeysetHandle
 						.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
 					com.google.crypto.tink.InsecureSecretKeyAccess.get()));
-			return new BusContender(host, port, false, null, "direct", keyset);
+			return new BusContender(host, port, batching, null, "direct", keyset);
 		}
 		catch (java.io.IOException | java.security.GeneralSecurityException ex) {
 			throw new IllegalStateException("Cannot make the benchmark keyset", ex);
@@ -133,7 +141,7 @@ final class BusContender implements Contender {
 			return "Bus (tracing)";
 		}
 		if (this.keyset != null) {
-			return "Bus (encrypted)";
+			return this.batching ? "Bus (batching, encrypted)" : "Bus (encrypted)";
 		}
 		if (this.security != null) {
 			return this.security.tokens() ? "Bus (secured)" : "Bus (secured node)";
@@ -145,6 +153,9 @@ final class BusContender implements Contender {
 	public boolean supports(Scenario scenario) {
 		if (this.tracingEndpoint != null) {
 			return scenario == Scenario.D_TRACING;
+		}
+		if (this.keyset != null && this.batching) {
+			return scenario == Scenario.A_TRANSIENT || scenario == Scenario.B_QUORUM;
 		}
 		if (this.keyset != null || this.security != null) {
 			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
