@@ -141,7 +141,7 @@ final class BusContender implements Contender {
 			return "Bus (tracing)";
 		}
 		if (this.keyset != null) {
-			return this.batching ? "Bus (batching, encrypted)" : "Bus (encrypted)";
+			return this.batching ? "Bus (encrypted batches)" : "Bus (encrypted)";
 		}
 		if (this.security != null) {
 			return this.security.tokens() ? "Bus (secured)" : "Bus (secured node)";

@@ -109,9 +109,7 @@ class EncryptionIT {
 	void theBrokerHoldsCiphertextAndBadCiphertextIsDeadLettered(CapturedOutput output) throws Exception {
 		String exchange = BusContexts.uniqueName("bus-crypto");
 		String plainQueue = BusContexts.uniqueName("broker-view");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
-				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
-				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset);
+		try (ConfigurableApplicationContext context = startBilling(exchange, Payments.class);
 				Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
@@ -186,9 +184,7 @@ class EncryptionIT {
 	void confidentialHeadersAreEncryptedAndOnlyTheListenerReadsThem(CapturedOutput output) throws Exception {
 		String exchange = BusContexts.uniqueName("bus-crypto-headers");
 		String plainQueue = BusContexts.uniqueName("broker-view");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
-				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
-				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset);
+		try (ConfigurableApplicationContext context = startBilling(exchange, Payments.class);
 				Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			this.cleanup.queue(plainQueue);
@@ -220,9 +216,7 @@ class EncryptionIT {
 	@Test
 	void headerFiltersWorkOnTheBrokerAndPayloadFiltersOnTheDecryptedPayload() {
 		String exchange = BusContexts.uniqueName("bus-crypto-filters");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
-				List.of(FilteredPayments.class), "bus.security.encryption.topics[0].pattern=payments.*",
-				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset)) {
+		try (ConfigurableApplicationContext context = startBilling(exchange, FilteredPayments.class)) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
@@ -242,9 +236,7 @@ class EncryptionIT {
 	@Test
 	void batchedMessagesAreEncryptedOneByOne() {
 		String exchange = BusContexts.uniqueName("bus-crypto-batch");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
-				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
-				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset,
+		try (ConfigurableApplicationContext context = startBilling(exchange, Payments.class,
 				"bus.publisher.batching.enabled=true", "bus.publisher.batching.linger=50ms")) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
@@ -386,6 +378,16 @@ class EncryptionIT {
 				.hasMessageContaining("bus.security.encryption.topics[0].keyset")
 				.hasMessageContaining(keyset.getFileName().toString());
 		}
+	}
+
+	/** A billing application on {@code exchange} whose payments.* payloads are encrypted with the payments keyset. */
+	private static ConfigurableApplicationContext startBilling(String exchange, Class<?> listener,
+			String... properties) {
+		List<String> all = new java.util.ArrayList<>(List.of("bus.security.encryption.topics[0].pattern=payments.*",
+				"bus.security.encryption.topics[0].keyset=file:" + paymentsKeyset));
+		all.addAll(List.of(properties));
+		return BusContexts.start(exchange, BusContexts.uniqueName("billing"), List.of(listener),
+				all.toArray(String[]::new));
 	}
 
 	private static void publishRaw(Rabbit rabbit, String exchange, String topic, AMQP.BasicProperties template,
