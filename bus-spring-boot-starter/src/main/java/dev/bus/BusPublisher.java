@@ -1,5 +1,6 @@
 package dev.bus;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,5 +27,25 @@ public interface BusPublisher {
 	 * Publishes a message with explicit metadata: message id, event type, partition key, subject and headers.
 	 */
 	CompletableFuture<PublishReceipt> publish(OutboundMessage message);
+
+	/**
+	 * Asks a question: publishes a request to a topic and returns the reply of the {@code @BusListener} that
+	 * answers it (a listener method that returns a value), decoded as {@code replyType}. One listener answers
+	 * (the group that takes the message); the reply comes back over RabbitMQ's direct reply-to, with no queue per
+	 * request.
+	 * @return a future of the reply, failed with {@link BusRequestException} when there is none
+	 */
+	default <R> CompletableFuture<R> request(String topic, Object payload, Class<R> replyType, Duration timeout) {
+		return request(OutboundMessage.builder(topic, payload).build(), replyType, timeout);
+	}
+
+	/**
+	 * Asks a question with explicit metadata; see {@link #request(String, Object, Class, Duration)}. Bus's
+	 * publishers implement it; a publisher of the application's own (a test double, say) need not.
+	 */
+	default <R> CompletableFuture<R> request(OutboundMessage message, Class<R> replyType, Duration timeout) {
+		return CompletableFuture.failedFuture(
+				new UnsupportedOperationException(getClass().getName() + " does not send requests"));
+	}
 
 }

@@ -20,7 +20,12 @@ public record DeliveryOutcome(Kind kind, String reason, Throwable error) {
 		/** The listener method failed; the message waits in a delay queue for another attempt. */
 		RETRIED,
 		/** Moved to the dead-letter queue with {@link #reason()}. */
-		DEAD_LETTERED
+		DEAD_LETTERED,
+		/**
+		 * A request whose listener method failed: the requester got the error as its reply, and nothing is retried
+		 * or dead-lettered (the requester decides what to do).
+		 */
+		ANSWERED_WITH_ERROR
 
 	}
 

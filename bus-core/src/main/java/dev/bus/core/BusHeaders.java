@@ -63,6 +63,12 @@ public final class BusHeaders {
 	 */
 	public static final String ENCRYPTED_HEADERS = "bus-encrypted-headers";
 
+	/** On a reply: the class name of what the responding listener threw; absent on a successful reply. */
+	public static final String REPLY_ERROR = "bus-reply-error";
+
+	/** On an error reply: the exception's message, cut to a bounded length. */
+	public static final String REPLY_ERROR_MESSAGE = "bus-reply-error-message";
+
 	/** Number of logical messages packed into a batch message. */
 	public static final String BATCH_SIZE = "bus-batch-size";
 

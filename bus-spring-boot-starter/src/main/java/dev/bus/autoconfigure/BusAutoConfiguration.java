@@ -32,6 +32,8 @@ import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
+import dev.bus.publisher.Replies;
+import dev.bus.publisher.Requester;
 
 /**
  * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
@@ -86,19 +88,34 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<BrokerAccess> brokerAccess) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<BrokerAccess> brokerAccess,
+			Replies busReplies) {
 		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
 				properties.getPublisher().getConfirmTimeout(), busTaskScheduler,
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busReplies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper) {
+		return new Replies(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Requester busRequester(BusProperties properties, EnvelopeFactory envelopeFactory,
+			ConfirmingPublisher confirmingPublisher, Replies busReplies) {
+		return new Requester(properties.getExchange(), envelopeFactory, confirmingPublisher, busReplies);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers) {
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
+			Requester busRequester) {
 		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				PublisherObserver.composite(observers.orderedStream().toList()));
+				PublisherObserver.composite(observers.orderedStream().toList()), busRequester);
 	}
 
 	@Bean
@@ -106,11 +123,11 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
 				PublisherObserver.composite(observers.orderedStream().toList()), busTaskScheduler,
-				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger());
+				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester);
 	}
 
 	@Bean

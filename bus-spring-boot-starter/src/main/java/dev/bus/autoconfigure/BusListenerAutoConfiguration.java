@@ -27,6 +27,7 @@ import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
+import dev.bus.listener.Replier;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
@@ -127,9 +128,17 @@ public final class BusListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
-			ObjectProvider<ListenerObserver> observers, Inbox inbox, ReceiveChain receiveChain) {
+			ObjectProvider<ListenerObserver> observers, Inbox inbox, ReceiveChain receiveChain, Replier busReplier) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
-				ListenerObserver.composite(observers.orderedStream().toList()), inbox, receiveChain);
+				ListenerObserver.composite(observers.orderedStream().toList()), inbox, receiveChain, busReplier);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Replier busReplier(ConfirmingPublisher confirmingPublisher, ObjectProvider<JsonMapper> jsonMapper,
+			BusProperties properties) {
+		return new Replier(confirmingPublisher, jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getListener().getFailureMessageMaxLength());
 	}
 
 }

@@ -33,6 +33,7 @@ import dev.bus.outbox.OutboxRelay;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublisherObserver;
+import dev.bus.publisher.Requester;
 
 /**
  * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
@@ -86,10 +87,10 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
 				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher,
-				BusProperties properties) {
+				BusProperties properties, Requester busRequester) {
 			return new OutboxBusPublisher(envelopeFactory,
 					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
-					properties.getExchange());
+					properties.getExchange(), busRequester);
 		}
 
 	}

@@ -40,13 +40,16 @@ public class BusListenerRegistrar {
 
 	private final ReceiveChain chain;
 
+	private final Replier replier;
+
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			ListenerObserver observer, Inbox inbox, ReceiveChain chain) {
+			ListenerObserver observer, Inbox inbox, ReceiveChain chain, Replier replier) {
 		this.chain = chain;
+		this.replier = replier;
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
@@ -68,7 +71,7 @@ public class BusListenerRegistrar {
 		}
 		this.registry.register(definition,
 				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox,
-						this.chain, acks(definition)));
+						this.chain, acks(definition), this.replier));
 		return definition;
 	}
 

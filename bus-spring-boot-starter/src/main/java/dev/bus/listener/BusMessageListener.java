@@ -64,6 +64,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final Inbox inbox;
 
+	private final Replier replier;
+
 	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
 
 	private final ReceiveChain chain;
@@ -72,7 +74,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
 			FailurePublisher failures, ListenerObserver observer, Inbox inbox, ReceiveChain chain,
-			CoalescedAcks acks) {
+			CoalescedAcks acks, Replier replier) {
+		this.replier = replier;
 		this.chain = chain;
 		this.acks = acks;
 		this.listener = listener;
@@ -156,7 +159,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		long start = System.nanoTime();
 		try {
-			if (invoke(busMessage)) {
+			if (invoke(busMessage, message.getMessageProperties())) {
 				this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
 				return CONSUMED;
 			}
@@ -167,6 +170,12 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			Throwable error = ex.getTargetException();
 			long nanos = System.nanoTime() - start;
 			String reason = FailureReason.HANDLER_FAILED.code();
+			if (Replier.isRequest(message.getMessageProperties())) {
+				// The requester is waiting: it gets the error now, and decides; nothing is retried or dead-lettered.
+				this.replier.replyError(message.getMessageProperties(), error);
+				this.observer.failed(this.listener, delivery.topic(), reason, nanos);
+				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
+			}
 			if (this.listener.retry().shouldRetry(attempt, error)) {
 				retry(message, attempt, error, nanos);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);
@@ -176,14 +185,24 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	/** Calls the method, through the inbox when the listener is idempotent; false for a skipped duplicate. */
-	private boolean invoke(BusMessage<Object> message) throws InvocationTargetException {
+	/**
+	 * Calls the method, through the inbox when the listener is idempotent, and answers a request with what it
+	 * returned; false for a skipped duplicate.
+	 */
+	private boolean invoke(BusMessage<Object> message, MessageProperties properties)
+			throws InvocationTargetException {
 		if (!this.listener.idempotent() || message.messageId() == null) {
-			this.listener.method().invoke(message);
+			answer(properties, this.listener.method().invoke(message));
 			return true;
 		}
 		return this.inbox.process(this.listener.queue(), message.messageId(),
-				() -> this.listener.method().invoke(message));
+				() -> answer(properties, this.listener.method().invoke(message)));
+	}
+
+	private void answer(MessageProperties properties, Object result) {
+		if (Replier.isRequest(properties)) {
+			this.replier.reply(properties, result);
+		}
 	}
 
 	private void retry(Message message, int attempt, Throwable error, long handlerNanos) {

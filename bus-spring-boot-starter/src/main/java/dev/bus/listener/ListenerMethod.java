@@ -110,9 +110,10 @@ public final class ListenerMethod {
 
 	/**
 	 * Calls the method.
+	 * @return what it returned ({@code null} for {@code void}): the reply, when the message is a request
 	 * @throws InvocationTargetException wrapping whatever the method threw
 	 */
-	public void invoke(BusMessage<?> message) throws InvocationTargetException {
+	public Object invoke(BusMessage<?> message) throws InvocationTargetException {
 		Object[] arguments = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex >= 0) {
 			arguments[this.payloadIndex] = message.payload();
@@ -121,7 +122,7 @@ public final class ListenerMethod {
 			arguments[this.messageIndex] = message;
 		}
 		try {
-			this.method.invoke(this.bean, arguments);
+			return this.method.invoke(this.bean, arguments);
 		}
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException("Cannot call " + describe(), ex);

@@ -12,6 +12,7 @@ import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublisherObserver;
+import dev.bus.publisher.Requester;
 
 /**
  * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox table in that same
@@ -31,8 +32,8 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 	private final String exchange;
 
 	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, JdbcOutbox outbox,
-			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange) {
-		super(envelopeFactory, observer);
+			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester) {
+		super(envelopeFactory, observer, requester);
 		this.outbox = outbox;
 		this.relay = relay;
 		this.confirmingPublisher = confirmingPublisher;

@@ -1,5 +1,6 @@
 package dev.bus.publisher;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import dev.bus.BusPublishException;
@@ -19,9 +20,18 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final PublisherObserver observer;
 
-	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer) {
+	private final Requester requester;
+
+	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, Requester requester) {
 		this.envelopeFactory = envelopeFactory;
 		this.observer = observer;
+		this.requester = requester;
+	}
+
+	/** Requests go straight to the broker, never batched nor through an outbox: someone is waiting for the reply. */
+	@Override
+	public <R> CompletableFuture<R> request(OutboundMessage message, Class<R> replyType, Duration timeout) {
+		return this.requester.request(message, replyType, timeout);
 	}
 
 	@Override

@@ -44,8 +44,8 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
-			int maxMessages, Duration linger) {
-		super(envelopeFactory, observer);
+			int maxMessages, Duration linger, Requester requester) {
+		super(envelopeFactory, observer, requester);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 		this.scheduler = scheduler;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
+import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.AmqpException;
@@ -45,6 +46,8 @@ public class ConfirmingPublisher {
 
 	private final BrokerAccess brokerAccess;
 
+	private final Replies replies;
+
 	private final Object lock = new Object();
 
 	private ConfirmedChannel channel;
@@ -69,10 +72,20 @@ public class ConfirmingPublisher {
 
 	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
 			BrokerAccess brokerAccess) {
+		this(connectionFactory, confirmTimeout, scheduler, brokerAccess, null);
+	}
+
+	/**
+	 * @param replies where replies to requests go; the channel then consumes RabbitMQ's direct reply-to, which
+	 * only works on the channel that publishes the requests. {@code null}: no requests
+	 */
+	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
+			BrokerAccess brokerAccess, Replies replies) {
 		this.connectionFactory = connectionFactory;
 		this.confirmTimeout = confirmTimeout;
 		this.scheduler = scheduler;
 		this.brokerAccess = brokerAccess;
+		this.replies = replies;
 	}
 
 	/**
@@ -166,7 +179,14 @@ public class ConfirmingPublisher {
 	private ConfirmedChannel openChannel() throws IOException {
 		if (this.channel == null || !this.channel.isOpen()) {
 			Connection connection = this.connectionFactory.createConnection();
-			this.channel = new ConfirmedChannel(rawConnection(connection).createChannel(), this.confirmTimeout);
+			Channel raw = rawConnection(connection).createChannel();
+			if (this.replies != null) {
+				raw.basicConsume(Replies.DIRECT_REPLY_TO, true,
+						(tag, delivery) -> this.replies.deliver(delivery.getProperties(), delivery.getBody()),
+						(tag) -> {
+						});
+			}
+			this.channel = new ConfirmedChannel(raw, this.confirmTimeout);
 			logger.debug("Opened publisher channel");
 		}
 		if (this.expiry == null) {

@@ -12,8 +12,8 @@ public class RabbitBusPublisher extends AbstractBusPublisher {
 	private final ConfirmingPublisher confirmingPublisher;
 
 	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, PublisherObserver observer) {
-		super(envelopeFactory, observer);
+			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester) {
+		super(envelopeFactory, observer, requester);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 	}
