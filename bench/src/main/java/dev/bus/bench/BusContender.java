@@ -160,7 +160,7 @@ final class BusContender implements Contender {
 		if (this.keyset != null || this.security != null) {
 			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
 		}
-		return scenario != Scenario.E_OUTBOX
+		return scenario != Scenario.E_OUTBOX && scenario != Scenario.R_REQUEST_REPLY
 				&& (scenario != Scenario.D_TRACING || (!this.batching && "direct".equals(this.containerType)));
 	}
 

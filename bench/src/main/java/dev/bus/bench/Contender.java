@@ -7,9 +7,9 @@ interface Contender {
 
 	String name();
 
-	/** Whether this contender takes part in {@code scenario} (E is the outbox's alone). */
+	/** Whether this contender takes part in {@code scenario} (E is the outbox's alone, R request-reply's). */
 	default boolean supports(Scenario scenario) {
-		return scenario != Scenario.E_OUTBOX && scenario != Scenario.D_TRACING;
+		return scenario != Scenario.E_OUTBOX && scenario != Scenario.D_TRACING && scenario != Scenario.R_REQUEST_REPLY;
 	}
 
 	/** Sends {@code messages} messages and returns once the consumer has them all. */

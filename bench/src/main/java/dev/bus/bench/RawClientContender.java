@@ -43,7 +43,7 @@ final class RawClientContender implements Contender {
 	/** The ceiling in D too, so its ratios read like the others. */
 	@Override
 	public boolean supports(Scenario scenario) {
-		return scenario != Scenario.E_OUTBOX;
+		return scenario != Scenario.E_OUTBOX && scenario != Scenario.R_REQUEST_REPLY;
 	}
 
 	@Override

@@ -19,7 +19,10 @@ enum Scenario {
 			+ "to a sidecar in the same JVM that exports them to Zipkin) against Bus without", true, true, 0),
 	/** Fixed 1,000 msg/s through the transactional outbox: latency from the row's write to the broker's confirm. */
 	E_OUTBOX("E", "1,000 msg/s, one message per PostgreSQL transaction through the outbox; latency = row written "
-			+ "in the transaction to broker confirm", true, true, 1000);
+			+ "in the transaction to broker confirm", true, true, 1000),
+	/** Fixed 1,000 requests/s, one responder, transient: latency from request sent to typed reply held. */
+	R_REQUEST_REPLY("R", "1,000 requests/s, one responder, transient, classic queue; latency = request sent to "
+			+ "typed reply held", false, false, 1000);
 
 	final String label;
 
