@@ -72,6 +72,7 @@ final class RequestReplyContender implements Contender {
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench-rpc", "spring.rabbitmq.host=" + this.host,
 					"spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange, "bench.exchange=" + exchange,
+					"bench.queue=" + exchange + ".requests",
 					"bus.listener.queue-type=classic", "bus.publisher.persistent=false", "bus.tracing.enabled=false",
 					"bus.listener.prefetch=" + PREFETCH, "spring.rabbitmq.listener.simple.prefetch=" + PREFETCH,
 					"spring.rabbitmq.template.reply-timeout=10s", "bus.listener.enabled=" + this.bus)
@@ -170,8 +171,8 @@ final class RequestReplyContender implements Contender {
 		}
 
 		@Bean
-		Queue benchRequests() {
-			return QueueBuilder.nonDurable("bench.requests." + UUID.randomUUID()).autoDelete().build();
+		Queue benchRequests(org.springframework.core.env.Environment environment) {
+			return QueueBuilder.nonDurable(environment.getRequiredProperty("bench.queue")).autoDelete().build();
 		}
 
 		@Bean
@@ -184,7 +185,7 @@ final class RequestReplyContender implements Contender {
 			return new JacksonJsonMessageConverter();
 		}
 
-		@RabbitListener(queues = "#{benchRequests.name}")
+		@RabbitListener(queues = "${bench.queue}")
 		Answer answer(Question question) {
 			return new Answer(question.number());
 		}
