@@ -167,7 +167,7 @@ final class RequestReplyContender implements Contender {
 
 		@Bean
 		TopicExchange benchExchange(org.springframework.core.env.Environment environment) {
-			return new TopicExchange(environment.getRequiredProperty("bench.exchange"), false, true);
+			return new TopicExchange(environment.getRequiredProperty("bench.exchange"), true, false);
 		}
 
 		@Bean
