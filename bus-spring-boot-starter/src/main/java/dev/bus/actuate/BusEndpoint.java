@@ -47,7 +47,7 @@ public class BusEndpoint {
 	public BusEndpointBody bus() {
 		List<BusEndpointBody.Listener> listeners = (this.registry != null) ? this.registry.registrations()
 			.stream()
-			.map((registration) -> listener(registration.definition(), registration.container().isRunning(),
+			.map((registration) -> listener(registration.definition(), this.registry.state(registration),
 					registration.activeConsumers(), deadLetters(registration.definition())))
 			.toList() : List.of();
 		BusEndpointBody.Publisher settings = this.publisherSettings;
@@ -60,9 +60,8 @@ public class BusEndpoint {
 						this.requiredScopes.messageToken(topics)));
 	}
 
-	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, boolean running,
+	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, String state,
 			int activeConsumers, long deadLetters) {
-		String state = !running ? "stopped" : (activeConsumers > 0) ? "consuming" : "waiting-for-broker";
 		return new BusEndpointBody.Listener(definition.id(), definition.topic().toString(), definition.group(),
 				definition.queue(), definition.deadLetterQueue(), definition.broadcast(), definition.ordered(),
 				definition.concurrency(), definition.prefetch(), definition.filter(), definition.retry().maxAttempts(),

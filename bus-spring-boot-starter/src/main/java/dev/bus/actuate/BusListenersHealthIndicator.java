@@ -12,7 +12,8 @@ import dev.bus.listener.BusTopology;
 /**
  * Health of the listeners, not just the connection: DOWN while any listener container is stopped or has no
  * active consumer on its queue (broker unreachable, queue refused), or while the bus exchange on the broker is
- * not what Bus needs, with each listener's state (and the exchange's problem) in the details.
+ * not what Bus needs, with each listener's state (and the exchange's problem) in the details. A listener paused
+ * on purpose (a health indicator it depends on is down) shows as paused, with why, and does not make it DOWN.
  * The sidecar turns this into the app's Consul TTL status.
  */
 public class BusListenersHealthIndicator extends AbstractHealthIndicator {
@@ -32,13 +33,11 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 		boolean allConsuming = true;
 		Map<String, Object> listeners = new LinkedHashMap<>();
 		for (BusListenerRegistry.Registration registration : this.registry.registrations()) {
-			boolean running = registration.container().isRunning();
-			int consumers = registration.activeConsumers();
-			boolean consuming = running && consumers > 0;
-			allConsuming &= consuming;
+			String state = this.registry.state(registration);
+			// A paused listener is deliberate: the group's other instances take its load.
+			allConsuming &= state.equals("consuming") || state.startsWith("paused");
 			listeners.put(registration.definition().id(), Map.of("queue", registration.definition().queue(), "state",
-					!running ? "stopped" : consuming ? "consuming" : "waiting-for-broker", "activeConsumers",
-					consumers));
+					state, "activeConsumers", registration.activeConsumers()));
 		}
 		String exchangeProblem = this.topology.exchangeProblem();
 		(allConsuming && exchangeProblem == null ? builder.up() : builder.down()).withDetail("listeners", listeners);

@@ -86,6 +86,15 @@ public @interface BusListener {
 	 */
 	String authority() default "";
 
+	/**
+	 * Health indicators (by name, as in {@code /actuator/health}: {@code db}, {@code pricing}) this listener
+	 * depends on, added to {@code bus.listener.pause-when-down}: while any of them is DOWN or OUT_OF_SERVICE the
+	 * listener stops taking deliveries (finishing those in flight) and the group's other instances take the load;
+	 * it resumes when they are up again. Nothing is retried or dead-lettered because this instance's dependency
+	 * is down.
+	 */
+	String[] pauseWhenDown() default {};
+
 
 	/**
 	 * Skip messages this listener has already processed successfully (same message id), acking them without

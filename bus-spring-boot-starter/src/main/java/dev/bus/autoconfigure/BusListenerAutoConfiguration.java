@@ -58,7 +58,8 @@ public final class BusListenerAutoConfiguration {
 				listener.getGroup(), listener.getConcurrency(), listener.getPrefetch(), listener.getRecoveryInterval(),
 				listener.getAckTimeout(), listener.getMessagesPerAck(), listener.getShutdownTimeout(),
 				new ListenerSettings.Retry(retry.getMaxAttempts(), retry.getInitialInterval(), retry.getMultiplier(),
-						retry.getMaxInterval(), retry.getRetryable(), retry.getNotRetryable()));
+						retry.getMaxInterval(), retry.getRetryable(), retry.getNotRetryable()),
+				listener.getPauseWhenDown());
 	}
 
 	@Bean

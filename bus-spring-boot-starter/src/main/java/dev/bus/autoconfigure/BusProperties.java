@@ -134,6 +134,7 @@ public class BusProperties implements Validator {
 		atLeast(errors, "listener.failureMessageMaxLength", listener.getFailureMessageMaxLength(), 0);
 		positive(errors, "listener.maxMessageSize", listener.getMaxMessageSize());
 		positive(errors, "listener.recoveryInterval", listener.getRecoveryInterval());
+		positive(errors, "listener.healthCheckInterval", listener.getHealthCheckInterval());
 		atLeast(errors, "listener.messagesPerAck", listener.getMessagesPerAck(), 1);
 		positive(errors, "listener.ackTimeout", listener.getAckTimeout());
 		atLeast(errors, "inbox.maxEntries", properties.getInbox().getMaxEntries(), 1);
@@ -681,6 +682,31 @@ public class BusProperties implements Validator {
 		/**
 		 * How often a listener retries to consume while the broker is unreachable.
 		 */
+		/**
+		 * Health indicators (by name: db, pricing) every listener depends on: while any is DOWN or OUT_OF_SERVICE
+		 * the listeners stop taking deliveries, finishing those in flight, and resume when they are up again.
+		 */
+		private List<String> pauseWhenDown = new ArrayList<>();
+
+		/** How often the health indicators listeners depend on are checked. */
+		private Duration healthCheckInterval = Duration.ofSeconds(1);
+
+		public List<String> getPauseWhenDown() {
+			return this.pauseWhenDown;
+		}
+
+		public void setPauseWhenDown(List<String> pauseWhenDown) {
+			this.pauseWhenDown = pauseWhenDown;
+		}
+
+		public Duration getHealthCheckInterval() {
+			return this.healthCheckInterval;
+		}
+
+		public void setHealthCheckInterval(Duration healthCheckInterval) {
+			this.healthCheckInterval = healthCheckInterval;
+		}
+
 		private Duration recoveryInterval = Duration.ofSeconds(2);
 
 		/**

@@ -1,5 +1,6 @@
 package dev.bus.listener;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.bus.core.TopicPattern;
@@ -22,12 +23,13 @@ import dev.bus.core.TopicPattern;
  * @param retry retry policy ({@link RetryPolicy#NONE} for broadcast listeners)
  * @param idempotent skip messages already processed, by message id
  * @param senders the publishers and authority a message's verified publisher must have
+ * @param pauseWhenDown health indicators whose DOWN pauses this listener
  * @param method the method to invoke
  */
 public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue,
 		String deadLetterQueue, boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
 		Map<String, String> headers, RetryPolicy retry, boolean idempotent, SenderRestriction senders,
-		ListenerMethod method) {
+		List<String> pauseWhenDown, ListenerMethod method) {
 
 	/** Name of the delay queue that holds messages for {@code delay} before returning them to the queue. */
 	public String retryQueue(java.time.Duration delay) {

@@ -113,7 +113,7 @@ public class BusListenerRegistrar {
 				headers(annotation.headers()), retry, annotation.idempotent(),
 				SenderRestriction.of(Arrays.stream(annotation.publishers()).map(this::resolve).toList(),
 						resolve(annotation.authority())),
-				listenerMethod);
+				pauseWhenDown(annotation), listenerMethod);
 	}
 
 	private RetryPolicy retryPolicy(BusListener annotation) {
@@ -152,6 +152,13 @@ public class BusListenerRegistrar {
 			headers.put(resolved.substring(0, equals).trim(), resolved.substring(equals + 1).trim());
 		}
 		return headers;
+	}
+
+	/** The defaults' indicators and the annotation's, once each. */
+	private List<String> pauseWhenDown(BusListener annotation) {
+		java.util.Set<String> names = new java.util.LinkedHashSet<>(this.defaults.pauseWhenDown());
+		Arrays.stream(annotation.pauseWhenDown()).map(this::resolve).forEach(names::add);
+		return List.copyOf(names);
 	}
 
 	private String resolve(String value) {

@@ -38,6 +38,9 @@ public class BusListenerRegistry implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Paused listeners by id, with why. */
+	private final Map<String, String> paused = new LinkedHashMap<>();
+
 	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology, AmqpAdmin admin,
 			ListenerSettings defaults) {
 		this.connectionFactory = connectionFactory;
@@ -123,8 +126,60 @@ public class BusListenerRegistry implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		this.topology.declare();
-		this.registrations.values().forEach((registration) -> registration.container.start());
+		this.registrations.values()
+			.stream()
+			.filter((registration) -> !this.paused.containsKey(registration.definition().id()))
+			.forEach((registration) -> registration.container.start());
 		this.running = true;
+	}
+
+	/**
+	 * Pauses a listener: its consumers stop taking deliveries and those in flight finish (up to the shutdown
+	 * timeout); the queue keeps the rest for the group's other instances, or for later.
+	 * @param because why, for the {@code bus} endpoint and health
+	 */
+	public void pause(String id, String because) {
+		Registration registration;
+		synchronized (this) {
+			registration = this.registrations.get(id);
+			if (registration == null || this.paused.containsKey(id)) {
+				return;
+			}
+			this.paused.put(id, because);
+		}
+		registration.container().stop();
+	}
+
+	/** Resumes a paused listener (when the registry runs). */
+	public void resume(String id) {
+		Registration registration;
+		synchronized (this) {
+			registration = this.registrations.get(id);
+			if (registration == null || this.paused.remove(id) == null || !this.running) {
+				return;
+			}
+		}
+		registration.container().start();
+	}
+
+	/**
+	 * What a listener is doing, as health and the {@code bus} endpoint show it: {@code consuming},
+	 * {@code waiting-for-broker}, {@code stopped}, or {@code paused: <why>}.
+	 */
+	public String state(Registration registration) {
+		String paused = pausedBecause(registration.definition().id());
+		if (paused != null) {
+			return "paused: " + paused;
+		}
+		if (!registration.container().isRunning()) {
+			return "stopped";
+		}
+		return (registration.activeConsumers() > 0) ? "consuming" : "waiting-for-broker";
+	}
+
+	/** Why the listener is paused, or {@code null} when it is not. */
+	public synchronized String pausedBecause(String id) {
+		return this.paused.get(id);
 	}
 
 	/**

@@ -16,9 +16,11 @@ import java.util.List;
  * @param messagesPerAck most settled deliveries per coalesced ack (direct container)
  * @param shutdownTimeout how long in-flight handlers may finish on stop
  * @param retry default retry policy
+ * @param pauseWhenDown health indicators whose DOWN pauses every listener
  */
 public record ListenerSettings(boolean directContainer, String group, String concurrency, int prefetch,
-		Duration recoveryInterval, Duration ackTimeout, int messagesPerAck, Duration shutdownTimeout, Retry retry) {
+		Duration recoveryInterval, Duration ackTimeout, int messagesPerAck, Duration shutdownTimeout, Retry retry,
+		List<String> pauseWhenDown) {
 
 	/**
 	 * Default retries of a failing handler.

@@ -236,7 +236,7 @@ class SecuredBrokerIT {
 		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of()).broker(
 				List.of(new BusListenerDefinition("orders.on", TopicPattern.of(topic), group, group + "." + topic,
 						group + "." + topic + ".dlq", false, false, "1", 10, "", java.util.Map.of(),
-						RetryPolicy.NONE, false, SenderRestriction.NONE, null)),
+						RetryPolicy.NONE, false, SenderRestriction.NONE, List.of(), null)),
 				List.of(topic));
 		assertThat(listed).containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/secure-least.*",
 				"rabbitmq.read:*/bus/secure.least", "rabbitmq.read:*/secure-least.*", "rabbitmq.write:*/amq.default",

@@ -21,7 +21,7 @@ class RequiredScopesTest {
 	private static BusListenerDefinition listener(String group, String topic) {
 		return new BusListenerDefinition(group + ".on", TopicPattern.of(topic), group, group + "." + topic,
 				group + "." + topic + ".dlq", false, false, "1", 10, "", Map.of(), RetryPolicy.NONE, false,
-				SenderRestriction.NONE, null);
+				SenderRestriction.NONE, List.of(), null);
 	}
 
 	@Test

@@ -27,7 +27,7 @@ public record BusEndpointBody(List<Listener> listeners, Publisher publisher, Req
 	 * @param filter filter expression, or {@code null}
 	 * @param maxAttempts attempts before dead-lettering
 	 * @param method the annotated method
-	 * @param state {@code consuming}, {@code waiting-for-broker} or {@code stopped}
+	 * @param state {@code consuming}, {@code waiting-for-broker}, {@code stopped} or {@code paused: <why>}
 	 * @param activeConsumers consumers subscribed now
 	 * @param deadLetters messages in the dead-letter queue, {@code -1} when unknown
 	 */
