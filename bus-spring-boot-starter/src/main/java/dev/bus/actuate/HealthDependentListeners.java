@@ -21,7 +21,8 @@ public class HealthDependentListeners implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(HealthDependentListeners.class);
 
-	private static final String PAUSE_PREFIX = "health indicator ";
+	/** The cause this pauses listeners for, in {@link BusListenerRegistry#pause}. */
+	static final String CAUSE = "health";
 
 	private final BusListenerRegistry registry;
 
@@ -44,15 +45,15 @@ public class HealthDependentListeners implements Runnable {
 				continue;
 			}
 			String down = firstDown(listener);
-			String paused = this.registry.pausedBecause(listener.id());
-			if (down != null && paused == null) {
-				String because = PAUSE_PREFIX + "'" + down + "' is down";
+			boolean paused = this.registry.isPausedFor(listener.id(), CAUSE);
+			if (down != null && !paused) {
+				String because = "health indicator '" + down + "' is down";
 				logger.info("Pausing listener '" + listener.id() + "': " + because);
-				this.registry.pause(listener.id(), because);
+				this.registry.pause(listener.id(), CAUSE, because);
 			}
-			else if (down == null && paused != null && paused.startsWith(PAUSE_PREFIX)) {
+			else if (down == null && paused) {
 				logger.info("Resuming listener '" + listener.id() + "': the health indicators it depends on are up");
-				this.registry.resume(listener.id());
+				this.registry.resume(listener.id(), CAUSE);
 			}
 		}
 	}

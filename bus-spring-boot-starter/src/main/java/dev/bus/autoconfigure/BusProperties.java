@@ -163,6 +163,7 @@ public class BusProperties implements Validator {
 			}
 		}
 		positive(errors, "sidecarClient.timeout", sidecar.getTimeout());
+		positive(errors, "sidecarClient.maintenanceInterval", sidecar.getMaintenanceInterval());
 		double probability = properties.getTracing().getSamplingProbability();
 		if (probability < 0 || probability > 1) {
 			reject(errors, "tracing.samplingProbability", "range", "must be between 0 and 1");
@@ -1135,6 +1136,17 @@ public class BusProperties implements Validator {
 
 		/** How long one long poll for broker changes waits at the sidecar. */
 		private Duration wait = Duration.ofSeconds(30);
+
+		/** How often the sidecar is asked whether the instance is in maintenance (listeners pause while it is). */
+		private Duration maintenanceInterval = Duration.ofSeconds(1);
+
+		public Duration getMaintenanceInterval() {
+			return this.maintenanceInterval;
+		}
+
+		public void setMaintenanceInterval(Duration maintenanceInterval) {
+			this.maintenanceInterval = maintenanceInterval;
+		}
 
 		public URI getUrl() {
 			return this.url;

@@ -21,6 +21,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
+import dev.bus.discovery.SidecarMaintenance;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.support.PeriodicTask;
 
 /**
  * Broker discovery through the Bus sidecar, when {@code bus.sidecar-client.url} is set: the connection factory Boot
@@ -51,6 +54,17 @@ public final class BusSidecarAutoConfiguration {
 			.map((address) -> new Address(address.host(), address.port()))
 			.toList() : List.of(new Address("localhost", 5672));
 		return new SidecarBrokerAddresses(client, fallback, properties.getSidecarClient().getWait(), pollScheduler);
+	}
+
+	/** Pauses every listener while the sidecar reports the instance in maintenance in Consul. */
+	@Bean
+	@ConditionalOnMissingBean(name = "busSidecarMaintenance")
+	PeriodicTask busSidecarMaintenance(SidecarClient client, ObjectProvider<BusListenerRegistry> registry,
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, BusProperties properties) {
+		// The listener registry is configured after this (an app without listeners has none). Not on the poll
+		// scheduler: its one thread is parked in the broker long poll.
+		return new PeriodicTask("Maintenance check", new SidecarMaintenance(client, registry::getIfAvailable),
+				busTaskScheduler, properties.getSidecarClient().getMaintenanceInterval());
 	}
 
 	/** The long polls for broker changes, on a thread of their own that lives and dies with the context. */

@@ -14,6 +14,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.core.sidecar.Maintenance;
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.core.sidecar.SidecarApi;
 
@@ -54,6 +55,26 @@ public class SidecarClient {
 	/** Long poll: answers when the sidecar's index differs from {@code index}, or after {@code wait}. */
 	public BrokerNodes brokersAfter(long index, Duration wait) throws IOException, InterruptedException {
 		return get(SidecarApi.longPoll(SidecarApi.BROKERS, index, wait), wait.plus(this.timeout));
+	}
+
+	/** Whether the app's instance is in maintenance in Consul, as the sidecar last saw it. */
+	public Maintenance maintenance() throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(SidecarApi.MAINTENANCE))
+			.timeout(this.timeout)
+			.GET()
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + SidecarApi.MAINTENANCE);
+		}
+		try {
+			return this.json.readerFor(Maintenance.class)
+				.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+				.readValue(response.body());
+		}
+		catch (JacksonException ex) {
+			throw new IOException("Sidecar answered " + SidecarApi.MAINTENANCE + " with unexpected JSON", ex);
+		}
 	}
 
 	private BrokerNodes get(String path, Duration requestTimeout) throws IOException, InterruptedException {

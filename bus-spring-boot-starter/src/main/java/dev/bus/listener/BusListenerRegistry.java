@@ -38,8 +38,8 @@ public class BusListenerRegistry implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	/** Paused listeners by id, with why. */
-	private final Map<String, String> paused = new LinkedHashMap<>();
+	/** Paused listeners by id: why, by cause (a listener stays paused while any cause holds). */
+	private final Map<String, Map<String, String>> paused = new LinkedHashMap<>();
 
 	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology, AmqpAdmin admin,
 			ListenerSettings defaults) {
@@ -134,32 +134,49 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Pauses a listener: its consumers stop taking deliveries and those in flight finish (up to the shutdown
-	 * timeout); the queue keeps the rest for the group's other instances, or for later.
+	 * Pauses a listener for a cause: its consumers stop taking deliveries and those in flight finish (up to the
+	 * shutdown timeout); the queue keeps the rest for the group's other instances, or for later.
+	 * @param cause what pauses it ({@code health}, {@code maintenance}), which {@link #resume} names
 	 * @param because why, for the {@code bus} endpoint and health
 	 */
-	public void pause(String id, String because) {
+	public void pause(String id, String cause, String because) {
 		Registration registration;
 		synchronized (this) {
 			registration = this.registrations.get(id);
-			if (registration == null || this.paused.containsKey(id)) {
+			if (registration == null) {
 				return;
 			}
-			this.paused.put(id, because);
+			Map<String, String> causes = this.paused.computeIfAbsent(id, (key) -> new LinkedHashMap<>());
+			boolean wasRunning = causes.isEmpty();
+			causes.put(cause, because);
+			if (!wasRunning) {
+				return;
+			}
 		}
 		registration.container().stop();
 	}
 
-	/** Resumes a paused listener (when the registry runs). */
-	public void resume(String id) {
+	/** Lifts a cause of a pause; the listener resumes (when the registry runs) once no cause is left. */
+	public void resume(String id, String cause) {
 		Registration registration;
 		synchronized (this) {
 			registration = this.registrations.get(id);
-			if (registration == null || this.paused.remove(id) == null || !this.running) {
+			Map<String, String> causes = this.paused.get(id);
+			if (registration == null || causes == null || causes.remove(cause) == null || !causes.isEmpty()) {
+				return;
+			}
+			this.paused.remove(id);
+			if (!this.running) {
 				return;
 			}
 		}
 		registration.container().start();
+	}
+
+	/** Whether a cause pauses the listener. */
+	public synchronized boolean isPausedFor(String id, String cause) {
+		Map<String, String> causes = this.paused.get(id);
+		return causes != null && causes.containsKey(cause);
 	}
 
 	/**
@@ -179,7 +196,8 @@ public class BusListenerRegistry implements SmartLifecycle {
 
 	/** Why the listener is paused, or {@code null} when it is not. */
 	public synchronized String pausedBecause(String id) {
-		return this.paused.get(id);
+		Map<String, String> causes = this.paused.get(id);
+		return (causes != null) ? String.join("; ", causes.values()) : null;
 	}
 
 	/**

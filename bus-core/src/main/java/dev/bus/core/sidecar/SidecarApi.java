@@ -14,6 +14,12 @@ public final class SidecarApi {
 	/** {@code GET} + a Consul service name: its passing instances, as {@link ServiceInstances}. */
 	public static final String SERVICES = "/v1/services/";
 
+	/**
+	 * {@code GET}: whether the app's instance is in maintenance in Consul ({@code consul maint}), as
+	 * {@link Maintenance}; the starter pauses its listeners while it is.
+	 */
+	public static final String MAINTENANCE = "/v1/maintenance";
+
 	/** {@code GET}: the sidecar's own state (registration, watches). */
 	public static final String STATUS = "/v1/status";
 

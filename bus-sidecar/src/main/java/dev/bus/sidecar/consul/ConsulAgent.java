@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulClient.QueryParams;
 import org.springframework.cloud.consul.model.http.agent.NewService;
+import org.springframework.cloud.consul.model.http.health.Check;
 import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.http.ResponseEntity;
+
+import dev.bus.core.sidecar.Maintenance;
 
 /**
  * The few Consul agent calls the sidecar makes, with the ACL token added to each so no other class holds it.
@@ -57,6 +60,29 @@ public class ConsulAgent {
 			case WARNING -> this.client.agentCheckWarn(checkId, note, this.aclToken);
 			case CRITICAL -> this.client.agentCheckFail(checkId, note, this.aclToken);
 		}
+	}
+
+	/**
+	 * Whether an instance is in maintenance: Consul then gives it a {@code _service_maintenance:<id>} check, whose
+	 * notes hold the reason.
+	 * @return the maintenance, {@link Maintenance#NONE} when it is not in maintenance
+	 */
+	public Maintenance maintenance(String service, String instanceId) {
+		List<HealthService> instances = this.client
+			.getHealthServices(service, false, this.aclToken, null, new QueryParams(1, 0))
+			.getBody();
+		for (HealthService instance : (instances != null) ? instances : List.<HealthService>of()) {
+			if (instance.getService() == null || !instanceId.equals(instance.getService().getId())
+					|| instance.getChecks() == null) {
+				continue;
+			}
+			for (Check check : instance.getChecks()) {
+				if (("_service_maintenance:" + instanceId).equals(check.getCheckId())) {
+					return new Maintenance(true, check.getNotes());
+				}
+			}
+		}
+		return Maintenance.NONE;
 	}
 
 	/**

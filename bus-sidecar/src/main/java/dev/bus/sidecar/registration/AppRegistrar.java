@@ -17,6 +17,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
+import dev.bus.core.sidecar.Maintenance;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 
@@ -69,6 +70,8 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private volatile boolean registered;
 
+	private volatile Maintenance maintenance = Maintenance.NONE;
+
 	private volatile AppHealth health = AppHealth.unreachable("not probed yet");
 
 	private volatile AppClient.BusTopics topics = AppClient.BusTopics.UNKNOWN;
@@ -99,6 +102,11 @@ public class AppRegistrar implements SmartLifecycle {
 	/** The status the sidecar reports: registration, the app's last health, Consul's last error. */
 	public record Status(String instanceId, boolean registered, String health, String reason,
 			@Nullable String consulError) {
+	}
+
+	/** Whether an operator put the instance in maintenance in Consul, as of the last heartbeat. */
+	public Maintenance maintenance() {
+		return this.maintenance;
 	}
 
 	public Status status() {
@@ -163,6 +171,7 @@ public class AppRegistrar implements SmartLifecycle {
 			else {
 				refreshTopicsNow(current);
 				this.consul.updateTtl(this.definition.checkId(), current.status(), current.reason());
+				refreshMaintenance();
 			}
 			this.consulError = null;
 			this.backoff = MIN_BACKOFF;
@@ -207,6 +216,27 @@ public class AppRegistrar implements SmartLifecycle {
 		log.info("Registered " + this.definition.instanceId() + " at " + this.definition.address() + " in Consul ("
 				+ AppServiceDefinition.consulStatus(current.status()) + ", listens to " + this.topics.listens()
 				+ ")");
+	}
+
+	/**
+	 * Reads whether the instance is in maintenance, for the app to pause its listeners. A failure here is not a
+	 * heartbeat's: the last known state stays.
+	 */
+	private void refreshMaintenance() {
+		Maintenance latest;
+		try {
+			latest = this.consul.maintenance(this.definition.serviceName(), this.definition.instanceId());
+		}
+		catch (RestClientException ex) {
+			log.debug("Could not read the maintenance state of " + this.definition.instanceId() + ": "
+					+ ex.getClass().getSimpleName());
+			return;
+		}
+		if (latest.enabled() != this.maintenance.enabled()) {
+			log.info(this.definition.instanceId() + (latest.enabled() ? " is in maintenance: " + latest.reason()
+					: " is out of maintenance"));
+		}
+		this.maintenance = latest;
 	}
 
 	/** Re-registers (an idempotent update in Consul) when the app's topics changed. */

@@ -42,6 +42,11 @@ public class AppServiceDefinition {
 		return this.instanceId;
 	}
 
+	/** The Consul service the instance belongs to: the app's name. */
+	public String serviceName() {
+		return this.properties.getApp().getName();
+	}
+
 	/** Consul names a service's only check {@code service:<id>}. */
 	public String checkId() {
 		return "service:" + this.instanceId;

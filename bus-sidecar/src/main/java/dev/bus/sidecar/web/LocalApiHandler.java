@@ -28,6 +28,7 @@ import dev.bus.sidecar.registration.AppRegistrar;
  * <li>{@code GET /v1/brokers}: the passing broker nodes;</li>
  * <li>both take {@code ?index=N&wait=30s}: a long poll that answers when the index differs from {@code N}, so
  * the app hears about a change at once without polling;</li>
+ * <li>{@code GET /v1/maintenance}: whether the app's instance is in maintenance in Consul;</li>
  * <li>{@code GET /v1/status}: the sidecar's own state.</li>
  * </ul>
  * Paths and bodies are the shared contract in {@link SidecarApi} and {@link ServiceInstances}.
@@ -64,6 +65,9 @@ public class LocalApiHandler implements HttpHandler {
 			String path = exchange.getRequestURI().getPath();
 			if (path.equals(SidecarApi.STATUS)) {
 				JsonExchange.json(exchange, 200, status());
+			}
+			else if (path.equals(SidecarApi.MAINTENANCE)) {
+				JsonExchange.json(exchange, 200, this.registrar.maintenance());
 			}
 			else if (path.equals(SidecarApi.BROKERS)) {
 				serveService(exchange, this.watches.brokerService());

@@ -85,6 +85,13 @@ public final class ConsulApi {
 		return checkStatus("_service_maintenance:" + serviceId) != null;
 	}
 
+	/** Puts an instance in maintenance, or takes it out, as {@code consul maint -service} does. */
+	public void maintenance(String serviceId, boolean enable, String reason) {
+		expectOk(send("PUT", "/v1/agent/service/maintenance/" + serviceId + "?enable=" + enable + "&reason="
+				+ java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8), ""),
+				"maintenance " + serviceId);
+	}
+
 	/** Registers a service instance with a TTL check of its own (as a broker node would be). */
 	public void registerWithTtl(String name, String id, int port, String initialStatus) {
 		String body = "{\"Name\":\"" + name + "\",\"ID\":\"" + id + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port

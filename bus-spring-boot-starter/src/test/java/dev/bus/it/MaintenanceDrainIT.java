@@ -1,0 +1,134 @@
+package dev.bus.it;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.bus.BusPublisher;
+import dev.bus.annotation.BusListener;
+import dev.bus.listener.BusListenerRegistry;
+import dev.bus.sidecar.test.ConsulApi;
+import dev.bus.sidecar.test.Sidecars;
+import dev.bus.test.BrokerCleanup;
+import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Operator drain through Consul: a real app (web, actuator) with a real sidecar that registers it in the real
+ * Consul, and a second instance of its group. When an operator puts the first instance in maintenance, its
+ * listeners pause and the second handles every message; when maintenance ends, the first resumes.
+ */
+class MaintenanceDrainIT {
+
+	@RegisterExtension
+	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	static class Shipping {
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		@BusListener(topic = "parcels.ready", group = "shipping")
+		void on(String parcel) {
+			this.handled.add(parcel);
+		}
+
+	}
+
+	/** The test classpath has JDBC drivers and Spring Security; this app uses neither. */
+	private static final List<String> NO_DATABASE_NOR_WEB_SECURITY = List.of(
+			"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+					+ "ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.oauth2.client.autoconfigure.servlet."
+					+ "OAuth2ClientWebSecurityAutoConfiguration");
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class ShippingApp {
+
+	}
+
+	@Test
+	void anInstanceInMaintenancePausesItsListenersAndResumesAfter() throws Exception {
+		ConsulApi consul = ConsulApi.local();
+		String exchange = BusContexts.uniqueName("bus-drain");
+		String instanceId = BusContexts.uniqueName("shipping");
+		int appPort;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			appPort = probe.getLocalPort();
+		}
+		ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-shipping",
+				"bus.sidecar.app.port=" + appPort, "bus.sidecar.registration.instance-id=" + instanceId,
+				// no broker nodes in Consul for this test: the app keeps its configured broker
+				"bus.sidecar.discovery.broker-service=" + BusContexts.uniqueName("bus-it-no-brokers"));
+		try (ConfigurableApplicationContext drained = new SpringApplicationBuilder(ShippingApp.class, Shipping.class)
+			.web(WebApplicationType.SERVLET)
+			.properties("server.port=" + appPort, "server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"spring.application.name=shipping", "spring.rabbitmq.host=" + Rabbit.HOST,
+					"spring.rabbitmq.port=" + Rabbit.PORT, "bus.exchange=" + exchange, "bus.tracing.enabled=false",
+					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.maintenance-interval=200ms",
+					"management.endpoints.web.exposure.include=health,bus",
+					"spring.autoconfigure.exclude=" + String.join(",", NO_DATABASE_NOR_WEB_SECURITY))
+			.run();
+				ConfigurableApplicationContext other = BusContexts.start(exchange, "shipping",
+						List.of(Shipping.class))) {
+			this.cleanup.track(drained);
+			BusContexts.awaitConsuming(drained, other);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
+			BusListenerRegistry listeners = drained.getBean(BusListenerRegistry.class);
+			String listener = listeners.definitions().get(0).id();
+			Shipping drainedShipping = drained.getBean(Shipping.class);
+			Shipping otherShipping = other.getBean(Shipping.class);
+			BusPublisher publisher = other.getBean(BusPublisher.class);
+
+			consul.maintenance(instanceId, true, "kernel upgrade");
+			await().atMost(Duration.ofSeconds(20)).until(() -> listeners.pausedBecause(listener) != null);
+			assertThat(listeners.pausedBecause(listener)).isEqualTo("instance in maintenance: kernel upgrade");
+			int before = drainedShipping.handled.size();
+			publishAll(publisher, "during", 100);
+			await().atMost(Duration.ofSeconds(20)).until(() -> otherShipping.handled.stream()
+				.filter((parcel) -> parcel.startsWith("during"))
+				.count() == 100);
+			assertThat(drainedShipping.handled).hasSize(before);
+
+			consul.maintenance(instanceId, false, "");
+			await().atMost(Duration.ofSeconds(20)).until(() -> listeners.pausedBecause(listener) == null
+					&& listeners.registrations().get(0).activeConsumers() > 0);
+			publishAll(publisher, "after", 100);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> drainedShipping.handled.stream().anyMatch((parcel) -> parcel.startsWith("after")));
+		}
+		finally {
+			sidecar.close();
+		}
+	}
+
+	private static void publishAll(BusPublisher publisher, String prefix, int count) {
+		List<CompletableFuture<?>> sent = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			sent.add(publisher.publish("parcels.ready", prefix + "-" + i));
+		}
+		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+	}
+
+}
