@@ -37,6 +37,14 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		}
 	}
 
+	/** This message on another topic, naming the routing rule that sent it there in {@code bus-routed-by}. */
+	public OutboundMessage routedTo(String target, String routedBy) {
+		Map<String, String> routedHeaders = new LinkedHashMap<>(this.headers);
+		routedHeaders.put(dev.bus.core.BusHeaders.ROUTED_BY, routedBy);
+		return new OutboundMessage(target, this.payload, this.messageId, this.type, this.partitionKey, this.subject,
+				routedHeaders, this.confidentialHeaders);
+	}
+
 	public static Builder builder(String topic, Object payload) {
 		return new Builder(topic, payload);
 	}

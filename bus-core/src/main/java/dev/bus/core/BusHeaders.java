@@ -63,6 +63,9 @@ public final class BusHeaders {
 	 */
 	public static final String ENCRYPTED_HEADERS = "bus-encrypted-headers";
 
+	/** On a routed message: the routing rule that sent it, {@code <rule set>@<version>/<rule>}. */
+	public static final String ROUTED_BY = "bus-routed-by";
+
 	/** On a reply: the class name of what the responding listener threw; absent on a successful reply. */
 	public static final String REPLY_ERROR = "bus-reply-error";
 

@@ -1,5 +1,7 @@
 package dev.bus.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -34,6 +36,7 @@ import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 import dev.bus.publisher.Replies;
 import dev.bus.publisher.Requester;
+import dev.bus.routing.Router;
 
 /**
  * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
@@ -95,6 +98,18 @@ public final class BusAutoConfiguration {
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busReplies);
 	}
 
+	/** The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails start-up with its problems. */
+	@Bean
+	@ConditionalOnMissingBean
+	Router busRouter(BusProperties properties) {
+		Router router = new Router();
+		List<String> problems = router.update(properties.getRouting().getRuleSets());
+		if (!problems.isEmpty()) {
+			throw new IllegalStateException("bus.routing.rule-sets is refused: " + String.join("; ", problems));
+		}
+		return router;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper) {
@@ -113,9 +128,9 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
-			Requester busRequester) {
+			Requester busRequester, Router busRouter) {
 		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				PublisherObserver.composite(observers.orderedStream().toList()), busRequester);
+				PublisherObserver.composite(observers.orderedStream().toList()), busRequester, busRouter);
 	}
 
 	@Bean
@@ -123,11 +138,12 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester, Router busRouter) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
 				PublisherObserver.composite(observers.orderedStream().toList()), busTaskScheduler,
-				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester);
+				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester,
+				busRouter);
 	}
 
 	@Bean

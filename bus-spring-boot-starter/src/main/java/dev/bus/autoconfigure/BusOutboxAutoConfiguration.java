@@ -34,6 +34,7 @@ import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
+import dev.bus.routing.Router;
 
 /**
  * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
@@ -87,10 +88,10 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
 				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher,
-				BusProperties properties, Requester busRequester) {
+				BusProperties properties, Requester busRequester, Router busRouter) {
 			return new OutboxBusPublisher(envelopeFactory,
 					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
-					properties.getExchange(), busRequester);
+					properties.getExchange(), busRequester, busRouter);
 		}
 
 	}

@@ -11,6 +11,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import dev.bus.core.routing.RuleSet;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
@@ -44,7 +45,13 @@ public class BusProperties implements Validator {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Routing routing = new Routing();
+
 	private final Security security = new Security();
+
+	public Routing getRouting() {
+		return this.routing;
+	}
 
 	public Security getSecurity() {
 		return this.security;
@@ -213,6 +220,29 @@ public class BusProperties implements Validator {
 		if (value < minimum) {
 			reject(errors, field, "min", "must be at least " + minimum);
 		}
+	}
+
+	/**
+	 * Routing rules applied at publish time in this app. Rule sets from the sidecar (Consul KV) come on top of these;
+	 * an invalid rule set fails start-up with its problems.
+	 */
+	public static class Routing {
+
+		/**
+		 * Rule sets, each with a name, a version and rules: name, topic (pattern), when (an optional condition in
+		 * the listener filters' language), action (redirect, copy, split, reject), to (target topics), weights
+		 * (split), reason (reject).
+		 */
+		private List<RuleSet> ruleSets = new ArrayList<>();
+
+		public List<RuleSet> getRuleSets() {
+			return this.ruleSets;
+		}
+
+		public void setRuleSets(List<RuleSet> ruleSets) {
+			this.ruleSets = ruleSets;
+		}
+
 	}
 
 	/** Message security. */

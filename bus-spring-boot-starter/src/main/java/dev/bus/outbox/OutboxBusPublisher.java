@@ -5,14 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
+import dev.bus.BusPublishException;
 import dev.bus.publisher.AbstractBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
+import dev.bus.routing.Router;
 
 /**
  * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox table in that same
@@ -32,8 +33,8 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 	private final String exchange;
 
 	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, JdbcOutbox outbox,
-			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester) {
-		super(envelopeFactory, observer, requester);
+			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester, Router router) {
+		super(envelopeFactory, observer, requester, router);
 		this.outbox = outbox;
 		this.relay = relay;
 		this.confirmingPublisher = confirmingPublisher;

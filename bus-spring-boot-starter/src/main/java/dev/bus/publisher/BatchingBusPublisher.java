@@ -18,6 +18,7 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
+import dev.bus.routing.Router;
 
 /**
  * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
@@ -44,8 +45,8 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
-			int maxMessages, Duration linger, Requester requester) {
-		super(envelopeFactory, observer, requester);
+			int maxMessages, Duration linger, Requester requester, Router router) {
+		super(envelopeFactory, observer, requester, router);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 		this.scheduler = scheduler;

@@ -2,6 +2,8 @@ package dev.bus.publisher;
 
 import java.util.concurrent.CompletableFuture;
 
+import dev.bus.routing.Router;
+
 /**
  * The default {@link dev.bus.BusPublisher}: one AMQP message per publish, confirmed by the broker.
  */
@@ -12,8 +14,8 @@ public class RabbitBusPublisher extends AbstractBusPublisher {
 	private final ConfirmingPublisher confirmingPublisher;
 
 	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester) {
-		super(envelopeFactory, observer, requester);
+			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester, Router router) {
+		super(envelopeFactory, observer, requester, router);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 	}
