@@ -9,11 +9,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -28,6 +30,7 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
 import dev.bus.sidecar.discovery.ServiceWatches;
+import dev.bus.sidecar.routing.RoutingRulesWatch;
 import dev.bus.sidecar.registration.AppClient;
 import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.registration.AppServiceDefinition;
@@ -84,13 +87,23 @@ public class SidecarConfiguration {
 		return new ServiceWatches(consul, properties, meters, watchExecutor);
 	}
 
+	@Bean
+	@ConditionalOnProperty(name = "bus.sidecar.routing.enabled", matchIfMissing = true)
+	RoutingRulesWatch routingRulesWatch(ConsulAgent consul, SidecarProperties properties,
+			PrometheusMeterRegistry meters, @Qualifier("sidecarWatchExecutor") TaskExecutor watchExecutor) {
+		return new RoutingRulesWatch(consul, properties.getRouting().getPrefix(), properties.getDiscovery().getWait(),
+				properties.getRegistration().getMaxBackoff(), watchExecutor, meters);
+	}
+
 	/** The app's API: loopback only, whatever else is configured. */
 	@Bean
 	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar,
-			@Qualifier("sidecarApiExecutor") Executor apiExecutor) {
+			ObjectProvider<RoutingRulesWatch> routingRules, @Qualifier("sidecarApiExecutor") Executor apiExecutor) {
 		return new SidecarHttpServer("api",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), properties.getApi().getPort()),
-				new LocalApiHandler(watches, registrar, MAX_LONG_POLLS), apiExecutor);
+				new LocalApiHandler(watches, registrar,
+						routingRules.getIfAvailable(), MAX_LONG_POLLS),
+				apiExecutor);
 	}
 
 	@Bean

@@ -19,10 +19,14 @@ class SidecarExecutors {
 	/** Threads serving one HTTP server's requests; the local API keeps a few free of long polls. */
 	static final int HTTP_THREADS = 16;
 
-	/** A thread per watched service (each waits in Consul blocking queries), bounded by the watch limit. */
+	/**
+	 * A thread per watched service and one for the routing rules (each waits in Consul blocking queries), bounded
+	 * by the watch limit.
+	 */
 	@Bean(destroyMethod = "shutdown")
 	ThreadPoolTaskExecutor sidecarWatchExecutor() {
-		return executor("bus-sidecar-watch-", 0, ServiceWatches.MAX_WATCHES + 1, 0);
+		// the watched services, the broker service and the routing rules
+		return executor("bus-sidecar-watch-", 0, ServiceWatches.MAX_WATCHES + 2, 0);
 	}
 
 	/** The heartbeat loop's one thread. */

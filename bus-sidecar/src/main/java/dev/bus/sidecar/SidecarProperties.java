@@ -27,6 +27,8 @@ public class SidecarProperties implements Validator {
 	private final Registration registration = new Registration();
 
 	/** What the sidecar watches in Consul. */
+	private final Routing routing = new Routing();
+
 	private final Discovery discovery = new Discovery();
 
 	/** The Consul agent. */
@@ -51,6 +53,10 @@ public class SidecarProperties implements Validator {
 
 	public Registration getRegistration() {
 		return this.registration;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
 	}
 
 	public Discovery getDiscovery() {
@@ -366,6 +372,33 @@ public class SidecarProperties implements Validator {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/** Routing rules kept in Consul KV, validated here and served to the app. */
+	public static class Routing {
+
+		/** Whether the sidecar watches and serves routing rules. */
+		private boolean enabled = true;
+
+		/** Consul KV prefix of the rule sets, one key per rule set (JSON). */
+		private String prefix = "bus/routes/";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
 		}
 
 	}

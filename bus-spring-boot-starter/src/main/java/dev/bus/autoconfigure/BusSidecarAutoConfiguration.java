@@ -22,7 +22,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
 import dev.bus.discovery.SidecarMaintenance;
+import dev.bus.discovery.SidecarRoutingRules;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.routing.Router;
 import dev.bus.support.PeriodicTask;
 
 /**
@@ -67,12 +69,26 @@ public final class BusSidecarAutoConfiguration {
 				busTaskScheduler, properties.getSidecarClient().getMaintenanceInterval());
 	}
 
-	/** The long polls for broker changes, on a thread of their own that lives and dies with the context. */
+	/** The routing rules from the sidecar (Consul KV), beside the app's own. */
+	@Bean
+	@ConditionalOnMissingBean
+	SidecarRoutingRules busSidecarRoutingRules(SidecarClient client, Router busRouter, BusProperties properties,
+			@Qualifier("busSidecarPollScheduler") TaskScheduler pollScheduler) {
+		return new SidecarRoutingRules(client, busRouter, properties.getRouting().getRuleSets(),
+				properties.getSidecarClient().getWait(), pollScheduler);
+	}
+
+	/**
+	 * The long polls for broker changes and routing rules, on threads of their own that live and die with the
+	 * context.
+	 */
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(name = "busSidecarPollScheduler")
 	ThreadPoolTaskScheduler busSidecarPollScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("bus-sidecar-brokers-");
+		// one thread parked in each long poll: broker nodes and routing rules
+		scheduler.setPoolSize(2);
+		scheduler.setThreadNamePrefix("bus-sidecar-poll-");
 		scheduler.setDaemon(true);
 		scheduler.initialize();
 		return scheduler;

@@ -15,6 +15,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.core.sidecar.Maintenance;
+import dev.bus.core.sidecar.RoutingRules;
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.core.sidecar.SidecarApi;
 
@@ -57,49 +58,44 @@ public class SidecarClient {
 		return get(SidecarApi.longPoll(SidecarApi.BROKERS, index, wait), wait.plus(this.timeout));
 	}
 
-	/** Whether the app's instance is in maintenance in Consul, as the sidecar last saw it. */
-	public Maintenance maintenance() throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(SidecarApi.MAINTENANCE))
-			.timeout(this.timeout)
-			.GET()
-			.build();
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 200) {
-			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + SidecarApi.MAINTENANCE);
-		}
-		try {
-			return this.json.readerFor(Maintenance.class)
-				.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-				.readValue(response.body());
-		}
-		catch (JacksonException ex) {
-			throw new IOException("Sidecar answered " + SidecarApi.MAINTENANCE + " with unexpected JSON", ex);
-		}
+	/** Long poll: the routing rules once their index differs from {@code index}, or after {@code wait}. */
+	public RoutingRules routesAfter(long index, Duration wait) throws IOException, InterruptedException {
+		return getJson(SidecarApi.longPoll(SidecarApi.ROUTES, index, wait), wait.plus(this.timeout), RoutingRules.class);
 	}
 
-	private BrokerNodes get(String path, Duration requestTimeout) throws IOException, InterruptedException {
+	/** Whether the app's instance is in maintenance in Consul, as the sidecar last saw it. */
+	public Maintenance maintenance() throws IOException, InterruptedException {
+		return getJson(SidecarApi.MAINTENANCE, this.timeout, Maintenance.class);
+	}
+
+	/** A JSON answer, read leniently: a newer sidecar may say more than this starter knows. */
+	private <T> T getJson(String path, Duration requestTimeout, Class<T> type)
+			throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(path)).timeout(requestTimeout).GET().build();
 		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		if (response.statusCode() != 200) {
 			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + path);
 		}
 		try {
-			// Leniently: a newer sidecar may say more than this starter knows.
-			ServiceInstances body = this.json.readerFor(ServiceInstances.class)
+			return this.json.readerFor(type)
 				.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 				.readValue(response.body());
-			List<Address> addresses = new ArrayList<>();
-			for (ServiceInstances.Instance instance : (body.instances() != null) ? body.instances()
-					: List.<ServiceInstances.Instance>of()) {
-				if (instance.address() != null && !instance.address().isEmpty() && instance.port() > 0) {
-					addresses.add(new Address(instance.address(), instance.port()));
-				}
-			}
-			return new BrokerNodes(body.index(), body.known(), List.copyOf(addresses));
 		}
 		catch (JacksonException ex) {
-			throw new IOException("Sidecar answered " + path + " with a body that is not the expected JSON", ex);
+			throw new IOException("Sidecar answered " + path + " with unexpected JSON", ex);
 		}
+	}
+
+	private BrokerNodes get(String path, Duration requestTimeout) throws IOException, InterruptedException {
+		ServiceInstances body = getJson(path, requestTimeout, ServiceInstances.class);
+		List<Address> addresses = new ArrayList<>();
+		for (ServiceInstances.Instance instance : (body.instances() != null) ? body.instances()
+				: List.<ServiceInstances.Instance>of()) {
+			if (instance.address() != null && !instance.address().isEmpty() && instance.port() > 0) {
+				addresses.add(new Address(instance.address(), instance.port()));
+			}
+		}
+		return new BrokerNodes(body.index(), body.known(), List.copyOf(addresses));
 	}
 
 }

@@ -20,6 +20,12 @@ public final class SidecarApi {
 	 */
 	public static final String MAINTENANCE = "/v1/maintenance";
 
+	/**
+	 * {@code GET}: the routing rule sets in force (validated by the sidecar, last good kept), as
+	 * {@link RoutingRules}; takes the long-poll parameters.
+	 */
+	public static final String ROUTES = "/v1/routes";
+
 	/** {@code GET}: the sidecar's own state (registration, watches). */
 	public static final String STATUS = "/v1/status";
 

@@ -2,6 +2,8 @@ package dev.bus.sidecar.consul;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,8 +11,10 @@ import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulClient.QueryParams;
 import org.springframework.cloud.consul.model.http.agent.NewService;
 import org.springframework.cloud.consul.model.http.health.Check;
+import org.springframework.cloud.consul.model.http.kv.GetValue;
 import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.HttpClientErrorException;
 
 import dev.bus.core.sidecar.Maintenance;
 
@@ -83,6 +87,37 @@ public class ConsulAgent {
 			}
 		}
 		return Maintenance.NONE;
+	}
+
+	/** A blocking query's answer on a KV prefix: the keys and their values, and Consul's index. */
+	public record KvAnswer(long index, Map<String, String> values) {
+	}
+
+	/**
+	 * Blocking query for the keys under a prefix: returns once Consul's index moves past {@code index} or after
+	 * {@code wait}. Index 0 answers at once.
+	 */
+	public KvAnswer kvValues(String prefix, long index, Duration wait) {
+		ResponseEntity<List<GetValue>> response;
+		try {
+			response = this.client.getKVValues(prefix, this.aclToken, Math.max(1, wait.toSeconds()), index);
+		}
+		catch (HttpClientErrorException.NotFound ex) {
+			// No key under the prefix: an answer like any other, whose index the next query blocks on.
+			String consulIndex = (ex.getResponseHeaders() != null)
+					? ex.getResponseHeaders().getFirst("X-Consul-Index") : null;
+			return new KvAnswer((consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0, Map.of());
+		}
+		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");
+		long next = (consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0;
+		Map<String, String> values = new TreeMap<>();
+		List<GetValue> body = response.getBody();
+		for (GetValue value : (body != null) ? body : List.<GetValue>of()) {
+			if (value.getDecodedValue() != null) {
+				values.put(value.getKey(), value.getDecodedValue());
+			}
+		}
+		return new KvAnswer(next, values);
 	}
 
 	/**

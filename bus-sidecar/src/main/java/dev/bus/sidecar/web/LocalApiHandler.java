@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.ToLongFunction;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -16,10 +17,12 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.convert.DurationStyle;
 
+import dev.bus.core.sidecar.RoutingRules;
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.core.sidecar.SidecarApi;
 import dev.bus.sidecar.discovery.ServiceWatches;
 import dev.bus.sidecar.registration.AppRegistrar;
+import dev.bus.sidecar.routing.RoutingRulesWatch;
 
 /**
  * The local API the app calls on 127.0.0.1, versioned under {@code /v1/} (see docs/sidecar.md):
@@ -28,6 +31,7 @@ import dev.bus.sidecar.registration.AppRegistrar;
  * <li>{@code GET /v1/brokers}: the passing broker nodes;</li>
  * <li>both take {@code ?index=N&wait=30s}: a long poll that answers when the index differs from {@code N}, so
  * the app hears about a change at once without polling;</li>
+ * <li>{@code GET /v1/routes}: the routing rule sets in force (long-pollable), validated from Consul KV;</li>
  * <li>{@code GET /v1/maintenance}: whether the app's instance is in maintenance in Consul;</li>
  * <li>{@code GET /v1/status}: the sidecar's own state.</li>
  * </ul>
@@ -48,9 +52,16 @@ public class LocalApiHandler implements HttpHandler {
 	 */
 	private final Semaphore longPolls;
 
-	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar, int maxLongPolls) {
+	private final RoutingRulesWatch routingRules;
+
+	/**
+	 * @param routingRules the routing rules watch, or {@code null} when routing is off ({@code /v1/routes} is 404)
+	 */
+	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar, RoutingRulesWatch routingRules,
+			int maxLongPolls) {
 		this.watches = watches;
 		this.registrar = registrar;
+		this.routingRules = routingRules;
 		this.longPolls = new Semaphore(maxLongPolls);
 	}
 
@@ -68,6 +79,9 @@ public class LocalApiHandler implements HttpHandler {
 			}
 			else if (path.equals(SidecarApi.MAINTENANCE)) {
 				JsonExchange.json(exchange, 200, this.registrar.maintenance());
+			}
+			else if (path.equals(SidecarApi.ROUTES) && this.routingRules != null) {
+				serveLongPoll(exchange, this.routingRules::rules, this.routingRules::awaitChange, RoutingRules::index);
 			}
 			else if (path.equals(SidecarApi.BROKERS)) {
 				serveService(exchange, this.watches.brokerService());
@@ -97,8 +111,18 @@ public class LocalApiHandler implements HttpHandler {
 	}
 
 	private void serveService(HttpExchange exchange, String service) throws IOException, InterruptedException {
+		serveLongPoll(exchange, () -> this.watches.snapshot(service),
+				(index, wait) -> this.watches.awaitChange(service, index, wait), ServiceInstances::index);
+	}
+
+	/**
+	 * Answers at once without {@code index}; with it, a long poll that answers when the resource's index differs
+	 * from the given one, or after {@code wait}.
+	 */
+	private <T> void serveLongPoll(HttpExchange exchange, Snapshot<T> current, ChangeAwaiter<T> awaitChange,
+			ToLongFunction<T> indexOf) throws IOException, InterruptedException {
 		Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-		ServiceInstances snapshot;
+		T snapshot;
 		if (query.containsKey(SidecarApi.INDEX)) {
 			long index;
 			Duration wait;
@@ -121,22 +145,41 @@ public class LocalApiHandler implements HttpHandler {
 				return;
 			}
 			try {
-				snapshot = this.watches.awaitChange(service, index, wait);
+				snapshot = awaitChange.await(index, wait);
 			}
 			finally {
 				this.longPolls.release();
 			}
 		}
 		else {
-			snapshot = this.watches.snapshot(service);
+			snapshot = current.take();
 		}
-		exchange.getResponseHeaders().set(SidecarApi.INDEX_HEADER, Long.toString(snapshot.index()));
+		exchange.getResponseHeaders().set(SidecarApi.INDEX_HEADER, Long.toString(indexOf.applyAsLong(snapshot)));
 		JsonExchange.json(exchange, 200, snapshot);
+	}
+
+	/** A resource's current state. */
+	@FunctionalInterface
+	private interface Snapshot<T> {
+
+		T take() throws InterruptedException;
+
+	}
+
+	/** Waits for a resource to change past an index. */
+	@FunctionalInterface
+	private interface ChangeAwaiter<T> {
+
+		T await(long index, Duration wait) throws InterruptedException;
+
 	}
 
 	private Map<String, Object> status() {
 		Map<String, Object> status = new LinkedHashMap<>();
 		status.put("app", this.registrar.status());
+		if (this.routingRules != null) {
+			status.put("routing", this.routingRules.rules());
+		}
 		status.put("watches", this.watches.states()
 			.stream()
 			.map((state) -> Map.of("service", state.snapshot().service(), "index", state.snapshot().index(), "known",

@@ -92,6 +92,16 @@ public final class ConsulApi {
 				"maintenance " + serviceId);
 	}
 
+	/** Writes a KV entry. */
+	public void putKv(String key, String value) {
+		expectOk(send("PUT", "/v1/kv/" + key, value), "put " + key);
+	}
+
+	/** Deletes every KV entry under a prefix. */
+	public void deleteKvTree(String prefix) {
+		expectOk(send("DELETE", "/v1/kv/" + prefix + "?recurse", ""), "delete " + prefix);
+	}
+
 	/** Registers a service instance with a TTL check of its own (as a broker node would be). */
 	public void registerWithTtl(String name, String id, int port, String initialStatus) {
 		String body = "{\"Name\":\"" + name + "\",\"ID\":\"" + id + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
