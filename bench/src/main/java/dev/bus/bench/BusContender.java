@@ -45,6 +45,38 @@ final class BusContender implements Contender {
 	/** Security settings ({@link Security}), or null: the default node as guest. */
 	private final Security security;
 
+	/** Whether 20 routing rules are evaluated on every publish (none applies: their cost alone). */
+	private boolean routingRules;
+
+	/** Bus with 20 routing rules evaluated per publish, none of which applies: what evaluating them costs. */
+	static BusContender withRoutingRules(String host, int port) {
+		BusContender contender = new BusContender(host, port, false);
+		contender.routingRules = true;
+		return contender;
+	}
+
+	/**
+	 * 19 rules on other topics and one on the benchmark's, whose condition (a header) is false: every publish
+	 * matches 20 patterns and evaluates one condition.
+	 */
+	private static String[] routingRuleProperties() {
+		java.util.List<String> properties = new java.util.ArrayList<>();
+		String set = "bus.routing.rule-sets[0].";
+		properties.add(set + "name=bench");
+		properties.add(set + "version=1");
+		for (int i = 0; i < 20; i++) {
+			String rule = set + "rules[" + i + "].";
+			properties.add(rule + "name=r" + i);
+			properties.add(rule + "topic=" + ((i < 19) ? "other" + i + ".*" : "bench.message"));
+			properties.add(rule + "action=redirect");
+			properties.add(rule + "to=elsewhere.r" + i);
+			if (i == 19) {
+				properties.add(rule + "when=headers['region'] == 'nowhere'");
+			}
+		}
+		return properties.toArray(String[]::new);
+	}
+
 	BusContender(String host, int port, boolean batching) {
 		this(host, port, batching, null, "direct");
 	}
@@ -146,6 +178,9 @@ final class BusContender implements Contender {
 		if (this.security != null) {
 			return this.security.tokens() ? "Bus (secured)" : "Bus (secured node)";
 		}
+		if (this.routingRules) {
+			return "Bus (20 routing rules)";
+		}
 		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
 
@@ -160,6 +195,9 @@ final class BusContender implements Contender {
 		if (this.keyset != null || this.security != null) {
 			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
 		}
+		if (this.routingRules) {
+			return scenario == Scenario.B_QUORUM;
+		}
 		return scenario != Scenario.E_OUTBOX && scenario != Scenario.R_REQUEST_REPLY
 				&& (scenario != Scenario.D_TRACING || (!this.batching && "direct".equals(this.containerType)));
 	}
@@ -173,6 +211,7 @@ final class BusContender implements Contender {
 			.web(WebApplicationType.NONE)
 			.properties(encryption())
 			.properties((this.security != null) ? this.security.properties() : new String[0])
+			.properties(this.routingRules ? routingRuleProperties() : new String[0])
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
