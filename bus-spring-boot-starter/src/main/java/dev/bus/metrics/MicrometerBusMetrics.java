@@ -12,10 +12,12 @@ import io.micrometer.core.instrument.Timer;
 
 import dev.bus.BusPublishException;
 import dev.bus.core.FailureReason;
+import dev.bus.core.routing.RoutingRule;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.ListenerObserver;
 import dev.bus.outbox.OutboxObserver;
 import dev.bus.publisher.PublisherObserver;
+import dev.bus.routing.RoutingObserver;
 
 /**
  * Bus metrics in Micrometer.
@@ -32,7 +34,7 @@ import dev.bus.publisher.PublisherObserver;
  * Each meter is registered once and kept, so a message costs a map lookup and an increment, not a meter
  * lookup in the registry. The {@code topic} tag is bounded ({@link TopicTags}).
  */
-public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver, OutboxObserver {
+public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver, OutboxObserver, RoutingObserver {
 
 	private static final String NONE = "none";
 
@@ -46,6 +48,8 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+	private final Map<String, Counter> routingCounters = new ConcurrentHashMap<>();
+
 	private final Counter relayFailures;
 
 	/**
@@ -58,6 +62,19 @@ public class MicrometerBusMetrics implements PublisherObserver, ListenerObserver
 		this.relayFailures = Counter.builder("bus.outbox.relay.failures")
 			.description("Outbox relay passes that failed (database or broker unreachable)")
 			.register(registry);
+	}
+
+	/** {@code bus.routing.routed}, by rule set, rule and action: bounded by the rules, not by the messages. */
+	@Override
+	public void routed(String ruleSet, String rule, RoutingRule.Action action) {
+		String actionTag = action.name().toLowerCase(Locale.ROOT);
+		this.routingCounters.computeIfAbsent(ruleSet + '/' + rule + '/' + actionTag, (key) -> Counter
+			.builder("bus.routing.routed")
+			.description("Messages a routing rule sent elsewhere, copied or rejected")
+			.tag("rule-set", ruleSet)
+			.tag("rule", rule)
+			.tag("action", actionTag)
+			.register(this.registry)).increment();
 	}
 
 	@Override

@@ -3,9 +3,6 @@ package dev.bus.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,7 +29,16 @@ public class Router {
 
 	private volatile List<CompiledRuleSet> ruleSets = List.of();
 
-	private final Map<String, AtomicLong> routed = new ConcurrentHashMap<>();
+	private final RoutingObserver observer;
+
+	public Router() {
+		this(RoutingObserver.NONE);
+	}
+
+	/** @param observer hears every routed message (Bus's metrics) */
+	public Router(RoutingObserver observer) {
+		this.observer = observer;
+	}
 
 	/**
 	 * Puts these rule sets in force, replacing all others, when every one is valid.
@@ -60,13 +66,6 @@ public class Router {
 		return this.ruleSets.stream().map(CompiledRuleSet::ruleSet).toList();
 	}
 
-	/** Messages routed since start-up, by {@code <rule set>/<rule>}. */
-	public Map<String, Long> routedCounts() {
-		Map<String, Long> counts = new java.util.TreeMap<>();
-		this.routed.forEach((rule, count) -> counts.put(rule, count.get()));
-		return counts;
-	}
-
 	/** What to do with a message. */
 	public Route route(OutboundMessage message) {
 		List<CompiledRuleSet> current = this.ruleSets;
@@ -88,8 +87,7 @@ public class Router {
 						continue;
 					}
 				}
-				this.routed.computeIfAbsent(ruleSet.ruleSet().name() + "/" + rule.rule().name(),
-						(key) -> new AtomicLong()).incrementAndGet();
+				this.observer.routed(ruleSet.ruleSet().name(), rule.rule().name(), rule.rule().action());
 				return route(ruleSet.ruleSet(), rule.rule(), message);
 			}
 		}

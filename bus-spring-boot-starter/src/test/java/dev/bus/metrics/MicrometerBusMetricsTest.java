@@ -47,4 +47,14 @@ class MicrometerBusMetricsTest {
 			.isEqualTo(1);
 	}
 
+	@Test
+	void routedMessagesAreCountedByRuleSetRuleAndAction() {
+		MicrometerBusMetrics metrics = new MicrometerBusMetrics(this.registry, 10);
+		metrics.routed("orders", "v2", dev.bus.core.routing.RoutingRule.Action.REDIRECT);
+		metrics.routed("orders", "v2", dev.bus.core.routing.RoutingRule.Action.REDIRECT);
+		assertThat(this.registry.get("bus.routing.routed").tags("rule-set", "orders", "rule", "v2", "action", "redirect")
+			.counter()
+			.count()).isEqualTo(2);
+	}
+
 }
