@@ -38,6 +38,7 @@ import dev.bus.publisher.Replies;
 import dev.bus.publisher.Requester;
 import dev.bus.routing.Router;
 import dev.bus.routing.RoutingObserver;
+import dev.bus.routing.TopicProtection;
 
 /**
  * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
@@ -102,8 +103,10 @@ public final class BusAutoConfiguration {
 	/** The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails start-up with its problems. */
 	@Bean
 	@ConditionalOnMissingBean
-	Router busRouter(BusProperties properties, ObjectProvider<RoutingObserver> observers) {
-		Router router = new Router(RoutingObserver.composite(observers.orderedStream().toList()));
+	Router busRouter(BusProperties properties, ObjectProvider<RoutingObserver> observers,
+			ObjectProvider<TopicProtection> protection) {
+		Router router = new Router(RoutingObserver.composite(observers.orderedStream().toList()),
+				protection.getIfUnique(() -> TopicProtection.NONE));
 		List<String> problems = router.update(properties.getRouting().getRuleSets());
 		if (!problems.isEmpty()) {
 			throw new IllegalStateException("bus.routing.rule-sets is refused: " + String.join("; ", problems));

@@ -29,6 +29,7 @@ import dev.bus.crypto.EncryptingPublishPostProcessor;
 import dev.bus.crypto.KeysetFileKmsClient;
 import dev.bus.crypto.TopicKeysets;
 import dev.bus.publisher.BrokerAccess;
+import dev.bus.routing.TopicProtection;
 import dev.bus.support.PeriodicTask;
 
 /**
@@ -138,6 +139,13 @@ public final class BusEncryptionAutoConfiguration {
 			};
 		}
 
+	}
+
+	/** Routing never moves a message from an encrypted topic to one in clear. */
+	@Bean
+	@ConditionalOnMissingBean
+	TopicProtection busTopicProtection(TopicKeysets keysets) {
+		return keysets::encrypts;
 	}
 
 	@Bean

@@ -164,6 +164,11 @@ public final class TopicKeysets {
 		return source.property() + " (" + source.keyset().getDescription() + ")";
 	}
 
+	/** Whether messages on {@code topic} are encrypted. */
+	public boolean encrypts(String topic) {
+		return forTopic(topic) != null;
+	}
+
 	/** The keyset of the first pattern matching {@code topic}, or {@code null}: the topic travels in clear. */
 	TopicKeyset forTopic(String topic) {
 		for (int i = 0; i < this.keysets.length(); i++) {

@@ -31,13 +31,19 @@ public class Router {
 
 	private final RoutingObserver observer;
 
+	private final TopicProtection protection;
+
 	public Router() {
-		this(RoutingObserver.NONE);
+		this(RoutingObserver.NONE, TopicProtection.NONE);
 	}
 
-	/** @param observer hears every routed message (Bus's metrics) */
-	public Router(RoutingObserver observer) {
+	/**
+	 * @param observer hears every routed message (Bus's metrics)
+	 * @param protection which topics are encrypted: a route from one of them to a topic in clear is refused
+	 */
+	public Router(RoutingObserver observer, TopicProtection protection) {
 		this.observer = observer;
+		this.protection = protection;
 	}
 
 	/**
@@ -105,13 +111,22 @@ public class Router {
 		}
 	}
 
-	private static Route route(RuleSet ruleSet, RoutingRule rule, OutboundMessage message) {
+	private Route route(RuleSet ruleSet, RoutingRule rule, OutboundMessage message) {
 		List<String> targets = switch (rule.action()) {
 			case REDIRECT, COPY -> rule.to();
 			case SPLIT -> List.of(split(rule, (message.partitionKey() != null) ? message.partitionKey()
 					: message.messageId()));
 			case REJECT -> List.of();
 		};
+		if (this.protection.encrypted(message.topic())) {
+			for (String target : targets) {
+				if (!this.protection.encrypted(target)) {
+					return new Route(ruleSet.name(), ruleSet.version(), rule.name(), RoutingRule.Action.REJECT,
+							List.of(), "it would send a message of encrypted topic " + message.topic()
+									+ " in clear to " + target);
+				}
+			}
+		}
 		return new Route(ruleSet.name(), ruleSet.version(), rule.name(), rule.action(), targets, rule.reason());
 	}
 

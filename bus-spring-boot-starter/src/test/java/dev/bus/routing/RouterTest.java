@@ -26,7 +26,8 @@ class RouterTest {
 	@Test
 	void theFirstMatchingRuleDecidesAndConditionsReadPayloadAndHeaders() {
 		List<String> routed = new java.util.ArrayList<>();
-		Router router = new Router((ruleSet, rule, action) -> routed.add(ruleSet + "/" + rule + "/" + action));
+		Router router = new Router((ruleSet, rule, action) -> routed.add(ruleSet + "/" + rule + "/" + action),
+				TopicProtection.NONE);
 		assertThat(router.update(List.of(new RuleSet("orders", 7, List.of(
 				new RoutingRule("eu-only", "orders.*", "payload.region == 'eu' and headers['channel'] == 'web'",
 						Action.REDIRECT, List.of("orders.eu"), null, null),
@@ -68,6 +69,20 @@ class RouterTest {
 			.satisfies((problem) -> assertThat(problem).startsWith("rule set orders: rule 0 (split)"));
 		assertThat(router.ruleSets()).containsExactly(good);
 		assertThat(router.route(order("orders.created", "eu", null)).reason()).isEqualTo("frozen");
+	}
+
+	@Test
+	void aRouteFromAnEncryptedTopicToOneInClearIsRefused() {
+		Router router = new Router(RoutingObserver.NONE, (topic) -> topic.startsWith("payments."));
+		assertThat(router.update(List.of(new RuleSet("leak", 1, List.of(
+				new RoutingRule("sealed", "payments.captured", null, Action.COPY, List.of("payments.audit"), null, null),
+				new RoutingRule("clear", "payments.refunded", null, Action.COPY, List.of("audit.refunds"), null,
+						null)))))).isEmpty();
+		assertThat(router.route(order("payments.captured", "eu", null)).action()).isEqualTo(Action.COPY);
+		Route leak = router.route(order("payments.refunded", "eu", null));
+		assertThat(leak.action()).isEqualTo(Action.REJECT);
+		assertThat(leak.reason()).isEqualTo("it would send a message of encrypted topic payments.refunded in clear to "
+				+ "audit.refunds");
 	}
 
 }
