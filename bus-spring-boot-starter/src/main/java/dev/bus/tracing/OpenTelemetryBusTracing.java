@@ -22,6 +22,7 @@ import dev.bus.IncomingMessage;
 import dev.bus.OutgoingMessage;
 import dev.bus.PublishPostProcessor;
 import dev.bus.ReceivePostProcessor;
+import dev.bus.core.BusHeaders;
 
 /**
  * Traces Bus with the application's {@link OpenTelemetry}: a PRODUCER span per publish and a CONSUMER span per
@@ -62,6 +63,9 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 	static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
 	static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bus.attempt");
+
+	/** The routing rule that sent the message here ({@code <rule set>@<version>/<rule>}), when one did. */
+	static final AttributeKey<String> ROUTED_BY = AttributeKey.stringKey("bus.routing.rule");
 
 	static final AttributeKey<String> LISTENER = AttributeKey.stringKey("bus.listener");
 
@@ -112,6 +116,10 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 			.setAttribute(MESSAGE_ID, message.messageId())
 			.setAttribute(BODY_SIZE, (long) message.body().length)
 			.startSpan();
+		Object routedBy = message.headers().get(BusHeaders.ROUTED_BY);
+		if (routedBy != null) {
+			span.setAttribute(ROUTED_BY, routedBy.toString());
+		}
 		this.propagator.inject(Context.current().with(span), message.headers(), Map::put);
 		message.onSettled((error) -> {
 			if (error != null) {

@@ -26,10 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
-import dev.bus.VerifiedPublisher;
 import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishPostProcessor;
+import dev.bus.VerifiedPublisher;
+import dev.bus.core.BusHeaders;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
@@ -141,6 +142,15 @@ class OpenTelemetryBusTracingTest {
 
 	private SpanData span(String name) {
 		return this.exporter.getFinishedSpanItems().stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow();
+	}
+
+	@Test
+	void aRoutedMessagesProducerSpanNamesTheRule() {
+		this.envelopes.create(OutboundMessage.builder("orders.v2.created", "{}")
+			.header(BusHeaders.ROUTED_BY, "orders@4/v2")
+			.build()).settle(null);
+		assertThat(span("publish orders.v2.created").getAttributes().get(OpenTelemetryBusTracing.ROUTED_BY))
+			.isEqualTo("orders@4/v2");
 	}
 
 	/** A delivery of an envelope as a listener's receive chain sees it (header values arrive as AMQP strings). */
