@@ -66,6 +66,9 @@ public final class BusHeaders {
 	/** On a routed message: the routing rule that sent it, {@code <rule set>@<version>/<rule>}. */
 	public static final String ROUTED_BY = "bus-routed-by";
 
+	/** On a message a routing rule holds: the topic it is released to. */
+	public static final String HELD_TOPIC = "bus-held-topic";
+
 	/** On a reply: the class name of what the responding listener threw; absent on a successful reply. */
 	public static final String REPLY_ERROR = "bus-reply-error";
 

@@ -13,13 +13,14 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.Holds;
 import dev.bus.security.RequiredScopes;
 
 /**
  * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
  * letters waiting) and its publisher; the sidecar reads it to learn which topics the app listens to. A write
  * ({@code POST /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both optional) replays
- * that listener's dead letters.
+ * that listener's dead letters; {@code POST /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
@@ -34,13 +35,17 @@ public class BusEndpoint {
 
 	private final RequiredScopes requiredScopes;
 
+	private final Holds holds;
+
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
-			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, RequiredScopes requiredScopes) {
+			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, RequiredScopes requiredScopes,
+			Holds holds) {
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherSettings = publisherSettings;
 		this.replayer = replayer;
 		this.requiredScopes = requiredScopes;
+		this.holds = holds;
 	}
 
 	@ReadOperation
@@ -83,6 +88,19 @@ public class BusEndpoint {
 		return new ReplayResult(listenerId, replayed, deadLetters(registration.definition()));
 	}
 
+	/**
+	 * Releases what a {@code hold} routing rule holds ({@code POST /actuator/bus/{ruleSet}/{rule}}) to the topics the
+	 * messages were published to.
+	 * @return the rule and how many messages were released, or {@code null} (404) when the app cannot hold
+	 */
+	@WriteOperation
+	public HoldRelease release(@Selector String ruleSet, @Selector String rule) {
+		if (this.holds == null) {
+			return null;
+		}
+		return new HoldRelease(ruleSet, rule, this.holds.release(ruleSet, rule));
+	}
+
 	private long deadLetters(BusListenerDefinition definition) {
 		if (this.replayer == null) {
 			return -1;
@@ -93,6 +111,10 @@ public class BusEndpoint {
 		catch (RuntimeException ex) {
 			return -1; // broker unreachable: unknown
 		}
+	}
+
+	/** What a release did. */
+	public record HoldRelease(String ruleSet, String rule, int released) {
 	}
 
 	/** What a replay did. */

@@ -33,6 +33,7 @@ import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.Holds;
 import dev.bus.security.RequiredScopes;
 import dev.bus.support.PeriodicTask;
 
@@ -52,7 +53,8 @@ public final class BusActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
-				BusProperties properties, Environment environment, RabbitConnectionDetails connectionDetails) {
+				BusProperties properties, Environment environment, RabbitConnectionDetails connectionDetails,
+				ObjectProvider<Holds> holds) {
 			List<TopicPattern> tokenTopics = properties.getSecurity()
 				.getMessageToken()
 				.getTopics()
@@ -66,7 +68,7 @@ public final class BusActuatorAutoConfiguration {
 					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, List.of()),
-					replayer.getIfAvailable(), requiredScopes);
+					replayer.getIfAvailable(), requiredScopes, holds.getIfAvailable());
 		}
 
 	}

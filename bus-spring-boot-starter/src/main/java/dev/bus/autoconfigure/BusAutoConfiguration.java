@@ -31,7 +31,9 @@ import dev.bus.publisher.BrokerAccess;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.Holds;
 import dev.bus.publisher.PublishChain;
+import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 import dev.bus.publisher.Replies;
@@ -114,6 +116,22 @@ public final class BusAutoConfiguration {
 		return router;
 	}
 
+	/** The holding queues of hold routing rules, and their release. */
+	@Bean
+	@ConditionalOnMissingBean
+	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory,
+			ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+		return new Holds(busTopology::addHoldQueue, connectionFactory, confirmingPublisher, properties.getExchange(),
+				properties.getPublisher().getConfirmTimeout().toMillis());
+	}
+
+	/** The routing rules applied to every publish. */
+	@Bean
+	@ConditionalOnMissingBean
+	PublishRouting busPublishRouting(Router busRouter, Holds busHolds) {
+		return new PublishRouting(busRouter, busHolds);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper) {
@@ -132,9 +150,9 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
-			Requester busRequester, Router busRouter) {
+			Requester busRequester, PublishRouting busPublishRouting) {
 		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				PublisherObserver.composite(observers.orderedStream().toList()), busRequester, busRouter);
+				PublisherObserver.composite(observers.orderedStream().toList()), busRequester, busPublishRouting);
 	}
 
 	@Bean
@@ -142,12 +160,13 @@ public final class BusAutoConfiguration {
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester, Router busRouter) {
+			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester,
+			PublishRouting busPublishRouting) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
 				PublisherObserver.composite(observers.orderedStream().toList()), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester,
-				busRouter);
+				busPublishRouting);
 	}
 
 	@Bean

@@ -32,9 +32,9 @@ import dev.bus.outbox.OutboxObserver;
 import dev.bus.outbox.OutboxRelay;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
-import dev.bus.routing.Router;
 
 /**
  * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
@@ -88,10 +88,10 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
 				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher,
-				BusProperties properties, Requester busRequester, Router busRouter) {
+				BusProperties properties, Requester busRequester, PublishRouting busPublishRouting) {
 			return new OutboxBusPublisher(envelopeFactory,
 					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
-					properties.getExchange(), busRequester, busRouter);
+					properties.getExchange(), busRequester, busPublishRouting);
 		}
 
 	}

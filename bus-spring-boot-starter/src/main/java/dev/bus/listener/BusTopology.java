@@ -114,6 +114,27 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		register("bus.topology.listener." + listener.id(), declarables);
 	}
 
+	/**
+	 * Adds (and declares now, when the broker can be reached) a routing rule's holding queue: durable and bound to
+	 * nothing, so only what is put in it through the default exchange waits there (a binding to the bus exchange
+	 * would hand held messages to every wildcard listener).
+	 */
+	public synchronized void addHoldQueue(String name) {
+		String bean = "bus.topology.hold." + name;
+		if (this.beans.containsSingleton(bean)) {
+			return;
+		}
+		Queue queue = durable(name).build();
+		register(bean, List.of(queue));
+		try {
+			this.admin.declareQueue(queue);
+		}
+		catch (AmqpException ex) {
+			logger.warn("Holding queue " + name + " not declared yet (" + ex.getMessage() + "); it is declared when "
+					+ "the connection opens");
+		}
+	}
+
 	private void register(String name, List<Declarable> declarables) {
 		declarables.forEach((declarable) -> declarable.setAdminsThatShouldDeclare(this.admin));
 		this.beans.registerSingleton(name, new Declarables(declarables));

@@ -11,9 +11,9 @@ import dev.bus.publisher.AbstractBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
-import dev.bus.routing.Router;
 
 /**
  * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox table in that same
@@ -33,8 +33,8 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 	private final String exchange;
 
 	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, JdbcOutbox outbox,
-			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester, Router router) {
-		super(envelopeFactory, observer, requester, router);
+			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester, PublishRouting routing) {
+		super(envelopeFactory, observer, requester, routing);
 		this.outbox = outbox;
 		this.relay = relay;
 		this.confirmingPublisher = confirmingPublisher;

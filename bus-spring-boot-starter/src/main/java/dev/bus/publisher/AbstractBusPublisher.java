@@ -1,7 +1,6 @@
 package dev.bus.publisher;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,8 +8,6 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
-import dev.bus.routing.Route;
-import dev.bus.routing.Router;
 
 /**
  * What every {@link BusPublisher} does around sending: build the envelope and run the publish chain (failing
@@ -26,14 +23,14 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final Requester requester;
 
-	private final Router router;
+	private final PublishRouting routing;
 
 	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, Requester requester,
-			Router router) {
+			PublishRouting routing) {
 		this.envelopeFactory = envelopeFactory;
 		this.observer = observer;
 		this.requester = requester;
-		this.router = router;
+		this.routing = routing;
 	}
 
 	/** Requests go straight to the broker, never batched nor through an outbox: someone is waiting for the reply. */
@@ -44,34 +41,28 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	/**
 	 * Applies the routing rules, then publishes: to the message's topic, to another (redirect, split), to it and
-	 * others (copy: the receipt once every copy is confirmed), or nowhere (reject: the future fails, nothing is
-	 * sent).
+	 * others (copy: the receipt once every copy is confirmed), into a holding queue (hold), or nowhere (reject:
+	 * the future fails, nothing is sent).
 	 */
 	@Override
 	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
-		Route route = this.router.route(message);
-		if (route.action() == null) {
-			return publishOne(message);
+		List<PublishRouting.Send> sends;
+		try {
+			sends = this.routing.apply(message);
 		}
-		return switch (route.action()) {
-			case REJECT -> {
-				BusPublishException rejected = new BusPublishException(BusPublishException.Reason.REJECTED,
-						message.topic(), message.messageId(), "routing rule " + route.routedBy() + ": " + route.reason(),
-						null);
-				this.observer.failed(message.topic(), rejected);
-				yield CompletableFuture.failedFuture(rejected);
-			}
-			case REDIRECT, SPLIT -> publishOne(message.routedTo(route.targets().get(0), route.routedBy()));
-			case COPY -> {
-				List<CompletableFuture<PublishReceipt>> all = new ArrayList<>();
-				all.add(publishOne(message));
-				route.targets().forEach((target) -> all.add(publishOne(message.routedTo(target, route.routedBy()))));
-				yield CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenCompose((ignored) -> all.get(0));
-			}
-		};
+		catch (BusPublishException ex) {
+			this.observer.failed(message.topic(), ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (sends.size() == 1) {
+			return publishOne(sends.get(0));
+		}
+		List<CompletableFuture<PublishReceipt>> all = sends.stream().map(this::publishOne).toList();
+		return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenCompose((ignored) -> all.get(0));
 	}
 
-	private CompletableFuture<PublishReceipt> publishOne(OutboundMessage message) {
+	private CompletableFuture<PublishReceipt> publishOne(PublishRouting.Send send) {
+		OutboundMessage message = send.message();
 		OutgoingEnvelope outgoing;
 		try {
 			outgoing = this.envelopeFactory.create(message);
@@ -81,7 +72,9 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 			return CompletableFuture.failedFuture(ex);
 		}
 		this.observer.published(message.topic());
-		return send(outgoing.envelope()).whenComplete((ignored, error) -> {
+		CompletableFuture<Void> sent = (send.holdTopic() != null)
+				? this.routing.hold(outgoing.envelope(), send.holdTopic()) : send(outgoing.envelope());
+		return sent.whenComplete((ignored, error) -> {
 			outgoing.settle(error);
 			this.observer.settled(message.topic(), error);
 		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));

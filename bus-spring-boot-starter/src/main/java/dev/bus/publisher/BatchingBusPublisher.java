@@ -18,7 +18,6 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
-import dev.bus.routing.Router;
 
 /**
  * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
@@ -45,8 +44,8 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
 			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
-			int maxMessages, Duration linger, Requester requester, Router router) {
-		super(envelopeFactory, observer, requester, router);
+			int maxMessages, Duration linger, Requester requester, PublishRouting routing) {
+		super(envelopeFactory, observer, requester, routing);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 		this.scheduler = scheduler;

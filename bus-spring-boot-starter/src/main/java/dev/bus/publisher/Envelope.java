@@ -53,6 +53,17 @@ public record Envelope(String topic, String messageId, AMQP.BasicProperties prop
 		return new Envelope(this.topic, this.messageId, builder.build(), this.body);
 	}
 
+	/**
+	 * This envelope parked in a routing rule's holding queue (whose binding key is {@code holdTopic}), as sealed for
+	 * its own topic (encrypted and signed for it), which {@value BusHeaders#HELD_TOPIC} keeps for its release.
+	 */
+	public Envelope heldIn(String holdTopic) {
+		Map<String, Object> headers = (this.properties.getHeaders() != null)
+				? new HashMap<>(this.properties.getHeaders()) : new HashMap<>();
+		headers.put(BusHeaders.HELD_TOPIC, this.topic);
+		return new Envelope(holdTopic, this.messageId, this.properties.builder().headers(headers).build(), this.body);
+	}
+
 	/** This message as a batch entry: its string headers plus the properties a consumer reads. */
 	public BatchEntry toBatchEntry() {
 		Map<String, String> headers = new LinkedHashMap<>();

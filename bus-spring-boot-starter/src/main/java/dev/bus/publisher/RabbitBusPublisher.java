@@ -2,8 +2,6 @@ package dev.bus.publisher;
 
 import java.util.concurrent.CompletableFuture;
 
-import dev.bus.routing.Router;
-
 /**
  * The default {@link dev.bus.BusPublisher}: one AMQP message per publish, confirmed by the broker.
  */
@@ -14,8 +12,8 @@ public class RabbitBusPublisher extends AbstractBusPublisher {
 	private final ConfirmingPublisher confirmingPublisher;
 
 	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester, Router router) {
-		super(envelopeFactory, observer, requester, router);
+			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester, PublishRouting routing) {
+		super(envelopeFactory, observer, requester, routing);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 	}

@@ -116,7 +116,7 @@ public class Router {
 			case REDIRECT, COPY -> rule.to();
 			case SPLIT -> List.of(split(rule, (message.partitionKey() != null) ? message.partitionKey()
 					: message.messageId()));
-			case REJECT -> List.of();
+			case REJECT, HOLD -> List.of();
 		};
 		if (this.protection.encrypted(message.topic())) {
 			for (String target : targets) {

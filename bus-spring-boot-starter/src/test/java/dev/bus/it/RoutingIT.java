@@ -1,5 +1,6 @@
 package dev.bus.it;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -12,17 +13,20 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
+import dev.bus.publisher.Holds;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
+import dev.bus.test.Rabbit;
 import dev.bus.test.Received;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Routing rules from the app's configuration, applied at publish time against the real broker: a redirect, a copy
- * (confirmed only when every copy is), a split that keeps each partition key on one target, a rejection, each
- * routed message naming its rule; an invalid rule set fails start-up with its problems.
+ * (confirmed only when every copy is), a split that keeps each partition key on one target, a rejection, a hold
+ * and its release, each routed message naming its rule; an invalid rule set fails start-up with its problems.
  */
 class RoutingIT {
 
@@ -54,7 +58,62 @@ class RoutingIT {
 
 	}
 
+	static class Incidents {
+
+		final Received<BusMessage<String>> incidents = new Received<>();
+
+		final Received<BusMessage<String>> everything = new Received<>();
+
+		@BusListener(topic = "incidents.*", group = "responders")
+		void onIncident(BusMessage<String> message) {
+			this.incidents.add(message);
+		}
+
+		@BusListener(topic = "#", group = "firehose")
+		void onAnything(BusMessage<String> message) {
+			this.everything.add(message);
+		}
+
+	}
+
 	private static final String RULES = "bus.routing.rule-sets[0].";
+
+	/**
+	 * A hold rule parks messages, sealed for their topic, in its own queue where no listener (not even one on
+	 * {@code #}) sees them, until they are released to their topic.
+	 */
+	@Test
+	void aHoldRuleParksMessagesUntilTheyAreReleased() throws Exception {
+		String exchange = BusContexts.uniqueName("bus-hold");
+		try (ConfigurableApplicationContext app = BusContexts.start(exchange, "ops", List.of(Incidents.class),
+				RULES + "name=ops", RULES + "version=1", RULES + "rules[0].name=freeze",
+				RULES + "rules[0].topic=incidents.*", RULES + "rules[0].action=hold");
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(app);
+			String holdQueue = Holds.queueName("ops", "freeze");
+			this.cleanup.queue(holdQueue);
+			BusContexts.awaitConsuming(app);
+			BusPublisher publisher = app.getBean(BusPublisher.class);
+			Incidents incidents = app.getBean(Incidents.class);
+			for (int i = 0; i < 3; i++) {
+				publisher.publish("incidents.opened", "i-" + i).join();
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> rabbit.messageCount(holdQueue) == 3);
+			// Published after the held ones: the firehose gets it, and would have got them before it.
+			publisher.publish("probe.sent", "probe").join();
+			assertThat(incidents.everything.awaitCount(1)).extracting(BusMessage::payload).containsExactly("probe");
+			assertThat(incidents.incidents.items()).isEmpty();
+
+			assertThat(app.getBean(Holds.class).release("ops", "freeze")).isEqualTo(3);
+			List<BusMessage<String>> released = incidents.incidents.awaitCount(3);
+			assertThat(released).extracting(BusMessage::payload).containsExactlyInAnyOrder("i-0", "i-1", "i-2");
+			assertThat(released.get(0).topic()).isEqualTo("incidents.opened");
+			assertThat(released.get(0).header(BusHeaders.ROUTED_BY)).isEqualTo("ops@1/freeze");
+			assertThat(released.get(0).header(BusHeaders.HELD_TOPIC)).isNull();
+			assertThat(rabbit.messageCount(holdQueue)).isZero();
+		}
+	}
 
 	@Test
 	void rulesRedirectCopySplitAndReject() {

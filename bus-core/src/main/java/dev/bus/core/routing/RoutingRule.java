@@ -12,7 +12,8 @@ import java.util.List;
  * @param when a condition in the listener filters' expression language over {@code payload}, {@code headers},
  * {@code topic}; empty or {@code null} for every message on the topic
  * @param action what happens to a matching message
- * @param to the target topics: one for {@code redirect}, one or more for {@code copy}, two or more for {@code split}
+ * @param to the target topics: one for {@code redirect}, one or more for {@code copy}, two or more for {@code split},
+ * none for {@code reject} and {@code hold}
  * @param weights {@code split}'s weights, one per target, summing to 100
  * @param reason {@code reject}'s reason, which the publisher's future fails with
  */
@@ -37,7 +38,12 @@ public record RoutingRule(String name, String topic, String when, Action action,
 		 */
 		SPLIT,
 		/** Refuse it: the publisher's future fails with the rule's reason; nothing is sent. */
-		REJECT
+		REJECT,
+		/**
+		 * Park it in the rule's durable holding queue until an operator releases it (to its own topic), for
+		 * incidents: nothing is lost and nothing is consumed meanwhile.
+		 */
+		HOLD
 
 	}
 

@@ -77,7 +77,7 @@ public final class RuleSetValidator {
 
 	private static void checkAction(String where, RoutingRule rule, List<String> problems) {
 		if (rule.action() == null) {
-			problems.add(where + ": no action (redirect, copy, split or reject)");
+			problems.add(where + ": no action (redirect, copy, split, reject or hold)");
 			return;
 		}
 		switch (rule.action()) {
@@ -109,6 +109,11 @@ public final class RuleSetValidator {
 				}
 				if (!rule.to().isEmpty()) {
 					problems.add(where + ": reject takes no target topics");
+				}
+			}
+			case HOLD -> {
+				if (!rule.to().isEmpty()) {
+					problems.add(where + ": hold takes no target topics (the rule's holding queue is the target)");
 				}
 			}
 		}

@@ -37,7 +37,8 @@ class RuleSetValidatorTest {
 				rule("a", "orders.*", Action.SPLIT, List.of("x.a", "x.b"), List.of(50, 60)),
 				rule("c", "orders.*", Action.COPY, List.of(), null),
 				new RoutingRule("d", "orders.*", "payload.((", Action.REJECT, List.of("x"), null, null),
-				rule("e", "orders.*", null, List.of("x"), null)));
+				rule("e", "orders.*", null, List.of("x"), null),
+				rule("f", "orders.*", Action.HOLD, List.of("x"), null)));
 		assertThat(this.validator.problems(bad)).anySatisfy((p) -> assertThat(p).startsWith("rule 0 (a): topic"))
 			.anySatisfy((p) -> assertThat(p).contains("redirect needs exactly one target"))
 			.anySatisfy((p) -> assertThat(p).contains("rule 1 (a): the name is used twice"))
@@ -46,7 +47,8 @@ class RuleSetValidatorTest {
 			.anySatisfy((p) -> assertThat(p).contains("condition does not compile: unbalanced"))
 			.anySatisfy((p) -> assertThat(p).contains("reject needs a reason"))
 			.anySatisfy((p) -> assertThat(p).contains("reject takes no target topics"))
-			.anySatisfy((p) -> assertThat(p).contains("rule 4 (e): no action"));
+			.anySatisfy((p) -> assertThat(p).contains("rule 4 (e): no action"))
+			.anySatisfy((p) -> assertThat(p).contains("rule 5 (f): hold takes no target topics"));
 	}
 
 	@Test

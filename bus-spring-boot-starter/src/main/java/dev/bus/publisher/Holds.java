@@ -1,0 +1,128 @@
+package dev.bus.publisher;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+import dev.bus.core.BusHeaders;
+import dev.bus.routing.Route;
+
+/**
+ * The holding queues of {@code hold} rules: one durable queue per rule set and rule, {@code bus.hold.<set>.<rule>},
+ * declared the first time the rule holds a message and filled through the default exchange (so no wildcard
+ * listener sees held messages); and their release to the topics the messages were published
+ * to, each confirmed before it leaves the holding queue (a crash in between duplicates, never loses).
+ */
+public class Holds {
+
+	private static final Log logger = LogFactory.getLog(Holds.class);
+
+	private final Consumer<String> declareQueue;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final ConfirmingPublisher publisher;
+
+	private final String exchange;
+
+	private final long confirmTimeoutMillis;
+
+	/**
+	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name, once
+	 */
+	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
+			String exchange, long confirmTimeoutMillis) {
+		this.declareQueue = declareQueue;
+		this.connectionFactory = connectionFactory;
+		this.publisher = publisher;
+		this.exchange = exchange;
+		this.confirmTimeoutMillis = confirmTimeoutMillis;
+	}
+
+	/** The holding queue's name: {@code bus.hold.<rule set>.<rule>}, other characters than word ones as dashes. */
+	public static String queueName(String ruleSet, String rule) {
+		return "bus.hold." + word(ruleSet) + "." + word(rule);
+	}
+
+	private static String word(String name) {
+		return name.replaceAll("[^A-Za-z0-9_-]", "-");
+	}
+
+	/** The holding queue of a rule, declared if it is new. */
+	String holdTopic(Route route) {
+		String name = queueName(route.ruleSet(), route.rule());
+		this.declareQueue.accept(name);
+		return name;
+	}
+
+	/**
+	 * Parks an envelope, sealed for its own topic, in a holding queue (through the default exchange).
+	 * @return a future completed on the broker's confirm
+	 */
+	CompletableFuture<Void> park(Envelope envelope, String holdQueue) {
+		return this.publisher.publish("", envelope.heldIn(holdQueue));
+	}
+
+	/**
+	 * Releases what a rule holds to the topics it was published to.
+	 * @return how many messages were released
+	 */
+	public int release(String ruleSet, String rule) {
+		String queue = queueName(ruleSet, rule);
+		int released = 0;
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			GetResponse response;
+			while ((response = channel.basicGet(queue, false)) != null) {
+				republish(response);
+				channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+				released++;
+			}
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("Release of " + queue + " failed after " + released + " message(s): "
+					+ ex.getMessage(), ex);
+		}
+		logger.info("Released " + released + " message(s) held by routing rule " + ruleSet + "/" + rule);
+		return released;
+	}
+
+	private void republish(GetResponse response) {
+		AMQP.BasicProperties held = response.getProps();
+		Map<String, Object> headers = new HashMap<>((held.getHeaders() != null) ? held.getHeaders() : Map.of());
+		Object topic = headers.remove(BusHeaders.HELD_TOPIC);
+		String id = (held.getMessageId() != null) ? held.getMessageId() : "(none)";
+		if (topic == null) {
+			throw new IllegalStateException("Held message " + id + " does not say its topic (" + BusHeaders.HELD_TOPIC
+					+ "); it stays held");
+		}
+		try {
+			this.publisher
+				.publish(this.exchange,
+						new Envelope(topic.toString(), id, held.builder().headers(headers).build(), response.getBody()))
+				.get(this.confirmTimeoutMillis + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while releasing " + id, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("The broker did not confirm released message " + id + "; it stays held",
+					ex);
+		}
+	}
+
+}
