@@ -15,6 +15,7 @@ import org.springframework.util.StringUtils;
 
 import dev.bus.annotation.BusListener;
 import dev.bus.core.TopicPattern;
+import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
 
 /**

@@ -26,6 +26,7 @@ import dev.bus.core.FailureReason;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
+import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
 import dev.bus.publisher.Envelope;
 

@@ -14,7 +14,7 @@ import dev.bus.core.TopicPattern;
 import dev.bus.core.routing.RoutingRule;
 import dev.bus.core.routing.RuleSet;
 import dev.bus.core.routing.RuleSetValidator;
-import dev.bus.listener.MessageFilter;
+import dev.bus.expression.MessageFilter;
 
 /**
  * Applies routing rules at publish time, in the publishing app (no extra hop): the rule sets in name order, within

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.expression;
 
 import java.util.Map;
 
@@ -15,10 +15,10 @@ import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 /**
- * A listener's app-side content filter: a SpEL expression over {@code payload}, {@code headers}, {@code topic},
- * {@code type} and {@code messageId}. Evaluated in a {@link SimpleEvaluationContext} with read-only property
- * access (records, getters, map keys as properties), so a filter can read a message but never call methods,
- * reference types or change state.
+ * A condition on a message's content: a listener's app-side filter, or a routing rule's {@code when}. A SpEL
+ * expression over {@code payload}, {@code headers}, {@code topic}, {@code type} and {@code messageId}, evaluated
+ * in a {@link SimpleEvaluationContext} with read-only property access (records, getters, map keys as properties),
+ * so a filter can read a message but never call methods, reference types or change state.
  */
 public final class MessageFilter {
 

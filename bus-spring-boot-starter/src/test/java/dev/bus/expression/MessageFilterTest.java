@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.expression;
 
 import java.util.Map;
 
