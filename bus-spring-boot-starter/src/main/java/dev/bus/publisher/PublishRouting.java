@@ -28,11 +28,6 @@ public class PublishRouting {
 		this.holds = holds;
 	}
 
-	/** Publishing as is: no rules. */
-	public static PublishRouting none() {
-		return new PublishRouting(new Router(), null);
-	}
-
 	/**
 	 * @return the sends to make, the first of which answers the publish (its receipt)
 	 * @throws BusPublishException {@code REJECTED} when a rule refuses the message

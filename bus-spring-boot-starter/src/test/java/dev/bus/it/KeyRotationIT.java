@@ -28,6 +28,7 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
+import dev.bus.test.SteadyRate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -143,8 +144,10 @@ class KeyRotationIT {
 	private static void steadyLoad(List<BusPublisher> publishers, Set<String> published, AtomicInteger failures,
 			AtomicBoolean loading) {
 		List<CompletableFuture<?>> pending = new ArrayList<>();
+		SteadyRate rate = new SteadyRate(200);
 		int n = 0;
 		while (loading.get()) {
+			rate.awaitSlot(n);
 			String id = "p-" + n;
 			pending.add(publishers.get(n % 2).publish("payments.captured", new Payment(id)).whenComplete((receipt,
 					error) -> {
@@ -156,7 +159,6 @@ class KeyRotationIT {
 				}
 			}));
 			n++;
-			java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);  // pacing the load, not waiting for a condition
 		}
 		CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally((error) -> null).join();
 	}

@@ -41,6 +41,7 @@ import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
 import dev.bus.test.Received;
 import dev.bus.test.SecuredBroker;
+import dev.bus.test.SteadyRate;
 import dev.bus.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -304,11 +305,10 @@ class SecuredBrokerIT {
 			List<CompletableFuture<?>> published = new ArrayList<>();
 			int count = 0;
 			Instant until = first.expiresAt().plusSeconds(8);
+			SteadyRate rate = new SteadyRate(200);
 			while (Instant.now().isBefore(until)) {
-				for (int i = 0; i < 20; i++) {
-					published.add(publisher.publish(topic, new Order("o-" + count++, 1)));
-				}
-				Thread.sleep(100);  // a steady rate of about 200 messages a second, not a flood
+				rate.awaitSlot(count);
+				published.add(publisher.publish(topic, new Order("o-" + count++, 1)));
 			}
 
 			CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
