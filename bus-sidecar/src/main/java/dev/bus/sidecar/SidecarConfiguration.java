@@ -109,9 +109,9 @@ public class SidecarConfiguration {
 	@Bean
 	@Conditional(TelemetryEnabled.class)
 	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters,
-			@Qualifier("sidecarSpanExportExecutor") AsyncTaskExecutor exportExecutor) {
+			@Qualifier("sidecarSpanExportExecutor") AsyncTaskExecutor exportExecutor, SslBundles sslBundles) {
 		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
-		return new SpanPipeline(() -> SpanExporters.create(telemetry), telemetry,
+		return new SpanPipeline(() -> SpanExporters.create(telemetry, sslBundles), telemetry,
 				PodResource.of(System.getenv(), registrar.status().instanceId(), telemetry.getResourceAttributes()),
 				meters, exportExecutor);
 	}

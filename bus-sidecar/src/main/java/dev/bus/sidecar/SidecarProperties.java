@@ -135,6 +135,16 @@ public class SidecarProperties implements Validator {
 		if (telemetry.getMaxExportAttempts() < 1) {
 			errors.rejectValue("telemetry.max-export-attempts", "invalid", "must be at least 1");
 		}
+		if (telemetry.getSslBundle() != null) {
+			if (telemetry.getExporter() != Telemetry.Exporter.OTLP) {
+				errors.rejectValue("telemetry.ssl-bundle", "invalid",
+						"applies to the otlp exporter only (bus.sidecar.telemetry.exporter)");
+			}
+			else if (!telemetry.getEndpoint().startsWith("https:")) {
+				errors.rejectValue("telemetry.endpoint", "invalid",
+						"must be an https URL when bus.sidecar.telemetry.ssl-bundle is set");
+			}
+		}
 		if (telemetry.getMaxRequestSize() < 1024) {
 			errors.rejectValue("telemetry.max-request-size", "invalid", "must be at least 1024 bytes");
 		}
@@ -567,14 +577,12 @@ public class SidecarProperties implements Validator {
 		/** Headers sent with every OTLP export (for example an authorization token). Never logged. */
 		private Map<String, String> headers = new LinkedHashMap<>();
 
-		/** PEM file with the CA certificates that sign the OTLP endpoint's certificate (https). */
-		private @Nullable String tlsTrustedCertificates;
-
-		/** PEM file with the client's private key, for mutual TLS to the OTLP endpoint. */
-		private @Nullable String tlsClientKey;
-
-		/** PEM file with the client's certificate chain, for mutual TLS to the OTLP endpoint. */
-		private @Nullable String tlsClientCertificate;
+		/**
+		 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code spring.ssl.bundle.pem.<name>})
+		 * for an https OTLP endpoint: its trust store verifies the endpoint, its key store (if any) is the
+		 * client's certificate for mutual TLS. Without it, the JDK's default trust store is used.
+		 */
+		private @Nullable String sslBundle;
 
 		/** Share of traces kept, decided on the trace id so every service keeps or drops a trace alike. */
 		private double samplingRatio = 1.0;
@@ -640,28 +648,12 @@ public class SidecarProperties implements Validator {
 			this.headers = headers;
 		}
 
-		public @Nullable String getTlsTrustedCertificates() {
-			return this.tlsTrustedCertificates;
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
 		}
 
-		public void setTlsTrustedCertificates(@Nullable String tlsTrustedCertificates) {
-			this.tlsTrustedCertificates = tlsTrustedCertificates;
-		}
-
-		public @Nullable String getTlsClientKey() {
-			return this.tlsClientKey;
-		}
-
-		public void setTlsClientKey(@Nullable String tlsClientKey) {
-			this.tlsClientKey = tlsClientKey;
-		}
-
-		public @Nullable String getTlsClientCertificate() {
-			return this.tlsClientCertificate;
-		}
-
-		public void setTlsClientCertificate(@Nullable String tlsClientCertificate) {
-			this.tlsClientCertificate = tlsClientCertificate;
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
 		}
 
 		public double getSamplingRatio() {

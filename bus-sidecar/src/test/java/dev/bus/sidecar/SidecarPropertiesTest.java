@@ -42,6 +42,23 @@ class SidecarPropertiesTest {
 	}
 
 	@Test
+	void anOtlpSslBundleOverPlainHttpOrForZipkinIsNamed() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+				"bus.sidecar.telemetry.ssl-bundle=otlp", "bus.sidecar.telemetry.endpoint=http://collector:4318/v1/traces")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.telemetry.endpoint")
+				.hasMessageContaining("must be an https URL when bus.sidecar.telemetry.ssl-bundle is set"));
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+				"bus.sidecar.telemetry.ssl-bundle=otlp", "bus.sidecar.telemetry.exporter=zipkin",
+				"bus.sidecar.telemetry.endpoint=https://zipkin:9411/api/v2/spans")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.telemetry.ssl-bundle")
+				.hasMessageContaining("applies to the otlp exporter only"));
+	}
+
+	@Test
 	void aSecretInTheConfigurationNeverReachesTheError() {
 		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=99999",
 				"bus.sidecar.consul.acl-token=s3cr3t-token")

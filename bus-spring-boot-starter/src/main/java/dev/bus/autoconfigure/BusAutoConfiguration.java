@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
 import dev.bus.listener.BusTopology;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.BrokerAccess;
 import dev.bus.publisher.BusPublisherLifecycle;
@@ -34,7 +35,6 @@ import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.Holds;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublishRouting;
-import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 import dev.bus.publisher.Replies;
 import dev.bus.publisher.Requester;
@@ -149,22 +149,22 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<BusObservations> busObservations,
 			Requester busRequester, PublishRouting busPublishRouting) {
 		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				PublisherObserver.composite(observers.orderedStream().toList()), busRequester, busPublishRouting);
+				busObservations.getIfAvailable(() -> BusObservations.NONE), busRequester, busPublishRouting);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<PublisherObserver> observers,
+			ConfirmingPublisher confirmingPublisher, ObjectProvider<BusObservations> busObservations,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester,
 			PublishRouting busPublishRouting) {
 		BusProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
-				PublisherObserver.composite(observers.orderedStream().toList()), busTaskScheduler,
+				busObservations.getIfAvailable(() -> BusObservations.NONE), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester,
 				busPublishRouting);
 	}

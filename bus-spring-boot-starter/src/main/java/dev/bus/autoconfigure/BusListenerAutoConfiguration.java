@@ -23,11 +23,11 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.listener.FailurePublisher;
-import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
 import dev.bus.listener.Replier;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.ConfirmingPublisher;
 
 /**
@@ -129,9 +129,10 @@ public final class BusListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
-			ObjectProvider<ListenerObserver> observers, Inbox inbox, ReceiveChain receiveChain, Replier busReplier) {
+			ObjectProvider<BusObservations> busObservations, Inbox inbox, ReceiveChain receiveChain,
+			Replier busReplier) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
-				ListenerObserver.composite(observers.orderedStream().toList()), inbox, receiveChain, busReplier);
+				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busReplier);
 	}
 
 	@Bean

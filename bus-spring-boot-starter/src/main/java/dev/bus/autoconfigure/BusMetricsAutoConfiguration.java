@@ -9,9 +9,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import dev.bus.metrics.MicrometerBusMetrics;
+import dev.bus.observation.TopicTags;
 
 /**
- * Micrometer metrics for publishers and listeners, when the application has a {@link MeterRegistry}.
+ * Micrometer meters for the outbox relay and routing rules, when the application has a {@link MeterRegistry}
+ * (publishes and deliveries are observations: {@link BusObservationAutoConfiguration}).
  */
 @AutoConfiguration(before = BusAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -23,8 +25,8 @@ public final class BusMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MicrometerBusMetrics busMetrics(MeterRegistry meterRegistry, BusProperties properties) {
-		return new MicrometerBusMetrics(meterRegistry, properties.getMetrics().getMaxTopics());
+	MicrometerBusMetrics busMetrics(MeterRegistry meterRegistry, TopicTags busTopicTags) {
+		return new MicrometerBusMetrics(meterRegistry, busTopicTags);
 	}
 
 }

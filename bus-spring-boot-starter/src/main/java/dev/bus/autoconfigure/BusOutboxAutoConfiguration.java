@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.bus.BusPublisher;
 import dev.bus.jdbc.BusSchemaInitializer;
 import dev.bus.jdbc.TableNames;
+import dev.bus.observation.BusObservations;
 import dev.bus.outbox.JdbcOutbox;
 import dev.bus.outbox.OutboxBusPublisher;
 import dev.bus.outbox.OutboxObserver;
@@ -33,7 +34,6 @@ import dev.bus.outbox.OutboxRelay;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublishRouting;
-import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
 
 /**
@@ -86,12 +86,12 @@ public final class BusOutboxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(BusPublisher.class)
-		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory, ObjectProvider<PublisherObserver> observers,
-				JdbcOutbox outbox, OutboxRelay relay, ConfirmingPublisher confirmingPublisher,
+		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory,
+				ObjectProvider<BusObservations> busObservations, JdbcOutbox outbox, OutboxRelay relay,
+				ConfirmingPublisher confirmingPublisher,
 				BusProperties properties, Requester busRequester, PublishRouting busPublishRouting) {
-			return new OutboxBusPublisher(envelopeFactory,
-					PublisherObserver.composite(observers.orderedStream().toList()), outbox, relay, confirmingPublisher,
-					properties.getExchange(), busRequester, busPublishRouting);
+			return new OutboxBusPublisher(envelopeFactory, busObservations.getIfAvailable(() -> BusObservations.NONE),
+					outbox, relay, confirmingPublisher, properties.getExchange(), busRequester, busPublishRouting);
 		}
 
 	}

@@ -17,6 +17,7 @@ import dev.bus.annotation.BusListener;
 import dev.bus.core.TopicPattern;
 import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
+import dev.bus.observation.BusObservations;
 
 /**
  * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation attributes over
@@ -35,7 +36,7 @@ public class BusListenerRegistrar {
 
 	private final FailurePublisher failures;
 
-	private final ListenerObserver observer;
+	private final BusObservations observations;
 
 	private final Inbox inbox;
 
@@ -48,7 +49,7 @@ public class BusListenerRegistrar {
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			ListenerObserver observer, Inbox inbox, ReceiveChain chain, Replier replier) {
+			BusObservations observations, Inbox inbox, ReceiveChain chain, Replier replier) {
 		this.chain = chain;
 		this.replier = replier;
 		this.registry = registry;
@@ -56,7 +57,7 @@ public class BusListenerRegistrar {
 		this.propertyResolver = propertyResolver;
 		this.decoder = decoder;
 		this.failures = failures;
-		this.observer = observer;
+		this.observations = observations;
 		this.inbox = inbox;
 	}
 
@@ -71,7 +72,7 @@ public class BusListenerRegistrar {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
 		this.registry.register(definition,
-				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observer, this.inbox,
+				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observations, this.inbox,
 						this.chain, acks(definition), this.replier));
 		return definition;
 	}

@@ -15,6 +15,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
+import io.micrometer.observation.Observation;
 import tools.jackson.databind.JavaType;
 
 import dev.bus.BusMessage;
@@ -28,6 +29,7 @@ import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
 import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.Envelope;
 
 /**
@@ -61,7 +63,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final FailurePublisher failures;
 
-	private final ListenerObserver observer;
+	private final BusObservations observations;
 
 	private final Inbox inbox;
 
@@ -74,7 +76,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	private final CoalescedAcks acks;
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, ListenerObserver observer, Inbox inbox, ReceiveChain chain,
+			FailurePublisher failures, BusObservations observations, Inbox inbox, ReceiveChain chain,
 			CoalescedAcks acks, Replier replier) {
 		this.replier = replier;
 		this.chain = chain;
@@ -84,7 +86,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		this.decoder = decoder;
 		this.filter = filter;
 		this.failures = failures;
-		this.observer = observer;
+		this.observations = observations;
 		this.inbox = inbox;
 	}
 
@@ -109,7 +111,11 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		catch (MalformedBatchException ex) {
-			deadLetter(message, 1, FailureReason.MALFORMED_BATCH.code(), ex, 0);
+			String reason = FailureReason.MALFORMED_BATCH.code();
+			Observation observation = observationOf(message, 1);
+			deadLetter(message, 1, reason, ex);
+			BusObservations.deliverySettled(observation,
+					new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, ex));
 		}
 		catch (RuntimeException ex) {
 			// A bug on Bus's side, not the handler's (those are caught above): still never leave the delivery
@@ -127,17 +133,28 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		return this.acks;
 	}
 
-	/** One logical message: the receive chain, then decoding, filter and method; the chain hears the outcome. */
+	/**
+	 * One logical message: the receive chain, then decoding, filter and method; the chain and the observation hear
+	 * the outcome.
+	 */
 	private void handle(Message message) {
-		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic(message),
-				attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT)));
+		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
+		Observation observation = observationOf(message, attempt);
+		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic(message), attempt);
 		DeliveryOutcome outcome = null;
 		try {
 			outcome = handle(delivery);
 		}
 		finally {
-			delivery.settle((outcome != null) ? outcome : NOT_STORED);
+			DeliveryOutcome settled = (outcome != null) ? outcome : NOT_STORED;
+			delivery.settle(settled);
+			BusObservations.deliverySettled(observation, settled);
 		}
+	}
+
+	private Observation observationOf(Message message, int attempt) {
+		return this.observations.deliveryStarted(this.listener.id(), this.listener.group(), topic(message),
+				message.getMessageProperties().getMessageId(), attempt);
 	}
 
 	private DeliveryOutcome handle(DeliveredMessage delivery) {
@@ -150,38 +167,29 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			busMessage = toBusMessage(delivery,
 					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
 			if (this.filter != null && !this.filter.matches(busMessage)) {
-				this.observer.filtered(this.listener, delivery.topic());
 				return FILTERED;
 			}
 		}
 		catch (MessageRejectedException ex) {
-			deadLetter(message, attempt, ex.getReason(), ex, 0);
+			deadLetter(message, attempt, ex.getReason(), ex);
 			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, ex.getReason(), ex);
 		}
-		long start = System.nanoTime();
 		try {
-			if (invoke(busMessage, message.getMessageProperties())) {
-				this.observer.consumed(this.listener, busMessage.topic(), System.nanoTime() - start);
-				return CONSUMED;
-			}
-			this.observer.duplicate(this.listener, busMessage.topic());
-			return DUPLICATE;
+			return invoke(busMessage, message.getMessageProperties()) ? CONSUMED : DUPLICATE;
 		}
 		catch (InvocationTargetException ex) {
 			Throwable error = ex.getTargetException();
-			long nanos = System.nanoTime() - start;
 			String reason = FailureReason.HANDLER_FAILED.code();
 			if (Replier.isRequest(message.getMessageProperties())) {
 				// The requester is waiting: it gets the error now, and decides; nothing is retried or dead-lettered.
 				this.replier.replyError(message.getMessageProperties(), error);
-				this.observer.failed(this.listener, delivery.topic(), reason, nanos);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
 			}
 			if (this.listener.retry().shouldRetry(attempt, error)) {
-				retry(message, attempt, error, nanos);
+				retry(message, attempt, error);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);
 			}
-			deadLetter(message, attempt, reason, error, nanos);
+			deadLetter(message, attempt, reason, error);
 			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, error);
 		}
 	}
@@ -206,23 +214,21 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private void retry(Message message, int attempt, Throwable error, long handlerNanos) {
+	private void retry(Message message, int attempt, Throwable error) {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Attempt " + attempt + " of message " + message.getMessageProperties().getMessageId()
 					+ " failed in listener '" + this.listener.id() + "'; retrying after "
 					+ this.listener.retry().delayAfter(attempt) + ": " + error);
 		}
 		this.failures.retry(this.listener, message, attempt, error);
-		this.observer.retried(this.listener, topic(message), attempt, handlerNanos);
 	}
 
-	private void deadLetter(Message message, int attempt, String reason, Throwable error, long handlerNanos) {
+	private void deadLetter(Message message, int attempt, String reason, Throwable error) {
 		MessageProperties properties = message.getMessageProperties();
 		logger.warn("Dead-lettering message " + properties.getMessageId() + " (topic '" + topic(message)
 				+ "', group '" + this.listener.group() + "', listener '" + this.listener.id() + "', attempt "
 				+ attempt + "): " + reason + ": " + error.getMessage());
 		this.failures.deadLetter(this.listener, message, attempt, reason, error);
-		this.observer.failed(this.listener, topic(message), reason, handlerNanos);
 	}
 
 	/**

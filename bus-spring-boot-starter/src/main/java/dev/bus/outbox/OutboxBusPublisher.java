@@ -7,12 +7,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.bus.BusPublishException.Reason;
 import dev.bus.BusPublishException;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.AbstractBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublishRouting;
-import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.Requester;
 
 /**
@@ -32,9 +32,10 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 
 	private final String exchange;
 
-	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, JdbcOutbox outbox,
-			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester, PublishRouting routing) {
-		super(envelopeFactory, observer, requester, routing);
+	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, BusObservations observations, JdbcOutbox outbox,
+			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester,
+			PublishRouting routing) {
+		super(envelopeFactory, observations, requester, routing);
 		this.outbox = outbox;
 		this.relay = relay;
 		this.confirmingPublisher = confirmingPublisher;

@@ -4,31 +4,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.observation.Observation;
+
 import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
+import dev.bus.observation.BusObservations;
 
 /**
  * What every {@link BusPublisher} does around sending: build the envelope and run the publish chain (failing
- * the future, not throwing, on bad input or a rejection), report outcomes to the {@link PublisherObserver} and
- * the chain's callbacks, and turn the confirm into a receipt. Subclasses decide only how an envelope reaches the
- * broker.
+ * the future, not throwing, on bad input or a rejection), observe each publish ({@link BusObservations}), tell
+ * the chain's callbacks the outcome, and turn the confirm into a receipt. Subclasses decide only how an envelope
+ * reaches the broker.
  */
 public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final EnvelopeFactory envelopeFactory;
 
-	private final PublisherObserver observer;
+	private final BusObservations observations;
 
 	private final Requester requester;
 
 	private final PublishRouting routing;
 
-	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, PublisherObserver observer, Requester requester,
+	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, BusObservations observations, Requester requester,
 			PublishRouting routing) {
 		this.envelopeFactory = envelopeFactory;
-		this.observer = observer;
+		this.observations = observations;
 		this.requester = requester;
 		this.routing = routing;
 	}
@@ -51,7 +54,7 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 			sends = this.routing.apply(message);
 		}
 		catch (BusPublishException ex) {
-			this.observer.failed(message.topic(), ex);
+			BusObservations.publishSettled(this.observations.publishStarted(message.topic(), message.messageId()), ex);
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (sends.size() == 1) {
@@ -63,20 +66,20 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private CompletableFuture<PublishReceipt> publishOne(PublishRouting.Send send) {
 		OutboundMessage message = send.message();
+		Observation observation = this.observations.publishStarted(message.topic(), message.messageId());
 		OutgoingEnvelope outgoing;
 		try {
 			outgoing = this.envelopeFactory.create(message);
 		}
 		catch (BusPublishException ex) {
-			this.observer.failed(message.topic(), ex);
+			BusObservations.publishSettled(observation, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		this.observer.published(message.topic());
 		CompletableFuture<Void> sent = (send.holdTopic() != null)
 				? this.routing.hold(outgoing.envelope(), send.holdTopic()) : send(outgoing.envelope());
 		return sent.whenComplete((ignored, error) -> {
 			outgoing.settle(error);
-			this.observer.settled(message.topic(), error);
+			BusObservations.publishSettled(observation, error);
 		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
 	}
 

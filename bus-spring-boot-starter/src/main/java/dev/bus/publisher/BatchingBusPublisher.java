@@ -18,6 +18,7 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
+import dev.bus.observation.BusObservations;
 
 /**
  * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
@@ -43,9 +44,9 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 	private final Map<String, OpenBatch> openBatches = new HashMap<>();
 
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, TaskScheduler scheduler, int maxBytes,
-			int maxMessages, Duration linger, Requester requester, PublishRouting routing) {
-		super(envelopeFactory, observer, requester, routing);
+			ConfirmingPublisher confirmingPublisher, BusObservations observations, TaskScheduler scheduler,
+			int maxBytes, int maxMessages, Duration linger, Requester requester, PublishRouting routing) {
+		super(envelopeFactory, observations, requester, routing);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 		this.scheduler = scheduler;

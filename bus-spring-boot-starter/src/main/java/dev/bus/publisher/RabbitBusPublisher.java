@@ -2,6 +2,8 @@ package dev.bus.publisher;
 
 import java.util.concurrent.CompletableFuture;
 
+import dev.bus.observation.BusObservations;
+
 /**
  * The default {@link dev.bus.BusPublisher}: one AMQP message per publish, confirmed by the broker.
  */
@@ -12,8 +14,9 @@ public class RabbitBusPublisher extends AbstractBusPublisher {
 	private final ConfirmingPublisher confirmingPublisher;
 
 	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, PublisherObserver observer, Requester requester, PublishRouting routing) {
-		super(envelopeFactory, observer, requester, routing);
+			ConfirmingPublisher confirmingPublisher, BusObservations observations, Requester requester,
+			PublishRouting routing) {
+		super(envelopeFactory, observations, requester, routing);
 		this.exchange = exchange;
 		this.confirmingPublisher = confirmingPublisher;
 	}

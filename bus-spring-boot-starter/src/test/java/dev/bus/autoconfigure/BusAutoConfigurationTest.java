@@ -5,14 +5,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.Address;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,14 +35,16 @@ import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
 import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.metrics.MicrometerBusMetrics;
-import dev.bus.listener.ListenerObserver;
 import dev.bus.listener.ReceiveChain;
+import dev.bus.metrics.MicrometerBusMetrics;
+import dev.bus.observation.BusObservations;
+import dev.bus.observation.BusPublishObservationContext;
+import dev.bus.observation.DefaultBusPublishObservationConvention;
+import dev.bus.observation.TopicTags;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishChain;
-import dev.bus.publisher.PublisherObserver;
 import dev.bus.publisher.RabbitBusPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +58,7 @@ class BusAutoConfigurationTest {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
 				BusConnectionFactoryAutoConfiguration.class, BusMetricsAutoConfiguration.class,
+				BusObservationAutoConfiguration.class,
 				BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
 				BusListenerAutoConfiguration.class, BusActuatorAutoConfiguration.class,
 				BusSidecarAutoConfiguration.class))
@@ -72,14 +80,34 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
-	void theUsersObserversAndPostProcessorsJoinBussOwn() {
-		PublisherObserver publishes = new PublisherObserver() {
-		};
-		ListenerObserver deliveries = new ListenerObserver() {
-		};
-		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.withBean("myPublisherObserver", PublisherObserver.class, () -> publishes)
-			.withBean("myListenerObserver", ListenerObserver.class, () -> deliveries)
+	void theUsersObservationHandlersConventionsAndPostProcessorsJoinBussOwn() {
+		List<String> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("myHandler", ObservationHandler.class, () -> new ObservationHandler<Observation.Context>() {
+
+				@Override
+				public boolean supportsContext(Observation.Context context) {
+					return true;
+				}
+
+				@Override
+				public void onStop(Observation.Context context) {
+					observed.add(context.getName());
+				}
+
+			})
+			.withBean("myConvention", DefaultBusPublishObservationConvention.class,
+					() -> new DefaultBusPublishObservationConvention(new TopicTags(10)) {
+
+						@Override
+						public KeyValues getLowCardinalityKeyValues(BusPublishObservationContext context) {
+							return super.getLowCardinalityKeyValues(context).and("tenant", "a");
+						}
+
+					})
 			.withBean("tenantHeader", PublishPostProcessor.class, () -> (message) -> message.headers().put("t", "a"))
 			.withBean("tenantCheck", ReceivePostProcessor.class, () -> (message) -> {
 			})
@@ -92,6 +120,14 @@ class BusAutoConfigurationTest {
 				OutgoingEnvelope sent = context.getBean(EnvelopeFactory.class)
 					.create(OutboundMessage.builder("orders.created", "x").build());
 				assertThat(sent.envelope().properties().getHeaders()).containsEntry("t", "a");
+				BusObservations.publishSettled(
+						context.getBean(BusObservations.class).publishStarted("orders.created", "m-1"), null);
+				assertThat(observed).as("the user's handler hears Bus's observation").containsExactly("bus.publish");
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("bus.publish")
+					.tags("tenant", "a", "outcome", "confirmed", "topic", "orders.created")
+					.timer()
+					.count()).as("Boot's meter handler, with the user's convention").isEqualTo(1);
 			});
 	}
 

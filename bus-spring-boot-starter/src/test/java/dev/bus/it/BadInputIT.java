@@ -121,16 +121,16 @@ class BadInputIT {
 			assertThat(handlerFailure.getProps().getDeliveryMode()).isEqualTo(2);
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.find("bus.listener.messages").tag("outcome", "failed").counters())
-				.as("one counter per reason")
+			assertThat(meters.find("bus.delivery").tag("outcome", "dead-lettered").timers())
+				.as("one timer per reason")
 				.hasSize(6);
-			assertThat(meters.get("bus.listener.messages").tags("outcome", "failed", "reason", "malformed-payload")
-				.counter()
+			assertThat(meters.get("bus.delivery").tags("outcome", "dead-lettered", "reason", "malformed-payload")
+				.timer()
 				.count()).isEqualTo(2);
-			assertThat(meters.get("bus.listener.messages").tags("outcome", "failed", "reason", "oversize")
-				.counter()
+			assertThat(meters.get("bus.delivery").tags("outcome", "dead-lettered", "reason", "oversize")
+				.timer()
 				.count()).isEqualTo(1);
-			assertThat(meters.get("bus.listener.messages").tag("outcome", "consumed").counter().count()).isEqualTo(1);
+			assertThat(meters.get("bus.delivery").tag("outcome", "consumed").timer().count()).isEqualTo(1);
 		}
 	}
 

@@ -102,7 +102,8 @@ class BatchingIT {
 			assertThat(deadLetter.getProps().getHeaders().get(BusHeaders.FAILURE_REASON)).hasToString("handler-failed");
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("bus.listener.messages").tag("outcome", "filtered").counter().count()).isEqualTo(100);
+			assertThat(meters.get("bus.delivery").tags("outcome", "skipped", "reason", "filtered").timer().count())
+				.isEqualTo(100);
 			assertThat(rabbit.messageCount(context.getBean(dev.bus.listener.BusListenerRegistry.class)
 				.registrations()
 				.get(0)

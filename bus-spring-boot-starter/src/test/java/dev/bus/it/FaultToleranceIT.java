@@ -219,11 +219,11 @@ class FaultToleranceIT {
 
 	private static double duplicatesSkipped(ConfigurableApplicationContext context) {
 		return context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-			.find("bus.listener.messages")
-			.tag("outcome", "duplicate")
-			.counters()
+			.find("bus.delivery")
+			.tag("reason", "duplicate")
+			.timers()
 			.stream()
-			.mapToDouble(io.micrometer.core.instrument.Counter::count)
+			.mapToDouble(io.micrometer.core.instrument.Timer::count)
 			.sum();
 	}
 

@@ -82,9 +82,9 @@ class FilterAndOrderingIT {
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(meters.get("bus.listener.messages")
-					.tags("outcome", "filtered", "group", "eu-app")
-					.counter()
+				.untilAsserted(() -> assertThat(meters.get("bus.delivery")
+					.tags("reason", "filtered", "group", "eu-app")
+					.timer()
 					.count()).as("app-side skips are acked and counted").isEqualTo(3));
 			String appFilteredQueue = "eu-app.payments.made";
 			assertThat(rabbit.messageCount(appFilteredQueue)).as("skipped messages are acked, not left behind")

@@ -69,9 +69,9 @@ class InboxIT {
 				.hasSize(7);
 			assertThat(ledger.booked.awaitCount(4)).containsExactlyInAnyOrder("p-1", "p-2", "p-3", "p-4");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			await().untilAsserted(() -> assertThat(meters.get("bus.listener.messages")
-				.tags("outcome", "duplicate", "listener", "inboxIT.Ledger.book")
-				.counter()
+			await().untilAsserted(() -> assertThat(meters.get("bus.delivery")
+				.tags("reason", "duplicate", "listener", "inboxIT.Ledger.book")
+				.timer()
 				.count()).isEqualTo(3));
 			assertThat(ledger.booked.items()).hasSize(4);
 		}

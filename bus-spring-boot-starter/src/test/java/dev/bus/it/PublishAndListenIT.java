@@ -155,12 +155,12 @@ class PublishAndListenIT {
 				.isEqualTo(Status.UP);
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("bus.publisher.messages").tags("outcome", "confirmed", "topic", "orders.cancelled")
-				.counter()
+			assertThat(meters.get("bus.publish").tags("outcome", "confirmed", "topic", "orders.cancelled")
+				.timer()
 				.count()).isEqualTo(1);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(meters.get("bus.listener.handler.duration")
-					.tags("listener", "orderListeners.onItems", "outcome", "success")
+				.untilAsserted(() -> assertThat(meters.get("bus.delivery")
+					.tags("listener", "orderListeners.onItems", "outcome", "consumed")
 					.timer()
 					.count()).isEqualTo(1));
 		}

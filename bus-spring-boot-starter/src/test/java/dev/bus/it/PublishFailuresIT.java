@@ -41,9 +41,9 @@ class PublishFailuresIT {
 			rabbit.declareRejectingQueueBoundTo(full, exchange, "jobs.#");
 			assertFailure(context.getBean(BusPublisher.class).publish("jobs.queued", "x"), Reason.NACKED);
 			assertThat(context.getBean(MeterRegistry.class)
-				.get("bus.publisher.messages")
-				.tags("outcome", "nacked", "topic", "jobs.queued")
-				.counter()
+				.get("bus.publish")
+				.tags("outcome", "failed", "reason", "nacked", "topic", "jobs.queued")
+				.timer()
 				.count()).isEqualTo(1);
 		}
 	}

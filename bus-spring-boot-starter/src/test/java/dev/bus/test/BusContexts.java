@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +29,7 @@ import dev.bus.autoconfigure.BusInboxAutoConfiguration;
 import dev.bus.autoconfigure.BusMessageTokenAutoConfiguration;
 import dev.bus.autoconfigure.BusListenerAutoConfiguration;
 import dev.bus.autoconfigure.BusMetricsAutoConfiguration;
+import dev.bus.autoconfigure.BusObservationAutoConfiguration;
 import dev.bus.autoconfigure.BusOutboxAutoConfiguration;
 import dev.bus.autoconfigure.BusSidecarAutoConfiguration;
 import dev.bus.autoconfigure.BusTracingAutoConfiguration;
@@ -85,6 +88,7 @@ public final class BusContexts {
 			SslAutoConfiguration.class, OAuth2ClientAutoConfiguration.class, BusBrokerTokenAutoConfiguration.class,
 			BusMessageTokenAutoConfiguration.class, BusCertificateLoginAutoConfiguration.class,
 			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
+			ObservationAutoConfiguration.class, MetricsAutoConfiguration.class, BusObservationAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
 			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,

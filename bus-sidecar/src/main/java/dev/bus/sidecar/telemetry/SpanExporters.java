@@ -1,9 +1,8 @@
 package dev.bus.sidecar.telemetry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Arrays;
+
+import javax.net.ssl.X509TrustManager;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
@@ -11,20 +10,27 @@ import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+
 import dev.bus.sidecar.SidecarProperties;
 
 /**
  * The exporter {@code bus.sidecar.telemetry.exporter} names, from the OpenTelemetry SDK: OTLP/HTTP (Jaeger's
- * OTLP receiver, or any collector) with headers and TLS, or Zipkin v2 JSON.
+ * OTLP receiver, or any collector) with headers and TLS from an SSL bundle, or Zipkin v2 JSON.
  */
 public final class SpanExporters {
 
 	private SpanExporters() {
 	}
 
-	public static SpanExporter create(SidecarProperties.Telemetry settings) {
+	/**
+	 * @param settings {@code bus.sidecar.telemetry.*}
+	 * @param sslBundles where {@code bus.sidecar.telemetry.ssl-bundle} is looked up
+	 */
+	public static SpanExporter create(SidecarProperties.Telemetry settings, SslBundles sslBundles) {
 		return switch (settings.getExporter()) {
-			case OTLP -> otlp(settings);
+			case OTLP -> otlp(settings, sslBundles);
 			case ZIPKIN -> ZipkinSpanExporter.builder()
 				.setSender(URLConnectionSender.newBuilder()
 					.endpoint(settings.getEndpoint())
@@ -34,29 +40,28 @@ public final class SpanExporters {
 		};
 	}
 
-	private static SpanExporter otlp(SidecarProperties.Telemetry settings) {
+	private static SpanExporter otlp(SidecarProperties.Telemetry settings, SslBundles sslBundles) {
 		OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
 			.setEndpoint(settings.getEndpoint())
 			.setTimeout(settings.getExportTimeout())
 			// the pipeline retries whole batches itself, with its own bound
 			.setRetryPolicy(null);
 		settings.getHeaders().forEach(builder::addHeader);
-		if (settings.getTlsTrustedCertificates() != null) {
-			builder.setTrustedCertificates(read(settings.getTlsTrustedCertificates()));
-		}
-		if (settings.getTlsClientKey() != null && settings.getTlsClientCertificate() != null) {
-			builder.setClientTls(read(settings.getTlsClientKey()), read(settings.getTlsClientCertificate()));
+		if (settings.getSslBundle() != null) {
+			SslBundle bundle = sslBundles.getBundle(settings.getSslBundle());
+			builder.setSslContext(bundle.createSslContext(), x509TrustManager(bundle));
 		}
 		return builder.build();
 	}
 
-	private static byte[] read(String path) {
-		try {
-			return Files.readAllBytes(Path.of(path));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + path, ex);
-		}
+	/** The exporter's HTTP client takes the trust manager apart from the context. */
+	private static X509TrustManager x509TrustManager(SslBundle bundle) {
+		return Arrays.stream(bundle.getManagers().getTrustManagers())
+			.filter(X509TrustManager.class::isInstance)
+			.map(X509TrustManager.class::cast)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("SSL bundle of bus.sidecar.telemetry.ssl-bundle has no "
+					+ "X.509 trust manager"));
 	}
 
 }

@@ -130,7 +130,7 @@ class SidecarTelemetryIT {
 	}
 
 	/** Real spans from the SDK: a root and its children, one trace. */
-	private static List<SpanData> spans(String service, int count) {
+	static List<SpanData> spans(String service, int count) {
 		InMemorySpanExporter capture = InMemorySpanExporter.create();
 		try (SdkTracerProvider provider = SdkTracerProvider.builder()
 			.setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service)))
@@ -148,7 +148,7 @@ class SidecarTelemetryIT {
 		}
 	}
 
-	private static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip)
+	static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip)
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType);
 		if (gzip) {

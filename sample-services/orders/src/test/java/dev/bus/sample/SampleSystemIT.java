@@ -182,9 +182,9 @@ class SampleSystemIT {
 
 	private static double consumed(ConfigurableApplicationContext context, String listener) {
 		var counter = context.getBean(MeterRegistry.class)
-			.find("bus.listener.messages")
+			.find("bus.delivery")
 			.tags("listener", listener, "outcome", "consumed")
-			.counter();
+			.timer();
 		return (counter != null) ? counter.count() : 0;
 	}
 

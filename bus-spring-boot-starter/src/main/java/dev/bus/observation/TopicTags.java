@@ -1,4 +1,4 @@
-package dev.bus.metrics;
+package dev.bus.observation;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,20 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * every later one is tagged {@value #OTHER}. Topics can be built from data (one per customer, say), and an
  * unbounded tag would grow the meter registry, and every scrape, without limit.
  */
-final class TopicTags {
+public final class TopicTags {
 
 	/** The tag value of topics beyond the bound. */
-	static final String OTHER = "other";
+	public static final String OTHER = "other";
 
 	private final int maxTopics;
 
 	private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-	TopicTags(int maxTopics) {
+	/** @param maxTopics distinct topics that keep their own tag value */
+	public TopicTags(int maxTopics) {
 		this.maxTopics = maxTopics;
 	}
 
-	String tag(String topic) {
+	/** The tag value for {@code topic}: its name while within the bound, {@value #OTHER} beyond it. */
+	public String tag(String topic) {
 		if (this.known.contains(topic)) {
 			return topic;
 		}
