@@ -50,7 +50,7 @@ public final class BenchmarkMain {
 				BusContender.encrypted(host, port, true),
 				BusContender.securedNode(host, false), BusContender.securedNode(host, true),
 				new RequestReplyContender(host, port, true), new RequestReplyContender(host, port, false),
-				BusContender.withRoutingRules(host, port),
+				BusContender.withRoutingRules(host, port), BusContender.observed(host, port),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY, Wire.PROPERTIES)) {

@@ -10,10 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bus.BusPublisher;
@@ -47,6 +52,19 @@ final class BusContender implements Contender {
 
 	/** Whether 20 routing rules are evaluated on every publish (none applies: their cost alone). */
 	private boolean routingRules;
+
+	/** Whether the app has Boot's observation registry with its meter handler, as an app with the actuator has. */
+	private boolean observed;
+
+	/**
+	 * Bus in an app whose {@code ObservationRegistry} times every observation into a meter registry, as Boot's
+	 * actuator sets it up: what {@code bus.publish} and {@code bus.delivery} cost per message.
+	 */
+	static BusContender observed(String host, int port) {
+		BusContender contender = new BusContender(host, port, false);
+		contender.observed = true;
+		return contender;
+	}
 
 	/** Bus with 20 routing rules evaluated per publish, none of which applies: what evaluating them costs. */
 	static BusContender withRoutingRules(String host, int port) {
@@ -181,6 +199,9 @@ final class BusContender implements Contender {
 		if (this.routingRules) {
 			return "Bus (20 routing rules)";
 		}
+		if (this.observed) {
+			return "Bus (observed)";
+		}
 		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
 
@@ -198,6 +219,9 @@ final class BusContender implements Contender {
 		if (this.routingRules) {
 			return scenario == Scenario.B_QUORUM;
 		}
+		if (this.observed) {
+			return scenario == Scenario.A_TRANSIENT || scenario == Scenario.B_QUORUM;
+		}
 		return scenario != Scenario.E_OUTBOX && scenario != Scenario.R_REQUEST_REPLY
 				&& (scenario != Scenario.D_TRACING || (!this.batching && "direct".equals(this.containerType)));
 	}
@@ -207,7 +231,9 @@ final class BusContender implements Contender {
 		String exchange = "bench-bus-" + UUID.randomUUID();
 		Sink sink = new Sink(messages);
 		Sink.current = sink;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApplication.class)
+		Class<?>[] sources = this.observed ? new Class<?>[] { BenchApplication.class, ObservedApplication.class }
+				: new Class<?>[] { BenchApplication.class };
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
 			.web(WebApplicationType.NONE)
 			.properties(encryption())
 			.properties((this.security != null) ? this.security.properties() : new String[0])
@@ -298,6 +324,24 @@ final class BusContender implements Contender {
 				this.end.set(now);
 				this.done.countDown();
 			}
+		}
+
+	}
+
+	/** What Boot's actuator gives an app: an observation registry timing every observation into meters. */
+	@Configuration(proxyBeanMethods = false)
+	static class ObservedApplication {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		ObservationRegistry observationRegistry(MeterRegistry meterRegistry) {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
+			return registry;
 		}
 
 	}
