@@ -129,11 +129,14 @@ public class SidecarConfiguration {
 
 	@Bean
 	SidecarHttpServer managementServer(SidecarProperties properties, ApplicationAvailabilityBean availability,
-			PrometheusMeterRegistry meters, @Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
+			PrometheusMeterRegistry meters, AppRegistrar registrar,
+			@Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
 		SidecarProperties.Management management = properties.getManagement();
 		return new SidecarHttpServer("management",
 				new InetSocketAddress(management.getAddress(), management.getPort()),
-				new ManagementHandler(availability, meters), managementExecutor);
+				new ManagementHandler(availability, meters, registrar,
+						properties.getRegistration().getAppStopTimeout()),
+				managementExecutor);
 	}
 
 	/** {@code bus.sidecar.telemetry.enabled}, true unless set otherwise. */

@@ -108,6 +108,7 @@ public class SidecarProperties implements Validator {
 					"must be at least 1m (Consul's reaper runs about every 30s)");
 		}
 		requirePositive(errors, "registration.drain-time", registration.getDrainTime());
+		requirePositive(errors, "registration.app-stop-timeout", registration.getAppStopTimeout());
 		Discovery discovery = properties.getDiscovery();
 		if (discovery.getWait().compareTo(Duration.ofSeconds(1)) < 0
 				|| discovery.getWait().compareTo(Duration.ofMinutes(10)) > 0) {
@@ -344,6 +345,12 @@ public class SidecarProperties implements Validator {
 		/** Longest wait between attempts while Consul or the app cannot be reached (backoff doubles up to it). */
 		private Duration maxBackoff = Duration.ofSeconds(10);
 
+		/**
+		 * Longest the sidecar's pre-stop hook ({@code GET /drain?await=app-stop} on the management port) waits for
+		 * the app to stop accepting connections, where Kubernetes stops both containers at once.
+		 */
+		private Duration appStopTimeout = Duration.ofSeconds(60);
+
 		public @Nullable String getInstanceId() {
 			return this.instanceId;
 		}
@@ -366,6 +373,14 @@ public class SidecarProperties implements Validator {
 
 		public void setDeregisterCriticalAfter(Duration deregisterCriticalAfter) {
 			this.deregisterCriticalAfter = deregisterCriticalAfter;
+		}
+
+		public Duration getAppStopTimeout() {
+			return this.appStopTimeout;
+		}
+
+		public void setAppStopTimeout(Duration appStopTimeout) {
+			this.appStopTimeout = appStopTimeout;
 		}
 
 		public Duration getDrainTime() {

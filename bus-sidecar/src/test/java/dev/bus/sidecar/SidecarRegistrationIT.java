@@ -1,8 +1,13 @@
 package dev.bus.sidecar;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,8 @@ import static org.awaitility.Awaitility.await;
  * registration again after Consul lost it.
  */
 class SidecarRegistrationIT {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private final ConsulApi consul = ConsulApi.local();
 
@@ -122,6 +129,43 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 		assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(5));
 		this.sidecar = null;
+	}
+
+	@Test
+	void thePreStopDrainTakesTheInstanceOutOfThePassingSetBeforeTheAppStopsAndTheSidecarOutlivesTheApp()
+			throws Exception {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.drain-time=1s",
+				"bus.sidecar.registration.app-stop-timeout=20s");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		String management = Sidecars.management(this.sidecar);
+
+		// The app container's hook: returns once the instance has been out of the passing set for the drain time.
+		long started = System.nanoTime();
+		HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(drained.statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
+		assertThat(this.consul.passing(this.name)).isEmpty();
+		assertThat(this.consul.services()).as("still registered while the app drains").containsKey(this.instanceId);
+
+		// The sidecar's own hook: holds until the app has stopped.
+		CompletableFuture<HttpResponse<String>> sidecarHook = HTTP.sendAsync(
+				HttpRequest.newBuilder(URI.create(management + "/drain?await=app-stop")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(sidecarHook).as("the app still serves").isNotCompleted();
+		this.app.close();
+		this.app = null;
+		HttpResponse<String> afterApp = sidecarHook.get(10, TimeUnit.SECONDS);
+		assertThat(afterApp.body()).contains("\"appStopped\":true");
+
+		// Then the sidecar's shutdown only deregisters: the drain is not held a second time.
+		started = System.nanoTime();
+		this.sidecar.close();
+		this.sidecar = null;
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 	}
 
 	@Test

@@ -3,6 +3,9 @@ package dev.bus.sidecar.registration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +54,25 @@ public class AppClient {
 
 	private final Duration timeout;
 
+	private final InetSocketAddress appAddress;
+
 	public AppClient(SidecarProperties.App app) {
 		this.timeout = app.getTimeout();
+		this.appAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.getPort());
 		String base = "http://127.0.0.1:" + app.actuatorPort();
 		this.healthUri = URI.create(base + app.getHealthPath());
 		this.busUri = URI.create(base + app.getBusPath());
+	}
+
+	/** Whether the app still accepts connections on the port it serves on (false once it has stopped). */
+	public boolean acceptsConnections() {
+		try (Socket socket = new Socket()) {
+			socket.connect(this.appAddress, (int) this.timeout.toMillis());
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	public AppHealth health() {

@@ -2,8 +2,11 @@ package dev.bus.sidecar.registration;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.micrometer.core.instrument.Counter;
@@ -29,7 +32,8 @@ import dev.bus.sidecar.consul.ConsulAgent;
  * (it lost its state, as after an agent restart, or someone deregistered the instance) the app is registered
  * again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
  * On shutdown the instance goes into maintenance (critical, so peers stop routing to it), stays there for the
- * drain time, and is deregistered.
+ * drain time, and is deregistered. The pod's pre-stop hook can drain earlier ({@link #drain()}), so the instance
+ * leaves Consul's passing set before the app stops; shutdown then only deregisters.
  */
 public class AppRegistrar implements SmartLifecycle {
 
@@ -40,6 +44,9 @@ public class AppRegistrar implements SmartLifecycle {
 	private static final int TOPICS_REFRESH_TICKS = 10;
 
 	private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+
+	/** How often {@link #awaitAppStopped} checks the app's port. */
+	private static final Duration APP_STOP_POLL = Duration.ofMillis(100);
 
 	private static final Log log = LogFactory.getLog(AppRegistrar.class);
 
@@ -77,6 +84,10 @@ public class AppRegistrar implements SmartLifecycle {
 	private volatile AppClient.BusTopics topics = AppClient.BusTopics.UNKNOWN;
 
 	private volatile @Nullable String consulError;
+
+	private final AtomicBoolean drainStarted = new AtomicBoolean();
+
+	private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
 	private Duration backoff = MIN_BACKOFF;
 
@@ -296,21 +307,76 @@ public class AppRegistrar implements SmartLifecycle {
 		}
 	}
 
-	private void drainAndDeregister() {
+	/**
+	 * Takes the instance out of Consul's passing set: puts it in maintenance and holds for the drain time, so peers
+	 * stop routing to it before the app stops. Done once: a later call (a second hook, or shutdown) waits for the
+	 * first to end. Nothing to do when the instance was never registered.
+	 */
+	public void drain() {
+		if (!this.drainStarted.compareAndSet(false, true)) {
+			try {
+				this.drained.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException ex) {
+				// drained always completes normally
+			}
+			return;
+		}
+		try {
+			if (this.registered) {
+				enterMaintenanceAndHold();
+			}
+		}
+		finally {
+			this.drained.complete(null);
+		}
+	}
+
+	/**
+	 * Waits until the app no longer accepts connections on its port, up to {@code timeout}: the sidecar's own
+	 * pre-stop hook where Kubernetes stops both containers at once, so the sidecar outlives the app's last spans
+	 * and requests.
+	 * @return whether the app stopped within the timeout
+	 */
+	public boolean awaitAppStopped(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.app.acceptsConnections()) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(APP_STOP_POLL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void enterMaintenanceAndHold() {
 		String id = this.definition.instanceId();
 		try {
 			this.consul.maintenance(id, true, "bus-sidecar: pod shutting down");
-			log.info("Put " + id + " in maintenance; deregistering in " + this.settings.getDrainTime().toMillis()
+			log.info("Put " + id + " in maintenance; draining for " + this.settings.getDrainTime().toMillis()
 					+ " ms");
 			Thread.sleep(this.settings.getDrainTime().toMillis());
 		}
 		catch (RestClientException ex) {
-			log.warn("Could not put " + id + " in maintenance (" + ex.getClass().getSimpleName()
-					+ "); deregistering now");
+			log.warn("Could not put " + id + " in maintenance (" + ex.getClass().getSimpleName() + ")");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private void drainAndDeregister() {
+		String id = this.definition.instanceId();
+		drain();
 		try {
 			this.consul.deregister(id);
 			this.registered = false;
