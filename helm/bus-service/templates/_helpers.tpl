@@ -1,0 +1,206 @@
+{{/* Names, labels and the pieces the pod template shares between the two sidecar forms. */}}
+
+{{- define "bus-service.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "bus-service.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if contains (include "bus-service.name" .) .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name (include "bus-service.name" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{- define "bus-service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "bus-service.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "bus-service.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "bus-service.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.app.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: bus
+bus.dev/service: {{ .Values.serviceName }}
+{{- end }}
+
+{{- define "bus-service.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "bus-service.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Whether the sidecar runs as a native sidecar: restartable init containers are on by default from 1.29. */}}
+{{- define "bus-service.nativeSidecar" -}}
+{{- if eq .Values.sidecar.mode "native" }}true
+{{- else if eq .Values.sidecar.mode "classic" }}false
+{{- else if semverCompare ">=1.29.0-0" .Capabilities.KubeVersion.Version }}true
+{{- else }}false
+{{- end }}
+{{- end }}
+
+{{/*
+The pod's grace period, from the drain settings: the app's pre-stop drain, its graceful shutdown, and the time the
+sidecar needs after the app exits (deregistering, its last export).
+*/}}
+{{- define "bus-service.terminationGracePeriodSeconds" -}}
+{{- add .Values.sidecar.drainSeconds .Values.app.shutdownTimeoutSeconds .Values.sidecar.exitSeconds }}
+{{- end }}
+
+{{- define "bus-service.podEnv" -}}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: POD_UID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.uid
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: POD_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+- name: NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+- name: HOST_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.hostIP
+{{- end }}
+
+{{- define "bus-service.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* The sidecar container, the same in both forms; the native form adds restartPolicy, the classic a hook. */}}
+{{- define "bus-service.sidecarContainer" -}}
+{{- $native := eq (include "bus-service.nativeSidecar" .) "true" -}}
+- name: bus-sidecar
+  image: "{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag | default .Chart.AppVersion }}"
+  imagePullPolicy: {{ .Values.sidecar.image.pullPolicy }}
+  {{- if $native }}
+  restartPolicy: Always
+  {{- else }}
+  lifecycle:
+    preStop:
+      httpGet:
+        # Both containers stop at once here: the sidecar waits for the app to exit, so it takes the app's last
+        # spans and keeps serving it until then.
+        path: /drain?await=app-stop
+        port: management
+  {{- end }}
+  ports:
+    - name: management
+      containerPort: {{ .Values.sidecar.managementPort }}
+      protocol: TCP
+  env:
+    {{- include "bus-service.podEnv" . | nindent 4 }}
+    - name: JAVA_TOOL_OPTIONS
+      value: {{ .Values.sidecar.jvmOptions | quote }}
+    - name: BUS_SIDECAR_APP_NAME
+      value: {{ .Values.serviceName | quote }}
+    - name: BUS_SIDECAR_APP_PORT
+      value: {{ .Values.app.port | quote }}
+    - name: BUS_SIDECAR_APP_MANAGEMENTPORT
+      value: {{ .Values.app.managementPort | quote }}
+    - name: BUS_SIDECAR_APP_HEALTHPATH
+      value: {{ .Values.app.healthPath | quote }}
+    - name: BUS_SIDECAR_APP_VERSION
+      value: {{ .Values.app.image.tag | default .Chart.AppVersion | quote }}
+    - name: BUS_SIDECAR_API_PORT
+      value: {{ .Values.sidecar.apiPort | quote }}
+    - name: BUS_SIDECAR_MANAGEMENT_PORT
+      value: {{ .Values.sidecar.managementPort | quote }}
+    - name: BUS_SIDECAR_TELEMETRY_PORT
+      value: {{ .Values.sidecar.telemetryPort | quote }}
+    - name: BUS_SIDECAR_TELEMETRY_EXPORTER
+      value: {{ .Values.tracing.exporter | quote }}
+    - name: BUS_SIDECAR_TELEMETRY_ENDPOINT
+      value: {{ .Values.tracing.endpoint | quote }}
+    - name: BUS_SIDECAR_TELEMETRY_SAMPLINGRATIO
+      value: {{ .Values.tracing.samplingRatio | quote }}
+    {{- range .Values.tracing.headers }}
+    - name: BUS_SIDECAR_TELEMETRY_HEADERS_{{ .name | upper | replace "-" "" }}
+      valueFrom:
+        secretKeyRef:
+          name: {{ .secretName }}
+          key: {{ .key }}
+    {{- end }}
+    - name: BUS_SIDECAR_REGISTRATION_TTL
+      value: {{ .Values.sidecar.ttl | quote }}
+    - name: BUS_SIDECAR_REGISTRATION_DRAINTIME
+      value: "{{ .Values.sidecar.drainSeconds }}s"
+    - name: BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT
+      value: "{{ add .Values.sidecar.drainSeconds .Values.app.shutdownTimeoutSeconds }}s"
+    - name: BUS_SIDECAR_CONSUL_URL
+      value: {{ .Values.consul.url | default "http://$(HOST_IP):8500" | quote }}
+    {{- with .Values.consul.aclToken.secretName }}
+    - name: BUS_SIDECAR_CONSUL_ACLTOKEN
+      valueFrom:
+        secretKeyRef:
+          name: {{ . }}
+          key: {{ $.Values.consul.aclToken.key }}
+    {{- end }}
+    {{- if .Values.consul.tls.secretName }}
+    - name: BUS_SIDECAR_CONSUL_SSLBUNDLE
+      value: consul
+    - name: SPRING_SSL_BUNDLE_PEM_CONSUL_TRUSTSTORE_CERTIFICATE
+      value: file:/etc/bus/consul-tls/ca.crt
+    {{- if .Values.consul.tls.mutual }}
+    - name: SPRING_SSL_BUNDLE_PEM_CONSUL_KEYSTORE_CERTIFICATE
+      value: file:/etc/bus/consul-tls/tls.crt
+    - name: SPRING_SSL_BUNDLE_PEM_CONSUL_KEYSTORE_PRIVATEKEY
+      value: file:/etc/bus/consul-tls/tls.key
+    {{- end }}
+    {{- end }}
+    {{- with .Values.sidecar.env }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  startupProbe:
+    httpGet:
+      path: /actuator/health/readiness
+      port: management
+    periodSeconds: 1
+    failureThreshold: 30
+  livenessProbe:
+    httpGet:
+      path: /actuator/health/liveness
+      port: management
+    periodSeconds: 10
+  readinessProbe:
+    httpGet:
+      path: /actuator/health/readiness
+      port: management
+    periodSeconds: 5
+  resources:
+    {{- toYaml .Values.sidecar.resources | nindent 4 }}
+  securityContext:
+    {{- include "bus-service.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    - name: sidecar-tmp
+      mountPath: /tmp
+    {{- if .Values.consul.tls.secretName }}
+    - name: consul-tls
+      mountPath: /etc/bus/consul-tls
+      readOnly: true
+    {{- end }}
+{{- end }}

@@ -1,0 +1,257 @@
+package dev.bus.helm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The bus-service chart, rendered offline for Kubernetes 1.28 and 1.30 and read as typed objects: the sidecar's
+ * two forms, the wiring between app and sidecar, probes on real ports, the security context, secrets only by
+ * reference, optional objects only when enabled, and a schema that names each bad value.
+ */
+class BusServiceChartTest {
+
+	static Stream<Path> examples() throws Exception {
+		return Files.list(Chart.EXAMPLES).sorted();
+	}
+
+	@ParameterizedTest
+	@MethodSource("examples")
+	void lintStrictPassesWithEachExampleOverTheDefaults(Path example) {
+		LintResult result = Chart.lint(example);
+		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+	}
+
+	@Test
+	void onKubernetes130TheSidecarIsANativeSidecarThatStartsFirstAndStopsLast() {
+		PodSpec pod = pod(Chart.render("1.30.0", "minimal.yaml"));
+		assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly("bus-sidecar");
+		Container sidecar = pod.getInitContainers().get(0);
+		assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
+		assertThat(sidecar.getLifecycle()).as("Kubernetes stops it after the app: no hook needed").isNull();
+		assertThat(sidecar.getStartupProbe()).as("the app starts once the sidecar is ready").isNotNull();
+		assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("app");
+	}
+
+	@Test
+	void onKubernetes128TheSidecarIsASecondContainerWhoseHookWaitsForTheApp() {
+		PodSpec pod = pod(Chart.render("1.28.0", "minimal.yaml"));
+		assertThat(pod.getInitContainers()).isEmpty();
+		assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("app", "bus-sidecar");
+		HTTPGetAction hook = container(pod, "bus-sidecar").getLifecycle().getPreStop().getHttpGet();
+		assertThat(hook.getPath()).isEqualTo("/drain?await=app-stop");
+		assertThat(hook.getPort().getStrVal()).isEqualTo("management");
+	}
+
+	@Test
+	void theAppLeavesConsulsPassingSetBeforeItStopsAndTheGracePeriodFollowsTheDrainSettings() {
+		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("sidecar.drainSeconds", 5, "app.shutdownTimeoutSeconds", 40, "sidecar.exitSeconds", 10)));
+		HTTPGetAction hook = container(pod, "app").getLifecycle().getPreStop().getHttpGet();
+		assertThat(hook.getPath()).isEqualTo("/drain");
+		assertThat(hook.getPort().getIntVal()).isEqualTo(9464);
+		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(55L);
+		assertThat(env(container(pod, "app"))).containsEntry("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE", "40s")
+			.containsEntry("SERVER_SHUTDOWN", "graceful");
+		assertThat(env(container(pod, "bus-sidecar"))).containsEntry("BUS_SIDECAR_REGISTRATION_DRAINTIME", "5s")
+			.containsEntry("BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT", "45s");
+	}
+
+	@Test
+	void appAndSidecarAreWiredWithoutHandWrittenGlue() {
+		PodSpec pod = pod(Chart.render("1.30.0", "orders.yaml"));
+		Map<String, String> app = env(container(pod, "app"));
+		assertThat(app).containsEntry("BUS_SIDECARCLIENT_URL", "http://127.0.0.1:4040")
+			.containsEntry("BUS_TRACING_OTLPENDPOINT", "http://127.0.0.1:4318/v1/traces")
+			.containsEntry("SPRING_APPLICATION_NAME", "orders")
+			.containsEntry("SERVER_PORT", "8081");
+		assertThat(app.get("OTEL_RESOURCE_ATTRIBUTES")).contains("k8s.pod.name=$(POD_NAME)",
+				"k8s.namespace.name=$(POD_NAMESPACE)", "k8s.node.name=$(NODE_NAME)");
+		Map<String, String> sidecar = env(container(pod, "bus-sidecar"));
+		assertThat(sidecar).containsEntry("BUS_SIDECAR_APP_NAME", "orders")
+			.containsEntry("BUS_SIDECAR_APP_PORT", "8081")
+			.containsEntry("BUS_SIDECAR_API_PORT", "4040")
+			.containsEntry("BUS_SIDECAR_TELEMETRY_PORT", "4318")
+			.containsEntry("BUS_SIDECAR_CONSUL_URL", "http://consul-server.consul.svc:8500");
+		assertThat(sidecar.get("JAVA_TOOL_OPTIONS")).as("bus-sidecar/jvm.options")
+			.isEqualTo(String.join(" ", jvmOptions()));
+		for (Container container : List.of(container(pod, "app"), container(pod, "bus-sidecar"))) {
+			assertThat(container.getEnv()).filteredOn((variable) -> variable.getValueFrom() != null
+					&& variable.getValueFrom().getFieldRef() != null)
+				.extracting(EnvVar::getName)
+				.contains("POD_NAME", "POD_UID", "POD_NAMESPACE", "POD_IP", "NODE_NAME");
+		}
+	}
+
+	@Test
+	void everyProbePointsAtAPortItsContainerOpens() {
+		for (String kube : List.of("1.28.0", "1.30.0")) {
+			for (String example : List.of("minimal.yaml", "everything.yaml")) {
+				PodSpec pod = pod(Chart.render(kube, example));
+				for (Container container : Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+					.toList()) {
+					Set<Object> ports = container.getPorts()
+						.stream()
+						.flatMap((port) -> Stream.of(port.getName(), port.getContainerPort()))
+						.collect(Collectors.toSet());
+					for (Probe probe : Stream
+						.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
+						.toList()) {
+						assertThat(probe).as(container.getName() + " probes").isNotNull();
+						Object port = (probe.getHttpGet().getPort().getStrVal() != null)
+								? probe.getHttpGet().getPort().getStrVal() : probe.getHttpGet().getPort().getIntVal();
+						assertThat(ports).as(kube + " " + example + ": " + container.getName() + " probe port")
+							.contains(port);
+					}
+				}
+			}
+		}
+		Container app = container(pod(Chart.render("1.30.0", "everything.yaml")), "app");
+		assertThat(app.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(8080, 9090);
+		assertThat(app.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9090);
+	}
+
+	@Test
+	void podsAreSecureByDefault() {
+		PodSpec pod = pod(Chart.render("1.30.0", "minimal.yaml"));
+		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+		assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+		assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+		for (Container container : Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+			.toList()) {
+			var security = container.getSecurityContext();
+			assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+			assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+			assertThat(security.getRunAsNonRoot()).isTrue();
+			assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+			assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+			assertThat(container.getVolumeMounts()).as("the JVM writes only to an emptyDir")
+				.anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+		}
+		assertThat(Chart.render("1.30.0", "minimal.yaml").one(ServiceAccount.class).getAutomountServiceAccountToken())
+			.isFalse();
+	}
+
+	@Test
+	void secretsAreOnlyReferencedNeverRendered() {
+		Chart.Rendered rendered = Chart.render("1.30.0", "everything.yaml");
+		assertThat(rendered.kinds()).doesNotContain("Secret", "ConfigMap");
+		PodSpec pod = pod(rendered);
+		for (Container container : Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+			.toList()) {
+			assertThat(container.getEnv())
+				.filteredOn((variable) -> variable.getName().matches(".*(PASSWORD|CLIENTSECRET|CLIENTID|ACLTOKEN)|.*_HEADERS_.*"))
+				.isNotEmpty()
+				.allSatisfy((variable) -> {
+					assertThat(variable.getValue()).as(variable.getName() + " has no literal value").isNull();
+					assertThat(variable.getValueFrom().getSecretKeyRef()).as(variable.getName()).isNotNull();
+				});
+		}
+		assertThat(env(container(pod, "bus-sidecar"))).containsKey("BUS_SIDECAR_CONSUL_ACLTOKEN");
+		assertThat(env(container(pod, "app"))).containsKeys("SPRING_RABBITMQ_PASSWORD",
+				"SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_PAYMENTS_CLIENTSECRET");
+		assertThat(pod.getVolumes()).filteredOn((volume) -> volume.getSecret() != null)
+			.extracting((volume) -> volume.getSecret().getSecretName())
+			.containsExactlyInAnyOrder("payments-keysets", "consul-client-tls");
+	}
+
+	@Test
+	void optionalObjectsAreRenderedOnlyWhenEnabled() {
+		assertThat(Chart.render("1.30.0", "minimal.yaml").kinds()).containsExactly("Deployment", "Service",
+				"ServiceAccount");
+		Chart.Rendered everything = Chart.render("1.30.0", "everything.yaml");
+		assertThat(everything.kinds()).containsExactlyInAnyOrder("Deployment", "Service", "ServiceAccount",
+				"PodDisruptionBudget", "HorizontalPodAutoscaler", "ServiceMonitor", "NetworkPolicy");
+		assertThat(everything.one(Deployment.class).getSpec().getReplicas()).as("the autoscaler decides").isNull();
+		assertThat(everything.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+		NetworkPolicy policy = everything.one(NetworkPolicy.class);
+		assertThat(policy.getSpec().getEgress()).hasSize(4);
+		assertThat(policy.getSpec().getIngress()).hasSize(2);
+		assertThat(pod(everything).getTopologySpreadConstraints()).hasSize(1);
+		assertThat(everything.one(Service.class).getSpec().getPorts()).extracting((port) -> port.getName())
+			.containsExactly("http", "sidecar-metrics");
+	}
+
+	@Test
+	void theSchemaRejectsEachBadValueNamingIt() {
+		Path minimal = Chart.EXAMPLES.resolve("minimal.yaml");
+		assertRejected(minimal, Map.of("serviceName", ""), "serviceName");
+		assertRejected(minimal, Map.of("app.image.repository", ""), "repository");
+		assertRejected(minimal, Map.of("app.port", 70000), "port");
+		assertRejected(minimal, Map.of("sidecar.managementPort", 0), "managementPort");
+		assertRejected(minimal, Map.of("replicaCount", "two"), "replicaCount");
+		assertRejected(minimal, Map.of("sidecar.mode", "sometimes"), "mode");
+		assertRejected(minimal, Map.of("sidcar.mode", "native"), "sidcar");
+		assertRejected(minimal, Map.of("security.oauth2.enabled", true), "issuerUri");
+		assertThatThrownBy(() -> Chart.render("1.30.0", Chart.DIRECTORY.resolve("values.yaml"), Map.of()))
+			.as("no service name and image by default: a release must give them")
+			.hasMessageContaining("serviceName");
+	}
+
+	@Test
+	void aFieldKubernetesDoesNotKnowFailsTheRead() {
+		assertThatThrownBy(() -> Chart.parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  prots: []\n"))
+			.hasMessageContaining("Service x")
+			.hasMessageContaining("prots");
+	}
+
+	private static void assertRejected(Path values, Map<String, Object> sets, String named) {
+		assertThatThrownBy(() -> Chart.render("1.30.0", values, sets)).as(sets.toString())
+			.hasMessageContaining("values don't meet the specifications of the schema")
+			.hasMessageContaining(named);
+	}
+
+	private static PodSpec pod(Chart.Rendered rendered) {
+		return rendered.one(Deployment.class).getSpec().getTemplate().getSpec();
+	}
+
+	private static Container container(PodSpec pod, String name) {
+		return Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+			.filter((container) -> container.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No container " + name));
+	}
+
+	/** Plain values of a container's env (those from a reference map to null). */
+	private static Map<String, String> env(Container container) {
+		Map<String, String> env = new java.util.LinkedHashMap<>();
+		container.getEnv().forEach((variable) -> env.put(variable.getName(), variable.getValue()));
+		return env;
+	}
+
+	private static List<String> jvmOptions() {
+		try {
+			return Files.readAllLines(Path.of("../bus-sidecar/jvm.options"))
+				.stream()
+				.filter((line) -> !line.isBlank())
+				.toList();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
