@@ -1,4 +1,4 @@
-package dev.bus.helm;
+package dev.bus.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 final class Chart {
 
-	static final Path DIRECTORY = Path.of("bus-service").toAbsolutePath();
+	static final Path DIRECTORY = Path.of("../helm/bus-service").toAbsolutePath().normalize();
 
 	static final Path EXAMPLES = DIRECTORY.resolve("examples");
 

@@ -1,4 +1,4 @@
-package dev.bus.helm;
+package dev.bus.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
