@@ -1,0 +1,151 @@
+package dev.bus.deploy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The images' build steps, run as plain commands (there is no container engine here): each Dockerfile's
+ * {@code scripts/image-layers extract} on the jar the build made and {@code train} with its arguments, then its
+ * ENTRYPOINT in the extracted directory with {@code -Xshare:on}, which refuses to start unless the trained AppCDS
+ * archive maps (without it the JVM would silently run without the archive). What is not run here: the base
+ * image, the copy between stages, the user switch, the layer cache, pushing.
+ */
+class ImageLayersIT {
+
+	private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@Test
+	void theSidecarImageStartsFromItsExtractedJarWithTheTrainedArchive() throws Exception {
+		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("bus-sidecar/Dockerfile"));
+		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers", "bus-sidecar/jvm.options",
+				"bus-sidecar/target/bus-sidecar-*-exec.jar");
+		assertContextSourcesExist(dockerfile);
+		Path app = buildLayers(dockerfile, "bus-sidecar/target/bus-sidecar-*-exec.jar", "bus-sidecar/jvm.options");
+		List<String> command = entrypoint(dockerfile, app);
+		command.addAll(List.of("--bus.sidecar.app.name=image-it", "--bus.sidecar.app.port=1",
+				"--bus.sidecar.api.port=0", "--bus.sidecar.telemetry.port=0", "--bus.sidecar.management.port=0",
+				"--bus.sidecar.management.address=127.0.0.1", "--logging.structured.format.console="));
+		Process sidecar = new ProcessBuilder(command).directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(app.resolve("run.log").toFile())
+			.start();
+		try {
+			String ready = awaitLine(app.resolve("run.log"), sidecar, "Sidecar management listening on ");
+			String url = ready.substring(ready.indexOf("http://")).strip();
+			HttpResponse<String> readiness = HTTP.send(
+					HttpRequest.newBuilder(URI.create(url + "/actuator/health/readiness")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(readiness.statusCode()).isEqualTo(200);
+		}
+		finally {
+			sidecar.destroy();
+			sidecar.waitFor(20, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void theSampleServiceImageRefreshesItsContextWithTheTrainedArchive() throws Exception {
+		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("sample-services/Dockerfile"));
+		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers",
+				"sample-services/${SERVICE}/target/sample-${SERVICE}-*-exec.jar");
+		Path app = buildLayers(dockerfile, "sample-services/orders/target/sample-orders-*-exec.jar", null);
+		List<String> command = entrypoint(dockerfile, app);
+		command.add(1, "-Dspring.context.exit=onRefresh");
+		Process service = new ProcessBuilder(command).directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(app.resolve("run.log").toFile())
+			.start();
+		assertThat(service.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(service.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
+	}
+
+	/** Runs scripts/image-layers as the Dockerfile does, on the jar this build made; returns the app directory. */
+	private static Path buildLayers(Dockerfile dockerfile, String jarGlob, String jvmOptions) throws Exception {
+		List<String> extract = dockerfile.imageLayersArguments("extract");
+		assertThat(extract.get(1)).as("the Dockerfile's JVM options argument")
+			.isEqualTo((jvmOptions != null) ? "jvm.options" : "-");
+		assertThat(dockerfile.workdir()).as("the image runs where it was trained").isEqualTo("/app");
+		Path app = Files.createTempDirectory("bus-image").resolve("app");
+		run(app.getParent(), "extract", List.of(ROOT.resolve("scripts/image-layers").toString(), "extract",
+				find(jarGlob).toString(), (jvmOptions != null) ? ROOT.resolve(jvmOptions).toString() : "-",
+				app.toString()));
+		List<String> train = new ArrayList<>(List.of(ROOT.resolve("scripts/image-layers").toString(), "train"));
+		train.addAll(dockerfile.imageLayersArguments("train"));
+		run(app, "train", train);
+		assertThat(app.resolve("app.jar")).isRegularFile();
+		assertThat(app.resolve("app.jsa")).isNotEmptyFile();
+		assertThat(app.resolve("lib")).isDirectory();
+		return app;
+	}
+
+	private static void run(Path directory, String step, List<String> command) throws Exception {
+		Path log = Files.createTempFile("image-layers-" + step, ".log");
+		Process process = new ProcessBuilder(command).directory(directory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(step + ": " + Files.readString(log)).isZero();
+	}
+
+	/** The ENTRYPOINT, with sharing required: the JVM then fails to start when the archive is unusable. */
+	private static List<String> entrypoint(Dockerfile dockerfile, Path app) {
+		List<String> command = new ArrayList<>(dockerfile.entrypoint());
+		assertThat(command.get(0)).isEqualTo("java");
+		assertThat(command).as("paths relative to the working directory, as the archive recorded them")
+			.noneMatch((word) -> word.contains("/app/"));
+		command.add(1, "-Xshare:on");
+		return command;
+	}
+
+	private static void assertContextSourcesExist(Dockerfile dockerfile) throws IOException {
+		for (String source : dockerfile.contextSources()) {
+			assertThat(find(source)).as(source).exists();
+		}
+	}
+
+	private static Path find(String glob) throws IOException {
+		PathMatcher matcher = ROOT.getFileSystem().getPathMatcher("glob:" + ROOT + "/" + glob);
+		Path parent = ROOT.resolve(glob.substring(0, glob.lastIndexOf('/')));
+		if (!Files.isDirectory(parent)) {
+			throw new AssertionError(parent + " is missing: build the jars first (./mvnw verify builds them)");
+		}
+		try (Stream<Path> files = Files.list(parent)) {
+			return files.filter(matcher::matches)
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("Nothing matches " + glob + ": build the jars first"));
+		}
+	}
+
+	private static String awaitLine(Path log, Process process, String marker) {
+		return await().atMost(Duration.ofSeconds(60)).until(() -> {
+			if (!process.isAlive()) {
+				throw new AssertionError("Exited with " + process.exitValue() + ": " + Files.readString(log));
+			}
+			return Files.exists(log) ? Files.readAllLines(log)
+				.stream()
+				.filter((line) -> line.contains(marker))
+				.findFirst()
+				.orElse(null) : null;
+		}, java.util.Objects::nonNull);
+	}
+
+}
