@@ -171,11 +171,11 @@ class BusServiceChartTest {
 				});
 		}
 		assertThat(env(container(pod, "bus-sidecar"))).containsKey("BUS_SIDECAR_CONSUL_ACLTOKEN");
-		assertThat(env(container(pod, "app"))).containsKeys("SPRING_RABBITMQ_PASSWORD",
+		assertThat(env(container(pod, "app"))).containsKeys("SPRING_RABBITMQ_PASSWORD", "SPRING_RABBITMQ_SSL_BUNDLE",
 				"SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_PAYMENTS_CLIENTSECRET");
 		assertThat(pod.getVolumes()).filteredOn((volume) -> volume.getSecret() != null)
 			.extracting((volume) -> volume.getSecret().getSecretName())
-			.containsExactlyInAnyOrder("payments-keysets", "consul-client-tls");
+			.containsExactlyInAnyOrder("payments-keysets", "consul-client-tls", "rabbitmq-client-tls");
 	}
 
 	@Test
