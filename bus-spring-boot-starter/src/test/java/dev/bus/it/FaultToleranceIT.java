@@ -25,6 +25,7 @@ import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Postgres;
 import dev.bus.test.Rabbit;
+import dev.bus.test.SecuredBroker;
 import dev.bus.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +41,9 @@ class FaultToleranceIT {
 
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	@RegisterExtension
+	final BrokerCleanup restartedBrokerCleanup = new BrokerCleanup(Rabbit::connectSecured);
 
 	public static class Counter {
 
@@ -157,9 +161,12 @@ class FaultToleranceIT {
 	@Test
 	void aBrokerRestartMidStreamLosesNoConfirmedMessage() throws Exception {
 		String exchange = BusContexts.uniqueName("bus-fault");
+		List<String> properties = new ArrayList<>(SecuredBroker.adminProperties());
+		properties.addAll(List.of("bus.listener.recovery-interval=500ms", "bus.publisher.confirm-timeout=3s"));
+		// On the node scripts/infra started for the tests: the shared broker is never restarted.
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("load"),
-				List.of(Counter.class), "bus.listener.recovery-interval=500ms", "bus.publisher.confirm-timeout=3s")) {
-			this.cleanup.track(context);
+				List.of(Counter.class), properties.toArray(String[]::new))) {
+			this.restartedBrokerCleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			Counter counter = context.getBean(Counter.class);
@@ -169,7 +176,7 @@ class FaultToleranceIT {
 			Thread restarter = new Thread(() -> {
 				await().atMost(Duration.ofSeconds(60)).until(() -> confirmed.get() > MESSAGES / 10);
 				try {
-					Rabbit.restartBroker();
+					SecuredBroker.restart();
 					restart.complete(null);
 				}
 				catch (Exception | AssertionError ex) {
@@ -178,11 +185,13 @@ class FaultToleranceIT {
 			});
 			restarter.start();
 			// A careful publisher: every message is retried, with the same id, until the broker confirms it. Paced
-			// at 4,000 msg/s so that publishing spans the restart.
+			// at 4,000 msg/s, and going on until the restart is over, so that publishing spans it whatever the
+			// node's command line takes to stop it (bounded: at most a minute of traffic).
 			Semaphore inFlight = new Semaphore(500);
 			List<CompletableFuture<?>> all = new ArrayList<>(MESSAGES);
 			long start = System.nanoTime();
-			for (int i = 0; i < MESSAGES; i++) {
+			int sent = 0;
+			for (int i = 0; (i < MESSAGES || !restart.isDone()) && i < 60 * 4_000; i++, sent++) {
 				long due = start + i * 250_000L;
 				while (System.nanoTime() < due) {
 					java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
@@ -195,12 +204,13 @@ class FaultToleranceIT {
 			}
 			CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
 			restart.join();
-			await().atMost(Duration.ofSeconds(120)).until(() -> counter.distinct.size() == MESSAGES);
+			int total = sent;
+			await().atMost(Duration.ofSeconds(120)).until(() -> counter.distinct.size() == total);
 			int deliveries = counter.deliveries.get();
 			System.out.printf("[fault] broker restarted mid-stream: sent %d (confirmed), %d publish attempts failed and"
-					+ " were retried, received %d distinct, %d deliveries, duplicates %d%n", MESSAGES, failures.get(),
-					counter.distinct.size(), deliveries, deliveries - MESSAGES);
-			assertThat(counter.distinct).hasSize(MESSAGES);
+					+ " were retried, received %d distinct, %d deliveries, duplicates %d%n", total, failures.get(),
+					counter.distinct.size(), deliveries, deliveries - total);
+			assertThat(counter.distinct).hasSize(total);
 			assertThat(failures.get()).as("publishers saw the outage").isPositive();
 		}
 	}

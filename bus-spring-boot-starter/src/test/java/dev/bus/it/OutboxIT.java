@@ -29,6 +29,7 @@ import dev.bus.test.BusContexts;
 import dev.bus.test.Postgres;
 import dev.bus.test.Rabbit;
 import dev.bus.test.Received;
+import dev.bus.test.SecuredBroker;
 import dev.bus.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,9 @@ class OutboxIT {
 
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	@RegisterExtension
+	final BrokerCleanup restartedBrokerCleanup = new BrokerCleanup(Rabbit::connectSecured);
 
 	private final String table = "bus_outbox_" + BusContexts.uniqueName("t").substring(2);
 
@@ -156,10 +160,13 @@ class OutboxIT {
 	void aBrokerRestartWhileRelayingIsBridgedByTheOutbox() throws Exception {
 		String exchange = BusContexts.uniqueName("bus-outbox");
 		int total = 5000;
+		List<String> properties = new ArrayList<>(SecuredBroker.adminProperties());
+		properties.addAll(List.of("bus.outbox.poll-interval=200ms", "bus.listener.recovery-interval=500ms",
+				"bus.publisher.confirm-timeout=3s"));
+		// On the node scripts/infra started for the tests: the shared broker is never restarted.
 		try (ConfigurableApplicationContext context = start(exchange, BusContexts.uniqueName("shipping"),
-				"bus.outbox.poll-interval=200ms", "bus.listener.recovery-interval=500ms",
-				"bus.publisher.confirm-timeout=3s")) {
-			this.cleanup.track(context);
+				properties.toArray(String[]::new))) {
+			this.restartedBrokerCleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
@@ -182,7 +189,7 @@ class OutboxIT {
 				if (t == total / 50) {
 					CompletableFuture.runAsync(() -> {
 						try {
-							Rabbit.restartBroker();
+							SecuredBroker.restart();
 							restart.complete(null);
 						}
 						catch (Exception | AssertionError ex) {

@@ -72,25 +72,6 @@ public final class Rabbit implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Restarts the RabbitMQ application on the local node ({@code rabbitmqctl stop_app}, then {@code start_app}),
-	 * as a broker crash and restart would look to clients, and waits until it accepts connections again.
-	 */
-	public static void restartBroker() throws IOException, InterruptedException {
-		rabbitmqctl("stop_app");
-		rabbitmqctl("start_app");
-		rabbitmqctl("await_startup");
-	}
-
-	private static void rabbitmqctl(String command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder("rabbitmqctl", "-q", command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes());
-		if (process.waitFor() != 0) {
-			throw new AssertionError("rabbitmqctl " + command + " failed (the broker restart test needs the local "
-					+ "node's rabbitmqctl, as root): " + output);
-		}
-	}
-
 	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
 			throws IOException {
 		this.channel.basicPublish(exchange, routingKey, properties, body);

@@ -21,6 +21,9 @@ public final class SecuredBroker {
 
 	public static final int TLS_PORT = 5674;
 
+	/** The node's Erlang name (scripts/infra). */
+	public static final String NODE = "bus-secured@localhost";
+
 	public static final String ISSUER = "http://127.0.0.1:9000";
 
 	/** The node's internal administrator (the OAuth2 backend's fallback), for arranging and inspecting. */
@@ -39,9 +42,46 @@ public final class SecuredBroker {
 
 	/** Directory of the test CA, the node's and the clients' certificates and the issuer's signing key. */
 	public static Path pki() {
+		return infraHome().resolve("pki");
+	}
+
+	/**
+	 * Properties that put an application on this node's plain listener as its internal administrator, for the
+	 * fault tests that {@link #restart} the node: they never restart the shared broker on 5672.
+	 */
+	public static List<String> adminProperties() {
+		return List.of("spring.rabbitmq.port=" + PORT, "spring.rabbitmq.username=" + ADMIN,
+				"spring.rabbitmq.password=" + ADMIN);
+	}
+
+	/**
+	 * Restarts the RabbitMQ application of this node, the one {@code scripts/infra} started for the tests (stop,
+	 * start, wait until it serves): what a broker restart does to connected apps.
+	 */
+	public static void restart() throws IOException, InterruptedException {
+		requireRunning();
+		rabbitmqctl("stop_app");
+		rabbitmqctl("start_app");
+		rabbitmqctl("await_startup");
+	}
+
+	private static void rabbitmqctl(String command) throws IOException, InterruptedException {
+		Path node = infraHome().resolve("secured-rabbitmq");
+		ProcessBuilder builder = new ProcessBuilder("/usr/lib/rabbitmq/bin/rabbitmqctl", "-q", "-n", NODE, command)
+			.redirectErrorStream(true);
+		builder.environment().put("HOME", node.toString());
+		builder.environment().put("RABBITMQ_CONF_ENV_FILE", node.resolve("rabbitmq-env.conf").toString());
+		Process process = builder.start();
+		String output = new String(process.getInputStream().readAllBytes());
+		if (process.waitFor() != 0) {
+			throw new AssertionError("rabbitmqctl " + command + " on " + NODE + " failed (the node scripts/infra up "
+					+ "starts; its Erlang cookie is in " + node + "): " + output);
+		}
+	}
+
+	private static Path infraHome() {
 		String home = System.getenv("BUS_INFRA_HOME");
-		Path base = (home != null) ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "bus-infra");
-		return base.resolve("pki");
+		return (home != null) ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "bus-infra");
 	}
 
 	public static void requireRunning() {
