@@ -12,8 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -328,7 +331,11 @@ final class BusContender implements Contender {
 
 	}
 
-	/** What Boot's actuator gives an app: an observation registry timing every observation into meters. */
+	/**
+	 * What Boot's actuator gives an app: an observation registry timing every observation into meters, its meter
+	 * handlers grouped as Boot groups them (the first, in order, that supports a context handles it; Micrometer's
+	 * default last).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class ObservedApplication {
 
@@ -338,9 +345,13 @@ final class BusContender implements Contender {
 		}
 
 		@Bean
-		ObservationRegistry observationRegistry(MeterRegistry meterRegistry) {
+		ObservationRegistry observationRegistry(MeterRegistry meterRegistry,
+				ObjectProvider<MeterObservationHandler<?>> handlers) {
+			List<ObservationHandler<?>> group = new ArrayList<>(handlers.orderedStream().toList());
+			group.add(new DefaultMeterObservationHandler(meterRegistry));
 			ObservationRegistry registry = ObservationRegistry.create();
-			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meterRegistry));
+			registry.observationConfig()
+				.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(group));
 			return registry;
 		}
 

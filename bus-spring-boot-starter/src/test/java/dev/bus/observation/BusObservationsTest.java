@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
+import dev.bus.metrics.BusMeterObservationHandler;
 import dev.bus.tracing.NoSpansForBusObservations;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,10 @@ class BusObservationsTest {
 	private final BusObservations observations = new BusObservations(this.registry, null, null, new TopicTags(2));
 
 	BusObservationsTest() {
-		this.registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		// As Boot groups meter handlers: the first that supports a context handles it.
+		this.registry.observationConfig()
+			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
+					new BusMeterObservationHandler(this.meters), new DefaultMeterObservationHandler(this.meters)));
 	}
 
 	@Test
@@ -46,9 +50,22 @@ class BusObservationsTest {
 			.tags("outcome", "failed", "reason", "unroutable", "error", "BusPublishException")
 			.timer()
 			.count()).isEqualTo(1);
-		assertThat(this.meters.get("bus.publish.active").longTaskTimer().activeTasks())
-			.as("nothing left in flight")
-			.isZero();
+		assertThat(this.meters.find("bus.publish.active").longTaskTimer())
+			.as("no long task timer per message")
+			.isNull();
+	}
+
+	@Test
+	void aTimerIsMadeOnceAndReusedWhileOtherObservationsKeepMicrometersHandler() {
+		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-1"), null);
+		Timer timer = this.meters.get("bus.publish").timer();
+		this.meters.clear();
+		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-2"), null);
+		assertThat(timer.count()).as("the kept timer, not a new lookup in the registry").isEqualTo(2);
+		assertThat(this.meters.find("bus.publish").timers()).isEmpty();
+		Observation.start("http.client.requests", this.registry).stop();
+		assertThat(this.meters.get("http.client.requests").timer().count()).isEqualTo(1);
+		assertThat(this.meters.get("http.client.requests.active").longTaskTimer()).isNotNull();
 	}
 
 	@Test
