@@ -30,6 +30,7 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
 import dev.bus.sidecar.discovery.ServiceWatches;
+import dev.bus.sidecar.metrics.SidecarMeterDescriptions;
 import dev.bus.sidecar.routing.RoutingRulesWatch;
 import dev.bus.sidecar.registration.AppClient;
 import dev.bus.sidecar.registration.AppRegistrar;
@@ -54,6 +55,7 @@ public class SidecarConfiguration {
 	@Bean
 	PrometheusMeterRegistry sidecarMeterRegistry() {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		registry.config().meterFilter(new SidecarMeterDescriptions());
 		new JvmMemoryMetrics().bindTo(registry);
 		new JvmThreadMetrics().bindTo(registry);
 		return registry;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.test.AppDouble;
@@ -166,6 +167,21 @@ class SidecarRegistrationIT {
 		this.sidecar = null;
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
+	}
+
+	@Test
+	void livenessFailsWhenTheHeartbeatLoopHasDiedSoTheKubeletRestartsTheSidecar() throws Exception {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.max-backoff=500ms");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		URI liveness = URI.create(Sidecars.management(this.sidecar) + "/actuator/health/liveness");
+		assertThat(HTTP.send(HttpRequest.newBuilder(liveness).build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(200);
+		// The loop's thread gone, as after an Error nobody caught: nothing reports the app's health any more.
+		this.sidecar.getBean("sidecarHeartbeatScheduler", ThreadPoolTaskScheduler.class).shutdown();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> HTTP.send(HttpRequest.newBuilder(liveness).build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode() == 503);
 	}
 
 	@Test

@@ -85,6 +85,9 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private volatile @Nullable String consulError;
 
+	/** When the heartbeat last ran ({@link System#nanoTime()}), for {@link #heartbeatAlive()}. */
+	private volatile long lastTick = System.nanoTime();
+
 	private final AtomicBoolean drainStarted = new AtomicBoolean();
 
 	private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -115,6 +118,19 @@ public class AppRegistrar implements SmartLifecycle {
 			@Nullable String consulError) {
 	}
 
+	/**
+	 * Whether the heartbeat loop still runs: false once it has not run for three of its longest waits (interval
+	 * plus the longest backoff), which only happens when its thread died or hangs. The sidecar's liveness reports
+	 * it, so the kubelet restarts a sidecar that no longer reports the app's health to Consul.
+	 */
+	public boolean heartbeatAlive() {
+		if (!this.running) {
+			return true;
+		}
+		long limit = this.heartbeatInterval.plus(this.settings.getMaxBackoff()).multipliedBy(3).toNanos();
+		return System.nanoTime() - this.lastTick < limit;
+	}
+
 	/** Whether an operator put the instance in maintenance in Consul, as of the last heartbeat. */
 	public Maintenance maintenance() {
 		return this.maintenance;
@@ -128,6 +144,7 @@ public class AppRegistrar implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		this.lastTick = System.nanoTime();
 		this.running = true;
 		schedule(Duration.ZERO);
 	}
@@ -137,6 +154,7 @@ public class AppRegistrar implements SmartLifecycle {
 	 * expire.
 	 */
 	private void tick() {
+		this.lastTick = System.nanoTime();
 		this.beating.lock();
 		try {
 			if (this.running) {

@@ -37,14 +37,14 @@ final class OtlpJsonDecoder {
 			throw new MalformedOtlpException("body is not a JSON object");
 		}
 		List<ReceivedSpan> spans = new ArrayList<>();
-		for (JsonNode resourceSpans : root.path("resourceSpans")) {
-			Resource resource = Resource.create(attributes(resourceSpans.path("resource").path("attributes")));
-			for (JsonNode scopeSpans : resourceSpans.path("scopeSpans")) {
+		for (JsonNode resourceSpans : array(root, "resourceSpans")) {
+			Resource resource = Resource.create(attributes(array(resourceSpans.path("resource"), "attributes")));
+			for (JsonNode scopeSpans : array(resourceSpans, "scopeSpans")) {
 				JsonNode scopeNode = scopeSpans.path("scope");
 				InstrumentationScopeInfo scope = InstrumentationScopeInfo.builder(scopeNode.path("name").asString(""))
 					.setVersion(scopeNode.has("version") ? scopeNode.path("version").asString() : null)
 					.build();
-				for (JsonNode span : scopeSpans.path("spans")) {
+				for (JsonNode span : array(scopeSpans, "spans")) {
 					spans.add(span(span, resource, scope));
 				}
 			}
@@ -56,15 +56,15 @@ final class OtlpJsonDecoder {
 		String traceId = span.path("traceId").asString("").toLowerCase(java.util.Locale.ROOT);
 		String name = span.path("name").asString("");
 		List<EventData> events = new ArrayList<>();
-		for (JsonNode event : span.path("events")) {
+		for (JsonNode event : array(span, "events")) {
 			events.add(EventData.create(number(event.path("timeUnixNano")), event.path("name").asString(""),
-					attributes(event.path("attributes"))));
+					attributes(array(event, "attributes"))));
 		}
 		List<LinkData> links = new ArrayList<>();
-		for (JsonNode link : span.path("links")) {
+		for (JsonNode link : array(span, "links")) {
 			links.add(LinkData.create(OtlpSpans.context(link.path("traceId").asString("").toLowerCase(java.util.Locale.ROOT),
 					link.path("spanId").asString("").toLowerCase(java.util.Locale.ROOT), "link"),
-					attributes(link.path("attributes"))));
+					attributes(array(link, "attributes"))));
 		}
 		JsonNode status = span.path("status");
 		return new ReceivedSpan(name, OtlpSpans.kind(number(span.path("kind"))),
@@ -73,10 +73,10 @@ final class OtlpJsonDecoder {
 				OtlpSpans.parent(traceId, span.path("parentSpanId").asString("").toLowerCase(java.util.Locale.ROOT)),
 				OtlpSpans.status(number(status.path("code")), status.path("message").asString("")),
 				number(span.path("startTimeUnixNano")), number(span.path("endTimeUnixNano")),
-				attributes(span.path("attributes")), List.copyOf(events), List.copyOf(links), scope, resource);
+				attributes(array(span, "attributes")), List.copyOf(events), List.copyOf(links), scope, resource);
 	}
 
-	private static Attributes attributes(JsonNode keyValues) {
+	private static Attributes attributes(Iterable<JsonNode> keyValues) {
 		AttributesBuilder attributes = Attributes.builder();
 		for (JsonNode keyValue : keyValues) {
 			String key = keyValue.path("key").asString("");
@@ -105,6 +105,21 @@ final class OtlpJsonDecoder {
 			}
 		}
 		return attributes.build();
+	}
+
+	/**
+	 * The elements of a repeated field: none when it is absent or null, and a malformed request when it is not an
+	 * array (iterating an object would read its values as elements and accept a body of the wrong shape).
+	 */
+	private static Iterable<JsonNode> array(JsonNode parent, String field) {
+		JsonNode node = parent.path(field);
+		if (node.isMissingNode() || node.isNull()) {
+			return List.of();
+		}
+		if (!node.isArray()) {
+			throw new MalformedOtlpException("'" + field + "' is not an array");
+		}
+		return node;
 	}
 
 	/** A 64-bit integer, which OTLP/JSON writes as a string or a number. */

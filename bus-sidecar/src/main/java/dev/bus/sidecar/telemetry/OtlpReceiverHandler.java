@@ -1,9 +1,11 @@
 package dev.bus.sidecar.telemetry;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -52,7 +54,20 @@ public class OtlpReceiverHandler implements HttpHandler {
 				reject(exchange, 415, "content-type", "Content-Type must be application/x-protobuf or application/json");
 				return;
 			}
-			byte[] body = readBody(exchange);
+			String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+			boolean gzip = "gzip".equalsIgnoreCase(encoding);
+			if (encoding != null && !gzip && !"identity".equalsIgnoreCase(encoding)) {
+				reject(exchange, 415, "content-encoding", "Content-Encoding must be gzip or identity");
+				return;
+			}
+			byte[] body;
+			try {
+				body = readBody(exchange, gzip);
+			}
+			catch (ZipException | EOFException ex) {
+				reject(exchange, 400, "malformed", "body is not gzip, or is cut short");
+				return;
+			}
 			if (body == null) {
 				reject(exchange, 413, "too-large", "request larger than " + this.maxRequestBytes + " bytes");
 				return;
@@ -77,9 +92,9 @@ public class OtlpReceiverHandler implements HttpHandler {
 	}
 
 	/** The body, gunzipped when so encoded; null when larger than the limit (before or after decompression). */
-	private byte[] readBody(HttpExchange exchange) throws IOException {
+	private byte[] readBody(HttpExchange exchange, boolean gzip) throws IOException {
 		InputStream in = exchange.getRequestBody();
-		if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+		if (gzip) {
 			in = new GZIPInputStream(in);
 		}
 		byte[] body = in.readNBytes(this.maxRequestBytes + 1);

@@ -16,7 +16,8 @@ import dev.bus.sidecar.registration.AppRegistrar;
 
 /**
  * Kubernetes probes and Prometheus metrics on the actuator's usual paths, from Spring Boot's availability state
- * and Micrometer, without the actuator's web stack: {@code /actuator/health} (liveness and readiness together),
+ * (liveness also fails when the heartbeat loop has stopped running) and Micrometer, without the actuator's web
+ * stack: {@code /actuator/health} (liveness and readiness together),
  * {@code /actuator/health/liveness}, {@code /actuator/health/readiness}, {@code /actuator/prometheus}; and the
  * pod's pre-stop hooks (Kubernetes' {@code httpGet} can only GET): {@code /drain} takes the instance out of
  * Consul's passing set and holds for the drain time (the app container's hook, before the app gets SIGTERM);
@@ -51,7 +52,8 @@ public class ManagementHandler implements HttpHandler {
 				JsonExchange.error(exchange, 405, "only GET is supported");
 				return;
 			}
-			boolean live = this.availability.getLivenessState() == LivenessState.CORRECT;
+			boolean live = this.availability.getLivenessState() == LivenessState.CORRECT
+					&& this.registrar.heartbeatAlive();
 			boolean ready = this.availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
 			switch (exchange.getRequestURI().getPath()) {
 				case "/actuator/health" -> health(exchange, live && ready, "OUT_OF_SERVICE");

@@ -85,12 +85,18 @@ class SidecarTelemetryIT {
 				.statusCode()).isEqualTo(400);
 			assertThat(post(receiver, "application/json", "{\"resourceSpans\": [".getBytes(), false).statusCode())
 				.isEqualTo(400);
+			assertThat(post(receiver, "application/json", "{\"resourceSpans\": {\"a\": {}}}".getBytes(), false)
+				.statusCode()).as("a JSON body of the wrong shape").isEqualTo(400);
+			assertThat(send(receiver, "application/x-protobuf", "gzip", valid).statusCode())
+				.as("a gzip header on a body that is not gzip").isEqualTo(400);
+			assertThat(send(receiver, "application/x-protobuf", "br", valid).statusCode()).isEqualTo(415);
 			assertThat(post(receiver, "text/plain", valid, false).statusCode()).isEqualTo(415);
 			assertThat(post(receiver, "application/x-protobuf", new byte[4096], false).statusCode()).isEqualTo(413);
 			assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(receiver)).GET().build(),
 					HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
 			MeterRegistry meters = sidecar.getBean(MeterRegistry.class);
-			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "malformed").count()).isEqualTo(2);
+			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "malformed").count()).isEqualTo(4);
+			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "content-encoding").count()).isEqualTo(1);
 			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "content-type").count()).isEqualTo(1);
 			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "too-large").count()).isEqualTo(1);
 			assertThat(meters.counter("bus.sidecar.spans.received").count()).isZero();
@@ -146,6 +152,15 @@ class SidecarTelemetryIT {
 			root.end();
 			return capture.getFinishedSpanItems(); // before closing the provider, which clears the exporter
 		}
+	}
+
+	private static HttpResponse<String> send(String url, String contentType, String contentEncoding, byte[] body)
+			throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", contentType)
+			.header("Content-Encoding", contentEncoding)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip)
