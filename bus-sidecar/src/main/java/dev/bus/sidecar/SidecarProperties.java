@@ -114,6 +114,7 @@ public class SidecarProperties implements Validator {
 				|| discovery.getWait().compareTo(Duration.ofMinutes(10)) > 0) {
 			errors.rejectValue("discovery.wait", "invalid", "must be between 1s and 10m (Consul's limit)");
 		}
+		requirePositive(errors, "discovery.idle-expiry", discovery.getIdleExpiry());
 		if (discovery.getBrokerService() == null || discovery.getBrokerService().isBlank()) {
 			errors.rejectValue("discovery.broker-service", "required", "the broker's Consul service name is required");
 		}
@@ -442,6 +443,13 @@ public class SidecarProperties implements Validator {
 		/** Longest wait of one blocking query. */
 		private Duration wait = Duration.ofSeconds(30);
 
+		/**
+		 * A service the app asked for at run time and has not asked for in this long is no longer watched (the
+		 * broker service and the configured services always are), so misspelt or retired names cannot hold every
+		 * watch slot for good.
+		 */
+		private Duration idleExpiry = Duration.ofMinutes(10);
+
 		public String getBrokerService() {
 			return this.brokerService;
 		}
@@ -460,6 +468,14 @@ public class SidecarProperties implements Validator {
 
 		public Duration getWait() {
 			return this.wait;
+		}
+
+		public Duration getIdleExpiry() {
+			return this.idleExpiry;
+		}
+
+		public void setIdleExpiry(Duration idleExpiry) {
+			this.idleExpiry = idleExpiry;
 		}
 
 		public void setWait(Duration wait) {

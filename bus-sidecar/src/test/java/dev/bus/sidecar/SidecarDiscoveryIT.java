@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.sidecar.discovery.ServiceWatches;
 import dev.bus.sidecar.test.AppDouble;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.Sidecars;
@@ -149,6 +150,34 @@ class SidecarDiscoveryIT {
 				assertThat(poll.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 			}
 		}
+	}
+
+	@Test
+	void theWatchBeyondTheBoundGets429AndWatchesNobodyAsksForExpire() throws Exception {
+		try (ConfigurableApplicationContext own = Sidecars.start("bus.sidecar.app.name=bus-it-watches",
+				"bus.sidecar.app.port=" + app.port(), "bus.sidecar.discovery.broker-service=" + BROKERS,
+				"bus.sidecar.discovery.wait=1s", "bus.sidecar.discovery.idle-expiry=10s")) {
+			String ownApi = Sidecars.api(own);
+			String prefix = "bus-it-watch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+			// The broker service holds one slot; a misspelt name, say, asked for 63 times over fills the rest.
+			for (int i = 1; i < ServiceWatches.MAX_WATCHES; i++) {
+				assertThat(statusAt(ownApi, "/v1/services/" + prefix + i)).isEqualTo(200);
+			}
+			HttpResponse<String> refused = HTTP.send(
+					HttpRequest.newBuilder(URI.create(ownApi + "/v1/services/" + prefix + "one-more")).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(refused.statusCode()).isEqualTo(429);
+			assertThat(refused.body()).contains("already follows " + ServiceWatches.MAX_WATCHES + " services");
+			// Nobody asks for them again: after the idle expiry their slots are free, the broker's is kept.
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> statusAt(ownApi, "/v1/services/" + prefix + "one-more") == 200);
+			assertThat(statusAt(ownApi, "/v1/brokers")).isEqualTo(200);
+		}
+	}
+
+	private static int statusAt(String base, String path) throws IOException, InterruptedException {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	@Test

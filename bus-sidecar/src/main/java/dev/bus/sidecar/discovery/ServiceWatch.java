@@ -46,6 +46,9 @@ class ServiceWatch implements Runnable {
 
 	private int waiting;
 
+	/** When the app last asked for the service ({@link System#nanoTime()}). */
+	private volatile long lastAsked = System.nanoTime();
+
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	ServiceWatch(String service, ConsulAgent consul, Duration wait, Duration maxBackoff, MeterRegistry meters) {
@@ -65,6 +68,16 @@ class ServiceWatch implements Runnable {
 
 	ServiceInstances snapshot() {
 		return this.snapshot;
+	}
+
+	/** Marks the watch as asked for now. */
+	void touch() {
+		this.lastAsked = System.nanoTime();
+	}
+
+	/** Whether nobody asked for the service for {@code expiry} and no long poll waits on it. */
+	boolean idleFor(Duration expiry) {
+		return waiting() == 0 && System.nanoTime() - this.lastAsked > expiry.toNanos();
 	}
 
 	/** Long polls parked on this service right now (guarded by this watch's monitor). */

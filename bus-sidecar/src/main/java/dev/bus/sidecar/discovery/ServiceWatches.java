@@ -7,9 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.core.task.TaskRejectedException;
 
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.SidecarProperties;
@@ -26,6 +29,8 @@ public class ServiceWatches implements SmartLifecycle {
 
 	/** Most services one sidecar follows; an app asking for more is told so, not given more threads. */
 	public static final int MAX_WATCHES = 64;
+
+	private static final Log log = LogFactory.getLog(ServiceWatches.class);
 
 	private static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(2);
 
@@ -94,8 +99,10 @@ public class ServiceWatches implements SmartLifecycle {
 	private ServiceWatch watch(String service) {
 		ServiceWatch existing = this.watches.get(service);
 		if (existing != null) {
+			existing.touch();
 			return existing;
 		}
+		expireIdleWatches();
 		if (this.watches.size() >= MAX_WATCHES) {
 			throw new TooManyWatchesException(service);
 		}
@@ -110,9 +117,31 @@ public class ServiceWatches implements SmartLifecycle {
 		});
 	}
 
+	/**
+	 * Stops following services the app asked for at run time and no longer asks for (never the broker service or
+	 * the configured ones). Done when a new service is asked for, the only time a slot is needed.
+	 */
+	private void expireIdleWatches() {
+		SidecarProperties.Discovery discovery = this.properties.getDiscovery();
+		this.watches.forEach((name, watch) -> {
+			if (!name.equals(discovery.getBrokerService()) && !discovery.getServices().contains(name)
+					&& watch.idleFor(discovery.getIdleExpiry()) && this.watches.remove(name, watch)) {
+				watch.stop();
+				log.info("No longer watching " + name + ": not asked for in " + discovery.getIdleExpiry());
+			}
+		});
+	}
+
 	private void startThread(ServiceWatch watch, String service) {
 		if (watch.claimStart()) {
-			this.executor.execute(watch);
+			try {
+				this.executor.execute(watch);
+			}
+			catch (TaskRejectedException ex) {
+				// Expired watches still finish their last blocking query: no thread free until they do.
+				this.watches.remove(service, watch);
+				throw new TooManyWatchesException(service);
+			}
 		}
 	}
 

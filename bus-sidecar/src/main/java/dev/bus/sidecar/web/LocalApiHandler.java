@@ -67,46 +67,55 @@ public class LocalApiHandler implements HttpHandler {
 
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
+		// The answer to a failure is written inside the resource block: a try-with-resources closes its resource
+		// before its catch clauses run, and an exchange closed unanswered drops the connection with no reply.
 		try (exchange) {
-			if (!"GET".equals(exchange.getRequestMethod())) {
-				exchange.getResponseHeaders().set("Allow", "GET");
-				JsonExchange.error(exchange, 405, "only GET is supported");
+			try {
+				dispatch(exchange);
+			}
+			catch (ServiceWatches.TooManyWatchesException ex) {
+				JsonExchange.error(exchange, 429, ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				JsonExchange.error(exchange, 503, "the sidecar is shutting down");
+			}
+			catch (RuntimeException ex) {
+				log.warn("Local API request " + exchange.getRequestURI().getPath() + " failed", ex);
+				JsonExchange.error(exchange, 500, "internal error: " + ex.getClass().getSimpleName());
+			}
+		}
+	}
+
+	private void dispatch(HttpExchange exchange) throws IOException, InterruptedException {
+		if (!"GET".equals(exchange.getRequestMethod())) {
+			exchange.getResponseHeaders().set("Allow", "GET");
+			JsonExchange.error(exchange, 405, "only GET is supported");
+			return;
+		}
+		String path = exchange.getRequestURI().getPath();
+		if (path.equals(SidecarApi.STATUS)) {
+			JsonExchange.json(exchange, 200, status());
+		}
+		else if (path.equals(SidecarApi.MAINTENANCE)) {
+			JsonExchange.json(exchange, 200, this.registrar.maintenance());
+		}
+		else if (path.equals(SidecarApi.ROUTES) && this.routingRules != null) {
+			serveLongPoll(exchange, this.routingRules::rules, this.routingRules::awaitChange, RoutingRules::index);
+		}
+		else if (path.equals(SidecarApi.BROKERS)) {
+			serveService(exchange, this.watches.brokerService());
+		}
+		else if (path.startsWith(SidecarApi.SERVICES)) {
+			String service = path.substring(SidecarApi.SERVICES.length());
+			if (!ServiceWatches.isValidName(service)) {
+				JsonExchange.error(exchange, 400, "not a valid Consul service name: " + service);
 				return;
 			}
-			String path = exchange.getRequestURI().getPath();
-			if (path.equals(SidecarApi.STATUS)) {
-				JsonExchange.json(exchange, 200, status());
-			}
-			else if (path.equals(SidecarApi.MAINTENANCE)) {
-				JsonExchange.json(exchange, 200, this.registrar.maintenance());
-			}
-			else if (path.equals(SidecarApi.ROUTES) && this.routingRules != null) {
-				serveLongPoll(exchange, this.routingRules::rules, this.routingRules::awaitChange, RoutingRules::index);
-			}
-			else if (path.equals(SidecarApi.BROKERS)) {
-				serveService(exchange, this.watches.brokerService());
-			}
-			else if (path.startsWith(SidecarApi.SERVICES)) {
-				String service = path.substring(SidecarApi.SERVICES.length());
-				if (!ServiceWatches.isValidName(service)) {
-					JsonExchange.error(exchange, 400, "not a valid Consul service name: " + service);
-					return;
-				}
-				serveService(exchange, service);
-			}
-			else {
-				JsonExchange.error(exchange, 404, "no such resource: " + path);
-			}
+			serveService(exchange, service);
 		}
-		catch (ServiceWatches.TooManyWatchesException ex) {
-			JsonExchange.error(exchange, 429, ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			log.warn("Local API request " + exchange.getRequestURI().getPath() + " failed", ex);
-			JsonExchange.error(exchange, 500, "internal error: " + ex.getClass().getSimpleName());
+		else {
+			JsonExchange.error(exchange, 404, "no such resource: " + path);
 		}
 	}
 
