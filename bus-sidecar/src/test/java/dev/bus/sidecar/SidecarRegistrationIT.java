@@ -208,16 +208,21 @@ class SidecarRegistrationIT {
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
 
 			ownConsul.stop();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> this.sidecar.getBean(AppRegistrar.class)
-					.status()
-					.consulError() != null);
+			// Down long enough for an exponential backoff to have grown to its 10 s cap (6 attempts).
+			io.micrometer.core.instrument.Counter errors = this.sidecar
+				.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+				.counter("bus.sidecar.consul.errors", "operation", "registration");
+			await().atMost(Duration.ofSeconds(30)).until(() -> errors.count() >= 6);
+			assertThat(this.sidecar.getBean(AppRegistrar.class).status().consulError()).contains("refused");
 			assertThat(this.sidecar.isRunning()).isTrue();
 
 			// A dev agent restarts empty, as an agent that lost its state would.
 			ownConsul.start();
-			await().atMost(Duration.ofSeconds(10))
+			long back = System.nanoTime();
+			await().atMost(Duration.ofSeconds(3))
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			System.out.printf("[consul restart] registered again %d ms after the agent was back%n",
+					(System.nanoTime() - back) / 1_000_000);
 			this.sidecar.close();
 			this.sidecar = null;
 			assertThat(api.services()).doesNotContainKey(this.instanceId);

@@ -16,6 +16,7 @@ import org.springframework.web.client.RestClientException;
 
 import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.sidecar.consul.ConsulAgent;
+import dev.bus.sidecar.consul.ConsulRefusal;
 
 /**
  * Follows one service's passing instances with Consul blocking queries, on a thread of the sidecar's watch
@@ -109,6 +110,7 @@ class ServiceWatch implements Runnable {
 		Thread.currentThread().setName("bus-sidecar-watch-" + this.service); // the pool's thread, named for logs
 		long consulIndex = 0;
 		Duration backoff = MIN_BACKOFF;
+		boolean wasRefused = false;
 		while (this.running) {
 			try {
 				long started = System.nanoTime();
@@ -118,18 +120,27 @@ class ServiceWatch implements Runnable {
 				consulIndex = (answer.index() < consulIndex) ? 0 : answer.index();
 				publish(answer.instances().stream().map(ServiceWatch::instance).toList());
 				backoff = MIN_BACKOFF;
+				wasRefused = false;
 			}
 			catch (RestClientException ex) {
 				if (!this.running) {
 					return;
 				}
 				this.errors.increment();
-				log.warn("Watch of " + this.service + " failed (" + ex.getClass().getSimpleName()
-						+ "); serving the last known instances, retrying in " + backoff.toMillis() + " ms");
+				boolean refused = ConsulRefusal.isRefused(ex);
+				Duration retry = refused ? ConsulRefusal.RETRY_INTERVAL : backoff;
+				if (!refused || !wasRefused) {
+					log.warn("Watch of " + this.service + " failed (" + ex.getClass().getSimpleName()
+							+ (refused ? ", refused" : "") + "); serving the last known instances, retrying in "
+							+ retry.toMillis() + " ms");
+				}
+				wasRefused = refused;
 				consulIndex = 0;
-				sleep(backoff);
-				backoff = backoff.multipliedBy(2).compareTo(this.maxBackoff) > 0 ? this.maxBackoff
-						: backoff.multipliedBy(2);
+				sleep(retry);
+				if (!refused) {
+					backoff = backoff.multipliedBy(2).compareTo(this.maxBackoff) > 0 ? this.maxBackoff
+							: backoff.multipliedBy(2);
+				}
 			}
 		}
 	}

@@ -23,6 +23,7 @@ import org.springframework.web.client.RestClientResponseException;
 import dev.bus.core.sidecar.Maintenance;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
+import dev.bus.sidecar.consul.ConsulRefusal;
 
 /**
  * Keeps the app registered in Consul with a TTL check that follows its real health.
@@ -229,9 +230,13 @@ public class AppRegistrar implements SmartLifecycle {
 		}
 		catch (RestClientException ex) {
 			this.consulErrors.increment();
-			next = nextBackoff();
-			this.consulError = "Consul unreachable: " + ex.getClass().getSimpleName();
-			log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
+			boolean refused = ConsulRefusal.isRefused(ex);
+			next = refused ? ConsulRefusal.RETRY_INTERVAL : nextBackoff();
+			String error = "Consul unreachable: " + ex.getClass().getSimpleName() + (refused ? " (refused)" : "");
+			if (!error.equals(this.consulError) || !refused) {
+				log.warn(error + "; retrying in " + next.toMillis() + " ms" + (refused ? " until it is back" : ""));
+			}
+			this.consulError = error;
 		}
 		schedule(next);
 	}
