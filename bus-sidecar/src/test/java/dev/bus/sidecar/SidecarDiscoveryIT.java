@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.sidecar.discovery.ServiceWatches;
@@ -37,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * Discovery and the local API against the real Consul agent: blocking-query watches that show a health change
  * within 1 s, the long poll, input errors, the management endpoints, and the loopback-only binding.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SidecarDiscoveryIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -106,6 +111,28 @@ class SidecarDiscoveryIT {
 		System.out.println("[discovery] Consul health change -> long poll answered, ms: " + latenciesMillis);
 		assertThat(latenciesMillis).allSatisfy((millis) -> assertThat(millis).isLessThan(1000));
 		assertThat(get("/v1/brokers").path("instances").size()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheBrokerServiceHasNoPassingInstanceTheSidecarSaysSoOnce(CapturedOutput output) throws Exception {
+		MeterRegistry meters = sidecar.getBean(MeterRegistry.class);
+		String none = "Consul has no passing instance of " + BROKERS;
+		register(BROKERS, BROKERS + "-only", 5672, "passing");
+		int before = output.getOut().split(none, -1).length;
+		await().atMost(Duration.ofSeconds(5)).until(() -> passingBrokers(meters) == 1);
+		consul.ttl(BROKERS + "-only", "fail");
+		await().atMost(Duration.ofSeconds(5)).until(() -> passingBrokers(meters) == 0);
+		assertThat(get("/v1/brokers").path("instances").size()).isZero();
+		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().split(none, -1).length > before);
+		consul.ttl(BROKERS + "-only", "fail"); // the passing set does not change: nothing more is said
+		consul.ttl(BROKERS + "-only", "pass");
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> output.getOut().contains("Consul has 1 passing instance(s) of " + BROKERS + " again"));
+		assertThat(output.getOut().split(none, -1)).as("one WARN line for the change to none").hasSize(before + 1);
+	}
+
+	private static double passingBrokers(MeterRegistry meters) {
+		return meters.get("bus.sidecar.brokers.passing").gauge().value();
 	}
 
 	@Test

@@ -150,6 +150,13 @@ class ServiceWatch implements Runnable {
 		if (current.known() && current.instances().equals(instances)) {
 			return;
 		}
+		// One line per change between none and some: an app that cannot find a service is told why, once.
+		if (instances.isEmpty() && (!current.known() || !current.instances().isEmpty())) {
+			log.warn("Consul has no passing instance of " + this.service + "; serving an empty list until one passes");
+		}
+		else if (!instances.isEmpty() && current.known() && current.instances().isEmpty()) {
+			log.info("Consul has " + instances.size() + " passing instance(s) of " + this.service + " again");
+		}
 		this.snapshot = new ServiceInstances(this.service, current.index() + 1, true, instances);
 		notifyAll();
 	}

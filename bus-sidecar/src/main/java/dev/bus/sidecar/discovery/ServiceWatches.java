@@ -58,6 +58,16 @@ public class ServiceWatches implements SmartLifecycle {
 		this.properties = properties;
 		this.meters = meters;
 		this.executor = executor;
+		meters.gauge("bus.sidecar.brokers.passing", this, ServiceWatches::passingBrokers);
+	}
+
+	/** Passing instances of the broker service as last seen; -1 before Consul's first answer. */
+	private double passingBrokers() {
+		ServiceWatch brokers = this.watches.get(brokerService());
+		if (brokers == null || !brokers.snapshot().known()) {
+			return -1;
+		}
+		return brokers.snapshot().instances().size();
 	}
 
 	/** Whether {@code name} is a valid Consul service name. */

@@ -26,7 +26,9 @@ public final class SidecarMeterDescriptions implements MeterFilter {
 			Map.entry("bus.sidecar.spans.queued", "Spans waiting for export"),
 			Map.entry("bus.sidecar.otlp.rejected", "OTLP requests refused, by reason"),
 			Map.entry("bus.sidecar.routing.rejected", "Routing rule sets refused from Consul KV (the last good one kept)"),
-			Map.entry("bus.sidecar.watch.latency", "Time of one blocking query on a watched service"));
+			Map.entry("bus.sidecar.watch.latency", "Time of one blocking query on a watched service"),
+			Map.entry("bus.sidecar.brokers.passing",
+					"Passing instances of the broker service in Consul (0: none to connect to; -1: not known yet)"));
 
 	@Override
 	public Meter.Id map(Meter.Id id) {
