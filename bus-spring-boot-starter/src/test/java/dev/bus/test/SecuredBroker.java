@@ -81,7 +81,9 @@ public final class SecuredBroker {
 
 	private static Path infraHome() {
 		String home = System.getenv("BUS_INFRA_HOME");
-		return (home != null) ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "bus-infra");
+		// As scripts/infra: the shell's HOME, which is not always Java's user.home.
+		return (home != null) ? Path.of(home)
+				: Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")), ".cache", "bus-infra");
 	}
 
 	public static void requireRunning() {

@@ -77,7 +77,11 @@ public final class ConsulProcess implements AutoCloseable {
 	}
 
 	private static String binary() {
-		for (String candidate : List.of(System.getProperty("user.home") + "/.cache/bus-infra/consul/usr/bin/consul",
+		// Where scripts/infra puts it: $BUS_INFRA_HOME, else $HOME/.cache/bus-infra (the shell's HOME, which is not
+		// always Java's user.home).
+		String infra = System.getenv().getOrDefault("BUS_INFRA_HOME",
+				System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra");
+		for (String candidate : List.of(infra + "/consul/usr/bin/consul",
 				"/usr/bin/consul", "/usr/local/bin/consul")) {
 			if (new File(candidate).canExecute()) {
 				return candidate;
