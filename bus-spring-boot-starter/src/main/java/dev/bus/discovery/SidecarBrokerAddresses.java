@@ -112,11 +112,17 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 		}
 		try {
 			update(this.sidecar.brokersAfter(Math.max(this.index, 0), this.wait));
+			if (this.backOff != null) {
+				log.info("The sidecar at " + this.sidecar.baseUrl() + " answers again");
+			}
 			this.backOff = null;
 			this.scheduler.schedule(this::poll, Instant.now());
 		}
 		catch (IOException ex) {
 			if (this.backOff == null) {
+				// Once per outage, without a stack trace: the app goes on with the last known broker nodes.
+				log.warn("The sidecar at " + this.sidecar.baseUrl() + " cannot be reached (" + ex.getClass()
+					.getSimpleName() + "); keeping the last known broker nodes and asking again with back-off");
 				this.backOff = BACK_OFF.start();
 			}
 			long delay = this.backOff.nextBackOff();

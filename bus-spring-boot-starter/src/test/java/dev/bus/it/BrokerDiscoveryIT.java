@@ -6,12 +6,16 @@ import java.util.UUID;
 
 import com.rabbitmq.client.Address;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusPublisher;
 import dev.bus.discovery.SidecarBrokerAddresses;
+import dev.bus.discovery.SidecarClient;
 import dev.bus.sidecar.test.ConsulApi;
 import dev.bus.sidecar.test.Sidecars;
 import dev.bus.test.BrokerCleanup;
@@ -29,13 +33,14 @@ import static org.awaitility.Awaitility.await;
  * one; with the sidecar gone, the app keeps the last known nodes. Two "nodes" are two loopback proxies to the
  * one local broker, each registered in Consul as a node of the broker service.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class BrokerDiscoveryIT {
 
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup();
 
 	@Test
-	void connectsToThePassingNodeAndMovesWhenConsulSaysItIsCritical() throws Exception {
+	void connectsToThePassingNodeAndMovesWhenConsulSaysItIsCritical(CapturedOutput output) throws Exception {
 		ConsulApi consul = ConsulApi.local();
 		String brokerService = "bus-it-rabbitmq-" + UUID.randomUUID().toString().substring(0, 8);
 		String exchange = BusContexts.uniqueName("bus-discovery");
@@ -88,6 +93,11 @@ class BrokerDiscoveryIT {
 					publisher.publish("alerts.raised", "sidecar gone").join();
 					assertThat(received.items()).contains("sidecar gone");
 				});
+				// Said once, without a stack trace, however often the app asks again meanwhile.
+				SidecarClient client = app.getBean(SidecarClient.class);
+				String unreachable = "The sidecar at " + client.baseUrl() + " cannot be reached";
+				await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains(unreachable));
+				assertThat(output.getOut().split(unreachable, -1)).hasSize(2);
 			}
 			finally {
 				sidecar.close();
