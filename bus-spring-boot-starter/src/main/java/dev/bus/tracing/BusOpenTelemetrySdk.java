@@ -36,7 +36,8 @@ public final class BusOpenTelemetrySdk {
 	 */
 	public static OpenTelemetrySdk create(String serviceName, double samplingProbability, URI endpoint,
 			boolean sidecar) {
-		Map<String, String> defaults = defaults(serviceName, samplingProbability, sidecar);
+		Map<String, String> defaults = defaults(serviceName, samplingProbability,
+				sidecar || (endpoint != null && isLoopback(endpoint)));
 		return AutoConfiguredOpenTelemetrySdk.builder()
 			.addPropertiesSupplier(() -> defaults)
 			.addPropertiesCustomizer((config) -> (endpoint != null)
@@ -46,7 +47,17 @@ public final class BusOpenTelemetrySdk {
 			.getOpenTelemetrySdk();
 	}
 
-	/** Bus's defaults, in the SDK's property names; {@code OTEL_*} and {@code otel.*} settings override them. */
+	private static boolean isLoopback(URI endpoint) {
+		String host = endpoint.getHost();
+		return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host) || "::1".equals(host);
+	}
+
+	/**
+	 * Bus's defaults, in the SDK's property names; {@code OTEL_*} and {@code otel.*} settings override them.
+	 * @param sidecar whether spans go to a sidecar on loopback: then the default endpoint, and no retries (the
+	 * sidecar is there or not, and retries toward the backend itself; the SDK's retries, about 8 s of backoff per
+	 * batch, only held the export thread and the application's shutdown when the sidecar had gone first)
+	 */
 	static Map<String, String> defaults(String serviceName, double samplingProbability, boolean sidecar) {
 		Map<String, String> defaults = new HashMap<>();
 		defaults.put("otel.service.name", serviceName);
@@ -60,6 +71,7 @@ public final class BusOpenTelemetrySdk {
 		defaults.put("otel.propagators", "tracecontext,baggage");
 		if (sidecar) {
 			defaults.put("otel.exporter.otlp.traces.endpoint", SIDECAR_ENDPOINT);
+			defaults.put("otel.java.exporter.otlp.retry.disabled", "true");
 		}
 		return defaults;
 	}

@@ -37,6 +37,14 @@ class BusOpenTelemetrySdkTest {
 	}
 
 	@Test
+	void noRetriesTowardTheSidecarOnlyTowardOtherCollectors() {
+		assertThat(BusOpenTelemetrySdk.defaults("orders", 1.0, true))
+			.containsEntry("otel.java.exporter.otlp.retry.disabled", "true");
+		assertThat(BusOpenTelemetrySdk.defaults("orders", 1.0, false))
+			.doesNotContainKey("otel.java.exporter.otlp.retry.disabled");
+	}
+
+	@Test
 	void standardSettingsOverrideBusDefaults() {
 		System.setProperty("otel.traces.sampler", "always_off");
 		System.setProperty("otel.service.name", "from-otel");
