@@ -100,11 +100,11 @@ public class SidecarConfiguration {
 	/** The app's API: loopback only, whatever else is configured. */
 	@Bean
 	SidecarHttpServer localApiServer(SidecarProperties properties, ServiceWatches watches, AppRegistrar registrar,
-			ObjectProvider<RoutingRulesWatch> routingRules, @Qualifier("sidecarApiExecutor") Executor apiExecutor) {
+			ObjectProvider<RoutingRulesWatch> routingRules, PrometheusMeterRegistry meters,
+			@Qualifier("sidecarApiExecutor") Executor apiExecutor) {
 		return new SidecarHttpServer("api",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), properties.getApi().getPort()),
-				new LocalApiHandler(watches, registrar,
-						routingRules.getIfAvailable(), MAX_LONG_POLLS),
+				new LocalApiHandler(watches, registrar, routingRules.getIfAvailable(), MAX_LONG_POLLS, meters),
 				apiExecutor);
 	}
 

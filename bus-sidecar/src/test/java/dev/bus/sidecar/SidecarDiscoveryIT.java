@@ -165,6 +165,11 @@ class SidecarDiscoveryIT {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> waitingOn(BROKERS) == SidecarConfiguration.MAX_LONG_POLLS);
 			assertThat(status("GET", pollPath)).as("one long poll too many").isEqualTo(429);
+			MeterRegistry meters = sidecar.getBean(MeterRegistry.class);
+			assertThat(meters.get("bus.sidecar.api.long.polls").gauge().value())
+				.isEqualTo(SidecarConfiguration.MAX_LONG_POLLS);
+			assertThat(meters.get("bus.sidecar.api.rejected").tag("reason", "too-many-long-polls").counter().count())
+				.isEqualTo(1);
 			long started = System.nanoTime();
 			assertThat(get("/v1/status").path("app").isObject()).isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("plain requests are still served at once")
@@ -195,6 +200,11 @@ class SidecarDiscoveryIT {
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(refused.statusCode()).isEqualTo(429);
 			assertThat(refused.body()).contains("already follows " + ServiceWatches.MAX_WATCHES + " services");
+			assertThat(own.getBean(MeterRegistry.class)
+				.get("bus.sidecar.api.rejected")
+				.tag("reason", "too-many-watches")
+				.counter()
+				.count()).isEqualTo(1);
 			// Nobody asks for them again: after the idle expiry their slots are free, the broker's is kept.
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> statusAt(ownApi, "/v1/services/" + prefix + "one-more") == 200);

@@ -27,6 +27,9 @@ public final class SidecarMeterDescriptions implements MeterFilter {
 			Map.entry("bus.sidecar.otlp.rejected", "OTLP requests refused, by reason"),
 			Map.entry("bus.sidecar.routing.rejected", "Routing rule sets refused from Consul KV (the last good one kept)"),
 			Map.entry("bus.sidecar.watch.latency", "Time of one blocking query on a watched service"),
+			Map.entry("bus.sidecar.api.long.polls", "Long polls parked on the local API now (at most 12)"),
+			Map.entry("bus.sidecar.api.rejected",
+					"Local API requests refused with 429, by reason (too-many-long-polls, too-many-watches)"),
 			Map.entry("bus.sidecar.brokers.passing",
 					"Passing instances of the broker service in Consul (0: none to connect to; -1: not known yet)"));
 

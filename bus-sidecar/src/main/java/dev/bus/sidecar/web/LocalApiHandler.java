@@ -12,6 +12,7 @@ import java.util.function.ToLongFunction;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -54,15 +55,21 @@ public class LocalApiHandler implements HttpHandler {
 
 	private final RoutingRulesWatch routingRules;
 
+	private final MeterRegistry meters;
+
 	/**
 	 * @param routingRules the routing rules watch, or {@code null} when routing is off ({@code /v1/routes} is 404)
+	 * @param meters where the API's saturation is measured: long polls parked, requests refused
 	 */
 	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar, RoutingRulesWatch routingRules,
-			int maxLongPolls) {
+			int maxLongPolls, MeterRegistry meters) {
 		this.watches = watches;
 		this.registrar = registrar;
 		this.routingRules = routingRules;
 		this.longPolls = new Semaphore(maxLongPolls);
+		this.meters = meters;
+		meters.gauge("bus.sidecar.api.long.polls", this.longPolls,
+				(permits) -> maxLongPolls - permits.availablePermits());
 	}
 
 	@Override
@@ -74,6 +81,7 @@ public class LocalApiHandler implements HttpHandler {
 				dispatch(exchange);
 			}
 			catch (ServiceWatches.TooManyWatchesException ex) {
+				this.meters.counter("bus.sidecar.api.rejected", "reason", "too-many-watches").increment();
 				JsonExchange.error(exchange, 429, ex.getMessage());
 			}
 			catch (InterruptedException ex) {
@@ -149,6 +157,7 @@ public class LocalApiHandler implements HttpHandler {
 				return;
 			}
 			if (!this.longPolls.tryAcquire()) {
+				this.meters.counter("bus.sidecar.api.rejected", "reason", "too-many-long-polls").increment();
 				exchange.getResponseHeaders().set("Retry-After", "1");
 				JsonExchange.error(exchange, 429, "too many long polls parked at once; retry shortly");
 				return;
