@@ -201,7 +201,8 @@ class EncryptionIT {
 			assertThat(received.header("region")).isEqualTo("eu");
 			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(plainQueue) == 1);
 			Map<String, Object> onTheBroker = rabbit.get(plainQueue).getProps().getHeaders();
-			assertThat(String.valueOf(onTheBroker.get("card-holder"))).doesNotContain("Ada");
+			// A long enough piece of the value: a three-letter one turns up in random base64 now and then.
+			assertThat(String.valueOf(onTheBroker.get("card-holder"))).doesNotContain("Lovelace");
 			assertThat(String.valueOf(onTheBroker.get("region"))).as("other headers stay readable").isEqualTo("eu");
 			assertThat(String.valueOf(onTheBroker.get(BusHeaders.ENCRYPTED_HEADERS))).isEqualTo("card-holder");
 
