@@ -19,13 +19,18 @@ app.kubernetes.io/name: {{ include "bus-service.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{- define "bus-service.labels" -}}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{/* The pods' labels: no chart version, so upgrading the chart alone does not roll the pods. */}}
+{{- define "bus-service.podLabels" -}}
 {{ include "bus-service.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Values.app.image.tag | default .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: bus
 bus.dev/service: {{ .Values.serviceName }}
+{{- end }}
+
+{{- define "bus-service.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{ include "bus-service.podLabels" . }}
 {{- end }}
 
 {{- define "bus-service.serviceAccountName" -}}

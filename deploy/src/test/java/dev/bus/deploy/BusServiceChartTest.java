@@ -135,6 +135,14 @@ class BusServiceChartTest {
 	}
 
 	@Test
+	void upgradingTheChartAloneDoesNotRollThePods() {
+		Deployment deployment = Chart.render("1.30.0", "minimal.yaml").one(Deployment.class);
+		assertThat(deployment.getMetadata().getLabels()).containsKey("helm.sh/chart");
+		assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainKey("helm.sh/chart")
+			.containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+	}
+
+	@Test
 	void podsAreSecureByDefault() {
 		PodSpec pod = pod(Chart.render("1.30.0", "minimal.yaml"));
 		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
