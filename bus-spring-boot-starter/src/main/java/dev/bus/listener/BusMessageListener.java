@@ -112,7 +112,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (MalformedBatchException ex) {
 			String reason = FailureReason.MALFORMED_BATCH.code();
-			Observation observation = observationOf(message, 1);
+			Observation observation = observationOf(message, topic(message), 1);
 			deadLetter(message, 1, reason, ex);
 			BusObservations.deliverySettled(observation,
 					new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, ex));
@@ -139,8 +139,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	 */
 	private void handle(Message message) {
 		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
-		Observation observation = observationOf(message, attempt);
-		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic(message), attempt);
+		String topic = topic(message);
+		Observation observation = observationOf(message, topic, attempt);
+		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic, attempt);
 		DeliveryOutcome outcome = null;
 		try {
 			outcome = handle(delivery);
@@ -152,8 +153,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private Observation observationOf(Message message, int attempt) {
-		return this.observations.deliveryStarted(this.listener.id(), this.listener.group(), topic(message),
+	private Observation observationOf(Message message, String topic, int attempt) {
+		return this.observations.deliveryStarted(this.listener.id(), this.listener.group(), topic,
 				message.getMessageProperties().getMessageId(), attempt);
 	}
 

@@ -1,8 +1,6 @@
 package dev.bus.test;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -11,6 +9,7 @@ import org.springframework.amqp.core.MessageProperties;
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.VerifiedPublisher;
+import dev.bus.chain.OutcomeCallbacks;
 
 /** A delivery as a listener's receive chain sees it, for testing one element without a broker. */
 public final class TestDelivery implements IncomingMessage {
@@ -29,7 +28,7 @@ public final class TestDelivery implements IncomingMessage {
 
 	private final Map<String, String> replacedHeaders = new HashMap<>();
 
-	private final List<Consumer<DeliveryOutcome>> callbacks = new ArrayList<>();
+	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
 	public TestDelivery(String topic, String messageId, int attempt, MessageProperties properties, byte[] body) {
 		this.topic = topic;
@@ -39,11 +38,9 @@ public final class TestDelivery implements IncomingMessage {
 		this.body = body;
 	}
 
-	/** Settles the delivery: runs the elements' callbacks, last registered first, as Bus does. */
+	/** Settles the delivery: runs the elements' callbacks as Bus does (last registered first, once). */
 	public void settle(DeliveryOutcome outcome) {
-		for (int i = this.callbacks.size() - 1; i >= 0; i--) {
-			this.callbacks.get(i).accept(outcome);
-		}
+		this.callbacks.run(outcome, "test delivery " + this.messageId);
 	}
 
 	@Override
