@@ -158,6 +158,10 @@ seccompProfile:
       value: "{{ add .Values.sidecar.drainSeconds .Values.app.shutdownTimeoutSeconds }}s"
     - name: BUS_SIDECAR_CONSUL_URL
       value: {{ .Values.consul.url | default "http://$(HOST_IP):8500" | quote }}
+    {{- if not .Values.consul.register }}
+    - name: BUS_SIDECAR_REGISTRATION_ENABLED
+      value: "false"
+    {{- end }}
     {{- with .Values.consul.aclToken.secretName }}
     - name: BUS_SIDECAR_CONSUL_ACLTOKEN
       valueFrom:

@@ -326,6 +326,13 @@ public class SidecarProperties implements Validator {
 	public static class Registration {
 
 		/**
+		 * Whether the sidecar registers the app in Consul and reports its health with a TTL check. Off where
+		 * something else registers the pods, as consul-k8s does without client agents (agentless, from the pods'
+		 * readiness): the sidecar then only discovers, watches and serves.
+		 */
+		private boolean enabled = true;
+
+		/**
 		 * Instance id in Consul. Defaults to {@code <name>-<HOSTNAME>} (the pod name in Kubernetes), else
 		 * {@code <name>-<address>-<port>}.
 		 */
@@ -351,6 +358,14 @@ public class SidecarProperties implements Validator {
 		 * the app to stop accepting connections, where Kubernetes stops both containers at once.
 		 */
 		private Duration appStopTimeout = Duration.ofSeconds(60);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
 
 		public @Nullable String getInstanceId() {
 			return this.instanceId;

@@ -113,6 +113,22 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.checkOutput("service:" + this.instanceId)).contains("no health answer within 500 ms");
 	}
 
+	/** Where consul-k8s registers the pods itself (agentless): the sidecar only follows the app's health. */
+	@Test
+	void withRegistrationOffItNeverTouchesTheAppsEntryButStillFollowsItsHealth() {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.enabled=false");
+		AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(registrar.status().health()));
+		this.app.down();
+		await().atMost(Duration.ofSeconds(5)).until(() -> "critical".equals(registrar.status().health()));
+		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
+		assertThat(registrar.status().registered()).isFalse();
+		this.sidecar.close();
+		this.sidecar = null;
+		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
+	}
+
 	@Test
 	void shutdownPutsTheInstanceInMaintenanceThenDeregistersIt() {
 		this.app = AppDouble.start();

@@ -1,5 +1,7 @@
 package dev.bus.autoconfigure;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import dev.bus.tracing.BusOpenTelemetrySdk;
+import dev.bus.tracing.DroppedSpans;
 import dev.bus.tracing.OpenTelemetryBusTracing;
 
 /**
@@ -48,12 +51,30 @@ public final class BusTracingAutoConfiguration {
 	@ConditionalOnMissingBean(OpenTelemetry.class)
 	static class BusOpenTelemetrySdkConfiguration {
 
+		@Bean
+		DroppedSpans busDroppedSpans() {
+			return new DroppedSpans();
+		}
+
 		@Bean(destroyMethod = "close")
-		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment) {
+		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment, DroppedSpans dropped) {
 			BusProperties.Tracing tracing = properties.getTracing();
 			return BusOpenTelemetrySdk.create(environment.getProperty("spring.application.name", "app"),
 					tracing.getSamplingProbability(), tracing.getOtlpEndpoint(),
-					properties.getSidecarClient().getUrl() != null);
+					properties.getSidecarClient().getUrl() != null, dropped);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(MeterBinder.class)
+		static class DroppedSpansMeterConfiguration {
+
+			@Bean
+			MeterBinder busDroppedSpansMeter(DroppedSpans dropped) {
+				return (registry) -> FunctionCounter.builder("bus.tracing.spans.dropped", dropped, DroppedSpans::count)
+					.description("Spans dropped because their export (to the sidecar or the collector) failed")
+					.register(registry);
+			}
+
 		}
 
 	}

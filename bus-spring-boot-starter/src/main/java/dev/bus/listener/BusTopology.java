@@ -31,8 +31,8 @@ import org.springframework.context.ApplicationListener;
  *
  * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
  * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
- * exchange, the DLQ itself, one classic delay queue per retry delay (TTL, dead-lettering back to the group
- * queue), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
+ * exchange, the DLQ itself, one delay queue per retry delay (TTL, dead-lettering back to the group queue; of
+ * the group queue's type), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
  * at the broker.
  *
  * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
@@ -91,11 +91,7 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
 		// One queue per delay, so every message in a queue expires in arrival order.
 		for (Duration delay : listener.retry().levels()) {
-			declarables.add(QueueBuilder.durable(listener.retryQueue(delay))
-				.ttl((int) delay.toMillis())
-				.deadLetterExchange("")
-				.deadLetterRoutingKey(listener.queue())
-				.build());
+			declarables.add(retryQueue(listener.retryQueue(delay), delay, listener.queue()));
 		}
 		String pattern = listener.topic().toString();
 		if (listener.headers().isEmpty()) {
@@ -138,6 +134,21 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	private void register(String name, List<Declarable> declarables) {
 		declarables.forEach((declarable) -> declarable.setAdminsThatShouldDeclare(this.admin));
 		this.beans.registerSingleton(name, new Declarables(declarables));
+	}
+
+	/**
+	 * A delay queue, of the same type as the group queue: a classic queue lives on one node, and while that node
+	 * is down every retry of the listener fails. A quorum one (message TTL since RabbitMQ 3.10) dead-letters
+	 * at least once, so a message whose delay is over is not lost if the group queue cannot take it at that moment.
+	 */
+	private Queue retryQueue(String name, Duration delay, String target) {
+		QueueBuilder builder = durable(name).ttl((int) delay.toMillis())
+			.deadLetterExchange("")
+			.deadLetterRoutingKey(target);
+		if (this.quorumQueues) {
+			builder.overflow(QueueBuilder.Overflow.rejectPublish).withArgument("x-dead-letter-strategy", "at-least-once");
+		}
+		return builder.build();
 	}
 
 	private QueueBuilder durable(String name) {

@@ -49,6 +49,10 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 	private final ArrayDeque<PendingPublish> pending = new ArrayDeque<>();
 
+	private volatile boolean nacked;
+
+	private final long openedNanos = System.nanoTime();
+
 	ConfirmedChannel(Channel channel, Duration confirmTimeout) throws IOException {
 		this.channel = channel;
 		this.confirmTimeoutNanos = confirmTimeout.toNanos();
@@ -60,6 +64,11 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 	boolean isOpen() {
 		return this.channel.isOpen();
+	}
+
+	/** Whether the broker has nacked a publish on this channel, open for at least {@code age}. */
+	boolean nackedAndOlderThan(Duration age) {
+		return this.nacked && System.nanoTime() - this.openedNanos >= age.toNanos();
 	}
 
 	/** Publishes; the caller serialises calls, since sequence numbers must match publish order. */
@@ -116,6 +125,7 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
 	@Override
 	public void handleNack(long deliveryTag, boolean multiple) {
+		this.nacked = true;
 		settle(deliveryTag, multiple, Reason.NACKED);
 	}
 

@@ -2,6 +2,7 @@ package dev.bus.publisher;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,15 @@ import dev.bus.BusPublishException.Reason;
  * timeout, at least every second), not by a timer per publish: a publish fails as {@link Reason#TIMEOUT} between
  * one and 1.1 confirm timeouts after it was sent.
  *
+ * <p>A channel on which the broker has nacked a publish (and open for a second at least) is replaced for the next
+ * publish and retired: it keeps
+ * settling (or expiring) what it has in flight and is closed once that is done. A nack is rare, and it may mean
+ * the channel itself is stuck: on RabbitMQ 3.10 a channel opened while a quorum queue's leader was down keeps the
+ * dead leader and nacks every later publish to that queue, while a fresh channel is acked (measured on the
+ * 3-node cluster of {@code scripts/infra cluster}: 2,000 of 2,000 nacked over 10 s, then a new channel acked at
+ * once; fixed in later RabbitMQ versions by rabbitmq-server#9241). Closing the channel instead would fail
+ * publishes the broker may still confirm.
+ *
  * <p>Every message goes out as sent by the connection's broker user ({@link BrokerAccess}), and a publish to a
  * topic the broker would refuse fails as {@link Reason#FORBIDDEN} without being sent: the broker answers such a
  * publish by closing the channel, which would fail every other unconfirmed publish on it.
@@ -52,6 +62,9 @@ public class ConfirmingPublisher {
 
 	private ConfirmedChannel channel;
 
+	/** Channels replaced after a nack, until what they have in flight is settled or expired. */
+	private final List<ConfirmedChannel> retired = new ArrayList<>();
+
 	private ScheduledFuture<?> expiry;
 
 	private volatile boolean closed;
@@ -59,6 +72,9 @@ public class ConfirmingPublisher {
 	private static final Duration MIN_EXPIRY_INTERVAL = Duration.ofMillis(10);
 
 	private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(1);
+
+	/** A nacking channel is replaced at most once a second: a queue that rejects publishes must not churn them. */
+	private static final Duration MIN_CHANNEL_AGE = Duration.ofSeconds(1);
 
 	/** Most distinct topics remembered for {@link #publishedTopics()}; a bound, since topics may be dynamic. */
 	static final int MAX_REMEMBERED_TOPICS = 256;
@@ -131,10 +147,14 @@ public class ConfirmingPublisher {
 		return this.publishedTopics.stream().sorted().toList();
 	}
 
-	/** Unconfirmed publishes on the current channel. */
+	/** Unconfirmed publishes, on the current channel and on retired ones. */
 	public int pendingCount() {
 		synchronized (this.lock) {
-			return (this.channel != null) ? this.channel.pendingCount() : 0;
+			int pending = (this.channel != null) ? this.channel.pendingCount() : 0;
+			for (ConfirmedChannel channel : this.retired) {
+				pending += channel.pendingCount();
+			}
+			return pending;
 		}
 	}
 
@@ -158,6 +178,8 @@ public class ConfirmingPublisher {
 				this.channel.close();
 				this.channel = null;
 			}
+			this.retired.forEach(ConfirmedChannel::close);
+			this.retired.clear();
 			if (this.expiry != null) {
 				this.expiry.cancel(false);
 				this.expiry = null;
@@ -165,18 +187,33 @@ public class ConfirmingPublisher {
 		}
 	}
 
-	/** Fails the publishes of the current channel whose confirm is overdue. */
+	/** Fails the publishes whose confirm is overdue; closes retired channels with nothing left in flight. */
 	void expireUnconfirmed() {
-		ConfirmedChannel current;
+		List<ConfirmedChannel> channels = new ArrayList<>();
 		synchronized (this.lock) {
-			current = this.channel;
+			if (this.channel != null) {
+				channels.add(this.channel);
+			}
+			channels.addAll(this.retired);
 		}
-		if (current != null) {
-			current.expire();
+		channels.forEach(ConfirmedChannel::expire);
+		synchronized (this.lock) {
+			this.retired.removeIf((retired) -> {
+				if (retired.pendingCount() > 0) {
+					return false;
+				}
+				retired.close();
+				return true;
+			});
 		}
 	}
 
 	private ConfirmedChannel openChannel() throws IOException {
+		if (this.channel != null && this.channel.isOpen() && this.channel.nackedAndOlderThan(MIN_CHANNEL_AGE)) {
+			logger.debug("The broker nacked a publish: publishing on a new channel from now on");
+			this.retired.add(this.channel);
+			this.channel = null;
+		}
 		if (this.channel == null || !this.channel.isOpen()) {
 			Connection connection = this.connectionFactory.createConnection();
 			Channel raw = rawConnection(connection).createChannel();

@@ -18,7 +18,8 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
  * in the application's configuration, is the one setting that wins over {@code OTEL_*}.
  *
  * <p>The batch span processor's queue is bounded and drops spans when full, so a slow or absent collector never
- * blocks the application.
+ * blocks the application; spans whose export failed are counted and reported once per outage
+ * ({@link DroppedSpans}).
  */
 public final class BusOpenTelemetrySdk {
 
@@ -33,15 +34,19 @@ public final class BusOpenTelemetrySdk {
 	 * @param samplingProbability default share of new traces sampled
 	 * @param endpoint {@code bus.tracing.otlp-endpoint}, or {@code null}
 	 * @param sidecar whether a sidecar runs beside the app (then it is the default endpoint)
+	 * @param dropped where spans whose export failed are counted and reported
 	 */
 	public static OpenTelemetrySdk create(String serviceName, double samplingProbability, URI endpoint,
-			boolean sidecar) {
+			boolean sidecar, DroppedSpans dropped) {
 		Map<String, String> defaults = defaults(serviceName, samplingProbability,
 				sidecar || (endpoint != null && isLoopback(endpoint)));
 		return AutoConfiguredOpenTelemetrySdk.builder()
 			.addPropertiesSupplier(() -> defaults)
 			.addPropertiesCustomizer((config) -> (endpoint != null)
 					? Map.of("otel.exporter.otlp.traces.endpoint", endpoint.toString()) : Map.of())
+			.addSpanExporterCustomizer((exporter, config) -> dropped.counting(exporter,
+					config.getString("otel.exporter.otlp.traces.endpoint",
+							config.getString("otel.exporter.otlp.endpoint", "the trace collector"))))
 			.disableShutdownHook() // the context closes it, after the listeners and publisher have stopped
 			.build()
 			.getOpenTelemetrySdk();

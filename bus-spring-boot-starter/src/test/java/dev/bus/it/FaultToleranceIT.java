@@ -23,6 +23,7 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
+import dev.bus.test.ConfirmedLoad;
 import dev.bus.test.Postgres;
 import dev.bus.test.Rabbit;
 import dev.bus.test.SecuredBroker;
@@ -168,63 +169,21 @@ class FaultToleranceIT {
 				List.of(Counter.class), properties.toArray(String[]::new))) {
 			this.restartedBrokerCleanup.track(context);
 			BusContexts.awaitConsuming(context);
-			BusPublisher publisher = context.getBean(BusPublisher.class);
+			ConfirmedLoad load = new ConfirmedLoad(context.getBean(BusPublisher.class), "load.item");
 			Counter counter = context.getBean(Counter.class);
-			java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
-			java.util.concurrent.atomic.AtomicInteger confirmed = new java.util.concurrent.atomic.AtomicInteger();
-			CompletableFuture<Void> restart = new CompletableFuture<>();
-			Thread restarter = new Thread(() -> {
-				await().atMost(Duration.ofSeconds(60)).until(() -> confirmed.get() > MESSAGES / 10);
-				try {
-					SecuredBroker.restart();
-					restart.complete(null);
-				}
-				catch (Exception | AssertionError ex) {
-					restart.completeExceptionally(ex);
-				}
-			});
-			restarter.start();
-			// A careful publisher: every message is retried, with the same id, until the broker confirms it. Paced
-			// at 4,000 msg/s, and going on until the restart is over, so that publishing spans it whatever the
-			// node's command line takes to stop it (bounded: at most a minute of traffic).
-			Semaphore inFlight = new Semaphore(500);
-			List<CompletableFuture<?>> all = new ArrayList<>(MESSAGES);
-			long start = System.nanoTime();
-			int sent = 0;
-			for (int i = 0; (i < MESSAGES || !restart.isDone()) && i < 60 * 4_000; i++, sent++) {
-				long due = start + i * 250_000L;
-				while (System.nanoTime() < due) {
-					java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-				}
-				inFlight.acquireUninterruptibly();
-				all.add(publishUntilConfirmed(publisher, "id-" + i, failures).whenComplete((receipt, error) -> {
-					confirmed.incrementAndGet();
-					inFlight.release();
-				}));
-			}
-			CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+			CompletableFuture<Void> restart = load.faultAfter(MESSAGES / 10, SecuredBroker::restart);
+			// Paced at 4,000 msg/s, going on until the restart is over (at most a minute of traffic).
+			int sent = load.run(4_000, MESSAGES, 60 * 4_000, restart);
 			restart.join();
 			int total = sent;
 			await().atMost(Duration.ofSeconds(120)).until(() -> counter.distinct.size() == total);
 			int deliveries = counter.deliveries.get();
 			System.out.printf("[fault] broker restarted mid-stream: sent %d (confirmed), %d publish attempts failed and"
-					+ " were retried, received %d distinct, %d deliveries, duplicates %d%n", total, failures.get(),
+					+ " were retried, received %d distinct, %d deliveries, duplicates %d%n", total, load.failedAttempts(),
 					counter.distinct.size(), deliveries, deliveries - total);
 			assertThat(counter.distinct).hasSize(total);
-			assertThat(failures.get()).as("publishers saw the outage").isPositive();
+			assertThat(load.failedAttempts()).as("publishers saw the outage").isPositive();
 		}
-	}
-
-	private static CompletableFuture<Void> publishUntilConfirmed(BusPublisher publisher, String id,
-			java.util.concurrent.atomic.AtomicInteger failures) {
-		return publisher.publish(OutboundMessage.builder("load.item", "item").messageId(id).build())
-			.thenApply((receipt) -> (Void) null)
-			.exceptionallyCompose((error) -> {
-				failures.incrementAndGet();
-				return CompletableFuture.supplyAsync(() -> null,
-						CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS))
-					.thenCompose((ignored) -> publishUntilConfirmed(publisher, id, failures));
-			});
 	}
 
 	private static double duplicatesSkipped(ConfigurableApplicationContext context) {

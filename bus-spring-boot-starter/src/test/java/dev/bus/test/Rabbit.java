@@ -3,6 +3,8 @@ package dev.bus.test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -60,6 +62,20 @@ public final class Rabbit implements AutoCloseable {
 			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":"
 					+ SecuredBroker.PORT + " as " + SecuredBroker.ADMIN + ": " + ex, ex);
 		}
+	}
+
+	/** Connects as guest to the first node of the {@link RabbitCluster} that answers. */
+	public static Rabbit connectToCluster() {
+		List<String> failures = new ArrayList<>();
+		for (int node = 1; node <= RabbitCluster.SIZE; node++) {
+			try {
+				return new Rabbit(RabbitCluster.port(node), "guest", "guest");
+			}
+			catch (IOException | TimeoutException ex) {
+				failures.add("node " + node + ": " + ex);
+			}
+		}
+		throw new AssertionError("No node of the RabbitMQ cluster answers (scripts/infra cluster up): " + failures);
 	}
 
 	public static void requireRunning() {

@@ -25,7 +25,7 @@ class BusOpenTelemetrySdkTest {
 
 	@Test
 	void busDefaultsApplyWhenNothingIsSet() {
-		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0, null, true)) {
+		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0, null, true, new DroppedSpans())) {
 			assertThat(sdk.getSdkTracerProvider().toString()).contains("service.name=\"orders\"")
 				.contains("endpoint=" + BusOpenTelemetrySdk.SIDECAR_ENDPOINT)
 				.contains("ParentBased{root:TraceIdRatioBased{1.000000}");
@@ -49,7 +49,7 @@ class BusOpenTelemetrySdkTest {
 		System.setProperty("otel.traces.sampler", "always_off");
 		System.setProperty("otel.service.name", "from-otel");
 		System.setProperty("otel.exporter.otlp.traces.endpoint", "http://collector.example:4318/v1/traces");
-		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0, null, true)) {
+		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0, null, true, new DroppedSpans())) {
 			assertThat(sdk.getSdkTracerProvider().toString()).contains("service.name=\"from-otel\"")
 				.contains("endpoint=http://collector.example:4318/v1/traces");
 			assertThat(sdk.getTracer("test").spanBuilder("dropped").startSpan().getSpanContext().isSampled())
@@ -61,7 +61,7 @@ class BusOpenTelemetrySdkTest {
 	void anExplicitBusEndpointWinsOverOtelSettings() {
 		System.setProperty("otel.exporter.otlp.traces.endpoint", "http://collector.example:4318/v1/traces");
 		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0,
-				URI.create("http://127.0.0.1:14318/v1/traces"), false)) {
+				URI.create("http://127.0.0.1:14318/v1/traces"), false, new DroppedSpans())) {
 			assertThat(sdk.getSdkTracerProvider().toString()).contains("endpoint=http://127.0.0.1:14318/v1/traces");
 		}
 	}

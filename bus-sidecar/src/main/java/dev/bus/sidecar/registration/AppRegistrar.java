@@ -192,6 +192,10 @@ public class AppRegistrar implements SmartLifecycle {
 				.consulStatus(current.status()) + ": " + current.reason());
 		}
 		Duration next = this.heartbeatInterval;
+		if (!this.settings.isEnabled()) {
+			schedule(next); // something else registers the app (bus.sidecar.registration.enabled=false)
+			return;
+		}
 		try {
 			if (!this.registered) {
 				if (current.answered()) {
