@@ -24,7 +24,7 @@ import dev.bus.bench.RawClientContender.Wire;
  *
  * <pre>
  * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--warmup 20000]
- *                                    [--scenarios A,B-classic,B-quorum,C,D,E]
+ *                                    [--scenarios A,B-classic,B-quorum,C,C-1k,D,E]
  *                                    [--contenders "Bus,Bus (simple)"] [--wire-breakdown]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
@@ -40,7 +40,7 @@ public final class BenchmarkMain {
 		int messages = Integer.parseInt(options.getOrDefault("messages", "100000"));
 		String host = options.getOrDefault("host", "127.0.0.1");
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
-		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,D,E"));
+		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,C-1k,D,E"));
 		BenchSidecar sidecar = new BenchSidecar();
 		List<Contender> contenders = new ArrayList<>(List.of(new RawClientContender(host, port, Wire.PERFTEST),
 				new BusContender(host, port, false), new StreamContender(host, port),
@@ -53,9 +53,10 @@ public final class BenchmarkMain {
 				BusContender.withRoutingRules(host, port), BusContender.observed(host, port),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
-			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY, Wire.PROPERTIES)) {
+			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY)) {
 				contenders.add(contenders.size() - 1, new RawClientContender(host, port, wire));
 			}
+			contenders.add(new RawClientContender(host, port, Wire.CLOUD_EVENTS_HEADERS));
 		}
 		if (options.containsKey("contenders")) {
 			contenders = selected(contenders, options.get("contenders"));
@@ -67,8 +68,8 @@ public final class BenchmarkMain {
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = (warmup > 0) ? 0 : 1; round <= rounds; round++) {
 			for (Scenario scenario : scenarios) {
-				// C and E run at a fixed rate: 5 s (C) and 10 s (E) of traffic give stable percentiles.
-				int seconds = (scenario == Scenario.E_OUTBOX) ? 10 : 5;
+				// C, C-1k and E run at a fixed rate: 5 s (C) and 10 s (C-1k, E) of traffic give stable percentiles.
+				int seconds = (scenario == Scenario.E_OUTBOX || scenario == Scenario.C_LATENCY_1K) ? 10 : 5;
 				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * seconds) : messages;
 				if (round == 0) {
 					count = Math.min(count, warmup);
@@ -119,27 +120,29 @@ public final class BenchmarkMain {
 			.append(" end to end, ")
 			.append("from the publish call to the consumer's entry, in microseconds.\n\n");
 		out.append("Machine: ").append(machine(host, port)).append("\n\n");
-		out.append("| scenario | contender | msg/s | × raw | p50 µs | p95 µs | p99 µs | max µs ")
+		out.append("| scenario | contender | msg/s | × raw | × raw on Bus's wire | p50 µs | p95 µs | p99 µs | max µs ")
 			.append("| CPU µs/msg: JVM | broker |\n");
-		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		StringBuilder notes = new StringBuilder();
 		for (Map.Entry<Scenario, Map<String, List<Measurement>>> scenario : results.entrySet()) {
 			List<Measurement> rawRuns = scenario.getValue().get(contenders.get(0).name());
+			List<Measurement> busWireRuns = scenario.getValue().get(Wire.BUS.contender);
 			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
 				double throughput = median(contender.getValue(), -1);
-				String ratio = (rawRuns != null) ? String.format("%.2f", throughput / median(rawRuns, -1)) : "–";
-				out.append(String.format("| %s | %s | %,.0f | %s | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
-						scenario.getKey().label, contender.getKey(), throughput, ratio,
+				out.append(String.format("| %s | %s | %,.0f | %s | %s | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
+						scenario.getKey().label, contender.getKey(), throughput, ratio(throughput, rawRuns),
+						ratio(throughput, busWireRuns),
 						(long) median(contender.getValue(), 50), (long) median(contender.getValue(), 95),
 						(long) median(contender.getValue(), 99), (long) median(contender.getValue(), 100),
 						median(contender.getValue(), Measurement::jvmCpuMicros),
 						median(contender.getValue(), Measurement::brokerCpuMicros)));
 			}
 			List<Measurement> busRuns = scenario.getValue().get("Bus");
-			if (scenario.getKey() == Scenario.C_LATENCY && rawRuns != null && busRuns != null) {
-				long rawP50 = (long) median(rawRuns, 50);
-				long busP50 = (long) median(busRuns, 50);
-				notes.append(String.format("C: Bus adds %,d µs to the raw client's p50.%n", busP50 - rawP50));
+			if (scenario.getKey().rate > 0 && scenario.getKey().label.startsWith("C") && rawRuns != null
+					&& busRuns != null) {
+				notes.append(String.format("%s: Bus adds %,d µs to the raw client's p50; its p99 is %.2f× the raw "
+						+ "client's.%n", scenario.getKey().label, (long) (median(busRuns, 50) - median(rawRuns, 50)),
+						median(busRuns, 99) / median(rawRuns, 99)));
 			}
 		}
 		if (results.containsKey(Scenario.D_TRACING)) {
@@ -159,9 +162,16 @@ public final class BenchmarkMain {
 		out.append("256-byte payloads, one producer and one consumer, manual acks, prefetch 250, confirms with 200 ")
 			.append("in flight (Bus with batching: 4,000 logical messages in flight). ")
 			.append(messages)
-			.append(" messages per run (C: 5 s, E: 10 s of traffic).\n\n")
+			.append(" messages per run (C: 5 s, C-1k and E: 10 s of traffic). × raw: against the raw client on ")
+			.append("PerfTest's wire (the broker's best case); × raw on Bus's wire: against the raw client sending ")
+			.append("exactly what Bus sends (what Bus's own code costs).\n\n")
 			.append("Sidecar footprint (F): `scripts/bench-sidecar`, in [SIDECAR-FOOTPRINT.md](SIDECAR-FOOTPRINT.md).\n");
 		return out.toString();
+	}
+
+	/** Throughput against the median of a reference contender's runs, or a dash when it did not run. */
+	private static String ratio(double throughput, List<Measurement> reference) {
+		return (reference != null) ? String.format("%.2f", throughput / median(reference, -1)) : "–";
 	}
 
 	/** Median over rounds of throughput ({@code percentile < 0}) or of a latency percentile. */

@@ -217,7 +217,8 @@ final class BusContender implements Contender {
 			return scenario == Scenario.A_TRANSIENT || scenario == Scenario.B_QUORUM;
 		}
 		if (this.keyset != null || this.security != null) {
-			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY;
+			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY
+					|| scenario == Scenario.C_LATENCY_1K;
 		}
 		if (this.routingRules) {
 			return scenario == Scenario.B_QUORUM;

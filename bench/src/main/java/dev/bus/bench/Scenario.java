@@ -14,6 +14,8 @@ enum Scenario {
 	B_QUORUM("B-quorum", "persistent, quorum queue", true, true, 0),
 	/** Fixed 5,000 msg/s, persistent, quorum queue: end-to-end latency. */
 	C_LATENCY("C", "5,000 msg/s fixed rate, persistent, quorum queue", true, true, 5000),
+	/** Fixed 1,000 msg/s, persistent, quorum queue: end-to-end latency where most services live. */
+	C_LATENCY_1K("C-1k", "1,000 msg/s fixed rate, persistent, quorum queue", true, true, 1000),
 	/** Persistent, quorum queue, as fast as possible: Bus with tracing on (100% sampled) against Bus without. */
 	D_TRACING("D", "persistent, quorum queue; Bus with tracing on (every message sampled, spans exported over OTLP "
 			+ "to a sidecar in the same JVM that exports them to Zipkin) against Bus without", true, true, 0),

@@ -3,27 +3,15 @@ package dev.bus.core;
 /**
  * Names of the AMQP headers that make up the Bus envelope.
  *
- * <p>CloudEvents 1.0 attributes travel in the AMQP binding's {@code ce_} form so that any CloudEvents-aware
- * consumer can read a Bus message; trace context uses the W3C names; everything Bus-specific is prefixed
- * {@code bus-}. None of these headers is required on input: a plain AMQP message with none of them is a valid
- * Bus message.
+ * <p>CloudEvents 1.0 attributes travel in the AMQP properties with their meaning ({@link CloudEventsHeaders} says
+ * which, and writes them as headers too when asked); trace context uses the W3C names; everything Bus-specific is
+ * prefixed {@code bus-}. None of these headers is required on input: a plain AMQP message with none of them is a
+ * valid Bus message.
  */
 public final class BusHeaders {
 
-	/** CloudEvents spec version Bus writes. */
-	public static final String CE_SPEC_VERSION_VALUE = "1.0";
-
-	public static final String CE_ID = "ce_id";
-
-	public static final String CE_SOURCE = "ce_source";
-
-	public static final String CE_TYPE = "ce_type";
-
-	public static final String CE_SPEC_VERSION = "ce_specversion";
-
-	public static final String CE_TIME = "ce_time";
-
-	public static final String CE_SUBJECT = "ce_subject";
+	/** CloudEvents {@code subject}, which no AMQP property holds (written only when the publisher sets one). */
+	public static final String SUBJECT = "bus-subject";
 
 	/** W3C trace context. */
 	public static final String TRACEPARENT = "traceparent";

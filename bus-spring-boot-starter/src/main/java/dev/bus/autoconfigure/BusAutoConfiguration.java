@@ -87,9 +87,10 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			Environment environment, PublishChain publishChain) {
+		BusProperties.CloudEvents cloudEvents = properties.getPublisher().getCloudEvents();
 		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
 				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent(),
-				publishChain);
+				publishChain, cloudEvents.isHeaders() ? cloudEvents.getPrefix() : null);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.routing.RuleSet;
 import dev.bus.listener.BusListenerRegistry;
 
@@ -27,7 +28,8 @@ public class BusProperties implements Validator {
 	private String exchange = "bus";
 
 	/**
-	 * CloudEvents source of published messages ({@code ce_source}); defaults to {@code /<spring.application.name>}.
+	 * CloudEvents source of published messages (the AMQP {@code app_id}); defaults to
+	 * {@code /<spring.application.name>}.
 	 */
 	private String source;
 
@@ -181,6 +183,10 @@ public class BusProperties implements Validator {
 					"must be an http(s) URL such as http://127.0.0.1:4318/v1/traces");
 		}
 		positive(errors, "sidecarClient.wait", sidecar.getWait());
+		if (!CloudEventsHeaders.PREFIXES.contains(properties.getPublisher().getCloudEvents().getPrefix())) {
+			reject(errors, "publisher.cloudEvents.prefix", "unknown",
+					"must be one of " + String.join(", ", CloudEventsHeaders.PREFIXES));
+		}
 		atLeast(errors, "metrics.maxTopics", properties.getMetrics().getMaxTopics(), 1);
 		positive(errors, "security.encryption.reloadInterval", properties.getSecurity().getEncryption().getReloadInterval());
 		positive(errors, "security.brokerToken.timeout", properties.getSecurity().getBrokerToken().getTimeout());
@@ -558,6 +564,12 @@ public class BusProperties implements Validator {
 
 		private final Batching batching = new Batching();
 
+		private final CloudEvents cloudEvents = new CloudEvents();
+
+		public CloudEvents getCloudEvents() {
+			return this.cloudEvents;
+		}
+
 		public boolean isPersistent() {
 			return this.persistent;
 		}
@@ -584,6 +596,44 @@ public class BusProperties implements Validator {
 
 		public Batching getBatching() {
 			return this.batching;
+		}
+
+	}
+
+	/**
+	 * CloudEvents attributes as headers too, for consumers that read CloudEvents from headers rather than from the
+	 * AMQP properties where Bus puts each attribute once.
+	 */
+	public static class CloudEvents {
+
+		/**
+		 * Whether published messages also carry the CloudEvents attributes as headers (id, source, type,
+		 * specversion, time with milliseconds, subject), about 150 bytes more per message, which a quorum queue
+		 * writes to its log with the message.
+		 */
+		private boolean headers = false;
+
+		/**
+		 * Prefix of those headers: {@code ce-} (the CloudEvents SDK's Spring messaging converter), {@code ce_} (the
+		 * Kafka binding, Spring Cloud Function's default, and Bus's envelope before it went compact),
+		 * {@code cloudEvents:} or {@code cloudEvents_} (the CloudEvents AMQP binding). Listeners read all four.
+		 */
+		private String prefix = "ce-";
+
+		public boolean isHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(boolean headers) {
+			this.headers = headers;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
 		}
 
 	}
@@ -671,7 +721,7 @@ public class BusProperties implements Validator {
 		private int prefetch = 250;
 
 		/**
-		 * Type of the durable group queues and dead-letter queues.
+		 * Type of the durable group queues, dead-letter queues and retry delay queues.
 		 */
 		private QueueType queueType = QueueType.QUORUM;
 

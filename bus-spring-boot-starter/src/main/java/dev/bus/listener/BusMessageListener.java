@@ -2,7 +2,6 @@ package dev.bus.listener;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +22,7 @@ import dev.bus.DeliveryOutcome;
 import dev.bus.MessageRejectedException;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
@@ -270,11 +270,14 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		headers.putAll(delivery.replacedHeaders());
 		// The per-message token stays out of user code, where it could be logged: BusMessage.publisher() says who.
 		headers.remove(BusHeaders.AUTHORIZATION);
+		// Each attribute from its AMQP property, else from CloudEvents headers (other publishers, older Bus).
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
-				: headers.get(BusHeaders.CE_ID);
-		String type = (properties.getType() != null) ? properties.getType() : headers.get(BusHeaders.CE_TYPE);
-		Instant time = (properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : null;
-		return new BusMessage<>(payload, messageId, topic(message), type, headers.get(BusHeaders.CE_SOURCE), time,
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
+		String type = (properties.getType() != null) ? properties.getType()
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.TYPE);
+		String source = (properties.getAppId() != null) ? properties.getAppId()
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.SOURCE);
+		return new BusMessage<>(payload, messageId, topic(message), type, source, CloudEventsHeaders.eventTime(headers, properties.getTimestamp()),
 				headers.get(BusHeaders.PARTITION_KEY), delivery.attempt(), Collections.unmodifiableMap(headers),
 				delivery.verifiedPublisher());
 	}

@@ -12,7 +12,7 @@ import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.VerifiedPublisher;
 import dev.bus.chain.OutcomeCallbacks;
-import dev.bus.core.BusHeaders;
+import dev.bus.core.CloudEventsHeaders;
 
 /**
  * One logical message on its way to a listener method, as the {@link ReceiveChain} sees it: the delivery, the
@@ -55,8 +55,7 @@ final class DeliveredMessage implements IncomingMessage {
 		if (properties.getMessageId() != null) {
 			return properties.getMessageId();
 		}
-		Object ceId = properties.getHeaders().get(BusHeaders.CE_ID);
-		return (ceId != null) ? ceId.toString() : null;
+		return CloudEventsHeaders.read(properties.getHeaders(), CloudEventsHeaders.ID);
 	}
 
 	@Override

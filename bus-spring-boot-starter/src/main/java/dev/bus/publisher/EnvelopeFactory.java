@@ -13,12 +13,19 @@ import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.CloudEventsHeaders;
 
 /**
  * Turns an {@link OutboundMessage} into a sealed {@link Envelope}: JSON body, persistent delivery (unless turned
- * off), message id, logical type and CloudEvents 1.0 attributes as {@code ce_} headers, then the
- * {@link PublishChain}, then the size check on what will really be sent. No Java class name ever reaches the
- * wire, so any AMQP client can read what Bus publishes.
+ * off), the CloudEvents 1.0 attributes each once in the AMQP property with its meaning (message id, logical type,
+ * source as {@code app_id}, timestamp; the subject, which has no property, as {@value BusHeaders#SUBJECT}), and as
+ * headers too only when asked ({@code bus.publisher.cloud-events.headers}), then the {@link PublishChain}, then the
+ * size check on what will really be sent. No Java class name ever reaches the wire, so any AMQP client can read
+ * what Bus publishes.
+ *
+ * <p>Why not the headers by default: on a quorum queue the header table goes into the Raft log with every message,
+ * and five headers repeating five properties cost the broker more per message than the properties themselves
+ * (docs/BENCHMARKS.md, "raw (Bus wire)" against "raw (Bus properties)").
  */
 public class EnvelopeFactory {
 
@@ -32,15 +39,28 @@ public class EnvelopeFactory {
 
 	private final PublishChain chain;
 
+	private final String cloudEventsPrefix;
+
 	private final EventTimeFormat eventTime = new EventTimeFormat();
 
+	/** Without CloudEvents headers. */
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
 			PublishChain chain) {
+		this(jsonMapper, source, maxMessageSize, persistent, chain, null);
+	}
+
+	/**
+	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the properties (one of
+	 * {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
+	 */
+	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
+			PublishChain chain, String cloudEventsPrefix) {
 		this.jsonMapper = jsonMapper;
 		this.source = source;
 		this.maxMessageSize = maxMessageSize;
 		this.deliveryMode = persistent ? 2 : 1;
 		this.chain = chain;
+		this.cloudEventsPrefix = cloudEventsPrefix;
 	}
 
 	/**
@@ -83,13 +103,12 @@ public class EnvelopeFactory {
 		byte[] body = serialize(message);
 		Instant now = Instant.now();
 		Map<String, Object> headers = new HashMap<>(message.headers());
-		headers.put(BusHeaders.CE_ID, message.messageId());
-		headers.put(BusHeaders.CE_SOURCE, this.source);
-		headers.put(BusHeaders.CE_TYPE, message.type());
-		headers.put(BusHeaders.CE_SPEC_VERSION, BusHeaders.CE_SPEC_VERSION_VALUE);
-		headers.put(BusHeaders.CE_TIME, this.eventTime.format(now));
-		if (message.subject() != null) {
-			headers.put(BusHeaders.CE_SUBJECT, message.subject());
+		if (this.cloudEventsPrefix != null) {
+			CloudEventsHeaders.write(headers, this.cloudEventsPrefix, message.messageId(), this.source, message.type(),
+					this.eventTime.format(now), message.subject());
+		}
+		else if (message.subject() != null) {
+			headers.put(BusHeaders.SUBJECT, message.subject());
 		}
 		if (message.partitionKey() != null) {
 			headers.put(BusHeaders.PARTITION_KEY, message.partitionKey());
@@ -98,8 +117,8 @@ public class EnvelopeFactory {
 			// The encrypting element encrypts these values; create() refuses the message if it did not run.
 			headers.put(BusHeaders.ENCRYPTED_HEADERS, String.join(",", message.confidentialHeaders()));
 		}
-		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), now, headers, body,
-				BusContentTypes.JSON);
+		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), this.source, now, headers,
+				body, BusContentTypes.JSON);
 	}
 
 	private byte[] serialize(OutboundMessage message) {

@@ -23,6 +23,8 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 
 	private final String type;
 
+	private final String source;
+
 	private final Instant timestamp;
 
 	private final Map<String, Object> headers;
@@ -35,11 +37,12 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 
 	private Envelope sealed;
 
-	OutgoingEnvelope(String topic, String messageId, String type, Instant timestamp, Map<String, Object> headers,
-			byte[] body, String contentType) {
+	OutgoingEnvelope(String topic, String messageId, String type, String source, Instant timestamp,
+			Map<String, Object> headers, byte[] body, String contentType) {
 		this.topic = topic;
 		this.messageId = messageId;
 		this.type = type;
+		this.source = source;
 		this.timestamp = timestamp;
 		this.headers = headers;
 		this.body = body;
@@ -103,15 +106,19 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 		return this.sealed;
 	}
 
-	/** Builds the AMQP properties; the message cannot change after this. */
+	/**
+	 * Builds the AMQP properties; the message cannot change after this. Each CloudEvents attribute goes in the
+	 * property with its meaning ({@code app_id} is the source); no {@code content_encoding}, which in AMQP names a
+	 * compression, not a charset (JSON is UTF-8).
+	 */
 	Envelope seal(int deliveryMode) {
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(this.contentType)
-			.contentEncoding("UTF-8")
 			.deliveryMode(deliveryMode)
 			.messageId(this.messageId)
 			.type(this.type)
+			.appId(this.source)
 			.timestamp(Date.from(this.timestamp))
-			.headers(this.headers)
+			.headers(this.headers.isEmpty() ? null : this.headers)
 			.build();
 		this.sealed = new Envelope(this.topic, this.messageId, properties, this.body);
 		return this.sealed;

@@ -3,7 +3,6 @@ package dev.bus.security;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -18,6 +17,7 @@ import dev.bus.MessageRejectedException;
 import dev.bus.ReceivePostProcessor;
 import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.TopicPattern;
 import dev.bus.publisher.BrokerAccess;
@@ -153,18 +153,10 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		});
 	}
 
-	/** When the publisher sent it: CloudEvents {@code ce_time} (milliseconds), else the AMQP timestamp, else now. */
+	/** When the publisher sent it: the event time (CloudEvents {@code time}, else the AMQP timestamp), else now. */
 	private static Instant sentAt(MessageProperties properties, Instant now) {
-		Object time = properties.getHeaders().get(BusHeaders.CE_TIME);
-		if (time != null) {
-			try {
-				return Instant.parse(time.toString());
-			}
-			catch (DateTimeParseException ex) {
-				// fall through to the AMQP timestamp
-			}
-		}
-		return (properties.getTimestamp() != null) ? properties.getTimestamp().toInstant() : now;
+		Instant time = CloudEventsHeaders.eventTime(properties.getHeaders(), properties.getTimestamp());
+		return (time != null) ? time : now;
 	}
 
 	private static Set<String> scopes(Jwt token) {

@@ -282,7 +282,8 @@ class BusAutoConfigurationTest {
 				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
 				"bus.sidecar-client.url=localhost:4040", "bus.sidecar-client.wait=0s,bus.sidecar-client.url=http://127.0.0.1:4040",
 				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms", "bus.metrics.max-topics=0",
-				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s")) {
+				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s",
+				"bus.publisher.cloud-events.prefix=x-ce-")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));

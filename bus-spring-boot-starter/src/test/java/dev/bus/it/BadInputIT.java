@@ -109,7 +109,7 @@ class BadInputIT {
 				.hasSize(203);
 			assertThat(headers.get(BusHeaders.ORIGINAL_TOPIC)).hasToString("shipments.sent");
 			assertThat(headers).containsKeys(BusHeaders.FIRST_FAILURE_TIME, BusHeaders.LAST_FAILURE_TIME,
-					BusHeaders.ORIGINAL_QUEUE, BusHeaders.CE_ID);
+					BusHeaders.ORIGINAL_QUEUE);
 			assertThat(headers.get(BusHeaders.ATTEMPT)).as("dead-lettered after the default 3 attempts")
 				.hasToString("3");
 			assertThat(deadLetters.get("malformed").getProps().getHeaders().get(BusHeaders.ATTEMPT))

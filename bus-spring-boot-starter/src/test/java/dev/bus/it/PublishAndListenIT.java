@@ -118,11 +118,9 @@ class PublishAndListenIT {
 				assertThat(message.attempt()).isEqualTo(1);
 				assertThat(message.source()).isEqualTo("/" + context.getEnvironment().getProperty("spring.application.name"));
 				assertThat(message.time()).isNotNull();
-				assertThat(message.headers()).containsEntry(BusHeaders.CE_SPEC_VERSION, "1.0")
-					.containsEntry(BusHeaders.CE_ID, receipt.messageId())
-					.containsEntry(BusHeaders.CE_TYPE, "com.example.order-created")
-					.containsEntry(BusHeaders.CE_SUBJECT, "o-1")
-					.containsEntry("region", "eu");
+				assertThat(message.headers()).containsEntry(BusHeaders.SUBJECT, "o-1")
+					.containsEntry("region", "eu")
+					.doesNotContainKeys("ce_id", "ce-id", "ce_type", "ce-type");
 		}
 	}
 

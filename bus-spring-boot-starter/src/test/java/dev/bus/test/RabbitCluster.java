@@ -40,9 +40,12 @@ public final class RabbitCluster {
 		return run(List.of("cluster", "status")).exitCode() == 0;
 	}
 
-	/** Starts the nodes that are not running and waits until the three run as one cluster. */
+	/**
+	 * Starts the nodes that are not running and waits until the three run as one cluster; prints what the script
+	 * says (how long forming took).
+	 */
 	public static void up() {
-		infra("cluster", "up");
+		System.out.print(infra("cluster", "up"));
 	}
 
 	/** Stops the cluster and deletes its data. */
