@@ -7,9 +7,10 @@ import java.util.Map;
  * A delivered message with its metadata, for listener methods that declare a {@code BusMessage<T>} parameter.
  *
  * @param payload the decoded payload
- * @param messageId {@code message_id} (or {@code ce_id}); may be {@code null} for plain AMQP publishers that set none
+ * @param messageId {@code message_id} (or a CloudEvents {@code id} header); may be {@code null} for plain AMQP
+ * publishers that set none
  * @param topic the topic (routing key) it was published to
- * @param type logical event type; may be {@code null} for plain AMQP publishers
+ * @param type logical event type: the AMQP {@code type}, else a CloudEvents {@code type} header, else the topic
  * @param source CloudEvents source; may be {@code null}
  * @param time publish time; may be {@code null}
  * @param partitionKey partition key; may be {@code null}

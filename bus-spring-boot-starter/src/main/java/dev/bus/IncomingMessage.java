@@ -12,7 +12,7 @@ public interface IncomingMessage {
 	/** The topic it was published to (also after a retry, when the broker's routing key is a delay queue's). */
 	String topic();
 
-	/** {@code message_id} (or {@code ce_id}); {@code null} when a plain AMQP publisher set none. */
+	/** {@code message_id} (or a CloudEvents {@code id} header); {@code null} when a plain AMQP publisher set none. */
 	String messageId();
 
 	/** Delivery attempt, starting at 1. */

@@ -15,7 +15,7 @@ import dev.bus.core.TopicPattern;
  * @param topic concrete topic (routing key)
  * @param payload the event, serialised as JSON
  * @param messageId unique id; consumers use it for de-duplication
- * @param type logical event type ({@code type} property and {@code ce_type}); never a Java class name
+ * @param type logical event type (the {@code type} property, left out when it is the topic); never a Java class name
  * @param partitionKey key whose messages ordered listeners handle in publish order; may be {@code null}
  * @param subject CloudEvents subject, e.g. the id of the order; may be {@code null}
  * @param headers extra application headers (strings), readable by plain AMQP clients

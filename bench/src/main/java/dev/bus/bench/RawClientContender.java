@@ -124,8 +124,7 @@ final class RawClientContender implements Contender {
 		return new AMQP.BasicProperties.Builder().contentType("application/json")
 			.deliveryMode(persistent ? 2 : 1)
 			.messageId(id)
-			.type("bench.message")
-			.appId("/bench")
+			.appId("/bench") // no type: it is the topic, as Bus leaves it out
 			.timestamp(java.util.Date.from(now))
 			.headers(headers)
 			.build();

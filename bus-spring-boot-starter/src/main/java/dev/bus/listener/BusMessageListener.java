@@ -2,6 +2,7 @@ package dev.bus.listener;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,14 +271,17 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		headers.putAll(delivery.replacedHeaders());
 		// The per-message token stays out of user code, where it could be logged: BusMessage.publisher() says who.
 		headers.remove(BusHeaders.AUTHORIZATION);
-		// Each attribute from its AMQP property, else from CloudEvents headers (other publishers, older Bus).
+		// Each attribute from its AMQP property, else from CloudEvents headers (other publishers, older Bus); the
+		// type is the topic unless said otherwise, as publishers leave it out when it is.
+		String topic = topic(message);
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
 				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
 		String type = (properties.getType() != null) ? properties.getType()
 				: CloudEventsHeaders.read(headers, CloudEventsHeaders.TYPE);
 		String source = (properties.getAppId() != null) ? properties.getAppId()
 				: CloudEventsHeaders.read(headers, CloudEventsHeaders.SOURCE);
-		return new BusMessage<>(payload, messageId, topic(message), type, source, CloudEventsHeaders.eventTime(headers, properties.getTimestamp()),
+		Instant time = CloudEventsHeaders.eventTime(headers, properties.getTimestamp());
+		return new BusMessage<>(payload, messageId, topic, (type != null) ? type : topic, source, time,
 				headers.get(BusHeaders.PARTITION_KEY), delivery.attempt(), Collections.unmodifiableMap(headers),
 				delivery.verifiedPublisher());
 	}

@@ -108,14 +108,15 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 
 	/**
 	 * Builds the AMQP properties; the message cannot change after this. Each CloudEvents attribute goes in the
-	 * property with its meaning ({@code app_id} is the source); no {@code content_encoding}, which in AMQP names a
-	 * compression, not a charset (JSON is UTF-8).
+	 * property with its meaning ({@code app_id} is the source), once: no {@code type} when it is the topic (the
+	 * routing key says it, and listeners take the topic for a missing type), no {@code content_encoding}, which in
+	 * AMQP names a compression, not a charset (JSON is UTF-8).
 	 */
 	Envelope seal(int deliveryMode) {
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(this.contentType)
 			.deliveryMode(deliveryMode)
 			.messageId(this.messageId)
-			.type(this.type)
+			.type(this.type.equals(this.topic) ? null : this.type)
 			.appId(this.source)
 			.timestamp(Date.from(this.timestamp))
 			.headers(this.headers.isEmpty() ? null : this.headers)

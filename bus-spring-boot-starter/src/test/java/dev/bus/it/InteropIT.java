@@ -135,6 +135,7 @@ class InteropIT {
 				BusMessage<Signup> received = context.getBean(Signups.class).received.awaitCount(1).get(0);
 				assertThat(received.payload()).isEqualTo(new Signup("ada@example.com", true));
 				assertThat(received.messageId()).isNull();
+				assertThat(received.type()).as("no type: the topic").isEqualTo("users.signed-up");
 				assertThat(received.attempt()).isEqualTo(1);
 
 				// And the other way: a plain consumer reads what Bus publishes without knowing Bus.

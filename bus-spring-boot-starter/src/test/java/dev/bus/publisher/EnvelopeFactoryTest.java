@@ -28,7 +28,7 @@ class EnvelopeFactoryTest {
 		AMQP.BasicProperties properties = persistent.properties();
 		assertThat(properties.getDeliveryMode()).isEqualTo(2);
 		assertThat(properties.getMessageId()).isEqualTo("m-1");
-		assertThat(properties.getType()).isEqualTo("orders.created");
+		assertThat(properties.getType()).as("the type is the topic: the routing key says it").isNull();
 		assertThat(properties.getAppId()).isEqualTo("/orders");
 		assertThat(properties.getContentType()).isEqualTo("application/json");
 		assertThat(properties.getContentEncoding()).isNull();
@@ -39,6 +39,10 @@ class EnvelopeFactoryTest {
 			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build()).envelope();
 		assertThat(transientOne.properties().getDeliveryMode()).isEqualTo(1);
 		assertThat(transientOne.properties().getHeaders()).as("no header table at all").isNull();
+		Envelope typed = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).type("orders.created.v2").build())
+			.envelope();
+		assertThat(typed.properties().getType()).isEqualTo("orders.created.v2");
 	}
 
 	@Test
@@ -71,7 +75,7 @@ class EnvelopeFactoryTest {
 		BatchEntry entry = envelope.toBatchEntry();
 		var properties = Envelope.propertiesOf(entry);
 		assertThat(properties.getMessageId()).isEqualTo("m-1");
-		assertThat(properties.getType()).isEqualTo("orders.created");
+		assertThat(properties.getType()).isNull();
 		assertThat(properties.getContentType()).isEqualTo("application/json");
 		assertThat(properties.getTimestamp()).isEqualTo(envelope.properties().getTimestamp());
 		assertThat(properties.getHeaders()).containsEntry(BusHeaders.PARTITION_KEY, "k")
