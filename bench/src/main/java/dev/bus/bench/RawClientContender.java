@@ -140,7 +140,7 @@ final class RawClientContender implements Contender {
 		TOPIC_EXCHANGE("raw (topic exchange)"),
 
 		/** And the mandatory flag. */
-		MANDATORY("raw (topic, mandatory)"),
+		MANDATORY("raw (topic + mandatory)"),
 
 		/** And Bus's AMQP properties, each CloudEvents attribute once: exactly Bus's wire. */
 		BUS("raw (Bus wire)"),
