@@ -99,8 +99,16 @@ public final class BenchmarkMain {
 		System.out.println();
 		System.out.println(report);
 		if (options.containsKey("write")) {
-			Files.writeString(Path.of(options.get("write")), report);
-			System.out.println("written to " + options.get("write"));
+			Path target = Path.of(options.get("write"));
+			List<Path> charts = BenchmarkChart.write(results, contenders.get(0).name(), target);
+			StringBuilder images = new StringBuilder();
+			for (Path chart : charts) {
+				images.append("![").append(chart.getFileName()).append("](").append(chart.getFileName()).append(")\n\n");
+			}
+			// The pictures go above the table, under the title and how the run was made.
+			int table = report.indexOf("| scenario |");
+			Files.writeString(target, report.substring(0, table) + images + report.substring(table));
+			System.out.println("written to " + target + " with " + charts);
 		}
 		System.exit(0);
 	}
@@ -179,7 +187,7 @@ public final class BenchmarkMain {
 		return median(measurements, (m) -> (percentile < 0) ? m.messagesPerSecond() : m.percentile(percentile));
 	}
 
-	private static double median(List<Measurement> measurements, ToDoubleFunction<Measurement> value) {
+	static double median(List<Measurement> measurements, ToDoubleFunction<Measurement> value) {
 		double[] values = measurements.stream().mapToDouble(value).sorted().toArray();
 		return values[values.length / 2];
 	}
