@@ -42,6 +42,7 @@ public final class BenchmarkMain {
 		int port = Integer.parseInt(options.getOrDefault("port", "5672"));
 		List<Scenario> scenarios = scenarios(options.getOrDefault("scenarios", "A,B-classic,B-quorum,C,C-1k,D,E"));
 		BenchSidecar sidecar = new BenchSidecar();
+		SpanSink spanSink = new SpanSink();
 		List<Contender> contenders = new ArrayList<>(List.of(new RawClientContender(host, port, Wire.PERFTEST),
 				new BusContender(host, port, false), new StreamContender(host, port),
 				new BusContender(host, port, true), new BusContender(host, port, false, null, "simple"),
@@ -51,6 +52,8 @@ public final class BenchmarkMain {
 				BusContender.securedNode(host, false), BusContender.securedNode(host, true),
 				new RequestReplyContender(host, port, true), new RequestReplyContender(host, port, false),
 				BusContender.withRoutingRules(host, port), BusContender.observed(host, port),
+				BusContender.tracedTo(host, port, spanSink::otlpEndpoint, 1.0, "Bus (tracing → sink)"),
+				BusContender.tracedTo(host, port, spanSink::otlpEndpoint, 0.1, "Bus (tracing 10% → sink)"),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY)) {
@@ -94,8 +97,9 @@ public final class BenchmarkMain {
 			}
 		}
 		String report = report(results, contenders, rounds, messages, warmup, host, port, String.join(" ", args),
-				sidecar.summary());
+				sidecar.summary() + spanSink.summary());
 		sidecar.close();
+		spanSink.close();
 		System.out.println();
 		System.out.println(report);
 		if (options.containsKey("write")) {
@@ -159,6 +163,15 @@ public final class BenchmarkMain {
 			if (bus != null && traced != null) {
 				notes.append(String.format("D: tracing on costs %.0f%% of Bus's throughput.%n",
 						100 * (1 - median(traced, -1) / median(bus, -1))));
+			}
+			for (String sunk : List.of("Bus (tracing → sink)", "Bus (tracing 10% → sink)")) {
+				List<Measurement> runs = results.get(Scenario.D_TRACING).get(sunk);
+				if (bus != null && runs != null) {
+					notes.append(String.format("D: %s: %.2f× Bus's throughput, JVM CPU per message %+.0f%% (%.1f "
+							+ "against %.1f µs).%n", sunk, median(runs, -1) / median(bus, -1),
+							100 * (median(runs, Measurement::jvmCpuMicros) / median(bus, Measurement::jvmCpuMicros) - 1),
+							median(runs, Measurement::jvmCpuMicros), median(bus, Measurement::jvmCpuMicros)));
+				}
 			}
 			notes.append(sidecarSummary);
 		}

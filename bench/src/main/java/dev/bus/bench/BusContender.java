@@ -59,6 +59,23 @@ final class BusContender implements Contender {
 	/** Whether the app has Boot's observation registry with its meter handler, as an app with the actuator has. */
 	private boolean observed;
 
+	/** Share of traces sampled when tracing is on. */
+	private double samplingProbability = 1.0;
+
+	/** The name of a traced contender. */
+	private String tracedName = "Bus (tracing)";
+
+	/**
+	 * Bus with tracing on, its spans sent to {@code endpoint} (a sink that discards them), {@code probability} of the
+	 * traces sampled: what tracing costs in the app itself.
+	 */
+	static BusContender tracedTo(String host, int port, Supplier<String> endpoint, double probability, String name) {
+		BusContender contender = new BusContender(host, port, false, endpoint, "direct");
+		contender.samplingProbability = probability;
+		contender.tracedName = name;
+		return contender;
+	}
+
 	/**
 	 * Bus in an app whose {@code ObservationRegistry} times every observation into a meter registry, as Boot's
 	 * actuator sets it up: what {@code bus.publish} and {@code bus.delivery} cost per message.
@@ -191,7 +208,7 @@ final class BusContender implements Contender {
 	@Override
 	public String name() {
 		if (this.tracingEndpoint != null) {
-			return "Bus (tracing)";
+			return this.tracedName;
 		}
 		if (this.keyset != null) {
 			return this.batching ? "Bus (encrypted batches)" : "Bus (encrypted)";
@@ -250,6 +267,7 @@ final class BusContender implements Contender {
 					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching,
 					"bus.listener.container-type=" + this.containerType,
 					"bus.tracing.enabled=" + (this.tracingEndpoint != null),
+					"bus.tracing.sampling-probability=" + this.samplingProbability,
 					"bus.tracing.otlp-endpoint=" + ((this.tracingEndpoint != null) ? this.tracingEndpoint.get()
 							: "http://127.0.0.1:4318/v1/traces"))
 			.run()) {
