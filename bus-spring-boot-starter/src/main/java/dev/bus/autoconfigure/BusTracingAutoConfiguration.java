@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -57,7 +58,9 @@ public final class BusTracingAutoConfiguration {
 		}
 
 		@Bean(destroyMethod = "close")
-		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment, DroppedSpans dropped) {
+		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment, DroppedSpans dropped,
+				ObjectProvider<LoggingSystem> loggingSystem) {
+			loggingSystem.ifAvailable((system) -> BusTracingLogLevels.quietExporters(system, environment));
 			BusProperties.Tracing tracing = properties.getTracing();
 			return BusOpenTelemetrySdk.create(environment.getProperty("spring.application.name", "app"),
 					tracing.getSamplingProbability(), tracing.getOtlpEndpoint(),

@@ -15,8 +15,9 @@ import org.apache.commons.logging.LogFactory;
  * (the sidecar gone, the collector unreachable), an INFO when they succeed again, nothing in between. The SDK's
  * batch processor drops a batch whose export failed (Bus turns off the exporter's retries toward the loopback
  * sidecar, see {@link BusOpenTelemetrySdk}), so the count is what the trace backend will never see. The OTLP
- * exporter's own failure log, a SEVERE record with a stack trace up to five times a minute, is turned off by
- * default ({@code BusTracingLogLevels}) since this says the same once.
+ * exporter's own failure log, a SEVERE record with a stack trace up to five times a minute, is turned off when Bus
+ * built the SDK and the application sets no level for it ({@code BusTracingLogLevels}), since this says the same
+ * once.
  */
 public final class DroppedSpans {
 
