@@ -40,25 +40,43 @@ class ImageLayersIT {
 		assertContextSourcesExist(dockerfile);
 		Path app = buildLayers(dockerfile, "bus-sidecar/target/bus-sidecar-*-exec.jar", "bus-sidecar/jvm.options");
 		List<String> command = entrypoint(dockerfile, app);
+		OtlpBackend backend = new OtlpBackend();
 		command.addAll(List.of("--bus.sidecar.app.name=image-it", "--bus.sidecar.app.port=1",
 				"--bus.sidecar.api.port=0", "--bus.sidecar.telemetry.port=0", "--bus.sidecar.management.port=0",
-				"--bus.sidecar.management.address=127.0.0.1", "--logging.structured.format.console="));
+				"--bus.sidecar.management.address=127.0.0.1", "--logging.structured.format.console=",
+				"--bus.sidecar.telemetry.endpoint=" + backend.endpoint(),
+				"--bus.sidecar.telemetry.schedule-delay=100ms"));
 		Process sidecar = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(app.resolve("run.log").toFile())
 			.start();
 		try {
 			String ready = awaitLine(app.resolve("run.log"), sidecar, "Sidecar management listening on ");
-			String url = ready.substring(ready.indexOf("http://")).strip();
 			HttpResponse<String> readiness = HTTP.send(
-					HttpRequest.newBuilder(URI.create(url + "/actuator/health/readiness")).build(),
+					HttpRequest.newBuilder(URI.create(url(ready) + "/actuator/health/readiness")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(readiness.statusCode()).isEqualTo(200);
+			// The default exporter (OTLP) from the packaged jar: its classes load only once spans arrive, so only a
+			// span through the image finds a jar that lacks them.
+			String telemetry = url(awaitLine(app.resolve("run.log"), sidecar, "Sidecar telemetry listening on "));
+			HttpResponse<String> received = HTTP.send(HttpRequest.newBuilder(URI.create(telemetry + "/v1/traces"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(OtlpBackend.ONE_SPAN))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(received.statusCode()).isEqualTo(200);
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(backend.exports()).as(Files.readString(app.resolve("run.log")))
+					.isPositive());
 		}
 		finally {
 			sidecar.destroy();
 			sidecar.waitFor(20, TimeUnit.SECONDS);
+			backend.close();
 		}
+	}
+
+	private static String url(String logLine) {
+		return logLine.substring(logLine.indexOf("http://")).strip();
 	}
 
 	@Test

@@ -77,6 +77,9 @@ public class SpanPipeline implements SmartLifecycle {
 
 	private @Nullable SpanExporter exporter;
 
+	/** The class of what the last failed export threw (never its message, which may hold the backend's reply). */
+	private @Nullable String lastFailure;
+
 	/**
 	 * @param executor runs the export loop: a bean of the context, with one thread
 	 */
@@ -160,16 +163,24 @@ public class SpanPipeline implements SmartLifecycle {
 		}
 		this.droppedExportFailed.increment(batch.size());
 		log.warn("Dropped " + batch.size() + " spans after " + this.settings.getMaxExportAttempts()
-				+ " failed exports to " + this.settings.getEndpoint());
+				+ " failed exports to " + this.settings.getEndpoint()
+				+ ((this.lastFailure != null) ? " (last: " + this.lastFailure + ")" : ""));
+		this.lastFailure = null;
 	}
 
+	/**
+	 * One export call. Whatever the exporter throws fails this call only: a {@link LinkageError} too (an exporter
+	 * whose classes are missing from the jar), which would otherwise end the export loop and leave the receiver
+	 * filling a queue nobody drains.
+	 */
 	private boolean export(Collection<SpanData> batch) {
 		long started = System.nanoTime();
 		CompletableResultCode result;
 		try {
 			result = exporter().export(batch).join(this.settings.getExportTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | LinkageError ex) {
+			this.lastFailure = ex.getClass().getName();
 			log.debug("Span export failed", ex);
 			return false;
 		}
