@@ -3,6 +3,7 @@ package dev.bus.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +55,9 @@ public final class BenchmarkMain {
 				BusContender.withRoutingRules(host, port), BusContender.observed(host, port),
 				BusContender.tracedTo(host, port, spanSink::otlpEndpoint, 1.0, "Bus (tracing → sink)"),
 				BusContender.tracedTo(host, port, spanSink::otlpEndpoint, 0.1, "Bus (tracing 10% → sink)"),
+				BusContender.batching(host, port, 50, Duration.ofMillis(1)),
+				BusContender.batching(host, port, 100, Duration.ofMillis(2)),
+				BusContender.batching(host, port, 1000, Duration.ofMillis(20)),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY)) {

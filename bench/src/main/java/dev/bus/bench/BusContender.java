@@ -65,6 +65,9 @@ final class BusContender implements Contender {
 	/** The name of a traced contender. */
 	private String tracedName = "Bus (tracing)";
 
+	/** With batching: {@code bus.publisher.batching.max-messages} and {@code .linger}, or null: the defaults. */
+	private String[] batchSettings;
+
 	/**
 	 * Bus with tracing on, its spans sent to {@code endpoint} (a sink that discards them), {@code probability} of the
 	 * traces sampled: what tracing costs in the app itself.
@@ -73,6 +76,17 @@ final class BusContender implements Contender {
 		BusContender contender = new BusContender(host, port, false, endpoint, "direct");
 		contender.samplingProbability = probability;
 		contender.tracedName = name;
+		return contender;
+	}
+
+	/**
+	 * Bus with batching of at most {@code maxMessages} messages per batch, each waiting at most {@code linger} for
+	 * its batch to fill: the rows a user picks batch settings from (what each costs in latency, what it gains).
+	 */
+	static BusContender batching(String host, int port, int maxMessages, java.time.Duration linger) {
+		BusContender contender = new BusContender(host, port, true);
+		contender.batchSettings = new String[] { "bus.publisher.batching.max-messages=" + maxMessages,
+				"bus.publisher.batching.linger=" + linger.toMillis() + "ms" };
 		return contender;
 	}
 
@@ -222,6 +236,10 @@ final class BusContender implements Contender {
 		if (this.observed) {
 			return "Bus (observed)";
 		}
+		if (this.batchSettings != null) {
+			return "Bus (batching " + this.batchSettings[0].substring(this.batchSettings[0].indexOf('=') + 1) + " / "
+					+ this.batchSettings[1].substring(this.batchSettings[1].indexOf('=') + 1) + ")";
+		}
 		return this.batching ? "Bus (batching)" : "simple".equals(this.containerType) ? "Bus (simple)" : "Bus";
 	}
 
@@ -259,6 +277,7 @@ final class BusContender implements Contender {
 			.properties(encryption())
 			.properties((this.security != null) ? this.security.properties() : new String[0])
 			.properties(this.routingRules ? routingRuleProperties() : new String[0])
+			.properties((this.batchSettings != null) ? this.batchSettings : new String[0])
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -22,11 +23,13 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 /**
  * Span load for the sidecar's trace pipeline (benchmark F, {@code scripts/bench-sidecar}): OTLP/HTTP protobuf
- * requests of Bus-like spans, encoded by the OpenTelemetry SDK, posted from several threads for a fixed time.
- * Prints the spans the receiver accepted per second.
+ * requests of Bus-like spans, encoded by the OpenTelemetry SDK, posted from several threads for a fixed time, as
+ * fast as the receiver answers or at a fixed rate (each thread paces its requests to its share of the rate; a thread
+ * that falls behind sends at once, so the printed rate says whether the target was reached). Prints the spans the
+ * receiver accepted per second.
  *
  * <pre>
- * SpanLoad &lt;url&gt; &lt;seconds&gt; [threads] [spans per request]
+ * SpanLoad &lt;url&gt; &lt;seconds&gt; [threads] [spans per request] [spans per second, 0: as fast as it can]
  * </pre>
  */
 public final class SpanLoad {
@@ -39,6 +42,8 @@ public final class SpanLoad {
 		long seconds = Long.parseLong(args[1]);
 		int threads = (args.length > 2) ? Integer.parseInt(args[2]) : 4;
 		int spansPerRequest = (args.length > 3) ? Integer.parseInt(args[3]) : 100;
+		long rate = (args.length > 4) ? Long.parseLong(args[4]) : 0;
+		long interval = (rate > 0) ? 1_000_000_000L * threads * spansPerRequest / rate : 0; // per thread, in ns
 		byte[] body = request(spansPerRequest);
 		HttpClient http = HttpClient.newHttpClient();
 		AtomicLong accepted = new AtomicLong();
@@ -47,12 +52,16 @@ public final class SpanLoad {
 		long start = System.nanoTime();
 		List<Thread> workers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
+			long offset = interval * i / threads; // the threads take turns rather than send together
 			Thread worker = new Thread(() -> {
 				HttpRequest request = HttpRequest.newBuilder(url)
 					.header("Content-Type", "application/x-protobuf")
 					.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 					.build();
+				long next = start + offset;
 				while (System.nanoTime() < deadline) {
+					next += interval;
+					LockSupport.parkNanos(next - System.nanoTime());
 					try {
 						int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 						((status == 200) ? accepted : refused).incrementAndGet();

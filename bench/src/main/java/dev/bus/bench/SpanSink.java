@@ -12,6 +12,13 @@ import com.sun.net.httpserver.HttpServer;
  * where the "→ sink" contenders of scenario D send their spans, so that the JVM CPU they measure is the app's
  * (Bus's tracing and the SDK's export) and not a span pipeline's. Reading and dropping a request costs a few
  * microseconds per batch of up to 512 spans.
+ * <p>
+ * Also a process of its own ({@code scripts/bench-sidecar}), where the sidecar exports to it to measure the
+ * sidecar's forwarding capacity against a backend that is never the bottleneck:
+ *
+ * <pre>
+ * SpanSink &lt;port&gt;      runs until stopped, then prints what it took
+ * </pre>
  */
 final class SpanSink implements AutoCloseable {
 
@@ -21,10 +28,30 @@ final class SpanSink implements AutoCloseable {
 
 	private final LongAdder bytes = new LongAdder();
 
+	private final int port;
+
+	SpanSink() {
+		this(0);
+	}
+
+	private SpanSink(int port) {
+		this.port = port;
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		SpanSink sink = new SpanSink(Integer.parseInt(args[0]));
+		sink.otlpEndpoint();
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			System.out.printf("span sink: %,d exports, %,d KB%n", sink.requests.sum(), sink.bytes.sum() / 1024);
+			sink.close();
+		}));
+		Thread.currentThread().join();
+	}
+
 	synchronized String otlpEndpoint() {
 		if (this.server == null) {
 			try {
-				this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+				this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", this.port), 64);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("Cannot start the span sink", ex);

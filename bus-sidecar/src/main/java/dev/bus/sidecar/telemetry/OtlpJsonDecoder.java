@@ -3,7 +3,6 @@ package dev.bus.sidecar.telemetry;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
@@ -85,23 +84,23 @@ final class OtlpJsonDecoder {
 				continue;
 			}
 			if (value.has("stringValue")) {
-				attributes.put(key, value.path("stringValue").asString());
+				attributes.put(AttributeKeys.string(key), value.path("stringValue").asString());
 			}
 			else if (value.has("boolValue")) {
-				attributes.put(key, value.path("boolValue").asBoolean());
+				attributes.put(AttributeKeys.bool(key), value.path("boolValue").asBoolean());
 			}
 			else if (value.has("intValue")) {
-				attributes.put(key, number(value.path("intValue")));
+				attributes.put(AttributeKeys.number(key), number(value.path("intValue")));
 			}
 			else if (value.has("doubleValue")) {
-				attributes.put(key, value.path("doubleValue").asDouble());
+				attributes.put(AttributeKeys.decimal(key), value.path("doubleValue").asDouble());
 			}
 			else if (value.has("arrayValue")) {
 				List<String> elements = new ArrayList<>();
 				for (JsonNode element : value.path("arrayValue").path("values")) {
 					elements.add(element.properties().stream().findFirst().map((e) -> e.getValue().asString("")).orElse(""));
 				}
-				attributes.put(AttributeKey.stringArrayKey(key), elements);
+				attributes.put(AttributeKeys.stringArray(key), elements);
 			}
 		}
 		return attributes.build();

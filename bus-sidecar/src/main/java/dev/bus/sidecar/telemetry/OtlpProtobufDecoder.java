@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -224,12 +223,13 @@ final class OtlpProtobufDecoder {
 		while (value.hasMore()) {
 			int tag = value.tag();
 			switch (field(tag) * 8 + wireType(tag)) {
-				case 1 * 8 + LENGTH_DELIMITED -> attributes.put(key, value.string());
-				case 2 * 8 + VARINT -> attributes.put(key, value.varint() != 0);
-				case 3 * 8 + VARINT -> attributes.put(key, value.varint());
-				case 4 * 8 + FIXED64 -> attributes.put(key, Double.longBitsToDouble(value.fixed64()));
+				case 1 * 8 + LENGTH_DELIMITED -> attributes.put(AttributeKeys.string(key), value.string());
+				case 2 * 8 + VARINT -> attributes.put(AttributeKeys.bool(key), value.varint() != 0);
+				case 3 * 8 + VARINT -> attributes.put(AttributeKeys.number(key), value.varint());
+				case 4 * 8 + FIXED64 -> attributes.put(AttributeKeys.decimal(key), Double.longBitsToDouble(value.fixed64()));
 				case 5 * 8 + LENGTH_DELIMITED -> putArray(attributes, key, value.message());
-				case 7 * 8 + LENGTH_DELIMITED -> attributes.put(key, Base64.getEncoder().encodeToString(value.bytes()));
+				case 7 * 8 + LENGTH_DELIMITED -> attributes.put(AttributeKeys.string(key),
+						Base64.getEncoder().encodeToString(value.bytes()));
 				default -> value.skip(wireType(tag)); // kvlist values are not representable as span attributes
 			}
 		}
@@ -247,7 +247,7 @@ final class OtlpProtobufDecoder {
 				array.skip(wireType(tag));
 			}
 		}
-		attributes.put(AttributeKey.stringArrayKey(key), elements);
+		attributes.put(AttributeKeys.stringArray(key), elements);
 	}
 
 	private static String anyValueAsText(ProtoReader value) {

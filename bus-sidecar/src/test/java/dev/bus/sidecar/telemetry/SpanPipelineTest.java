@@ -1,9 +1,12 @@
 package dev.bus.sidecar.telemetry;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,9 +15,11 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import dev.bus.sidecar.SidecarProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/** The pipeline's export loop, with exporters that stand in for the backend. */
 class SpanPipelineTest {
 
 	private final MeterRegistry meters = new SimpleMeterRegistry();
@@ -57,11 +63,56 @@ class SpanPipelineTest {
 		}
 	}
 
+	@Test
+	void spansArrivingWithinTheScheduleDelayOfABatchsFirstAreExportedTogetherUpToTheBatchSize() {
+		List<Integer> batches = new CopyOnWriteArrayList<>();
+		SpanExporter counting = new SpanExporter() {
+
+			@Override
+			public CompletableResultCode export(Collection<SpanData> spans) {
+				batches.add(spans.size());
+				return CompletableResultCode.ofSuccess();
+			}
+
+			@Override
+			public CompletableResultCode flush() {
+				return CompletableResultCode.ofSuccess();
+			}
+
+			@Override
+			public CompletableResultCode shutdown() {
+				return CompletableResultCode.ofSuccess();
+			}
+
+		};
+		SidecarProperties.Telemetry settings = settings(Duration.ofSeconds(2));
+		settings.setMaxBatchSize(40);
+		SpanPipeline pipeline = new SpanPipeline(() -> counting, settings, Resource.empty(), this.meters,
+				new SimpleAsyncTaskExecutor());
+		pipeline.start();
+		try {
+			// three requests of 15 spans: one batch of 40 at once (full), the other 5 when the delay has passed
+			for (int request = 0; request < 3; request++) {
+				pipeline.accept(IntStream.range(0, 15).mapToObj((i) -> span("s" + i)).toList());
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> batches.stream().mapToInt(Integer::intValue).sum() == 45);
+			assertThat(batches).containsExactly(40, 5);
+		}
+		finally {
+			pipeline.stop();
+		}
+	}
+
 	private SpanPipeline pipeline(Supplier<SpanExporter> exporters) {
+		return new SpanPipeline(exporters, settings(Duration.ofMillis(20)), Resource.empty(), this.meters,
+				new SimpleAsyncTaskExecutor());
+	}
+
+	private static SidecarProperties.Telemetry settings(Duration scheduleDelay) {
 		SidecarProperties.Telemetry settings = new SidecarProperties().getTelemetry();
 		settings.setMaxExportAttempts(1);
-		settings.setScheduleDelay(Duration.ofMillis(20));
-		return new SpanPipeline(exporters, settings, Resource.empty(), this.meters, new SimpleAsyncTaskExecutor());
+		settings.setScheduleDelay(scheduleDelay);
+		return settings;
 	}
 
 	private static ReceivedSpan span(String name) {
