@@ -1,5 +1,9 @@
 package dev.bus.core;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +27,14 @@ public final class MessageIds {
 
 	private static final long LOW_62_BITS = 0x3FFF_FFFF_FFFF_FFFFL;
 
+	/** The namespace of {@link #fromContent} ids: other languages derive the same id with it. */
+	public static final UUID CONTENT_NAMESPACE = UUID.fromString("f61449f6-c74c-42df-95f1-e2c192c8b9bf");
+
+	private static final byte[] CONTENT_NAMESPACE_BYTES = ByteBuffer.allocate(16)
+		.putLong(CONTENT_NAMESPACE.getMostSignificantBits())
+		.putLong(CONTENT_NAMESPACE.getLeastSignificantBits())
+		.array();
+
 	private static final AtomicLong sequence = new AtomicLong(new SecureRandom().nextLong());
 
 	private MessageIds() {
@@ -31,6 +43,37 @@ public final class MessageIds {
 	/** A new id in the canonical 36-character UUID text form. */
 	public static String next() {
 		return next(System.currentTimeMillis()).toString();
+	}
+
+	/**
+	 * The id of a message that arrived without one (an MQTT device's publish, a plain AMQP publisher that sets no
+	 * {@code message_id}): a name-based UUID (version 5, RFC 9562) in {@link #CONTENT_NAMESPACE} of its topic, a
+	 * zero byte and its body, so a redelivery or a
+	 * device's resend of the same message gets the same id and the inbox skips it. Two messages with the same topic
+	 * and the same body get the same id too: senders that repeat a body on purpose put a sequence number or a time
+	 * in it.
+	 */
+	public static String fromContent(String topic, byte[] body) {
+		MessageDigest sha1;
+		try {
+			sha1 = MessageDigest.getInstance("SHA-1"); // what version 5 is defined with, not a security measure
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-1", ex);
+		}
+		sha1.update(CONTENT_NAMESPACE_BYTES);
+		sha1.update(topic.getBytes(StandardCharsets.UTF_8));
+		sha1.update((byte) 0); // a topic cannot contain it: "a" + "bc" and "ab" + "c" differ
+		byte[] hash = sha1.digest(body);
+		long mostSignificant = 0;
+		long leastSignificant = 0;
+		for (int i = 0; i < 8; i++) {
+			mostSignificant = (mostSignificant << 8) | (hash[i] & 0xFF);
+			leastSignificant = (leastSignificant << 8) | (hash[i + 8] & 0xFF);
+		}
+		mostSignificant = (mostSignificant & ~0xF000L) | 0x5000L;
+		leastSignificant = (leastSignificant & LOW_62_BITS) | VARIANT_RFC_9562;
+		return new UUID(mostSignificant, leastSignificant).toString();
 	}
 
 	static UUID next(long epochMillis) {

@@ -99,7 +99,8 @@ public @interface BusListener {
 	/**
 	 * Skip messages this listener has already processed successfully (same message id), acking them without
 	 * calling the method: an exactly-once effect on top of at-least-once delivery. Uses the application's
-	 * {@code Inbox} bean (in memory by default; JDBC when configured). Messages without an id are always handled.
+	 * {@code Inbox} bean (in memory by default; JDBC when configured). A message that came without an id
+	 * (an MQTT device's) is known by one derived from its topic and body.
 	 */
 	boolean idempotent() default false;
 

@@ -25,6 +25,7 @@ import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
+import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
@@ -141,6 +142,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	private void handle(Message message) {
 		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
 		String topic = topic(message);
+		identify(message, topic);
 		Observation observation = observationOf(message, topic, attempt);
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic, attempt);
 		DeliveryOutcome outcome = null;
@@ -237,6 +239,19 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	 * The topic the message was published to. A retried message comes back from its delay queue with the queue's
 	 * name as routing key, so the original topic is kept in a header.
 	 */
+	/**
+	 * Gives a message that came without an id (an MQTT device's, a plain publisher's) one derived from its topic and
+	 * body, before anything reads it: the inbox, the observation, a retry or the dead-letter queue then all see the
+	 * same id, and a resend of the same message gets it again.
+	 */
+	private static void identify(Message message, String topic) {
+		MessageProperties properties = message.getMessageProperties();
+		if (properties.getMessageId() == null
+				&& CloudEventsHeaders.read(properties.getHeaders(), CloudEventsHeaders.ID) == null) {
+			properties.setMessageId(MessageIds.fromContent(topic, message.getBody()));
+		}
+	}
+
 	private static String topic(Message message) {
 		Object original = message.getMessageProperties().getHeaders().get(BusHeaders.ORIGINAL_TOPIC);
 		return (original != null) ? original.toString() : message.getMessageProperties().getReceivedRoutingKey();

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,10 +119,17 @@ public class EnvelopeFactory {
 			headers.put(BusHeaders.ENCRYPTED_HEADERS, String.join(",", message.confidentialHeaders()));
 		}
 		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), this.source, now, headers,
-				body, BusContentTypes.JSON);
+				body, (message.payload() instanceof byte[]) ? MessageProperties.CONTENT_TYPE_BYTES : BusContentTypes.JSON);
 	}
 
+	/**
+	 * The payload as JSON; a {@code byte[]} payload as it is, so that a receiver that reads bytes (an MQTT device
+	 * taking a command, a listener with a {@code byte[]} parameter) gets exactly those bytes.
+	 */
 	private byte[] serialize(OutboundMessage message) {
+		if (message.payload() instanceof byte[] bytes) {
+			return bytes;
+		}
 		try {
 			return this.jsonMapper.writeValueAsBytes(message.payload());
 		}

@@ -28,6 +28,7 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
+import dev.bus.core.MessageIds;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -130,11 +131,12 @@ class InteropIT {
 				BusContexts.awaitConsuming(context);
 
 				// As a Python or Node client would: JSON, a routing key, no properties or headers at all.
-				rabbit.publish(exchange, "users.signed-up", new AMQP.BasicProperties(),
-						"{\"email\":\"ada@example.com\",\"newsletter\":true}".getBytes(StandardCharsets.UTF_8));
+				byte[] body = "{\"email\":\"ada@example.com\",\"newsletter\":true}".getBytes(StandardCharsets.UTF_8);
+				rabbit.publish(exchange, "users.signed-up", new AMQP.BasicProperties(), body);
 				BusMessage<Signup> received = context.getBean(Signups.class).received.awaitCount(1).get(0);
 				assertThat(received.payload()).isEqualTo(new Signup("ada@example.com", true));
-				assertThat(received.messageId()).isNull();
+				assertThat(received.messageId()).as("derived from the topic and body, for the inbox")
+					.isEqualTo(MessageIds.fromContent("users.signed-up", body));
 				assertThat(received.type()).as("no type: the topic").isEqualTo("users.signed-up");
 				assertThat(received.attempt()).isEqualTo(1);
 

@@ -61,6 +61,16 @@ class EnvelopeFactoryTest {
 	}
 
 	@Test
+	void sendsABytePayloadAsItIsForReceiversThatReadBytes() {
+		byte[] command = { 0x01, 0x7F, (byte) 0xFF };
+		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
+			.create(OutboundMessage.builder("devices.d1.commands", command).build())
+			.envelope();
+		assertThat(envelope.body()).containsExactly(command);
+		assertThat(envelope.properties().getContentType()).isEqualTo("application/octet-stream");
+	}
+
+	@Test
 	void refusesOversizeMessages() {
 		EnvelopeFactory factory = new EnvelopeFactory(new JsonMapper(), "/orders", 8, true, PublishChain.EMPTY);
 		assertThatExceptionOfType(BusPublishException.class)
