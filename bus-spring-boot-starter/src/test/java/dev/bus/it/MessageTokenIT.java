@@ -1,9 +1,5 @@
 package dev.bus.it;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -11,7 +7,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -168,7 +163,7 @@ class MessageTokenIT {
 			assertThat(reasonOfNext(admin, deadLetters)).isEqualTo("unauthenticated");
 
 			// A real token of bus-test-app, sent by someone else: a copied message, or a stolen token.
-			String stolen = issuerToken("bus-test-app", "bus.publish:secure.*");
+			String stolen = SecuredBroker.token("bus-test-app", "bus.publish:secure.*");
 			admin.publish(SecuredBroker.EXCHANGE, topic, properties(stolen, Instant.now()), json("o-copied"));
 			assertThat(failureOfNext(admin, deadLetters)).containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
 				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message)
@@ -176,7 +171,7 @@ class MessageTokenIT {
 					.doesNotContain(stolen));
 
 			// A real broker token (audience rabbitmq) is no per-message token.
-			String brokerToken = issuerToken("bus-test-app", "rabbitmq.configure:*/bus");
+			String brokerToken = SecuredBroker.token("bus-test-app", "rabbitmq.configure:*/bus");
 			admin.publish(SecuredBroker.EXCHANGE, topic, properties(brokerToken, Instant.now()), json("o-broker"));
 			assertThat(failureOfNext(admin, deadLetters)).containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
 				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message).contains("aud"));
@@ -264,21 +259,6 @@ class MessageTokenIT {
 		return ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** A token from the real issuer, as its client would get it. */
-	private static String issuerToken(String clientId, String scope) throws Exception {
-		String credentials = Base64.getEncoder()
-			.encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));
-		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(SecuredBroker.ISSUER + "/oauth2/token"))
-				.header("Authorization", "Basic " + credentials)
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		String body = response.body();
-		int start = body.indexOf("\"access_token\":\"") + 16;
-		return body.substring(start, body.indexOf('"', start));
-	}
 
 	/** A token that claims everything a good one does, signed with a key the issuer never had. */
 	private static String forged(String issuer, String subject) throws Exception {

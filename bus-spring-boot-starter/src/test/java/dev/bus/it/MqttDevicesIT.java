@@ -14,6 +14,7 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +36,7 @@ import dev.bus.test.SecuredBroker;
 import dev.bus.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -168,6 +170,37 @@ class MqttDevicesIT {
 				device.disconnect();
 				device.close();
 			}
+		}
+	}
+
+	public static class SecureReadings {
+
+		final Received<BusMessage<Reading>> readings = new Received<>();
+
+		@BusListener(topic = "secure.*", group = "secure-mqtt-it")
+		void on(BusMessage<Reading> message) {
+			this.readings.add(message);
+		}
+
+	}
+
+	@Test
+	void aDeviceLogsInWithAnOAuth2TokenWhoseScopesLimitWhereItMayPublish() throws Exception {
+		try (ConfigurableApplicationContext app = app("secure-devices", SecureReadings.class)) {
+			// The issuer's token, with one scope: publish on the bus exchange to secure.* topics, nothing else.
+			String token = SecuredBroker.token("bus-test-app", "rabbitmq.write:*/bus/secure.*");
+			MqttClient device = MqttDevices.connect(BusContexts.uniqueName("secure-sensor"), token);
+			device.publish("secure/t1", "{\"celsius\":19.0}".getBytes(StandardCharsets.UTF_8), 1, false);
+			assertThat(app.getBean(SecureReadings.class).readings.awaitCount(1).get(0).payload())
+				.isEqualTo(new Reading(19.0));
+
+			// A topic outside its scopes: the broker refuses the publish by closing the device's connection.
+			assertThatExceptionOfType(MqttException.class).isThrownBy(
+					() -> device.publish("sensors/t1", "{\"celsius\":99.0}".getBytes(StandardCharsets.UTF_8), 1, false));
+			await().atMost(Duration.ofSeconds(10)).until(() -> !device.isConnected());
+			device.close();
+			assertThatExceptionOfType(AssertionError.class).as("a device without a valid token cannot log in")
+				.isThrownBy(() -> MqttDevices.connect(BusContexts.uniqueName("forged"), token + "x"));
 		}
 	}
 

@@ -25,10 +25,25 @@ public final class MqttDevices {
 
 	/** A connected device with a clean session, logged in as the node's internal administrator. */
 	public static MqttClient connect(String clientId) {
+		return connect(clientId, options(true));
+	}
+
+	/**
+	 * A connected device with a clean session, logged in with an OAuth2 access token as its password (the broker's
+	 * OAuth2 backend does not read the username).
+	 */
+	public static MqttClient connect(String clientId, String accessToken) {
+		MqttConnectOptions options = options(true);
+		options.setUserName("device");
+		options.setPassword(accessToken.toCharArray());
+		return connect(clientId, options);
+	}
+
+	private static MqttClient connect(String clientId, MqttConnectOptions options) {
 		requireRunning();
 		try {
 			MqttClient client = new MqttClient("tcp://127.0.0.1:" + PORT, clientId, new MemoryPersistence());
-			client.connect(options(true));
+			client.connect(options);
 			return client;
 		}
 		catch (MqttException ex) {

@@ -3,8 +3,14 @@ package dev.bus.test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -113,6 +119,24 @@ public final class SecuredBroker {
 		all.add("spring.rabbitmq.port=" + PORT);
 		all.addAll(List.of(properties));
 		return BusContexts.start(EXCHANGE, applicationName, sources, all.toArray(String[]::new));
+	}
+
+	/** A token from the real issuer, as its client {@code clientId} would get it, with {@code scope}. */
+	public static String token(String clientId, String scope) throws IOException, InterruptedException {
+		String credentials = Base64.getEncoder()
+			.encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(ISSUER + "/oauth2/token"))
+				.header("Authorization", "Basic " + credentials)
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new AssertionError("The issuer refused a token to " + clientId + " (" + response.statusCode() + ")");
+		}
+		String body = response.body();
+		int start = body.indexOf("\"access_token\":\"") + 16;
+		return body.substring(start, body.indexOf('"', start));
 	}
 
 	private static void require(String what, int port) {
