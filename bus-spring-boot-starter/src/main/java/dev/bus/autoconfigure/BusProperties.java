@@ -1,6 +1,7 @@
 package dev.bus.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,12 @@ public class BusProperties implements Validator {
 	private final Routing routing = new Routing();
 
 	private final Security security = new Security();
+
+	private final AsyncApi asyncapi = new AsyncApi();
+
+	public AsyncApi getAsyncapi() {
+		return this.asyncapi;
+	}
 
 	public Routing getRouting() {
 		return this.routing;
@@ -232,6 +239,58 @@ public class BusProperties implements Validator {
 	 * Routing rules applied at publish time in this app. Rule sets from the sidecar (Consul KV) come on top of these;
 	 * an invalid rule set fails start-up with its problems.
 	 */
+	/** The application's AsyncAPI document ({@code /actuator/asyncapi}). */
+	public static class AsyncApi {
+
+		/** Title of the document; defaults to {@code spring.application.name}. */
+		private String title;
+
+		/** Version of the application's contract. */
+		private String version = "1.0.0";
+
+		/** What the application does, for the teams that read its contract. */
+		private String description;
+
+		/**
+		 * File the document is written to once the context has refreshed, for a build step (run the app with
+		 * {@code -Dspring.context.exit=onRefresh}); none by default.
+		 */
+		private Path writeTo;
+
+		public String getTitle() {
+			return this.title;
+		}
+
+		public void setTitle(String title) {
+			this.title = title;
+		}
+
+		public String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(String version) {
+			this.version = version;
+		}
+
+		public String getDescription() {
+			return this.description;
+		}
+
+		public void setDescription(String description) {
+			this.description = description;
+		}
+
+		public Path getWriteTo() {
+			return this.writeTo;
+		}
+
+		public void setWriteTo(Path writeTo) {
+			this.writeTo = writeTo;
+		}
+
+	}
+
 	public static class Routing {
 
 		/**

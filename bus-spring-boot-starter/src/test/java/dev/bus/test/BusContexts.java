@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bus.autoconfigure.BusActuatorAutoConfiguration;
+import dev.bus.autoconfigure.BusAsyncApiAutoConfiguration;
 import dev.bus.autoconfigure.BusAutoConfiguration;
 import dev.bus.autoconfigure.BusBrokerTokenAutoConfiguration;
 import dev.bus.autoconfigure.BusCertificateLoginAutoConfiguration;
@@ -93,7 +94,7 @@ public final class BusContexts {
 			BusInboxAutoConfiguration.class,
 			BusListenerAutoConfiguration.class,
 			BusActuatorAutoConfiguration.class, BusSidecarAutoConfiguration.class,
-			BusTracingAutoConfiguration.class })
+			BusTracingAutoConfiguration.class, BusAsyncApiAutoConfiguration.class })
 	static class BusTestApplication {
 
 		@Bean
