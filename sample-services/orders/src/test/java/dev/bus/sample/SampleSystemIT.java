@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -138,6 +140,19 @@ class SampleSystemIT {
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
 
+			// Each service's contract: its AsyncAPI document over HTTP, valid for the AsyncAPI initiative's parser.
+			JsonNode ordersContract = asyncApi(http, orders, "orders");
+			assertThat(ordersContract.path("operations").path("send.orders.created").path("action").asString())
+				.isEqualTo("send");
+			assertThat(ordersContract.path("channels").path("orders.created").path("x-bus-encrypted").asBoolean())
+				.as("orders.* is encrypted end to end").isTrue();
+			assertThat(ordersContract.path("components").path("securitySchemes").path("broker-oauth2").path("flows")
+				.path("clientCredentials").path("tokenUrl").asString()).startsWith("http://127.0.0.1:9000");
+			JsonNode inventoryContract = asyncApi(http, inventory, "inventory");
+			assertThat(inventoryContract.path("operations").path("send.inventory.reserved").isMissingNode()).isFalse();
+			assertThat(inventoryContract.path("operations").path("receive.stockReservations.reserve")
+				.path("x-bus-group").asString()).isEqualTo("inventory");
+
 			// A sidecar beside inventory registers it in Consul with the topics from its actuator endpoint.
 			ConsulApi consul = ConsulApi.local();
 			String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -153,6 +168,28 @@ class SampleSystemIT {
 			}
 			assertThat(consul.services()).doesNotContainKey(instanceId);
 		}
+	}
+
+	/** The service's AsyncAPI document from its actuator, written to target/ and checked by the AsyncAPI parser. */
+	private static JsonNode asyncApi(HttpClient http, ConfigurableApplicationContext service, String name)
+			throws Exception {
+		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort()
+				+ "/actuator/asyncapi";
+		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		Path document = Path.of("target", "asyncapi-" + name + ".json").toAbsolutePath();
+		Files.createDirectories(document.getParent());
+		Files.writeString(document, response.body());
+		Path validator = Path.of("..", "..", "scripts", "asyncapi-validate.cjs").toAbsolutePath().normalize();
+		Process process = new ProcessBuilder("node", validator.toString(), document.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("AsyncAPI parser (node and @asyncapi/parser come with scripts/infra up): "
+				+ output).isZero();
+		return JsonMapper.builder().build().readTree(response.body());
 	}
 
 	private static ConfigurableApplicationContext start(SpringApplication application) {

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.annotation.BusListener;
+import dev.bus.annotation.BusPublishes;
 
 /**
  * Reserves stock for each order, in order per customer (the orders service uses the customer as partition key),
@@ -14,6 +15,8 @@ import dev.bus.annotation.BusListener;
  * Every message is verified before it gets here: its per-message token proves it came from the orders service.
  */
 @Component
+@BusPublishes(topic = "inventory.reserved", payload = StockReservations.StockReserved.class,
+		description = "Stock reserved for an order: the units set aside")
 class StockReservations {
 
 	private static final Log logger = LogFactory.getLog(StockReservations.class);

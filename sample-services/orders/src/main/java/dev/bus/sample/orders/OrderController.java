@@ -13,11 +13,14 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
+import dev.bus.annotation.BusPublishes;
 
 /**
  * {@code POST /orders} places an order: it answers once the broker has confirmed the {@code orders.created} event.
  */
 @RestController
+@BusPublishes(topic = "orders.created", payload = OrderCreated.class,
+		description = "An order was placed; partition key: the customer, so one customer's orders keep their order")
 class OrderController {
 
 	private final BusPublisher publisher;
