@@ -34,7 +34,8 @@ public final class Zipkin {
 		catch (IOException ex) {
 			// fall through
 		}
-		throw new AssertionError("Zipkin is not running on " + URL + ". Start the test infrastructure with: scripts/infra up");
+		throw new AssertionError(
+				"Zipkin is not running on " + URL + ". Start the test infrastructure with: scripts/infra up");
 	}
 
 	/** The spans of a trace (an empty array until Zipkin has any). */
