@@ -60,7 +60,7 @@ public final class MqttDevices {
 		MqttConnectOptions options = options(false);
 		options.setAutomaticReconnect(true);
 		options.setMaxReconnectDelay(1000);
-		options.setMaxInflight(100);
+		options.setMaxInflight(200); // above the tests' own window of 100 unacknowledged
 		client.setBufferOpts(buffer());
 		client.connect(options).waitForCompletion(10_000);
 		return client;

@@ -67,6 +67,18 @@ public final class TcpProxy implements AutoCloseable {
 		this.frozen = false;
 	}
 
+	/**
+	 * Cuts every open connection but keeps accepting new ones, as a dropped connection on a working network would:
+	 * the client reconnects at once, and the proxy never gives up its port (which a client reconnecting in the
+	 * meantime could take as its own local port).
+	 */
+	public void drop() throws IOException {
+		for (Socket socket : this.sockets) {
+			socket.close();
+		}
+		this.sockets.clear();
+	}
+
 	/** Stops accepting and cuts every open connection, as a broker crash or network loss would. */
 	public synchronized void cut() throws IOException {
 		if (this.server != null) {
