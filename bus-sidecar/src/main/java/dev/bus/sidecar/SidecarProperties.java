@@ -98,6 +98,7 @@ public class SidecarProperties implements Validator {
 		}
 		requirePath(errors, "app.health-path", app.getHealthPath());
 		requirePath(errors, "app.bus-path", app.getBusPath());
+		requirePath(errors, "app.asyncapi-path", app.getAsyncapiPath());
 		requirePositive(errors, "app.timeout", app.getTimeout());
 		Registration registration = properties.getRegistration();
 		if (registration.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
@@ -223,6 +224,12 @@ public class SidecarProperties implements Validator {
 		/** Path of the app's actuator {@code bus} endpoint, read for the topics the app listens to. */
 		private String busPath = "/actuator/bus";
 
+		/**
+		 * Path of the app's AsyncAPI document (actuator endpoint {@code asyncapi}): when the app serves it, its URL
+		 * goes into the Consul metadata ({@code bus-asyncapi}).
+		 */
+		private String asyncapiPath = "/actuator/asyncapi";
+
 		/** Timeout of each call to the app; a health call that times out counts as failing. */
 		private Duration timeout = Duration.ofSeconds(2);
 
@@ -277,6 +284,14 @@ public class SidecarProperties implements Validator {
 
 		public String getBusPath() {
 			return this.busPath;
+		}
+
+		public String getAsyncapiPath() {
+			return this.asyncapiPath;
+		}
+
+		public void setAsyncapiPath(String asyncapiPath) {
+			this.asyncapiPath = asyncapiPath;
 		}
 
 		public void setBusPath(String busPath) {

@@ -29,10 +29,13 @@ import dev.bus.sidecar.SidecarProperties;
  */
 public class AppClient {
 
-	/** The app's bus topics, as its {@code bus} actuator endpoint reports them. */
-	public record BusTopics(Set<String> listens, Set<String> publishes) {
+	/**
+	 * The app's bus topics, as its {@code bus} actuator endpoint reports them, and whether it serves its AsyncAPI
+	 * document.
+	 */
+	public record BusTopics(Set<String> listens, Set<String> publishes, boolean asyncApi) {
 
-		static final BusTopics UNKNOWN = new BusTopics(Set.of(), Set.of());
+		static final BusTopics UNKNOWN = new BusTopics(Set.of(), Set.of(), false);
 
 	}
 
@@ -52,6 +55,8 @@ public class AppClient {
 
 	private final URI busUri;
 
+	private final URI asyncApiUri;
+
 	private final Duration timeout;
 
 	private final InetSocketAddress appAddress;
@@ -62,6 +67,7 @@ public class AppClient {
 		String base = "http://127.0.0.1:" + app.actuatorPort();
 		this.healthUri = URI.create(base + app.getHealthPath());
 		this.busUri = URI.create(base + app.getBusPath());
+		this.asyncApiUri = URI.create(base + app.getAsyncapiPath());
 	}
 
 	/** Whether the app still accepts connections on the port it serves on (false once it has stopped). */
@@ -118,10 +124,24 @@ public class AppClient {
 			if (body.publisher() != null && body.publisher().topics() != null) {
 				body.publisher().topics().forEach((topic) -> addTopic(publishes, topic));
 			}
-			return new BusTopics(listens, publishes);
+			return new BusTopics(listens, publishes, servesAsyncApi());
 		}
 		catch (IOException | JacksonException ex) {
 			return BusTopics.UNKNOWN;
+		}
+	}
+
+	/** A HEAD request: the document can be far larger than what this client reads, and only its presence counts. */
+	private boolean servesAsyncApi() throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) this.asyncApiUri.toURL().openConnection();
+		connection.setRequestMethod("HEAD");
+		connection.setConnectTimeout((int) this.timeout.toMillis());
+		connection.setReadTimeout((int) this.timeout.toMillis());
+		try {
+			return connection.getResponseCode() == 200;
+		}
+		finally {
+			connection.disconnect();
 		}
 	}
 

@@ -75,6 +75,10 @@ public class AppServiceDefinition {
 		}
 		putTopics(meta, "bus-listens", topics.listens());
 		putTopics(meta, "bus-publishes", topics.publishes());
+		if (topics.asyncApi()) {
+			// where other teams read the app's contract: its address as registered, its actuator port
+			meta.put("bus-asyncapi", "http://" + this.address + ":" + app.actuatorPort() + app.getAsyncapiPath());
+		}
 		service.setMeta(meta);
 		NewService.Check check = new NewService.Check();
 		check.setTtl(registration.getTtl().toMillis() + "ms");

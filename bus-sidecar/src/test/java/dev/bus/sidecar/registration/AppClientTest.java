@@ -22,11 +22,14 @@ class AppClientTest {
 			settings.setPort(app.port());
 			AppClient client = new AppClient(settings);
 			assertThat(client.busTopics())
-				.isEqualTo(new AppClient.BusTopics(Set.of("orders.created", "payments.#"), Set.of("inventory.reserved")));
+				.isEqualTo(new AppClient.BusTopics(Set.of("orders.created", "payments.#"), Set.of("inventory.reserved"),
+						false));
+			app.servesAsyncApi(true);
+			assertThat(client.busTopics().asyncApi()).as("HEAD /actuator/asyncapi answers 200").isTrue();
 
 			app.bus("{\"listeners\":[{\"id\":\"a\",\"topic\":\"orders.*\",\"prefetch\":250,\"future\":{\"x\":1}}],"
 					+ "\"publisher\":{\"exchange\":\"bus\",\"topics\":[],\"pendingConfirms\":3},\"extra\":true}");
-			assertThat(client.busTopics()).isEqualTo(new AppClient.BusTopics(Set.of("orders.*"), Set.of()));
+			assertThat(client.busTopics()).isEqualTo(new AppClient.BusTopics(Set.of("orders.*"), Set.of(), true));
 
 			app.bus("not json");
 			assertThat(client.busTopics()).isEqualTo(AppClient.BusTopics.UNKNOWN);

@@ -29,6 +29,8 @@ public final class AppDouble implements AutoCloseable {
 	private volatile String busBody = "{\"listeners\":[{\"topic\":\"orders.created\"},{\"topic\":\"payments.#\"}],"
 			+ "\"publisher\":{\"topics\":[\"inventory.reserved\"]}}";
 
+	private volatile boolean servesAsyncApi;
+
 	private AppDouble(int port) throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
 		this.server.setExecutor(Executors.newFixedThreadPool(4));
@@ -37,6 +39,8 @@ public final class AppDouble implements AutoCloseable {
 			respond(exchange, this.healthCode, this.healthBody);
 		});
 		this.server.createContext("/actuator/bus", (exchange) -> respond(exchange, 200, this.busBody));
+		this.server.createContext("/actuator/asyncapi",
+				(exchange) -> respond(exchange, this.servesAsyncApi ? 200 : 404, "{\"asyncapi\":\"3.0.0\"}"));
 		this.server.start();
 	}
 
@@ -79,9 +83,19 @@ public final class AppDouble implements AutoCloseable {
 		this.busBody = body;
 	}
 
+	/** Whether {@code /actuator/asyncapi} answers (404 until then, as an app that does not expose it). */
+	public void servesAsyncApi(boolean serves) {
+		this.servesAsyncApi = serves;
+	}
+
 	private static void respond(HttpExchange exchange, int code, String body) throws IOException {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		if ("HEAD".equals(exchange.getRequestMethod())) {
+			exchange.sendResponseHeaders(code, -1);
+			exchange.close();
+			return;
+		}
 		exchange.sendResponseHeaders(code, bytes.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(bytes);

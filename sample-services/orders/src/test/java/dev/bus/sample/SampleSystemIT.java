@@ -165,6 +165,9 @@ class SampleSystemIT {
 				var meta = consul.services().get(instanceId).path("Meta");
 				assertThat(meta.path("bus-listens").asString()).isEqualTo("orders.created");
 				assertThat(meta.path("bus-publishes").asString()).isEqualTo("inventory.reserved");
+				assertThat(meta.path("bus-asyncapi").asString()).as("where other teams read its contract")
+					.matches("http://[^/]+:" + ((WebServerApplicationContext) inventory).getWebServer().getPort()
+							+ "/actuator/asyncapi");
 			}
 			assertThat(consul.services()).doesNotContainKey(instanceId);
 		}
