@@ -236,10 +236,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * The topic the message was published to. A retried message comes back from its delay queue with the queue's
-	 * name as routing key, so the original topic is kept in a header.
-	 */
-	/**
 	 * Gives a message that came without an id (an MQTT device's, a plain publisher's) one derived from its topic and
 	 * body, before anything reads it: the inbox, the observation, a retry or the dead-letter queue then all see the
 	 * same id, and a resend of the same message gets it again.
@@ -252,6 +248,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
+	/**
+	 * The topic the message was published to. A retried message comes back from its delay queue with the queue's
+	 * name as routing key, so the original topic is kept in a header.
+	 */
 	private static String topic(Message message) {
 		Object original = message.getMessageProperties().getHeaders().get(BusHeaders.ORIGINAL_TOPIC);
 		return (original != null) ? original.toString() : message.getMessageProperties().getReceivedRoutingKey();

@@ -43,4 +43,14 @@ class AsyncApiDocumentTest {
 		assertThat(AsyncApiDocument.id("receive.my listener")).isEqualTo("receive.my_listener");
 	}
 
+	record Category(String name, java.util.List<Category> children) {
+	}
+
+	@Test
+	void aTypeThatContainsItselfIsDescribedAsAnObjectInsteadOfFailingTheDocument() {
+		Map<String, Object> schema = new PayloadSchemas(new JsonMapper()).schemaOf(Category.class);
+		assertThat(schema).containsEntry("type", "object");
+		assertThat((String) schema.get("description")).contains("refers to itself");
+	}
+
 }
