@@ -4,22 +4,35 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.PublishReceipt;
 import dev.bus.annotation.BusListener;
+import dev.bus.publisher.BrokerAccess;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -31,8 +44,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Services in other languages in one flow with a Bus app, as sample-services/polyglot runs them: Bus publishes
  * {@code inventory.reserved}, a Node service (amqplib) turns each into {@code shipping.scheduled}, a Python service
- * (pika) turns that into {@code invoice.issued}, and a Bus listener receives it. Node, amqplib and Debian's
- * python3-pika come with {@code scripts/infra up}.
+ * (pika) turns that into {@code invoice.issued}, and a Bus listener receives it; and a Python reader decrypts an
+ * encrypted topic. Node, amqplib and Debian's python3-pika come with {@code scripts/infra up}.
  */
 class PolyglotIT {
 
@@ -112,19 +125,133 @@ class PolyglotIT {
 		}
 	}
 
+	record OrderPlaced(String orderId, String customer, long totalCents) {
+	}
+
+	/**
+	 * The app's broker user, as an app that logs in with a password may declare it: its messages then carry
+	 * {@code user_id}, which the broker verifies, and encrypted payloads are bound to it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class GuestBrokerUser {
+
+		@Bean
+		BrokerAccess guestBrokerAccess() {
+			return new BrokerAccess() {
+
+				@Override
+				public String userId() {
+					return "guest";
+				}
+
+				@Override
+				public String missingWriteScope(String exchange, String routingKey) {
+					return null;
+				}
+
+			};
+		}
+
+	}
+
+	/**
+	 * Python reads what Bus encrypted, with the topic's keyset (two keys, the second primary, as after a rotation)
+	 * and the associated data bound to topic, message id and broker-verified publisher; a tampered ciphertext and a
+	 * valid one under another message id are refused, never printed.
+	 */
+	@Test
+	void aPythonServiceDecryptsAnEncryptedTopicAndRefusesTamperedOrMovedCiphertexts(@TempDir Path keys)
+			throws Exception {
+		AeadConfig.register();
+		KeysetHandle keyset = KeysetHandle
+			.newBuilder(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM))
+			.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+				.withRandomId()
+				.makePrimary())
+			.build();
+		Path keysetFile = keys.resolve("orders-placed.json");
+		Files.writeString(keysetFile, TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
+		String exchange = BusContexts.uniqueName("bus-polyglot-crypto");
+		String reader = BusContexts.uniqueName("reader");
+		String view = BusContexts.uniqueName("broker-view");
+		Process process = null;
+		try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("orders"),
+				List.of(GuestBrokerUser.class), "bus.security.encryption.topics[0].pattern=orders.placed",
+				"bus.security.encryption.topics[0].keyset=file:" + keysetFile);
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(app);
+			rabbit.declareQueueBoundTo(view, exchange, "orders.placed");
+			List<String> output = new CopyOnWriteArrayList<>();
+			process = start(List.of("/usr/bin/python3", SAMPLES.resolve("python/encrypted_reader.py").toString(), "5"),
+					Map.of("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F", "BUS_EXCHANGE", exchange, "GROUP",
+							reader, "TOPIC", "orders.placed", "KEYSET", keysetFile.toString()),
+					output);
+			await().atMost(Duration.ofSeconds(30)).until(() -> output.contains("encrypted-reader: ready"));
+
+			BusPublisher publisher = app.getBean(BusPublisher.class);
+			List<OrderPlaced> orders = List.of(new OrderPlaced("o-1", "ada", 1250), new OrderPlaced("o-2", "grace", 99),
+					new OrderPlaced("o-3", "linus", 100000));
+			List<PublishReceipt> receipts = new ArrayList<>();
+			for (OrderPlaced order : orders) {
+				receipts.add(publisher.publish("orders.placed", order).join());
+			}
+			// What the broker holds is ciphertext; taken from it: one copy with a bit flipped, one under another id.
+			GetResponse held = rabbit.get(view);
+			assertThat(new String(held.getBody(), StandardCharsets.ISO_8859_1)).doesNotContain("ada");
+			assertThat(String.valueOf(held.getProps().getHeaders().get("bus-encryption")))
+				.isEqualTo("tink-aead-publisher");
+			byte[] tampered = held.getBody().clone();
+			tampered[tampered.length - 20] ^= 1;
+			rabbit.publish(exchange, "orders.placed", held.getProps(), tampered);
+			AMQP.BasicProperties moved = held.getProps().builder().messageId("another-id").build();
+			rabbit.publish(exchange, "orders.placed", moved, held.getBody());
+
+			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits after its 5 messages").isTrue();
+			String log = String.join("\n", output);
+			assertThat(process.exitValue()).as(log).isZero();
+			for (int i = 0; i < orders.size(); i++) {
+				OrderPlaced order = orders.get(i);
+				assertThat(output).as(log)
+					.contains("encrypted-reader: decrypted " + receipts.get(i).messageId() + " from guest: "
+							+ "{\"customer\": \"" + order.customer() + "\", \"orderId\": \"" + order.orderId()
+							+ "\", \"totalCents\": " + order.totalCents() + "}");
+			}
+			assertThat(output).as(log)
+				.contains("encrypted-reader: refused " + held.getProps().getMessageId() + ": it does not authenticate",
+						"encrypted-reader: refused another-id: it does not authenticate",
+						"encrypted-reader: decrypted 3, refused 2, done");
+		}
+		finally {
+			if (process != null) {
+				process.destroyForcibly();
+			}
+			try (Rabbit rabbit = Rabbit.connect()) {
+				rabbit.deleteQueue(reader + ".orders.placed");
+				rabbit.deleteQueue(view);
+				rabbit.deleteExchange(exchange);
+			}
+		}
+	}
+
 	/** Starts a service in another language with the bus settings in its environment; its output lines go to a list. */
 	private static Process start(List<String> command, String exchange, String group, String url, List<String> output)
 			throws IOException {
+		return start(command, Map.of("AMQP_URL", url, "BUS_EXCHANGE", exchange, "GROUP", group), output);
+	}
+
+	/** Starts a service in another language with this environment; its output lines go to a list. */
+	private static Process start(List<String> command, Map<String, String> environment, List<String> output)
+			throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-		builder.environment().put("AMQP_URL", url);
-		builder.environment().put("BUS_EXCHANGE", exchange);
-		builder.environment().put("GROUP", group);
+		builder.environment().putAll(environment);
+		String group = environment.get("GROUP");
 		Process process;
 		try {
 			process = builder.start();
 		}
 		catch (IOException ex) {
-			throw new AssertionError(command.get(0) + " is missing: scripts/infra up installs node and python3-pika", ex);
+			throw new AssertionError(command.get(0) + " is missing: scripts/infra up installs node and python3-pika",
+					ex);
 		}
 		Thread reader = new Thread(() -> {
 			try (BufferedReader lines = new BufferedReader(

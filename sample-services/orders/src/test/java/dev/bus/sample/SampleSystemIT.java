@@ -1,6 +1,9 @@
 package dev.bus.sample;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,9 +12,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -28,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.routing.Router;
 import dev.bus.sample.inventory.InventoryApplication;
+import dev.bus.sample.notifications.NotificationsApplication;
 import dev.bus.sample.orders.OrdersApplication;
 import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.sidecar.test.ConsulApi;
@@ -42,12 +53,26 @@ import static org.awaitility.Awaitility.await;
  * service authenticated with its own client's token (exactly the scopes its bus endpoint lists), every message
  * carrying a per-message token that the other side verifies. An HTTP order to the orders service reaches
  * inventory, which reserves stock (behind {@code @PreAuthorize}) and answers on {@code inventory.reserved}; the
- * EU audit filter sees only EU orders. The services use their real names and the real bus exchange, since their
- * clients' scopes name them.
+ * EU audit filter sees only EU orders. A routing rule in Consul, served by inventory's sidecar, copies the
+ * reservation to the notifications service, which asks inventory about it with request-reply. A shipping service
+ * in Node and an invoicing service in Python take the reservation on to an invoice that orders receives, and a
+ * simulated MQTT thermometer's readings reach inventory. The services use their real names and the real bus
+ * exchange, since their clients' scopes name them.
  */
 class SampleSystemIT {
 
 	private static final int SECURED_PORT = 5673;
+
+	private static final Path SAMPLES = Path.of("..").toAbsolutePath().normalize();
+
+	private static final Path PKI = Path.of(System.getenv().getOrDefault("BUS_INFRA_HOME",
+			Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()), "pki");
+
+	/** The queues of the services in other languages, named by their groups, which their clients' scopes name. */
+	private static final List<String> POLYGLOT_QUEUES = List.of("shipping.inventory.reserved",
+			"invoicing.shipping.scheduled");
+
+	private final List<Process> processes = new ArrayList<>();
 
 	private final Set<String> queues = new LinkedHashSet<>();
 
@@ -56,8 +81,12 @@ class SampleSystemIT {
 	void purgeLeftovers() throws Exception {
 		requireSecuredInfrastructure();
 		try (Connection connection = admin()) {
-			for (String queue : new String[] { "inventory.orders.created", "inventory-eu-audit.orders.created",
-					"orders.inventory.reserved" }) {
+			List<String> leftovers = new ArrayList<>(List.of("inventory.orders.created",
+					"inventory-eu-audit.orders.created", "orders.inventory.reserved", "orders.invoice.issued",
+					"notifications.notifications.stock-reserved", "inventory.inventory.reservation-query",
+					"inventory.warehouse.*.temperature"));
+			leftovers.addAll(POLYGLOT_QUEUES);
+			for (String queue : leftovers) {
 				try (Channel channel = connection.createChannel()) {
 					channel.queuePurge(queue);
 				}
@@ -69,7 +98,11 @@ class SampleSystemIT {
 	}
 
 	@AfterEach
-	void deleteQueues() throws Exception {
+	void stopProcessesAndDeleteQueues() throws Exception {
+		for (Process process : this.processes) {
+			process.destroy();
+			process.waitFor(10, TimeUnit.SECONDS);
+		}
 		try (Connection connection = admin(); Channel channel = connection.createChannel()) {
 			for (String queue : this.queues) {
 				channel.queueDelete(queue);
@@ -78,12 +111,36 @@ class SampleSystemIT {
 	}
 
 	@Test
-	void anOrderPlacedOverHttpIsReservedByInventoryAndConfirmedBack() throws Exception {
+	void anOrderFlowsThroughEveryServiceLanguageAndDevice() throws Exception {
 		requireSecuredInfrastructure();
-		try (ConfigurableApplicationContext inventory = start(InventoryApplication.application());
-				ConfigurableApplicationContext orders = start(OrdersApplication.application())) {
+		ConsulApi consul = ConsulApi.local();
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		// Inventory runs beside a sidecar, which serves it the broker (a Consul service of the test's own, the
+		// secured node's TLS listener) and the routing rules under a Consul KV prefix of the test's own.
+		String brokerService = "sample-it-rabbitmq-" + suffix;
+		String routes = "sample-it-" + suffix + "/routes/";
+		String instanceId = "inventory-" + suffix + "-1";
+		consul.registerWithTtl(brokerService, brokerService + "-1", 5674, "passing");
+		consul.putKv(routes + "notifications", Files.readString(SAMPLES.resolve("routes/notifications.json")));
+		int inventoryPort = freePort();
+		try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + suffix,
+				"bus.sidecar.app.port=" + inventoryPort, "bus.sidecar.registration.instance-id=" + instanceId,
+				"bus.sidecar.discovery.broker-service=" + brokerService, "bus.sidecar.routing.prefix=" + routes);
+				ConfigurableApplicationContext inventory = start(InventoryApplication.application(),
+						"--server.port=" + inventoryPort, "--bus.sidecar-client.url=" + Sidecars.api(sidecar));
+				ConfigurableApplicationContext orders = start(OrdersApplication.application());
+				ConfigurableApplicationContext notifications = start(NotificationsApplication.application())) {
 			track(inventory);
 			track(orders);
+			track(notifications);
+			List<String> shipping = polyglot("shipping", "node", "polyglot/node/shipping.js");
+			List<String> invoicing = polyglot("invoicing", "/usr/bin/python3", "polyglot/python/invoicing.py");
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(shipping).contains("shipping: ready");
+				assertThat(invoicing).contains("invoicing: ready");
+				assertThat(inventory.getBean(Router.class).ruleSets()).as("the rule set from Consul, in force")
+					.anySatisfy((ruleSet) -> assertThat(ruleSet.name()).isEqualTo("notifications"));
+			});
 			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
 			// What the broker holds of orders.created: a queue of our own beside the services'.
 			Connection brokerView = admin();
@@ -100,11 +157,23 @@ class SampleSystemIT {
 			assertThat(response.statusCode()).isEqualTo(202);
 			assertThat(response.body()).contains("\"topic\":\"orders.created\"");
 
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				assertThat(consumed(inventory, "stockReservations.reserve")).isEqualTo(1);
 				assertThat(consumed(inventory, "stockReservations.auditEu")).isEqualTo(1);
 				assertThat(consumed(orders, "reservationListener.onReserved")).isEqualTo(1);
+				// the copy the rule made, and the question notifications asked about it
+				assertThat(consumed(notifications, "reservationNotifier.onReserved")).isEqualTo(1);
+				assertThat(consumed(inventory, "reservationQueries.answer")).isEqualTo(1);
+				// inventory.reserved → shipping (Node) → shipping.scheduled → invoicing (Python) → invoice.issued
+				assertThat(consumed(orders, "invoiceListener.onInvoiced")).isEqualTo(1);
 			});
+			assertThat(inventory.getBean(MeterRegistry.class)
+				.get("bus.routing.routed")
+				.tags("rule-set", "notifications", "rule", "reservations", "action", "copy")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(String.join("\n", shipping)).contains("type=inventory.reserved source=/inventory");
+			assertThat(String.join("\n", invoicing)).contains("source=/shipping");
 
 			// orders.* is encrypted end to end: the services read the order, the broker holds ciphertext.
 			com.rabbitmq.client.GetResponse held = view.basicGet(viewQueue, true);
@@ -117,26 +186,39 @@ class SampleSystemIT {
 			assertThat(held.getProps().getHeaders()).containsKey("bus-authorization");
 			brokerView.close();
 
+			// A warehouse thermometer (MQTT, its token as password) whose readings reach inventory's listener.
+			List<String> thermometer = polyglot("thermometer", "/usr/bin/python3", "polyglot/python/thermometer.py",
+					"3");
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(thermometer).contains("thermometer: sent 3, done");
+				assertThat(consumed(inventory, "coldChain.onReading")).isEqualTo(3);
+			});
+
 			// The actuator endpoint over HTTP: listeners with their state, and a replay (nothing to replay here).
-			String inventoryUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) inventory).getWebServer().getPort()
-					+ "/actuator/bus";
+			String inventoryUrl = "http://127.0.0.1:" + inventoryPort + "/actuator/bus";
 			HttpResponse<String> bus = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl)).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(bus.body()).contains("\"id\":\"stockReservations.reserve\"", "\"state\":\"consuming\"",
 					"\"deadLetters\":0");
-			// The scopes it lists are exactly those its client is registered with: least privilege, and enough.
-			JsonNode required = JsonMapper.builder().build().readTree(bus.body()).path("requiredScopes");
-			assertThat(required.path("broker").valueStream().map(JsonNode::asString).toList())
-				.containsExactlyInAnyOrderElementsOf(inventory.getBean(BrokerTokenCredentials.class)
-					.tokens()
-					.current()
-					.scopes());
-			assertThat(required.path("messageToken").valueStream().map(JsonNode::asString).toList())
-				.containsExactly("bus.publish:inventory.reserved");
-			HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
-				.header("content-type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
-				.build(), HttpResponse.BodyHandlers.ofString());
+			// The scopes each service lists are exactly those its client is registered with: least privilege, and
+			// enough (inventory's include the topic the routing rule copies to, which it published).
+			for (ConfigurableApplicationContext service : List.of(inventory, orders, notifications)) {
+				assertThat(requiredScopes(http, service, "broker")).as(name(service))
+					.containsExactlyInAnyOrderElementsOf(service.getBean(BrokerTokenCredentials.class)
+						.tokens()
+						.current()
+						.scopes());
+			}
+			assertThat(requiredScopes(http, inventory, "messageToken")).containsExactly(
+					"bus.publish:inventory.reserved", "bus.publish:notifications.stock-reserved");
+			assertThat(requiredScopes(http, notifications, "messageToken"))
+				.containsExactly("bus.publish:inventory.reservation-query");
+			HttpResponse<String> replay = http.send(
+					HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
+						.header("content-type", "application/json")
+						.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
+						.build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
 
@@ -152,24 +234,89 @@ class SampleSystemIT {
 			assertThat(inventoryContract.path("operations").path("send.inventory.reserved").isMissingNode()).isFalse();
 			assertThat(inventoryContract.path("operations").path("receive.stockReservations.reserve")
 				.path("x-bus-group").asString()).isEqualTo("inventory");
+			JsonNode notificationsContract = asyncApi(http, notifications, "notifications");
+			assertThat(notificationsContract.path("operations").path("receive.reservationNotifier.onReserved")
+				.isMissingNode()).isFalse();
 
-			// A sidecar beside inventory registers it in Consul with the topics from its actuator endpoint.
-			ConsulApi consul = ConsulApi.local();
-			String suffix = UUID.randomUUID().toString().substring(0, 8);
-			String instanceId = "inventory-" + suffix + "-1";
-			try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + suffix,
-					"bus.sidecar.app.port=" + ((WebServerApplicationContext) inventory).getWebServer().getPort(),
-					"bus.sidecar.registration.instance-id=" + instanceId)) {
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
-				var meta = consul.services().get(instanceId).path("Meta");
-				assertThat(meta.path("bus-listens").asString()).isEqualTo("orders.created");
-				assertThat(meta.path("bus-publishes").asString()).isEqualTo("inventory.reserved");
-				assertThat(meta.path("bus-asyncapi").asString()).as("where other teams read its contract")
-					.matches("http://[^/]+:" + ((WebServerApplicationContext) inventory).getWebServer().getPort()
-							+ "/actuator/asyncapi");
+			// The sidecar beside inventory registered it in Consul with the topics from its actuator endpoint.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
+			var meta = consul.services().get(instanceId).path("Meta");
+			assertThat(meta.path("bus-listens").asString().split(",")).contains("orders.created",
+					"warehouse.*.temperature", "inventory.reservation-query");
+			assertThat(meta.path("bus-publishes").asString().split(",")).contains("inventory.reserved");
+			assertThat(meta.path("bus-asyncapi").asString()).as("where other teams read its contract")
+				.matches("http://[^/]+:" + inventoryPort + "/actuator/asyncapi");
+		}
+		finally {
+			consul.deleteKvTree("sample-it-" + suffix + "/");
+			consul.deregister(brokerService + "-1");
+		}
+		assertThat(consul.services()).doesNotContainKey(instanceId);
+	}
+
+	/**
+	 * Starts a sample service written in another language (sample-services/polyglot), logged in to the secured node
+	 * with its own client's token; its output lines go to the list returned.
+	 */
+	private List<String> polyglot(String client, String runtime, String script, String... arguments)
+			throws Exception {
+		List<String> command = new ArrayList<>(List.of(runtime, SAMPLES.resolve(script).toString()));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment()
+			.putAll(Map.of("AMQP_URL", "amqps://127.0.0.1:5674/%2F", "BUS_PKI", PKI.toString(), "BUS_ISSUER",
+					"http://127.0.0.1:9000", "CLIENT_ID", client, "CLIENT_SECRET", client + "-secret", "INTERVAL",
+					"0.2", "SITE", "sample-it"));
+		Process process;
+		try {
+			process = builder.start();
+		}
+		catch (java.io.IOException ex) {
+			throw new AssertionError(runtime + " is missing: scripts/infra up installs node, python3-pika and "
+					+ "python3-paho-mqtt", ex);
+		}
+		this.processes.add(process);
+		List<String> output = new CopyOnWriteArrayList<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+				lines.lines().forEach((line) -> {
+					output.add(line);
+					System.out.println("[" + client + "] " + line);
+				});
 			}
-			assertThat(consul.services()).doesNotContainKey(instanceId);
+			catch (java.io.IOException ex) {
+				// the process ended
+			}
+		}, client + "-output");
+		reader.setDaemon(true);
+		reader.start();
+		return output;
+	}
+
+	private static List<String> requiredScopes(HttpClient http, ConfigurableApplicationContext service, String kind)
+			throws Exception {
+		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort()
+				+ "/actuator/bus";
+		HttpResponse<String> bus = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JsonMapper.builder()
+			.build()
+			.readTree(bus.body())
+			.path("requiredScopes")
+			.path(kind)
+			.valueStream()
+			.map(JsonNode::asString)
+			.toList();
+	}
+
+	private static String name(ConfigurableApplicationContext service) {
+		return service.getEnvironment().getProperty("spring.application.name");
+	}
+
+	private static int freePort() throws java.io.IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
 		}
 	}
 
@@ -195,9 +342,14 @@ class SampleSystemIT {
 		return JsonMapper.builder().build().readTree(response.body());
 	}
 
-	private static ConfigurableApplicationContext start(SpringApplication application) {
+	private static ConfigurableApplicationContext start(SpringApplication application, String... arguments) {
 		// command-line arguments, so they win over the services' own properties
-		return application.run("--server.port=0", "--spring.main.banner-mode=off", "--bus.tracing.enabled=false");
+		Map<String, String> all = new LinkedHashMap<>(); // a test's own value replaces the default
+		List<String> given = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
+				"--bus.tracing.enabled=false"));
+		given.addAll(List.of(arguments));
+		given.forEach((argument) -> all.put(argument.substring(0, argument.indexOf('=')), argument));
+		return application.run(all.values().toArray(String[]::new));
 	}
 
 	/** Remembers the service's queues (retry and dead-letter queues included), to delete them afterwards. */
