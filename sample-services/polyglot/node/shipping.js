@@ -9,10 +9,10 @@
 // On a secured broker (docs/security.md, docs/interop.md) it logs in with an OAuth2 token as its password: set
 // BUS_ISSUER (the token endpoint's base URL), CLIENT_ID and CLIENT_SECRET, and it asks for the scopes below (or
 // SCOPES). With an amqps:// URL and BUS_PKI (a directory with ca.pem, client.pem, client-key.pem) it also presents a
-// client certificate (mutual TLS). The broker closes a connection whose token expired, and amqplib cannot replace
-// the token on a live connection (connection.update-secret), so the service reconnects with a fresh token when its
-// connection closes; a reservation it had not acked is delivered again, and handling one twice only schedules the
-// same shipment twice (a real service would be idempotent, or use Bus).
+// client certificate (mutual TLS). A broker may close a connection whose token expired (docs/interop.md), and
+// amqplib cannot replace the token on a live connection (connection.update-secret), so the service reconnects with a
+// fresh token when its connection closes; a reservation it had not acked is delivered again, and handling one twice
+// only schedules the same shipment twice (a real service would be idempotent, or use Bus).
 //
 //   AMQP_URL=amqps://127.0.0.1:5674 BUS_ISSUER=http://127.0.0.1:9000 CLIENT_ID=shipping \
 //     CLIENT_SECRET=shipping-secret BUS_PKI=~/.cache/bus-infra/pki node shipping.js

@@ -9,10 +9,10 @@ confirmed what it published, and sets the AMQP properties Bus reads (message_id,
 
 On a secured broker (docs/security.md, docs/interop.md) it logs in with an OAuth2 token as its password: set
 BUS_ISSUER, CLIENT_ID and CLIENT_SECRET (bus_token.py). With an amqps:// URL and BUS_PKI (a directory with ca.pem,
-client.pem, client-key.pem) it also presents a client certificate (mutual TLS). The broker closes a connection
-whose token expired and Debian's pika 1.2 cannot replace the token on a live connection (connection.update-secret),
-so the service connects again with a fresh token when its connection closes; a shipment it had not acked is
-delivered again.
+client.pem, client-key.pem) it also presents a client certificate (mutual TLS). A broker may close a connection
+whose token expired (docs/interop.md) and Debian's pika 1.2 cannot replace the token on a live connection
+(connection.update-secret), so the service connects again with a fresh token when its connection closes; a shipment
+it had not acked is delivered again.
 
     AMQP_URL=amqps://127.0.0.1:5674/%2F BUS_ISSUER=http://127.0.0.1:9000 CLIENT_ID=invoicing \\
       CLIENT_SECRET=invoicing-secret BUS_PKI=~/.cache/bus-infra/pki python3 invoicing.py

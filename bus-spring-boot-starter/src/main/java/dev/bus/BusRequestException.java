@@ -18,7 +18,13 @@ public class BusRequestException extends RuntimeException {
 		/** The responding listener method threw; {@link #getResponderError()} names the exception's class. */
 		RESPONDER_FAILED,
 		/** The reply does not fit the expected reply type. */
-		REPLY_MISMATCH
+		REPLY_MISMATCH,
+		/**
+		 * The receive chain refused the reply, as it would refuse a message of the request's topic: a missing or
+		 * invalid per-message token, a payload that does not decrypt, or in clear on an encrypted topic. The
+		 * message names the reason.
+		 */
+		REPLY_REFUSED
 
 	}
 

@@ -25,7 +25,12 @@ public record DeliveryOutcome(Kind kind, String reason, Throwable error) {
 		 * A request whose listener method failed: the requester got the error as its reply, and nothing is retried
 		 * or dead-lettered (the requester decides what to do).
 		 */
-		ANSWERED_WITH_ERROR
+		ANSWERED_WITH_ERROR,
+		/**
+		 * A reply an element of the receive chain refused ({@link #reason()}): the request fails with that reason.
+		 * A reply has no queue, so there is nothing to dead-letter.
+		 */
+		REFUSED
 
 	}
 

@@ -9,6 +9,13 @@ import org.springframework.amqp.core.MessageProperties;
  */
 public interface IncomingMessage {
 
+	/**
+	 * The {@link #listenerId()} of a reply to one of this application's requests. A reply goes through the receive
+	 * chain as a message of the request's topic ({@link #topic()}), so its token is checked and its payload
+	 * decrypted like any message of that topic.
+	 */
+	String REPLY = "reply";
+
 	/** The topic it was published to (also after a retry, when the broker's routing key is a delay queue's). */
 	String topic();
 
@@ -18,10 +25,10 @@ public interface IncomingMessage {
 	/** Delivery attempt, starting at 1. */
 	int attempt();
 
-	/** The id of the {@code @BusListener} it is delivered to. */
+	/** The id of the {@code @BusListener} it is delivered to; {@value #REPLY} for a reply to a request. */
 	String listenerId();
 
-	/** The listener's group. */
+	/** The listener's group; {@code null} for a reply. */
 	String group();
 
 	/** The queue it was consumed from. */

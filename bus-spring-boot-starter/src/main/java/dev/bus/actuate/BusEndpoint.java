@@ -62,7 +62,7 @@ public class BusEndpoint {
 				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
 						settings.confirmTimeoutMillis(), this.publisher.pendingCount(), topics),
 				new BusEndpointBody.RequiredScopes(this.requiredScopes.broker(definitions, topics),
-						this.requiredScopes.messageToken(topics)));
+						this.requiredScopes.messageToken(definitions, topics)));
 	}
 
 	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, String state,

@@ -25,7 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
+import dev.bus.ReceivePostProcessor;
 import dev.bus.listener.BusTopology;
+import dev.bus.listener.ReceiveChain;
+import dev.bus.listener.ReplyReceiver;
 import dev.bus.observation.BusObservations;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.BrokerAccess;
@@ -135,8 +138,9 @@ public final class BusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper) {
-		return new Replies(jsonMapper.getIfAvailable(JsonMapper::new));
+	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ReceivePostProcessor> postProcessors) {
+		return new Replies(jsonMapper.getIfAvailable(JsonMapper::new),
+				new ReplyReceiver(() -> new ReceiveChain(postProcessors.orderedStream().toList())));
 	}
 
 	@Bean

@@ -29,6 +29,7 @@ import dev.bus.listener.ReceiveChain;
 import dev.bus.listener.Replier;
 import dev.bus.observation.BusObservations;
 import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.EnvelopeFactory;
 
 /**
  * Listening: finds {@code @BusListener} methods, declares their queues and runs a listener container for each.
@@ -137,10 +138,9 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Replier busReplier(ConfirmingPublisher confirmingPublisher, ObjectProvider<JsonMapper> jsonMapper,
+	Replier busReplier(ConfirmingPublisher confirmingPublisher, EnvelopeFactory envelopeFactory,
 			BusProperties properties) {
-		return new Replier(confirmingPublisher, jsonMapper.getIfAvailable(JsonMapper::new),
-				properties.getListener().getFailureMessageMaxLength());
+		return new Replier(confirmingPublisher, envelopeFactory, properties.getListener().getFailureMessageMaxLength());
 	}
 
 }

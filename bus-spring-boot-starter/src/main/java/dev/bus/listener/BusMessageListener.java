@@ -186,7 +186,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			String reason = FailureReason.HANDLER_FAILED.code();
 			if (Replier.isRequest(message.getMessageProperties())) {
 				// The requester is waiting: it gets the error now, and decides; nothing is retried or dead-lettered.
-				this.replier.replyError(message.getMessageProperties(), error);
+				this.replier.replyError(delivery.topic(), message.getMessageProperties(), error);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
 			}
 			if (this.listener.retry().shouldRetry(attempt, error)) {
@@ -205,16 +205,16 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	private boolean invoke(BusMessage<Object> message, MessageProperties properties)
 			throws InvocationTargetException {
 		if (!this.listener.idempotent() || message.messageId() == null) {
-			answer(properties, this.listener.method().invoke(message));
+			answer(message.topic(), properties, this.listener.method().invoke(message));
 			return true;
 		}
 		return this.inbox.process(this.listener.queue(), message.messageId(),
-				() -> answer(properties, this.listener.method().invoke(message)));
+				() -> answer(message.topic(), properties, this.listener.method().invoke(message)));
 	}
 
-	private void answer(MessageProperties properties, Object result) {
+	private void answer(String topic, MessageProperties properties, Object result) {
 		if (Replier.isRequest(properties)) {
-			this.replier.reply(properties, result);
+			this.replier.reply(topic, properties, result);
 		}
 	}
 

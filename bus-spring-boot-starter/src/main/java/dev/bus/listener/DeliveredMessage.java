@@ -20,7 +20,11 @@ import dev.bus.core.CloudEventsHeaders;
  */
 final class DeliveredMessage implements IncomingMessage {
 
-	private final BusListenerDefinition listener;
+	private final String listenerId;
+
+	private final String group;
+
+	private final String queue;
 
 	private final Message message;
 
@@ -37,7 +41,14 @@ final class DeliveredMessage implements IncomingMessage {
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
 	DeliveredMessage(BusListenerDefinition listener, Message message, String topic, int attempt) {
-		this.listener = listener;
+		this(listener.id(), listener.group(), listener.queue(), message, topic, attempt);
+	}
+
+	/** A message for no listener: a reply ({@link ReplyReceiver}). */
+	DeliveredMessage(String listenerId, String group, String queue, Message message, String topic, int attempt) {
+		this.listenerId = listenerId;
+		this.group = group;
+		this.queue = queue;
 		this.message = message;
 		this.topic = topic;
 		this.attempt = attempt;
@@ -65,17 +76,17 @@ final class DeliveredMessage implements IncomingMessage {
 
 	@Override
 	public String listenerId() {
-		return this.listener.id();
+		return this.listenerId;
 	}
 
 	@Override
 	public String group() {
-		return this.listener.group();
+		return this.group;
 	}
 
 	@Override
 	public String queue() {
-		return this.listener.queue();
+		return this.queue;
 	}
 
 	@Override
@@ -128,7 +139,7 @@ final class DeliveredMessage implements IncomingMessage {
 
 	/** Runs the elements' outcome callbacks, once. */
 	void settle(DeliveryOutcome outcome) {
-		this.callbacks.run(outcome, "a delivery to listener '" + this.listener.id() + "'");
+		this.callbacks.run(outcome, "a delivery to listener '" + this.listenerId + "'");
 	}
 
 }

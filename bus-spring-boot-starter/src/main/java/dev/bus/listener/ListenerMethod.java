@@ -104,6 +104,11 @@ public final class ListenerMethod {
 		return this.method;
 	}
 
+	/** Whether the method returns a value, which answers a request (request-reply). */
+	public boolean answers() {
+		return this.method.getReturnType() != void.class && this.method.getReturnType() != Void.class;
+	}
+
 	public String describe() {
 		return describe(this.method);
 	}

@@ -1,26 +1,25 @@
 package dev.bus.listener;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import com.rabbitmq.client.AMQP;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
-import dev.bus.core.BusContentTypes;
+import dev.bus.BusPublishException;
+import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
-import dev.bus.core.MessageIds;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
+import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.OutgoingEnvelope;
 
 /**
  * Answers requests: a listener method's return value goes back as JSON to the request's {@code reply_to} (RabbitMQ
  * direct reply-to) with its correlation id; what the method threw goes back as the exception's class name and a
- * bounded message, never a stack trace. Replies are transient and not waited for: a requester that has gone is
- * no one's loss.
+ * bounded message, never a stack trace. A reply is a message of the request's topic: it goes through the publish
+ * chain like any message of that topic (its PRODUCER span continues the trace, it carries this application's
+ * per-message token, and it is encrypted with the topic's keyset), so a reply is no weaker than the request it
+ * answers. Replies are transient and not waited for: a requester that has gone is no one's loss.
  */
 public class Replier {
 
@@ -28,13 +27,13 @@ public class Replier {
 
 	private final ConfirmingPublisher publisher;
 
-	private final JsonMapper jsonMapper;
+	private final EnvelopeFactory envelopeFactory;
 
 	private final int maxMessageLength;
 
-	public Replier(ConfirmingPublisher publisher, JsonMapper jsonMapper, int maxMessageLength) {
+	public Replier(ConfirmingPublisher publisher, EnvelopeFactory envelopeFactory, int maxMessageLength) {
 		this.publisher = publisher;
-		this.jsonMapper = jsonMapper;
+		this.envelopeFactory = envelopeFactory;
 		this.maxMessageLength = maxMessageLength;
 	}
 
@@ -43,44 +42,55 @@ public class Replier {
 		return properties.getReplyTo() != null && !properties.getReplyTo().isEmpty();
 	}
 
-	/** Sends what the listener method returned. */
-	void reply(MessageProperties request, Object value) {
-		byte[] body;
+	/** Sends what the listener method returned, for a request on {@code topic}. */
+	void reply(String topic, MessageProperties request, Object value) {
 		try {
-			body = this.jsonMapper.writeValueAsBytes(value);
+			send(request, OutboundMessage.builder(topic, value).build());
 		}
-		catch (JacksonException ex) {
-			replyError(request, new IllegalStateException("the reply (" + value.getClass().getSimpleName()
-					+ ") is not serialisable to JSON: " + ex.getOriginalMessage()));
-			return;
+		catch (BusPublishException ex) {
+			// the value cannot be sent (not serialisable, too large, refused by an element): the requester gets why
+			replyError(topic, request, new IllegalStateException("the reply cannot be sent: " + ex.getMessage()));
 		}
-		send(request, Map.of(), body);
 	}
 
-	/** Sends what the listener method threw. */
-	void replyError(MessageProperties request, Throwable error) {
+	/** Sends what the listener method threw, for a request on {@code topic}. */
+	void replyError(String topic, MessageProperties request, Throwable error) {
 		String message = String.valueOf(error.getMessage());
-		Map<String, Object> headers = new HashMap<>();
-		headers.put(BusHeaders.REPLY_ERROR, error.getClass().getName());
-		headers.put(BusHeaders.REPLY_ERROR_MESSAGE, (message.length() <= this.maxMessageLength) ? message
-				: message.substring(0, this.maxMessageLength) + "...");
-		send(request, headers, new byte[0]);
+		OutboundMessage reply = OutboundMessage.builder(topic, new byte[0])
+			.header(BusHeaders.REPLY_ERROR, error.getClass().getName())
+			.header(BusHeaders.REPLY_ERROR_MESSAGE, (message.length() <= this.maxMessageLength) ? message
+					: message.substring(0, this.maxMessageLength) + "...")
+			.build();
+		try {
+			send(request, reply);
+		}
+		catch (BusPublishException ex) {
+			logger.warn("Could not answer request " + correlationId(request) + " (topic '" + topic + "') with the "
+					+ "responder's error; the requester times out: " + ex.getMessage());
+		}
 	}
 
-	private void send(MessageProperties request, Map<String, Object> headers, byte[] body) {
-		String correlationId = (request.getCorrelationId() != null) ? request.getCorrelationId()
-				: request.getMessageId();
-		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.JSON)
+	private void send(MessageProperties request, OutboundMessage reply) {
+		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply);
+		Envelope envelope = outgoing.envelope();
+		String correlationId = correlationId(request);
+		AMQP.BasicProperties properties = envelope.properties()
+			.builder()
 			.correlationId(correlationId)
 			.deliveryMode(1)
-			.headers(headers)
 			.build();
-		this.publisher.publish("", new Envelope(request.getReplyTo(), MessageIds.next(), properties, body))
-			.whenComplete((confirmed, error) -> {
-				if (error != null && logger.isDebugEnabled()) {
-					logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
-				}
-			});
+		this.publisher.publish("", new Envelope(request.getReplyTo(), envelope.messageId(), properties,
+				envelope.body())).whenComplete((confirmed, error) -> {
+					outgoing.settle(error);
+					if (error != null && logger.isDebugEnabled()) {
+						logger.debug("The reply to request " + correlationId + " was not delivered: "
+								+ error.getMessage());
+					}
+				});
+	}
+
+	private static String correlationId(MessageProperties request) {
+		return (request.getCorrelationId() != null) ? request.getCorrelationId() : request.getMessageId();
 	}
 
 }

@@ -14,13 +14,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusRequestException;
+import dev.bus.MessageRejectedException;
 import dev.bus.BusRequestException.Reason;
 import dev.bus.core.BusHeaders;
 
 /**
- * The requests waiting for their reply, by correlation id (the request's message id): a reply completes its
+ * The requests waiting for their reply, by correlation id (the request's message id): a reply goes through the
+ * {@link ReplyReception} (token, decryption, tracing) as a message of the request's topic, then completes its
  * request's future, decoded as the expected type; an error reply fails it with the responder's error class and
- * message; a reply for no waiting request (it timed out, or it was never ours) is dropped and counted.
+ * message; a reply the reception refuses fails it as {@link Reason#REPLY_REFUSED}; a reply for no waiting request
+ * (it timed out, or it was never ours) is dropped and counted.
  */
 public class Replies {
 
@@ -31,12 +34,20 @@ public class Replies {
 
 	private final JsonMapper jsonMapper;
 
+	private final ReplyReception reception;
+
 	private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
 
 	private final AtomicLong lateReplies = new AtomicLong();
 
+	/** Replies decoded as they arrive, through no receive chain. */
 	public Replies(JsonMapper jsonMapper) {
+		this(jsonMapper, ReplyReception.NONE);
+	}
+
+	public Replies(JsonMapper jsonMapper, ReplyReception reception) {
 		this.jsonMapper = jsonMapper;
+		this.reception = reception;
 	}
 
 	/**
@@ -70,7 +81,16 @@ public class Replies {
 					+ "): it came after the request's timeout");
 			return;
 		}
-		request.complete(properties, body, this.jsonMapper);
+		try {
+			this.reception.receive(request.topic(), properties, body,
+					(received) -> request.complete(properties, received, this.jsonMapper));
+		}
+		catch (MessageRejectedException ex) {
+			logger.warn("Refused the reply to request " + properties.getCorrelationId() + " (topic '" + request.topic()
+					+ "'): " + ex.getReason() + ": " + ex.getMessage());
+			request.reply().completeExceptionally(new BusRequestException(Reason.REPLY_REFUSED, request.topic(),
+					"the reply was refused: " + ex.getReason() + ": " + ex.getMessage(), null, ex));
+		}
 	}
 
 	/** Replies dropped since start-up because their request was no longer waiting. */

@@ -57,11 +57,22 @@ public final class RequiredScopes {
 		return List.copyOf(scopes);
 	}
 
-	/** The per-message token's scopes, sorted: one per published topic that carries a token. */
-	public List<String> messageToken(Collection<String> publishedTopics) {
+	/**
+	 * The per-message token's scopes, sorted: one per published topic that carries a token, and one per topic of a
+	 * listener that answers requests (its method returns a value) when the topic carries a token, since a reply is a
+	 * message of the request's topic and carries the responder's token.
+	 */
+	public List<String> messageToken(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics) {
 		Set<String> scopes = new TreeSet<>();
 		for (String topic : publishedTopics) {
 			if (TopicPattern.anyMatches(this.messageTokenTopics, topic)) {
+				scopes.add(MessageTokenReceivePostProcessor.PUBLISH_SCOPE_PREFIX + topic);
+			}
+		}
+		for (BusListenerDefinition listener : listeners) {
+			String topic = listener.topic().toString();
+			if (listener.method() != null && listener.method().answers()
+					&& TopicPattern.anyMatches(this.messageTokenTopics, topic)) {
 				scopes.add(MessageTokenReceivePostProcessor.PUBLISH_SCOPE_PREFIX + topic);
 			}
 		}

@@ -182,6 +182,11 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 				failed(span, outcome.error());
 				span.addEvent("dead-lettered", Attributes.of(FAILURE_REASON, outcome.reason()));
 			}
+			case REFUSED -> {
+				failed(span, outcome.error());
+				span.addEvent("refused", Attributes.of(FAILURE_REASON, outcome.reason()));
+			}
+			case ANSWERED_WITH_ERROR -> failed(span, outcome.error());
 		}
 	}
 

@@ -30,6 +30,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
+import dev.bus.BusRequestException;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.listener.BusListenerRegistry;
@@ -40,6 +41,7 @@ import dev.bus.test.Received;
 import dev.bus.test.SecuredBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -194,6 +196,56 @@ class MessageTokenIT {
 
 			assertThat(orders.received.items()).as("nothing bad reached the method").hasSize(1);
 			assertThat(orders.audited.items()).isEmpty();
+		}
+	}
+
+	record StockQuestion(String sku) {
+	}
+
+	record StockAnswer(String sku, int units, String answeredAs) {
+	}
+
+	static class Answering {
+
+		@BusListener(topic = "${test.topic}", group = "${test.group}")
+		StockAnswer answer(BusMessage<StockQuestion> question) {
+			return new StockAnswer(question.payload().sku(), 7,
+					SecurityContextHolder.getContext().getAuthentication().getName());
+		}
+
+	}
+
+	/**
+	 * A reply is a message of the request's topic: it carries the responder's token, which the requester verifies
+	 * as a listener would. A responder whose token may not publish on the topic answers, and its reply is refused.
+	 */
+	@Test
+	void aReplyCarriesTheRespondersTokenAndOneThatMayNotSpeakOnTheTopicIsRefused() {
+		String topic = BusContexts.uniqueName("secure.stock");
+		String group = BusContexts.uniqueName("secure-stock");
+		String otherTopic = BusContexts.uniqueName("secure.other-stock");
+		String otherGroup = BusContexts.uniqueName("secure-other-stock");
+		try (ConfigurableApplicationContext responder = start("bus-test-app", "bus.publish:secure.*",
+				List.of(Answering.class), "test.topic=" + topic, "test.group=" + group);
+				ConfigurableApplicationContext otherResponder = start("bus-test-other", "bus.publish:elsewhere.*",
+						List.of(Answering.class), "test.topic=" + otherTopic, "test.group=" + otherGroup);
+				ConfigurableApplicationContext requester = start("bus-test-app", "bus.publish:secure.*",
+						List.of())) {
+			this.cleanup.track(responder);
+			this.cleanup.track(otherResponder);
+			BusContexts.awaitConsuming(responder, otherResponder);
+			BusPublisher publisher = requester.getBean(BusPublisher.class);
+
+			assertThat(publisher.request(topic, new StockQuestion("sku-1"), StockAnswer.class, Duration.ofSeconds(10))
+				.join()).as("the responder ran as the requester's verified token, and its reply was verified")
+				.isEqualTo(new StockAnswer("sku-1", 7, "bus-test-app"));
+
+			assertThatThrownBy(() -> publisher
+				.request(otherTopic, new StockQuestion("sku-2"), StockAnswer.class, Duration.ofSeconds(10))
+				.join()).cause().isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
+					assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_REFUSED);
+					assertThat(ex.getMessage()).contains("forbidden", "bus-test-other");
+				});
 		}
 	}
 

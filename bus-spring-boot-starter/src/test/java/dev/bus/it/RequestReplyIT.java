@@ -1,19 +1,36 @@
 package dev.bus.it;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 
 import dev.bus.BusPublisher;
 import dev.bus.BusRequestException;
+import dev.bus.IncomingMessage;
+import dev.bus.ReceivePostProcessor;
 import dev.bus.annotation.BusListener;
+import dev.bus.core.BusHeaders;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.publisher.Replies;
 import dev.bus.test.BrokerCleanup;
@@ -28,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * Request-reply between two applications on the real broker: typed replies over direct reply-to, correlated under
  * concurrency, and each failure typed and clear: no responder, a responder that throws (its class and message,
  * never its stack trace; nothing retried or dead-lettered), a reply of the wrong type, a timeout, and a reply after
- * the timeout (dropped and counted).
+ * the timeout (dropped and counted); on an encrypted topic the reply is encrypted too, and one in clear refused.
  */
 class RequestReplyIT {
 
@@ -59,6 +76,84 @@ class RequestReplyIT {
 			return new Quote(request.sku(), 100L * request.quantity());
 		}
 
+	}
+
+	/** What arrives from the broker as a reply, before any element of the requester's receive chain reads it. */
+	static class RepliesOnTheWire implements ReceivePostProcessor, Ordered {
+
+		final List<Map<String, Object>> headers = new CopyOnWriteArrayList<>();
+
+		final List<byte[]> bodies = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void postProcess(IncomingMessage message) {
+			if (IncomingMessage.REPLY.equals(message.listenerId())) {
+				this.headers.add(Map.copyOf(message.properties().getHeaders()));
+				this.bodies.add(message.body().clone());
+			}
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
+	}
+
+	/**
+	 * A reply is a message of the request's topic: on an encrypted topic it travels encrypted with the topic's
+	 * keyset, and a reply in clear there is refused (here from a plain AMQP responder), never decoded.
+	 */
+	@Test
+	void aReplyOnAnEncryptedTopicTravelsEncryptedAndOneInClearIsRefused(@TempDir Path keys) throws Exception {
+		AeadConfig.register();
+		Path keyset = keys.resolve("prices.json");
+		Files.writeString(keyset, TinkJsonProtoKeysetFormat.serializeKeyset(
+				KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), InsecureSecretKeyAccess.get()));
+		String exchange = BusContexts.uniqueName("bus-rpc-crypto");
+		String[] encrypted = { "bus.security.encryption.topics[0].pattern=prices.*",
+				"bus.security.encryption.topics[0].keyset=file:" + keyset };
+		String plainResponder = BusContexts.uniqueName("plain-responder");
+		try (ConfigurableApplicationContext pricing = BusContexts.start(exchange, "pricing", List.of(Pricing.class),
+				encrypted);
+				ConfigurableApplicationContext shop = BusContexts.start(exchange, "shop",
+						List.of(RepliesOnTheWire.class), encrypted);
+				Rabbit rabbit = Rabbit.connect()) {
+			this.cleanup.track(pricing);
+			BusContexts.awaitConsuming(pricing);
+			BusPublisher publisher = shop.getBean(BusPublisher.class);
+			RepliesOnTheWire wire = shop.getBean(RepliesOnTheWire.class);
+
+			assertThat(publisher.request("prices.quote", new QuoteRequest("sku-secret", 3), Quote.class,
+					Duration.ofSeconds(10)).join()).isEqualTo(new Quote("sku-secret", 300));
+			assertThat(String.valueOf(wire.headers.get(0).get(BusHeaders.ENCRYPTION))).startsWith("tink-aead");
+			assertThat(new String(wire.bodies.get(0), StandardCharsets.ISO_8859_1)).doesNotContain("sku-secret");
+
+			// A responder that answers in clear (a plain AMQP client, not Bus) on the encrypted topic.
+			rabbit.declareQueueBoundTo(plainResponder, exchange, "prices.plain");
+			AtomicReference<String> answered = new AtomicReference<>();
+			rabbit.channel().basicConsume(plainResponder, true, (tag, request) -> {
+				AMQP.BasicProperties reply = new AMQP.BasicProperties.Builder()
+					.correlationId(request.getProperties().getCorrelationId())
+					.contentType("application/json")
+					.build();
+				rabbit.channel().basicPublish("", request.getProperties().getReplyTo(), reply,
+						"{\"sku\":\"x\",\"cents\":1}".getBytes(StandardCharsets.UTF_8));
+				answered.set(request.getProperties().getCorrelationId());
+			}, (tag) -> {
+			});
+			assertThatThrownBy(() -> publisher.request("prices.plain", new QuoteRequest("x", 1), Quote.class,
+					Duration.ofSeconds(10)).join()).cause().isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
+						assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_REFUSED);
+						assertThat(ex.getMessage()).contains("cleartext-on-encrypted-topic");
+					});
+			assertThat(answered.get()).isNotNull();
+		}
+		finally {
+			try (Rabbit rabbit = Rabbit.connect()) {
+				rabbit.deleteQueue(plainResponder);
+			}
+		}
 	}
 
 	@Test

@@ -76,18 +76,11 @@ class TracingIT {
 		String a = BusContexts.uniqueName("orders");
 		String b = BusContexts.uniqueName("inventory");
 		String c = BusContexts.uniqueName("shipping");
-		try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=" + a,
-				"bus.sidecar.app.port=1", "bus.sidecar.telemetry.exporter=zipkin",
-				"bus.sidecar.telemetry.endpoint=" + Zipkin.SPANS_ENDPOINT,
-				"bus.sidecar.telemetry.schedule-delay=100ms")) {
-			String otlp = "bus.tracing.otlp-endpoint=" + Sidecars.otlpTraces(sidecar);
+		try (ConfigurableApplicationContext sidecar = zipkinSidecar(a)) {
 			String traceId;
-			try (ConfigurableApplicationContext orders = BusContexts.start(exchange, a, List.of(), otlp,
-					"bus.tracing.enabled=true");
-					ConfigurableApplicationContext inventory = BusContexts.start(exchange, b, List.of(Reserver.class),
-							otlp, "bus.tracing.enabled=true");
-					ConfigurableApplicationContext shipping = BusContexts.start(exchange, c, List.of(Shipper.class),
-							otlp, "bus.tracing.enabled=true")) {
+			try (ConfigurableApplicationContext orders = traced(exchange, a, sidecar, List.of());
+					ConfigurableApplicationContext inventory = traced(exchange, b, sidecar, List.of(Reserver.class));
+					ConfigurableApplicationContext shipping = traced(exchange, c, sidecar, List.of(Shipper.class))) {
 				this.cleanup.track(inventory);
 				this.cleanup.track(shipping);
 				BusContexts.awaitConsuming(inventory, shipping);
@@ -147,6 +140,77 @@ class TracingIT {
 			assertThat(attempts.get("1").path("tags").path("otel.status_code").asString()).isEqualTo("ERROR");
 			assertThat(attempts.get("2").path("tags").has("error.type")).isFalse();
 		}
+	}
+
+	/** Answers price questions (request-reply). */
+	public static class Pricing {
+
+		@BusListener(topic = "prices.quote")
+		String quote(String sku) {
+			return "100 cents for " + sku;
+		}
+
+	}
+
+	/** The request, the responder's handling, its reply and the requester's reception of it: one trace. */
+	@Test
+	void aRequestAndItsReplyAreOneTrace() throws Exception {
+		Zipkin.requireRunning();
+		String exchange = BusContexts.uniqueName("bus-trace-rpc");
+		String a = BusContexts.uniqueName("shop");
+		String b = BusContexts.uniqueName("pricing");
+		try (ConfigurableApplicationContext sidecar = zipkinSidecar(a)) {
+			String traceId;
+			try (ConfigurableApplicationContext shop = traced(exchange, a, sidecar, List.of());
+					ConfigurableApplicationContext pricing = traced(exchange, b, sidecar, List.of(Pricing.class))) {
+				this.cleanup.track(pricing);
+				BusContexts.awaitConsuming(pricing);
+				Span request = shop.getBean(OpenTelemetry.class)
+					.getTracer("test")
+					.spanBuilder("GET /quote")
+					.setSpanKind(SpanKind.SERVER)
+					.startSpan();
+				try (Scope scope = request.makeCurrent()) {
+					assertThat(shop.getBean(BusPublisher.class)
+						.request("prices.quote", "sku-1", String.class, Duration.ofSeconds(10))
+						.join()).isEqualTo("100 cents for sku-1");
+				}
+				finally {
+					request.end();
+				}
+				traceId = request.getSpanContext().getTraceId();
+			} // closing the apps flushes their span exporters
+
+			// 1 request + A publish + B process + B reply + A receives the reply
+			JsonNode trace = await().atMost(Duration.ofSeconds(30))
+				.until(() -> Zipkin.trace(traceId), (spans) -> spans.size() >= 5);
+			JsonNode root = only(trace, a, "get /quote");
+			JsonNode publishRequest = only(trace, a, "publish prices.quote");
+			JsonNode processRequest = only(trace, b, "process prices.quote");
+			JsonNode publishReply = only(trace, b, "publish prices.quote");
+			JsonNode processReply = only(trace, a, "process prices.quote");
+			assertThat(publishRequest.path("parentId").asString()).isEqualTo(root.path("id").asString());
+			assertThat(processRequest.path("parentId").asString()).isEqualTo(publishRequest.path("id").asString());
+			assertThat(publishReply.path("parentId").asString()).isEqualTo(processRequest.path("id").asString());
+			assertThat(processReply.path("parentId").asString()).isEqualTo(publishReply.path("id").asString());
+			assertThat(publishReply.path("kind").asString()).isEqualTo("PRODUCER");
+			assertThat(processReply.path("kind").asString()).isEqualTo("CONSUMER");
+			assertThat(processReply.path("tags").path("bus.listener").asString()).isEqualTo("reply");
+		}
+	}
+
+	/** A real sidecar that exports to the real Zipkin, quickly. */
+	private static ConfigurableApplicationContext zipkinSidecar(String app) {
+		return Sidecars.start("bus.sidecar.app.name=" + app, "bus.sidecar.app.port=1",
+				"bus.sidecar.telemetry.exporter=zipkin", "bus.sidecar.telemetry.endpoint=" + Zipkin.SPANS_ENDPOINT,
+				"bus.sidecar.telemetry.schedule-delay=100ms");
+	}
+
+	/** An app with tracing on, exporting to the sidecar. */
+	private static ConfigurableApplicationContext traced(String exchange, String name,
+			ConfigurableApplicationContext sidecar, List<Class<?>> sources) {
+		return BusContexts.start(exchange, name, sources, "bus.tracing.otlp-endpoint=" + Sidecars.otlpTraces(sidecar),
+				"bus.tracing.enabled=true");
 	}
 
 	private static JsonNode only(JsonNode trace, String service, String name) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerDefinition;
+import dev.bus.listener.ListenerMethod;
 import dev.bus.listener.RetryPolicy;
 import dev.bus.listener.SenderRestriction;
 
@@ -33,8 +34,37 @@ class RequiredScopesTest {
 					"rabbitmq.read:*/bus/orders.*", "rabbitmq.read:*/bus/returns.#", "rabbitmq.read:*/inventory.*",
 					"rabbitmq.write:*/amq.default", "rabbitmq.write:*/bus/inventory.reserved",
 					"rabbitmq.write:*/bus/orders.cancelled", "rabbitmq.write:*/inventory.*");
-		assertThat(scopes.messageToken(List.of("inventory.reserved", "orders.cancelled")))
+		assertThat(scopes.messageToken(List.of(), List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("bus.publish:orders.cancelled");
+	}
+
+	/** A reply is a message of the request's topic and carries the responder's token: it needs that topic's scope. */
+	@Test
+	void aListenerThatAnswersRequestsOnATokenTopicNeedsItsTopicsPublishScope() throws Exception {
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")));
+		BusListenerDefinition answering = withMethod(listener("orders", "orders.lookup"), "answer");
+		BusListenerDefinition notAnswering = withMethod(listener("orders", "orders.cancelled"), "handle");
+		BusListenerDefinition answeringInClear = withMethod(listener("orders", "stock.query"), "answer");
+		assertThat(scopes.messageToken(List.of(answering, notAnswering, answeringInClear), List.of()))
+			.containsExactly("bus.publish:orders.lookup");
+	}
+
+	private static BusListenerDefinition withMethod(BusListenerDefinition listener, String name) throws Exception {
+		return new BusListenerDefinition(listener.id(), listener.topic(), listener.group(), listener.queue(),
+				listener.deadLetterQueue(), false, false, "1", 10, "", Map.of(), RetryPolicy.NONE, false,
+				SenderRestriction.NONE, List.of(),
+				ListenerMethod.of(new Listeners(), Listeners.class.getDeclaredMethod(name, String.class)));
+	}
+
+	static class Listeners {
+
+		String answer(String question) {
+			return "answer";
+		}
+
+		void handle(String event) {
+		}
+
 	}
 
 	@Test

@@ -88,6 +88,11 @@ public final class Rabbit implements AutoCloseable {
 		}
 	}
 
+	/** The channel, for what the helpers do not cover (a plain AMQP consumer standing in for another client). */
+	public Channel channel() {
+		return this.channel;
+	}
+
 	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
 			throws IOException {
 		this.channel.basicPublish(exchange, routingKey, properties, body);

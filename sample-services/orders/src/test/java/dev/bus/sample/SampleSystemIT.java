@@ -209,8 +209,10 @@ class SampleSystemIT {
 						.current()
 						.scopes());
 			}
+			// inventory answers requests on inventory.reservation-query: its replies carry its token for that topic
 			assertThat(requiredScopes(http, inventory, "messageToken")).containsExactly(
-					"bus.publish:inventory.reserved", "bus.publish:notifications.stock-reserved");
+					"bus.publish:inventory.reservation-query", "bus.publish:inventory.reserved",
+					"bus.publish:notifications.stock-reserved");
 			assertThat(requiredScopes(http, notifications, "messageToken"))
 				.containsExactly("bus.publish:inventory.reservation-query");
 			HttpResponse<String> replay = http.send(

@@ -1,0 +1,61 @@
+package dev.bus.listener;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import com.rabbitmq.client.AMQP;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
+import org.springframework.util.function.SingletonSupplier;
+
+import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
+import dev.bus.MessageRejectedException;
+import dev.bus.publisher.Replies;
+import dev.bus.publisher.ReplyReception;
+
+/**
+ * Takes each reply to this application's requests through the receive chain, as a message of the request's topic
+ * delivered to no listener ({@link IncomingMessage#REPLY}): a reply on a topic with per-message tokens must carry
+ * the responder's token (verified as any message's: signature, subject = {@code user_id}, a {@code bus.publish}
+ * scope for the topic), a reply on an encrypted topic is decrypted with the topic's keyset and refused in clear,
+ * and the CONSUMER span continues the trace from the responder's reply.
+ */
+public class ReplyReceiver implements ReplyReception {
+
+	private static final DeliveryOutcome CONSUMED = new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null);
+
+	private final Supplier<ReceiveChain> chain;
+
+	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
+
+	/**
+	 * @param chain the receive chain, asked for at the first reply: its elements (token verification, decryption)
+	 * may depend on beans that depend on the publisher, which holds this
+	 */
+	public ReplyReceiver(Supplier<ReceiveChain> chain) {
+		this.chain = SingletonSupplier.of(chain);
+	}
+
+	@Override
+	public void receive(String topic, AMQP.BasicProperties properties, byte[] body, Consumer<byte[]> handler) {
+		MessageProperties messageProperties = this.converter.toMessageProperties(properties, null, "UTF-8");
+		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, Replies.DIRECT_REPLY_TO,
+				new Message(body, messageProperties), topic, 1);
+		DeliveryOutcome outcome = CONSUMED;
+		try {
+			this.chain.get().apply(reply);
+			handler.accept(reply.body());
+		}
+		catch (MessageRejectedException ex) {
+			outcome = new DeliveryOutcome(DeliveryOutcome.Kind.REFUSED, ex.getReason(), ex);
+			throw ex;
+		}
+		finally {
+			reply.settle(outcome);
+		}
+	}
+
+}
