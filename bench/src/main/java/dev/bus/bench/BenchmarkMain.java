@@ -58,6 +58,9 @@ public final class BenchmarkMain {
 				BusContender.batching(host, port, 50, Duration.ofMillis(1)),
 				BusContender.batching(host, port, 100, Duration.ofMillis(2)),
 				BusContender.batching(host, port, 1000, Duration.ofMillis(20)),
+				new BatchEncryptionContender(host, port, BatchEncryptionContender.Layout.CLEAR),
+				new BatchEncryptionContender(host, port, BatchEncryptionContender.Layout.PER_MESSAGE),
+				new BatchEncryptionContender(host, port, BatchEncryptionContender.Layout.WHOLE_BATCH),
 				new RawClientContender(host, port, Wire.BUS)));
 		if (options.containsKey("wire-breakdown")) {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY)) {

@@ -157,7 +157,7 @@ final class RawClientContender implements Contender {
 	}
 
 	/** Confirms settled by one ack or nack, tracking the highest sequence number seen. */
-	private static int settled(AtomicLong confirmedUpTo, long sequence, boolean multiple) {
+	static int settled(AtomicLong confirmedUpTo, long sequence, boolean multiple) {
 		if (!multiple) {
 			confirmedUpTo.accumulateAndGet(sequence, Math::max);
 			return 1;
