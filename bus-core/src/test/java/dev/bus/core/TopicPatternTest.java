@@ -62,4 +62,65 @@ class TopicPatternTest {
 			.withMessageContaining("255 bytes");
 	}
 
+	/**
+	 * The matcher walks topics in place; it must decide exactly as the plain definition does (split into words,
+	 * {@code *} one word, {@code #} zero or more), for every pattern and topic over a small alphabet, malformed
+	 * topics (empty words) included.
+	 */
+	@org.junit.jupiter.api.Test
+	void matchesExactlyAsTheWordByWordDefinition() {
+		java.util.List<String> words = java.util.List.of("a", "b", "ab", "*", "#");
+		java.util.List<String> patterns = new java.util.ArrayList<>();
+		java.util.List<String> topics = new java.util.ArrayList<>(java.util.List.of("", ".", "a.", ".a", "a..b"));
+		for (String first : words) {
+			patterns.add(first);
+			for (String second : words) {
+				patterns.add(first + "." + second);
+				for (String third : words) {
+					patterns.add(first + "." + second + "." + third);
+				}
+			}
+		}
+		for (String first : java.util.List.of("a", "b", "ab", "c")) {
+			topics.add(first);
+			for (String second : java.util.List.of("a", "b", "ab")) {
+				topics.add(first + "." + second);
+				topics.add(first + "." + second + ".b");
+				topics.add(first + "." + second + ".a.b");
+			}
+		}
+		int checked = 0;
+		for (String pattern : patterns) {
+			TopicPattern parsed;
+			try {
+				parsed = TopicPattern.of(pattern);
+			}
+			catch (IllegalArgumentException ex) {
+				continue; // not a pattern (a word mixing letters and wildcards does not occur here)
+			}
+			for (String topic : topics) {
+				assertThat(parsed.matches(topic)).as(pattern + " ~ '" + topic + "'")
+					.isEqualTo(byDefinition(pattern.split("\\.", -1), 0, topic.split("\\.", -1), 0));
+				checked++;
+			}
+		}
+		assertThat(checked).isGreaterThan(4000);
+	}
+
+	private static boolean byDefinition(String[] pattern, int p, String[] topic, int t) {
+		if (p == pattern.length) {
+			return t == topic.length;
+		}
+		if (pattern[p].equals("#")) {
+			for (int next = t; next <= topic.length; next++) {
+				if (byDefinition(pattern, p + 1, topic, next)) {
+					return true;
+				}
+			}
+			return false;
+		}
+		return t < topic.length && (pattern[p].equals("*") || pattern[p].equals(topic[t]))
+				&& byDefinition(pattern, p + 1, topic, t + 1);
+	}
+
 }
