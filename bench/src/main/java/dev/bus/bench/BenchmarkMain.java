@@ -66,6 +66,7 @@ public final class BenchmarkMain {
 			for (Wire wire : List.of(Wire.TOPIC_EXCHANGE, Wire.MANDATORY)) {
 				contenders.add(contenders.size() - 1, new RawClientContender(host, port, wire));
 			}
+			contenders.add(new RawClientContender(host, port, Wire.ENCRYPTION_HEADER));
 			contenders.add(new RawClientContender(host, port, Wire.CLOUD_EVENTS_HEADERS));
 		}
 		if (options.containsKey("contenders")) {

@@ -99,7 +99,7 @@ final class RawClientContender implements Contender {
 				ByteBuffer.wrap(body).putLong(System.nanoTime());
 				publisher.basicPublish(exchange, routingKey, this.wire.compareTo(Wire.MANDATORY) >= 0,
 						(this.wire.compareTo(Wire.BUS) >= 0)
-								? busProperties(scenario.persistent, this.wire == Wire.CLOUD_EVENTS_HEADERS) : properties,
+								? busProperties(scenario.persistent, this.wire) : properties,
 						body);
 			}
 			if (!done.await(5, TimeUnit.MINUTES)) {
@@ -113,13 +113,16 @@ final class RawClientContender implements Contender {
 	}
 
 	/** The properties (and headers) Bus's envelope carries, made anew per message as Bus does. */
-	private static AMQP.BasicProperties busProperties(boolean persistent, boolean cloudEventsHeaders) {
+	private static AMQP.BasicProperties busProperties(boolean persistent, Wire wire) {
 		String id = UUID.randomUUID().toString();
 		java.time.Instant now = java.time.Instant.now();
 		Map<String, Object> headers = null;
-		if (cloudEventsHeaders) {
+		if (wire == Wire.CLOUD_EVENTS_HEADERS) {
 			headers = new java.util.HashMap<>();
 			CloudEventsHeaders.write(headers, "ce-", id, "/bench", "bench.message", now.toString(), null);
+		}
+		else if (wire == Wire.ENCRYPTION_HEADER) {
+			headers = Map.of(dev.bus.core.BusHeaders.ENCRYPTION, dev.bus.core.BusHeaders.ENCRYPTION_AEAD);
 		}
 		return new AMQP.BasicProperties.Builder().contentType("application/json")
 			.deliveryMode(persistent ? 2 : 1)
@@ -144,6 +147,9 @@ final class RawClientContender implements Contender {
 
 		/** And Bus's AMQP properties, each CloudEvents attribute once: exactly Bus's wire. */
 		BUS("raw (Bus wire)"),
+
+		/** And the one header an encrypted message adds ({@code bus-encryption}), without encrypting. */
+		ENCRYPTION_HEADER("raw (Bus wire + bus-encryption header)"),
 
 		/** And the CloudEvents headers Bus adds with {@code bus.publisher.cloud-events.headers=true}. */
 		CLOUD_EVENTS_HEADERS("raw (Bus wire + CloudEvents headers)");
