@@ -23,6 +23,27 @@ public interface BrokerAccess {
 
 	};
 
+	/**
+	 * A broker user the application knows it logs in as (a user name and password, say), whose topics it does not
+	 * know: its messages carry {@code user_id}, which the broker verifies, and every publish is sent. Declare it as a
+	 * bean to bind encrypted payloads to the publisher and let listeners see who sent what.
+	 */
+	static BrokerAccess user(String userId) {
+		return new BrokerAccess() {
+
+			@Override
+			public String userId() {
+				return userId;
+			}
+
+			@Override
+			public String missingWriteScope(String exchange, String routingKey) {
+				return null;
+			}
+
+		};
+	}
+
 	/** The broker user of the connection, or {@code null} when unknown. */
 	String userId();
 

@@ -137,19 +137,7 @@ class PolyglotIT {
 
 		@Bean
 		BrokerAccess guestBrokerAccess() {
-			return new BrokerAccess() {
-
-				@Override
-				public String userId() {
-					return "guest";
-				}
-
-				@Override
-				public String missingWriteScope(String exchange, String routingKey) {
-					return null;
-				}
-
-			};
+			return BrokerAccess.user("guest");
 		}
 
 	}

@@ -52,19 +52,8 @@ class MessageTokenReceivePostProcessorTest {
 	private final AtomicInteger decodes = new AtomicInteger();
 
 	private final MessageTokenReceivePostProcessor element = new MessageTokenReceivePostProcessor(
-			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()), new BrokerAccess() {
-
-				@Override
-				public String userId() {
-					return "inventory";
-				}
-
-				@Override
-				public String missingWriteScope(String exchange, String routingKey) {
-					return null;
-				}
-
-			}, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()), BrokerAccess.user("inventory"),
+			Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@AfterEach
 	void clearContext() {
