@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -29,7 +28,7 @@ public class ReplyReceiver implements ReplyReception {
 
 	private final Supplier<ReceiveChain> chain;
 
-	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
+	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
 
 	/**
 	 * @param chain the receive chain, asked for at the first reply: its elements (token verification, decryption)

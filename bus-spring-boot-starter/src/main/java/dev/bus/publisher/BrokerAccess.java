@@ -9,24 +9,13 @@ package dev.bus.publisher;
 public interface BrokerAccess {
 
 	/** Nothing known: messages carry no {@code user_id} and every publish is sent. */
-	BrokerAccess UNKNOWN = new BrokerAccess() {
-
-		@Override
-		public String userId() {
-			return null;
-		}
-
-		@Override
-		public String missingWriteScope(String exchange, String routingKey) {
-			return null;
-		}
-
-	};
+	BrokerAccess UNKNOWN = user(null);
 
 	/**
 	 * A broker user the application knows it logs in as (a user name and password, say), whose topics it does not
 	 * know: its messages carry {@code user_id}, which the broker verifies, and every publish is sent. Declare it as a
 	 * bean to bind encrypted payloads to the publisher and let listeners see who sent what.
+	 * @param userId the broker user, or {@code null} for none known ({@link #UNKNOWN})
 	 */
 	static BrokerAccess user(String userId) {
 		return new BrokerAccess() {
