@@ -16,8 +16,18 @@ public interface IncomingMessage {
 	 */
 	String REPLY = "reply";
 
-	/** The topic it was published to (also after a retry, when the broker's routing key is a delay queue's). */
+	/**
+	 * The topic it was published to, as verified: the routing key it was delivered with from the bus exchange, or
+	 * what this application recorded when it moved the message on (a retry, a replay). Never taken from a header
+	 * another sender wrote.
+	 */
 	String topic();
+
+	/**
+	 * The broker user that published it, as the broker verified it ({@code user_id}, or what this application
+	 * recorded when it moved the message on); {@code null} when the publisher set none.
+	 */
+	String brokerUser();
 
 	/** {@code message_id} (or a CloudEvents {@code id} header); {@code null} when a plain AMQP publisher set none. */
 	String messageId();

@@ -75,14 +75,24 @@ public final class BusHeaders {
 	/** Exception message, cut to a bounded size so it can never exceed a frame. */
 	public static final String FAILURE_MESSAGE = "bus-failure-message";
 
-	/** Topic (routing key) the message was originally published to. */
+	/**
+	 * On a message an application moved on (a retry, a dead letter, a replay): the topic it was published to, as the
+	 * application verified it. Believed only on the application's own moves, never from another sender.
+	 */
 	public static final String ORIGINAL_TOPIC = "bus-original-topic";
 
 	/**
-	 * The {@code user_id} a message was first published with, when an application that moves it on (a retry, a
-	 * dead letter, a replay) is another broker user: the broker only accepts {@code user_id} equal to the sender.
+	 * On a message an application moved on: the broker-verified {@code user_id} it was first published with (the
+	 * broker only accepts a {@code user_id} equal to the sender, so the mover sends it as itself). Believed only on
+	 * the application's own moves, never from another sender.
 	 */
 	public static final String ORIGINAL_USER_ID = "bus-original-user-id";
+
+	/**
+	 * On a dead letter an application moved: why its delivery was not trusted (it came neither from the bus exchange
+	 * nor from the application's own moves). Such a message is never replayed.
+	 */
+	public static final String UNVERIFIED_ORIGIN = "bus-unverified-origin";
 
 	/** Queue the message was consumed from when it failed. */
 	public static final String ORIGINAL_QUEUE = "bus-original-queue";

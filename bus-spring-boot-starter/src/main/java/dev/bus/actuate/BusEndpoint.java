@@ -14,11 +14,13 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Holds;
+import dev.bus.publisher.PublishDeclarations;
 import dev.bus.security.RequiredScopes;
 
 /**
  * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
- * letters waiting) and its publisher; the sidecar reads it to learn which topics the app listens to. A write
+ * letters waiting) and its publisher (the topics it declares with {@code @BusPublishes} and those it has published
+ * to); the sidecar reads it to learn which topics the app listens to. A write
  * ({@code POST /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both optional) replays
  * that listener's dead letters; {@code POST /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
  */
@@ -37,9 +39,12 @@ public class BusEndpoint {
 
 	private final Holds holds;
 
+	private final PublishDeclarations publications;
+
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
 			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, RequiredScopes requiredScopes,
-			Holds holds) {
+			Holds holds, PublishDeclarations publications) {
+		this.publications = publications;
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherSettings = publisherSettings;
@@ -56,7 +61,7 @@ public class BusEndpoint {
 					registration.activeConsumers(), deadLetters(registration.definition())))
 			.toList() : List.of();
 		BusEndpointBody.Publisher settings = this.publisherSettings;
-		List<String> topics = this.publisher.publishedTopics();
+		List<String> topics = this.publications.topicsWith(this.publisher.publishedTopics());
 		List<BusListenerDefinition> definitions = (this.registry != null) ? this.registry.definitions() : List.of();
 		return new BusEndpointBody(listeners,
 				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
@@ -84,8 +89,9 @@ public class BusEndpoint {
 		if (registration == null || this.replayer == null) {
 			return null;
 		}
-		int replayed = this.replayer.replay(registration.definition(), messageId, count);
-		return new ReplayResult(listenerId, replayed, deadLetters(registration.definition()));
+		DeadLetterReplayer.Replayed replayed = this.replayer.replay(registration.definition(), messageId, count);
+		return new ReplayResult(listenerId, replayed.replayed(), replayed.refused(),
+				deadLetters(registration.definition()));
 	}
 
 	/**
@@ -117,8 +123,11 @@ public class BusEndpoint {
 	public record HoldRelease(String ruleSet, String rule, int released) {
 	}
 
-	/** What a replay did. */
-	public record ReplayResult(String listener, int replayed, long deadLettersLeft) {
+	/**
+	 * What a replay did: {@code refused} counts dead letters left in place because this application did not put them
+	 * there (nor the broker from the listener's queue), or their first delivery was not trusted.
+	 */
+	public record ReplayResult(String listener, int replayed, int refused, long deadLettersLeft) {
 	}
 
 }

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.springframework.beans.factory.ListableBeanFactory;
-
 import dev.bus.annotation.BusPublishes;
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.publisher.PublishDeclarations;
 
 /**
  * The application's AsyncAPI document, assembled once from what the context holds: its listeners (from the
@@ -22,7 +21,7 @@ public class BusAsyncApi {
 
 	private final BusListenerRegistry registry;
 
-	private final ListableBeanFactory beans;
+	private final PublishDeclarations publications;
 
 	private final List<TopicPattern> encryptedTopics;
 
@@ -33,15 +32,15 @@ public class BusAsyncApi {
 	/**
 	 * @param emptyDocument a document with its info and server, to which listeners and publications are added
 	 * @param registry the listeners, or null when the application has none
-	 * @param beans where {@link BusPublishes} declarations are looked up
+	 * @param publications what the application declares it publishes
 	 * @param encryptedTopics the topics encrypted end to end
 	 * @param persistent whether published messages are persistent
 	 */
 	public BusAsyncApi(Supplier<AsyncApiDocument> emptyDocument, BusListenerRegistry registry,
-			ListableBeanFactory beans, List<TopicPattern> encryptedTopics, boolean persistent) {
+			PublishDeclarations publications, List<TopicPattern> encryptedTopics, boolean persistent) {
 		this.emptyDocument = emptyDocument;
 		this.registry = registry;
-		this.beans = beans;
+		this.publications = publications;
 		this.encryptedTopics = encryptedTopics;
 		this.persistent = persistent;
 	}
@@ -66,12 +65,9 @@ public class BusAsyncApi {
 						listener.method().payloadType(), encrypted(topic));
 			}
 		}
-		for (String name : this.beans.getBeanNamesForAnnotation(BusPublishes.class)) {
-			for (BusPublishes publishes : this.beans.findAllAnnotationsOnBean(name, BusPublishes.class, false)) {
-				TopicPattern.requireTopic(publishes.topic());
-				document.sends(publishes.topic(), publishes.payload(), publishes.description(), this.persistent,
-						encrypted(publishes.topic()));
-			}
+		for (BusPublishes publishes : this.publications.declarations()) {
+			document.sends(publishes.topic(), publishes.payload(), publishes.description(), this.persistent,
+					encrypted(publishes.topic()));
 		}
 		return document.toMap();
 	}

@@ -34,6 +34,7 @@ import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Holds;
+import dev.bus.publisher.PublishDeclarations;
 import dev.bus.security.RequiredScopes;
 import dev.bus.support.PeriodicTask;
 
@@ -54,7 +55,7 @@ public final class BusActuatorAutoConfiguration {
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
 				BusProperties properties, Environment environment, RabbitConnectionDetails connectionDetails,
-				ObjectProvider<Holds> holds) {
+				ObjectProvider<Holds> holds, PublishDeclarations publications) {
 			List<TopicPattern> tokenTopics = properties.getSecurity()
 				.getMessageToken()
 				.getTopics()
@@ -68,7 +69,7 @@ public final class BusActuatorAutoConfiguration {
 					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, List.of()),
-					replayer.getIfAvailable(), requiredScopes, holds.getIfAvailable());
+					replayer.getIfAvailable(), requiredScopes, holds.getIfAvailable(), publications);
 		}
 
 	}

@@ -6,7 +6,6 @@ import java.util.Map;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -28,6 +27,7 @@ import dev.bus.asyncapi.PayloadSchemas;
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.PublishDeclarations;
 
 /**
  * The application's AsyncAPI document ({@code bus.asyncapi.*}): served by the {@code asyncapi} actuator endpoint
@@ -42,7 +42,7 @@ public final class BusAsyncApiAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusAsyncApi busAsyncApi(BusProperties properties, Environment environment, RabbitProperties rabbit,
 			RabbitConnectionDetails connectionDetails, ObjectProvider<BusListenerRegistry> registry,
-			ListableBeanFactory beans, ObjectProvider<JsonMapper> jsonMapper) {
+			PublishDeclarations publications, ObjectProvider<JsonMapper> jsonMapper) {
 		BusProperties.AsyncApi settings = properties.getAsyncapi();
 		String title = (settings.getTitle() != null) ? settings.getTitle()
 				: environment.getProperty("spring.application.name", "application");
@@ -53,7 +53,7 @@ public final class BusAsyncApiAutoConfiguration {
 						properties.getExchange(), schemas)
 					.server(address.host() + ":" + address.port(), rabbit.getSsl().determineEnabled(),
 							securityScheme(properties, environment)),
-				registry.getIfAvailable(), beans,
+				registry.getIfAvailable(), publications,
 				properties.getSecurity().getEncryption().getTopics().stream()
 					.map((topics) -> TopicPattern.of(topics.getPattern()))
 					.toList(),

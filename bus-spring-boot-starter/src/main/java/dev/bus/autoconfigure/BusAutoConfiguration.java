@@ -6,6 +6,7 @@ import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -36,6 +37,7 @@ import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.Holds;
+import dev.bus.publisher.PublishDeclarations;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.RabbitBusPublisher;
@@ -109,6 +111,12 @@ public final class BusAutoConfiguration {
 	/** The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails start-up with its problems. */
 	@Bean
 	@ConditionalOnMissingBean
+	PublishDeclarations busPublishDeclarations(ListableBeanFactory beans) {
+		return new PublishDeclarations(beans);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	Router busRouter(BusProperties properties, ObjectProvider<RoutingObserver> observers,
 			ObjectProvider<TopicProtection> protection) {
 		Router router = new Router(RoutingObserver.composite(observers.orderedStream().toList()),
@@ -124,9 +132,10 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory,
-			ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+			ConfirmingPublisher confirmingPublisher, BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
 		return new Holds(busTopology::addHoldQueue, connectionFactory, confirmingPublisher, properties.getExchange(),
-				properties.getPublisher().getConfirmTimeout().toMillis());
+				properties.getPublisher().getConfirmTimeout().toMillis(),
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 
 	/** The routing rules applied to every publish. */

@@ -157,11 +157,9 @@ public final class BusEncryptionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DecryptingReceivePostProcessor busDecryptingReceivePostProcessor(TopicKeysets keysets, BusProperties properties,
-			ObjectProvider<BrokerAccess> brokerAccess) {
+	DecryptingReceivePostProcessor busDecryptingReceivePostProcessor(TopicKeysets keysets, BusProperties properties) {
 		return new DecryptingReceivePostProcessor(keysets,
-				properties.getSecurity().getEncryption().isAllowCleartext(),
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
+				properties.getSecurity().getEncryption().isAllowCleartext());
 	}
 
 }

@@ -22,12 +22,14 @@ import dev.bus.listener.BusListenerRegistrar;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
+import dev.bus.listener.DeliveryOrigins;
 import dev.bus.listener.FailurePublisher;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
 import dev.bus.listener.Replier;
 import dev.bus.observation.BusObservations;
+import dev.bus.publisher.BrokerAccess;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 
@@ -79,10 +81,16 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	DeliveryOrigins busDeliveryOrigins(BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
+		return new DeliveryOrigins(properties.getExchange(), brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory,
-			ConfirmingPublisher confirmingPublisher, BusProperties properties) {
+			ConfirmingPublisher confirmingPublisher, BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
 		return new DeadLetterReplayer(connectionFactory, confirmingPublisher,
-				properties.getPublisher().getConfirmTimeout());
+				properties.getPublisher().getConfirmTimeout(), busDeliveryOrigins);
 	}
 
 	/**
@@ -131,9 +139,10 @@ public final class BusListenerAutoConfiguration {
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
 			ObjectProvider<BusObservations> busObservations, Inbox inbox, ReceiveChain receiveChain,
-			Replier busReplier) {
+			Replier busReplier, DeliveryOrigins busDeliveryOrigins) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
-				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busReplier);
+				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busReplier,
+				busDeliveryOrigins);
 	}
 
 	@Bean

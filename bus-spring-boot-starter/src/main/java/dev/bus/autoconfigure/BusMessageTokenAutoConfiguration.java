@@ -70,8 +70,7 @@ public final class BusMessageTokenAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties,
-			ObjectProvider<BrokerAccess> brokerAccess) {
+	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties) {
 		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		require(messageToken.getIssuerUri(), "issuer-uri");
 		require(messageToken.getJwkSetUri(), "jwk-set-uri");
@@ -87,8 +86,7 @@ public final class BusMessageTokenAutoConfiguration {
 				new JwtIssuerValidator(messageToken.getIssuerUri()), new JwtClaimValidator<List<String>>(
 						JwtClaimNames.AUD, (audiences) -> audiences != null && audiences.contains(audience))));
 		return new MessageTokenReceivePostProcessor(topics(messageToken), new MessageTokenVerifier(decoder),
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), messageToken.getClockSkew(),
-				Clock.systemUTC());
+				messageToken.getClockSkew(), Clock.systemUTC());
 	}
 
 	private static List<TopicPattern> topics(BusProperties.MessageToken messageToken) {

@@ -12,8 +12,6 @@ import dev.bus.MessageRejectedException;
 import dev.bus.ReceivePostProcessor;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
-import dev.bus.publisher.BrokerAccess;
-import dev.bus.security.BrokerVerifiedPublisher;
 
 /**
  * Decrypts the payload of every message on an encrypted topic before anything reads it, right after tracing
@@ -37,15 +35,12 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 
 	private final boolean allowCleartext;
 
-	private final BrokerAccess brokerAccess;
-
 	/**
 	 * @param allowCleartext accept messages in clear on encrypted topics (while publishers migrate)
 	 */
-	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext, BrokerAccess brokerAccess) {
+	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext) {
 		this.keysets = keysets;
 		this.allowCleartext = allowCleartext;
-		this.brokerAccess = brokerAccess;
 	}
 
 	@Override
@@ -75,7 +70,7 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 		byte[] associatedData = PayloadEncryption.associatedData(message.topic(), message.messageId());
 		String publisher = null;
 		if (publisherBound) {
-			publisher = BrokerVerifiedPublisher.of(message.properties(), this.brokerAccess.userId());
+			publisher = message.brokerUser();
 			if (publisher == null) {
 				throw rejected(FailureReason.DECRYPTION_FAILED,
 						"the payload is bound to its publisher and the message has no user_id");

@@ -36,6 +36,16 @@ public record BusListenerDefinition(String id, TopicPattern topic, String group,
 		return this.queue + ".retry." + delay.toMillis() + "ms";
 	}
 
+	/**
+	 * Name of the group's direct exchange through which this application moves its own messages: to a delay queue,
+	 * to the dead-letter queue, back to the queue on a replay. Only the group's own client may write to it (its
+	 * scopes cover {@code <group>.*}), so a delivery through it, sent by this application's broker user, is one of
+	 * the application's own moves.
+	 */
+	public String movesExchange() {
+		return this.group + ".moves";
+	}
+
 	/** Name of the per-listener headers exchange used for broker-side header filtering. */
 	public String headersExchange() {
 		return this.queue + ".filter";

@@ -44,12 +44,15 @@ public class BusListenerRegistrar {
 
 	private final Replier replier;
 
+	private final DeliveryOrigins origins;
+
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			BusObservations observations, Inbox inbox, ReceiveChain chain, Replier replier) {
+			BusObservations observations, Inbox inbox, ReceiveChain chain, Replier replier, DeliveryOrigins origins) {
+		this.origins = origins;
 		this.chain = chain;
 		this.replier = replier;
 		this.registry = registry;
@@ -73,7 +76,7 @@ public class BusListenerRegistrar {
 		}
 		this.registry.register(definition,
 				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observations, this.inbox,
-						this.chain, acks(definition), this.replier));
+						this.chain, acks(definition), this.replier, this.origins));
 		return definition;
 	}
 

@@ -25,6 +25,7 @@ import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
+import dev.bus.core.LogValues;
 import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
@@ -77,9 +78,12 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final CoalescedAcks acks;
 
+	private final DeliveryOrigins origins;
+
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
 			FailurePublisher failures, BusObservations observations, Inbox inbox, ReceiveChain chain,
-			CoalescedAcks acks, Replier replier) {
+			CoalescedAcks acks, Replier replier, DeliveryOrigins origins) {
+		this.origins = origins;
 		this.replier = replier;
 		this.chain = chain;
 		this.acks = acks;
@@ -114,8 +118,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (MalformedBatchException ex) {
 			String reason = FailureReason.MALFORMED_BATCH.code();
-			Observation observation = observationOf(message, topic(message), 1);
-			deadLetter(message, 1, reason, ex);
+			DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
+			Observation observation = observationOf(message, origin.topic(), 1);
+			deadLetter(message, origin, 1, reason, ex);
 			BusObservations.deliverySettled(observation,
 					new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, ex));
 		}
@@ -140,11 +145,13 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	 * the outcome.
 	 */
 	private void handle(Message message) {
-		int attempt = attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT));
-		String topic = topic(message);
-		identify(message, topic);
-		Observation observation = observationOf(message, topic, attempt);
-		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, topic, attempt);
+		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
+		// Only the application's own moves count attempts; a sender's bus-attempt would skip its retries.
+		int attempt = origin.moved() ? attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT))
+				: 1;
+		identify(message, origin.topic());
+		Observation observation = observationOf(message, origin.topic(), attempt);
+		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
 		DeliveryOutcome outcome = null;
 		try {
 			outcome = handle(delivery);
@@ -166,6 +173,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		int attempt = delivery.attempt();
 		BusMessage<Object> busMessage;
 		try {
+			if (!delivery.origin().trusted()) {
+				throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), delivery.origin().refusal());
+			}
 			this.chain.apply(delivery);
 			this.listener.senders().check(delivery.verifiedPublisher(), this.listener.id());
 			busMessage = toBusMessage(delivery,
@@ -175,7 +185,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			}
 		}
 		catch (MessageRejectedException ex) {
-			deadLetter(message, attempt, ex.getReason(), ex);
+			deadLetter(message, delivery.origin(), attempt, ex.getReason(), ex);
 			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, ex.getReason(), ex);
 		}
 		try {
@@ -190,10 +200,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
 			}
 			if (this.listener.retry().shouldRetry(attempt, error)) {
-				retry(message, attempt, error);
+				retry(message, delivery.origin(), attempt, error);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);
 			}
-			deadLetter(message, attempt, reason, error);
+			deadLetter(message, delivery.origin(), attempt, reason, error);
 			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, error);
 		}
 	}
@@ -218,21 +228,23 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private void retry(Message message, int attempt, Throwable error) {
+	private void retry(Message message, DeliveryOrigin origin, int attempt, Throwable error) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Attempt " + attempt + " of message " + message.getMessageProperties().getMessageId()
-					+ " failed in listener '" + this.listener.id() + "'; retrying after "
-					+ this.listener.retry().delayAfter(attempt) + ": " + error);
+			logger.debug("Attempt " + attempt + " of message "
+					+ LogValues.escape(message.getMessageProperties().getMessageId()) + " failed in listener '"
+					+ this.listener.id() + "'; retrying after " + this.listener.retry().delayAfter(attempt) + ": "
+					+ LogValues.escape(error));
 		}
-		this.failures.retry(this.listener, message, attempt, error);
+		this.failures.retry(this.listener, message, origin, attempt, error);
 	}
 
-	private void deadLetter(Message message, int attempt, String reason, Throwable error) {
+	private void deadLetter(Message message, DeliveryOrigin origin, int attempt, String reason, Throwable error) {
 		MessageProperties properties = message.getMessageProperties();
-		logger.warn("Dead-lettering message " + properties.getMessageId() + " (topic '" + topic(message)
-				+ "', group '" + this.listener.group() + "', listener '" + this.listener.id() + "', attempt "
-				+ attempt + "): " + reason + ": " + error.getMessage());
-		this.failures.deadLetter(this.listener, message, attempt, reason, error);
+		logger.warn("Dead-lettering message " + LogValues.escape(properties.getMessageId()) + " (topic '"
+				+ LogValues.escape(origin.topic()) + "', group '" + this.listener.group() + "', listener '"
+				+ this.listener.id() + "', attempt " + attempt + "): " + reason + ": "
+				+ LogValues.escape(error.getMessage()));
+		this.failures.deadLetter(this.listener, message, origin, attempt, reason, error);
 	}
 
 	/**
@@ -248,15 +260,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	/**
-	 * The topic the message was published to. A retried message comes back from its delay queue with the queue's
-	 * name as routing key, so the original topic is kept in a header.
-	 */
-	private static String topic(Message message) {
-		Object original = message.getMessageProperties().getHeaders().get(BusHeaders.ORIGINAL_TOPIC);
-		return (original != null) ? original.toString() : message.getMessageProperties().getReceivedRoutingKey();
-	}
-
 	private static boolean isBatch(Message message) {
 		String contentType = message.getMessageProperties().getContentType();
 		return contentType != null && contentType.startsWith(BusContentTypes.BATCH);
@@ -269,11 +272,17 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				Boolean.TRUE.equals(batchProperties.getRedelivered()), batchProperties.getReceivedExchange(),
 				batchProperties.getReceivedRoutingKey());
 		List<BatchEntry> entries = BatchCodec.decode(batch.getBody());
+		Object history = batchProperties.getHeaders().get("x-death");
 		return entries.stream().map((entry) -> {
 			MessageProperties properties = this.converter.toMessageProperties(Envelope.propertiesOf(entry), delivery,
 					"UTF-8");
-			// The broker verified the batch's user_id: it is each entry's publisher.
+			// The broker verified the batch's user_id and wrote its dead-letter history: they are each entry's, and
+			// an entry's own header of that name was written by its sender.
 			properties.setReceivedUserId(batchProperties.getReceivedUserId());
+			properties.getHeaders().remove("x-death");
+			if (history != null) {
+				properties.setHeader("x-death", history);
+			}
 			return new Message(entry.body(), properties);
 		}).toList();
 	}
@@ -288,7 +297,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		headers.remove(BusHeaders.AUTHORIZATION);
 		// Each attribute from its AMQP property, else from CloudEvents headers (other publishers, older Bus); the
 		// type is the topic unless said otherwise, as publishers leave it out when it is.
-		String topic = topic(message);
+		String topic = delivery.topic();
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
 				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
 		String type = (properties.getType() != null) ? properties.getType()

@@ -12,6 +12,7 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
@@ -32,7 +33,7 @@ import org.springframework.context.ApplicationListener;
  * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
  * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
  * exchange, the DLQ itself, one delay queue per retry delay (TTL, dead-lettering back to the group queue; of
- * the group queue's type), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
+ * the group queue's type), the group's moves exchange (direct, each of these queues bound by its name), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
  * at the broker.
  *
  * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
@@ -88,10 +89,20 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		Queue queue = builder.build();
 		declarables.add(deadLetterQueue);
 		declarables.add(queue);
+		// The group's moves exchange: the application's own way into its queues (retries, dead letters, replays),
+		// which only the group's client may write to, instead of the default exchange, which reaches every queue.
+		DirectExchange moves = (DirectExchange) ExchangeBuilder.directExchange(listener.movesExchange())
+			.durable(true)
+			.build();
+		declarables.add(moves);
+		declarables.add(BindingBuilder.bind(deadLetterQueue).to(moves).withQueueName());
+		declarables.add(BindingBuilder.bind(queue).to(moves).withQueueName());
 		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
 		// One queue per delay, so every message in a queue expires in arrival order.
 		for (Duration delay : listener.retry().levels()) {
-			declarables.add(retryQueue(listener.retryQueue(delay), delay, listener.queue()));
+			Queue retryQueue = retryQueue(listener.retryQueue(delay), delay, listener.queue());
+			declarables.add(retryQueue);
+			declarables.add(BindingBuilder.bind(retryQueue).to(moves).withQueueName());
 		}
 		String pattern = listener.topic().toString();
 		if (listener.headers().isEmpty()) {

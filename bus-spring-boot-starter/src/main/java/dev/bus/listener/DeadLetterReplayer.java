@@ -3,7 +3,6 @@ package dev.bus.listener;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,20 +14,29 @@ import com.rabbitmq.client.GetResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 import dev.bus.core.BusHeaders;
+import dev.bus.core.LogValues;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 
 /**
  * Moves dead letters back to their listener: all of them, the first {@code count}, or the one with a given
- * message id. Each message is republished to the listener's queue and confirmed before it is removed from the
- * dead-letter queue, so a crash in between can only duplicate it, never lose it. Replayed messages start again
- * at attempt 1, keeping their failure history headers and gaining {@code bus-replayed-at}.
+ * message id. Each message is republished to the listener's queue through the group's moves exchange and confirmed
+ * before it is removed from the dead-letter queue, so a crash in between can only duplicate it, never lose it.
+ * Replayed messages start again at attempt 1, keeping their failure history headers and gaining
+ * {@code bus-replayed-at}; the listener then runs every check of a first delivery again.
  *
- * <p>Messages passed over (not the requested id) are held unacknowledged while the queue is scanned and then
- * returned to it, so a replay looks at each message present when it started exactly once.
+ * <p>Only what this application put there, or what the broker dead-lettered from the listener's queue, is replayed
+ * ({@link DeliveryOrigins#ofDeadLetter}), with the topic and publisher verified then, never those a header claims:
+ * a message another client pushed into the dead-letter queue, or one whose first delivery was refused as untrusted,
+ * stays there and is counted as refused.
+ *
+ * <p>Messages passed over (not the requested id, or refused) are held unacknowledged while the queue is scanned and
+ * then returned to it, so a replay looks at each message present when it started exactly once.
  */
 public class DeadLetterReplayer {
 
@@ -43,8 +51,13 @@ public class DeadLetterReplayer {
 
 	private final Duration confirmTimeout;
 
+	private final DeliveryOrigins origins;
+
+	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
+
 	public DeadLetterReplayer(ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
-			Duration confirmTimeout) {
+			Duration confirmTimeout, DeliveryOrigins origins) {
+		this.origins = origins;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
 		this.confirmTimeout = confirmTimeout;
@@ -66,14 +79,15 @@ public class DeadLetterReplayer {
 	 * Replays dead letters.
 	 * @param messageId replay only the message with this id; {@code null} for any
 	 * @param limit replay at most this many; {@code null} or below 1 for all
-	 * @return how many were replayed
+	 * @return how many were replayed, and how many were refused
 	 */
-	public int replay(BusListenerDefinition listener, String messageId, Integer limit) {
+	public Replayed replay(BusListenerDefinition listener, String messageId, Integer limit) {
 		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
 		try (Connection connection = this.connectionFactory.createConnection();
 				Channel channel = connection.createChannel(false)) {
 			long present = channel.messageCount(listener.deadLetterQueue());
 			int replayed = 0;
+			int refused = 0;
 			long lastPassedOver = -1;
 			for (long seen = 0; seen < present && replayed < wanted; seen++) {
 				GetResponse response = channel.basicGet(listener.deadLetterQueue(), false);
@@ -85,31 +99,46 @@ public class DeadLetterReplayer {
 					lastPassedOver = tag;
 					continue;
 				}
-				republish(listener, response);
+				MessageProperties properties = this.converter.toMessageProperties(response.getProps(),
+						response.getEnvelope(), "UTF-8");
+				DeliveryOrigin origin = this.origins.ofDeadLetter(properties, listener);
+				if (!origin.trusted()) {
+					logger.warn("Not replaying dead letter " + LogValues.escape(properties.getMessageId())
+							+ " of listener '" + listener.id() + "': " + origin.refusal());
+					refused++;
+					lastPassedOver = tag;
+					continue;
+				}
+				republish(listener, response, properties, origin);
 				channel.basicAck(tag, false);
 				replayed++;
 			}
 			if (lastPassedOver >= 0) {
 				channel.basicNack(lastPassedOver, true, true);
 			}
-			logger.info("Replayed " + replayed + " dead letter(s) of listener '" + listener.id() + "'");
-			return replayed;
+			logger.info("Replayed " + replayed + " dead letter(s) of listener '" + listener.id() + "'"
+					+ ((refused > 0) ? ", refused " + refused : ""));
+			return new Replayed(replayed, refused);
 		}
 		catch (IOException | TimeoutException ex) {
 			throw new IllegalStateException("Replay of '" + listener.id() + "' failed: " + ex.getMessage(), ex);
 		}
 	}
 
-	private void republish(BusListenerDefinition listener, GetResponse response) {
+	private void republish(BusListenerDefinition listener, GetResponse response, MessageProperties received,
+			DeliveryOrigin origin) {
 		AMQP.BasicProperties original = response.getProps();
-		Map<String, Object> headers = new HashMap<>(
-				(original.getHeaders() != null) ? original.getHeaders() : Map.of());
+		Map<String, Object> headers = MoveHeaders.of(
+				(original.getHeaders() != null) ? original.getHeaders() : Map.of(), origin);
 		headers.put(BusHeaders.ATTEMPT, 1);
 		headers.put(REPLAYED_AT, Instant.now().toString());
-		AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
-		String id = (original.getMessageId() != null) ? original.getMessageId() : "(none)";
+		// sent as this application's broker user (the publisher stamps it); the first publisher is in the headers
+		AMQP.BasicProperties properties = original.builder().headers(headers).userId(null).deliveryMode(2).build();
+		String id = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		try {
-			this.publisher.publish("", new Envelope(listener.queue(), id, properties, response.getBody()))
+			this.publisher
+				.publishToQueue(listener.movesExchange(),
+						new Envelope(listener.queue(), id, properties, response.getBody()))
 				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -120,6 +149,14 @@ public class DeadLetterReplayer {
 			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"
 					+ listener.deadLetterQueue() + "'", ex);
 		}
+	}
+
+	/**
+	 * What a replay did.
+	 * @param replayed messages moved back to the listener
+	 * @param refused messages left in the dead-letter queue because they were not this application's to replay
+	 */
+	public record Replayed(int replayed, int refused) {
 	}
 
 }

@@ -28,7 +28,7 @@ final class DeliveredMessage implements IncomingMessage {
 
 	private final Message message;
 
-	private final String topic;
+	private final DeliveryOrigin origin;
 
 	private final int attempt;
 
@@ -40,24 +40,35 @@ final class DeliveredMessage implements IncomingMessage {
 
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
-	DeliveredMessage(BusListenerDefinition listener, Message message, String topic, int attempt) {
-		this(listener.id(), listener.group(), listener.queue(), message, topic, attempt);
+	DeliveredMessage(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int attempt) {
+		this(listener.id(), listener.group(), listener.queue(), message, origin, attempt);
 	}
 
 	/** A message for no listener: a reply ({@link ReplyReceiver}). */
-	DeliveredMessage(String listenerId, String group, String queue, Message message, String topic, int attempt) {
+	DeliveredMessage(String listenerId, String group, String queue, Message message, DeliveryOrigin origin,
+			int attempt) {
 		this.listenerId = listenerId;
 		this.group = group;
 		this.queue = queue;
 		this.message = message;
-		this.topic = topic;
+		this.origin = origin;
 		this.attempt = attempt;
 		this.body = message.getBody();
 	}
 
 	@Override
 	public String topic() {
-		return this.topic;
+		return this.origin.topic();
+	}
+
+	@Override
+	public String brokerUser() {
+		return this.origin.publisher();
+	}
+
+	/** Where it came from, as judged before anything read it. */
+	DeliveryOrigin origin() {
+		return this.origin;
 	}
 
 	@Override

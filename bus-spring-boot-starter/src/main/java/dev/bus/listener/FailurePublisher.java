@@ -2,7 +2,6 @@ package dev.bus.listener;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +15,14 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
+import dev.bus.core.LogValues;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 
 /**
- * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue. The
- * failure is recorded in headers, and the broker's confirm is awaited before the original is acked, so a message
+ * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue, through
+ * the group's moves exchange and as this application's broker user, with its verified origin recorded
+ * ({@link MoveHeaders}) and never inherited from the sender. The failure is recorded in headers, and the broker's confirm is awaited before the original is acked, so a message
  * is never acked without a copy being safe. The exception message is cut to a bounded length so a long message
  * or stack trace cannot exceed a frame. The attempt count travels in {@code bus-attempt}, maintained here rather
  * than read from {@code x-death}, whose counting changed across RabbitMQ versions.
@@ -46,46 +47,45 @@ public class FailurePublisher {
 	 * Publishes the dead letter and waits for its confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void deadLetter(BusListenerDefinition listener, Message message, int attempt, String reason,
-			Throwable error) {
-		publish(listener.deadLetterQueue(), listener, message, attempt, reason, error);
+	public void deadLetter(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int attempt,
+			String reason, Throwable error) {
+		publish(listener.deadLetterQueue(), listener, message, origin, attempt, reason, error);
 	}
 
 	/**
 	 * Parks the message in the delay queue for its next attempt and waits for the confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void retry(BusListenerDefinition listener, Message message, int failedAttempt, Throwable error) {
+	public void retry(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int failedAttempt,
+			Throwable error) {
 		Duration delay = listener.retry().delayAfter(failedAttempt);
-		publish(listener.retryQueue(delay), listener, message, failedAttempt + 1,
+		publish(listener.retryQueue(delay), listener, message, origin, failedAttempt + 1,
 				FailureReason.HANDLER_FAILED.code(), error);
 	}
 
-	private void publish(String queue, BusListenerDefinition listener, Message message, int attempt, String reason,
-			Throwable error) {
+	private void publish(String queue, BusListenerDefinition listener, Message message, DeliveryOrigin origin,
+			int attempt, String reason, Throwable error) {
 		MessageProperties received = message.getMessageProperties();
-		Map<String, Object> headers = new HashMap<>(received.getHeaders());
+		Map<String, Object> headers = MoveHeaders.of(received.getHeaders(), origin);
 		String now = Instant.now().toString();
 		headers.put(BusHeaders.FAILURE_REASON, reason);
 		headers.put(BusHeaders.FAILURE_EXCEPTION, (error != null) ? error.getClass().getName() : "");
 		headers.put(BusHeaders.FAILURE_MESSAGE, cut((error != null) ? String.valueOf(error.getMessage()) : ""));
-		headers.putIfAbsent(BusHeaders.ORIGINAL_TOPIC, received.getReceivedRoutingKey());
 		headers.put(BusHeaders.ORIGINAL_QUEUE, listener.queue());
 		headers.putIfAbsent(BusHeaders.FIRST_FAILURE_TIME, now);
 		headers.put(BusHeaders.LAST_FAILURE_TIME, now);
 		headers.put(BusHeaders.ATTEMPT, attempt);
 		AMQP.BasicProperties properties = this.converter.fromMessageProperties(received, "UTF-8")
 			.builder()
-			// spring-amqp keeps a received user_id apart from the one to send: the publisher's identity travels on
-			// (as the original user when this application is another broker user, see Envelope#sentBy).
-			.userId(received.getReceivedUserId())
+			// sent as this application's broker user (the publisher stamps it); the first publisher is in the headers
+			.userId(null)
 			.deliveryMode(2)
 			.headers(headers)
 			.build();
-		String messageId = (received.getMessageId() != null) ? received.getMessageId() : "(none)";
+		String messageId = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		Envelope deadLetter = new Envelope(queue, messageId, properties, message.getBody());
 		try {
-			this.publisher.publish("", deadLetter).get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			this.publisher.publishToQueue(listener.movesExchange(), deadLetter).get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

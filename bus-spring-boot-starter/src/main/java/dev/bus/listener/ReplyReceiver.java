@@ -41,8 +41,11 @@ public class ReplyReceiver implements ReplyReception {
 	@Override
 	public void receive(String topic, AMQP.BasicProperties properties, byte[] body, Consumer<byte[]> handler) {
 		MessageProperties messageProperties = this.converter.toMessageProperties(properties, null, "UTF-8");
+		// A reply comes through direct reply-to, which only the requester consumes: its topic is the request's, its
+		// publisher the user_id the broker verified.
 		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, Replies.DIRECT_REPLY_TO,
-				new Message(body, messageProperties), topic, 1);
+				new Message(body, messageProperties),
+				DeliveryOrigin.firstDelivery(topic, messageProperties.getReceivedUserId()), 1);
 		DeliveryOutcome outcome = CONSUMED;
 		try {
 			this.chain.get().apply(reply);

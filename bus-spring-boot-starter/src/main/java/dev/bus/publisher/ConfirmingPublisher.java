@@ -109,6 +109,20 @@ public class ConfirmingPublisher {
 	 * @return a future completed on the broker's confirm, failed with {@link BusPublishException} otherwise
 	 */
 	public CompletableFuture<Void> publish(String exchange, Envelope envelope) {
+		return publish(exchange, envelope, !exchange.isEmpty());
+	}
+
+	/**
+	 * Publishes to a direct exchange (or the default exchange) whose routing key names a queue, not a topic: a
+	 * listener group's moves exchange for retries, dead letters and replays. No topic scope applies and the routing
+	 * key is not remembered as a published topic.
+	 * @return a future completed on the broker's confirm, failed with {@link BusPublishException} otherwise
+	 */
+	public CompletableFuture<Void> publishToQueue(String exchange, Envelope envelope) {
+		return publish(exchange, envelope, false);
+	}
+
+	private CompletableFuture<Void> publish(String exchange, Envelope envelope, boolean toTopic) {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
@@ -116,8 +130,7 @@ public class ConfirmingPublisher {
 			try {
 				// Opened first: opening the connection is what obtains the broker user and its scopes.
 				ConfirmedChannel open = openChannel();
-				if (!exchange.isEmpty()) {
-					// The default exchange addresses a queue by name (retries, dead letters, replays): not a topic.
+				if (toTopic) {
 					String missingScope = this.brokerAccess.missingWriteScope(exchange, envelope.topic());
 					if (missingScope != null) {
 						return failed(envelope, Reason.FORBIDDEN, "the broker would refuse it: broker user '"

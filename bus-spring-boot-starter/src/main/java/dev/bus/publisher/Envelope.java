@@ -34,23 +34,15 @@ public record Envelope(String topic, String messageId, AMQP.BasicProperties prop
 
 	/**
 	 * This envelope as sent by broker user {@code userId}: with {@code user_id} set to it, the broker's condition
-	 * for accepting the message. A {@code user_id} already set to someone else (a message moved on to a retry or
-	 * dead-letter queue) is kept in the {@value BusHeaders#ORIGINAL_USER_ID} header.
+	 * for accepting the message. An application that moves another user's message on records that first publisher
+	 * itself ({@value BusHeaders#ORIGINAL_USER_ID}), from what it verified.
 	 * @param userId the authenticated broker user, or {@code null} when unknown (nothing changes)
 	 */
 	public Envelope sentBy(String userId) {
-		String current = this.properties.getUserId();
-		if (userId == null || userId.equals(current)) {
+		if (userId == null || userId.equals(this.properties.getUserId())) {
 			return this;
 		}
-		AMQP.BasicProperties.Builder builder = this.properties.builder().userId(userId);
-		if (current != null) {
-			Map<String, Object> headers = (this.properties.getHeaders() != null)
-					? new HashMap<>(this.properties.getHeaders()) : new HashMap<>();
-			headers.putIfAbsent(BusHeaders.ORIGINAL_USER_ID, current);
-			builder.headers(headers);
-		}
-		return new Envelope(this.topic, this.messageId, builder.build(), this.body);
+		return new Envelope(this.topic, this.messageId, this.properties.builder().userId(userId).build(), this.body);
 	}
 
 	/**

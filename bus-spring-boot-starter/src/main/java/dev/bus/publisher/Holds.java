@@ -18,13 +18,16 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import dev.bus.core.BusHeaders;
+import dev.bus.core.LogValues;
 import dev.bus.routing.Route;
 
 /**
  * The holding queues of {@code hold} rules: one durable queue per rule set and rule, {@code bus.hold.<set>.<rule>},
  * declared the first time the rule holds a message and filled through the default exchange (so no wildcard
  * listener sees held messages); and their release to the topics the messages were published
- * to, each confirmed before it leaves the holding queue (a crash in between duplicates, never loses).
+ * to, each confirmed before it leaves the holding queue (a crash in between duplicates, never loses). Only what this
+ * application parked is released: a message in a holding queue whose {@code user_id} is not this application's
+ * broker user was put there by another client (the default exchange reaches every queue), and stays held.
  */
 public class Holds {
 
@@ -40,11 +43,14 @@ public class Holds {
 
 	private final long confirmTimeoutMillis;
 
+	private final BrokerAccess brokerAccess;
+
 	/**
 	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name, once
 	 */
 	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
-			String exchange, long confirmTimeoutMillis) {
+			String exchange, long confirmTimeoutMillis, BrokerAccess brokerAccess) {
+		this.brokerAccess = brokerAccess;
 		this.declareQueue = declareQueue;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
@@ -86,7 +92,16 @@ public class Holds {
 		try (Connection connection = this.connectionFactory.createConnection();
 				Channel channel = connection.createChannel(false)) {
 			GetResponse response;
+			String ownUser = this.brokerAccess.userId();
 			while ((response = channel.basicGet(queue, false)) != null) {
+				String parkedBy = response.getProps().getUserId();
+				if (ownUser != null && !ownUser.equals(parkedBy)) {
+					// left unacknowledged: it goes back to the holding queue when the channel closes
+					logger.warn("Not releasing message " + LogValues.escape(response.getProps().getMessageId())
+							+ " held by routing rule " + LogValues.escape(ruleSet) + "/" + LogValues.escape(rule)
+							+ ": broker user '" + LogValues.escape(parkedBy) + "' put it there, not this application");
+					continue;
+				}
 				republish(response);
 				channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
 				released++;
@@ -96,7 +111,8 @@ public class Holds {
 			throw new IllegalStateException("Release of " + queue + " failed after " + released + " message(s): "
 					+ ex.getMessage(), ex);
 		}
-		logger.info("Released " + released + " message(s) held by routing rule " + ruleSet + "/" + rule);
+		logger.info("Released " + released + " message(s) held by routing rule " + LogValues.escape(ruleSet) + "/"
+				+ LogValues.escape(rule));
 		return released;
 	}
 
@@ -106,7 +122,7 @@ public class Holds {
 		Object topic = headers.remove(BusHeaders.HELD_TOPIC);
 		String id = (held.getMessageId() != null) ? held.getMessageId() : "(none)";
 		if (topic == null) {
-			throw new IllegalStateException("Held message " + id + " does not say its topic (" + BusHeaders.HELD_TOPIC
+			throw new IllegalStateException("Held message " + LogValues.escape(id) + " does not say its topic (" + BusHeaders.HELD_TOPIC
 					+ "); it stays held");
 		}
 		try {

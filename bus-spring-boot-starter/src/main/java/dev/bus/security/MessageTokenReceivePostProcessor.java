@@ -17,10 +17,10 @@ import dev.bus.MessageRejectedException;
 import dev.bus.ReceivePostProcessor;
 import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.LogValues;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.TopicPattern;
-import dev.bus.publisher.BrokerAccess;
 
 /**
  * Verifies the per-message token of every message on the token topics before anything else reads it: signature,
@@ -33,9 +33,9 @@ import dev.bus.publisher.BrokerAccess;
  * <p>A verified message's publisher reaches the listener ({@code BusMessage.publisher()}), and the listener runs
  * with it as the {@link PublisherAuthentication} of Spring Security's context, restored when the delivery settles.
  *
- * <p>A retry or dead letter that this application moved on carries its own broker user as {@code user_id} and the
- * publisher's in {@value BusHeaders#ORIGINAL_USER_ID}: only this application's broker user can have sent it, so
- * the original is trusted then.
+ * <p>The publisher is {@link IncomingMessage#brokerUser()}: the broker-verified {@code user_id} of a first delivery,
+ * or the one this application recorded when it moved the message on (a retry or replay), never a header another
+ * sender wrote.
  */
 public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, Ordered {
 
@@ -49,8 +49,6 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 
 	private final MessageTokenVerifier verifier;
 
-	private final BrokerAccess brokerAccess;
-
 	private final Duration clockSkew;
 
 	private final Clock clock;
@@ -58,15 +56,13 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 	/**
 	 * @param topics the topics whose messages must carry a token
 	 * @param verifier checks signature, issuer and audience
-	 * @param brokerAccess this application's broker user, for retries it moved on
 	 * @param clockSkew tolerated clock difference
 	 * @param clock the listener's clock
 	 */
 	public MessageTokenReceivePostProcessor(List<TopicPattern> topics, MessageTokenVerifier verifier,
-			BrokerAccess brokerAccess, Duration clockSkew, Clock clock) {
+			Duration clockSkew, Clock clock) {
 		this.topics = List.copyOf(topics);
 		this.verifier = verifier;
-		this.brokerAccess = brokerAccess;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
 	}
@@ -77,7 +73,7 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		Object header = properties.getHeaders().get(BusHeaders.AUTHORIZATION);
 		if (header == null) {
 			if (TopicPattern.anyMatches(this.topics, message.topic())) {
-				throw unauthenticated("topic '" + message.topic() + "' requires a per-message token, and the message "
+				throw unauthenticated("topic '" + LogValues.escape(message.topic()) + "' requires a per-message token, and the message "
 						+ "has none");
 			}
 			return;
@@ -85,7 +81,7 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		Jwt token = this.verifier.verify(header.toString());
 		String subject = token.getSubject();
 		checkValidWhenSent(token, subject, properties);
-		checkPublisher(subject, properties);
+		checkPublisher(subject, message.brokerUser());
 		Set<String> scopes = scopes(token);
 		checkScope(subject, scopes, message.topic());
 		VerifiedPublisher publisher = new VerifiedPublisher(subject, scopes, token.getClaims());
@@ -108,14 +104,13 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		}
 	}
 
-	private void checkPublisher(String subject, MessageProperties properties) {
-		String publisher = BrokerVerifiedPublisher.of(properties, this.brokerAccess.userId());
+	private static void checkPublisher(String subject, String publisher) {
 		if (publisher == null) {
 			throw unauthenticated("the message has no user_id, so the broker did not verify its publisher");
 		}
 		if (!publisher.equals(subject)) {
-			throw unauthenticated("the token's subject '" + subject + "' is not the publisher '" + publisher
-					+ "' the broker verified");
+			throw unauthenticated("the token's subject '" + LogValues.escape(subject) + "' is not the publisher '"
+					+ LogValues.escape(publisher) + "' the broker verified");
 		}
 	}
 

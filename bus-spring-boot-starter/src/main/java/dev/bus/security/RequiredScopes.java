@@ -11,9 +11,10 @@ import dev.bus.listener.BusListenerDefinition;
 /**
  * The exact scopes an application needs for what it does, so that an operator can register its OAuth2 client
  * with least privilege instead of guessing: RabbitMQ scopes for its broker token (declare the bus exchange,
- * publish its topics, declare, bind and consume its groups' queues, move failed messages on through the default
- * exchange) and {@code bus.publish} scopes for its per-message token. Published topics are those published so
- * far, since Bus cannot know the topics an application will build at run time.
+ * publish its topics, declare, bind and consume its groups' queues and move failed messages on through its groups'
+ * moves exchanges, answer requests through the default exchange) and {@code bus.publish} scopes for its per-message token. Published topics are those the application
+ * declares with {@code @BusPublishes} and those it has published to so far, since Bus cannot know the topics an
+ * application builds at run time.
  */
 public final class RequiredScopes {
 
@@ -52,7 +53,11 @@ public final class RequiredScopes {
 			scopes.add(scope("read", groupResources));
 			scopes.add(scope("write", groupResources));
 			scopes.add(scope("read", this.exchange + "/" + listener.topic()));
-			scopes.add(scope("write", "amq.default"));
+			if (listener.method() != null && listener.method().answers()) {
+				// A reply goes to the requester's direct reply-to, through the default exchange. Nothing else does:
+				// the default exchange reaches every queue by name, so no other listener is given it.
+				scopes.add(scope("write", "amq.default"));
+			}
 		}
 		return List.copyOf(scopes);
 	}

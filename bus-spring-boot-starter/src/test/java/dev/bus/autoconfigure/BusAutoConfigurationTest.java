@@ -349,6 +349,32 @@ class BusAutoConfigurationTest {
 		assertDeclarationFails(SharedQueue.class, "SharedQueue.", "would share queue 'test-app.orders.created'");
 	}
 
+	/**
+	 * The sidecar registers the endpoint's topics in Consul and operators register clients from its scopes: both must
+	 * be right from start-up, not only after the first publish (a fresh sample system read them too early).
+	 */
+	@Test
+	void theEndpointListsDeclaredPublicationsBeforeAnyPublish() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=bus",
+					"bus.security.message-token.topics=orders.*")
+			.withBean(DeclaresItsPublications.class)
+			.run((context) -> {
+				var body = context.getBean(BusEndpoint.class).bus();
+				assertThat(body.publisher().topics()).containsExactly("orders.created", "orders.shipped");
+				assertThat(body.requiredScopes().broker()).contains("rabbitmq.write:*/bus/orders.created",
+						"rabbitmq.write:*/bus/orders.shipped");
+				assertThat(body.requiredScopes().messageToken()).containsExactly("bus.publish:orders.created",
+						"bus.publish:orders.shipped");
+			});
+	}
+
+	@dev.bus.annotation.BusPublishes(topic = "orders.shipped", payload = String.class)
+	@dev.bus.annotation.BusPublishes(topic = "orders.created", payload = String.class)
+	static class DeclaresItsPublications {
+
+	}
+
 	@Test
 	void aListenerNeedsAGroup() {
 		new ApplicationContextRunner()

@@ -61,7 +61,7 @@ class ConfidentialHeadersTest {
 		assertThat(String.valueOf(envelope.properties().getHeaders().get("card-holder"))).doesNotContain("Lovelace");
 
 		TestDelivery delivery = delivered(envelope);
-		new DecryptingReceivePostProcessor(keysets, false, BrokerAccess.UNKNOWN).postProcess(delivery);
+		new DecryptingReceivePostProcessor(keysets, false).postProcess(delivery);
 
 		assertThat(delivery.replacedHeaders()).containsEntry("card-holder", "Ada Lovelace")
 			.containsEntry("iban", "GB00 0000");
@@ -78,7 +78,7 @@ class ConfidentialHeadersTest {
 		delivery.properties().setHeader("card-holder", delivery.properties().getHeaders().get("iban"));
 		delivery.properties().setHeader("iban", holder);
 		assertThatExceptionOfType(MessageRejectedException.class)
-			.isThrownBy(() -> new DecryptingReceivePostProcessor(keysets, false, BrokerAccess.UNKNOWN)
+			.isThrownBy(() -> new DecryptingReceivePostProcessor(keysets, false)
 				.postProcess(delivery))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("decryption-failed"))
 			.withMessageNotContaining("Ada");

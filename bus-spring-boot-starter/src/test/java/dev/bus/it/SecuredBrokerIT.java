@@ -240,7 +240,7 @@ class SecuredBrokerIT {
 						RetryPolicy.NONE, false, SenderRestriction.NONE, List.of(), null)),
 				List.of(topic));
 		assertThat(listed).containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/secure-least.*",
-				"rabbitmq.read:*/bus/secure.least", "rabbitmq.read:*/secure-least.*", "rabbitmq.write:*/amq.default",
+				"rabbitmq.read:*/bus/secure.least", "rabbitmq.read:*/secure-least.*",
 				"rabbitmq.write:*/bus/secure.least", "rabbitmq.write:*/secure-least.*");
 		List<String> properties = new ArrayList<>(SecuredBroker.clientProperties("bus-test-least",
 				String.join(",", listed)));

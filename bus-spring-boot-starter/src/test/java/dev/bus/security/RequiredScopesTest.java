@@ -26,16 +26,26 @@ class RequiredScopesTest {
 	}
 
 	@Test
-	void aPublisherAndListenerNeedItsExchangeTopicsGroupsAndTheDefaultExchange() {
+	void aPublisherAndListenerNeedItsExchangeTopicsAndGroupsButNotTheDefaultExchange() {
 		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")));
 		assertThat(scopes.broker(List.of(listener("inventory", "orders.*"), listener("inventory", "returns.#")),
 				List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/inventory.*",
 					"rabbitmq.read:*/bus/orders.*", "rabbitmq.read:*/bus/returns.#", "rabbitmq.read:*/inventory.*",
-					"rabbitmq.write:*/amq.default", "rabbitmq.write:*/bus/inventory.reserved",
+					"rabbitmq.write:*/bus/inventory.reserved",
 					"rabbitmq.write:*/bus/orders.cancelled", "rabbitmq.write:*/inventory.*");
 		assertThat(scopes.messageToken(List.of(), List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("bus.publish:orders.cancelled");
+	}
+
+	/** Only a listener that answers writes to the default exchange: its replies go to the requester's reply-to. */
+	@Test
+	void onlyAListenerThatAnswersRequestsMayWriteToTheDefaultExchange() throws Exception {
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of());
+		assertThat(scopes.broker(List.of(withMethod(listener("orders", "orders.cancelled"), "handle")), List.of()))
+			.doesNotContain("rabbitmq.write:*/amq.default");
+		assertThat(scopes.broker(List.of(withMethod(listener("orders", "orders.lookup"), "answer")), List.of()))
+			.contains("rabbitmq.write:*/amq.default");
 	}
 
 	/** A reply is a message of the request's topic and carries the responder's token: it needs that topic's scope. */

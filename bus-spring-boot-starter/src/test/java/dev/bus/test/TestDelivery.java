@@ -48,6 +48,12 @@ public final class TestDelivery implements IncomingMessage {
 		return this.topic;
 	}
 
+	/** The delivery's {@code user_id}, as for a first delivery from the bus exchange. */
+	@Override
+	public String brokerUser() {
+		return this.properties.getReceivedUserId();
+	}
+
 	@Override
 	public String messageId() {
 		return this.messageId;
