@@ -31,9 +31,10 @@ import org.springframework.context.ApplicationListener;
  * broker is up.
  *
  * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
- * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq} via the default
- * exchange, the DLQ itself, one delay queue per retry delay (TTL, dead-lettering back to the group queue; of
- * the group queue's type), the group's moves exchange (direct, each of these queues bound by its name), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
+ * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq}, the DLQ itself, one
+ * delay queue per retry delay (TTL, dead-lettering back to the group queue; of the group queue's type), the group's
+ * moves exchange (direct, each of these queues bound by its name, and the dead-letter exchange of the group queue
+ * and the delay queues: the application's only way into its own queues besides the bus exchange), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
  * at the broker.
  *
  * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
@@ -79,7 +80,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		Queue deadLetterQueue = durable(listener.deadLetterQueue()).build();
 		QueueBuilder builder = listener.broadcast() ? QueueBuilder.nonDurable(listener.queue()).exclusive().autoDelete()
 				: durable(listener.queue());
-		builder.deadLetterExchange("").deadLetterRoutingKey(listener.deadLetterQueue());
+		// Dead-lettered through the group's moves exchange, not the default one: declaring a dead-letter exchange needs
+		// write on it, and write on the default exchange would let the application reach every queue by name.
+		builder.deadLetterExchange(listener.movesExchange()).deadLetterRoutingKey(listener.deadLetterQueue());
 		if (!listener.broadcast() && this.quorumQueues) {
 			builder.deliveryLimit(this.deliveryLimit);
 		}
@@ -100,7 +103,7 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
 		// One queue per delay, so every message in a queue expires in arrival order.
 		for (Duration delay : listener.retry().levels()) {
-			Queue retryQueue = retryQueue(listener.retryQueue(delay), delay, listener.queue());
+			Queue retryQueue = retryQueue(listener.retryQueue(delay), delay, moves.getName(), listener.queue());
 			declarables.add(retryQueue);
 			declarables.add(BindingBuilder.bind(retryQueue).to(moves).withQueueName());
 		}
@@ -152,9 +155,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	 * is down every retry of the listener fails. A quorum one (message TTL since RabbitMQ 3.10) dead-letters
 	 * at least once, so a message whose delay is over is not lost if the group queue cannot take it at that moment.
 	 */
-	private Queue retryQueue(String name, Duration delay, String target) {
+	private Queue retryQueue(String name, Duration delay, String movesExchange, String target) {
 		QueueBuilder builder = durable(name).ttl((int) delay.toMillis())
-			.deadLetterExchange("")
+			.deadLetterExchange(movesExchange)
 			.deadLetterRoutingKey(target);
 		if (this.quorumQueues) {
 			builder.overflow(QueueBuilder.Overflow.rejectPublish).withArgument("x-dead-letter-strategy", "at-least-once");

@@ -1,6 +1,5 @@
 package dev.bus.listener;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +18,9 @@ import dev.bus.publisher.BrokerAccess;
  * <li>a <b>first delivery</b>: through the bus exchange, never dead-lettered on the way. Its topic is the routing key
  * and its publisher {@code user_id}; a Bus move header it carries was written by its sender and is ignored.</li>
  * <li>one of this application's <b>own moves</b>: through the group's
- * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay), or back from one of the listener's
- * delay queues into which the application put it through that exchange (a retry), sent by this application's broker
- * user. Its topic and publisher are those the application recorded when it moved it
+ * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay, or a retry back from a delay queue,
+ * which dead-letters through it), sent by this application's broker user. Only the group's own client may write to
+ * that exchange or name it as a dead-letter exchange. Its topic and publisher are those the application recorded when it moved it
  * ({@value BusHeaders#ORIGINAL_TOPIC}, {@value BusHeaders#ORIGINAL_USER_ID}).</li>
  * </ul>
  * Anything else (pushed into the queue through the default exchange, re-routed into the bus by another client's
@@ -57,7 +56,7 @@ public class DeliveryOrigins {
 			}
 			return subscribed(DeliveryOrigin.firstDelivery(routingKey, sender), listener);
 		}
-		if (!listener.movesExchange().equals(exchange) && !backFromDelayQueue(exchange, history, listener)) {
+		if (!listener.movesExchange().equals(exchange)) {
 			return DeliveryOrigin.refused(routingKey, sender, "delivered through exchange '"
 					+ LogValues.escape(exchange) + "', neither the bus exchange nor this application's own moves");
 		}
@@ -65,29 +64,30 @@ public class DeliveryOrigins {
 	}
 
 	/**
-	 * Where a message in the listener's dead-letter queue came from: moved there by this application (through its
-	 * moves exchange), or dead-lettered there by the broker from the listener's queue (a rejected delivery, a quorum
-	 * queue's delivery limit), whose {@code x-death} entry tells the exchange and topic it had been delivered with.
+	 * Where a message in the listener's dead-letter queue came from: moved there by this application, or
+	 * dead-lettered there by the broker from the listener's queue (a rejected delivery, a quorum queue's delivery
+	 * limit), both through the moves exchange; the broker's {@code x-death} entry then tells the exchange and topic
+	 * it had been delivered with.
 	 * @param properties the dead letter's properties, as the broker returned them
 	 */
 	public DeliveryOrigin ofDeadLetter(MessageProperties properties, BusListenerDefinition listener) {
 		String exchange = properties.getReceivedExchange();
+		if (!listener.movesExchange().equals(exchange)) {
+			return DeliveryOrigin.refused(properties.getReceivedRoutingKey(), properties.getReceivedUserId(),
+					"put in the dead-letter queue through exchange '" + LogValues.escape(exchange)
+							+ "', neither by this application nor by the broker from the listener's queue");
+		}
 		List<Map<String, ?>> history = properties.getXDeathHeader();
-		if (listener.movesExchange().equals(exchange)) {
-			return ownMove(properties, listener);
+		Map<String, ?> last = (history != null && history.size() == 1) ? history.get(0) : null;
+		if (last != null && listener.queue().equals(String.valueOf(last.get("queue")))
+				&& this.busExchange.equals(String.valueOf(last.get("exchange")))
+				&& last.get("routing-keys") instanceof List<?> keys && keys.size() == 1) {
+			// the broker dead-lettered a first delivery from the listener's queue (rejected, over its delivery limit)
+			return subscribed(
+					DeliveryOrigin.firstDelivery(String.valueOf(keys.get(0)), properties.getReceivedUserId()),
+					listener);
 		}
-		Map<String, ?> last = (history != null && !history.isEmpty()) ? history.get(0) : null;
-		if ("".equals(exchange) && last != null && listener.queue().equals(String.valueOf(last.get("queue")))) {
-			if (this.busExchange.equals(String.valueOf(last.get("exchange"))) && history.size() == 1
-					&& last.get("routing-keys") instanceof List<?> keys && keys.size() == 1) {
-				return subscribed(DeliveryOrigin.firstDelivery(String.valueOf(keys.get(0)),
-						properties.getReceivedUserId()), listener);
-			}
-			return ownMove(properties, listener);
-		}
-		return DeliveryOrigin.refused(properties.getReceivedRoutingKey(), properties.getReceivedUserId(),
-				"put in the dead-letter queue through exchange '" + LogValues.escape(exchange)
-						+ "', neither by this application nor by the broker from the listener's queue");
+		return ownMove(properties, listener);
 	}
 
 	private DeliveryOrigin ownMove(MessageProperties properties, BusListenerDefinition listener) {
@@ -112,30 +112,6 @@ public class DeliveryOrigins {
 		Object publisher = headers.get(BusHeaders.ORIGINAL_USER_ID);
 		return subscribed(new DeliveryOrigin(topic.toString(), (publisher != null) ? publisher.toString() : null,
 				null, true), listener);
-	}
-
-	/**
-	 * The broker dead-lettered it (through the default exchange) when it expired in one of the listener's delay
-	 * queues, into which it had been published through the moves exchange: the broker writes that hop first in
-	 * {@code x-death}, and nobody else can publish to that exchange or own a queue of that name.
-	 */
-	private static boolean backFromDelayQueue(String exchange, List<Map<String, ?>> history,
-			BusListenerDefinition listener) {
-		if (!"".equals(exchange) || history == null || history.isEmpty()) {
-			return false;
-		}
-		Map<String, ?> last = history.get(0);
-		if (!"expired".equals(String.valueOf(last.get("reason")))
-				|| !listener.movesExchange().equals(String.valueOf(last.get("exchange")))) {
-			return false;
-		}
-		String queue = String.valueOf(last.get("queue"));
-		for (Duration delay : listener.retry().levels()) {
-			if (listener.retryQueue(delay).equals(queue)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static DeliveryOrigin subscribed(DeliveryOrigin origin, BusListenerDefinition listener) {

@@ -40,6 +40,7 @@ public class BrokerCleanup implements AfterEachCallback {
 			this.queues.add(definition.queue());
 			this.queues.add(definition.deadLetterQueue());
 			definition.retry().levels().forEach((delay) -> this.queues.add(definition.retryQueue(delay)));
+			this.exchanges.add(definition.movesExchange());
 			if (!definition.headers().isEmpty()) {
 				this.exchanges.add(definition.headersExchange());
 			}
@@ -54,6 +55,10 @@ public class BrokerCleanup implements AfterEachCallback {
 
 	public void queue(String name) {
 		this.queues.add(name);
+	}
+
+	public void exchange(String name) {
+		this.exchanges.add(name);
 	}
 
 	@Override
