@@ -19,6 +19,10 @@ final class ClientCredentialsRegistrations {
 	 */
 	static ClientRegistration find(String id, ObjectProvider<ClientRegistrationRepository> registrations,
 			String property) {
+		if (id == null || id.isBlank()) {
+			throw new IllegalStateException(property + " is empty: name a Spring Security OAuth2 client registration "
+					+ "(spring.security.oauth2.client.registration.<id>.*), or remove the property");
+		}
 		ClientRegistrationRepository repository = registrations.getIfAvailable();
 		ClientRegistration registration = (repository != null) ? repository.findByRegistrationId(id) : null;
 		String prefix = "spring.security.oauth2.client.registration." + id + ".";

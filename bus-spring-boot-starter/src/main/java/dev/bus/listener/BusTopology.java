@@ -190,8 +190,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		if (event.getSource() != this.admin || event.getDeclarable() != this.exchange) {
 			return;
 		}
-		String problem = "exchange '" + this.exchange.getName()
-				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + rootMessage(event)
+		String cause = rootMessage(event);
+		String problem = cause.contains("ACCESS_REFUSED") ? accessRefused(cause) : "exchange '" + this.exchange.getName()
+				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + cause
 				+ "). Point bus.exchange at a durable topic exchange, or delete this one so that Bus declares it; "
 				+ "services in other languages sharing it declare it the same way (for example pika: "
 				+ "exchange_declare(exchange='" + this.exchange.getName() + "', exchange_type='topic', durable=True))";
@@ -199,6 +200,16 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 			logger.error("Cannot use the bus exchange: " + problem);
 		}
 		this.exchangeProblem = problem;
+	}
+
+	/**
+	 * The broker user may not declare the exchange: a permission to grant ({@code configure} on it), or, where an
+	 * operator declares the topology, nothing to do but check that it exists. Never advice to delete it.
+	 */
+	private String accessRefused(String cause) {
+		return "the broker refused this application's declaration of exchange '" + this.exchange.getName() + "' ("
+				+ cause + "). Grant its broker user configure on it (with OAuth2: rabbitmq.configure:<vhost>/"
+				+ this.exchange.getName() + "), or have an operator declare it as a durable topic exchange";
 	}
 
 	private static String rootMessage(DeclarationExceptionEvent event) {

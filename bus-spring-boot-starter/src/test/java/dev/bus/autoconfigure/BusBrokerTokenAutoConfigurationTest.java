@@ -64,6 +64,14 @@ class BusBrokerTokenAutoConfigurationTest {
 	}
 
 	@Test
+	void anEmptyRegistrationFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("bus.security.broker-token.registration=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.security.broker-token.registration is empty"));
+	}
+
+	@Test
 	void aRegistrationWithAnotherGrantTypeFailsStartUp() {
 		this.runner
 			.withPropertyValues("bus.security.broker-token.registration=broker", REGISTRATION + "client-id=orders",

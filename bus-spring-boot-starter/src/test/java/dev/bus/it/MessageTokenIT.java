@@ -18,7 +18,6 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,7 +41,6 @@ import dev.bus.test.SecuredBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Per-message tokens from the real issuer, on the real secured node: a listener learns and runs as the verified
@@ -287,11 +285,7 @@ class MessageTokenIT {
 	}
 
 	private static Map<String, String> failureOfNext(Rabbit admin, String queue) throws Exception {
-		await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(queue) > 0);
-		GetResponse deadLetter = admin.get(queue);
-		Map<String, String> headers = new HashMap<>();
-		deadLetter.getProps().getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
-		return headers;
+		return admin.nextHeaders(queue);
 	}
 
 	private static AMQP.BasicProperties properties(String token, Instant sent) {

@@ -103,6 +103,16 @@ public final class Rabbit implements AutoCloseable {
 		return this.channel.basicGet(queue, true);
 	}
 
+	/** Waits (up to 10 s) for a message in {@code queue}, takes it and returns its headers as strings. */
+	public Map<String, String> nextHeaders(String queue) throws IOException {
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.until(() -> messageCount(queue) > 0);
+		Map<String, String> headers = new java.util.HashMap<>();
+		get(queue).getProps().getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
+		return headers;
+	}
+
 	public long consumerCount(String queue) throws IOException {
 		return this.channel.consumerCount(queue);
 	}
