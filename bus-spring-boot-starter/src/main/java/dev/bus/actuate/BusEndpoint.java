@@ -14,8 +14,7 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Holds;
-import dev.bus.publisher.PublishDeclarations;
-import dev.bus.security.RequiredScopes;
+import dev.bus.security.ApplicationScopes;
 
 /**
  * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
@@ -35,21 +34,18 @@ public class BusEndpoint {
 
 	private final DeadLetterReplayer replayer;
 
-	private final RequiredScopes requiredScopes;
+	private final ApplicationScopes scopes;
 
 	private final Holds holds;
 
-	private final PublishDeclarations publications;
-
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
-			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, RequiredScopes requiredScopes,
-			Holds holds, PublishDeclarations publications) {
-		this.publications = publications;
+			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, ApplicationScopes scopes,
+			Holds holds) {
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherSettings = publisherSettings;
 		this.replayer = replayer;
-		this.requiredScopes = requiredScopes;
+		this.scopes = scopes;
 		this.holds = holds;
 	}
 
@@ -61,13 +57,11 @@ public class BusEndpoint {
 					registration.activeConsumers(), deadLetters(registration.definition())))
 			.toList() : List.of();
 		BusEndpointBody.Publisher settings = this.publisherSettings;
-		List<String> topics = this.publications.topicsWith(this.publisher.publishedTopics());
-		List<BusListenerDefinition> definitions = (this.registry != null) ? this.registry.definitions() : List.of();
+		List<String> topics = this.scopes.topics();
 		return new BusEndpointBody(listeners,
 				new BusEndpointBody.Publisher(settings.exchange(), settings.source(), settings.batching(),
 						settings.confirmTimeoutMillis(), this.publisher.pendingCount(), topics),
-				new BusEndpointBody.RequiredScopes(this.requiredScopes.broker(definitions, topics),
-						this.requiredScopes.messageToken(definitions, topics)));
+				new BusEndpointBody.RequiredScopes(this.scopes.broker(), this.scopes.messageToken()));
 	}
 
 	private static BusEndpointBody.Listener listener(BusListenerDefinition definition, String state,

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,7 +25,6 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.actuate.HealthDependentListeners;
-import dev.bus.core.TopicPattern;
 import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
@@ -34,8 +32,7 @@ import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Holds;
-import dev.bus.publisher.PublishDeclarations;
-import dev.bus.security.RequiredScopes;
+import dev.bus.security.ApplicationScopes;
 import dev.bus.support.PeriodicTask;
 
 /**
@@ -54,22 +51,13 @@ public final class BusActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
-				BusProperties properties, Environment environment, RabbitConnectionDetails connectionDetails,
-				ObjectProvider<Holds> holds, PublishDeclarations publications) {
-			List<TopicPattern> tokenTopics = properties.getSecurity()
-				.getMessageToken()
-				.getTopics()
-				.stream()
-				.map(TopicPattern::of)
-				.toList();
-			RequiredScopes requiredScopes = new RequiredScopes(
-					properties.getSecurity().getBrokerToken().getResourceServerId(), connectionDetails.getVirtualHost(),
-					properties.getExchange(), tokenTopics);
+				BusProperties properties, Environment environment, ObjectProvider<Holds> holds,
+				ApplicationScopes scopes) {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
 					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, List.of()),
-					replayer.getIfAvailable(), requiredScopes, holds.getIfAvailable(), publications);
+					replayer.getIfAvailable(), scopes, holds.getIfAvailable());
 		}
 
 	}

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
 import dev.bus.ReceivePostProcessor;
+import dev.bus.core.TopicPattern;
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.ReceiveChain;
 import dev.bus.listener.ReplyReceiver;
@@ -37,8 +40,8 @@ import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.Holds;
-import dev.bus.publisher.PublishDeclarations;
 import dev.bus.publisher.PublishChain;
+import dev.bus.publisher.PublishDeclarations;
 import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.RabbitBusPublisher;
 import dev.bus.publisher.Replies;
@@ -46,6 +49,8 @@ import dev.bus.publisher.Requester;
 import dev.bus.routing.Router;
 import dev.bus.routing.RoutingObserver;
 import dev.bus.routing.TopicProtection;
+import dev.bus.security.ApplicationScopes;
+import dev.bus.security.RequiredScopes;
 
 /**
  * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
@@ -113,6 +118,25 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	PublishDeclarations busPublishDeclarations(ListableBeanFactory beans) {
 		return new PublishDeclarations(beans);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApplicationScopes busApplicationScopes(BusProperties properties, RabbitConnectionDetails connectionDetails,
+			ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher confirmingPublisher,
+			PublishDeclarations busPublishDeclarations) {
+		List<TopicPattern> tokenTopics = properties.getSecurity()
+			.getMessageToken()
+			.getTopics()
+			.stream()
+			.map(TopicPattern::of)
+			.toList();
+		RequiredScopes rules = new RequiredScopes(properties.getSecurity().getBrokerToken().getResourceServerId(),
+				connectionDetails.getVirtualHost(), properties.getExchange(), tokenTopics);
+		return new ApplicationScopes(rules, () -> {
+			BusListenerRegistry listeners = registry.getIfAvailable();
+			return (listeners != null) ? listeners.definitions() : List.of();
+		}, () -> busPublishDeclarations.topicsWith(confirmingPublisher.publishedTopics()));
 	}
 
 	@Bean

@@ -27,13 +27,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
-import dev.bus.listener.BusListenerDefinition;
-import dev.bus.listener.BusListenerRegistry;
+import dev.bus.security.ApplicationScopes;
 import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.security.ClientCredentialsTokenClient;
 import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.ClientToken;
-import dev.bus.security.RequiredScopes;
 
 /**
  * Authenticates to RabbitMQ with OAuth2 client-credentials tokens ({@code bus.security.broker-token.registration}
@@ -83,30 +81,24 @@ public final class BusBrokerTokenAutoConfiguration {
 
 
 	/**
-	 * Logs at debug, once the application is ready, the RabbitMQ scopes its exchange and listeners need, so that an
-	 * operator can register its client with least privilege; the {@code bus} endpoint adds the topics published.
+	 * Logs at debug, once the application is ready, the RabbitMQ scopes it needs, so that an operator can register
+	 * its client with least privilege (the {@code bus} endpoint lists them too).
 	 */
 	@Bean
-	ApplicationListener<ApplicationReadyEvent> busRequiredScopesLogger(BusProperties properties,
-			ObjectProvider<BusListenerRegistry> registry, RabbitConnectionDetails connectionDetails) {
+	ApplicationListener<ApplicationReadyEvent> busRequiredScopesLogger(ObjectProvider<ApplicationScopes> scopes) {
 		return (event) -> {
-			if (!logger.isDebugEnabled()) {
-				return;
+			ApplicationScopes needed = scopes.getIfAvailable();
+			if (logger.isDebugEnabled() && needed != null) {
+				logger.debug("RabbitMQ scopes this application needs: " + needed.broker()
+						+ " (the bus actuator endpoint lists them under requiredScopes, with the topics published)");
 			}
-			RequiredScopes required = new RequiredScopes(
-					properties.getSecurity().getBrokerToken().getResourceServerId(), connectionDetails.getVirtualHost(),
-					properties.getExchange(), List.of());
-			BusListenerRegistry listeners = registry.getIfAvailable();
-			List<BusListenerDefinition> definitions = (listeners != null) ? listeners.definitions() : List.of();
-			logger.debug("RabbitMQ scopes this application's exchange and listeners need: "
-					+ required.broker(definitions, List.of()) + "; publishing needs a write scope per topic too ("
-					+ "the bus actuator endpoint lists those published so far under requiredScopes)");
 		};
 	}
 
 	/**
-	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be obtained, UP with the broker
-	 * user, its scopes and the token's expiry otherwise. Never the token.
+	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be obtained or while the token lacks
+	 * a scope the application needs ({@code missingScopes}), UP with the broker user, its scopes and the token's
+	 * expiry otherwise. Never the token.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
@@ -114,11 +106,19 @@ public final class BusBrokerTokenAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "busBrokerTokenHealthIndicator")
-		HealthIndicator busBrokerTokenHealthIndicator(BrokerTokenCredentials credentials) {
+		HealthIndicator busBrokerTokenHealthIndicator(BrokerTokenCredentials credentials,
+				ObjectProvider<ApplicationScopes> scopes) {
 			ClientCredentialsTokens tokens = credentials.tokens();
 			return () -> {
 				String problem = tokens.problem();
 				ClientToken token = tokens.current();
+				ApplicationScopes needed = scopes.getIfAvailable();
+				List<String> missing = (token != null && needed != null)
+						? needed.brokerScopesMissingFrom(token.scopes()) : List.of();
+				if (problem == null && !missing.isEmpty()) {
+					problem = "the token lacks scopes this application needs: register client "
+							+ tokens.describeClient() + " with them";
+				}
 				Health.Builder health = (problem != null) ? Health.down().withDetail("problem", problem)
 						: (token != null) ? Health.up() : Health.unknown();
 				health.withDetail("client", tokens.describeClient());
@@ -126,6 +126,9 @@ public final class BusBrokerTokenAutoConfiguration {
 					health.withDetail("brokerUser", String.valueOf(token.subject()))
 						.withDetail("scopes", token.scopes())
 						.withDetail("expiresAt", token.expiresAt().toString());
+				}
+				if (!missing.isEmpty()) {
+					health.withDetail("missingScopes", missing);
 				}
 				return health.build();
 			};

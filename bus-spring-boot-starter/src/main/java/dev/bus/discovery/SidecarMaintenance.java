@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.bus.core.LogValues;
 import dev.bus.core.sidecar.Maintenance;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
@@ -57,7 +58,7 @@ public class SidecarMaintenance implements Runnable {
 			boolean paused = listeners.isPausedFor(listener.id(), CAUSE);
 			if (maintenance.enabled() && !paused) {
 				logger.info("Pausing listener '" + listener.id() + "': the instance is in maintenance ("
-						+ maintenance.reason() + ")");
+						+ LogValues.escape(maintenance.reason()) + ")");
 				listeners.pause(listener.id(), CAUSE, "instance in maintenance: " + maintenance.reason());
 			}
 			else if (!maintenance.enabled() && paused) {

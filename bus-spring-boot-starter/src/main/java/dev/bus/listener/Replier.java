@@ -8,6 +8,7 @@ import org.springframework.amqp.core.MessageProperties;
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.LogValues;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
@@ -65,7 +66,8 @@ public class Replier {
 			send(request, reply);
 		}
 		catch (BusPublishException ex) {
-			logger.warn("Could not answer request " + correlationId(request) + " (topic '" + topic + "') with the "
+			logger.warn("Could not answer request " + LogValues.escape(correlationId(request)) + " (topic '"
+					+ LogValues.escape(topic) + "') with the "
 					+ "responder's error; the requester times out: " + ex.getMessage());
 		}
 	}

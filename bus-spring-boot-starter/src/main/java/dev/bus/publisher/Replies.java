@@ -14,9 +14,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusRequestException;
-import dev.bus.MessageRejectedException;
 import dev.bus.BusRequestException.Reason;
+import dev.bus.MessageRejectedException;
 import dev.bus.core.BusHeaders;
+import dev.bus.core.LogValues;
 
 /**
  * The requests waiting for their reply, by correlation id (the request's message id): a reply goes through the
@@ -77,7 +78,7 @@ public class Replies {
 				: null;
 		if (request == null) {
 			this.lateReplies.incrementAndGet();
-			logger.debug("Dropped a reply for no waiting request (correlation id " + properties.getCorrelationId()
+			logger.debug("Dropped a reply for no waiting request (correlation id " + LogValues.escape(properties.getCorrelationId())
 					+ "): it came after the request's timeout");
 			return;
 		}
@@ -86,7 +87,8 @@ public class Replies {
 					(received) -> request.complete(properties, received, this.jsonMapper));
 		}
 		catch (MessageRejectedException ex) {
-			logger.warn("Refused the reply to request " + properties.getCorrelationId() + " (topic '" + request.topic()
+			logger.warn("Refused the reply to request " + LogValues.escape(properties.getCorrelationId()) + " (topic '"
+					+ LogValues.escape(request.topic())
 					+ "'): " + ex.getReason() + ": " + ex.getMessage());
 			request.reply().completeExceptionally(new BusRequestException(Reason.REPLY_REFUSED, request.topic(),
 					"the reply was refused: " + ex.getReason() + ": " + ex.getMessage(), null, ex));

@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import dev.bus.BusMessage;
 import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
+import dev.bus.core.LogValues;
 import dev.bus.core.TopicPattern;
 import dev.bus.core.routing.RoutingRule;
 import dev.bus.core.routing.RuleSet;
@@ -106,7 +107,7 @@ public class Router {
 		}
 		catch (MessageRejectedException ex) {
 			logger.debug("The condition of routing rule '" + rule.rule().name() + "' could not be evaluated for "
-					+ "message " + view.messageId() + ": it does not apply");
+					+ "message " + LogValues.escape(view.messageId()) + ": it does not apply");
 			return false;
 		}
 	}

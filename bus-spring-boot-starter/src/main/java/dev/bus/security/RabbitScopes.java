@@ -69,6 +69,38 @@ public final class RabbitScopes {
 		return this.writePrefix + ("/".equals(vhost) ? "*" : vhost) + '/' + exchange + '/' + routingKey;
 	}
 
+	/**
+	 * Whether one of {@code granted} gives what the scope {@code required} does, judged as RabbitMQ's OAuth2 backend
+	 * reads them: the same permission, each pattern of the granted scope matching the required one's text (so
+	 * {@code write:*&#47;orders.*} covers itself and {@code write:*&#47;orders.created} does not cover it), and a routing-key
+	 * part where the required scope has one (a two-part scope grants no routing key on a topic exchange).
+	 */
+	public static boolean covers(Collection<String> granted, String required) {
+		int colon = required.indexOf(':');
+		if (colon < 0) {
+			return granted.contains(required);
+		}
+		String permission = required.substring(0, colon + 1);
+		String[] wanted = required.substring(colon + 1).split("/", 3);
+		for (String scope : granted) {
+			if (!scope.startsWith(permission)) {
+				continue;
+			}
+			String[] parts = scope.substring(permission.length()).split("/", 3);
+			if (parts.length < 2 || parts.length < wanted.length) {
+				continue;
+			}
+			boolean all = true;
+			for (int i = 0; i < wanted.length && all; i++) {
+				all = glob(parts[i]).matcher(wanted[i]).matches();
+			}
+			if (all) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static Pattern glob(String pattern) {
 		StringBuilder regex = new StringBuilder();
 		for (String literal : pattern.split("\\*", -1)) {

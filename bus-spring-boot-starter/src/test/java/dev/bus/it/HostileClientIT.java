@@ -2,6 +2,7 @@ package dev.bus.it;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,6 +29,7 @@ import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.BusTopology;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -164,17 +170,22 @@ class HostileClientIT {
 	/** A client without configure on the bus exchange learns what to grant, not to delete the exchange. */
 	@Test
 	void anAppThatMayNotDeclareTheBusExchangeIsToldWhatToGrant() {
-		List<String> properties = new java.util.ArrayList<>(
+		List<String> properties = new ArrayList<>(
 				SecuredBroker.clientProperties("bus-test-mallory", MALLORY_SCOPES.replace(' ', ',')));
 		properties.add("spring.rabbitmq.port=" + SecuredBroker.PORT);
 		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "mallory-app", List.of(),
 				properties.toArray(String[]::new))) {
-			dev.bus.listener.BusTopology topology = app.getBean(dev.bus.listener.BusTopology.class);
+			BusTopology topology = app.getBean(BusTopology.class);
 			topology.declare();
 			await().atMost(Duration.ofSeconds(10)).until(() -> topology.exchangeProblem() != null);
 			assertThat(topology.exchangeProblem()).contains("refused this application's declaration of exchange 'bus'")
 				.contains("rabbitmq.configure:<vhost>/bus")
 				.doesNotContain("delete");
+			// and its token's health says which scopes the client lacks
+			Health health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails().get("missingScopes")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.containsExactly("rabbitmq.configure:*/bus");
 		}
 	}
 

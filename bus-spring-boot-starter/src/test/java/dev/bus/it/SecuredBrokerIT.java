@@ -126,7 +126,7 @@ class SecuredBrokerIT {
 			assertThat(health.toString()).doesNotContain(token);
 			assertThat(output.getAll()).as("a secured run's logs, at DEBUG")
 				.contains("Obtained a token")
-				.contains("RabbitMQ scopes this application's exchange and listeners need: [rabbitmq.configure:*/bus, ")
+				.contains("RabbitMQ scopes this application needs: [rabbitmq.configure:*/bus, ")
 				.doesNotContain("bus-test-app-secret")
 				.doesNotContain(token)
 				.doesNotContain(token.substring(token.lastIndexOf('.') + 1));

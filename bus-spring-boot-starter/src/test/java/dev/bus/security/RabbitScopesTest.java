@@ -42,4 +42,20 @@ class RabbitScopesTest {
 		assertThat(literal.missingWriteScope("/", "bus", "a.bbc")).isNotNull();
 	}
 
+	@Test
+	void aGrantedScopeCoversARequiredOneWhenEachOfItsPatternsMatchesIt() {
+		List<String> granted = List.of("rabbitmq.configure:*/bus", "rabbitmq.write:*/bus/orders.*",
+				"rabbitmq.read:*/inventory*", "rabbitmq.write:*/payments");
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.configure:*/bus")).isTrue();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.write:*/bus/orders.created")).isTrue();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.write:*/bus/orders.*")).isTrue();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.read:*/inventory.*")).isTrue();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.write:*/bus/payments.captured")).isFalse();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.read:*/bus/orders.created")).as("another permission")
+			.isFalse();
+		assertThat(RabbitScopes.covers(granted, "rabbitmq.write:*/payments/x")).as("no routing key part").isFalse();
+		assertThat(RabbitScopes.covers(List.of("rabbitmq.write:*/bus/orders.created"), "rabbitmq.write:*/bus/orders.*"))
+			.as("narrower").isFalse();
+	}
+
 }
