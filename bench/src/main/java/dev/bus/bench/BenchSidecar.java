@@ -19,6 +19,7 @@ final class BenchSidecar implements AutoCloseable {
 		if (this.context == null) {
 			this.context = SidecarApplication.application()
 				.run("--bus.sidecar.app.name=bench", "--bus.sidecar.app.port=1", "--bus.sidecar.api.port=0",
+						"--bus.sidecar.consul.development=true",
 						"--bus.sidecar.management.port=0", "--bus.sidecar.management.address=127.0.0.1",
 						"--bus.sidecar.telemetry.port=0", "--bus.sidecar.telemetry.exporter=zipkin",
 						"--bus.sidecar.telemetry.endpoint=http://127.0.0.1:9411/api/v2/spans",

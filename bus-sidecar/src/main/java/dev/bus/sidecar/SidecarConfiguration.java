@@ -26,7 +26,9 @@ import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.client.RestClient;
 
+import dev.bus.sidecar.consul.ConsulAclCheck;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulClientFactory;
 import dev.bus.sidecar.discovery.ServiceWatches;
@@ -67,13 +69,21 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
-	ConsulClient consulClient(SidecarProperties properties, SslBundles sslBundles) {
-		return ConsulClientFactory.create(properties.getConsul(), properties.getDiscovery().getWait(), sslBundles);
+	RestClient consulRestClient(SidecarProperties properties, SslBundles sslBundles) {
+		return ConsulClientFactory.restClient(properties.getConsul(), properties.getDiscovery().getWait(), sslBundles);
 	}
 
 	@Bean
-	ConsulAgent consulAgent(ConsulClient consulClient, SidecarProperties properties) {
-		return new ConsulAgent(consulClient, properties.getConsul().getAclToken());
+	ConsulClient consulClient(RestClient consulRestClient) {
+		return ConsulClientFactory.create(consulRestClient);
+	}
+
+	@Bean
+	ConsulAgent consulAgent(ConsulClient consulClient, RestClient consulRestClient, SidecarProperties properties) {
+		SidecarProperties.Consul consul = properties.getConsul();
+		ConsulAclCheck aclCheck = consul.isDevelopment() ? ConsulAclCheck.development(consul.getUrl())
+				: new ConsulAclCheck(consulRestClient, consul.getUrl());
+		return new ConsulAgent(consulClient, consul.getAclToken(), aclCheck);
 	}
 
 	@Bean

@@ -524,6 +524,21 @@ public class SidecarProperties implements Validator {
 		private @Nullable String aclToken;
 
 		/**
+		 * Development only: use a Consul agent that does not enforce ACLs (a {@code consul agent -dev}). Otherwise the
+		 * sidecar refuses an agent that answers requests without a token, since anyone reaching it could change
+		 * routing rules, maintenance and broker addresses.
+		 */
+		private boolean development;
+
+		public boolean isDevelopment() {
+			return this.development;
+		}
+
+		public void setDevelopment(boolean development) {
+			this.development = development;
+		}
+
+		/**
 		 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code spring.ssl.bundle.pem.<name>})
 		 * for Consul's https API: the CA to trust and, when Consul verifies clients, the client certificate.
 		 * Unset: the JVM's default trust store.

@@ -165,8 +165,10 @@ public final class BusAutoConfiguration {
 	/** The routing rules applied to every publish. */
 	@Bean
 	@ConditionalOnMissingBean
-	PublishRouting busPublishRouting(Router busRouter, Holds busHolds) {
-		return new PublishRouting(busRouter, busHolds);
+	PublishRouting busPublishRouting(Router busRouter, Holds busHolds, ObjectProvider<BrokerAccess> brokerAccess,
+			BusProperties properties) {
+		return new PublishRouting(busRouter, busHolds, brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN),
+				properties.getExchange());
 	}
 
 	@Bean

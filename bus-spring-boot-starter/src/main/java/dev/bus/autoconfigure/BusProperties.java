@@ -1279,6 +1279,22 @@ public class BusProperties implements Validator {
 		/** How often the sidecar is asked whether the instance is in maintenance (listeners pause while it is). */
 		private Duration maintenanceInterval = Duration.ofSeconds(1);
 
+		/**
+		 * Development only: let the app send its credentials (password or token) to broker addresses from discovery
+		 * without TLS and hostname verification. Whoever can register a service in Consul could then receive them;
+		 * without this, start-up fails unless {@code spring.rabbitmq.ssl.enabled} and
+		 * {@code spring.rabbitmq.ssl.verify-hostname} are true.
+		 */
+		private boolean allowInsecureBrokers;
+
+		public boolean isAllowInsecureBrokers() {
+			return this.allowInsecureBrokers;
+		}
+
+		public void setAllowInsecureBrokers(boolean allowInsecureBrokers) {
+			this.allowInsecureBrokers = allowInsecureBrokers;
+		}
+
 		public Duration getMaintenanceInterval() {
 			return this.maintenanceInterval;
 		}

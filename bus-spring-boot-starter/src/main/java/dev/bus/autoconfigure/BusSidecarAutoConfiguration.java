@@ -5,11 +5,14 @@ import java.util.List;
 import com.rabbitmq.client.Address;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -38,6 +41,8 @@ import dev.bus.support.PeriodicTask;
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusSidecarAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(BusSidecarAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarClient busSidecarClient(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
@@ -48,14 +53,35 @@ public final class BusSidecarAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarBrokerAddresses busSidecarBrokerAddresses(SidecarClient client, BusProperties properties,
-			ObjectProvider<RabbitConnectionDetails> connectionDetails,
+			ObjectProvider<RabbitConnectionDetails> connectionDetails, RabbitProperties rabbit,
 			@Qualifier("busSidecarPollScheduler") TaskScheduler pollScheduler) {
+		requireTlsToDiscoveredBrokers(rabbit, properties.getSidecarClient());
 		RabbitConnectionDetails details = connectionDetails.getIfAvailable();
 		List<Address> fallback = (details != null) ? details.getAddresses()
 			.stream()
 			.map((address) -> new Address(address.host(), address.port()))
 			.toList() : List.of(new Address("localhost", 5672));
 		return new SidecarBrokerAddresses(client, fallback, properties.getSidecarClient().getWait(), pollScheduler);
+	}
+
+	/**
+	 * Discovery takes broker addresses from Consul, which anyone who may register a service there can add to: the app
+	 * sends its password or token only to a broker that proves its name over TLS, unless told it is a development
+	 * setup (then it says so, loudly).
+	 */
+	static void requireTlsToDiscoveredBrokers(RabbitProperties rabbit, BusProperties.Sidecar sidecar) {
+		if (rabbit.getSsl().determineEnabled() && rabbit.getSsl().isVerifyHostname()) {
+			return;
+		}
+		if (!sidecar.isAllowInsecureBrokers()) {
+			throw new IllegalStateException("bus.sidecar-client.url takes broker addresses from discovery, and the app "
+					+ "would send its credentials to them without TLS and hostname verification: set "
+					+ "spring.rabbitmq.ssl.enabled=true (and keep spring.rabbitmq.ssl.verify-hostname=true), or, on a "
+					+ "development machine only, bus.sidecar-client.allow-insecure-brokers=true");
+		}
+		logger.warn("bus.sidecar-client.allow-insecure-brokers=true: this app sends its broker credentials to "
+				+ "addresses from discovery without TLS and hostname verification; anyone who can register a service in "
+				+ "Consul can receive them. Development only.");
 	}
 
 	/** Pauses every listener while the sidecar reports the instance in maintenance in Consul. */

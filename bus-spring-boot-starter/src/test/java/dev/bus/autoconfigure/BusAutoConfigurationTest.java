@@ -185,7 +185,9 @@ class BusAutoConfigurationTest {
 
 	@Test
 	void withASidecarBothConnectionFactoriesResolveAddressesThroughIt() {
-		this.runner.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1").run((context) -> {
+		this.runner
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "bus.sidecar-client.allow-insecure-brokers=true")
+			.run((context) -> {
 			SidecarBrokerAddresses addresses = context.getBean(SidecarBrokerAddresses.class);
 			CachingConnectionFactory factory = context.getBean(CachingConnectionFactory.class);
 			assertThat(factory).extracting("addressResolver").isSameAs(addresses);
@@ -193,6 +195,23 @@ class BusAutoConfigurationTest {
 			// The sidecar is not there: the static spring.rabbitmq address is the fallback.
 			assertThat(addresses.getAddresses()).containsExactly(new Address("localhost", 1));
 		});
+	}
+
+	/** Anyone who may register a service in Consul could otherwise collect the app's broker credentials. */
+	@Test
+	void brokersFromDiscoveryNeedTlsWithHostnameVerificationOrADevelopmentSwitch() {
+		this.runner.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessageContaining("spring.rabbitmq.ssl.enabled=true")
+				.hasMessageContaining("bus.sidecar-client.allow-insecure-brokers=true");
+		});
+		this.runner
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "spring.rabbitmq.ssl.enabled=true",
+					"spring.rabbitmq.ssl.verify-hostname=false")
+			.run((context) -> assertThat(context).hasFailed());
+		this.runner.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "spring.rabbitmq.ssl.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	/** An application with connection factories of its own: Bus uses the primary one and changes neither. */
@@ -220,7 +239,7 @@ class BusAutoConfigurationTest {
 	@Test
 	void connectionFactoriesTheApplicationDefinesKeepTheirAddressesAndExecutors() {
 		this.runner.withUserConfiguration(TwoConnectionFactories.class)
-			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1")
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "bus.sidecar-client.allow-insecure-brokers=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(RabbitBusPublisher.class);
 				CachingConnectionFactory reporting = context.getBean("reportingConnectionFactory",

@@ -43,7 +43,8 @@ class ImageLayersIT {
 		OtlpBackend backend = new OtlpBackend();
 		command.addAll(List.of("--bus.sidecar.app.name=image-it", "--bus.sidecar.app.port=1",
 				"--bus.sidecar.api.port=0", "--bus.sidecar.telemetry.port=0", "--bus.sidecar.management.port=0",
-				"--bus.sidecar.management.address=127.0.0.1", "--logging.structured.format.console=",
+				"--bus.sidecar.management.address=127.0.0.1", "--bus.sidecar.consul.development=true",
+				"--logging.structured.format.console=",
 				"--bus.sidecar.telemetry.endpoint=" + backend.endpoint(),
 				"--bus.sidecar.telemetry.schedule-delay=100ms"));
 		Process sidecar = new ProcessBuilder(command).directory(app.toFile())

@@ -40,25 +40,35 @@ public class ConsulAgent {
 
 	private final @Nullable String aclToken;
 
-	public ConsulAgent(ConsulClient client, @Nullable String aclToken) {
+	private final ConsulAclCheck aclCheck;
+
+	/**
+	 * @param aclCheck asked before every call: the sidecar uses no Consul that anyone may use
+	 */
+	public ConsulAgent(ConsulClient client, @Nullable String aclToken, ConsulAclCheck aclCheck) {
 		this.client = client;
 		this.aclToken = aclToken;
+		this.aclCheck = aclCheck;
 	}
 
 	public void register(NewService service) {
+		this.aclCheck.requireEnforced();
 		this.client.agentServiceRegister(this.aclToken, service);
 	}
 
 	public void deregister(String serviceId) {
+		this.aclCheck.requireEnforced();
 		this.client.agentServiceDeregister(serviceId, this.aclToken);
 	}
 
 	public void maintenance(String serviceId, boolean enable, String reason) {
+		this.aclCheck.requireEnforced();
 		this.client.agentServiceSetMaintenance(serviceId, enable, reason, this.aclToken);
 	}
 
 	/** Updates a TTL check; the note shows in Consul's UI and API as the check's output. */
 	public void updateTtl(String checkId, CheckStatus status, String note) {
+		this.aclCheck.requireEnforced();
 		switch (status) {
 			case PASSING -> this.client.agentCheckPass(checkId, note, this.aclToken);
 			case WARNING -> this.client.agentCheckWarn(checkId, note, this.aclToken);
@@ -72,6 +82,7 @@ public class ConsulAgent {
 	 * @return the maintenance, {@link Maintenance#NONE} when it is not in maintenance
 	 */
 	public Maintenance maintenance(String service, String instanceId) {
+		this.aclCheck.requireEnforced();
 		List<HealthService> instances = this.client
 			.getHealthServices(service, false, this.aclToken, null, new QueryParams(1, 0))
 			.getBody();
@@ -98,6 +109,7 @@ public class ConsulAgent {
 	 * {@code wait}. Index 0 answers at once.
 	 */
 	public KvAnswer kvValues(String prefix, long index, Duration wait) {
+		this.aclCheck.requireEnforced();
 		ResponseEntity<List<GetValue>> response;
 		try {
 			response = this.client.getKVValues(prefix, this.aclToken, Math.max(1, wait.toSeconds()), index);
@@ -125,6 +137,7 @@ public class ConsulAgent {
 	 * {@code index} or after {@code wait}. Index 0 answers at once.
 	 */
 	public HealthAnswer passingInstances(String service, long index, Duration wait) {
+		this.aclCheck.requireEnforced();
 		ResponseEntity<List<HealthService>> response = this.client.getHealthServices(service, true, this.aclToken,
 				null, new QueryParams(Math.max(1, wait.toSeconds()), index));
 		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");

@@ -26,18 +26,22 @@ public final class ConsulClientFactory {
 	}
 
 	/**
+	 * The HTTP client of Consul's API, on which the {@link ConsulClient} and the sidecar's own calls run.
 	 * @param sslBundles Spring Boot's SSL bundles, where {@code bus.sidecar.consul.ssl-bundle} is looked up
 	 */
-	public static ConsulClient create(SidecarProperties.Consul consul, Duration longestWait, SslBundles sslBundles) {
+	public static RestClient restClient(SidecarProperties.Consul consul, Duration longestWait, SslBundles sslBundles) {
 		Duration readTimeout = longestWait.plus(longestWait.dividedBy(16)).plusSeconds(10);
 		HttpClientSettings settings = HttpClientSettings.defaults().withTimeouts(CONNECT_TIMEOUT, readTimeout);
 		if (consul.getSslBundle() != null) {
 			settings = settings.withSslBundle(sslBundles.getBundle(consul.getSslBundle()));
 		}
-		RestClient restClient = RestClient.builder()
+		return RestClient.builder()
 			.baseUrl(consul.getUrl())
 			.requestFactory(ClientHttpRequestFactoryBuilder.simple().build(settings))
 			.build();
+	}
+
+	public static ConsulClient create(RestClient restClient) {
 		return ConsulAutoConfiguration.createNewConsulClient(RestClientAdapter.create(restClient));
 	}
 

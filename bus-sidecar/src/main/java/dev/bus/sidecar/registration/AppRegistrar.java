@@ -24,6 +24,7 @@ import dev.bus.core.sidecar.Maintenance;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulRefusal;
+import dev.bus.sidecar.consul.UnsafeConsulException;
 
 /**
  * Keeps the app registered in Consul with a TTL check that follows its real health.
@@ -231,6 +232,12 @@ public class AppRegistrar implements SmartLifecycle {
 				this.consulError = "Consul rejected the registration: HTTP " + status;
 				log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
 			}
+		}
+		catch (UnsafeConsulException ex) {
+			// logged once by the check; the status says it for as long as it lasts
+			this.consulErrors.increment();
+			next = nextBackoff();
+			this.consulError = ex.getMessage();
 		}
 		catch (RestClientException ex) {
 			this.consulErrors.increment();

@@ -124,6 +124,23 @@ public final class ConsulApi {
 		return body.valueStream().map((entry) -> entry.path("Service").path("ID").asString()).toList();
 	}
 
+	/**
+	 * Creates an ACL policy with {@code rules} (HCL) and a token holding it (needs a management token).
+	 * @return the token's secret
+	 */
+	public String createToken(String name, String rules) {
+		String policy = json("PUT", "/v1/acl/policy",
+				JSON.createObjectNode().put("Name", name).put("Rules", rules).toString()).path("ID").asString();
+		tools.jackson.databind.node.ObjectNode token = JSON.createObjectNode().put("Description", name);
+		token.putArray("Policies").addObject().put("ID", policy);
+		return json("PUT", "/v1/acl/token", token.toString()).path("SecretID").asString();
+	}
+
+	/** The HTTP status Consul answers a request with (the request's own outcome, whatever it is). */
+	public int status(String method, String path, String body) {
+		return send(method, path, body).statusCode();
+	}
+
 	private JsonNode json(String method, String path, String body) {
 		HttpResponse<String> response = send(method, path, body);
 		expectOk(response, method + " " + path);

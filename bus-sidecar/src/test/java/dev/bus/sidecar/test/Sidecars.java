@@ -22,7 +22,9 @@ public final class Sidecars {
 				"bus.sidecar.telemetry.port=0",
 				"bus.sidecar.management.address=127.0.0.1", "bus.sidecar.registration.ttl=3s",
 				"bus.sidecar.registration.drain-time=1s", "bus.sidecar.registration.max-backoff=1s",
-				"bus.sidecar.discovery.wait=5s"));
+				"bus.sidecar.discovery.wait=5s",
+				// the agents of the tests are development agents; tests of the ACL check set it false
+				"bus.sidecar.consul.development=true"));
 		all.addAll(List.of(properties));
 		Map<String, String> merged = new LinkedHashMap<>(); // a test's own value replaces the default above
 		all.forEach((property) -> merged.put(property.substring(0, property.indexOf('=')), property));
