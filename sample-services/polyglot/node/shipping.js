@@ -8,8 +8,8 @@
 //
 // On a secured broker (docs/security.md, docs/interop.md) it logs in with an OAuth2 token as its password: set
 // BUS_ISSUER (the token endpoint's base URL), CLIENT_ID and CLIENT_SECRET, and it asks for the scopes below (or
-// SCOPES). With an amqps:// URL and BUS_PKI (a directory with ca.pem, client.pem, client-key.pem) it also presents a
-// client certificate (mutual TLS). A broker may close a connection whose token expired (docs/interop.md), and
+// SCOPES). With an amqps:// URL and BUS_PKI (a directory with ca.pem and its own shipping.pem, shipping-key.pem) it
+// also presents its client certificate (mutual TLS). A broker may close a connection whose token expired (docs/interop.md), and
 // amqplib cannot replace the token on a live connection (connection.update-secret), so the service reconnects with a
 // fresh token when its connection closes; a reservation it had not acked is delivered again, and handling one twice
 // only schedules the same shipment twice (a real service would be idempotent, or use Bus).
@@ -59,7 +59,7 @@ async function connect() {
   const pki = process.env.BUS_PKI;
   const read = (name) => fs.readFileSync(path.join(pki, name));
   // the test broker's certificate names localhost
-  const tls = pki ? { ca: [read('ca.pem')], cert: read('client.pem'), key: read('client-key.pem'),
+  const tls = pki ? { ca: [read('ca.pem')], cert: read('shipping.pem'), key: read('shipping-key.pem'),
     servername: target.hostname === '127.0.0.1' ? 'localhost' : target.hostname } : {};
   return amqp.connect(target.toString(), tls);
 }

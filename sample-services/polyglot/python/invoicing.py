@@ -8,8 +8,8 @@ confirmed what it published, and sets the AMQP properties Bus reads (message_id,
     AMQP_URL=amqp://guest:guest@127.0.0.1:5672/%2F BUS_EXCHANGE=bus python3 invoicing.py [messages, then exit]
 
 On a secured broker (docs/security.md, docs/interop.md) it logs in with an OAuth2 token as its password: set
-BUS_ISSUER, CLIENT_ID and CLIENT_SECRET (bus_token.py). With an amqps:// URL and BUS_PKI (a directory with ca.pem,
-client.pem, client-key.pem) it also presents a client certificate (mutual TLS). A broker may close a connection
+BUS_ISSUER, CLIENT_ID and CLIENT_SECRET (bus_token.py). With an amqps:// URL and BUS_PKI (a directory with ca.pem
+and its own invoicing.pem, invoicing-key.pem) it also presents its client certificate (mutual TLS). A broker may close a connection
 whose token expired (docs/interop.md) and Debian's pika 1.2 cannot replace the token on a live connection
 (connection.update-secret), so the service connects again with a fresh token when its connection closes; a shipment
 it had not acked is delivered again.
@@ -48,7 +48,7 @@ def parameters():
     pki = os.environ.get("BUS_PKI")
     if pki:
         context = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
-        context.load_cert_chain(os.path.join(pki, "client.pem"), os.path.join(pki, "client-key.pem"))
+        context.load_cert_chain(os.path.join(pki, "invoicing.pem"), os.path.join(pki, "invoicing-key.pem"))
         # the test broker's certificate names localhost
         params.ssl_options = pika.SSLOptions(context, "localhost" if params.host == "127.0.0.1" else params.host)
     return params

@@ -167,9 +167,25 @@ final class BusContender implements Contender {
 
 		private static final String ISSUER = "http://127.0.0.1:9000";
 
+		/** The secured node's administrator password, which scripts/infra up generates. */
+		private static String securedAdminPassword() {
+			String home = System.getenv("BUS_INFRA_HOME");
+			java.nio.file.Path file = ((home != null) ? java.nio.file.Path.of(home)
+					: java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "bus-infra"))
+				.resolve("secured-rabbitmq/admin-password");
+			try {
+				return java.nio.file.Files.readString(file).strip();
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException("No password of the secured node in " + file + ": run scripts/infra up",
+						ex);
+			}
+		}
+
 		String[] properties() {
 			if (!this.tokens) {
-				return new String[] { "spring.rabbitmq.username=bus-admin", "spring.rabbitmq.password=bus-admin" };
+				return new String[] { "spring.rabbitmq.username=bus-admin",
+						"spring.rabbitmq.password=" + securedAdminPassword() };
 			}
 			List<String> properties = new ArrayList<>();
 			registration(properties, "bus-broker", "rabbitmq.configure:*/bench-bus-*,"

@@ -1,5 +1,6 @@
 package dev.bus.it;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultSaslConfig;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,6 +43,7 @@ import dev.bus.test.Received;
 import dev.bus.test.SecuredBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -186,6 +193,44 @@ class HostileClientIT {
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails().get("missingScopes")).asInstanceOf(InstanceOfAssertFactories.LIST)
 				.containsExactly("rabbitmq.configure:*/bus");
+		}
+	}
+
+	/**
+	 * The sample identities: the node's administrator has no fixed password, and the tests' certificate user may
+	 * use only the tests' names.
+	 */
+	@Test
+	void noFixedAdministratorPasswordAndTheTestCertificateIsBoundedToItsNames() throws Exception {
+		SecuredBroker.requireRunning();
+		ConnectionFactory fixed = new ConnectionFactory();
+		fixed.setHost(Rabbit.HOST);
+		fixed.setPort(SecuredBroker.PORT);
+		fixed.setUsername(SecuredBroker.ADMIN);
+		fixed.setPassword(SecuredBroker.ADMIN);
+		assertThatThrownBy(fixed::newConnection).isInstanceOf(AuthenticationFailureException.class);
+
+		String pki = SecuredBroker.pki().toString();
+		SslBundle bundle = SslBundle.of(new PemSslStoreBundle(
+				new PemSslStoreDetails(null, "file:" + pki + "/client.pem", "file:" + pki + "/client-key.pem"),
+				new PemSslStoreDetails(null, "file:" + pki + "/ca.pem", null)));
+		ConnectionFactory certificate = new ConnectionFactory();
+		certificate.setHost("localhost");
+		certificate.setPort(SecuredBroker.TLS_PORT);
+		certificate.useSslProtocol(bundle.createSslContext());
+		certificate.setSaslConfig(DefaultSaslConfig.EXTERNAL);
+		try (Connection connection = certificate.newConnection("bus-client")) {
+			Channel declare = connection.createChannel();
+			assertThatThrownBy(() -> declare.queueDeclare("orders.stolen", false, false, true, null))
+				.as("a queue outside the tests' names")
+				.isInstanceOf(IOException.class);
+			assertThat(declare.getCloseReason().getMessage()).contains("ACCESS_REFUSED");
+			Channel publish = connection.createChannel();
+			publish.confirmSelect();
+			publish.basicPublish(SecuredBroker.EXCHANGE, "orders.created", null, json("o-cert"));
+			assertThatThrownBy(() -> publish.waitForConfirmsOrDie(5000)).as("a topic outside the tests' names")
+				.hasMessageContaining("ACCESS_REFUSED")
+				.hasMessageContaining("topic 'orders.created'");
 		}
 	}
 

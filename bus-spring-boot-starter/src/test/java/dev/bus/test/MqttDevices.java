@@ -78,7 +78,7 @@ public final class MqttDevices {
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setCleanSession(cleanSession);
 		options.setUserName(SecuredBroker.ADMIN);
-		options.setPassword(SecuredBroker.ADMIN.toCharArray());
+		options.setPassword(SecuredBroker.adminPassword().toCharArray());
 		options.setConnectionTimeout(10);
 		return options;
 	}

@@ -56,7 +56,7 @@ public final class Rabbit implements AutoCloseable {
 	public static Rabbit connectSecured() {
 		SecuredBroker.requireRunning();
 		try {
-			return new Rabbit(SecuredBroker.PORT, SecuredBroker.ADMIN, SecuredBroker.ADMIN);
+			return new Rabbit(SecuredBroker.PORT, SecuredBroker.ADMIN, SecuredBroker.adminPassword());
 		}
 		catch (IOException | TimeoutException ex) {
 			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":"

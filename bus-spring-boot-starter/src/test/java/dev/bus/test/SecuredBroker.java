@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,6 +36,21 @@ public final class SecuredBroker {
 	/** The node's internal administrator (the OAuth2 backend's fallback), for arranging and inspecting. */
 	public static final String ADMIN = "bus-admin";
 
+	/**
+	 * The administrator's password, which {@code scripts/infra up} generates and keeps beside the node's other files:
+	 * no fixed password works on the node.
+	 */
+	public static String adminPassword() {
+		Path file = infraHome().resolve("secured-rabbitmq").resolve("admin-password");
+		try {
+			return Files.readString(file).strip();
+		}
+		catch (IOException ex) {
+			throw new AssertionError("No administrator password of the secured RabbitMQ node in " + file
+					+ ". Start the test infrastructure with: scripts/infra up", ex);
+		}
+	}
+
 	/** The bus exchange the test clients' scopes cover. */
 	public static final String EXCHANGE = "bus";
 
@@ -57,7 +73,7 @@ public final class SecuredBroker {
 	 */
 	public static List<String> adminProperties() {
 		return List.of("spring.rabbitmq.port=" + PORT, "spring.rabbitmq.username=" + ADMIN,
-				"spring.rabbitmq.password=" + ADMIN);
+				"spring.rabbitmq.password=" + adminPassword());
 	}
 
 	/**
