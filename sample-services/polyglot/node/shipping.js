@@ -72,6 +72,10 @@ async function serve() {
   const closed = new Promise((resolve) => connection.on('close', () => resolve(false)));
   connection.on('error', (error) => console.error(`shipping: connection failed: ${error.message}`));
   const channel = await connection.createConfirmChannel();
+  // RabbitMQ 3.10 keeps a connection whose token expired, but refuses the next operation it has not authorised yet
+  // by closing that channel (403): treated as the connection going, so the service connects again with a fresh token.
+  channel.on('close', () => connection.close().catch(() => {}));
+  channel.on('error', (error) => console.error(`shipping: channel closed by the broker: ${error.message}`));
   await channel.assertExchange(exchange, 'topic', { durable: true });
   // Bus's queue naming, <group>.<topic>: a Bus listener in group "shipping" would share it
   const queue = `${group}.inventory.reserved`;
@@ -98,6 +102,8 @@ async function handle(channel, message, done) {
     `order=${reserved.orderId}`);
   const scheduled = { orderId: reserved.orderId, carrier: 'node-express', units: reserved.units };
   channel.publish(exchange, 'shipping.scheduled', Buffer.from(JSON.stringify(scheduled)), {
+    // user_id: the broker checks it against the authenticated user, and Bus listeners then see a verified publisher
+    ...(process.env.BUS_ISSUER ? { userId: process.env.CLIENT_ID } : {}),
     messageId: crypto.randomUUID(), contentType: 'application/json', appId: '/shipping',
     timestamp: Math.floor(Date.now() / 1000), persistent: true, mandatory: true,
   });

@@ -62,8 +62,11 @@ def on_message(ch, method, properties, body):
     invoice = {"orderId": scheduled["orderId"], "carrier": scheduled["carrier"],
                "amountCents": 100 * scheduled["units"]}
     ch.basic_publish(exchange=exchange, routing_key="invoice.issued", body=json.dumps(invoice).encode("utf-8"),
+                     # user_id: the broker checks it against the authenticated user, and Bus listeners then see
+                     # a verified publisher
                      properties=pika.BasicProperties(message_id=str(uuid.uuid4()), content_type="application/json",
                                                      app_id="/invoicing", timestamp=int(time.time()),
+                                                     user_id=bus_token.client_id() if bus_token.configured() else None,
                                                      delivery_mode=2),
                      mandatory=True)
     ch.basic_ack(delivery_tag=method.delivery_tag)
@@ -95,10 +98,11 @@ while True:
     try:
         serve()
         break
-    except pika.exceptions.AMQPConnectionError as error:
+    except (pika.exceptions.AMQPConnectionError, pika.exceptions.AMQPChannelError) as error:
+        # RabbitMQ 3.10 keeps a connection whose token expired, but refuses the next operation it has not
+        # authorised yet by closing that channel (403): handled like the connection going.
         if not connected:
             raise  # the first connection failing is a configuration error: say so and stop
-        print(f"invoicing: connection closed ({type(error).__name__}), connecting again with a fresh token",
-              flush=True)
+        print(f"invoicing: {type(error).__name__}, connecting again with a fresh token", flush=True)
     time.sleep(1)
 print(f"invoicing: handled {handled}, done", flush=True)

@@ -56,7 +56,7 @@ public final class BusMessageTokenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessageTokenPublishPostProcessor busMessageTokenPublishPostProcessor(BusProperties properties,
-			ObjectProvider<ClientRegistrationRepository> registrations) {
+			ObjectProvider<ClientRegistrationRepository> registrations, ObjectProvider<BrokerAccess> brokerAccess) {
 		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		ClientCredentialsTokens tokens = null;
 		if (StringUtils.hasText(messageToken.getRegistration())) {
@@ -65,7 +65,8 @@ public final class BusMessageTokenAutoConfiguration {
 			tokens = new ClientCredentialsTokens(registration,
 					ClientCredentialsTokenClient.withTimeout(messageToken.getTimeout()), Clock.systemUTC());
 		}
-		return new MessageTokenPublishPostProcessor(topics(messageToken), tokens);
+		return new MessageTokenPublishPostProcessor(topics(messageToken), tokens,
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 
 	@Bean

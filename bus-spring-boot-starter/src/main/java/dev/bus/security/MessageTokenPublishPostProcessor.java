@@ -10,6 +10,7 @@ import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.TopicPattern;
+import dev.bus.publisher.BrokerAccess;
 
 /**
  * Attaches the publisher's per-message token (a client-credentials token for the bus audience) to every message
@@ -18,8 +19,10 @@ import dev.bus.core.TopicPattern;
  * token about to expire; listeners check the token against the time the message was sent, so a message that
  * waits in a queue longer than that is not refused for it.
  *
- * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable) is refused:
- * the publish fails and nothing is sent, since every listener would refuse it.
+ * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable), or whose
+ * token's subject is not the broker user the message is sent as (certificate login with a certificate whose common
+ * name is not the OAuth2 client's subject, say), is refused: the publish fails and nothing is sent, since every
+ * listener would refuse it.
  */
 public class MessageTokenPublishPostProcessor implements PublishPostProcessor, Ordered {
 
@@ -33,13 +36,18 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 
 	private final ClientCredentialsTokens tokens;
 
+	private final BrokerAccess brokerAccess;
+
 	/**
 	 * @param topics the token topics
 	 * @param tokens the tokens to attach, or {@code null} when no registration is configured
+	 * @param brokerAccess the broker user messages are sent as, which listeners compare the token's subject with
 	 */
-	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens) {
+	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens,
+			BrokerAccess brokerAccess) {
 		this.topics = List.copyOf(topics);
 		this.tokens = tokens;
+		this.brokerAccess = brokerAccess;
 	}
 
 	@Override
@@ -57,6 +65,13 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 		}
 		catch (ClientCredentialsTokens.TokenUnavailableException ex) {
 			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), ex.getMessage());
+		}
+		String brokerUser = this.brokerAccess.userId();
+		if (brokerUser != null && !brokerUser.equals(token.subject())) {
+			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), "the per-message token's subject '"
+					+ token.subject() + "' is not the broker user '" + brokerUser + "' this app sends messages as, "
+					+ "so every listener would refuse them: the OAuth2 client of bus.security.message-token.registration "
+					+ "must be the broker user (with bus.security.certificate-login, the certificate's common name)");
 		}
 		message.headers().put(BusHeaders.AUTHORIZATION, token.value());
 	}

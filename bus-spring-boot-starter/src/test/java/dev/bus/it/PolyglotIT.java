@@ -37,6 +37,8 @@ import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
 import dev.bus.test.Received;
+import dev.bus.test.SecuredBroker;
+import dev.bus.test.SteadyRate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,6 +55,9 @@ class PolyglotIT {
 
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup();
+
+	@RegisterExtension
+	final BrokerCleanup securedCleanup = new BrokerCleanup(Rabbit::connectSecured);
 
 	record StockReserved(String orderId, int units) {
 	}
@@ -121,6 +126,75 @@ class PolyglotIT {
 				rabbit.deleteQueue(node + ".inventory.reserved");
 				rabbit.deleteQueue(python + ".shipping.scheduled");
 				rabbit.deleteExchange(exchange);
+			}
+		}
+	}
+
+	/**
+	 * The Node and Python services on the secured node, with 20-second tokens, under one order a second for 35 s: past
+	 * their tokens' expiry RabbitMQ 3.10 refuses the next operation it has not authorised yet by closing that channel,
+	 * and the services connect again with a fresh token (amqplib and pika cannot renew a token in place). Every order
+	 * becomes an invoice; neither service dies.
+	 */
+	@Test
+	void theNodeAndPythonServicesConnectAgainWhenTheirTokensExpire() throws Exception {
+		SecuredBroker.requireRunning();
+		String suffix = BusContexts.uniqueName("x").substring(2);
+		String node = "shipping.expiry-" + suffix;
+		String python = "invoicing.expiry-" + suffix;
+		List<Process> processes = new ArrayList<>();
+		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE,
+				"secure-invoices-" + suffix, List.of(Invoices.class),
+				SecuredBroker.adminProperties().toArray(String[]::new));
+				Rabbit admin = Rabbit.connectSecured()) {
+			this.securedCleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			Map<String, String> client = Map.of("AMQP_URL", "amqp://127.0.0.1:" + SecuredBroker.PORT + "/%2F",
+					"BUS_EXCHANGE", SecuredBroker.EXCHANGE, "BUS_ISSUER", SecuredBroker.ISSUER, "CLIENT_ID",
+					"bus-test-polyglot-short-lived", "CLIENT_SECRET", "bus-test-polyglot-short-lived-secret");
+			List<String> nodeOutput = new CopyOnWriteArrayList<>();
+			List<String> pythonOutput = new CopyOnWriteArrayList<>();
+			Map<String, String> nodeEnvironment = new java.util.HashMap<>(client);
+			nodeEnvironment.put("GROUP", node);
+			// the client's registered scopes (an issuer grants only scopes registered verbatim)
+			nodeEnvironment.put("SCOPES", "rabbitmq.configure:*/bus rabbitmq.configure:*/shipping.* "
+					+ "rabbitmq.read:*/bus/inventory.reserved rabbitmq.read:*/shipping.* "
+					+ "rabbitmq.write:*/bus/shipping.scheduled rabbitmq.write:*/shipping.*");
+			Map<String, String> pythonEnvironment = new java.util.HashMap<>(client);
+			pythonEnvironment.put("GROUP", python);
+			pythonEnvironment.put("SCOPES", "rabbitmq.configure:*/bus rabbitmq.configure:*/invoicing.* "
+					+ "rabbitmq.read:*/bus/shipping.scheduled rabbitmq.read:*/invoicing.* "
+					+ "rabbitmq.write:*/bus/invoice.issued rabbitmq.write:*/invoicing.*");
+			processes.add(start(List.of("node", SAMPLES.resolve("node/shipping.js").toString()), nodeEnvironment,
+					nodeOutput));
+			processes.add(start(List.of("/usr/bin/python3", SAMPLES.resolve("python/invoicing.py").toString()),
+					pythonEnvironment, pythonOutput));
+			await().atMost(Duration.ofSeconds(30)).until(() -> nodeOutput.contains("shipping: ready")
+					&& pythonOutput.contains("invoicing: ready"));
+
+			int orders = 35;
+			SteadyRate rate = new SteadyRate(1);
+			for (int order = 1; order <= orders; order++) {
+				rate.awaitSlot(order - 1);
+				admin.publish(SecuredBroker.EXCHANGE, "inventory.reserved",
+						new AMQP.BasicProperties.Builder().contentType("application/json").build(),
+						("{\"orderId\":\"e-" + order + "\",\"units\":1}").getBytes(StandardCharsets.UTF_8));
+			}
+			Received<BusMessage<Invoice>> issued = app.getBean(Invoices.class).issued;
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> issued.items().stream().map((invoice) -> invoice.payload().orderId()).distinct().count()
+						== orders);
+			String outputs = String.join("\n", nodeOutput) + "\n" + String.join("\n", pythonOutput);
+			assertThat(processes).as(outputs).allMatch(Process::isAlive);
+			System.out.printf("[token expiry] node: %d reconnection(s), python: %d%n",
+					nodeOutput.stream().filter((line) -> line.contains("connecting again")).count(),
+					pythonOutput.stream().filter((line) -> line.contains("connecting again")).count());
+		}
+		finally {
+			processes.forEach(Process::destroyForcibly);
+			try (Rabbit rabbit = Rabbit.connectSecured()) {
+				rabbit.deleteQueue(node + ".inventory.reserved");
+				rabbit.deleteQueue(python + ".shipping.scheduled");
 			}
 		}
 	}

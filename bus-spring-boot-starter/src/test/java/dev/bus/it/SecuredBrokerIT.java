@@ -127,6 +127,7 @@ class SecuredBrokerIT {
 			assertThat(output.getAll()).as("a secured run's logs, at DEBUG")
 				.contains("Obtained a token")
 				.contains("RabbitMQ scopes this application needs: [rabbitmq.configure:*/bus, ")
+				.contains("Broker connections: no TLS, login with OAuth2 tokens")
 				.doesNotContain("bus-test-app-secret")
 				.doesNotContain(token)
 				.doesNotContain(token.substring(token.lastIndexOf('.') + 1));
@@ -343,6 +344,35 @@ class SecuredBrokerIT {
 			app.getBean(BusPublisher.class).publish(topic, new Order("o-1", 1)).join();
 			assertThat(app.getBean(Orders.class).received.awaitCount(1).get(0).payload().id()).isEqualTo("o-1");
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		}
+	}
+
+	/**
+	 * Certificate login and per-message tokens: the token's subject must be the certificate's user, else every
+	 * listener refuses every message. The publish fails at once, saying so, instead of dead-lettering everything.
+	 */
+	@Test
+	void aPerMessageTokenOfAnotherUserThanTheCertificateFailsThePublishSayingWhy() {
+		String topic = BusContexts.uniqueName("secure.orders");
+		String pki = SecuredBroker.pki().toString();
+		String bundle = "spring.ssl.bundle.pem.bus-client.";
+		String registration = "spring.security.oauth2.client.registration.bus-messages.";
+		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-cert-token",
+				List.of(), "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT, "spring.rabbitmq.ssl.enabled=true",
+				"spring.rabbitmq.ssl.bundle=bus-client", bundle + "keystore.certificate=file:" + pki + "/client.pem",
+				bundle + "keystore.private-key=file:" + pki + "/client-key.pem",
+				bundle + "truststore.certificate=file:" + pki + "/ca.pem", "bus.security.certificate-login=true",
+				registration + "client-id=bus-test-app", registration + "client-secret=bus-test-app-secret",
+				registration + "authorization-grant-type=client_credentials",
+				registration + "scope=bus.publish:secure.*", registration + "provider=bus-issuer",
+				"spring.security.oauth2.client.provider.bus-issuer.token-uri=" + SecuredBroker.ISSUER + "/oauth2/token",
+				"bus.security.message-token.registration=bus-messages", "bus.security.message-token.topics=secure.#",
+				"bus.security.message-token.issuer-uri=" + SecuredBroker.ISSUER,
+				"bus.security.message-token.jwk-set-uri=" + SecuredBroker.ISSUER + "/oauth2/jwks")) {
+			CompletableFuture<?> publish = app.getBean(BusPublisher.class).publish(topic, new Order("o-1", 1));
+			assertThatThrownBy(publish::join).hasCauseInstanceOf(BusPublishException.class)
+				.hasMessageContaining("subject 'bus-test-app' is not the broker user 'bus-client'")
+				.hasMessageContaining("certificate's common name");
 		}
 	}
 
