@@ -1,6 +1,7 @@
 package dev.bus.actuate;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.Holds;
@@ -38,9 +40,15 @@ public class BusEndpoint {
 
 	private final Holds holds;
 
+	private final BusTopology topology;
+
+	private final String vhost;
+
 	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
 			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, ApplicationScopes scopes,
-			Holds holds) {
+			Holds holds, BusTopology topology, String vhost) {
+		this.topology = topology;
+		this.vhost = (vhost != null) ? vhost : "/";
 		this.registry = registry;
 		this.publisher = publisher;
 		this.publisherSettings = publisherSettings;
@@ -70,6 +78,17 @@ public class BusEndpoint {
 				definition.queue(), definition.deadLetterQueue(), definition.broadcast(), definition.ordered(),
 				definition.concurrency(), definition.prefetch(), definition.filter(), definition.retry().maxAttempts(),
 				definition.method().describe(), state, activeConsumers, deadLetters);
+	}
+
+	/**
+	 * {@code GET /actuator/bus/topology}: the exchanges, queues and bindings Bus uses, as RabbitMQ definitions, for an
+	 * operator who declares them ({@code bus.topology.declare=false}): {@code rabbitmqctl import_definitions} or the
+	 * management API's {@code POST /api/definitions} takes them as they are.
+	 * @return the definitions, or {@code null} (404) for another name
+	 */
+	@ReadOperation
+	public Map<String, Object> topology(@Selector String name) {
+		return ("topology".equals(name) && this.topology != null) ? this.topology.definitions(this.vhost) : null;
 	}
 
 	/**

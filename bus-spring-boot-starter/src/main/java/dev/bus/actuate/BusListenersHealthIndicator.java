@@ -1,6 +1,7 @@
 package dev.bus.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -40,9 +41,15 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 					state, "activeConsumers", registration.activeConsumers()));
 		}
 		String exchangeProblem = this.topology.exchangeProblem();
-		(allConsuming && exchangeProblem == null ? builder.up() : builder.down()).withDetail("listeners", listeners);
+		// where an operator declares the topology: what is not there yet (checked passively)
+		List<String> missing = this.topology.missing();
+		(allConsuming && exchangeProblem == null && missing.isEmpty() ? builder.up() : builder.down())
+			.withDetail("listeners", listeners);
 		if (exchangeProblem != null) {
 			builder.withDetail("exchange", exchangeProblem);
+		}
+		if (!missing.isEmpty()) {
+			builder.withDetail("missingTopology", missing);
 		}
 	}
 

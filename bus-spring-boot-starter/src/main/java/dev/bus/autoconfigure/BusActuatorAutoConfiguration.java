@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,12 +53,13 @@ public final class BusActuatorAutoConfiguration {
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
 				BusProperties properties, Environment environment, ObjectProvider<Holds> holds,
-				ApplicationScopes scopes) {
+				ApplicationScopes scopes, BusTopology topology, RabbitConnectionDetails connectionDetails) {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
 					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, List.of()),
-					replayer.getIfAvailable(), scopes, holds.getIfAvailable());
+					replayer.getIfAvailable(), scopes, holds.getIfAvailable(), topology,
+					connectionDetails.getVirtualHost());
 		}
 
 	}

@@ -83,7 +83,8 @@ public final class BusAutoConfiguration {
 			ConfigurableListableBeanFactory beanFactory, BusProperties properties) {
 		BusProperties.Listener listener = properties.getListener();
 		return new BusTopology(busAmqpAdmin, beanFactory, properties.getExchange(),
-				listener.getQueueType() == BusProperties.QueueType.QUORUM, listener.getDeliveryLimit());
+				listener.getQueueType() == BusProperties.QueueType.QUORUM, listener.getDeliveryLimit(),
+				properties.getTopology().isDeclare());
 	}
 
 	/** Every {@link PublishPostProcessor} bean, in order: tracing, then security and the user's own. */
@@ -132,7 +133,8 @@ public final class BusAutoConfiguration {
 			.map(TopicPattern::of)
 			.toList();
 		RequiredScopes rules = new RequiredScopes(properties.getSecurity().getBrokerToken().getResourceServerId(),
-				connectionDetails.getVirtualHost(), properties.getExchange(), tokenTopics);
+				connectionDetails.getVirtualHost(), properties.getExchange(), tokenTopics,
+				properties.getTopology().isDeclare());
 		return new ApplicationScopes(rules, () -> {
 			BusListenerRegistry listeners = registry.getIfAvailable();
 			return (listeners != null) ? listeners.definitions() : List.of();

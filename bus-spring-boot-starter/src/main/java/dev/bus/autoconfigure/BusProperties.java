@@ -54,6 +54,12 @@ public class BusProperties implements Validator {
 
 	private final AsyncApi asyncapi = new AsyncApi();
 
+	private final Topology topology = new Topology();
+
+	public Topology getTopology() {
+		return this.topology;
+	}
+
 	public AsyncApi getAsyncapi() {
 		return this.asyncapi;
 	}
@@ -1373,6 +1379,27 @@ public class BusProperties implements Validator {
 
 		public void setSamplingProbability(double samplingProbability) {
 			this.samplingProbability = samplingProbability;
+		}
+
+	}
+
+	/** Who declares the exchanges, queues and bindings Bus uses. */
+	public static class Topology {
+
+		/**
+		 * Whether Bus declares its topology (the bus exchange, each listener's queues, delay and dead-letter queues,
+		 * the groups' moves exchanges and their bindings). False: an operator declares it (from the definitions at
+		 * {@code /actuator/bus/topology}), the app needs no {@code configure} permission at all, and Bus only checks
+		 * that it exists (passively), reporting what is missing in health.
+		 */
+		private boolean declare = true;
+
+		public boolean isDeclare() {
+			return this.declare;
+		}
+
+		public void setDeclare(boolean declare) {
+			this.declare = declare;
 		}
 
 	}

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AbstractDeclarable;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
@@ -55,7 +57,15 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 
 	private final int deliveryLimit;
 
+	private final boolean declares;
+
+	/** Everything registered, in order: what {@link #definitions} lists and operator mode checks. */
+	private final List<Declarable> declarables = new CopyOnWriteArrayList<>();
+
 	private volatile String exchangeProblem;
+
+	/** Operator mode: checks that what the operator was to declare exists. */
+	private final OperatorTopologyCheck check;
 
 	/**
 	 * @param admin Bus's admin, the only one that declares what this topology registers
@@ -63,19 +73,27 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	 * @param exchange the bus exchange's name
 	 * @param quorumQueues quorum (else classic) durable queues
 	 * @param deliveryLimit quorum queues' delivery limit
+	 * @param declares whether Bus declares the topology; otherwise an operator does, and Bus checks it exists
 	 */
 	public BusTopology(RabbitAdmin admin, SingletonBeanRegistry beans, String exchange, boolean quorumQueues,
-			int deliveryLimit) {
+			int deliveryLimit, boolean declares) {
 		this.admin = admin;
 		this.beans = beans;
 		this.exchange = (TopicExchange) ExchangeBuilder.topicExchange(exchange).durable(true).build();
 		this.quorumQueues = quorumQueues;
 		this.deliveryLimit = deliveryLimit;
+		this.declares = declares;
+		this.check = new OperatorTopologyCheck(admin, this.declarables);
 		register("bus.topology.exchange", List.of(this.exchange));
 	}
 
 	/** Adds a listener's queues and bindings. */
 	public void addListener(BusListenerDefinition listener) {
+		if (!this.declares && listener.broadcast()) {
+			throw new IllegalStateException("Listener '" + listener.id() + "' is a broadcast listener, whose queue "
+					+ "belongs to one instance and is declared by it: bus.topology.declare=false (an operator declares "
+					+ "the topology) does not take broadcast listeners");
+		}
 		List<Declarable> declarables = new ArrayList<>();
 		Queue deadLetterQueue = durable(listener.deadLetterQueue()).build();
 		QueueBuilder builder = listener.broadcast() ? QueueBuilder.nonDurable(listener.queue()).exclusive().autoDelete()
@@ -136,6 +154,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		}
 		Queue queue = durable(name).build();
 		register(bean, List.of(queue));
+		if (!this.declares) {
+			return;
+		}
 		try {
 			this.admin.declareQueue(queue);
 		}
@@ -146,7 +167,13 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	}
 
 	private void register(String name, List<Declarable> declarables) {
-		declarables.forEach((declarable) -> declarable.setAdminsThatShouldDeclare(this.admin));
+		declarables.forEach((declarable) -> {
+			declarable.setAdminsThatShouldDeclare(this.admin);
+			if (declarable instanceof AbstractDeclarable known) {
+				known.setShouldDeclare(this.declares);
+			}
+		});
+		this.declarables.addAll(declarables);
 		this.beans.registerSingleton(name, new Declarables(declarables));
 	}
 
@@ -176,6 +203,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	 * its name and the rest still declared.
 	 */
 	public void declare() {
+		if (!this.declares) {
+			this.check.missing();
+			return;
+		}
 		try {
 			this.admin.initialize();
 		}
@@ -223,6 +254,27 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	/** Why the bus exchange cannot be used, or {@code null} when nothing is known to be wrong with it. */
 	public String exchangeProblem() {
 		return this.exchangeProblem;
+	}
+
+	/** Whether Bus declares the topology ({@code bus.topology.declare}); otherwise an operator does. */
+	public boolean declares() {
+		return this.declares;
+	}
+
+	/**
+	 * Operator mode: what is missing on the broker ({@link OperatorTopologyCheck}); always empty when Bus declares
+	 * the topology itself.
+	 */
+	public List<String> missing() {
+		return this.declares ? List.of() : this.check.missing();
+	}
+
+	/**
+	 * The topology as RabbitMQ definitions, for an operator to declare ({@link TopologyDefinitions}).
+	 * @param vhost the virtual host they go in
+	 */
+	public Map<String, Object> definitions(String vhost) {
+		return TopologyDefinitions.of(this.declarables, vhost);
 	}
 
 }

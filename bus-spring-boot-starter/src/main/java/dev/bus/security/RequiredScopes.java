@@ -26,14 +26,19 @@ public final class RequiredScopes {
 
 	private final List<TopicPattern> messageTokenTopics;
 
+	private final boolean declaresTopology;
+
 	/**
 	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}
 	 * @param virtualHost the virtual host the application connects to
 	 * @param exchange the bus exchange
 	 * @param messageTokenTopics the topics whose messages carry a per-message token
+	 * @param declaresTopology whether the application declares its exchanges and queues (else an operator does, and
+	 * it needs no {@code configure} scope)
 	 */
 	public RequiredScopes(String resourceServerId, String virtualHost, String exchange,
-			List<TopicPattern> messageTokenTopics) {
+			List<TopicPattern> messageTokenTopics, boolean declaresTopology) {
+		this.declaresTopology = declaresTopology;
 		this.prefix = resourceServerId + ".";
 		// The default virtual host "/" cannot be named in a scope: a pattern matches it.
 		this.vhost = (virtualHost == null || "/".equals(virtualHost)) ? "*" : virtualHost;
@@ -44,12 +49,16 @@ public final class RequiredScopes {
 	/** The broker token's scopes, sorted. */
 	public List<String> broker(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics) {
 		Set<String> scopes = new TreeSet<>();
-		scopes.add(scope("configure", this.exchange));
+		if (this.declaresTopology) {
+			scopes.add(scope("configure", this.exchange));
+		}
 		publishedTopics.forEach((topic) -> scopes.add(scope("write", this.exchange + "/" + topic)));
 		for (BusListenerDefinition listener : listeners) {
 			// Queue, retry queues, dead-letter queue and header-filter exchange are all named <group>.<topic>...
 			String groupResources = listener.group() + ".*";
-			scopes.add(scope("configure", groupResources));
+			if (this.declaresTopology) {
+				scopes.add(scope("configure", groupResources));
+			}
 			scopes.add(scope("read", groupResources));
 			scopes.add(scope("write", groupResources));
 			scopes.add(scope("read", this.exchange + "/" + listener.topic()));

@@ -235,7 +235,7 @@ class SecuredBrokerIT {
 	void theListedScopesAreEnough() {
 		String topic = "secure.least";
 		String group = "secure-least";
-		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of()).broker(
+		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of(), true).broker(
 				List.of(new BusListenerDefinition("orders.on", TopicPattern.of(topic), group, group + "." + topic,
 						group + "." + topic + ".dlq", false, false, "1", 10, "", java.util.Map.of(),
 						RetryPolicy.NONE, false, SenderRestriction.NONE, List.of(), null)),

@@ -27,7 +27,7 @@ class RequiredScopesTest {
 
 	@Test
 	void aPublisherAndListenerNeedItsExchangeTopicsAndGroupsButNotTheDefaultExchange() {
-		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")));
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")), true);
 		assertThat(scopes.broker(List.of(listener("inventory", "orders.*"), listener("inventory", "returns.#")),
 				List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/inventory.*",
@@ -38,10 +38,19 @@ class RequiredScopesTest {
 			.containsExactly("bus.publish:orders.cancelled");
 	}
 
+	/** Where an operator declares the topology, the app needs no configure scope at all. */
+	@Test
+	void anAppWhoseTopologyAnOperatorDeclaresNeedsNoConfigureScope() {
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(), false);
+		assertThat(scopes.broker(List.of(listener("inventory", "orders.*")), List.of("inventory.reserved")))
+			.containsExactly("rabbitmq.read:*/bus/orders.*", "rabbitmq.read:*/inventory.*",
+					"rabbitmq.write:*/bus/inventory.reserved", "rabbitmq.write:*/inventory.*");
+	}
+
 	/** Only a listener that answers writes to the default exchange: its replies go to the requester's reply-to. */
 	@Test
 	void onlyAListenerThatAnswersRequestsMayWriteToTheDefaultExchange() throws Exception {
-		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of());
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(), true);
 		assertThat(scopes.broker(List.of(withMethod(listener("orders", "orders.cancelled"), "handle")), List.of()))
 			.doesNotContain("rabbitmq.write:*/amq.default");
 		assertThat(scopes.broker(List.of(withMethod(listener("orders", "orders.lookup"), "answer")), List.of()))
@@ -51,7 +60,7 @@ class RequiredScopesTest {
 	/** A reply is a message of the request's topic and carries the responder's token: it needs that topic's scope. */
 	@Test
 	void aListenerThatAnswersRequestsOnATokenTopicNeedsItsTopicsPublishScope() throws Exception {
-		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")));
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")), true);
 		BusListenerDefinition answering = withMethod(listener("orders", "orders.lookup"), "answer");
 		BusListenerDefinition notAnswering = withMethod(listener("orders", "orders.cancelled"), "handle");
 		BusListenerDefinition answeringInClear = withMethod(listener("orders", "stock.query"), "answer");
@@ -79,7 +88,7 @@ class RequiredScopesTest {
 
 	@Test
 	void aPublisherOnlyAppNeedsNoQueueRightsAndANamedVirtualHostIsNamed() {
-		RequiredScopes scopes = new RequiredScopes("broker", "prod", "events", List.of());
+		RequiredScopes scopes = new RequiredScopes("broker", "prod", "events", List.of(), true);
 		assertThat(scopes.broker(List.of(), List.of("orders.created")))
 			.containsExactly("broker.configure:prod/events", "broker.write:prod/events/orders.created");
 	}

@@ -87,7 +87,12 @@ class BusServiceChartTest {
 		assertThat(app).containsEntry("BUS_SIDECARCLIENT_URL", "http://127.0.0.1:4040")
 			.containsEntry("BUS_TRACING_OTLPENDPOINT", "http://127.0.0.1:4318/v1/traces")
 			.containsEntry("SPRING_APPLICATION_NAME", "orders")
-			.containsEntry("SERVER_PORT", "8081");
+			.containsEntry("SERVER_PORT", "8081")
+			.as("Bus declares its topology unless told an operator does")
+			.doesNotContainKey("BUS_TOPOLOGY_DECLARE");
+		assertThat(env(container(pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("orders.yaml"),
+				Map.of("rabbitmq.declareTopology", false))), "app")))
+			.containsEntry("BUS_TOPOLOGY_DECLARE", "false");
 		assertThat(app.get("OTEL_RESOURCE_ATTRIBUTES")).contains("k8s.pod.name=$(POD_NAME)",
 				"k8s.namespace.name=$(POD_NAMESPACE)", "k8s.node.name=$(NODE_NAME)");
 		Map<String, String> sidecar = env(container(pod, "bus-sidecar"));
