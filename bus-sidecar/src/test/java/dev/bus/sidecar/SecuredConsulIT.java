@@ -71,6 +71,8 @@ class SecuredConsulIT {
 						+ MASTER + "\" } }")) {
 			secured.start();
 			ConsulApi admin = secured.api(MASTER);
+			// A new agent answers "The ACL system is currently in legacy mode" until its ACLs are bootstrapped.
+			await().atMost(Duration.ofSeconds(30)).until(() -> admin.status("GET", "/v1/acl/policies", null) == 200);
 			// As docs/sidecar.md gives them: the sidecar's, and the operators' who edit routing rules.
 			String sidecarToken = admin.createToken(this.name + "-sidecar",
 					"service \"" + this.name + "\" { policy = \"write\" }\n"
