@@ -26,7 +26,7 @@ import dev.bus.bench.RawClientContender.Wire;
  * <pre>
  * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--warmup 20000]
  *                                    [--scenarios A,B-classic,B-quorum,C,C-1k,D,E]
- *                                    [--contenders "Bus,Bus (simple)"] [--wire-breakdown]
+ *                                    [--contenders "Bus,Bus (simple)"] [--wire-breakdown] [--proofs]
  *                                    [--write docs/BENCHMARKS.md] [--host 127.0.0.1] [--port 5672]
  * </pre>
  */
@@ -68,6 +68,12 @@ public final class BenchmarkMain {
 			}
 			contenders.add(new RawClientContender(host, port, Wire.ENCRYPTION_HEADER));
 			contenders.add(new RawClientContender(host, port, Wire.CLOUD_EVENTS_HEADERS));
+		}
+		if (options.containsKey("proofs")) {
+			// what binding a per-message token to its message by a signature would cost (issue 27)
+			for (MessageProof.Kind kind : MessageProof.Kind.values()) {
+				contenders.add(new RawClientContender(host, port, Wire.BUS, kind));
+			}
 		}
 		if (options.containsKey("contenders")) {
 			contenders = selected(contenders, options.get("contenders"));

@@ -31,15 +31,23 @@ final class RawClientContender implements Contender {
 
 	private final Wire wire;
 
+	/** A signature per message on Bus's wire, checked by the consumer; {@code null} for none. */
+	private final MessageProof.Kind proof;
+
 	RawClientContender(String host, int port, Wire wire) {
+		this(host, port, wire, null);
+	}
+
+	RawClientContender(String host, int port, Wire wire, MessageProof.Kind proof) {
 		this.factory.setHost(host);
 		this.factory.setPort(port);
 		this.wire = wire;
+		this.proof = proof;
 	}
 
 	@Override
 	public String name() {
-		return this.wire.contender;
+		return (this.proof != null) ? "raw (Bus wire + " + this.proof + " proof per message)" : this.wire.contender;
 	}
 
 	/** The ceiling in D too, so its ratios read like the others. */
@@ -61,7 +69,11 @@ final class RawClientContender implements Contender {
 			AtomicInteger received = new AtomicInteger();
 			CountDownLatch done = new CountDownLatch(1);
 			AtomicLong end = new AtomicLong();
+			MessageProof[] proofs = (this.proof != null) ? MessageProof.pair(this.proof) : null;
 			consumer.basicConsume(queue, false, (tag, delivery) -> {
+				if (proofs != null) {
+					verify(proofs[1], delivery);
+				}
 				long now = System.nanoTime();
 				int index = received.getAndIncrement();
 				if (index < messages) {
@@ -97,10 +109,14 @@ final class RawClientContender implements Contender {
 				Contender.pace(start, i, scenario.rate);
 				window.acquire();
 				ByteBuffer.wrap(body).putLong(System.nanoTime());
-				publisher.basicPublish(exchange, routingKey, this.wire.compareTo(Wire.MANDATORY) >= 0,
-						(this.wire.compareTo(Wire.BUS) >= 0)
-								? busProperties(scenario.persistent, this.wire) : properties,
-						body);
+				AMQP.BasicProperties sent = (this.wire.compareTo(Wire.BUS) >= 0)
+						? busProperties(scenario.persistent, this.wire) : properties;
+				if (proofs != null) {
+					sent = sent.builder()
+						.headers(Map.of(MessageProof.HEADER, proofs[0].sign(sent.getMessageId(), routingKey, body)))
+						.build();
+				}
+				publisher.basicPublish(exchange, routingKey, this.wire.compareTo(Wire.MANDATORY) >= 0, sent, body);
 			}
 			if (!done.await(5, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("raw consumer got " + received.get() + " of " + messages);
@@ -109,6 +125,21 @@ final class RawClientContender implements Contender {
 			consumer.queueDelete(queue);
 			consumer.exchangeDelete(exchange);
 			return measurement;
+		}
+	}
+
+	/** Checks a delivery's proof, as a listener would before anything reads the message. */
+	private static void verify(MessageProof proof, com.rabbitmq.client.Delivery delivery) {
+		Object signature = delivery.getProperties().getHeaders().get(MessageProof.HEADER);
+		byte[] bytes = (signature instanceof com.rabbitmq.client.LongString text) ? text.getBytes() : (byte[]) signature;
+		try {
+			if (!proof.verify(delivery.getProperties().getMessageId(), delivery.getEnvelope().getRoutingKey(),
+					delivery.getBody(), bytes)) {
+				throw new IllegalStateException("a message's proof does not verify");
+			}
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -59,7 +59,7 @@ public final class KeysetFileKmsClient implements KmsClient {
 			throw new GeneralSecurityException("the key-encryption keyset cannot be read (" + ex.getMessage() + ")");
 		}
 		AeadConfig.register();
-		return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get())
+		return TinkJsonProtoKeysetFormat.parseKeyset(json, RegistryConfiguration.get(), InsecureSecretKeyAccess.get())
 			.getPrimitive(RegistryConfiguration.get(), Aead.class);
 	}
 

@@ -142,8 +142,9 @@ public final class TopicKeysets {
 		try {
 			KeysetHandle handle = (source.keyEncryptionKey() != null)
 					? TinkJsonProtoKeysetFormat.parseEncryptedKeyset(json, source.keyEncryptionKey(),
-							KEYSET_ASSOCIATED_DATA)
-					: TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+							KEYSET_ASSOCIATED_DATA, RegistryConfiguration.get())
+					: TinkJsonProtoKeysetFormat.parseKeyset(json, RegistryConfiguration.get(),
+							InsecureSecretKeyAccess.get());
 			int primary = handle.getPrimary().getId(); // no primary: nothing can encrypt
 			Set<Integer> keyIds = new HashSet<>();
 			for (int i = 0; i < handle.size(); i++) {
