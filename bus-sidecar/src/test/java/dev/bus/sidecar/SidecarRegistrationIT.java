@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
+import dev.bus.core.sidecar.SidecarApi;
 import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.test.AppDouble;
 import dev.bus.sidecar.test.ConsulApi;
@@ -29,11 +30,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * Registration and heartbeats against the real Consul agent: the app registered once it answers, the TTL check
  * following its health (up, down, garbage, no answer in time), maintenance then deregistration on shutdown, and
- * registration again after Consul lost it.
+ * registration again after Consul lost it; Consul with ACLs: the token, least privilege, and an open agent refused.
  */
 class SidecarRegistrationIT {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final String ACL_MASTER = "bus-test-master-token";
 
 	private final ConsulApi consul = ConsulApi.local();
 
@@ -248,7 +251,7 @@ class SidecarRegistrationIT {
 	@Test
 	void registersWithTheAclTokenAndSaysWhyWhenItIsMissing() throws Exception {
 		this.app = AppDouble.start();
-		String token = "bus-test-master-token";
+		String token = ACL_MASTER;
 		try (ConsulProcess secured = new ConsulProcess(freePortBlock(),
 				"acl { enabled = true, default_policy = \"deny\", tokens { master = \"" + token + "\", agent = \""
 						+ token + "\" } }")) {
@@ -301,6 +304,81 @@ class SidecarRegistrationIT {
 			this.sidecar = null;
 			assertThat(api.services()).doesNotContainKey(this.instanceId);
 		}
+	}
+
+	/**
+	 * Consul as a secured control plane: an agent anyone may use is refused, one that enforces ACLs (default deny)
+	 * works with the least-privilege policy docs/sidecar.md gives, while that token, another service's and no token
+	 * cannot change what the app obeys (routing rules, a broker instance, its maintenance).
+	 */
+	@Test
+	void anAgentThatAnswersWithoutATokenIsRefusedUnlessDeclaredForDevelopment() {
+		this.app = AppDouble.start();
+				this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.development=false");
+		AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> registrar.status().consulError() != null);
+		assertThat(registrar.status().consulError()).contains("answers requests without an ACL token",
+				"bus.sidecar.consul.development=true");
+		assertThat(this.consul.services()).as("nothing registered in an open Consul").doesNotContainKey(this.instanceId);
+	}
+
+	@Test
+	void theLeastPrivilegePolicyIsEnoughAndLetsNobodyElseSteerTheApp() throws Exception {
+		this.app = AppDouble.start();
+		String routes = "bus/routes-" + this.name + "/";
+		try (ConsulProcess secured = new ConsulProcess(freePortBlock(),
+				"acl { enabled = true, default_policy = \"deny\", tokens { master = \"" + ACL_MASTER + "\", agent = \""
+						+ ACL_MASTER + "\" } }")) {
+			secured.start();
+			ConsulApi admin = secured.api(ACL_MASTER);
+			// A new agent answers "The ACL system is currently in legacy mode" until its ACLs are bootstrapped.
+			await().atMost(Duration.ofSeconds(30)).until(() -> admin.status("GET", "/v1/acl/policies", null) == 200);
+			// As docs/sidecar.md gives them: the sidecar's, and the operators' who edit routing rules.
+			String sidecarToken = admin.createToken(this.name + "-sidecar",
+					"service \"" + this.name + "\" { policy = \"write\" }\n"
+							+ "service_prefix \"\" { policy = \"read\" }\n" + "node_prefix \"\" { policy = \"read\" }\n"
+							+ "key_prefix \"" + routes + "\" { policy = \"read\" }\n");
+			String operatorToken = admin.createToken(this.name + "-operator",
+					"key_prefix \"" + routes + "\" { policy = \"write\" }\n");
+			String otherServiceToken = admin.createToken(this.name + "-other",
+					"service \"payments\" { policy = \"write\" }\n" + "service_prefix \"\" { policy = \"read\" }\n"
+							+ "node_prefix \"\" { policy = \"read\" }\n");
+
+			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=" + secured.url(),
+					"bus.sidecar.consul.acl-token=" + sidecarToken, "bus.sidecar.consul.development=false",
+					"bus.sidecar.routing.prefix=" + routes);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "passing".equals(admin.checkStatus("service:" + this.instanceId)));
+			secured.api(operatorToken).putKv(routes + "orders",
+					"{\"name\":\"orders\",\"version\":1,\"rules\":[{\"name\":\"v2\",\"topic\":\"orders.created\","
+							+ "\"action\":\"redirect\",\"to\":[\"orders.v2.created\"]}]}");
+			await().atMost(Duration.ofSeconds(10)).until(() -> routes().contains("orders.v2.created"));
+
+			String rejectAll = "{\"name\":\"aaa\",\"version\":1,\"rules\":[{\"name\":\"stop\",\"topic\":\"#\","
+					+ "\"action\":\"reject\",\"reason\":\"x\"}]}";
+			String fakeBroker = "{\"Name\":\"rabbitmq\",\"ID\":\"fake\",\"Address\":\"203.0.113.9\",\"Port\":5672}";
+			for (ConsulApi attacker : new ConsulApi[] { secured.api(null), secured.api(sidecarToken),
+					secured.api(otherServiceToken) }) {
+				assertThat(attacker.status("PUT", "/v1/kv/" + routes + "aaa", rejectAll)).as("write a routing rule")
+					.isEqualTo(403);
+				assertThat(attacker.status("PUT", "/v1/agent/service/register", fakeBroker))
+					.as("register a broker instance")
+					.isEqualTo(403);
+			}
+			for (ConsulApi attacker : new ConsulApi[] { secured.api(null), secured.api(otherServiceToken) }) {
+				assertThat(attacker.status("PUT",
+						"/v1/agent/service/maintenance/" + this.instanceId + "?enable=true&reason=x", ""))
+					.as("put the app's instance in maintenance")
+					.isEqualTo(403);
+			}
+			assertThat(routes()).doesNotContain("\"aaa\"");
+			assertThat(admin.inMaintenance(this.instanceId)).isFalse();
+		}
+	}
+
+	private String routes() throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(Sidecars.api(this.sidecar) + SidecarApi.ROUTES)).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 	static int freePort() {
