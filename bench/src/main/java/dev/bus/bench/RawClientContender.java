@@ -131,7 +131,8 @@ final class RawClientContender implements Contender {
 	/** Checks a delivery's proof, as a listener would before anything reads the message. */
 	private static void verify(MessageProof proof, com.rabbitmq.client.Delivery delivery) {
 		Object signature = delivery.getProperties().getHeaders().get(MessageProof.HEADER);
-		byte[] bytes = (signature instanceof com.rabbitmq.client.LongString text) ? text.getBytes() : (byte[]) signature;
+		byte[] bytes = (signature instanceof com.rabbitmq.client.LongString text) ? text.getBytes()
+				: (byte[]) signature;
 		try {
 			if (!proof.verify(delivery.getProperties().getMessageId(), delivery.getEnvelope().getRoutingKey(),
 					delivery.getBody(), bytes)) {

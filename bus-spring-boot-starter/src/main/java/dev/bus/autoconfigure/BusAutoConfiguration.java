@@ -158,7 +158,8 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory,
-			ConfirmingPublisher confirmingPublisher, BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
+			ConfirmingPublisher confirmingPublisher, BusProperties properties,
+			ObjectProvider<BrokerAccess> brokerAccess) {
 		return new Holds(busTopology::addHoldQueue, connectionFactory, confirmingPublisher, properties.getExchange(),
 				properties.getPublisher().getConfirmTimeout().toMillis(),
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));

@@ -76,8 +76,9 @@ public final class BusConnectionFactoryAutoConfiguration {
 		 */
 		static String describe(ConnectionFactory factory, RabbitProperties properties, boolean brokerTokens) {
 			RabbitProperties.Ssl ssl = properties.getSsl();
-			String transport = !ssl.determineEnabled() ? "no TLS"
-					: "TLS" + (ssl.isVerifyHostname() ? " with hostname verification" : " WITHOUT hostname verification");
+			String hostnames = ssl.isVerifyHostname() ? " with hostname verification"
+					: " WITHOUT hostname verification";
+			String transport = ssl.determineEnabled() ? "TLS" + hostnames : "no TLS";
 			String login = (factory.getSaslConfig() == DefaultSaslConfig.EXTERNAL)
 					? "login with the TLS client certificate (SASL EXTERNAL; its common name is the broker user)"
 					: brokerTokens ? "login with OAuth2 tokens (bus.security.broker-token)"

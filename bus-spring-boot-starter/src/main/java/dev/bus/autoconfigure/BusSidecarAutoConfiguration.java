@@ -80,8 +80,8 @@ public final class BusSidecarAutoConfiguration {
 					+ "development machine only, bus.sidecar-client.allow-insecure-brokers=true");
 		}
 		logger.warn("bus.sidecar-client.allow-insecure-brokers=true: this app sends its broker credentials to "
-				+ "addresses from discovery without TLS and hostname verification; anyone who can register a service in "
-				+ "Consul can receive them. Development only.");
+				+ "addresses from discovery without TLS and hostname verification; anyone who can register a service "
+				+ "in Consul can receive them. Development only.");
 	}
 
 	/** Pauses every listener while the sidecar reports the instance in maintenance in Consul. */

@@ -36,8 +36,8 @@ import org.springframework.context.ApplicationListener;
  * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq}, the DLQ itself, one
  * delay queue per retry delay (TTL, dead-lettering back to the group queue; of the group queue's type), the group's
  * moves exchange (direct, each of these queues bound by its name, and the dead-letter exchange of the group queue
- * and the delay queues: the application's only way into its own queues besides the bus exchange), and the binding from the bus exchange, through a headers exchange when the listener filters on headers
- * at the broker.
+ * and the delay queues: the application's only way into its own queues besides the bus exchange), and the binding
+ * from the bus exchange, through a headers exchange when the listener filters on headers at the broker.
  *
  * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
  * non-durable one by default) cannot be fixed by Bus: it says so once, in one ERROR line with the fix, and
@@ -222,15 +222,20 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 			return;
 		}
 		String cause = rootMessage(event);
-		String problem = cause.contains("ACCESS_REFUSED") ? accessRefused(cause) : "exchange '" + this.exchange.getName()
-				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + cause
-				+ "). Point bus.exchange at a durable topic exchange, or delete this one so that Bus declares it; "
-				+ "services in other languages sharing it declare it the same way (for example pika: "
-				+ "exchange_declare(exchange='" + this.exchange.getName() + "', exchange_type='topic', durable=True))";
+		String problem = cause.contains("ACCESS_REFUSED") ? accessRefused(cause) : notWhatBusNeeds(cause);
 		if (!problem.equals(this.exchangeProblem)) {
 			logger.error("Cannot use the bus exchange: " + problem);
 		}
 		this.exchangeProblem = problem;
+	}
+
+	/** The exchange exists with other settings (pika's {@code exchange_declare} is not durable by default). */
+	private String notWhatBusNeeds(String cause) {
+		return "exchange '" + this.exchange.getName()
+				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + cause
+				+ "). Point bus.exchange at a durable topic exchange, or delete this one so that Bus declares it; "
+				+ "services in other languages sharing it declare it the same way (for example pika: "
+				+ "exchange_declare(exchange='" + this.exchange.getName() + "', exchange_type='topic', durable=True))";
 	}
 
 	/**
@@ -254,11 +259,6 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	/** Why the bus exchange cannot be used, or {@code null} when nothing is known to be wrong with it. */
 	public String exchangeProblem() {
 		return this.exchangeProblem;
-	}
-
-	/** Whether Bus declares the topology ({@code bus.topology.declare}); otherwise an operator does. */
-	public boolean declares() {
-		return this.declares;
 	}
 
 	/**

@@ -20,8 +20,8 @@ import dev.bus.publisher.BrokerAccess;
  * <li>one of this application's <b>own moves</b>: through the group's
  * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay, or a retry back from a delay queue,
  * which dead-letters through it), sent by this application's broker user. Only the group's own client may write to
- * that exchange or name it as a dead-letter exchange. Its topic and publisher are those the application recorded when it moved it
- * ({@value BusHeaders#ORIGINAL_TOPIC}, {@value BusHeaders#ORIGINAL_USER_ID}).</li>
+ * that exchange or name it as a dead-letter exchange. Its topic and publisher are those the application recorded
+ * when it moved it ({@value BusHeaders#ORIGINAL_TOPIC}, {@value BusHeaders#ORIGINAL_USER_ID}).</li>
  * </ul>
  * Anything else (pushed into the queue through the default exchange, re-routed into the bus by another client's
  * dead-letter or alternate exchange or an exchange binding, a move by another broker user) is refused, as is a topic

@@ -22,10 +22,11 @@ import dev.bus.publisher.Envelope;
 /**
  * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue, through
  * the group's moves exchange and as this application's broker user, with its verified origin recorded
- * ({@link MoveHeaders}) and never inherited from the sender. The failure is recorded in headers, and the broker's confirm is awaited before the original is acked, so a message
- * is never acked without a copy being safe. The exception message is cut to a bounded length so a long message
- * or stack trace cannot exceed a frame. The attempt count travels in {@code bus-attempt}, maintained here rather
- * than read from {@code x-death}, whose counting changed across RabbitMQ versions.
+ * ({@link MoveHeaders}) and never inherited from the sender. The failure is recorded in headers, and the broker's
+ * confirm is awaited before the original is acked, so a message is never acked without a copy being safe. The
+ * exception message is cut to a bounded length so a long message or stack trace cannot exceed a frame. The attempt
+ * count travels in {@code bus-attempt}, maintained here rather than read from {@code x-death}, whose counting
+ * changed across RabbitMQ versions.
  */
 public class FailurePublisher {
 
@@ -85,7 +86,8 @@ public class FailurePublisher {
 		String messageId = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		Envelope deadLetter = new Envelope(queue, messageId, properties, message.getBody());
 		try {
-			this.publisher.publishToQueue(listener.movesExchange(), deadLetter).get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			this.publisher.publishToQueue(listener.movesExchange(), deadLetter)
+				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -122,8 +122,8 @@ public class Holds {
 		Object topic = headers.remove(BusHeaders.HELD_TOPIC);
 		String id = (held.getMessageId() != null) ? held.getMessageId() : "(none)";
 		if (topic == null) {
-			throw new IllegalStateException("Held message " + LogValues.escape(id) + " does not say its topic (" + BusHeaders.HELD_TOPIC
-					+ "); it stays held");
+			throw new IllegalStateException("Held message " + LogValues.escape(id) + " does not say its topic ("
+					+ BusHeaders.HELD_TOPIC + "); it stays held");
 		}
 		try {
 			this.publisher

@@ -54,11 +54,11 @@ public class PublishRouting {
 			String missingScope = (send.holdTopic() == null)
 					? this.brokerAccess.missingWriteScope(this.exchange, send.message().topic()) : null;
 			if (missingScope != null) {
-				throw new BusPublishException(BusPublishException.Reason.FORBIDDEN, message.topic(), message.messageId(),
-						"routing rule " + route.routedBy() + " sends it to '" + send.message().topic()
-								+ "', which the broker would refuse: broker user '" + this.brokerAccess.userId()
-								+ "' has no scope " + missingScope + "; nothing was sent",
-						null);
+				String why = "routing rule " + route.routedBy() + " sends it to '" + send.message().topic()
+						+ "', which the broker would refuse: broker user '" + this.brokerAccess.userId()
+						+ "' has no scope " + missingScope + "; nothing was sent";
+				throw new BusPublishException(BusPublishException.Reason.FORBIDDEN, message.topic(),
+						message.messageId(), why, null);
 			}
 		}
 		return sends;

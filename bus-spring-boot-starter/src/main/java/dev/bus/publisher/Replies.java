@@ -78,7 +78,8 @@ public class Replies {
 				: null;
 		if (request == null) {
 			this.lateReplies.incrementAndGet();
-			logger.debug("Dropped a reply for no waiting request (correlation id " + LogValues.escape(properties.getCorrelationId())
+			logger.debug("Dropped a reply for no waiting request (correlation id "
+					+ LogValues.escape(properties.getCorrelationId())
 					+ "): it came after the request's timeout");
 			return;
 		}

@@ -68,10 +68,11 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 		}
 		String brokerUser = this.brokerAccess.userId();
 		if (brokerUser != null && !brokerUser.equals(token.subject())) {
-			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), "the per-message token's subject '"
-					+ token.subject() + "' is not the broker user '" + brokerUser + "' this app sends messages as, "
-					+ "so every listener would refuse them: the OAuth2 client of bus.security.message-token.registration "
-					+ "must be the broker user (with bus.security.certificate-login, the certificate's common name)");
+			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(),
+					"the per-message token's subject '" + token.subject() + "' is not the broker user '" + brokerUser
+							+ "' this app sends messages as, so every listener would refuse them: the OAuth2 client of "
+							+ "bus.security.message-token.registration must be the broker user (with "
+							+ "bus.security.certificate-login, the certificate's common name)");
 		}
 		message.headers().put(BusHeaders.AUTHORIZATION, token.value());
 	}

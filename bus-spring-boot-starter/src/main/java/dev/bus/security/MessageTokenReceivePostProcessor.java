@@ -73,7 +73,8 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		Object header = properties.getHeaders().get(BusHeaders.AUTHORIZATION);
 		if (header == null) {
 			if (TopicPattern.anyMatches(this.topics, message.topic())) {
-				throw unauthenticated("topic '" + LogValues.escape(message.topic()) + "' requires a per-message token, and the message "
+				throw unauthenticated("topic '" + LogValues.escape(message.topic())
+						+ "' requires a per-message token, and the message "
 						+ "has none");
 			}
 			return;

@@ -72,8 +72,8 @@ public final class RabbitScopes {
 	/**
 	 * Whether one of {@code granted} gives what the scope {@code required} does, judged as RabbitMQ's OAuth2 backend
 	 * reads them: the same permission, each pattern of the granted scope matching the required one's text (so
-	 * {@code write:*&#47;orders.*} covers itself and {@code write:*&#47;orders.created} does not cover it), and a routing-key
-	 * part where the required scope has one (a two-part scope grants no routing key on a topic exchange).
+	 * {@code write:*&#47;orders.*} covers itself and {@code write:*&#47;orders.created} does not cover it), and a
+	 * routing-key part where the required scope has one (a two-part scope grants no routing key on a topic exchange).
 	 */
 	public static boolean covers(Collection<String> granted, String required) {
 		int colon = required.indexOf(':');

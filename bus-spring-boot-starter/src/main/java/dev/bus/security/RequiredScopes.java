@@ -12,9 +12,10 @@ import dev.bus.listener.BusListenerDefinition;
  * The exact scopes an application needs for what it does, so that an operator can register its OAuth2 client
  * with least privilege instead of guessing: RabbitMQ scopes for its broker token (declare the bus exchange,
  * publish its topics, declare, bind and consume its groups' queues and move failed messages on through its groups'
- * moves exchanges, answer requests through the default exchange) and {@code bus.publish} scopes for its per-message token. Published topics are those the application
- * declares with {@code @BusPublishes} and those it has published to so far, since Bus cannot know the topics an
- * application builds at run time.
+ * moves exchanges, answer requests through the default exchange) and {@code bus.publish} scopes for its per-message
+ * token. Published topics are those the application declares with {@code @BusPublishes} and those it has published
+ * to so far, since Bus cannot know the topics an application builds at run time. Where an operator declares the
+ * topology, no {@code configure} scope is needed.
  */
 public final class RequiredScopes {
 

@@ -52,7 +52,8 @@ class BrokerDiscoveryIT {
 			ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-discovery-app",
 					"bus.sidecar.app.port=1", "bus.sidecar.discovery.broker-service=" + brokerService);
 			try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("alerts"),
-					List.of(BrokerOutageIT.Alerts.class), "bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
+					List.of(BrokerOutageIT.Alerts.class), "bus.sidecar-client.url=" + Sidecars.api(sidecar),
+					"bus.sidecar-client.allow-insecure-brokers=true",
 					"spring.rabbitmq.port=1", // the static address is wrong on purpose: only discovery works
 					"bus.listener.recovery-interval=200ms", "spring.rabbitmq.connection-timeout=1s")) {
 				this.cleanup.track(app);

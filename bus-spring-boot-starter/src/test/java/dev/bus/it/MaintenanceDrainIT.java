@@ -85,7 +85,8 @@ class MaintenanceDrainIT {
 			.properties("server.port=" + appPort, "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"spring.application.name=shipping", "spring.rabbitmq.host=" + Rabbit.HOST,
 					"spring.rabbitmq.port=" + Rabbit.PORT, "bus.exchange=" + exchange, "bus.tracing.enabled=false",
-					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true", "bus.sidecar-client.maintenance-interval=200ms",
+					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
+					"bus.sidecar-client.maintenance-interval=200ms",
 					"management.endpoints.web.exposure.include=health,bus",
 					"spring.autoconfigure.exclude=" + String.join(",", NO_DATABASE_NOR_WEB_SECURITY))
 			.run();

@@ -167,7 +167,8 @@ class RabbitClusterIT {
 	private ConfigurableApplicationContext app(ConfigurableApplicationContext sidecar) {
 		ConfigurableApplicationContext app = BusContexts.start(BusContexts.uniqueName("bus-cluster"),
 				BusContexts.uniqueName("load"), List.of(FaultToleranceIT.Counter.class),
-				"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true", "spring.rabbitmq.port=1",
+				"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
+				"spring.rabbitmq.port=1",
 				"spring.rabbitmq.connection-timeout=1s", "bus.listener.recovery-interval=200ms",
 				"bus.publisher.confirm-timeout=3s");
 		this.cleanup.track(app);

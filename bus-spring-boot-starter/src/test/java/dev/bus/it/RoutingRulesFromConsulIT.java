@@ -58,7 +58,8 @@ class RoutingRulesFromConsulIT {
 				"bus.sidecar.app.port=1", "bus.sidecar.routing.prefix=" + prefix,
 				"bus.sidecar.discovery.broker-service=" + BusContexts.uniqueName("bus-it-no-brokers"));
 		try (ConfigurableApplicationContext app = BusContexts.start(exchange, "shop",
-				List.of(RoutingIT.Listeners.class), "bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true")) {
+				List.of(RoutingIT.Listeners.class), "bus.sidecar-client.url=" + Sidecars.api(sidecar),
+				"bus.sidecar-client.allow-insecure-brokers=true")) {
 			this.cleanup.track(app);
 			BusContexts.awaitConsuming(app);
 			Router router = app.getBean(Router.class);
