@@ -1,5 +1,6 @@
 package dev.bus;
 
+import java.time.Instant;
 import java.util.function.Consumer;
 
 import org.springframework.amqp.core.MessageProperties;
@@ -28,6 +29,12 @@ public interface IncomingMessage {
 	 * recorded when it moved the message on); {@code null} when the publisher set none.
 	 */
 	String brokerUser();
+
+	/**
+	 * When this application first received it: now, on a first delivery; on one of its own moves (a retry, a
+	 * replay), the time it recorded when it first moved it. Never a time a sender wrote.
+	 */
+	Instant receivedAt();
 
 	/** {@code message_id} (or a CloudEvents {@code id} header); {@code null} when a plain AMQP publisher set none. */
 	String messageId();

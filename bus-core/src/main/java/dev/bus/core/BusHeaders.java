@@ -28,6 +28,16 @@ public final class BusHeaders {
 	public static final String AUTHORIZATION = "bus-authorization";
 
 	/**
+	 * Proof that the holder of the key {@link #AUTHORIZATION}'s token is bound to (its {@code cnf.jkt}) sent this
+	 * message: a JWS ({@code typ} {@code bus-proof+jwt}) over the root of a {@link ProofTree} of the messages it
+	 * proves, the token's hash ({@code ath}) and when it was made ({@code iat}).
+	 */
+	public static final String PROOF = "bus-proof";
+
+	/** The message's inclusion path in the tree its {@link #PROOF} signs ({@link ProofTree}). */
+	public static final String PROOF_PATH = "bus-proof-path";
+
+	/**
 	 * How the payload is encrypted ({@value #ENCRYPTION_AEAD}); absent in clear. The key id travels inside the
 	 * ciphertext, as Tink writes it.
 	 */

@@ -39,6 +39,7 @@ import dev.bus.publisher.BrokerAccess;
 import dev.bus.publisher.BusPublisherLifecycle;
 import dev.bus.publisher.ConfirmingPublisher;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.EnvelopeSigner;
 import dev.bus.publisher.Holds;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublishDeclarations;
@@ -97,11 +98,12 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			Environment environment, PublishChain publishChain) {
+			Environment environment, PublishChain publishChain, ObjectProvider<EnvelopeSigner> signer) {
 		BusProperties.CloudEvents cloudEvents = properties.getPublisher().getCloudEvents();
 		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
 				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent(),
-				publishChain, cloudEvents.isHeaders() ? cloudEvents.getPrefix() : null);
+				publishChain, cloudEvents.isHeaders() ? cloudEvents.getPrefix() : null,
+				signer.getIfUnique(() -> EnvelopeSigner.NONE));
 	}
 
 	@Bean

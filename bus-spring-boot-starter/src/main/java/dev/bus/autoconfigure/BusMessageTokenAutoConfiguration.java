@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -34,11 +35,15 @@ import dev.bus.security.ClientCredentialsTokenClient;
 import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.MessageTokenPublishPostProcessor;
 import dev.bus.security.MessageTokenReceivePostProcessor;
+import dev.bus.security.MessageProofKey;
+import dev.bus.security.MessageProofSigner;
+import dev.bus.security.MessageProofVerifier;
 import dev.bus.security.MessageTokenVerifier;
 
 /**
  * Per-message tokens ({@code bus.security.message-token.topics}): publishers attach a client-credentials token for
- * the bus to every message on those topics, listeners verify it before anything else sees the message. A
+ * the bus to every message on those topics, bound to the app's own key ({@link MessageProofKey}) and proved per
+ * message ({@link MessageProofSigner}); listeners verify both before anything else sees the message. A
  * publisher-only application needs the registration, a listener-only one the issuer and its key set; an
  * application that does both needs all three. What is missing for what the application does fails start-up,
  * naming the property.
@@ -53,20 +58,39 @@ public final class BusMessageTokenAutoConfiguration {
 
 	private static final String PREFIX = "bus.security.message-token.";
 
+	/** The key this app's tokens are bound to: made at start-up, in memory only. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "bus.security.message-token", name = "registration")
+	MessageProofKey busMessageProofKey() {
+		return MessageProofKey.generate(Clock.systemUTC());
+	}
+
+	/** Signs the proofs of this app's messages; the envelope factory puts it last before sending. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "bus.security.message-token", name = "registration")
+	MessageProofSigner busMessageProofSigner(MessageProofKey busMessageProofKey) {
+		return new MessageProofSigner(busMessageProofKey);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	MessageTokenPublishPostProcessor busMessageTokenPublishPostProcessor(BusProperties properties,
-			ObjectProvider<ClientRegistrationRepository> registrations, ObjectProvider<BrokerAccess> brokerAccess) {
+			ObjectProvider<ClientRegistrationRepository> registrations, ObjectProvider<BrokerAccess> brokerAccess,
+			ObjectProvider<MessageProofKey> proofKey) {
 		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		ClientCredentialsTokens tokens = null;
-		if (StringUtils.hasText(messageToken.getRegistration())) {
+		MessageProofKey key = proofKey.getIfAvailable();
+		if (StringUtils.hasText(messageToken.getRegistration()) && key != null) {
 			ClientRegistration registration = ClientCredentialsRegistrations.find(messageToken.getRegistration(),
 					registrations, PREFIX + "registration");
 			tokens = new ClientCredentialsTokens(registration,
-					ClientCredentialsTokenClient.withTimeout(messageToken.getTimeout()), Clock.systemUTC());
+					ClientCredentialsTokenClient.boundTo(key, messageToken.getTimeout()), Clock.systemUTC());
 		}
 		return new MessageTokenPublishPostProcessor(topics(messageToken), tokens,
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN),
+				messageToken.isRequireProof() && key != null ? key.thumbprint() : null);
 	}
 
 	@Bean
@@ -82,12 +106,13 @@ public final class BusMessageTokenAutoConfiguration {
 			.restOperations(new RestTemplate(requestFactory))
 			.build();
 		String audience = messageToken.getAudience();
-		// No timestamp validator: expiry is judged against the time each message was sent.
+		// No timestamp validator: a token is judged at the time its message's proof was made.
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
 				new JwtIssuerValidator(messageToken.getIssuerUri()), new JwtClaimValidator<List<String>>(
 						JwtClaimNames.AUD, (audiences) -> audiences != null && audiences.contains(audience))));
 		return new MessageTokenReceivePostProcessor(topics(messageToken), new MessageTokenVerifier(decoder),
-				messageToken.getClockSkew(), Clock.systemUTC());
+				new MessageProofVerifier(), messageToken.isRequireProof(), messageToken.getClockSkew(),
+				Clock.systemUTC());
 	}
 
 	private static List<TopicPattern> topics(BusProperties.MessageToken messageToken) {

@@ -479,6 +479,15 @@ public class BusProperties implements Validator {
 		/** The audience every token must be for: the bus, never the broker, so it cannot be replayed there. */
 		private String audience = "bus";
 
+		/**
+		 * Whether every token must be bound to its publisher's key (RFC 9449 DPoP, {@code cnf.jkt}) and come with a
+		 * proof, made with that key, that covers the message's id, topic and body: listeners refuse bearer tokens
+		 * as {@code unauthenticated}, and a publisher whose issuer does not bind its tokens fails to publish. Turn
+		 * off only while publishers that cannot make proofs remain: a bearer token read off one message can then
+		 * be sent with any other by whoever holds the publisher's broker credentials, until it expires.
+		 */
+		private boolean requireProof = true;
+
 		/** Tolerated clock difference between publishers, the issuer and listeners. */
 		private Duration clockSkew = Duration.ofSeconds(30);
 
@@ -523,6 +532,14 @@ public class BusProperties implements Validator {
 
 		public void setAudience(String audience) {
 			this.audience = audience;
+		}
+
+		public boolean isRequireProof() {
+			return this.requireProof;
+		}
+
+		public void setRequireProof(boolean requireProof) {
+			this.requireProof = requireProof;
 		}
 
 		public Duration getClockSkew() {

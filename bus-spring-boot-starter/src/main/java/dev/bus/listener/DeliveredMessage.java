@@ -1,5 +1,7 @@
 package dev.bus.listener;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +14,7 @@ import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.VerifiedPublisher;
 import dev.bus.chain.OutcomeCallbacks;
+import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 
 /**
@@ -40,6 +43,8 @@ final class DeliveredMessage implements IncomingMessage {
 
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
+	private final Instant received = Instant.now();
+
 	DeliveredMessage(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int attempt) {
 		this(listener.id(), listener.group(), listener.queue(), message, origin, attempt);
 	}
@@ -64,6 +69,22 @@ final class DeliveredMessage implements IncomingMessage {
 	@Override
 	public String brokerUser() {
 		return this.origin.publisher();
+	}
+
+	@Override
+	public Instant receivedAt() {
+		if (this.origin.moved()) {
+			Object firstMoved = this.message.getMessageProperties().getHeaders().get(BusHeaders.FIRST_FAILURE_TIME);
+			if (firstMoved != null) {
+				try {
+					return Instant.parse(firstMoved.toString());
+				}
+				catch (DateTimeParseException ex) {
+					// not written by Bus's FailurePublisher: fall back to now, as for a first delivery
+				}
+			}
+		}
+		return this.received;
 	}
 
 	/** Where it came from, as judged before anything read it. */

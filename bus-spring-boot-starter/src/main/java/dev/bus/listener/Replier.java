@@ -76,19 +76,21 @@ public class Replier {
 		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply);
 		Envelope envelope = outgoing.envelope();
 		String correlationId = correlationId(request);
-		AMQP.BasicProperties properties = envelope.properties()
-			.builder()
-			.correlationId(correlationId)
-			.deliveryMode(1)
-			.build();
-		this.publisher.publish("", new Envelope(request.getReplyTo(), envelope.messageId(), properties,
-				envelope.body())).whenComplete((confirmed, error) -> {
-					outgoing.settle(error);
-					if (error != null && logger.isDebugEnabled()) {
-						logger.debug("The reply to request " + correlationId + " was not delivered: "
-								+ error.getMessage());
-					}
-				});
+		// Signed as a message of the request's topic, which the requester verifies it as, then addressed to it.
+		this.envelopeFactory.signThenSend(envelope, (signed) -> {
+			AMQP.BasicProperties properties = signed.properties()
+				.builder()
+				.correlationId(correlationId)
+				.deliveryMode(1)
+				.build();
+			return this.publisher.publish("",
+					new Envelope(request.getReplyTo(), signed.messageId(), properties, signed.body()));
+		}, false).whenComplete((confirmed, error) -> {
+			outgoing.settle(error);
+			if (error != null && logger.isDebugEnabled()) {
+				logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
+			}
+		});
 	}
 
 	private static String correlationId(MessageProperties request) {

@@ -42,6 +42,12 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 		this.exchange = exchange;
 	}
 
+	/** Inside a transaction: the outbox row must be written in it, so on the publishing thread. */
+	@Override
+	protected boolean sendsOnCallerThread() {
+		return TransactionSynchronizationManager.isActualTransactionActive();
+	}
+
 	@Override
 	protected CompletableFuture<Void> send(Envelope envelope) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()) {

@@ -75,12 +75,21 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 			BusObservations.publishSettled(observation, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		CompletableFuture<Void> sent = (send.holdTopic() != null)
-				? this.routing.hold(outgoing.envelope(), send.holdTopic()) : send(outgoing.envelope());
+		CompletableFuture<Void> sent = this.envelopeFactory.signThenSend(outgoing.envelope(),
+				(signed) -> (send.holdTopic() != null) ? this.routing.hold(signed, send.holdTopic()) : send(signed),
+				sendsOnCallerThread());
 		return sent.whenComplete((ignored, error) -> {
 			outgoing.settle(error);
 			BusObservations.publishSettled(observation, error);
 		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+	}
+
+	/**
+	 * Whether {@link #send} must run on the publishing thread (it writes inside the caller's transaction): the
+	 * envelope is then signed there too, alone, rather than with others on the signer's thread.
+	 */
+	protected boolean sendsOnCallerThread() {
+		return false;
 	}
 
 	/**

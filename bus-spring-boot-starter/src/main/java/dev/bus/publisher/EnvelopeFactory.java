@@ -3,6 +3,9 @@ package dev.bus.publisher;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
@@ -44,6 +47,8 @@ public class EnvelopeFactory {
 
 	private final EventTimeFormat eventTime = new EventTimeFormat();
 
+	private final EnvelopeSigner signer;
+
 	/** Without CloudEvents headers. */
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
 			PublishChain chain) {
@@ -56,6 +61,17 @@ public class EnvelopeFactory {
 	 */
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
 			PublishChain chain, String cloudEventsPrefix) {
+		this(jsonMapper, source, maxMessageSize, persistent, chain, cloudEventsPrefix, EnvelopeSigner.NONE);
+	}
+
+	/**
+	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the properties (one of
+	 * {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
+	 * @param signer what proves each sealed envelope's sender ({@link #signThenSend})
+	 */
+	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
+			PublishChain chain, String cloudEventsPrefix, EnvelopeSigner signer) {
+		this.signer = signer;
 		this.jsonMapper = jsonMapper;
 		this.source = source;
 		this.maxMessageSize = maxMessageSize;
@@ -98,6 +114,51 @@ public class EnvelopeFactory {
 		}
 		outgoing.seal(this.deliveryMode);
 		return outgoing;
+	}
+
+	/**
+	 * Sends a sealed envelope once the {@link EnvelopeSigner} has signed it: at once when the signer answers at
+	 * once, else later on the signer's thread, in the order envelopes were signed. The future fails with the
+	 * signer's or the send's own exception, unwrapped, as the send alone would.
+	 * @param send what sends the signed envelope, returning its confirm
+	 * @param onCallerThread whether {@code send} must run on the calling thread (inside its transaction)
+	 */
+	public CompletableFuture<Void> signThenSend(Envelope envelope, Function<Envelope, CompletableFuture<Void>> send,
+			boolean onCallerThread) {
+		if (onCallerThread) {
+			Envelope signedNow;
+			try {
+				signedNow = this.signer.signNow(envelope);
+			}
+			catch (BusPublishException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			return send.apply(signedNow);
+		}
+		CompletableFuture<Envelope> signed = this.signer.sign(envelope);
+		if (signed.isDone() && !signed.isCompletedExceptionally()) {
+			return send.apply(signed.join());
+		}
+		CompletableFuture<Void> sent = new CompletableFuture<>();
+		signed.whenComplete((proved, signError) -> {
+			if (signError != null) {
+				sent.completeExceptionally(unwrap(signError));
+				return;
+			}
+			send.apply(proved).whenComplete((ignored, sendError) -> {
+				if (sendError != null) {
+					sent.completeExceptionally(unwrap(sendError));
+				}
+				else {
+					sent.complete(null);
+				}
+			});
+		});
+		return sent;
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		return (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 	}
 
 	private OutgoingEnvelope draft(OutboundMessage message) {

@@ -49,16 +49,18 @@ public class Requester {
 			.correlationId(envelope.messageId())
 			.build();
 		CompletableFuture<R> reply = this.replies.expect(envelope.messageId(), message.topic(), replyType, timeout);
-		this.publisher.publish(this.exchange, new Envelope(envelope.topic(), envelope.messageId(), properties,
-				envelope.body())).whenComplete((confirmed, error) -> {
-					outgoing.settle(error);
-					if (error instanceof BusPublishException failed) {
-						this.replies.fail(envelope.messageId(), (failed.getReason() == BusPublishException.Reason.UNROUTABLE)
-								? new BusRequestException(Reason.NO_RESPONDER, message.topic(),
-										"no listener is bound for the topic", null, failed)
-								: notSent(message.topic(), failed));
-					}
-				});
+		this.envelopeFactory
+			.signThenSend(new Envelope(envelope.topic(), envelope.messageId(), properties, envelope.body()),
+					(signed) -> this.publisher.publish(this.exchange, signed), false)
+			.whenComplete((confirmed, error) -> {
+				outgoing.settle(error);
+				if (error instanceof BusPublishException failed) {
+					this.replies.fail(envelope.messageId(), (failed.getReason() == BusPublishException.Reason.UNROUTABLE)
+							? new BusRequestException(Reason.NO_RESPONDER, message.topic(),
+									"no listener is bound for the topic", null, failed)
+							: notSent(message.topic(), failed));
+				}
+			});
 		return reply;
 	}
 

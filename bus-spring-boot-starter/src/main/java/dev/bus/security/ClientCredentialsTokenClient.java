@@ -1,7 +1,9 @@
 package dev.bus.security;
 
+import java.net.URI;
 import java.time.Duration;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
@@ -14,6 +16,8 @@ import org.springframework.web.client.RestClient;
  * hung issuer must not hang a connection attempt or a publish.
  */
 public final class ClientCredentialsTokenClient {
+
+	private static final String DPOP_HEADER = "DPoP";
 
 	private ClientCredentialsTokenClient() {
 	}
@@ -33,6 +37,22 @@ public final class ClientCredentialsTokenClient {
 			})
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build());
+		return client;
+	}
+
+	/**
+	 * The client with timeouts, asking for tokens bound to {@code key}: each token request carries a DPoP proof
+	 * made with it (RFC 9449, 5), and an issuer that supports DPoP (Spring Authorization Server does) puts the
+	 * key's thumbprint in the token ({@code cnf.jkt}).
+	 */
+	public static RestClientClientCredentialsTokenResponseClient boundTo(MessageProofKey key, Duration timeout) {
+		RestClientClientCredentialsTokenResponseClient client = withTimeout(timeout);
+		client.addHeadersConverter((request) -> {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(DPOP_HEADER, key.tokenRequestProof(
+					URI.create(request.getClientRegistration().getProviderDetails().getTokenUri())));
+			return headers;
+		});
 		return client;
 	}
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -131,6 +132,7 @@ public class ClientCredentialsTokens {
 	private ClientToken read(OAuth2AccessToken accessToken) {
 		Instant now = this.clock.instant();
 		String subject = null;
+		String boundKey = null;
 		Set<String> scopes = new TreeSet<>(accessToken.getScopes());
 		Instant expiresAt = accessToken.getExpiresAt();
 		try {
@@ -138,6 +140,10 @@ public class ClientCredentialsTokens {
 			subject = claims.getSubject();
 			if (claims.getExpirationTime() != null) {
 				expiresAt = claims.getExpirationTime().toInstant();
+			}
+			Map<String, Object> confirmation = claims.getJSONObjectClaim("cnf");
+			if (confirmation != null && confirmation.get("jkt") instanceof String thumbprint) {
+				boundKey = thumbprint;
 			}
 			Set<String> claimed = ScopeClaim.read(claims.getClaim("scope"));
 			if (claimed != null) {
@@ -151,7 +157,7 @@ public class ClientCredentialsTokens {
 			expiresAt = now.plus(DEFAULT_LIFETIME);
 		}
 		return new ClientToken(accessToken.getTokenValue(), subject, Collections.unmodifiableSet(scopes), now,
-				expiresAt);
+				expiresAt, boundKey);
 	}
 
 	/** No token could be obtained; the message says why, without secrets. */

@@ -12,8 +12,11 @@ import java.util.Set;
  * @param scopes the scopes it grants
  * @param issuedAt when it was obtained
  * @param expiresAt when it expires
+ * @param boundKey the thumbprint of the key it is bound to ({@code cnf.jkt}, RFC 9449), {@code null} for a bearer
+ * token
  */
-public record ClientToken(String value, String subject, Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+public record ClientToken(String value, String subject, Set<String> scopes, Instant issuedAt, Instant expiresAt,
+		String boundKey) {
 
 	/** Whether no more than {@code share} of its lifetime is left at {@code now}; 0 asks whether it expired. */
 	boolean hasNoMoreLeftThan(double share, Instant now) {
@@ -24,7 +27,7 @@ public record ClientToken(String value, String subject, Set<String> scopes, Inst
 	@Override
 	public String toString() {
 		return "ClientToken[subject=" + this.subject + ", scopes=" + this.scopes + ", expiresAt=" + this.expiresAt
-				+ "]";
+				+ ", boundKey=" + this.boundKey + "]";
 	}
 
 }

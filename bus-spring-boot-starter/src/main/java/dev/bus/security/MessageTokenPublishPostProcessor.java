@@ -19,7 +19,11 @@ import dev.bus.publisher.BrokerAccess;
  * token about to expire; listeners check the token against the time the message was sent, so a message that
  * waits in a queue longer than that is not refused for it.
  *
- * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable), or whose
+ * <p>The token is bound to this app's key ({@link MessageProofKey}, RFC 9449 DPoP), and the
+ * {@link MessageProofSigner} then proves each message with that key after the chain has sealed it.
+ *
+ * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable, a token the
+ * issuer did not bind when proofs are required), or whose
  * token's subject is not the broker user the message is sent as (certificate login with a certificate whose common
  * name is not the OAuth2 client's subject, say), is refused: the publish fails and nothing is sent, since every
  * listener would refuse it.
@@ -38,16 +42,21 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 
 	private final BrokerAccess brokerAccess;
 
+	private final String requiredKey;
+
 	/**
 	 * @param topics the token topics
 	 * @param tokens the tokens to attach, or {@code null} when no registration is configured
 	 * @param brokerAccess the broker user messages are sent as, which listeners compare the token's subject with
+	 * @param requiredKey the thumbprint of the key every token must be bound to (its proofs are then signed with
+	 * it), or {@code null} when bearer tokens are sent as they are
 	 */
 	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens,
-			BrokerAccess brokerAccess) {
+			BrokerAccess brokerAccess, String requiredKey) {
 		this.topics = List.copyOf(topics);
 		this.tokens = tokens;
 		this.brokerAccess = brokerAccess;
+		this.requiredKey = requiredKey;
 	}
 
 	@Override
@@ -73,6 +82,12 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 							+ "' this app sends messages as, so every listener would refuse them: the OAuth2 client of "
 							+ "bus.security.message-token.registration must be the broker user (with "
 							+ "bus.security.certificate-login, the certificate's common name)");
+		}
+		if (this.requiredKey != null && !this.requiredKey.equals(token.boundKey())) {
+			throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), "the issuer did not bind the "
+					+ "per-message token of " + this.tokens.describeClient() + " to this app's key (no cnf.jkt for "
+					+ "the DPoP proof of its token request), so every listener would refuse it: use an issuer that "
+					+ "supports RFC 9449 DPoP, or set bus.security.message-token.require-proof=false everywhere");
 		}
 		message.headers().put(BusHeaders.AUTHORIZATION, token.value());
 	}

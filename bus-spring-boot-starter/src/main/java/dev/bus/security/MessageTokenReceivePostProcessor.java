@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.amqp.core.MessageProperties;
@@ -20,15 +21,23 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
+import dev.bus.core.ProofTree;
 import dev.bus.core.TopicPattern;
 
 /**
  * Verifies the per-message token of every message on the token topics before anything else reads it: signature,
- * issuer and audience ({@link MessageTokenVerifier}, once per token); that the token was valid when the message
- * was sent, within the clock skew (a message that waited in a queue is not refused for its age); that its subject
- * is the publisher the broker verified ({@code user_id}), so that a consumer that copies a message cannot send it
- * again as someone else; and that a {@code bus.publish:<pattern>} scope covers the topic. A failure goes to the
- * dead-letter queue as {@code unauthenticated} or {@code forbidden} and never reaches user code.
+ * issuer and audience ({@link MessageTokenVerifier}, once per token); that its subject is the publisher the broker
+ * verified ({@code user_id}), so that a consumer that copies a message cannot send it again as someone else; and
+ * that a {@code bus.publish:<pattern>} scope covers the topic. A failure goes to the dead-letter queue as
+ * {@code unauthenticated} or {@code forbidden} and never reaches user code.
+ *
+ * <p>A token bound to a key ({@code cnf.jkt}, RFC 9449) counts only with a message proof made with that key
+ * ({@link MessageProofVerifier}) that covers this message's id, topic and body: a token lifted from one message is
+ * worthless for any other. The token must have been valid when the proof was made (within the clock skew), and the
+ * proof cannot be made after this application first received the message ({@link IncomingMessage#receivedAt()}):
+ * both times are ones the publisher's key or this application vouch for, so a message that waited in a queue is
+ * not refused for its age, and a replay is judged as its first delivery was. A bearer token (no {@code cnf}) is
+ * refused unless proofs are not required, and is then judged at the time the message claims it was sent.
  *
  * <p>A verified message's publisher reaches the listener ({@code BusMessage.publisher()}), and the listener runs
  * with it as the {@link PublisherAuthentication} of Spring Security's context, restored when the delivery settles.
@@ -53,16 +62,24 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 
 	private final Clock clock;
 
+	private final MessageProofVerifier proofs;
+
+	private final boolean proofRequired;
+
 	/**
 	 * @param topics the topics whose messages must carry a token
 	 * @param verifier checks signature, issuer and audience
+	 * @param proofs checks the proofs of bound tokens
+	 * @param proofRequired whether a bearer token (not bound to a key) is refused
 	 * @param clockSkew tolerated clock difference
 	 * @param clock the listener's clock
 	 */
 	public MessageTokenReceivePostProcessor(List<TopicPattern> topics, MessageTokenVerifier verifier,
-			Duration clockSkew, Clock clock) {
+			MessageProofVerifier proofs, boolean proofRequired, Duration clockSkew, Clock clock) {
 		this.topics = List.copyOf(topics);
 		this.verifier = verifier;
+		this.proofs = proofs;
+		this.proofRequired = proofRequired;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
 	}
@@ -81,8 +98,19 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		}
 		Jwt token = this.verifier.verify(header.toString());
 		String subject = token.getSubject();
-		checkValidWhenSent(token, subject, properties);
 		checkPublisher(subject, message.brokerUser());
+		String boundKey = boundKey(token);
+		if (boundKey != null) {
+			checkProof(message, header.toString(), boundKey, token, subject);
+		}
+		else if (this.proofRequired) {
+			throw unauthenticated("the token of '" + LogValues.escape(subject) + "' is a bearer token, not bound to "
+					+ "the publisher's key (RFC 9449 DPoP), so anyone who read it could send with it; listeners "
+					+ "accept those only with bus.security.message-token.require-proof=false");
+		}
+		else {
+			checkValidAt(token, subject, sentAt(properties, this.clock.instant()), "the message was sent");
+		}
 		Set<String> scopes = scopes(token);
 		checkScope(subject, scopes, message.topic());
 		VerifiedPublisher publisher = new VerifiedPublisher(subject, scopes, token.getClaims());
@@ -90,19 +118,41 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		runAs(publisher, message);
 	}
 
-	private void checkValidWhenSent(Jwt token, String subject, MessageProperties properties) {
-		Instant now = this.clock.instant();
-		Instant sent = sentAt(properties, now);
-		if (sent.isAfter(now.plus(this.clockSkew))) {
-			throw unauthenticated("the message claims to be sent at " + sent + ", in the future");
+	/**
+	 * The message's proof covers it and was made with the key the token is bound to, while the token was valid and
+	 * not after this application first received the message.
+	 */
+	private void checkProof(IncomingMessage message, String token, String boundKey, Jwt jwt, String subject) {
+		Object proof = message.properties().getHeaders().get(BusHeaders.PROOF);
+		if (proof == null) {
+			throw unauthenticated("the token of '" + LogValues.escape(subject) + "' is bound to a key, and the message "
+					+ "has no proof (" + BusHeaders.PROOF + ") made with it");
 		}
+		Object path = message.properties().getHeaders().get(BusHeaders.PROOF_PATH);
+		Instant proved = this.proofs.check(proof.toString(), (path != null) ? path.toString() : null, token, boundKey,
+				ProofTree.leaf(message.messageId(), message.topic(), message.body()));
+		Instant received = message.receivedAt();
+		if (proved.isAfter(received.plus(this.clockSkew))) {
+			throw unauthenticated("the message's proof was made at " + proved + ", after this application first "
+					+ "received it at " + received);
+		}
+		checkValidAt(jwt, subject, proved, "its proof was made");
+	}
+
+	private void checkValidAt(Jwt token, String subject, Instant at, String event) {
 		Instant issuedAt = token.getIssuedAt();
 		Instant expiresAt = token.getExpiresAt();
-		if (expiresAt == null || (issuedAt != null && sent.isBefore(issuedAt.minus(this.clockSkew)))
-				|| sent.isAfter(expiresAt.plus(this.clockSkew))) {
-			throw unauthenticated("the token of '" + subject + "' (valid " + issuedAt + " to " + expiresAt
-					+ ") was not valid when the message was sent, at " + sent);
+		if (expiresAt == null || (issuedAt != null && at.isBefore(issuedAt.minus(this.clockSkew)))
+				|| at.isAfter(expiresAt.plus(this.clockSkew))) {
+			throw unauthenticated("the token of '" + LogValues.escape(subject) + "' (valid " + issuedAt + " to "
+					+ expiresAt + ") was not valid when " + event + ", at " + at);
 		}
+	}
+
+	/** The thumbprint of the key the token is bound to ({@code cnf.jkt}), or {@code null} for a bearer token. */
+	private static String boundKey(Jwt token) {
+		Map<String, Object> confirmation = token.getClaimAsMap("cnf");
+		return (confirmation != null && confirmation.get("jkt") instanceof String thumbprint) ? thumbprint : null;
 	}
 
 	private static void checkPublisher(String subject, String publisher) {
@@ -149,9 +199,15 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		});
 	}
 
-	/** When the publisher sent it: the event time (CloudEvents {@code time}, else the AMQP timestamp), else now. */
-	private static Instant sentAt(MessageProperties properties, Instant now) {
+	/**
+	 * When the publisher of a bearer-token message says it sent it: the event time (CloudEvents {@code time}, else
+	 * the AMQP timestamp), else now; never later than now.
+	 */
+	private Instant sentAt(MessageProperties properties, Instant now) {
 		Instant time = CloudEventsHeaders.eventTime(properties.getHeaders(), properties.getTimestamp());
+		if (time != null && time.isAfter(now.plus(this.clockSkew))) {
+			throw unauthenticated("the message claims to be sent at " + time + ", in the future");
+		}
 		return (time != null) ? time : now;
 	}
 

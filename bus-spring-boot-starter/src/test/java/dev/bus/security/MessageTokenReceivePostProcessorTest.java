@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The listener's token checks that depend on the message, with real RS256 signatures and a fixed clock: the token
- * judged at the time the message was sent (not its age in the queue), a retry this application moved on, one
- * signature check per token, and the security context set for the handler and cleared after.
+ * The listener's token checks that depend on the message, with real RS256 signatures and a fixed clock, for bearer
+ * tokens (proofs not required; {@link MessageProofTest} has bound ones): the token judged at the time the message
+ * was sent (not its age in the queue), a retry this application moved on, one signature check per token, and the
+ * security context set for the handler and cleared after.
  */
 class MessageTokenReceivePostProcessorTest {
 
@@ -51,8 +52,8 @@ class MessageTokenReceivePostProcessorTest {
 	private final AtomicInteger decodes = new AtomicInteger();
 
 	private final MessageTokenReceivePostProcessor element = new MessageTokenReceivePostProcessor(
-			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()),
-			Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()), new MessageProofVerifier(),
+			false, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@AfterEach
 	void clearContext() {

@@ -1,5 +1,6 @@
 package dev.bus.test;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -30,6 +31,8 @@ public final class TestDelivery implements IncomingMessage {
 
 	private final OutcomeCallbacks<DeliveryOutcome> callbacks = new OutcomeCallbacks<>();
 
+	private Instant receivedAt = Instant.now();
+
 	public TestDelivery(String topic, String messageId, int attempt, MessageProperties properties, byte[] body) {
 		this.topic = topic;
 		this.messageId = messageId;
@@ -52,6 +55,17 @@ public final class TestDelivery implements IncomingMessage {
 	@Override
 	public String brokerUser() {
 		return this.properties.getReceivedUserId();
+	}
+
+	/** When the application first received it, as recorded on a move: for testing a replay. */
+	public TestDelivery receivedAt(Instant receivedAt) {
+		this.receivedAt = receivedAt;
+		return this;
+	}
+
+	@Override
+	public Instant receivedAt() {
+		return this.receivedAt;
 	}
 
 	@Override
