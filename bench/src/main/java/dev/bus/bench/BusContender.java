@@ -155,15 +155,16 @@ final class BusContender implements Contender {
 
 	/**
 	 * Bus on scripts/infra's secured node: with {@code tokens}, authenticated by a broker token and attaching a
-	 * per-message token that the listener verifies ("Bus (secured)"); without, as the node's internal
-	 * administrator, the baseline on the same node ("Bus (secured node)").
+	 * per-message token that the listener verifies, bound to the publisher's key and proved per message ("Bus
+	 * (secured)") or, without {@code proofs}, a bearer token ("Bus (secured with bearer tokens)"); without tokens,
+	 * as the node's internal administrator, the baseline on the same node ("Bus (secured node)").
 	 */
-	static BusContender securedNode(String host, boolean tokens) {
-		return new BusContender(host, 5673, false, null, "direct", null, new Security(tokens));
+	static BusContender securedNode(String host, boolean tokens, boolean proofs) {
+		return new BusContender(host, 5673, false, null, "direct", null, new Security(tokens, proofs));
 	}
 
 	/** What the secured contenders set. */
-	record Security(boolean tokens) {
+	record Security(boolean tokens, boolean proofs) {
 
 		private static final String ISSUER = "http://127.0.0.1:9000";
 
@@ -197,7 +198,8 @@ final class BusContender implements Contender {
 					+ "/oauth2/token", "bus.security.broker-token.registration=bus-broker",
 					"bus.security.message-token.registration=bus-messages", "bus.security.message-token.topics=bench.#",
 					"bus.security.message-token.issuer-uri=" + ISSUER,
-					"bus.security.message-token.jwk-set-uri=" + ISSUER + "/oauth2/jwks"));
+					"bus.security.message-token.jwk-set-uri=" + ISSUER + "/oauth2/jwks",
+					"bus.security.message-token.require-proof=" + this.proofs));
 			return properties.toArray(String[]::new);
 		}
 
@@ -244,7 +246,10 @@ final class BusContender implements Contender {
 			return this.batching ? "Bus (encrypted batches)" : "Bus (encrypted)";
 		}
 		if (this.security != null) {
-			return this.security.tokens() ? "Bus (secured)" : "Bus (secured node)";
+			if (!this.security.tokens()) {
+				return "Bus (secured node)";
+			}
+			return this.security.proofs() ? "Bus (secured)" : "Bus (secured with bearer tokens)";
 		}
 		if (this.routingRules) {
 			return "Bus (20 routing rules)";

@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -58,10 +60,14 @@ public final class BusMessageTokenAutoConfiguration {
 
 	private static final String PREFIX = "bus.security.message-token.";
 
-	/** The key this app's tokens are bound to: made at start-up, in memory only. */
+	/**
+	 * The key this app's tokens are bound to: made at start-up, in memory only. Not with {@code require-proof=false},
+	 * which sends bearer tokens without proofs.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(prefix = "bus.security.message-token", name = "registration")
+	@ConditionalOnBooleanProperty(name = "bus.security.message-token.require-proof", matchIfMissing = true)
 	MessageProofKey busMessageProofKey() {
 		return MessageProofKey.generate(Clock.systemUTC());
 	}
@@ -69,7 +75,7 @@ public final class BusMessageTokenAutoConfiguration {
 	/** Signs the proofs of this app's messages; the envelope factory puts it last before sending. */
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty(prefix = "bus.security.message-token", name = "registration")
+	@ConditionalOnBean(MessageProofKey.class)
 	MessageProofSigner busMessageProofSigner(MessageProofKey busMessageProofKey) {
 		return new MessageProofSigner(busMessageProofKey);
 	}
@@ -82,15 +88,16 @@ public final class BusMessageTokenAutoConfiguration {
 		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		ClientCredentialsTokens tokens = null;
 		MessageProofKey key = proofKey.getIfAvailable();
-		if (StringUtils.hasText(messageToken.getRegistration()) && key != null) {
+		if (StringUtils.hasText(messageToken.getRegistration())) {
 			ClientRegistration registration = ClientCredentialsRegistrations.find(messageToken.getRegistration(),
 					registrations, PREFIX + "registration");
 			tokens = new ClientCredentialsTokens(registration,
-					ClientCredentialsTokenClient.boundTo(key, messageToken.getTimeout()), Clock.systemUTC());
+					(key != null) ? ClientCredentialsTokenClient.boundTo(key, messageToken.getTimeout())
+							: ClientCredentialsTokenClient.withTimeout(messageToken.getTimeout()),
+					Clock.systemUTC());
 		}
 		return new MessageTokenPublishPostProcessor(topics(messageToken), tokens,
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN),
-				messageToken.isRequireProof() && key != null ? key.thumbprint() : null);
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), (key != null) ? key.thumbprint() : null);
 	}
 
 	@Bean

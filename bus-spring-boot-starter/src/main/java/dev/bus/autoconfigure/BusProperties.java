@@ -480,11 +480,12 @@ public class BusProperties implements Validator {
 		private String audience = "bus";
 
 		/**
-		 * Whether every token must be bound to its publisher's key (RFC 9449 DPoP, {@code cnf.jkt}) and come with a
-		 * proof, made with that key, that covers the message's id, topic and body: listeners refuse bearer tokens
-		 * as {@code unauthenticated}, and a publisher whose issuer does not bind its tokens fails to publish. Turn
-		 * off only while publishers that cannot make proofs remain: a bearer token read off one message can then
-		 * be sent with any other by whoever holds the publisher's broker credentials, until it expires.
+		 * Whether every token is bound to its publisher's key (RFC 9449 DPoP, {@code cnf.jkt}) and comes with a
+		 * proof, made with that key, that covers the message's id, topic and body. Listeners refuse bearer tokens as
+		 * {@code unauthenticated}; publishers bind their tokens and prove every message, and fail to publish when
+		 * the issuer did not bind the token. Off, publishers send bearer tokens without proofs and listeners accept
+		 * them (a bound token still needs its proof): a bearer token read off one message can then be sent with any
+		 * other by whoever holds the publisher's broker credentials, until it expires.
 		 */
 		private boolean requireProof = true;
 

@@ -55,9 +55,9 @@ public class Requester {
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
 				if (error instanceof BusPublishException failed) {
-					this.replies.fail(envelope.messageId(), (failed.getReason() == BusPublishException.Reason.UNROUTABLE)
-							? new BusRequestException(Reason.NO_RESPONDER, message.topic(),
-									"no listener is bound for the topic", null, failed)
+					boolean unroutable = failed.getReason() == BusPublishException.Reason.UNROUTABLE;
+					this.replies.fail(envelope.messageId(), unroutable ? new BusRequestException(Reason.NO_RESPONDER,
+							message.topic(), "no listener is bound for the topic", null, failed)
 							: notSent(message.topic(), failed));
 				}
 			});

@@ -10,6 +10,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.security.MessageProofKey;
+import dev.bus.security.MessageProofSigner;
 import dev.bus.security.MessageTokenPublishPostProcessor;
 import dev.bus.security.MessageTokenReceivePostProcessor;
 
@@ -64,6 +66,26 @@ class BusMessageTokenAutoConfigurationTest {
 					.create(OutboundMessage.builder("orders.created", "x").build()))
 				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.REJECTED))
 				.withMessageContaining("bus.security.message-token.registration is not set"));
+	}
+
+	@Test
+	void aPublisherBindsItsTokensToAKeyOfItsOwnUnlessProofsAreOff() {
+		String registration = "spring.security.oauth2.client.registration.bus-messages.";
+		ApplicationContextRunner publisher = this.runner.withPropertyValues(
+				"bus.security.message-token.topics=orders.*", ISSUER, KEYS,
+				"bus.security.message-token.registration=bus-messages", registration + "client-id=orders",
+				registration + "client-secret=orders-secret",
+				registration + "authorization-grant-type=client_credentials",
+				"spring.security.oauth2.client.provider.bus-messages.token-uri=http://127.0.0.1:9000/oauth2/token");
+		publisher.run((context) -> {
+			assertThat(context).hasSingleBean(MessageProofKey.class).hasSingleBean(MessageProofSigner.class);
+			assertThat(context.getBean(MessageProofKey.class).thumbprint()).isNotBlank();
+		});
+		publisher.withPropertyValues("bus.security.message-token.require-proof=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(MessageProofKey.class)
+				.doesNotHaveBean(MessageProofSigner.class)
+				.hasSingleBean(MessageTokenPublishPostProcessor.class));
 	}
 
 }

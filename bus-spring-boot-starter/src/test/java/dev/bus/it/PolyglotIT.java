@@ -32,6 +32,7 @@ import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.PublishReceipt;
 import dev.bus.annotation.BusListener;
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.publisher.BrokerAccess;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
@@ -46,8 +47,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Services in other languages in one flow with a Bus app, as sample-services/polyglot runs them: Bus publishes
  * {@code inventory.reserved}, a Node service (amqplib) turns each into {@code shipping.scheduled}, a Python service
- * (pika) turns that into {@code invoice.issued}, and a Bus listener receives it; and a Python reader decrypts an
- * encrypted topic. Node, amqplib and Debian's python3-pika come with {@code scripts/infra up}.
+ * (pika) turns that into {@code invoice.issued}, and a Bus listener receives it; a Python reader decrypts an
+ * encrypted topic; and a Node publisher proves its messages on a token topic. Node, amqplib and Debian's
+ * python3-pika come with {@code scripts/infra up}.
  */
 class PolyglotIT {
 
@@ -292,6 +294,65 @@ class PolyglotIT {
 				rabbit.deleteQueue(view);
 				rabbit.deleteExchange(exchange);
 			}
+		}
+	}
+
+	record Order(String id) {
+	}
+
+	public static class ProvedOrders {
+
+		final Received<BusMessage<Order>> received = new Received<>();
+
+		@BusListener(topic = "${test.topic}", group = "${test.group}", maxAttempts = 1)
+		void on(BusMessage<Order> order) {
+			this.received.add(order);
+		}
+
+	}
+
+	/**
+	 * A Node publisher on a token topic, as docs/interop.md tells one to publish: a bus token bound to its own key
+	 * (DPoP, from the real issuer) and a proof per message; a Bus listener requiring proofs takes its messages as
+	 * from that client, and dead-letters the one whose body was changed after its proof was made.
+	 */
+	@Test
+	void aNodePublisherBindsItsTokenAndProvesItsMessagesAsBusDoes() throws Exception {
+		SecuredBroker.requireRunning();
+		String topic = BusContexts.uniqueName("secure.polyglot");
+		String group = BusContexts.uniqueName("secure-polyglot");
+		try (ConfigurableApplicationContext app = SecuredBroker.start(BusContexts.uniqueName("proved-orders"),
+				"bus-test-app", List.of(ProvedOrders.class), "bus.security.message-token.topics=secure.#",
+				"bus.security.message-token.issuer-uri=" + SecuredBroker.ISSUER,
+				"bus.security.message-token.jwk-set-uri=" + SecuredBroker.ISSUER + "/oauth2/jwks",
+				"test.topic=" + topic, "test.group=" + group);
+				Rabbit admin = Rabbit.connectSecured()) {
+			this.securedCleanup.track(app);
+			BusContexts.awaitConsuming(app);
+			List<String> output = new CopyOnWriteArrayList<>();
+			Process node = start(List.of("node", SAMPLES.resolve("node/proved_publisher.js").toString(), "3", "tamper"),
+					Map.of("AMQP_URL", "amqp://127.0.0.1:" + SecuredBroker.PORT + "/%2F", "BUS_EXCHANGE",
+							SecuredBroker.EXCHANGE, "BUS_ISSUER", SecuredBroker.ISSUER, "CLIENT_ID", "bus-test-app",
+							"CLIENT_SECRET", "bus-test-app-secret", "TOPIC", topic, "GROUP", group,
+							"BROKER_SCOPES", "rabbitmq.write:*/bus/secure.*", "MESSAGE_SCOPES", "bus.publish:secure.*"),
+					output);
+			assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished: %s", output).isTrue();
+			assertThat(node.exitValue()).as("node: %s", output).isZero();
+
+			ProvedOrders orders = app.getBean(ProvedOrders.class);
+			assertThat(orders.received.awaitCount(3)).allSatisfy((order) -> {
+				assertThat(order.publisher().subject()).isEqualTo("bus-test-app");
+				assertThat(order.payload().id()).startsWith("node-");
+			});
+			String deadLetters = app.getBean(BusListenerRegistry.class)
+				.registrations()
+				.get(0)
+				.definition()
+				.deadLetterQueue();
+			assertThat(admin.nextHeaders(deadLetters)).containsEntry("bus-failure-reason", "unauthenticated")
+				.hasEntrySatisfying("bus-failure-message",
+						(message) -> assertThat(message).contains("does not cover this message"));
+			assertThat(orders.received.items()).as("the tampered message never reached the method").hasSize(3);
 		}
 	}
 
