@@ -41,7 +41,9 @@ import dev.bus.publisher.EnvelopeSigner;
  * a full core's cost (measured: Bus (secured) at 0.43x Bus (secured node) in B-quorum, 263 against 87 us of JVM CPU
  * per message at 5,000 msg/s); paced, the trees grow with the rate instead, and each listener verifies as few
  * proofs. Signing and then sending happen on one thread ({@code bus-message-proofs}), in arrival order, so messages
- * of one topic keep their order.
+ * of one topic keep their order. Once {@value #UNPACED_TREE} messages are waiting, the next signature starts at once:
+ * a tree that large costs little per message, and a publisher whose window of unconfirmed messages is full gains
+ * nothing from waiting longer.
  *
  * <p>A proof's claims: {@code ath} (the token's SHA-256, as in RFC 9449), {@code iat} (when it was signed),
  * {@code root} (the tree's root) and {@code leaves} (the tree's size). Listeners check them with
@@ -49,8 +51,14 @@ import dev.bus.publisher.EnvelopeSigner;
  */
 public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 
-	/** Signing takes at most this share (its inverse) of one core. */
+	/** Signing takes at most this share (its inverse) of one core, unless {@link #UNPACED_TREE} are waiting. */
 	static final int MAX_DUTY_DIVISOR = 4;
+
+	/**
+	 * Messages waiting that make the next signature start at once: a tree this large already costs little per
+	 * message, and a publisher whose unconfirmed window is full would only wait longer.
+	 */
+	static final int UNPACED_TREE = 64;
 
 	private final MessageProofKey key;
 
@@ -137,7 +145,7 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 	private void drain() {
 		while (true) {
 			long pause = this.nextSignatureAt - System.nanoTime();
-			if (pause > 0) {
+			if (pause > 0 && waitingFewerThan(UNPACED_TREE)) {
 				// what arrives meanwhile joins this signature's tree
 				LockSupport.parkNanos(pause);
 			}
@@ -152,6 +160,12 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 				}
 			}
 			proveByToken(batch);
+		}
+	}
+
+	private boolean waitingFewerThan(int count) {
+		synchronized (this.lock) {
+			return this.waiting.size() < count;
 		}
 	}
 
