@@ -202,8 +202,8 @@ class MessageTokenIT {
 				for (String header : List.of(BusHeaders.AUTHORIZATION, BusHeaders.PROOF, BusHeaders.PROOF_PATH)) {
 					lifted.put(header, genuine.get(header));
 				}
-				channel.basicPublish(SecuredBroker.EXCHANGE, topic, asVictim(lifted, deadLetter.getProps().getMessageId()),
-						json("o-lifted"));
+				String genuineId = deadLetter.getProps().getMessageId();
+				channel.basicPublish(SecuredBroker.EXCHANGE, topic, asVictim(lifted, genuineId), json("o-lifted"));
 				assertThat(failureOfNext(admin, deadLetters))
 					.containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
 					.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE,

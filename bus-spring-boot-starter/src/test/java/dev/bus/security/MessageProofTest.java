@@ -90,7 +90,8 @@ class MessageProofTest {
 		List<CompletableFuture<Envelope>> futures = new ArrayList<>();
 		List<String> completed = java.util.Collections.synchronizedList(new ArrayList<>());
 		for (int i = 0; i < 50; i++) {
-			CompletableFuture<Envelope> future = this.signer.sign(envelope("m-" + i, "orders.created", "{}", this.token));
+			CompletableFuture<Envelope> future = this.signer
+				.sign(envelope("m-" + i, "orders.created", "{}", this.token));
 			future.thenAccept((envelope) -> completed.add(envelope.messageId()));
 			futures.add(future);
 		}
