@@ -43,7 +43,7 @@ public final class BusAsyncApiAutoConfiguration {
 	BusAsyncApi busAsyncApi(BusProperties properties, Environment environment, RabbitProperties rabbit,
 			RabbitConnectionDetails connectionDetails, ObjectProvider<BusListenerRegistry> registry,
 			PublishDeclarations publications, ObjectProvider<JsonMapper> jsonMapper) {
-		BusProperties.AsyncApi settings = properties.getAsyncapi();
+		AsyncApiProperties settings = properties.getAsyncapi();
 		String title = (settings.getTitle() != null) ? settings.getTitle()
 				: environment.getProperty("spring.application.name", "application");
 		PayloadSchemas schemas = new PayloadSchemas(jsonMapper.getIfAvailable(JsonMapper::new));

@@ -82,9 +82,9 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusTopology busTopology(@Qualifier("busAmqpAdmin") RabbitAdmin busAmqpAdmin,
 			ConfigurableListableBeanFactory beanFactory, BusProperties properties) {
-		BusProperties.Listener listener = properties.getListener();
+		ListenerProperties listener = properties.getListener();
 		return new BusTopology(busAmqpAdmin, beanFactory, properties.getExchange(),
-				listener.getQueueType() == BusProperties.QueueType.QUORUM, listener.getDeliveryLimit(),
+				listener.getQueueType() == ListenerProperties.QueueType.QUORUM, listener.getDeliveryLimit(),
 				properties.getTopology().isDeclare());
 	}
 
@@ -99,7 +99,7 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	EnvelopeFactory busEnvelopeFactory(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			Environment environment, PublishChain publishChain, ObjectProvider<EnvelopeSigner> signer) {
-		BusProperties.CloudEvents cloudEvents = properties.getPublisher().getCloudEvents();
+		PublisherProperties.CloudEvents cloudEvents = properties.getPublisher().getCloudEvents();
 		return new EnvelopeFactory(jsonMapper.getIfAvailable(JsonMapper::new), source(properties, environment),
 				properties.getPublisher().getMaxMessageSize().toBytes(), properties.getPublisher().isPersistent(),
 				publishChain, cloudEvents.isHeaders() ? cloudEvents.getPrefix() : null,
@@ -207,7 +207,7 @@ public final class BusAutoConfiguration {
 			ConfirmingPublisher confirmingPublisher, ObjectProvider<BusObservations> busObservations,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester,
 			PublishRouting busPublishRouting) {
-		BusProperties.Batching batching = properties.getPublisher().getBatching();
+		PublisherProperties.Batching batching = properties.getPublisher().getBatching();
 		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
 				busObservations.getIfAvailable(() -> BusObservations.NONE), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester,

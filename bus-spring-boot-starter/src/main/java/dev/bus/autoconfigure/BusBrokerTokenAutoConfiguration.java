@@ -60,7 +60,7 @@ public final class BusBrokerTokenAutoConfiguration {
 	@ConditionalOnMissingBean(CredentialsProvider.class)
 	BrokerTokenCredentials busBrokerTokenCredentials(BusProperties properties,
 			ObjectProvider<ClientRegistrationRepository> registrations, RabbitConnectionDetails connectionDetails) {
-		BusProperties.BrokerToken brokerToken = properties.getSecurity().getBrokerToken();
+		SecurityProperties.BrokerToken brokerToken = properties.getSecurity().getBrokerToken();
 		ClientRegistration registration = ClientCredentialsRegistrations.find(brokerToken.getRegistration(),
 				registrations, "bus.security.broker-token.registration");
 		String virtualHost = connectionDetails.getVirtualHost();

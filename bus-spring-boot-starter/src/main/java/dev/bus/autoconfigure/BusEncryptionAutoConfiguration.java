@@ -50,10 +50,10 @@ public final class BusEncryptionAutoConfiguration {
 		List<KmsClient> clients = new ArrayList<>(kmsClients.orderedStream().toList());
 		clients.add(new KeysetFileKmsClient(resourceLoader));
 		List<TopicKeysets.Source> sources = new ArrayList<>();
-		List<BusProperties.EncryptedTopics> topics = properties.getSecurity().getEncryption().getTopics();
+		List<SecurityProperties.EncryptedTopics> topics = properties.getSecurity().getEncryption().getTopics();
 		for (int i = 0; i < topics.size(); i++) {
 			String property = "bus.security.encryption.topics[" + i + "]";
-			BusProperties.EncryptedTopics entry = topics.get(i);
+			SecurityProperties.EncryptedTopics entry = topics.get(i);
 			if (!StringUtils.hasText(entry.getPattern()) || !StringUtils.hasText(entry.getKeyset())) {
 				throw new IllegalStateException(property + " needs both a pattern and a keyset");
 			}

@@ -62,7 +62,7 @@ public final class BusInboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "busInboxSchemaInitializer")
 		BusSchemaInitializer busInboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
-			BusProperties.Jdbc jdbc = properties.getInbox().getJdbc();
+			InboxProperties.Jdbc jdbc = properties.getInbox().getJdbc();
 			return new BusSchemaInitializer(dataSource, "inbox",
 					TableNames.require(jdbc.getTable(), "bus.inbox.jdbc.table"),
 					DatabaseInitializationMode.valueOf(jdbc.getInitializeSchema().name()));

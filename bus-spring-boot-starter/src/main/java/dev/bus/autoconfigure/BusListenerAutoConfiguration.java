@@ -55,9 +55,9 @@ public final class BusListenerAutoConfiguration {
 	}
 
 	/** {@code bus.listener.*} as the listener package takes it. */
-	static ListenerSettings settings(BusProperties.Listener listener) {
-		BusProperties.Retry retry = listener.getRetry();
-		return new ListenerSettings(listener.getContainerType() == BusProperties.ContainerType.DIRECT,
+	static ListenerSettings settings(ListenerProperties listener) {
+		ListenerProperties.Retry retry = listener.getRetry();
+		return new ListenerSettings(listener.getContainerType() == ListenerProperties.ContainerType.DIRECT,
 				listener.getGroup(), listener.getConcurrency(), listener.getPrefetch(), listener.getRecoveryInterval(),
 				listener.getAckTimeout(), listener.getMessagesPerAck(), listener.getShutdownTimeout(),
 				new ListenerSettings.Retry(retry.getMaxAttempts(), retry.getInitialInterval(), retry.getMultiplier(),

@@ -85,7 +85,7 @@ public final class BusMessageTokenAutoConfiguration {
 	MessageTokenPublishPostProcessor busMessageTokenPublishPostProcessor(BusProperties properties,
 			ObjectProvider<ClientRegistrationRepository> registrations, ObjectProvider<BrokerAccess> brokerAccess,
 			ObjectProvider<MessageProofKey> proofKey) {
-		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
+		SecurityProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		ClientCredentialsTokens tokens = null;
 		MessageProofKey key = proofKey.getIfAvailable();
 		if (StringUtils.hasText(messageToken.getRegistration())) {
@@ -103,7 +103,7 @@ public final class BusMessageTokenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties) {
-		BusProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
+		SecurityProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		require(messageToken.getIssuerUri(), "issuer-uri");
 		require(messageToken.getJwkSetUri(), "jwk-set-uri");
 		SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
@@ -122,7 +122,7 @@ public final class BusMessageTokenAutoConfiguration {
 				Clock.systemUTC());
 	}
 
-	private static List<TopicPattern> topics(BusProperties.MessageToken messageToken) {
+	private static List<TopicPattern> topics(SecurityProperties.MessageToken messageToken) {
 		List<TopicPattern> topics = new ArrayList<>();
 		for (int i = 0; i < messageToken.getTopics().size(); i++) {
 			try {

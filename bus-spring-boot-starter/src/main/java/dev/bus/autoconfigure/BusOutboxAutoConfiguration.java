@@ -67,7 +67,7 @@ public final class BusOutboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "busOutboxSchemaInitializer")
 		BusSchemaInitializer busOutboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
-			BusProperties.Outbox outbox = properties.getOutbox();
+			OutboxProperties outbox = properties.getOutbox();
 			return new BusSchemaInitializer(dataSource, "outbox",
 					TableNames.require(outbox.getTable(), "bus.outbox.table"),
 					DatabaseInitializationMode.valueOf(outbox.getInitializeSchema().name()));

@@ -46,7 +46,7 @@ public final class BusSidecarAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SidecarClient busSidecarClient(BusProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		BusProperties.Sidecar sidecar = properties.getSidecarClient();
+		SidecarClientProperties sidecar = properties.getSidecarClient();
 		return new SidecarClient(sidecar.getUrl(), sidecar.getTimeout(), jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
@@ -69,7 +69,7 @@ public final class BusSidecarAutoConfiguration {
 	 * sends its password or token only to a broker that proves its name over TLS, unless told it is a development
 	 * setup (then it says so, loudly).
 	 */
-	static void requireTlsToDiscoveredBrokers(RabbitProperties rabbit, BusProperties.Sidecar sidecar) {
+	static void requireTlsToDiscoveredBrokers(RabbitProperties rabbit, SidecarClientProperties sidecar) {
 		if (rabbit.getSsl().determineEnabled() && rabbit.getSsl().isVerifyHostname()) {
 			return;
 		}

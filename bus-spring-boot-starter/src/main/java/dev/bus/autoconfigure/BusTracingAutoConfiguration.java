@@ -61,7 +61,7 @@ public final class BusTracingAutoConfiguration {
 		OpenTelemetrySdk busOpenTelemetry(BusProperties properties, Environment environment, DroppedSpans dropped,
 				ObjectProvider<LoggingSystem> loggingSystem) {
 			loggingSystem.ifAvailable((system) -> BusTracingLogLevels.quietExporters(system, environment));
-			BusProperties.Tracing tracing = properties.getTracing();
+			TracingProperties tracing = properties.getTracing();
 			return BusOpenTelemetrySdk.create(environment.getProperty("spring.application.name", "app"),
 					tracing.getSamplingProbability(), tracing.getOtlpEndpoint(),
 					properties.getSidecarClient().getUrl() != null, dropped);

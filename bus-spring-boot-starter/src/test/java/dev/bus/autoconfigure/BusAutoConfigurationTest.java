@@ -302,7 +302,8 @@ class BusAutoConfigurationTest {
 				"bus.sidecar-client.url=localhost:4040", "bus.sidecar-client.wait=0s,bus.sidecar-client.url=http://127.0.0.1:4040",
 				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms", "bus.metrics.max-topics=0",
 				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s",
-				"bus.publisher.cloud-events.prefix=x-ce-")) {
+				"bus.publisher.cloud-events.prefix=x-ce-", "bus.security.message-token.clock-skew=10m",
+				"bus.inbox.store=disk", "bus.tracing.sampling-probability=2", "bus.outbox.batch-size=0")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));
