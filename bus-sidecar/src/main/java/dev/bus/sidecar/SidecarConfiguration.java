@@ -80,7 +80,7 @@ public class SidecarConfiguration {
 
 	@Bean
 	ConsulAgent consulAgent(ConsulClient consulClient, RestClient consulRestClient, SidecarProperties properties) {
-		SidecarProperties.Consul consul = properties.getConsul();
+		ConsulProperties consul = properties.getConsul();
 		ConsulAclCheck aclCheck = consul.isDevelopment() ? ConsulAclCheck.development(consul.getUrl())
 				: new ConsulAclCheck(consulRestClient, consul.getUrl());
 		return new ConsulAgent(consulClient, consul.getAclToken(), aclCheck);
@@ -122,7 +122,7 @@ public class SidecarConfiguration {
 	@Conditional(TelemetryEnabled.class)
 	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters,
 			@Qualifier("sidecarSpanExportExecutor") AsyncTaskExecutor exportExecutor, SslBundles sslBundles) {
-		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
+		TelemetryProperties telemetry = properties.getTelemetry();
 		return new SpanPipeline(() -> SpanExporters.create(telemetry, sslBundles), telemetry,
 				PodResource.of(System.getenv(), registrar.status().instanceId(), telemetry.getResourceAttributes()),
 				meters, exportExecutor);
@@ -133,7 +133,7 @@ public class SidecarConfiguration {
 	@Conditional(TelemetryEnabled.class)
 	SidecarHttpServer telemetryServer(SidecarProperties properties, SpanPipeline pipeline,
 			PrometheusMeterRegistry meters, @Qualifier("sidecarTelemetryExecutor") Executor telemetryExecutor) {
-		SidecarProperties.Telemetry telemetry = properties.getTelemetry();
+		TelemetryProperties telemetry = properties.getTelemetry();
 		return new SidecarHttpServer("telemetry",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), telemetry.getPort()),
 				new OtlpReceiverHandler(pipeline, telemetry.getMaxRequestSize(), meters), telemetryExecutor);
@@ -143,7 +143,7 @@ public class SidecarConfiguration {
 	SidecarHttpServer managementServer(SidecarProperties properties, ApplicationAvailabilityBean availability,
 			PrometheusMeterRegistry meters, AppRegistrar registrar,
 			@Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
-		SidecarProperties.Management management = properties.getManagement();
+		ManagementProperties management = properties.getManagement();
 		return new SidecarHttpServer("management",
 				new InetSocketAddress(management.getAddress(), management.getPort()),
 				new ManagementHandler(availability, meters, registrar,

@@ -10,7 +10,7 @@ import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.ConsulProperties;
 
 /**
  * Builds spring-cloud-consul's {@link ConsulClient} from {@code bus.sidecar.consul.*}. The read timeout is set
@@ -29,7 +29,7 @@ public final class ConsulClientFactory {
 	 * The HTTP client of Consul's API, on which the {@link ConsulClient} and the sidecar's own calls run.
 	 * @param sslBundles Spring Boot's SSL bundles, where {@code bus.sidecar.consul.ssl-bundle} is looked up
 	 */
-	public static RestClient restClient(SidecarProperties.Consul consul, Duration longestWait, SslBundles sslBundles) {
+	public static RestClient restClient(ConsulProperties consul, Duration longestWait, SslBundles sslBundles) {
 		Duration readTimeout = longestWait.plus(longestWait.dividedBy(16)).plusSeconds(10);
 		HttpClientSettings settings = HttpClientSettings.defaults().withTimeouts(CONNECT_TIMEOUT, readTimeout);
 		if (consul.getSslBundle() != null) {

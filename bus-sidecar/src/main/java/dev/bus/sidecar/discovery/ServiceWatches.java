@@ -15,6 +15,7 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
 
 import dev.bus.core.sidecar.ServiceInstances;
+import dev.bus.sidecar.DiscoveryProperties;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 
@@ -117,7 +118,7 @@ public class ServiceWatches implements SmartLifecycle {
 			throw new TooManyWatchesException(service);
 		}
 		return this.watches.computeIfAbsent(service, (name) -> {
-			SidecarProperties.Discovery discovery = this.properties.getDiscovery();
+			DiscoveryProperties discovery = this.properties.getDiscovery();
 			ServiceWatch watch = new ServiceWatch(name, this.consul, discovery.getWait(),
 					this.properties.getRegistration().getMaxBackoff(), this.meters);
 			if (this.running) {
@@ -132,7 +133,7 @@ public class ServiceWatches implements SmartLifecycle {
 	 * the configured ones). Done when a new service is asked for, the only time a slot is needed.
 	 */
 	private void expireIdleWatches() {
-		SidecarProperties.Discovery discovery = this.properties.getDiscovery();
+		DiscoveryProperties discovery = this.properties.getDiscovery();
 		this.watches.forEach((name, watch) -> {
 			if (!name.equals(discovery.getBrokerService()) && !discovery.getServices().contains(name)
 					&& watch.idleFor(discovery.getIdleExpiry()) && this.watches.remove(name, watch)) {

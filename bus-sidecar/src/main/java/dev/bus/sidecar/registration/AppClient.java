@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.core.sidecar.BusEndpointBody;
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.AppProperties;
 
 /**
  * Reads the app's actuator on 127.0.0.1: its health (every heartbeat) and its {@code bus} endpoint (the topics it
@@ -61,7 +61,7 @@ public class AppClient {
 
 	private final InetSocketAddress appAddress;
 
-	public AppClient(SidecarProperties.App app) {
+	public AppClient(AppProperties app) {
 		this.timeout = app.getTimeout();
 		this.appAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.getPort());
 		String base = "http://127.0.0.1:" + app.actuatorPort();

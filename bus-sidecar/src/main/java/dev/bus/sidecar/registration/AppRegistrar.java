@@ -21,7 +21,7 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 import dev.bus.core.sidecar.Maintenance;
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.RegistrationProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulRefusal;
 import dev.bus.sidecar.consul.UnsafeConsulException;
@@ -58,7 +58,7 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private final AppServiceDefinition definition;
 
-	private final SidecarProperties.Registration settings;
+	private final RegistrationProperties settings;
 
 	private final Duration heartbeatInterval;
 
@@ -102,7 +102,7 @@ public class AppRegistrar implements SmartLifecycle {
 	 * @param scheduler runs the heartbeats: a bean of the context, with one thread
 	 */
 	public AppRegistrar(AppClient app, ConsulAgent consul, AppServiceDefinition definition,
-			SidecarProperties.Registration settings, MeterRegistry meters, TaskScheduler scheduler) {
+			RegistrationProperties settings, MeterRegistry meters, TaskScheduler scheduler) {
 		this.scheduler = scheduler;
 		this.app = app;
 		this.consul = consul;

@@ -9,6 +9,8 @@ import java.util.Set;
 
 import org.springframework.cloud.consul.model.http.agent.NewService;
 
+import dev.bus.sidecar.AppProperties;
+import dev.bus.sidecar.RegistrationProperties;
 import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent.CheckStatus;
 
@@ -32,7 +34,7 @@ public class AppServiceDefinition {
 		this.address = advertiseAddress(properties.getApp());
 		String configuredId = properties.getRegistration().getInstanceId();
 		String hostname = System.getenv("HOSTNAME");
-		SidecarProperties.App app = properties.getApp();
+		AppProperties app = properties.getApp();
 		this.instanceId = (configuredId != null) ? configuredId
 				: (hostname != null && !hostname.isBlank()) ? app.getName() + "-" + hostname
 						: app.getName() + "-" + this.address + "-" + app.getPort();
@@ -61,8 +63,8 @@ public class AppServiceDefinition {
 	 * the first heartbeat would hide a healthy app for a whole heartbeat interval.
 	 */
 	public NewService toNewService(AppHealth health, AppClient.BusTopics topics) {
-		SidecarProperties.App app = this.properties.getApp();
-		SidecarProperties.Registration registration = this.properties.getRegistration();
+		AppProperties app = this.properties.getApp();
+		RegistrationProperties registration = this.properties.getRegistration();
 		NewService service = new NewService();
 		service.setId(this.instanceId);
 		service.setName(app.getName());
@@ -110,7 +112,7 @@ public class AppServiceDefinition {
 		return status.name().toLowerCase(java.util.Locale.ROOT);
 	}
 
-	private static String advertiseAddress(SidecarProperties.App app) {
+	private static String advertiseAddress(AppProperties app) {
 		if (app.getAdvertiseAddress() != null) {
 			return app.getAdvertiseAddress();
 		}

@@ -13,7 +13,7 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.TelemetryProperties;
 
 /**
  * The exporter {@code bus.sidecar.telemetry.exporter} names, from the OpenTelemetry SDK: OTLP/HTTP (Jaeger's
@@ -28,7 +28,7 @@ public final class SpanExporters {
 	 * @param settings {@code bus.sidecar.telemetry.*}
 	 * @param sslBundles where {@code bus.sidecar.telemetry.ssl-bundle} is looked up
 	 */
-	public static SpanExporter create(SidecarProperties.Telemetry settings, SslBundles sslBundles) {
+	public static SpanExporter create(TelemetryProperties settings, SslBundles sslBundles) {
 		return switch (settings.getExporter()) {
 			case OTLP -> otlp(settings, sslBundles);
 			case ZIPKIN -> ZipkinSpanExporter.builder()
@@ -40,7 +40,7 @@ public final class SpanExporters {
 		};
 	}
 
-	private static SpanExporter otlp(SidecarProperties.Telemetry settings, SslBundles sslBundles) {
+	private static SpanExporter otlp(TelemetryProperties settings, SslBundles sslBundles) {
 		OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
 			.setEndpoint(settings.getEndpoint())
 			.setTimeout(settings.getExportTimeout())

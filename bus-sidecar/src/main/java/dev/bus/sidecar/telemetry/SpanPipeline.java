@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.AsyncTaskExecutor;
 
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.TelemetryProperties;
 
 /**
  * The pod's trace pipeline: spans the receiver accepted are sampled (by trace id, so a trace is kept or dropped
@@ -49,7 +49,7 @@ public class SpanPipeline implements SmartLifecycle {
 
 	private final Supplier<SpanExporter> exporterFactory;
 
-	private final SidecarProperties.Telemetry settings;
+	private final TelemetryProperties settings;
 
 	private final Sampler sampler;
 
@@ -86,7 +86,7 @@ public class SpanPipeline implements SmartLifecycle {
 	/**
 	 * @param executor runs the export loop: a bean of the context, with one thread
 	 */
-	public SpanPipeline(Supplier<SpanExporter> exporterFactory, SidecarProperties.Telemetry settings,
+	public SpanPipeline(Supplier<SpanExporter> exporterFactory, TelemetryProperties settings,
 			Resource podResource, MeterRegistry meters, AsyncTaskExecutor executor) {
 		this.executor = executor;
 		this.exporterFactory = exporterFactory;

@@ -4,7 +4,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.AppProperties;
 import dev.bus.sidecar.test.AppDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +18,7 @@ class AppClientTest {
 	@Test
 	void readsTheTopicsOfTheBusEndpointLeniently() {
 		try (AppDouble app = AppDouble.start()) {
-			SidecarProperties.App settings = new SidecarProperties.App();
+			AppProperties settings = new AppProperties();
 			settings.setPort(app.port());
 			AppClient client = new AppClient(settings);
 			assertThat(client.busTopics())

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.bus.sidecar.SidecarProperties;
+import dev.bus.sidecar.TelemetryProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -85,7 +86,7 @@ class SpanPipelineTest {
 			}
 
 		};
-		SidecarProperties.Telemetry settings = settings(Duration.ofSeconds(2));
+		TelemetryProperties settings = settings(Duration.ofSeconds(2));
 		settings.setMaxBatchSize(40);
 		SpanPipeline pipeline = new SpanPipeline(() -> counting, settings, Resource.empty(), this.meters,
 				new SimpleAsyncTaskExecutor());
@@ -108,8 +109,8 @@ class SpanPipelineTest {
 				new SimpleAsyncTaskExecutor());
 	}
 
-	private static SidecarProperties.Telemetry settings(Duration scheduleDelay) {
-		SidecarProperties.Telemetry settings = new SidecarProperties().getTelemetry();
+	private static TelemetryProperties settings(Duration scheduleDelay) {
+		TelemetryProperties settings = new SidecarProperties().getTelemetry();
 		settings.setMaxExportAttempts(1);
 		settings.setScheduleDelay(scheduleDelay);
 		return settings;
