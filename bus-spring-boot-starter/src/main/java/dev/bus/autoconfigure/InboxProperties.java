@@ -1,7 +1,6 @@
 package dev.bus.autoconfigure;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.springframework.validation.Errors;
 
@@ -13,18 +12,18 @@ import static dev.bus.autoconfigure.PropertyChecks.reject;
 public class InboxProperties {
 
 	/**
-	 * Where processed message ids are kept: "memory" (per instance, bounded) or "jdbc" (a table in the
-	 * application's DataSource, shared by all instances; needs spring-jdbc and a DataSource).
+	 * Where processed message ids are kept: memory (per instance, bounded) or jdbc (a table in the application's
+	 * DataSource, shared by all instances; needs spring-jdbc and a DataSource).
 	 */
-	private String store = "memory";
+	private Store store = Store.MEMORY;
 
 	private final Jdbc jdbc = new Jdbc();
 
-	public String getStore() {
+	public Store getStore() {
 		return this.store;
 	}
 
-	public void setStore(String store) {
+	public void setStore(Store store) {
 		this.store = store;
 	}
 
@@ -58,12 +57,22 @@ public class InboxProperties {
 		this.retention = retention;
 	}
 
+	/** Where the inbox keeps processed message ids. */
+	public enum Store {
+
+		/** In this instance's memory, bounded by {@code bus.inbox.max-entries}. */
+		MEMORY,
+		/** A table in the application's DataSource, shared by all instances. */
+		JDBC
+
+	}
+
 	/** Checks the values at binding time, under {@code bus.inbox}. */
 	void validate(Errors errors) {
 		atLeast(errors, "maxEntries", getMaxEntries(), 1);
 		positive(errors, "retention", getRetention());
-		if (!List.of("memory", "jdbc").contains(getStore())) {
-			reject(errors, "store", "value", "must be 'memory' or 'jdbc'");
+		if (getStore() == null) {
+			reject(errors, "store", "value", "must be memory or jdbc");
 		}
 		positive(errors, "jdbc.cleanupInterval", getJdbc().getCleanupInterval());
 	}

@@ -303,7 +303,7 @@ class BusAutoConfigurationTest {
 				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms", "bus.metrics.max-topics=0",
 				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s",
 				"bus.publisher.cloud-events.prefix=x-ce-", "bus.security.message-token.clock-skew=10m",
-				"bus.inbox.store=disk", "bus.tracing.sampling-probability=2", "bus.outbox.batch-size=0")) {
+				"bus.tracing.sampling-probability=2", "bus.outbox.batch-size=0")) {
 			this.runner.withPropertyValues(property.split(",")).run((context) -> {
 				assertThat(context).hasFailed();
 				String name = property.substring(0, property.indexOf('='));
@@ -314,6 +314,16 @@ class BusAutoConfigurationTest {
 					.contains(name);
 			});
 		}
+		this.runner.withPropertyValues("bus.inbox.store=disk")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.as("an unknown store: Boot's binding failure names the property")
+				.hasStackTraceContaining("Failed to bind properties under 'bus.inbox.store'"));
+		this.runner.withPropertyValues("bus.inbox.store=JDBC")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("no DataSource bean"));
 	}
 
 	static class EmptyTopic {
