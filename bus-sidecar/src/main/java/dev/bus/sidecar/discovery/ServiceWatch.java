@@ -15,6 +15,7 @@ import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.web.client.RestClientException;
 
 import dev.bus.core.sidecar.ServiceInstances;
+import dev.bus.sidecar.consul.BlockingQueryLoop;
 import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulRefusal;
 
@@ -35,15 +36,16 @@ class ServiceWatch implements Runnable {
 
 	private final Duration wait;
 
-	private final Duration maxBackoff;
-
 	private final Timer queries;
 
 	private final Counter errors;
 
 	private volatile ServiceInstances snapshot;
 
-	private volatile boolean running = true;
+	private final BlockingQueryLoop loop;
+
+	/** Whether the last query was refused (logged once until one succeeds). */
+	private boolean wasRefused;
 
 	private int waiting;
 
@@ -56,7 +58,7 @@ class ServiceWatch implements Runnable {
 		this.service = service;
 		this.consul = consul;
 		this.wait = wait;
-		this.maxBackoff = maxBackoff;
+		this.loop = new BlockingQueryLoop(MIN_BACKOFF, maxBackoff);
 		this.snapshot = ServiceInstances.unknown(service);
 		this.queries = meters.timer("bus.sidecar.watch.latency", "service", service);
 		this.errors = meters.counter("bus.sidecar.consul.errors", "operation", "watch");
@@ -91,7 +93,7 @@ class ServiceWatch implements Runnable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.waiting++;
 		try {
-			while (this.snapshot.index() == index && this.running) {
+			while (this.snapshot.index() == index && this.loop.isRunning()) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					break;
@@ -108,41 +110,28 @@ class ServiceWatch implements Runnable {
 	@Override
 	public void run() {
 		Thread.currentThread().setName("bus-sidecar-watch-" + this.service); // the pool's thread, named for logs
-		long consulIndex = 0;
-		Duration backoff = MIN_BACKOFF;
-		boolean wasRefused = false;
-		while (this.running) {
-			try {
-				long started = System.nanoTime();
-				ConsulAgent.HealthAnswer answer = this.consul.passingInstances(this.service, consulIndex, this.wait);
-				this.queries.record(Duration.ofNanos(System.nanoTime() - started));
-				// An index that goes backwards (Consul restarted, or a snapshot restore) means: start over.
-				consulIndex = (answer.index() < consulIndex) ? 0 : answer.index();
-				publish(answer.instances().stream().map(ServiceWatch::instance).toList());
-				backoff = MIN_BACKOFF;
-				wasRefused = false;
-			}
-			catch (RestClientException ex) {
-				if (!this.running) {
-					return;
-				}
-				this.errors.increment();
-				boolean refused = ConsulRefusal.isRefused(ex);
-				Duration retry = refused ? ConsulRefusal.RETRY_INTERVAL : backoff;
-				if (!refused || !wasRefused) {
-					log.warn("Watch of " + this.service + " failed (" + ex.getClass().getSimpleName()
-							+ (refused ? ", refused" : "") + "); serving the last known instances, retrying in "
-							+ retry.toMillis() + " ms");
-				}
-				wasRefused = refused;
-				consulIndex = 0;
-				sleep(retry);
-				if (!refused) {
-					backoff = backoff.multipliedBy(2).compareTo(this.maxBackoff) > 0 ? this.maxBackoff
-							: backoff.multipliedBy(2);
-				}
-			}
+		this.loop.run((index) -> {
+			long started = System.nanoTime();
+			ConsulAgent.HealthAnswer answer = this.consul.passingInstances(this.service, index, this.wait);
+			this.queries.record(Duration.ofNanos(System.nanoTime() - started));
+			publish(answer.instances().stream().map(ServiceWatch::instance).toList());
+			this.wasRefused = false;
+			return answer.index();
+		}, this::failed);
+	}
+
+	/** A refused query is retried at a fixed interval and logged once; others back off, each logged. */
+	private Duration failed(RestClientException ex, Duration backoff) {
+		this.errors.increment();
+		boolean refused = ConsulRefusal.isRefused(ex);
+		Duration retry = refused ? ConsulRefusal.RETRY_INTERVAL : backoff;
+		if (!refused || !this.wasRefused) {
+			log.warn("Watch of " + this.service + " failed (" + ex.getClass().getSimpleName()
+					+ (refused ? ", refused" : "") + "); serving the last known instances, retrying in "
+					+ retry.toMillis() + " ms");
 		}
+		this.wasRefused = refused;
+		return retry;
 	}
 
 	private synchronized void publish(List<ServiceInstances.Instance> instances) {
@@ -161,18 +150,8 @@ class ServiceWatch implements Runnable {
 		notifyAll();
 	}
 
-	private void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.running = false;
-		}
-	}
-
 	synchronized void stop() {
-		this.running = false;
+		this.loop.stop();
 		notifyAll();
 	}
 

@@ -14,7 +14,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
-import org.springframework.web.client.RestClientException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.core.routing.RuleSet;
 import dev.bus.core.routing.RuleSetValidator;
 import dev.bus.core.sidecar.RoutingRules;
+import dev.bus.sidecar.consul.BlockingQueryLoop;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
@@ -65,6 +65,9 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** The running query loop; a new one on each start. */
+	private volatile BlockingQueryLoop loop;
+
 	public RoutingRulesWatch(ConsulAgent consul, String prefix, Duration wait, Duration maxBackoff,
 			TaskExecutor executor, MeterRegistry meters) {
 		this.consul = consul;
@@ -95,6 +98,7 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.loop = new BlockingQueryLoop(MIN_BACKOFF, this.maxBackoff);
 		this.running = true;
 		this.executor.execute(this);
 	}
@@ -102,6 +106,9 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		this.running = false;
+		if (this.loop != null) {
+			this.loop.stop();
+		}
 		notifyAll();
 	}
 
@@ -112,33 +119,15 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 
 	@Override
 	public void run() {
-		long consulIndex = 0;
-		Duration backoff = MIN_BACKOFF;
-		while (this.running) {
-			try {
-				ConsulAgent.KvAnswer answer = this.consul.kvValues(this.prefix, consulIndex, this.wait);
-				consulIndex = (answer.index() < consulIndex) ? 0 : answer.index();
-				apply(answer.values());
-				backoff = MIN_BACKOFF;
-			}
-			catch (RestClientException ex) {
-				if (!this.running) {
-					return;
-				}
-				log.warn("Watch of routing rules under " + this.prefix + " failed (" + ex.getClass().getSimpleName()
-						+ "); the rules in force stay, retrying in " + backoff.toMillis() + " ms");
-				consulIndex = 0;
-				try {
-					Thread.sleep(backoff.toMillis());
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				backoff = backoff.multipliedBy(2).compareTo(this.maxBackoff) > 0 ? this.maxBackoff
-						: backoff.multipliedBy(2);
-			}
-		}
+		this.loop.run((index) -> {
+			ConsulAgent.KvAnswer answer = this.consul.kvValues(this.prefix, index, this.wait);
+			apply(answer.values());
+			return answer.index();
+		}, (ex, backoff) -> {
+			log.warn("Watch of routing rules under " + this.prefix + " failed (" + ex.getClass().getSimpleName()
+					+ "); the rules in force stay, retrying in " + backoff.toMillis() + " ms");
+			return backoff;
+		});
 	}
 
 	/** Takes in what changed: valid new versions replace their key's, invalid ones are refused, deleted keys go. */
