@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -19,6 +21,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -78,6 +81,35 @@ public final class BusMessageTokenAutoConfiguration {
 	@ConditionalOnBean(MessageProofKey.class)
 	MessageProofSigner busMessageProofSigner(MessageProofKey busMessageProofKey) {
 		return new MessageProofSigner(busMessageProofKey);
+	}
+
+	/**
+	 * {@code bus.security.message.proofs} (signatures), {@code bus.security.message.proved} (messages) and
+	 * {@code bus.security.message.proof.signing} (seconds spent signing), bound by Boot's metrics support.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	@ConditionalOnProperty(prefix = "bus.security.message-token", name = "registration")
+	@ConditionalOnBooleanProperty(name = "bus.security.message-token.require-proof", matchIfMissing = true)
+	static class MessageProofMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busMessageProofMetrics")
+		MeterBinder busMessageProofMetrics(MessageProofSigner signer) {
+			return (registry) -> {
+				FunctionCounter.builder("bus.security.message.proofs", signer, MessageProofSigner::signatures)
+					.description("Message proofs signed, each over a tree of the messages waiting")
+					.register(registry);
+				FunctionCounter.builder("bus.security.message.proved", signer, MessageProofSigner::provedMessages)
+					.description("Messages proved; divided by bus.security.message.proofs, the mean tree")
+					.register(registry);
+				FunctionCounter.builder("bus.security.message.proof.signing", signer, MessageProofSigner::signingSeconds)
+					.baseUnit("seconds")
+					.description("Time spent signing proofs; its rate is the share of a core signing takes")
+					.register(registry);
+			};
+		}
+
 	}
 
 	@Bean

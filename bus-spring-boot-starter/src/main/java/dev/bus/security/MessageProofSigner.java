@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -70,6 +71,12 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 	private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
 	private boolean draining;
+
+	private final LongAdder signatures = new LongAdder();
+
+	private final LongAdder provedMessages = new LongAdder();
+
+	private final LongAdder signingNanos = new LongAdder();
 
 	/** When the next signature may begin ({@link System#nanoTime()}), from the pace of the last one. */
 	private volatile long nextSignatureAt = System.nanoTime();
@@ -198,7 +205,11 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 				.claim(MessageProofVerifier.ROOT, ProofTree.encode(tree.root()))
 				.claim(MessageProofVerifier.LEAVES, tree.size())
 				.build());
-			this.nextSignatureAt = began + MAX_DUTY_DIVISOR * (System.nanoTime() - began);
+			long took = System.nanoTime() - began;
+			this.nextSignatureAt = began + MAX_DUTY_DIVISOR * took;
+			this.signatures.increment();
+			this.provedMessages.add(entries.size());
+			this.signingNanos.add(took);
 		}
 		catch (RuntimeException ex) {
 			entries.forEach((entry) -> entry.signed.completeExceptionally(
@@ -260,6 +271,21 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 	private static CustomizableThreadFactory daemon(CustomizableThreadFactory factory) {
 		factory.setDaemon(true);
 		return factory;
+	}
+
+	/** Signatures made so far: each proves a tree of messages. */
+	public long signatures() {
+		return this.signatures.sum();
+	}
+
+	/** Messages proved so far; divided by {@link #signatures()}, the mean tree. */
+	public long provedMessages() {
+		return this.provedMessages.sum();
+	}
+
+	/** Time spent signing so far, in seconds: its rate is the share of a core signing takes. */
+	public double signingSeconds() {
+		return this.signingNanos.sum() / 1e9;
 	}
 
 	/** Stops signing; what is waiting is still signed and sent. */

@@ -1,5 +1,7 @@
 package dev.bus.autoconfigure;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -80,11 +82,16 @@ class BusMessageTokenAutoConfigurationTest {
 		publisher.run((context) -> {
 			assertThat(context).hasSingleBean(MessageProofKey.class).hasSingleBean(MessageProofSigner.class);
 			assertThat(context.getBean(MessageProofKey.class).thumbprint()).isNotBlank();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			context.getBean("busMessageProofMetrics", MeterBinder.class).bindTo(meters);
+			assertThat(meters.get("bus.security.message.proofs").functionCounter().count()).isZero();
+			assertThat(meters.get("bus.security.message.proof.signing").functionCounter().count()).isZero();
 		});
 		publisher.withPropertyValues("bus.security.message-token.require-proof=false")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(MessageProofKey.class)
 				.doesNotHaveBean(MessageProofSigner.class)
+				.doesNotHaveBean("busMessageProofMetrics")
 				.hasSingleBean(MessageTokenPublishPostProcessor.class));
 	}
 

@@ -76,6 +76,9 @@ class MessageProofTest {
 			burst.add(envelope("m-" + i, "orders.created", "{\"n\":" + i + "}", this.token));
 		}
 		List<Envelope> signed = this.signer.signTogether(burst);
+		assertThat(this.signer.signatures()).isOne();
+		assertThat(this.signer.provedMessages()).isEqualTo(5);
+		assertThat(this.signer.signingSeconds()).isPositive();
 		assertThat(signed).extracting((envelope) -> header(envelope, BusHeaders.PROOF)).containsOnly(
 				header(signed.get(0), BusHeaders.PROOF));
 		for (Envelope envelope : signed) {
