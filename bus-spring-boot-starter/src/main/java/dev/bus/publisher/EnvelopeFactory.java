@@ -145,7 +145,16 @@ public class EnvelopeFactory {
 				sent.completeExceptionally(unwrap(signError));
 				return;
 			}
-			send.apply(proved).whenComplete((ignored, sendError) -> {
+			CompletableFuture<Void> confirmed;
+			try {
+				confirmed = send.apply(proved);
+			}
+			catch (RuntimeException ex) {
+				// on the signer's thread, nobody else would see it: the publish fails with it
+				sent.completeExceptionally(ex);
+				return;
+			}
+			confirmed.whenComplete((ignored, sendError) -> {
 				if (sendError != null) {
 					sent.completeExceptionally(unwrap(sendError));
 				}

@@ -129,17 +129,19 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 	 */
 	List<Envelope> signTogether(List<Envelope> envelopes) {
 		List<Waiting> entries = new ArrayList<>();
+		List<Integer> positions = new ArrayList<>();
 		List<Envelope> signed = new ArrayList<>(envelopes);
-		for (Envelope envelope : envelopes) {
-			String token = boundToken(envelope);
+		for (int i = 0; i < envelopes.size(); i++) {
+			String token = boundToken(envelopes.get(i));
 			if (token != null) {
-				entries.add(new Waiting(envelope, token));
+				entries.add(new Waiting(envelopes.get(i), token));
+				positions.add(i);
 			}
 		}
 		proveByToken(entries);
-		for (Waiting entry : entries) {
+		for (int i = 0; i < entries.size(); i++) {
 			try {
-				signed.set(envelopes.indexOf(entry.envelope), entry.signed.join());
+				signed.set(positions.get(i), entries.get(i).signed.join());
 			}
 			catch (CompletionException ex) {
 				throw (BusPublishException) ex.getCause();
