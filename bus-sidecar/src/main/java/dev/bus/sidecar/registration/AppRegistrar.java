@@ -2,11 +2,8 @@ package dev.bus.sidecar.registration;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.micrometer.core.instrument.Counter;
@@ -30,25 +27,19 @@ import dev.bus.sidecar.consul.UnsafeConsulException;
  * Keeps the app registered in Consul with a TTL check that follows its real health.
  * <p>
  * The heartbeat scheduler's thread runs the loop: read the app's health; register once the app answers (so the
- * app may start before or after the sidecar); then, every third of the TTL, pass, warn or fail the check. When Consul rejects a heartbeat
- * (it lost its state, as after an agent restart, or someone deregistered the instance) the app is registered
- * again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
+ * app may start before or after the sidecar; {@link InstanceRegistration}); then, every third of the TTL, pass,
+ * warn or fail the check. When Consul rejects a heartbeat (it lost its state, as after an agent restart, or
+ * someone deregistered the instance) the app is registered again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
  * On shutdown the instance goes into maintenance (critical, so peers stop routing to it), stays there for the
  * drain time, and is deregistered. The pod's pre-stop hook can drain earlier ({@link #drain()}), so the instance
- * leaves Consul's passing set before the app stops; shutdown then only deregisters.
+ * leaves Consul's passing set before the app stops ({@link InstanceDrain}); shutdown then only deregisters.
  */
 public class AppRegistrar implements SmartLifecycle {
 
 	/** Stops before the local API and the watches, so the app keeps its view of Consul while it drains. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
-	/** How many heartbeats between re-reads of the app's topics (they change only when the app redeploys). */
-	private static final int TOPICS_REFRESH_TICKS = 10;
-
 	private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
-
-	/** How often {@link #awaitAppStopped} checks the app's port. */
-	private static final Duration APP_STOP_POLL = Duration.ofMillis(100);
 
 	private static final Log log = LogFactory.getLog(AppRegistrar.class);
 
@@ -62,13 +53,15 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private final Duration heartbeatInterval;
 
-	private final Counter registrations;
-
 	private final Counter heartbeatFailures;
 
 	private final Counter consulErrors;
 
 	private final TaskScheduler scheduler;
+
+	private final InstanceRegistration instance;
+
+	private final InstanceDrain drain;
 
 	/** Held by a heartbeat while it runs, so that stopping can wait for the one in flight. */
 	private final ReentrantLock beating = new ReentrantLock();
@@ -77,26 +70,14 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledFuture<?> next;
 
-	private volatile boolean registered;
-
-	private volatile Maintenance maintenance = Maintenance.NONE;
-
 	private volatile AppHealth health = AppHealth.unreachable("not probed yet");
-
-	private volatile AppClient.BusTopics topics = AppClient.BusTopics.UNKNOWN;
 
 	private volatile @Nullable String consulError;
 
 	/** When the heartbeat last ran ({@link System#nanoTime()}), for {@link #heartbeatAlive()}. */
 	private volatile long lastTick = System.nanoTime();
 
-	private final AtomicBoolean drainStarted = new AtomicBoolean();
-
-	private final CompletableFuture<Void> drained = new CompletableFuture<>();
-
 	private Duration backoff = MIN_BACKOFF;
-
-	private int ticksSinceTopics;
 
 	/**
 	 * @param scheduler runs the heartbeats: a bean of the context, with one thread
@@ -109,10 +90,11 @@ public class AppRegistrar implements SmartLifecycle {
 		this.definition = definition;
 		this.settings = settings;
 		this.heartbeatInterval = settings.getTtl().dividedBy(3);
-		this.registrations = meters.counter("bus.sidecar.registrations");
+		this.instance = new InstanceRegistration(app, consul, definition, meters.counter("bus.sidecar.registrations"));
+		this.drain = new InstanceDrain(app, consul, definition, settings.getDrainTime());
 		this.heartbeatFailures = meters.counter("bus.sidecar.heartbeat.failures");
 		this.consulErrors = meters.counter("bus.sidecar.consul.errors", "operation", "registration");
-		meters.gauge("bus.sidecar.app.registered", this, (registrar) -> registrar.registered ? 1 : 0);
+		meters.gauge("bus.sidecar.app.registered", this.instance, (instance) -> instance.registered() ? 1 : 0);
 	}
 
 	/** The status the sidecar reports: registration, the app's last health, Consul's last error. */
@@ -135,12 +117,12 @@ public class AppRegistrar implements SmartLifecycle {
 
 	/** Whether an operator put the instance in maintenance in Consul, as of the last heartbeat. */
 	public Maintenance maintenance() {
-		return this.maintenance;
+		return this.instance.maintenance();
 	}
 
 	public Status status() {
 		AppHealth current = this.health;
-		return new Status(this.definition.instanceId(), this.registered,
+		return new Status(this.definition.instanceId(), this.instance.registered(),
 				AppServiceDefinition.consulStatus(current.status()), current.reason(), this.consulError);
 	}
 
@@ -198,15 +180,15 @@ public class AppRegistrar implements SmartLifecycle {
 			return;
 		}
 		try {
-			if (!this.registered) {
+			if (!this.instance.registered()) {
 				if (current.answered()) {
-					register(current);
+					this.instance.register(current);
 				}
 			}
 			else {
-				refreshTopicsNow(current);
+				this.instance.refreshTopics(current);
 				this.consul.updateTtl(this.definition.checkId(), current.status(), current.reason());
-				refreshMaintenance();
+				this.instance.refreshMaintenance();
 			}
 			this.consulError = null;
 			this.backoff = MIN_BACKOFF;
@@ -216,16 +198,17 @@ public class AppRegistrar implements SmartLifecycle {
 			int status = ex.getStatusCode().value();
 			if (status == 401 || status == 403) {
 				this.consulErrors.increment();
-				this.consulError = "Consul denied " + (this.registered ? "the heartbeat" : "the registration")
-						+ ": HTTP " + status + " (check bus.sidecar.consul.acl-token and its policy)";
+				String what = this.instance.registered() ? "the heartbeat" : "the registration";
+				this.consulError = "Consul denied " + what + ": HTTP " + status
+						+ " (check bus.sidecar.consul.acl-token and its policy)";
 				log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
 			}
-			else if (this.registered) {
+			else if (this.instance.registered()) {
 				// Consul answered but does not know the check: it lost its state or the instance was removed.
 				this.heartbeatFailures.increment();
 				this.consulError = "Consul rejected the heartbeat: HTTP " + status;
 				log.warn(this.consulError + "; registering " + this.definition.instanceId() + " again");
-				this.registered = false;
+				this.instance.lost();
 			}
 			else {
 				this.consulErrors.increment();
@@ -250,50 +233,6 @@ public class AppRegistrar implements SmartLifecycle {
 			this.consulError = error;
 		}
 		schedule(next);
-	}
-
-	private void register(AppHealth current) {
-		this.topics = this.app.busTopics();
-		this.ticksSinceTopics = 0;
-		this.consul.register(this.definition.toNewService(current, this.topics));
-		this.registered = true;
-		this.registrations.increment();
-		log.info("Registered " + this.definition.instanceId() + " at " + this.definition.address() + " in Consul ("
-				+ AppServiceDefinition.consulStatus(current.status()) + ", listens to " + this.topics.listens()
-				+ ")");
-	}
-
-	/**
-	 * Reads whether the instance is in maintenance, for the app to pause its listeners. A failure here is not a
-	 * heartbeat's: the last known state stays.
-	 */
-	private void refreshMaintenance() {
-		Maintenance latest;
-		try {
-			latest = this.consul.maintenance(this.definition.serviceName(), this.definition.instanceId());
-		}
-		catch (RestClientException ex) {
-			log.debug("Could not read the maintenance state of " + this.definition.instanceId() + ": "
-					+ ex.getClass().getSimpleName());
-			return;
-		}
-		if (latest.enabled() != this.maintenance.enabled()) {
-			log.info(this.definition.instanceId() + (latest.enabled() ? " is in maintenance: " + latest.reason()
-					: " is out of maintenance"));
-		}
-		this.maintenance = latest;
-	}
-
-	/** Re-registers (an idempotent update in Consul) when the app's topics changed. */
-	private void refreshTopicsNow(AppHealth current) {
-		if (++this.ticksSinceTopics < TOPICS_REFRESH_TICKS || !current.answered()) {
-			return;
-		}
-		this.ticksSinceTopics = 0;
-		AppClient.BusTopics latest = this.app.busTopics();
-		if (!latest.equals(AppClient.BusTopics.UNKNOWN) && !latest.equals(this.topics)) {
-			register(current);
-		}
 	}
 
 	private Duration nextBackoff() {
@@ -336,8 +275,9 @@ public class AppRegistrar implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		if (this.registered) {
-			drainAndDeregister();
+		if (this.instance.registered()) {
+			this.drain.drain(true);
+			this.instance.deregister(this.settings.getDeregisterCriticalAfter());
 		}
 	}
 
@@ -347,26 +287,7 @@ public class AppRegistrar implements SmartLifecycle {
 	 * first to end. Nothing to do when the instance was never registered.
 	 */
 	public void drain() {
-		if (!this.drainStarted.compareAndSet(false, true)) {
-			try {
-				this.drained.get();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (ExecutionException ex) {
-				// drained always completes normally
-			}
-			return;
-		}
-		try {
-			if (this.registered) {
-				enterMaintenanceAndHold();
-			}
-		}
-		finally {
-			this.drained.complete(null);
-		}
+		this.drain.drain(this.instance.registered());
 	}
 
 	/**
@@ -376,50 +297,7 @@ public class AppRegistrar implements SmartLifecycle {
 	 * @return whether the app stopped within the timeout
 	 */
 	public boolean awaitAppStopped(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (this.app.acceptsConnections()) {
-			if (System.nanoTime() - deadline >= 0) {
-				return false;
-			}
-			try {
-				Thread.sleep(APP_STOP_POLL.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private void enterMaintenanceAndHold() {
-		String id = this.definition.instanceId();
-		try {
-			this.consul.maintenance(id, true, "bus-sidecar: pod shutting down");
-			log.info("Put " + id + " in maintenance; draining for " + this.settings.getDrainTime().toMillis()
-					+ " ms");
-			Thread.sleep(this.settings.getDrainTime().toMillis());
-		}
-		catch (RestClientException ex) {
-			log.warn("Could not put " + id + " in maintenance (" + ex.getClass().getSimpleName() + ")");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private void drainAndDeregister() {
-		String id = this.definition.instanceId();
-		drain();
-		try {
-			this.consul.deregister(id);
-			this.registered = false;
-			log.info("Deregistered " + id + " from Consul");
-		}
-		catch (RestClientException ex) {
-			log.warn("Could not deregister " + id + " (" + ex.getClass().getSimpleName()
-					+ "); Consul removes it after " + this.settings.getDeregisterCriticalAfter());
-		}
+		return this.drain.awaitAppStopped(timeout);
 	}
 
 	@Override

@@ -1,0 +1,113 @@
+package dev.bus.sidecar.registration;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.web.client.RestClientException;
+
+import dev.bus.sidecar.consul.ConsulAgent;
+
+/**
+ * Takes the app's instance out of Consul's passing set before the app stops: puts it in maintenance (critical, so
+ * peers stop routing to it) and holds for the drain time. Done once, by the pod's pre-stop hook or at shutdown,
+ * whichever comes first; a later call waits for the first to end. Also tells when the app itself has stopped, for a
+ * pre-stop hook that must outlive it.
+ */
+final class InstanceDrain {
+
+	private static final Log log = LogFactory.getLog(InstanceDrain.class);
+
+	/** How often {@link #awaitAppStopped} checks the app's port. */
+	private static final Duration APP_STOP_POLL = Duration.ofMillis(100);
+
+	private final AppClient app;
+
+	private final ConsulAgent consul;
+
+	private final AppServiceDefinition definition;
+
+	private final Duration drainTime;
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+	InstanceDrain(AppClient app, ConsulAgent consul, AppServiceDefinition definition, Duration drainTime) {
+		this.app = app;
+		this.consul = consul;
+		this.definition = definition;
+		this.drainTime = drainTime;
+	}
+
+	/**
+	 * Drains once; a later call waits for the first one to end.
+	 * @param registered whether the instance is registered (nothing to drain otherwise)
+	 */
+	void drain(boolean registered) {
+		if (!this.started.compareAndSet(false, true)) {
+			try {
+				this.drained.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException ex) {
+				// drained always completes normally
+			}
+			return;
+		}
+		try {
+			if (registered) {
+				enterMaintenanceAndHold();
+			}
+		}
+		finally {
+			this.drained.complete(null);
+		}
+	}
+
+	/**
+	 * Waits until the app no longer accepts connections on its port, up to {@code timeout}.
+	 * @return whether the app stopped within the timeout
+	 */
+	boolean awaitAppStopped(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.app.acceptsConnections()) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			try {
+				// the app's port is the only signal there is: nothing notifies when it closes
+				TimeUnit.MILLISECONDS.sleep(APP_STOP_POLL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void enterMaintenanceAndHold() {
+		String id = this.definition.instanceId();
+		try {
+			this.consul.maintenance(id, true, "bus-sidecar: pod shutting down");
+			log.info("Put " + id + " in maintenance; draining for " + this.drainTime.toMillis() + " ms");
+			// the drain time is the point: peers need it to see the instance leave the passing set
+			TimeUnit.MILLISECONDS.sleep(this.drainTime.toMillis());
+		}
+		catch (RestClientException ex) {
+			log.warn("Could not put " + id + " in maintenance (" + ex.getClass().getSimpleName() + ")");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
