@@ -29,6 +29,7 @@ import dev.bus.BusPublisher;
 import dev.bus.PublishPostProcessor;
 import dev.bus.ReceivePostProcessor;
 import dev.bus.core.TopicPattern;
+import dev.bus.crypto.ConfidentialHeadersGuard;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.ReceiveChain;
@@ -86,6 +87,13 @@ public final class BusAutoConfiguration {
 		return new BusTopology(busAmqpAdmin, beanFactory, properties.getExchange(),
 				listener.getQueueType() == ListenerProperties.QueueType.QUORUM, listener.getDeliveryLimit(),
 				properties.getTopology().isDeclare());
+	}
+
+	/** Last in every publish chain: confidential headers never leave in clear, encrypted topics or not. */
+	@Bean
+	@ConditionalOnMissingBean
+	ConfidentialHeadersGuard busConfidentialHeadersGuard() {
+		return new ConfidentialHeadersGuard();
 	}
 
 	/** Every {@link PublishPostProcessor} bean, in order: tracing, then security and the user's own. */

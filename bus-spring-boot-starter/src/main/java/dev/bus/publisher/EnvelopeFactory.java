@@ -91,11 +91,6 @@ public class EnvelopeFactory {
 		OutgoingEnvelope outgoing = draft(message);
 		try {
 			this.chain.apply(outgoing);
-			if (outgoing.headers().containsKey(BusHeaders.ENCRYPTED_HEADERS)
-					&& !outgoing.headers().containsKey(BusHeaders.ENCRYPTION)) {
-				throw new MessageRejectedException("confidential-headers-in-clear", "the message has confidential "
-						+ "headers and topic '" + message.topic() + "' is not encrypted (bus.security.encryption.topics)");
-			}
 			int size = outgoing.body().length;
 			if (size > this.maxMessageSize) {
 				throw new BusPublishException(Reason.OVERSIZE, message.topic(), message.messageId(), size
@@ -185,7 +180,7 @@ public class EnvelopeFactory {
 			headers.put(BusHeaders.PARTITION_KEY, message.partitionKey());
 		}
 		if (!message.confidentialHeaders().isEmpty()) {
-			// The encrypting element encrypts these values; create() refuses the message if it did not run.
+			// The encrypting element encrypts these values; the chain's last element refuses them in clear.
 			headers.put(BusHeaders.ENCRYPTED_HEADERS, String.join(",", message.confidentialHeaders()));
 		}
 		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), this.source, now, headers,

@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
+import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishPostProcessor;
@@ -48,6 +49,7 @@ import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.RabbitBusPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Auto-configuration: what is created when, what users can override, and how bad configuration fails. Needs no
@@ -120,6 +122,13 @@ class BusAutoConfigurationTest {
 				OutgoingEnvelope sent = context.getBean(EnvelopeFactory.class)
 					.create(OutboundMessage.builder("orders.created", "x").build());
 				assertThat(sent.envelope().properties().getHeaders()).containsEntry("t", "a");
+				assertThatExceptionOfType(BusPublishException.class)
+					.as("no topic is encrypted here: a confidential header is refused, not sent in clear")
+					.isThrownBy(() -> context.getBean(EnvelopeFactory.class)
+						.create(OutboundMessage.builder("orders.created", "x")
+							.confidentialHeader("iban", "DE00")
+							.build()))
+					.withMessageContaining("confidential-headers-in-clear");
 				BusObservations.publishSettled(
 						context.getBean(BusObservations.class).publishStarted("orders.created", "m-1"), null);
 				assertThat(observed).as("the user's handler hears Bus's observation").containsExactly("bus.publish");
