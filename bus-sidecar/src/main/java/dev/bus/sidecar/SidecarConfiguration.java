@@ -136,7 +136,7 @@ public class SidecarConfiguration {
 		TelemetryProperties telemetry = properties.getTelemetry();
 		return new SidecarHttpServer("telemetry",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), telemetry.getPort()),
-				new OtlpReceiverHandler(pipeline, telemetry.getMaxRequestSize(), meters), telemetryExecutor);
+				new OtlpReceiverHandler(pipeline, (int) telemetry.getMaxRequestSize().toBytes(), meters), telemetryExecutor);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 import static dev.bus.sidecar.SidecarPropertyChecks.requirePort;
@@ -72,8 +73,8 @@ public class TelemetryProperties {
 	/** Export attempts per batch (backoff doubling from 500ms) before the batch is dropped and counted. */
 	private int maxExportAttempts = 4;
 
-	/** Largest OTLP request accepted, in bytes (after decompression); larger ones get 413. */
-	private int maxRequestSize = 4 * 1024 * 1024;
+	/** Largest OTLP request accepted, after decompression ({@code 4MB}; a plain number is bytes); larger get 413. */
+	private DataSize maxRequestSize = DataSize.ofMegabytes(4);
 
 	/** Resource attributes added to every span (the app's own win); k8s ones come from the environment. */
 	private Map<String, String> resourceAttributes = new LinkedHashMap<>();
@@ -174,11 +175,11 @@ public class TelemetryProperties {
 		this.maxExportAttempts = maxExportAttempts;
 	}
 
-	public int getMaxRequestSize() {
+	public DataSize getMaxRequestSize() {
 		return this.maxRequestSize;
 	}
 
-	public void setMaxRequestSize(int maxRequestSize) {
+	public void setMaxRequestSize(DataSize maxRequestSize) {
 		this.maxRequestSize = maxRequestSize;
 	}
 
@@ -213,8 +214,9 @@ public class TelemetryProperties {
 						"must be an https URL when bus.sidecar.telemetry.ssl-bundle is set");
 			}
 		}
-		if (getMaxRequestSize() < 1024) {
-			errors.rejectValue("max-request-size", "invalid", "must be at least 1024 bytes");
+		if (getMaxRequestSize() == null || getMaxRequestSize().toBytes() < 1024
+				|| getMaxRequestSize().toBytes() > Integer.MAX_VALUE) {
+			errors.rejectValue("max-request-size", "invalid", "must be between 1KB and 2GB");
 		}
 		requirePositive(errors, "schedule-delay", getScheduleDelay());
 		requirePositive(errors, "export-timeout", getExportTimeout());

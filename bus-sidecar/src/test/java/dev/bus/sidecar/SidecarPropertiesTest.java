@@ -2,7 +2,10 @@ package dev.bus.sidecar;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +59,22 @@ class SidecarPropertiesTest {
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.telemetry.ssl-bundle")
 				.hasMessageContaining("applies to the otlp exporter only"));
+	}
+
+	@Test
+	void theRequestSizeIsADataSizeOrBytesWithinItsBounds() {
+		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+				"bus.sidecar.telemetry.max-request-size=512B")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("bus.sidecar.telemetry.max-request-size")
+				.hasMessageContaining("between 1KB and 2GB"));
+		for (String size : new String[] { "2048", "512KB" }) {
+			SidecarProperties properties = new SidecarProperties();
+			Binder.get(new MockEnvironment().withProperty("bus.sidecar.telemetry.max-request-size", size))
+				.bind("bus.sidecar", Bindable.ofInstance(properties));
+			assertThat(properties.getTelemetry().getMaxRequestSize().toBytes()).isIn(2048L, 512L * 1024);
+		}
 	}
 
 	@Test
