@@ -48,6 +48,9 @@ public class MessageProofVerifier {
 
 	private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
+	/** The last token's digest: a publisher sends one token with many messages, so it is hashed once, not each time. */
+	private volatile TokenDigest lastToken = new TokenDigest("", new byte[0]);
+
 	/**
 	 * Checks that {@code proof} proves the message whose leaf is {@code leaf}, carried with {@code token} (bound to
 	 * the key with thumbprint {@code boundKey}).
@@ -71,7 +74,7 @@ public class MessageProofVerifier {
 		if (!verified.keyThumbprint.equals(boundKey)) {
 			throw unauthenticated("the message proof is signed with another key than the one its token is bound to");
 		}
-		if (!MessageDigest.isEqual(verified.tokenHash, MessageProofSigner.tokenDigest(token))) {
+		if (!MessageDigest.isEqual(verified.tokenHash, digestOf(token))) {
 			throw unauthenticated("the message proof was made for another token");
 		}
 		if (path == null) {
@@ -127,8 +130,20 @@ public class MessageProofVerifier {
 		}
 	}
 
+	private byte[] digestOf(String token) {
+		TokenDigest last = this.lastToken;
+		if (!last.token().equals(token)) {
+			last = new TokenDigest(token, MessageProofSigner.tokenDigest(token));
+			this.lastToken = last;
+		}
+		return last.digest();
+	}
+
 	private static MessageRejectedException unauthenticated(String detail) {
 		return new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), detail);
+	}
+
+	private record TokenDigest(String token, byte[] digest) {
 	}
 
 	private record Proof(String keyThumbprint, byte[] tokenHash, byte[] root, int leaves, Instant issuedAt) {

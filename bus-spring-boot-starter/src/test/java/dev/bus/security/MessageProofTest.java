@@ -1,8 +1,8 @@
 package dev.bus.security;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -10,13 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import dev.bus.MessageRejectedException;
@@ -34,6 +38,7 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
 import dev.bus.publisher.Envelope;
 import dev.bus.test.TestDelivery;
+import dev.bus.test.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -51,7 +56,7 @@ class MessageProofTest {
 
 	private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
-	private static final KeyPair ISSUER_KEYS = rsa();
+	private static final KeyPair ISSUER_KEYS = TestKeys.rsa();
 
 	private final MessageProofKey publisherKey = MessageProofKey.generate(Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -91,7 +96,7 @@ class MessageProofTest {
 	@Test
 	void theSignerProvesWhatWaitsTogetherAndInOrder() throws Exception {
 		List<CompletableFuture<Envelope>> futures = new ArrayList<>();
-		List<String> completed = java.util.Collections.synchronizedList(new ArrayList<>());
+		List<String> completed = Collections.synchronizedList(new ArrayList<>());
 		for (int i = 0; i < 50; i++) {
 			CompletableFuture<Envelope> future = this.signer
 				.sign(envelope("m-" + i, "orders.created", "{}", this.token));
@@ -103,7 +108,7 @@ class MessageProofTest {
 			signed.add(future.get(10, TimeUnit.SECONDS));
 		}
 		assertThat(completed).as("signed, hence sent, in the order published")
-			.containsExactly(java.util.stream.IntStream.range(0, 50).mapToObj((i) -> "m-" + i).toArray(String[]::new));
+			.containsExactly(IntStream.range(0, 50).mapToObj((i) -> "m-" + i).toArray(String[]::new));
 		assertThat(signed.stream().map((envelope) -> header(envelope, BusHeaders.PROOF)).distinct().count())
 			.as("fewer signatures than messages").isLessThan(50);
 		signed.forEach((envelope) -> this.listener.postProcess(delivery(envelope)));
@@ -149,7 +154,7 @@ class MessageProofTest {
 		assertRefused(delivery("m-1", "orders.created", "{}", tampered), "signature does not verify");
 
 		Map<String, Object> dpopForHttp = new HashMap<>(signed.properties().getHeaders());
-		dpopForHttp.put(BusHeaders.PROOF, this.publisherKey.tokenRequestProof(java.net.URI.create(ISSUER)));
+		dpopForHttp.put(BusHeaders.PROOF, this.publisherKey.tokenRequestProof(URI.create(ISSUER)));
 		assertRefused(delivery("m-1", "orders.created", "{}", dpopForHttp), "not of type bus-proof+jwt");
 	}
 
@@ -229,26 +234,15 @@ class MessageProofTest {
 			jwt.sign(new RSASSASigner((RSAPrivateKey) ISSUER_KEYS.getPrivate()));
 			return jwt.serialize();
 		}
-		catch (com.nimbusds.jose.JOSEException ex) {
+		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
 	private static NimbusJwtDecoder decoder() {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) ISSUER_KEYS.getPublic()).build();
-		decoder.setJwtValidator((jwt) -> org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.success());
+		decoder.setJwtValidator((jwt) -> OAuth2TokenValidatorResult.success());
 		return decoder;
-	}
-
-	private static KeyPair rsa() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-			generator.initialize(2048);
-			return generator.generateKeyPair();
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.bus.security;
 
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -31,6 +30,7 @@ import dev.bus.MessageRejectedException;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
 import dev.bus.test.TestDelivery;
+import dev.bus.test.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -47,7 +47,7 @@ class MessageTokenReceivePostProcessorTest {
 
 	private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-	private final KeyPair keys = rsa();
+	private final KeyPair keys = TestKeys.rsa();
 
 	private final AtomicInteger decodes = new AtomicInteger();
 
@@ -173,17 +173,6 @@ class MessageTokenReceivePostProcessorTest {
 			return jwt.serialize();
 		}
 		catch (com.nimbusds.jose.JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static KeyPair rsa() {
-		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-			generator.initialize(2048);
-			return generator.generateKeyPair();
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
