@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.OutboundMessage;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 
 /**

@@ -14,7 +14,7 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;
 import dev.bus.security.ApplicationScopes;
 
@@ -30,7 +30,7 @@ public class BusEndpoint {
 
 	private final BusListenerRegistry registry;
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final BusEndpointBody.Publisher publisherSettings;
 
@@ -44,7 +44,7 @@ public class BusEndpoint {
 
 	private final String vhost;
 
-	public BusEndpoint(BusListenerRegistry registry, ConfirmingPublisher publisher,
+	public BusEndpoint(BusListenerRegistry registry, EnvelopeSender publisher,
 			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, ApplicationScopes scopes,
 			Holds holds, BusTopology topology, String vhost) {
 		this.topology = topology;

@@ -31,7 +31,7 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;
 import dev.bus.security.ApplicationScopes;
 import dev.bus.support.PeriodicTask;
@@ -40,7 +40,7 @@ import dev.bus.support.PeriodicTask;
  * Actuator support: the {@code bus} endpoint and the {@code bus} health indicator.
  */
 @AutoConfiguration(after = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class })
-@ConditionalOnBean(ConfirmingPublisher.class)
+@ConditionalOnBean(EnvelopeSender.class)
 public final class BusActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -50,7 +50,7 @@ public final class BusActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher publisher,
+		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, EnvelopeSender publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
 				BusProperties properties, Environment environment, ObjectProvider<Holds> holds,
 				ApplicationScopes scopes, BusTopology topology, RabbitConnectionDetails connectionDetails) {

@@ -26,7 +26,7 @@ import dev.bus.asyncapi.BusAsyncApi;
 import dev.bus.asyncapi.PayloadSchemas;
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.PublishDeclarations;
 
 /**
@@ -35,7 +35,7 @@ import dev.bus.publisher.PublishDeclarations;
  */
 @AutoConfiguration(after = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class })
 @ConditionalOnClass(SchemaGenerator.class)
-@ConditionalOnBean(ConfirmingPublisher.class)
+@ConditionalOnBean(EnvelopeSender.class)
 public final class BusAsyncApiAutoConfiguration {
 
 	@Bean

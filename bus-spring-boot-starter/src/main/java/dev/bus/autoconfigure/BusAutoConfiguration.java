@@ -33,12 +33,12 @@ import dev.bus.crypto.ConfidentialHeadersGuard;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.listener.ReceiveChain;
-import dev.bus.listener.ReplyReceiver;
+import dev.bus.listener.ReplyReceiveChain;
 import dev.bus.observation.BusObservations;
 import dev.bus.publisher.BatchingBusPublisher;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.publisher.BusPublisherLifecycle;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.EnvelopeSigner;
 import dev.bus.publisher.Holds;
@@ -46,13 +46,15 @@ import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.PublishDeclarations;
 import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.RabbitBusPublisher;
-import dev.bus.publisher.Replies;
-import dev.bus.publisher.Requester;
+import dev.bus.reply.PendingReplies;
+import dev.bus.reply.Requester;
 import dev.bus.routing.Router;
 import dev.bus.routing.RoutingObserver;
 import dev.bus.routing.TopicProtection;
 import dev.bus.security.ApplicationScopes;
 import dev.bus.security.RequiredScopes;
+import dev.bus.transport.ConfirmedSender;
+import dev.bus.publisher.PublishedTopics;
 
 /**
  * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
@@ -116,12 +118,12 @@ public final class BusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfirmingPublisher busConfirmingPublisher(ConnectionFactory connectionFactory, BusProperties properties,
+	EnvelopeSender busEnvelopeSender(ConnectionFactory connectionFactory, BusProperties properties,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, ObjectProvider<BrokerAccess> brokerAccess,
-			Replies busReplies) {
-		return new ConfirmingPublisher(publisherConnectionFactory(connectionFactory),
+			PendingReplies busPendingReplies) {
+		return new ConfirmedSender(publisherConnectionFactory(connectionFactory),
 				properties.getPublisher().getConfirmTimeout(), busTaskScheduler,
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busReplies);
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busPendingReplies::deliver);
 	}
 
 	/** The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails start-up with its problems. */
@@ -134,7 +136,7 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ApplicationScopes busApplicationScopes(BusProperties properties, RabbitConnectionDetails connectionDetails,
-			ObjectProvider<BusListenerRegistry> registry, ConfirmingPublisher confirmingPublisher,
+			ObjectProvider<BusListenerRegistry> registry, PublishedTopics busPublishedTopics,
 			PublishDeclarations busPublishDeclarations) {
 		List<TopicPattern> tokenTopics = properties.getSecurity()
 			.getMessageToken()
@@ -148,7 +150,7 @@ public final class BusAutoConfiguration {
 		return new ApplicationScopes(rules, () -> {
 			BusListenerRegistry listeners = registry.getIfAvailable();
 			return (listeners != null) ? listeners.definitions() : List.of();
-		}, () -> busPublishDeclarations.topicsWith(confirmingPublisher.publishedTopics()));
+		}, () -> busPublishDeclarations.topicsWith(busPublishedTopics.sorted()));
 	}
 
 	@Bean
@@ -168,9 +170,9 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory,
-			ConfirmingPublisher confirmingPublisher, BusProperties properties,
+			EnvelopeSender envelopeSender, BusProperties properties,
 			ObjectProvider<BrokerAccess> brokerAccess) {
-		return new Holds(busTopology::addHoldQueue, connectionFactory, confirmingPublisher, properties.getExchange(),
+		return new Holds(busTopology::addHoldQueue, connectionFactory, envelopeSender, properties.getExchange(),
 				properties.getPublisher().getConfirmTimeout().toMillis(),
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
@@ -179,32 +181,40 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PublishRouting busPublishRouting(Router busRouter, Holds busHolds, ObjectProvider<BrokerAccess> brokerAccess,
-			BusProperties properties) {
+			BusProperties properties, PublishedTopics busPublishedTopics) {
 		return new PublishRouting(busRouter, busHolds, brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN),
-				properties.getExchange());
+				properties.getExchange(), busPublishedTopics);
+	}
+
+	/** The topics this app published to, which the sidecar registers. */
+	@Bean
+	@ConditionalOnMissingBean
+	PublishedTopics busPublishedTopics() {
+		return new PublishedTopics();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Replies busReplies(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ReceivePostProcessor> postProcessors) {
-		return new Replies(jsonMapper.getIfAvailable(JsonMapper::new),
-				new ReplyReceiver(() -> new ReceiveChain(postProcessors.orderedStream().toList())));
+	PendingReplies busPendingReplies(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ReceivePostProcessor> postProcessors) {
+		return new PendingReplies(jsonMapper.getIfAvailable(JsonMapper::new),
+				new ReplyReceiveChain(() -> new ReceiveChain(postProcessors.orderedStream().toList())));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	Requester busRequester(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, Replies busReplies) {
-		return new Requester(properties.getExchange(), envelopeFactory, confirmingPublisher, busReplies);
+			EnvelopeSender busEnvelopeSender, PendingReplies busPendingReplies, PublishRouting busPublishRouting) {
+		return new Requester(properties.getExchange(), envelopeFactory, busEnvelopeSender, busPendingReplies,
+				busPublishRouting);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<BusObservations> busObservations,
+			EnvelopeSender envelopeSender, ObjectProvider<BusObservations> busObservations,
 			Requester busRequester, PublishRouting busPublishRouting) {
-		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, envelopeSender,
 				busObservations.getIfAvailable(() -> BusObservations.NONE), busRequester, busPublishRouting);
 	}
 
@@ -212,11 +222,11 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "true")
 	BatchingBusPublisher batchingBusPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, ObjectProvider<BusObservations> busObservations,
+			EnvelopeSender envelopeSender, ObjectProvider<BusObservations> busObservations,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, Requester busRequester,
 			PublishRouting busPublishRouting) {
 		PublisherProperties.Batching batching = properties.getPublisher().getBatching();
-		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, confirmingPublisher,
+		return new BatchingBusPublisher(properties.getExchange(), envelopeFactory, envelopeSender,
 				busObservations.getIfAvailable(() -> BusObservations.NONE), busTaskScheduler,
 				(int) batching.getMaxSize().toBytes(), batching.getMaxMessages(), batching.getLinger(), busRequester,
 				busPublishRouting);
@@ -224,9 +234,9 @@ public final class BusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BusPublisherLifecycle busPublisherLifecycle(ConfirmingPublisher confirmingPublisher,
+	BusPublisherLifecycle busPublisherLifecycle(EnvelopeSender envelopeSender,
 			ObjectProvider<BatchingBusPublisher> batchingPublisher, BusProperties properties) {
-		return new BusPublisherLifecycle(confirmingPublisher, batchingPublisher.getIfAvailable(),
+		return new BusPublisherLifecycle(envelopeSender, batchingPublisher.getIfAvailable(),
 				properties.getPublisher().getConfirmTimeout());
 	}
 

@@ -14,7 +14,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
 
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.security.CertificateBrokerAccess;
 
 /**

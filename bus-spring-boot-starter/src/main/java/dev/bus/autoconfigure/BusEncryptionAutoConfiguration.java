@@ -28,7 +28,7 @@ import dev.bus.crypto.DecryptingReceivePostProcessor;
 import dev.bus.crypto.EncryptingPublishPostProcessor;
 import dev.bus.crypto.KeysetFileKmsClient;
 import dev.bus.crypto.TopicKeysets;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.routing.TopicProtection;
 import dev.bus.support.PeriodicTask;
 

@@ -26,7 +26,7 @@ import dev.bus.inbox.JdbcInbox;
 import dev.bus.jdbc.BusSchemaInitializer;
 import dev.bus.jdbc.TableNames;
 import dev.bus.support.PeriodicTask;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 
 /**
  * The inbox of idempotent listeners: in memory by default, or a table with {@code bus.inbox.store=jdbc}.
@@ -34,7 +34,7 @@ import dev.bus.publisher.ConfirmingPublisher;
 @AutoConfiguration(after = BusAutoConfiguration.class, before = BusListenerAutoConfiguration.class, afterName = {
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
-@ConditionalOnBean(ConfirmingPublisher.class)
+@ConditionalOnBean(EnvelopeSender.class)
 @ConditionalOnProperty(name = "bus.listener.enabled", havingValue = "true", matchIfMissing = true)
 public final class BusInboxAutoConfiguration {
 

@@ -27,17 +27,17 @@ import dev.bus.listener.FailurePublisher;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
-import dev.bus.listener.Replier;
+import dev.bus.reply.Responder;
 import dev.bus.observation.BusObservations;
-import dev.bus.publisher.BrokerAccess;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.BrokerAccess;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.EnvelopeFactory;
 
 /**
  * Listening: finds {@code @BusListener} methods, declares their queues and runs a listener container for each.
  */
 @AutoConfiguration(after = BusAutoConfiguration.class)
-@ConditionalOnBean(ConfirmingPublisher.class)
+@ConditionalOnBean(EnvelopeSender.class)
 @ConditionalOnProperty(name = "bus.listener.enabled", havingValue = "true", matchIfMissing = true)
 public final class BusListenerAutoConfiguration {
 
@@ -74,8 +74,8 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FailurePublisher busFailurePublisher(ConfirmingPublisher confirmingPublisher, BusProperties properties) {
-		return new FailurePublisher(confirmingPublisher, properties.getPublisher().getConfirmTimeout(),
+	FailurePublisher busFailurePublisher(EnvelopeSender envelopeSender, BusProperties properties) {
+		return new FailurePublisher(envelopeSender, properties.getPublisher().getConfirmTimeout(),
 				properties.getListener().getFailureMessageMaxLength());
 	}
 
@@ -88,8 +88,8 @@ public final class BusListenerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory,
-			ConfirmingPublisher confirmingPublisher, BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
-		return new DeadLetterReplayer(connectionFactory, confirmingPublisher,
+			EnvelopeSender envelopeSender, BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
+		return new DeadLetterReplayer(connectionFactory, envelopeSender,
 				properties.getPublisher().getConfirmTimeout(), busDeliveryOrigins);
 	}
 
@@ -139,17 +139,17 @@ public final class BusListenerAutoConfiguration {
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
 			ObjectProvider<BusObservations> busObservations, Inbox inbox, ReceiveChain receiveChain,
-			Replier busReplier, DeliveryOrigins busDeliveryOrigins) {
+			Responder busResponder, DeliveryOrigins busDeliveryOrigins) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
-				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busReplier,
+				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busResponder,
 				busDeliveryOrigins);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Replier busReplier(ConfirmingPublisher confirmingPublisher, EnvelopeFactory envelopeFactory,
+	Responder busResponder(EnvelopeSender envelopeSender, EnvelopeFactory envelopeFactory,
 			BusProperties properties) {
-		return new Replier(confirmingPublisher, envelopeFactory, properties.getListener().getFailureMessageMaxLength());
+		return new Responder(envelopeSender, envelopeFactory, properties.getListener().getFailureMessageMaxLength());
 	}
 
 }

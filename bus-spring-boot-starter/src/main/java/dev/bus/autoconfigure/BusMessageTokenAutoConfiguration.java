@@ -35,7 +35,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestTemplate;
 
 import dev.bus.core.TopicPattern;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.security.ClientCredentialsTokenClient;
 import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.MessageTokenPublishPostProcessor;

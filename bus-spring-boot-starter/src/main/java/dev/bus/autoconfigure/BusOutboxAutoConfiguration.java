@@ -31,10 +31,10 @@ import dev.bus.outbox.JdbcOutbox;
 import dev.bus.outbox.OutboxBusPublisher;
 import dev.bus.outbox.OutboxObserver;
 import dev.bus.outbox.OutboxRelay;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublishRouting;
-import dev.bus.publisher.Requester;
+import dev.bus.reply.Requester;
 
 /**
  * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
@@ -76,9 +76,9 @@ public final class BusOutboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		OutboxRelay busOutboxRelay(JdbcOutbox outbox, PlatformTransactionManager transactionManager,
-				ConfirmingPublisher confirmingPublisher, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
+				EnvelopeSender envelopeSender, @Qualifier("busTaskScheduler") TaskScheduler scheduler,
 				ObjectProvider<OutboxObserver> observers, BusProperties properties) {
-			return new OutboxRelay(outbox, new TransactionTemplate(transactionManager), confirmingPublisher,
+			return new OutboxRelay(outbox, new TransactionTemplate(transactionManager), envelopeSender,
 					properties.getExchange(), scheduler, properties.getOutbox().getPollInterval(),
 					properties.getOutbox().getBatchSize(), properties.getPublisher().getConfirmTimeout(),
 					OutboxObserver.composite(observers.orderedStream().toList()));
@@ -88,10 +88,10 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory,
 				ObjectProvider<BusObservations> busObservations, JdbcOutbox outbox, OutboxRelay relay,
-				ConfirmingPublisher confirmingPublisher,
+				EnvelopeSender envelopeSender,
 				BusProperties properties, Requester busRequester, PublishRouting busPublishRouting) {
 			return new OutboxBusPublisher(envelopeFactory, busObservations.getIfAvailable(() -> BusObservations.NONE),
-					outbox, relay, confirmingPublisher, properties.getExchange(), busRequester, busPublishRouting);
+					outbox, relay, envelopeSender, properties.getExchange(), busRequester, busPublishRouting);
 		}
 
 	}

@@ -10,7 +10,7 @@ import dev.bus.MessageRejectedException;
 import dev.bus.OutgoingMessage;
 import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * Encrypts the payload of every message on an encrypted topic with the topic's keyset (AES-256-GCM through

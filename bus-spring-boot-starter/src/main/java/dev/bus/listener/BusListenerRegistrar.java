@@ -18,6 +18,8 @@ import dev.bus.core.TopicPattern;
 import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
 import dev.bus.observation.BusObservations;
+import dev.bus.transport.CoalescedAcks;
+import dev.bus.reply.Responder;
 
 /**
  * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation attributes over
@@ -42,7 +44,7 @@ public class BusListenerRegistrar {
 
 	private final ReceiveChain chain;
 
-	private final Replier replier;
+	private final Responder responder;
 
 	private final DeliveryOrigins origins;
 
@@ -51,10 +53,10 @@ public class BusListenerRegistrar {
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			BusObservations observations, Inbox inbox, ReceiveChain chain, Replier replier, DeliveryOrigins origins) {
+			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder, DeliveryOrigins origins) {
 		this.origins = origins;
 		this.chain = chain;
-		this.replier = replier;
+		this.responder = responder;
 		this.registry = registry;
 		this.defaults = defaults;
 		this.propertyResolver = propertyResolver;
@@ -76,7 +78,7 @@ public class BusListenerRegistrar {
 		}
 		this.registry.register(definition,
 				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observations, this.inbox,
-						this.chain, acks(definition), this.replier, this.origins));
+						this.chain, acks(definition), this.responder, this.origins));
 		return definition;
 	}
 

@@ -15,6 +15,9 @@ import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
 
+import dev.bus.transport.BusDirectMessageListenerContainer;
+import dev.bus.transport.WireCodec;
+
 /**
  * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them
  * with the application's lifecycle: started after every bean is ready, stopped first on shutdown (before the
@@ -103,7 +106,7 @@ public class BusListenerRegistry implements SmartLifecycle {
 			container = simple;
 		}
 		container.setQueueNames(listener.queue());
-		container.setMessagePropertiesConverter(new DeliveredPropertiesConverter());
+		container.setMessagePropertiesConverter(WireCodec.deliveredPropertiesConverter());
 		// A queue deleted under a running listener is declared again through Bus's admin, with Bus's arguments.
 		container.setAmqpAdmin(this.admin);
 		container.setMessageListener(messageListener);

@@ -5,7 +5,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.Channel;
@@ -14,26 +13,24 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
-import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import io.micrometer.observation.Observation;
 import tools.jackson.databind.JavaType;
 
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 import dev.bus.MessageRejectedException;
-import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.LogValues;
 import dev.bus.core.MessageIds;
-import dev.bus.core.batch.BatchCodec;
-import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
 import dev.bus.expression.MessageFilter;
 import dev.bus.inbox.Inbox;
 import dev.bus.observation.BusObservations;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.CoalescedAcks;
+import dev.bus.transport.WireCodec;
+import dev.bus.reply.Responder;
 
 /**
  * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters, invokes the method and
@@ -70,9 +67,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final Inbox inbox;
 
-	private final Replier replier;
-
-	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
+	private final Responder responder;
 
 	private final ReceiveChain chain;
 
@@ -82,9 +77,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
 			FailurePublisher failures, BusObservations observations, Inbox inbox, ReceiveChain chain,
-			CoalescedAcks acks, Replier replier, DeliveryOrigins origins) {
+			CoalescedAcks acks, Responder responder, DeliveryOrigins origins) {
 		this.origins = origins;
-		this.replier = replier;
+		this.responder = responder;
 		this.chain = chain;
 		this.acks = acks;
 		this.listener = listener;
@@ -100,8 +95,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	public void onMessage(Message message, Channel channel) throws IOException {
 		long deliveryTag = message.getMessageProperties().getDeliveryTag();
 		try {
-			if (isBatch(message)) {
-				for (Message logical : unpack(message)) {
+			if (WireCodec.isBatch(message.getMessageProperties())) {
+				for (Message logical : WireCodec.unpack(message)) {
 					handle(logical);
 				}
 			}
@@ -194,9 +189,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		catch (InvocationTargetException ex) {
 			Throwable error = ex.getTargetException();
 			String reason = FailureReason.HANDLER_FAILED.code();
-			if (Replier.isRequest(message.getMessageProperties())) {
+			if (Responder.isRequest(message.getMessageProperties())) {
 				// The requester is waiting: it gets the error now, and decides; nothing is retried or dead-lettered.
-				this.replier.replyError(delivery.topic(), message.getMessageProperties(), error);
+				this.responder.replyError(delivery.topic(), message.getMessageProperties(), error);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
 			}
 			if (this.listener.retry().shouldRetry(attempt, error)) {
@@ -223,8 +218,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	private void answer(String topic, MessageProperties properties, Object result) {
-		if (Replier.isRequest(properties)) {
-			this.replier.reply(topic, properties, result);
+		if (Responder.isRequest(properties)) {
+			this.responder.reply(topic, properties, result);
 		}
 	}
 
@@ -258,33 +253,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				&& CloudEventsHeaders.read(properties.getHeaders(), CloudEventsHeaders.ID) == null) {
 			properties.setMessageId(MessageIds.fromContent(topic, message.getBody()));
 		}
-	}
-
-	private static boolean isBatch(Message message) {
-		String contentType = message.getMessageProperties().getContentType();
-		return contentType != null && contentType.startsWith(BusContentTypes.BATCH);
-	}
-
-	/** Each batch entry as a message of its own, carrying the batch's delivery information. */
-	private List<Message> unpack(Message batch) {
-		MessageProperties batchProperties = batch.getMessageProperties();
-		com.rabbitmq.client.Envelope delivery = new com.rabbitmq.client.Envelope(batchProperties.getDeliveryTag(),
-				Boolean.TRUE.equals(batchProperties.getRedelivered()), batchProperties.getReceivedExchange(),
-				batchProperties.getReceivedRoutingKey());
-		List<BatchEntry> entries = BatchCodec.decode(batch.getBody());
-		Object history = batchProperties.getHeaders().get("x-death");
-		return entries.stream().map((entry) -> {
-			MessageProperties properties = this.converter.toMessageProperties(Envelope.propertiesOf(entry), delivery,
-					"UTF-8");
-			// The broker verified the batch's user_id and wrote its dead-letter history: they are each entry's, and
-			// an entry's own header of that name was written by its sender.
-			properties.setReceivedUserId(batchProperties.getReceivedUserId());
-			properties.getHeaders().remove("x-death");
-			if (history != null) {
-				properties.setHeader("x-death", history);
-			}
-			return new Message(entry.body(), properties);
-		}).toList();
 	}
 
 	private BusMessage<Object> toBusMessage(DeliveredMessage delivery, Object payload) {

@@ -16,12 +16,12 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
-import dev.bus.publisher.ConfirmingPublisher;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.Envelope;
+import dev.bus.transport.WireCodec;
 
 /**
  * Moves dead letters back to their listener: all of them, the first {@code count}, or the one with a given
@@ -47,15 +47,13 @@ public class DeadLetterReplayer {
 
 	private final ConnectionFactory connectionFactory;
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final Duration confirmTimeout;
 
 	private final DeliveryOrigins origins;
 
-	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
-
-	public DeadLetterReplayer(ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
+	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher,
 			Duration confirmTimeout, DeliveryOrigins origins) {
 		this.origins = origins;
 		this.connectionFactory = connectionFactory;
@@ -99,8 +97,7 @@ public class DeadLetterReplayer {
 					lastPassedOver = tag;
 					continue;
 				}
-				MessageProperties properties = this.converter.toMessageProperties(response.getProps(),
-						response.getEnvelope(), "UTF-8");
+				MessageProperties properties = WireCodec.delivered(response.getProps(), response.getEnvelope());
 				DeliveryOrigin origin = this.origins.ofDeadLetter(properties, listener);
 				if (!origin.trusted()) {
 					logger.warn("Not replaying dead letter " + LogValues.escape(properties.getMessageId())
@@ -137,7 +134,7 @@ public class DeadLetterReplayer {
 		String id = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		try {
 			this.publisher
-				.publishToQueue(listener.movesExchange(),
+				.send(listener.movesExchange(),
 						new Envelope(listener.queue(), id, properties, response.getBody()))
 				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}

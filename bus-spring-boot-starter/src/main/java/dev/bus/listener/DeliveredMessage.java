@@ -49,7 +49,7 @@ final class DeliveredMessage implements IncomingMessage {
 		this(listener.id(), listener.group(), listener.queue(), message, origin, attempt);
 	}
 
-	/** A message for no listener: a reply ({@link ReplyReceiver}). */
+	/** A message for no listener: a reply ({@link ReplyReceiveChain}). */
 	DeliveredMessage(String listenerId, String group, String queue, Message message, DeliveryOrigin origin,
 			int attempt) {
 		this.listenerId = listenerId;

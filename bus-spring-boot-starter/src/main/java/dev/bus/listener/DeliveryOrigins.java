@@ -7,7 +7,7 @@ import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * Judges where a delivery to a listener came from, only from what the broker verified (the exchange it was

@@ -16,8 +16,8 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.LogValues;
-import dev.bus.publisher.ConfirmingPublisher;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.Envelope;
 
 /**
  * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue, through
@@ -30,7 +30,7 @@ import dev.bus.publisher.Envelope;
  */
 public class FailurePublisher {
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final Duration confirmTimeout;
 
@@ -38,7 +38,7 @@ public class FailurePublisher {
 
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
 
-	public FailurePublisher(ConfirmingPublisher publisher, Duration confirmTimeout, int maxMessageLength) {
+	public FailurePublisher(EnvelopeSender publisher, Duration confirmTimeout, int maxMessageLength) {
 		this.publisher = publisher;
 		this.confirmTimeout = confirmTimeout;
 		this.maxMessageLength = maxMessageLength;
@@ -86,7 +86,7 @@ public class FailurePublisher {
 		String messageId = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		Envelope deadLetter = new Envelope(queue, messageId, properties, message.getBody());
 		try {
-			this.publisher.publishToQueue(listener.movesExchange(), deadLetter)
+			this.publisher.send(listener.movesExchange(), deadLetter)
 				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {

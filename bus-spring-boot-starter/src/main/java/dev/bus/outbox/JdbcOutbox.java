@@ -4,14 +4,14 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 
-import com.rabbitmq.client.AMQP;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 import dev.bus.jdbc.TableNames;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.Envelope;
+import dev.bus.transport.WireCodec;
 
 /**
  * The outbox table: envelopes written in the caller's database transaction, read back by the relay.
@@ -36,7 +36,7 @@ public class JdbcOutbox {
 	/** Writes an envelope; joins the caller's transaction when there is one on the same DataSource. */
 	public void add(Envelope envelope) {
 		this.jdbc.update("insert into " + this.table + " (topic, message_id, envelope, created_at) values (?, ?, ?, ?)",
-				envelope.topic(), envelope.messageId(), BatchCodec.encode(List.of(envelope.toBatchEntry())),
+				envelope.topic(), envelope.messageId(), BatchCodec.encode(List.of(WireCodec.toBatchEntry(envelope))),
 				Timestamp.from(this.clock.instant()));
 	}
 
@@ -63,9 +63,8 @@ public class JdbcOutbox {
 
 	private static final RowMapper<Row> ROW = (resultSet, rowNumber) -> {
 		BatchEntry entry = BatchCodec.decode(resultSet.getBytes("envelope")).get(0);
-		AMQP.BasicProperties properties = Envelope.propertiesOf(entry);
-		return new Row(resultSet.getLong("id"), new Envelope(resultSet.getString("topic"),
-				resultSet.getString("message_id"), properties, entry.body()),
+		return new Row(resultSet.getLong("id"),
+				WireCodec.fromBatchEntry(resultSet.getString("topic"), resultSet.getString("message_id"), entry),
 				resultSet.getTimestamp("created_at").toInstant());
 	};
 

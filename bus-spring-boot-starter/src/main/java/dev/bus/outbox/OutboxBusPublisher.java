@@ -9,11 +9,11 @@ import dev.bus.BusPublishException.Reason;
 import dev.bus.BusPublishException;
 import dev.bus.observation.BusObservations;
 import dev.bus.publisher.AbstractBusPublisher;
-import dev.bus.publisher.ConfirmingPublisher;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.PublishRouting;
-import dev.bus.publisher.Requester;
+import dev.bus.publisher.Requests;
 
 /**
  * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox table in that same
@@ -28,17 +28,17 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 
 	private final OutboxRelay relay;
 
-	private final ConfirmingPublisher confirmingPublisher;
+	private final EnvelopeSender envelopeSender;
 
 	private final String exchange;
 
 	public OutboxBusPublisher(EnvelopeFactory envelopeFactory, BusObservations observations, JdbcOutbox outbox,
-			OutboxRelay relay, ConfirmingPublisher confirmingPublisher, String exchange, Requester requester,
+			OutboxRelay relay, EnvelopeSender envelopeSender, String exchange, Requests requester,
 			PublishRouting routing) {
 		super(envelopeFactory, observations, requester, routing);
 		this.outbox = outbox;
 		this.relay = relay;
-		this.confirmingPublisher = confirmingPublisher;
+		this.envelopeSender = envelopeSender;
 		this.exchange = exchange;
 	}
 
@@ -51,7 +51,7 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 	@Override
 	protected CompletableFuture<Void> send(Envelope envelope) {
 		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-			return this.confirmingPublisher.publish(this.exchange, envelope);
+			return this.envelopeSender.send(this.exchange, envelope);
 		}
 		this.outbox.add(envelope);
 		CompletableFuture<Void> committed = new CompletableFuture<>();

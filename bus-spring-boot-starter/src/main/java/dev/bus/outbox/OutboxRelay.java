@@ -15,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.transport.EnvelopeSender;
 
 /**
  * Publishes committed outbox rows and deletes them once the broker has confirmed them.
@@ -43,7 +43,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final TransactionTemplate transactions;
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final String exchange;
 
@@ -63,7 +63,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private volatile ScheduledFuture<?> poll;
 
-	public OutboxRelay(JdbcOutbox outbox, TransactionTemplate transactions, ConfirmingPublisher publisher,
+	public OutboxRelay(JdbcOutbox outbox, TransactionTemplate transactions, EnvelopeSender publisher,
 			String exchange, TaskScheduler scheduler, Duration interval, int batchSize, Duration confirmTimeout,
 			OutboxObserver observer) {
 		this.outbox = outbox;
@@ -112,7 +112,7 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			List<CompletableFuture<Void>> confirms = new ArrayList<>(rows.size());
 			for (JdbcOutbox.Row row : rows) {
-				confirms.add(this.publisher.publish(this.exchange, row.envelope()));
+				confirms.add(this.publisher.send(this.exchange, row.envelope()));
 			}
 			List<JdbcOutbox.Row> confirmed = new ArrayList<>(rows.size());
 			for (int i = 0; i < rows.size(); i++) {

@@ -11,6 +11,7 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishReceipt;
 import dev.bus.observation.BusObservations;
+import dev.bus.transport.Envelope;
 
 /**
  * What every {@link BusPublisher} does around sending: build the envelope and run the publish chain (failing
@@ -24,11 +25,11 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private final BusObservations observations;
 
-	private final Requester requester;
+	private final Requests requester;
 
 	private final PublishRouting routing;
 
-	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, BusObservations observations, Requester requester,
+	protected AbstractBusPublisher(EnvelopeFactory envelopeFactory, BusObservations observations, Requests requester,
 			PublishRouting routing) {
 		this.envelopeFactory = envelopeFactory;
 		this.observations = observations;

@@ -13,12 +13,12 @@ import com.rabbitmq.client.AMQP;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.bus.BusPublishException;
-import dev.bus.core.BusContentTypes;
-import dev.bus.core.BusHeaders;
-import dev.bus.core.MessageIds;
 import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 import dev.bus.observation.BusObservations;
+import dev.bus.transport.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.WireCodec;
 
 /**
  * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
@@ -31,7 +31,7 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	private final String exchange;
 
-	private final ConfirmingPublisher confirmingPublisher;
+	private final EnvelopeSender envelopeSender;
 
 	private final TaskScheduler scheduler;
 
@@ -44,11 +44,11 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 	private final Map<String, OpenBatch> openBatches = new HashMap<>();
 
 	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			ConfirmingPublisher confirmingPublisher, BusObservations observations, TaskScheduler scheduler,
-			int maxBytes, int maxMessages, Duration linger, Requester requester, PublishRouting routing) {
+			EnvelopeSender envelopeSender, BusObservations observations, TaskScheduler scheduler,
+			int maxBytes, int maxMessages, Duration linger, Requests requester, PublishRouting routing) {
 		super(envelopeFactory, observations, requester, routing);
 		this.exchange = exchange;
-		this.confirmingPublisher = confirmingPublisher;
+		this.envelopeSender = envelopeSender;
 		this.scheduler = scheduler;
 		this.maxBytes = maxBytes;
 		this.maxMessages = maxMessages;
@@ -57,9 +57,9 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	@Override
 	protected CompletableFuture<Void> send(Envelope envelope) {
-		BatchEntry entry = envelope.toBatchEntry();
+		BatchEntry entry = WireCodec.toBatchEntry(envelope);
 		if (BatchCodec.HEADER_SIZE + entry.encodedSize() > this.maxBytes) {
-			return this.confirmingPublisher.publish(this.exchange, envelope);
+			return this.envelopeSender.send(this.exchange, envelope);
 		}
 		CompletableFuture<Void> confirmed = new CompletableFuture<>();
 		add(envelope, entry, confirmed);
@@ -115,14 +115,8 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 	}
 
 	private void send(OpenBatch batch) {
-		String batchId = MessageIds.next();
-		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.BATCH)
-			.deliveryMode(2)
-			.messageId(batchId)
-			.headers(Map.of(BusHeaders.BATCH_SIZE, batch.entries.size()))
-			.build();
-		Envelope envelope = new Envelope(batch.topic, batchId, properties, BatchCodec.encode(batch.entries));
-		this.confirmingPublisher.publish(this.exchange, envelope).whenComplete((ignored, error) -> {
+		Envelope envelope = WireCodec.batchOf(batch.topic, batch.entries);
+		this.envelopeSender.send(this.exchange, envelope).whenComplete((ignored, error) -> {
 			for (int i = 0; i < batch.confirmations.size(); i++) {
 				String messageId = batch.messageIds.get(i);
 				if (error == null) {

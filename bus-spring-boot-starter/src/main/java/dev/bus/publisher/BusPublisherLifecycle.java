@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.bus.transport.EnvelopeSender;
+
 /**
  * Shuts publishing down last among Bus's parts (a lower phase stops later): after the listeners have stopped,
  * after the web server's graceful shutdown has let in-flight HTTP requests finish (they may publish), and after
@@ -19,7 +21,7 @@ public class BusPublisherLifecycle implements SmartLifecycle {
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 1200;
 
-	private final ConfirmingPublisher confirmingPublisher;
+	private final EnvelopeSender envelopeSender;
 
 	private final BatchingBusPublisher batchingPublisher;
 
@@ -27,9 +29,9 @@ public class BusPublisherLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public BusPublisherLifecycle(ConfirmingPublisher confirmingPublisher, BatchingBusPublisher batchingPublisher,
+	public BusPublisherLifecycle(EnvelopeSender envelopeSender, BatchingBusPublisher batchingPublisher,
 			Duration drainTimeout) {
-		this.confirmingPublisher = confirmingPublisher;
+		this.envelopeSender = envelopeSender;
 		this.batchingPublisher = batchingPublisher;
 		this.drainTimeout = drainTimeout;
 	}
@@ -44,7 +46,7 @@ public class BusPublisherLifecycle implements SmartLifecycle {
 		if (this.batchingPublisher != null) {
 			this.batchingPublisher.flush();
 		}
-		this.confirmingPublisher.close(this.drainTimeout);
+		this.envelopeSender.close(this.drainTimeout);
 		this.running = false;
 	}
 

@@ -18,6 +18,7 @@ import dev.bus.OutboundMessage;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
+import dev.bus.transport.Envelope;
 
 /**
  * Turns an {@link OutboundMessage} into a sealed {@link Envelope}: JSON body, persistent delivery (unless turned

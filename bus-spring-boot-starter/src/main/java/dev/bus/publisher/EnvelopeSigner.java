@@ -2,6 +2,8 @@ package dev.bus.publisher;
 
 import java.util.concurrent.CompletableFuture;
 
+import dev.bus.transport.Envelope;
+
 /**
  * The last step before a sealed envelope is sent: what proves its sender, over its final bytes. It may complete
  * later and on another thread (one signature over many envelopes), in the order envelopes came in; a failed

@@ -20,6 +20,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 import dev.bus.routing.Route;
+import dev.bus.transport.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * The holding queues of {@code hold} rules: one durable queue per rule set and rule, {@code bus.hold.<set>.<rule>},
@@ -37,7 +40,7 @@ public class Holds {
 
 	private final ConnectionFactory connectionFactory;
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final String exchange;
 
@@ -48,7 +51,7 @@ public class Holds {
 	/**
 	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name, once
 	 */
-	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, ConfirmingPublisher publisher,
+	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, EnvelopeSender publisher,
 			String exchange, long confirmTimeoutMillis, BrokerAccess brokerAccess) {
 		this.brokerAccess = brokerAccess;
 		this.declareQueue = declareQueue;
@@ -79,7 +82,7 @@ public class Holds {
 	 * @return a future completed on the broker's confirm
 	 */
 	CompletableFuture<Void> park(Envelope envelope, String holdQueue) {
-		return this.publisher.publish("", envelope.heldIn(holdQueue));
+		return this.publisher.send("", envelope.heldIn(holdQueue));
 	}
 
 	/**
@@ -127,7 +130,7 @@ public class Holds {
 		}
 		try {
 			this.publisher
-				.publish(this.exchange,
+				.send(this.exchange,
 						new Envelope(topic.toString(), id, held.builder().headers(headers).build(), response.getBody()))
 				.get(this.confirmTimeoutMillis + 1000, TimeUnit.MILLISECONDS);
 		}

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import com.rabbitmq.client.AMQP;
 import dev.bus.OutgoingMessage;
 import dev.bus.chain.OutcomeCallbacks;
+import dev.bus.transport.Envelope;
 
 /**
  * The envelope of one publish while the {@link PublishChain} runs: mutable, then {@linkplain #seal sealed} once

@@ -8,13 +8,17 @@ import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.routing.Route;
 import dev.bus.routing.Router;
+import dev.bus.transport.BrokerAccess;
+import dev.bus.transport.Envelope;
 
 /**
  * What a publish becomes once the routing rules have spoken: the sends it makes (the message itself, elsewhere,
- * copies, or into a holding queue), or its refusal. A rule that sends to a topic the broker would refuse this
- * application (its token's scopes) refuses the whole publish before anything is sent: sending the original and then
- * failing on the copy would fail the publish after it happened, and a listener that publishes would retry it, sending
- * the original again each time.
+ * copies, or into a holding queue), or its refusal; the topics sent to are remembered ({@link PublishedTopics}).
+ *
+ * <p>A send to a topic the broker would refuse this application (its token's scopes) refuses the whole publish
+ * before anything is sent. The broker answers such a publish by closing the channel, which would fail every other
+ * unconfirmed publish on it; and sending the original then failing on a rule's copy would fail the publish after it
+ * happened, and a listener that publishes would retry it, sending the original again each time.
  */
 public class PublishRouting {
 
@@ -26,17 +30,22 @@ public class PublishRouting {
 
 	private final String exchange;
 
+	private final PublishedTopics topics;
+
 	/**
 	 * @param holds the holding queues of {@code hold} rules, or {@code null} when the app cannot hold (a hold rule's
 	 * messages are then refused)
 	 * @param brokerAccess what the broker lets this application publish
 	 * @param exchange the bus exchange
+	 * @param topics where the topics sent to are remembered
 	 */
-	public PublishRouting(Router router, Holds holds, BrokerAccess brokerAccess, String exchange) {
+	public PublishRouting(Router router, Holds holds, BrokerAccess brokerAccess, String exchange,
+			PublishedTopics topics) {
 		this.router = router;
 		this.holds = holds;
 		this.brokerAccess = brokerAccess;
 		this.exchange = exchange;
+		this.topics = topics;
 	}
 
 	/**
@@ -46,22 +55,35 @@ public class PublishRouting {
 	 */
 	public List<Send> apply(OutboundMessage message) {
 		Route route = this.router.route(message);
-		if (route.action() == null) {
-			return List.of(new Send(message, null));
-		}
-		List<Send> sends = sends(message, route);
+		List<Send> sends = (route.action() == null) ? List.of(new Send(message, null)) : sends(message, route);
+		// A held message is checked too: its release publishes it to its topic.
 		for (Send send : sends) {
-			String missingScope = (send.holdTopic() == null)
-					? this.brokerAccess.missingWriteScope(this.exchange, send.message().topic()) : null;
-			if (missingScope != null) {
-				String why = "routing rule " + route.routedBy() + " sends it to '" + send.message().topic()
-						+ "', which the broker would refuse: broker user '" + this.brokerAccess.userId()
-						+ "' has no scope " + missingScope + "; nothing was sent";
-				throw new BusPublishException(BusPublishException.Reason.FORBIDDEN, message.topic(),
-						message.messageId(), why, null);
-			}
+			admit(message, send.message().topic(), route);
 		}
 		return sends;
+	}
+
+	/**
+	 * Checks that the broker would take a message on {@code topic} and remembers the topic; the publishes that no
+	 * routing rule applies to (requests) are admitted here too.
+	 * @throws BusPublishException {@code FORBIDDEN} when the broker would refuse it
+	 */
+	public void admit(OutboundMessage message) {
+		admit(message, message.topic(), null);
+	}
+
+	private void admit(OutboundMessage message, String topic, Route route) {
+		String missingScope = this.brokerAccess.missingWriteScope(this.exchange, topic);
+		if (missingScope != null) {
+			String scope = "broker user '" + this.brokerAccess.userId() + "' has no scope " + missingScope
+					+ "; nothing was sent";
+			String why = (route == null || topic.equals(message.topic())) ? "the broker would refuse it: " + scope
+					: "routing rule " + route.routedBy() + " sends it to '" + topic + "', which the broker would refuse: "
+							+ scope;
+			throw new BusPublishException(BusPublishException.Reason.FORBIDDEN, message.topic(), message.messageId(),
+					why, null);
+		}
+		this.topics.record(topic);
 	}
 
 	private List<Send> sends(OutboundMessage message, Route route) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import org.springframework.amqp.AmqpAuthenticationException;
 
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * The application's RabbitMQ credentials as OAuth2 client-credentials tokens: the token is the AMQP password
@@ -82,11 +82,21 @@ public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess
 		return (current != null) ? current.subject() : null;
 	}
 
+	/**
+	 * The scope a publish would lack, judged by the current token; before the first connection, the token it will
+	 * log in with is obtained now (the publish would wait for it anyway). With no token to be had, nothing is known
+	 * and the publish goes on, to fail on the connection.
+	 */
 	@Override
 	public String missingWriteScope(String exchange, String routingKey) {
 		ClientToken current = this.tokens.current();
 		if (current == null) {
-			return null;
+			try {
+				current = this.tokens.currentWithAtLeast(0);
+			}
+			catch (ClientCredentialsTokens.TokenUnavailableException ex) {
+				return null;
+			}
 		}
 		ScopedToken cached = this.scoped;
 		if (cached == null || cached.token() != current) {

@@ -10,7 +10,7 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * The broker user of an application that logs in with its client certificate (SASL {@code EXTERNAL}): RabbitMQ

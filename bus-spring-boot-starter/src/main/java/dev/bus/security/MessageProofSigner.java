@@ -25,7 +25,7 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.ProofTree;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeSigner;
 
 /**

@@ -10,7 +10,7 @@ import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.TopicPattern;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 /**
  * Attaches the publisher's per-message token (a client-credentials token for the bus audience) to every message

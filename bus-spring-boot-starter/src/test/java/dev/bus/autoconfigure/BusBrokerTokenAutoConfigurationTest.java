@@ -10,7 +10,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.test.util.ReflectionTestUtils;
 
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.security.BrokerTokenCredentials;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -33,7 +33,7 @@ import dev.bus.BusPublisher;
 import dev.bus.PublishReceipt;
 import dev.bus.annotation.BusListener;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;

@@ -32,7 +32,7 @@ import dev.bus.ReceivePostProcessor;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.publisher.Replies;
+import dev.bus.reply.PendingReplies;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -200,7 +200,7 @@ class RequestReplyIT {
 					Duration.ofMillis(300)).join()).cause().isInstanceOfSatisfying(BusRequestException.class,
 							(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.TIMEOUT));
 			Pricing.slowAnswer.countDown();
-			await().atMost(Duration.ofSeconds(10)).until(() -> shop.getBean(Replies.class).lateReplies() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> shop.getBean(PendingReplies.class).lateReplies() == 1);
 
 			try (Rabbit rabbit = Rabbit.connect()) {
 				String deadLetters = pricing.getBean(BusListenerRegistry.class).definitions().get(0).deadLetterQueue();

@@ -18,7 +18,7 @@ import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
-import dev.bus.publisher.ConfirmingPublisher;
+import dev.bus.publisher.PublishedTopics;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Rabbit;
@@ -125,7 +125,7 @@ class RetryIT {
 				}
 			}
 			assertThat(rabbit.messageCount(listener.queue())).isZero();
-			assertThat(context.getBean(ConfirmingPublisher.class).publishedTopics())
+			assertThat(context.getBean(PublishedTopics.class).sorted())
 				.as("delay and dead-letter queues are not topics")
 				.containsExactly("invoices.issued");
 		}

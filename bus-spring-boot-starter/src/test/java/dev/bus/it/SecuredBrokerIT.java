@@ -26,7 +26,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.bus.BusMessage;
 import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
-import dev.bus.OutboundMessage;
 import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;

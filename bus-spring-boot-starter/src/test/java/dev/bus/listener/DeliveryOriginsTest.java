@@ -10,7 +10,7 @@ import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
-import dev.bus.publisher.BrokerAccess;
+import dev.bus.transport.BrokerAccess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
-import dev.bus.core.batch.BatchEntry;
+import dev.bus.transport.Envelope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -78,31 +78,4 @@ class EnvelopeFactoryTest {
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.OVERSIZE));
 	}
 
-	@Test
-	void survivesTheRoundTripThroughABatchEntry() {
-		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).messageId("m-1").partitionKey("k").build()).envelope();
-		BatchEntry entry = envelope.toBatchEntry();
-		var properties = Envelope.propertiesOf(entry);
-		assertThat(properties.getMessageId()).isEqualTo("m-1");
-		assertThat(properties.getType()).isNull();
-		assertThat(properties.getContentType()).isEqualTo("application/json");
-		assertThat(properties.getTimestamp()).isEqualTo(envelope.properties().getTimestamp());
-		assertThat(properties.getHeaders()).containsEntry(BusHeaders.PARTITION_KEY, "k")
-			.doesNotContainKeys("message_id", "type", "content_type", "timestamp");
-		assertThat(entry.body()).isEqualTo(envelope.body());
-		assertThat(properties.getAppId()).isEqualTo("/orders");
-	}
-
-	@Test
-	void aMessageSentByABrokerUserCarriesItAsUserIdAndNothingElse() {
-		Envelope envelope = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build()).envelope();
-		assertThat(envelope.sentBy(null)).isSameAs(envelope);
-		Envelope sent = envelope.sentBy("orders");
-		assertThat(sent.properties().getUserId()).isEqualTo("orders");
-		assertThat(sent.properties().getHeaders()).as("no header table").isNull();
-		assertThat(sent.sentBy("orders")).isSameAs(sent);
-		assertThat(sent.properties().getMessageId()).isEqualTo(envelope.messageId());
-	}
 }

@@ -11,11 +11,15 @@ import dev.bus.core.routing.RoutingRule.Action;
 import dev.bus.core.routing.RuleSet;
 import dev.bus.routing.Router;
 import dev.bus.routing.TopicProtection;
+import dev.bus.transport.BrokerAccess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A rule that sends where the broker would refuse this app fails the publish before anything is sent. */
+/**
+ * A publish, or a rule's send, to where the broker would refuse this app fails before anything is sent; the topics
+ * admitted are remembered.
+ */
 class PublishRoutingTest {
 
 	/** May publish orders.* only. */
@@ -54,11 +58,28 @@ class PublishRoutingTest {
 			.containsExactly("orders.created", "orders.audit");
 	}
 
+	@Test
+	void aPublishToATopicTheBrokerWouldRefuseFailsAloneAndIsNotRemembered() {
+		PublishedTopics topics = new PublishedTopics();
+		PublishRouting routing = new PublishRouting(new Router((ruleSet, name, action) -> {
+		}, TopicProtection.NONE), null, ORDERS_ONLY, "bus", topics);
+		OutboundMessage payment = OutboundMessage.builder("payments.captured", "p-1").build();
+		assertThatThrownBy(() -> routing.apply(payment)).isInstanceOfSatisfying(BusPublishException.class,
+				(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.FORBIDDEN))
+			.hasMessageContaining("'payments.captured'")
+			.hasMessageContaining("the broker would refuse it: broker user 'orders' has no scope "
+					+ "rabbitmq.write:*/bus/payments.captured");
+		assertThatThrownBy(() -> routing.admit(payment)).isInstanceOf(BusPublishException.class);
+		assertThat(routing.apply(OutboundMessage.builder("orders.created", "o-1").build())).hasSize(1);
+		routing.admit(OutboundMessage.builder("orders.cancelled", "o-1").build());
+		assertThat(topics.sorted()).containsExactly("orders.cancelled", "orders.created");
+	}
+
 	private static PublishRouting routing(RoutingRule rule) {
 		Router router = new Router((ruleSet, name, action) -> {
 		}, TopicProtection.NONE);
 		assertThat(router.update(List.of(new RuleSet("audit-rules", 1, List.of(rule))))).isEmpty();
-		return new PublishRouting(router, null, ORDERS_ONLY, "bus");
+		return new PublishRouting(router, null, ORDERS_ONLY, "bus", new PublishedTopics());
 	}
 
 }

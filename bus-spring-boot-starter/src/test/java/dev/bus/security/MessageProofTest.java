@@ -36,7 +36,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import dev.bus.MessageRejectedException;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.Envelope;
 import dev.bus.test.TestDelivery;
 import dev.bus.test.TestKeys;
 

@@ -1,9 +1,7 @@
 package dev.bus.tracing;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
 import io.opentelemetry.api.common.AttributeKey;
@@ -25,13 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
-import dev.bus.IncomingMessage;
 import dev.bus.MessageRejectedException;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishPostProcessor;
-import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusHeaders;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishChain;

@@ -1,4 +1,4 @@
-package dev.bus.publisher;
+package dev.bus.reply;
 
 import java.time.Duration;
 import java.util.Map;
@@ -26,12 +26,9 @@ import dev.bus.core.LogValues;
  * message; a reply the reception refuses fails it as {@link Reason#REPLY_REFUSED}; a reply for no waiting request
  * (it timed out, or it was never ours) is dropped and counted.
  */
-public class Replies {
+public class PendingReplies {
 
-	/** RabbitMQ's direct reply-to pseudo-queue: replies come back to the channel that sent the request. */
-	public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
-
-	private static final Log logger = LogFactory.getLog(Replies.class);
+	private static final Log logger = LogFactory.getLog(PendingReplies.class);
 
 	private final JsonMapper jsonMapper;
 
@@ -42,11 +39,11 @@ public class Replies {
 	private final AtomicLong lateReplies = new AtomicLong();
 
 	/** Replies decoded as they arrive, through no receive chain. */
-	public Replies(JsonMapper jsonMapper) {
+	public PendingReplies(JsonMapper jsonMapper) {
 		this(jsonMapper, ReplyReception.NONE);
 	}
 
-	public Replies(JsonMapper jsonMapper, ReplyReception reception) {
+	public PendingReplies(JsonMapper jsonMapper, ReplyReception reception) {
 		this.jsonMapper = jsonMapper;
 		this.reception = reception;
 	}
@@ -73,7 +70,7 @@ public class Replies {
 	}
 
 	/** A delivery on the direct reply-to pseudo-queue. */
-	void deliver(AMQP.BasicProperties properties, byte[] body) {
+	public void deliver(AMQP.BasicProperties properties, byte[] body) {
 		Pending<?> request = (properties.getCorrelationId() != null) ? this.pending.remove(properties.getCorrelationId())
 				: null;
 		if (request == null) {

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.reply;
 
 import com.rabbitmq.client.AMQP;
 import org.apache.commons.logging.Log;
@@ -9,8 +9,8 @@ import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
-import dev.bus.publisher.ConfirmingPublisher;
-import dev.bus.publisher.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 
@@ -22,29 +22,29 @@ import dev.bus.publisher.OutgoingEnvelope;
  * per-message token, and it is encrypted with the topic's keyset), so a reply is no weaker than the request it
  * answers. Replies are transient and not waited for: a requester that has gone is no one's loss.
  */
-public class Replier {
+public class Responder {
 
-	private static final Log logger = LogFactory.getLog(Replier.class);
+	private static final Log logger = LogFactory.getLog(Responder.class);
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
 	private final EnvelopeFactory envelopeFactory;
 
 	private final int maxMessageLength;
 
-	public Replier(ConfirmingPublisher publisher, EnvelopeFactory envelopeFactory, int maxMessageLength) {
+	public Responder(EnvelopeSender publisher, EnvelopeFactory envelopeFactory, int maxMessageLength) {
 		this.publisher = publisher;
 		this.envelopeFactory = envelopeFactory;
 		this.maxMessageLength = maxMessageLength;
 	}
 
 	/** Whether the delivered message is a request, waiting for a reply. */
-	static boolean isRequest(MessageProperties properties) {
+	public static boolean isRequest(MessageProperties properties) {
 		return properties.getReplyTo() != null && !properties.getReplyTo().isEmpty();
 	}
 
 	/** Sends what the listener method returned, for a request on {@code topic}. */
-	void reply(String topic, MessageProperties request, Object value) {
+	public void reply(String topic, MessageProperties request, Object value) {
 		try {
 			send(request, OutboundMessage.builder(topic, value).build());
 		}
@@ -55,7 +55,7 @@ public class Replier {
 	}
 
 	/** Sends what the listener method threw, for a request on {@code topic}. */
-	void replyError(String topic, MessageProperties request, Throwable error) {
+	public void replyError(String topic, MessageProperties request, Throwable error) {
 		String message = String.valueOf(error.getMessage());
 		OutboundMessage reply = OutboundMessage.builder(topic, new byte[0])
 			.header(BusHeaders.REPLY_ERROR, error.getClass().getName())
@@ -83,7 +83,7 @@ public class Replier {
 				.correlationId(correlationId)
 				.deliveryMode(1)
 				.build();
-			return this.publisher.publish("",
+			return this.publisher.send("",
 					new Envelope(request.getReplyTo(), signed.messageId(), properties, signed.body()));
 		}, false).whenComplete((confirmed, error) -> {
 			outgoing.settle(error);

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.transport;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;

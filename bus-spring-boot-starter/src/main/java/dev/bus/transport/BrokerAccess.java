@@ -1,4 +1,4 @@
-package dev.bus.publisher;
+package dev.bus.transport;
 
 /**
  * What the broker knows about this application's connection, when Bus knows it too (an OAuth2 token it

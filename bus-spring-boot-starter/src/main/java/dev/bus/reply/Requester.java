@@ -1,4 +1,4 @@
-package dev.bus.publisher;
+package dev.bus.reply;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,24 +9,36 @@ import dev.bus.BusPublishException;
 import dev.bus.BusRequestException;
 import dev.bus.BusRequestException.Reason;
 import dev.bus.OutboundMessage;
+import dev.bus.transport.ConfirmedSender;
+import dev.bus.transport.Envelope;
+import dev.bus.transport.EnvelopeSender;
+import dev.bus.publisher.Requests;
+import dev.bus.publisher.EnvelopeFactory;
+import dev.bus.publisher.OutgoingEnvelope;
+import dev.bus.publisher.PublishRouting;
 
 /**
  * Sends requests: the message goes through the publish chain like any other (tracing, tokens, encryption), then on
  * the publisher's channel with {@code reply_to} set to RabbitMQ's direct reply-to and the message id as
- * correlation id. That channel consumes the replies ({@link ConfirmingPublisher}), as direct reply-to requires.
- * The request is mandatory and confirmed: a topic no listener is bound to fails at once.
+ * correlation id. That channel consumes the replies ({@link dev.bus.transport.ConfirmedSender}), as direct reply-to
+ * requires. The request is mandatory and confirmed: a topic no listener is bound to fails at once. No routing rule
+ * applies to a request, but the broker's scopes do ({@link PublishRouting#admit}).
  */
-public class Requester {
+public class Requester implements Requests {
 
 	private final String exchange;
 
 	private final EnvelopeFactory envelopeFactory;
 
-	private final ConfirmingPublisher publisher;
+	private final EnvelopeSender publisher;
 
-	private final Replies replies;
+	private final PendingReplies replies;
 
-	public Requester(String exchange, EnvelopeFactory envelopeFactory, ConfirmingPublisher publisher, Replies replies) {
+	private final PublishRouting routing;
+
+	public Requester(String exchange, EnvelopeFactory envelopeFactory, EnvelopeSender publisher, PendingReplies replies,
+			PublishRouting routing) {
+		this.routing = routing;
 		this.exchange = exchange;
 		this.envelopeFactory = envelopeFactory;
 		this.publisher = publisher;
@@ -34,9 +46,11 @@ public class Requester {
 	}
 
 	/** Sends the request; the future completes with the reply. */
+	@Override
 	public <R> CompletableFuture<R> request(OutboundMessage message, Class<R> replyType, Duration timeout) {
 		OutgoingEnvelope outgoing;
 		try {
+			this.routing.admit(message);
 			outgoing = this.envelopeFactory.create(message);
 		}
 		catch (BusPublishException ex) {
@@ -45,13 +59,13 @@ public class Requester {
 		Envelope envelope = outgoing.envelope();
 		AMQP.BasicProperties properties = envelope.properties()
 			.builder()
-			.replyTo(Replies.DIRECT_REPLY_TO)
+			.replyTo(ConfirmedSender.DIRECT_REPLY_TO)
 			.correlationId(envelope.messageId())
 			.build();
 		CompletableFuture<R> reply = this.replies.expect(envelope.messageId(), message.topic(), replyType, timeout);
 		this.envelopeFactory
 			.signThenSend(new Envelope(envelope.topic(), envelope.messageId(), properties, envelope.body()),
-					(signed) -> this.publisher.publish(this.exchange, signed), false)
+					(signed) -> this.publisher.send(this.exchange, signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
 				if (error instanceof BusPublishException failed) {

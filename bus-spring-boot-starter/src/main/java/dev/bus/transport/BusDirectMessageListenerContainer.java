@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.transport;
 
 import java.util.concurrent.TimeUnit;
 
@@ -14,17 +14,17 @@ import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
  * <p>Bus groups acks itself rather than through the container's {@code messagesPerAck}, whose monitor sends a
  * deferred ack without the consumer's lock and so can ack the same tag twice, which closes the channel.
  */
-class BusDirectMessageListenerContainer extends DirectMessageListenerContainer {
+public class BusDirectMessageListenerContainer extends DirectMessageListenerContainer {
 
 	private final CoalescedAcks acks;
 
-	BusDirectMessageListenerContainer(ConnectionFactory connectionFactory, CoalescedAcks acks) {
+	public BusDirectMessageListenerContainer(ConnectionFactory connectionFactory, CoalescedAcks acks) {
 		super(connectionFactory);
 		this.acks = acks;
 	}
 
 	/** Settled deliveries whose grouped ack has not gone out yet. */
-	int pendingAcks() {
+	public int pendingAcks() {
 		return this.acks.pendingCount();
 	}
 
@@ -50,7 +50,7 @@ class BusDirectMessageListenerContainer extends DirectMessageListenerContainer {
 	 * connection timeout when the broker is down: a caller that cannot get the lock at once gets 0, which is
 	 * what it is then.
 	 */
-	int activeConsumerCount() {
+	public int activeConsumerCount() {
 		try {
 			if (!this.consumersLock.tryLock(100, TimeUnit.MILLISECONDS)) {
 				return 0;

@@ -6,14 +6,14 @@ import java.util.function.Supplier;
 import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.MessageRejectedException;
-import dev.bus.publisher.Replies;
-import dev.bus.publisher.ReplyReception;
+import dev.bus.reply.ReplyReception;
+import dev.bus.transport.WireCodec;
+import dev.bus.transport.ConfirmedSender;
 
 /**
  * Takes each reply to this application's requests through the receive chain, as a message of the request's topic
@@ -22,28 +22,26 @@ import dev.bus.publisher.ReplyReception;
  * scope for the topic), a reply on an encrypted topic is decrypted with the topic's keyset and refused in clear,
  * and the CONSUMER span continues the trace from the responder's reply.
  */
-public class ReplyReceiver implements ReplyReception {
+public class ReplyReceiveChain implements ReplyReception {
 
 	private static final DeliveryOutcome CONSUMED = new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null);
 
 	private final Supplier<ReceiveChain> chain;
 
-	private final MessagePropertiesConverter converter = new DeliveredPropertiesConverter();
-
 	/**
 	 * @param chain the receive chain, asked for at the first reply: its elements (token verification, decryption)
 	 * may depend on beans that depend on the publisher, which holds this
 	 */
-	public ReplyReceiver(Supplier<ReceiveChain> chain) {
+	public ReplyReceiveChain(Supplier<ReceiveChain> chain) {
 		this.chain = SingletonSupplier.of(chain);
 	}
 
 	@Override
 	public void receive(String topic, AMQP.BasicProperties properties, byte[] body, Consumer<byte[]> handler) {
-		MessageProperties messageProperties = this.converter.toMessageProperties(properties, null, "UTF-8");
+		MessageProperties messageProperties = WireCodec.delivered(properties, null);
 		// A reply comes through direct reply-to, which only the requester consumes: its topic is the request's, its
 		// publisher the user_id the broker verified.
-		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, Replies.DIRECT_REPLY_TO,
+		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, ConfirmedSender.DIRECT_REPLY_TO,
 				new Message(body, messageProperties),
 				DeliveryOrigin.firstDelivery(topic, messageProperties.getReceivedUserId()), 1);
 		DeliveryOutcome outcome = CONSUMED;

@@ -1,14 +1,14 @@
-package dev.bus.publisher;
+package dev.bus.transport;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BiConsumer;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,30 +23,30 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 
 /**
- * Sends envelopes with publisher confirms on a single long-lived channel of the publisher connection, reopening
- * it after a connection loss. Connection management (recovery, listeners, metrics) stays with spring-amqp's
- * connection factory; this class only owns the channel.
+ * The AMQP {@link EnvelopeSender}: sends envelopes with publisher confirms on a single long-lived channel of the
+ * publisher connection, reopening it after a connection loss. Connection management (recovery, listeners, metrics)
+ * stays with spring-amqp's connection factory; this class only owns the channel.
  *
  * <p>Overdue confirms are found by one periodic check on Bus's task scheduler (every tenth of the confirm
  * timeout, at least every second), not by a timer per publish: a publish fails as {@link Reason#TIMEOUT} between
  * one and 1.1 confirm timeouts after it was sent.
  *
  * <p>A channel on which the broker has nacked a publish (and open for a second at least) is replaced for the next
- * publish and retired: it keeps
- * settling (or expiring) what it has in flight and is closed once that is done. A nack is rare, and it may mean
- * the channel itself is stuck: on RabbitMQ 3.10 a channel opened while a quorum queue's leader was down keeps the
- * dead leader and nacks every later publish to that queue, while a fresh channel is acked (measured on the
- * 3-node cluster of {@code scripts/infra cluster}: 2,000 of 2,000 nacked over 10 s, then a new channel acked at
- * once; fixed in later RabbitMQ versions by rabbitmq-server#9241). Closing the channel instead would fail
- * publishes the broker may still confirm.
+ * publish and retired: it keeps settling (or expiring) what it has in flight and is closed once that is done. A nack
+ * is rare, and it may mean the channel itself is stuck: on RabbitMQ 3.10 a channel opened while a quorum queue's
+ * leader was down keeps the dead leader and nacks every later publish to that queue, while a fresh channel is acked
+ * (measured on the 3-node cluster of {@code scripts/infra cluster}: 2,000 of 2,000 nacked over 10 s, then a new
+ * channel acked at once; fixed in later RabbitMQ versions by rabbitmq-server#9241). Closing the channel instead
+ * would fail publishes the broker may still confirm.
  *
- * <p>Every message goes out as sent by the connection's broker user ({@link BrokerAccess}), and a publish to a
- * topic the broker would refuse fails as {@link Reason#FORBIDDEN} without being sent: the broker answers such a
- * publish by closing the channel, which would fail every other unconfirmed publish on it.
+ * <p>Every message goes out as sent by the connection's broker user ({@link BrokerAccess#userId()}, written by
+ * {@link WireCodec#sentBy}). The channel also consumes RabbitMQ's direct reply-to when the application makes
+ * requests (it only works on the channel that publishes them); what arrives goes to a callback this class knows
+ * nothing more about.
  */
-public class ConfirmingPublisher {
+public class ConfirmedSender implements EnvelopeSender {
 
-	private static final Log logger = LogFactory.getLog(ConfirmingPublisher.class);
+	private static final Log logger = LogFactory.getLog(ConfirmedSender.class);
 
 	private final ConnectionFactory connectionFactory;
 
@@ -56,7 +56,7 @@ public class ConfirmingPublisher {
 
 	private final BrokerAccess brokerAccess;
 
-	private final Replies replies;
+	private final BiConsumer<AMQP.BasicProperties, byte[]> replies;
 
 	private final Object lock = new Object();
 
@@ -76,27 +76,25 @@ public class ConfirmingPublisher {
 	/** A nacking channel is replaced at most once a second: a queue that rejects publishes must not churn them. */
 	private static final Duration MIN_CHANNEL_AGE = Duration.ofSeconds(1);
 
-	/** Most distinct topics remembered for {@link #publishedTopics()}; a bound, since topics may be dynamic. */
-	static final int MAX_REMEMBERED_TOPICS = 256;
+	/** RabbitMQ's pseudo-queue for replies to this channel's publishes (direct reply-to). */
+	public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
-	private final Set<String> publishedTopics = ConcurrentHashMap.newKeySet();
-
-	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout,
+	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout,
 			TaskScheduler scheduler) {
 		this(connectionFactory, confirmTimeout, scheduler, BrokerAccess.UNKNOWN);
 	}
 
-	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
+	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
 			BrokerAccess brokerAccess) {
 		this(connectionFactory, confirmTimeout, scheduler, brokerAccess, null);
 	}
 
 	/**
-	 * @param replies where replies to requests go; the channel then consumes RabbitMQ's direct reply-to, which
-	 * only works on the channel that publishes the requests. {@code null}: no requests
+	 * @param replies what receives the replies to requests sent on this channel (RabbitMQ's direct reply-to);
+	 * {@code null}: the application makes no requests
 	 */
-	public ConfirmingPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
-			BrokerAccess brokerAccess, Replies replies) {
+	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
+			BrokerAccess brokerAccess, BiConsumer<AMQP.BasicProperties, byte[]> replies) {
 		this.connectionFactory = connectionFactory;
 		this.confirmTimeout = confirmTimeout;
 		this.scheduler = scheduler;
@@ -104,41 +102,16 @@ public class ConfirmingPublisher {
 		this.replies = replies;
 	}
 
-	/**
-	 * Publishes to an exchange with the envelope's topic as routing key (mandatory, confirmed).
-	 * @return a future completed on the broker's confirm, failed with {@link BusPublishException} otherwise
-	 */
-	public CompletableFuture<Void> publish(String exchange, Envelope envelope) {
-		return publish(exchange, envelope, !exchange.isEmpty());
-	}
-
-	/**
-	 * Publishes to a direct exchange (or the default exchange) whose routing key names a queue, not a topic: a
-	 * listener group's moves exchange for retries, dead letters and replays. No topic scope applies and the routing
-	 * key is not remembered as a published topic.
-	 * @return a future completed on the broker's confirm, failed with {@link BusPublishException} otherwise
-	 */
-	public CompletableFuture<Void> publishToQueue(String exchange, Envelope envelope) {
-		return publish(exchange, envelope, false);
-	}
-
-	private CompletableFuture<Void> publish(String exchange, Envelope envelope, boolean toTopic) {
+	@Override
+	public CompletableFuture<Void> send(String exchange, Envelope envelope) {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
 		synchronized (this.lock) {
 			try {
-				// Opened first: opening the connection is what obtains the broker user and its scopes.
+				// Opened first: opening the connection is what obtains the broker user.
 				ConfirmedChannel open = openChannel();
-				if (toTopic) {
-					String missingScope = this.brokerAccess.missingWriteScope(exchange, envelope.topic());
-					if (missingScope != null) {
-						return failed(envelope, Reason.FORBIDDEN, "the broker would refuse it: broker user '"
-								+ this.brokerAccess.userId() + "' has no scope " + missingScope, null);
-					}
-					rememberTopic(envelope.topic());
-				}
-				return open.publish(exchange, envelope.sentBy(this.brokerAccess.userId()));
+				return open.publish(exchange, envelope, this.brokerAccess.userId());
 			}
 			catch (IOException | AmqpException | com.rabbitmq.client.AlreadyClosedException ex) {
 				return failed(envelope, Reason.CONNECTION_LOST, "cannot publish: " + ex.getMessage(), ex);
@@ -146,21 +119,8 @@ public class ConfirmingPublisher {
 		}
 	}
 
-	private void rememberTopic(String topic) {
-		if (!this.publishedTopics.contains(topic) && this.publishedTopics.size() < MAX_REMEMBERED_TOPICS) {
-			this.publishedTopics.add(topic);
-		}
-	}
-
-	/**
-	 * Topics this app has published to since it started (up to {@value #MAX_REMEMBERED_TOPICS}), sorted; the
-	 * sidecar registers them in Consul.
-	 */
-	public List<String> publishedTopics() {
-		return this.publishedTopics.stream().sorted().toList();
-	}
-
 	/** Unconfirmed publishes, on the current channel and on retired ones. */
+	@Override
 	public int pendingCount() {
 		synchronized (this.lock) {
 			int pending = (this.channel != null) ? this.channel.pendingCount() : 0;
@@ -174,6 +134,7 @@ public class ConfirmingPublisher {
 	/**
 	 * Stops accepting publishes, waits up to {@code timeout} for outstanding confirms, then closes the channel.
 	 */
+	@Override
 	public void close(Duration timeout) {
 		this.closed = true;
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -231,8 +192,8 @@ public class ConfirmingPublisher {
 			Connection connection = this.connectionFactory.createConnection();
 			Channel raw = rawConnection(connection).createChannel();
 			if (this.replies != null) {
-				raw.basicConsume(Replies.DIRECT_REPLY_TO, true,
-						(tag, delivery) -> this.replies.deliver(delivery.getProperties(), delivery.getBody()),
+				raw.basicConsume(DIRECT_REPLY_TO, true,
+						(tag, delivery) -> this.replies.accept(delivery.getProperties(), delivery.getBody()),
 						(tag) -> {
 						});
 			}

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.transport;
 
 import java.io.IOException;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class CoalescedAcks {
 	}
 
 	/** Acknowledges a delivery, now or with the next group. */
-	void ack(Channel channel, long deliveryTag) throws IOException {
+	public void ack(Channel channel, long deliveryTag) throws IOException {
 		if (this.messagesPerAck <= 1) {
 			channel.basicAck(deliveryTag, false);
 			return;
@@ -64,7 +64,7 @@ public final class CoalescedAcks {
 	}
 
 	/** Rejects one delivery to the queue's dead-letter exchange, after acknowledging those settled before it. */
-	void reject(Channel channel, long deliveryTag) throws IOException {
+	public void reject(Channel channel, long deliveryTag) throws IOException {
 		Channel target = target(channel);
 		Pending pending = this.pendingByChannel.get(target);
 		if (pending != null) {
@@ -100,7 +100,7 @@ public final class CoalescedAcks {
 	}
 
 	/** Settled deliveries not yet acknowledged, on every channel. */
-	int pendingCount() {
+	public int pendingCount() {
 		int count = 0;
 		for (Pending pending : this.pendingByChannel.values()) {
 			synchronized (pending) {

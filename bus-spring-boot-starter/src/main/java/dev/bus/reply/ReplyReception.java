@@ -1,4 +1,4 @@
-package dev.bus.publisher;
+package dev.bus.reply;
 
 import java.util.function.Consumer;
 
@@ -8,7 +8,7 @@ import dev.bus.MessageRejectedException;
 
 /**
  * What a reply goes through before it is decoded: the receive chain, as for a message of the request's topic
- * (the listener package's {@code ReplyReceiver}), so that its per-message token is verified, its payload decrypted
+ * (the listener package's {@code ReplyReceiveChain}), so that its per-message token is verified, its payload decrypted
  * and its trace continued like any message of that topic.
  */
 @FunctionalInterface

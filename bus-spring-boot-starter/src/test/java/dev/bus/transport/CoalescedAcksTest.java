@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.transport;
 
 import org.junit.jupiter.api.Test;
 

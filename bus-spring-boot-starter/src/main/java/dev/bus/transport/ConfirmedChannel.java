@@ -1,4 +1,4 @@
-package dev.bus.publisher;
+package dev.bus.transport;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -71,15 +71,19 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		return this.nacked && System.nanoTime() - this.openedNanos >= age.toNanos();
 	}
 
-	/** Publishes; the caller serialises calls, since sequence numbers must match publish order. */
-	CompletableFuture<Void> publish(String exchange, Envelope envelope) throws IOException {
+	/**
+	 * Publishes as broker user {@code userId} ({@link WireCodec#sentBy}); the caller serialises calls, since
+	 * sequence numbers must match publish order.
+	 */
+	CompletableFuture<Void> publish(String exchange, Envelope envelope, String userId) throws IOException {
 		PendingPublish publish = new PendingPublish(this.channel.getNextPublishSeqNo(),
 				System.nanoTime() + this.confirmTimeoutNanos, envelope.topic(), envelope.messageId());
 		synchronized (this.pending) {
 			this.pending.addLast(publish);
 		}
 		try {
-			this.channel.basicPublish(exchange, envelope.topic(), true, envelope.properties(), envelope.body());
+			this.channel.basicPublish(exchange, envelope.topic(), true,
+					WireCodec.sentBy(envelope.properties(), userId), envelope.body());
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this.pending) {
