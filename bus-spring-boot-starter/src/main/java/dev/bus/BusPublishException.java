@@ -1,9 +1,10 @@
 package dev.bus;
 
 /**
- * A publish that the broker did not confirm. The message may or may not have reached a queue only in the
- * {@link Reason#TIMEOUT} and {@link Reason#CONNECTION_LOST} cases; callers that must not lose it republish it
- * (the consumer side tolerates duplicates by message id when the listener opts in to the inbox).
+ * A publish that the broker did not confirm. The message may or may not have reached a
+ * queue only in the {@link Reason#TIMEOUT} and {@link Reason#CONNECTION_LOST} cases;
+ * callers that must not lose it republish it (the consumer side tolerates duplicates by
+ * message id when the listener opts in to the inbox).
  */
 public class BusPublishException extends RuntimeException {
 
@@ -16,9 +17,14 @@ public class BusPublishException extends RuntimeException {
 		UNROUTABLE,
 		/** No confirm arrived within the confirm timeout. */
 		TIMEOUT,
-		/** The channel or connection closed before the confirm arrived, or could not be opened. */
+		/**
+		 * The channel or connection closed before the confirm arrived, or could not be
+		 * opened.
+		 */
 		CONNECTION_LOST,
-		/** The serialised message is larger than {@code bus.publisher.max-message-size}. */
+		/**
+		 * The serialised message is larger than {@code bus.publisher.max-message-size}.
+		 */
 		OVERSIZE,
 		/** The payload could not be serialised. */
 		SERIALIZATION_FAILED,
@@ -29,8 +35,9 @@ public class BusPublishException extends RuntimeException {
 		/** A {@link PublishPostProcessor} refused the message: nothing is sent. */
 		REJECTED,
 		/**
-		 * The broker does not let this application publish to the topic: its token has no write scope for it.
-		 * Nothing is sent when Bus knows it in advance; otherwise the broker refused it.
+		 * The broker does not let this application publish to the topic: its token has no
+		 * write scope for it. Nothing is sent when Bus knows it in advance; otherwise the
+		 * broker refused it.
 		 */
 		FORBIDDEN
 

@@ -3,14 +3,16 @@ package dev.bus;
 import java.util.regex.Pattern;
 
 /**
- * Refuses a message with a reason. Thrown by a {@link PublishPostProcessor}, it fails the publish's future
- * ({@link BusPublishException.Reason#REJECTED}) and nothing is sent; thrown by a {@link ReceivePostProcessor}, or
- * by Bus itself for bad input, it sends the message to the listener's dead-letter queue with the reason in the
+ * Refuses a message with a reason. Thrown by a {@link PublishPostProcessor}, it fails the
+ * publish's future ({@link BusPublishException.Reason#REJECTED}) and nothing is sent;
+ * thrown by a {@link ReceivePostProcessor}, or by Bus itself for bad input, it sends the
+ * message to the listener's dead-letter queue with the reason in the
  * {@code bus-failure-reason} header, and the listener method never sees it.
  *
- * <p>The reason is a short code for metrics and operators ({@code access-denied}, {@code decryption-failed});
- * the detail is for people. Neither may contain secrets, tokens, keys or payload text: both reach headers and
- * logs.
+ * <p>
+ * The reason is a short code for metrics and operators ({@code access-denied},
+ * {@code decryption-failed}); the detail is for people. Neither may contain secrets,
+ * tokens, keys or payload text: both reach headers and logs.
  */
 public class MessageRejectedException extends RuntimeException {
 

@@ -10,17 +10,21 @@ import dev.bus.core.MessageIds;
 import dev.bus.core.TopicPattern;
 
 /**
- * A message to publish: topic, payload and optional metadata. Build one with {@link #builder(String, Object)}.
+ * A message to publish: topic, payload and optional metadata. Build one with
+ * {@link #builder(String, Object)}.
  *
  * @param topic concrete topic (routing key)
  * @param payload the event, serialised as JSON
  * @param messageId unique id; consumers use it for de-duplication
- * @param type logical event type (the {@code type} property, left out when it is the topic); never a Java class name
- * @param partitionKey key whose messages ordered listeners handle in publish order; may be {@code null}
+ * @param type logical event type (the {@code type} property, left out when it is the
+ * topic); never a Java class name
+ * @param partitionKey key whose messages ordered listeners handle in publish order; may
+ * be {@code null}
  * @param subject CloudEvents subject, e.g. the id of the order; may be {@code null}
  * @param headers extra application headers (strings), readable by plain AMQP clients
- * @param confidentialHeaders names of headers whose values travel encrypted like the payload (the topic must be
- * encrypted, or the publish is refused); listeners see them in clear, the broker and other readers do not
+ * @param confidentialHeaders names of headers whose values travel encrypted like the
+ * payload (the topic must be encrypted, or the publish is refused); listeners see them in
+ * clear, the broker and other readers do not
  */
 public record OutboundMessage(String topic, Object payload, String messageId, String type, String partitionKey,
 		String subject, Map<String, String> headers, Set<String> confidentialHeaders) {
@@ -37,7 +41,10 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		}
 	}
 
-	/** This message on another topic, naming the routing rule that sent it there in {@code bus-routed-by}. */
+	/**
+	 * This message on another topic, naming the routing rule that sent it there in
+	 * {@code bus-routed-by}.
+	 */
 	public OutboundMessage routedTo(String target, String routedBy) {
 		Map<String, String> routedHeaders = new LinkedHashMap<>(this.headers);
 		routedHeaders.put(dev.bus.core.BusHeaders.ROUTED_BY, routedBy);
@@ -50,8 +57,8 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 	}
 
 	/**
-	 * Builds an {@link OutboundMessage}; unset id defaults to a new time-ordered UUID ({@link MessageIds}) and unset
-	 * type to the topic.
+	 * Builds an {@link OutboundMessage}; unset id defaults to a new time-ordered UUID
+	 * ({@link MessageIds}) and unset type to the topic.
 	 */
 	public static final class Builder {
 
@@ -102,9 +109,11 @@ public record OutboundMessage(String topic, Object payload, String messageId, St
 		}
 
 		/**
-		 * A header whose value must not be readable on the way: encrypted with the topic's keyset, like the payload,
-		 * and handed to listeners in clear. Broker-side filters cannot match it. The topic must be encrypted
-		 * ({@code bus.security.encryption.topics}); otherwise the publish fails and nothing is sent.
+		 * A header whose value must not be readable on the way: encrypted with the
+		 * topic's keyset, like the payload, and handed to listeners in clear. Broker-side
+		 * filters cannot match it. The topic must be encrypted
+		 * ({@code bus.security.encryption.topics}); otherwise the publish fails and
+		 * nothing is sent.
 		 */
 		public Builder confidentialHeader(String name, String value) {
 			this.headers.put(name, value);

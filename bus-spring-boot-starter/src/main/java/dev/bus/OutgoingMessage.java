@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A message on its way to the broker, as {@link PublishPostProcessor}s see it: the envelope Bus built, open for
- * changes until the chain has run.
+ * A message on its way to the broker, as {@link PublishPostProcessor}s see it: the
+ * envelope Bus built, open for changes until the chain has run.
  */
 public interface OutgoingMessage {
 
@@ -22,7 +22,10 @@ public interface OutgoingMessage {
 	/** When the message was published ({@code timestamp}). */
 	Instant timestamp();
 
-	/** The headers, modifiable; values are strings, numbers or booleans so any AMQP client can read them. */
+	/**
+	 * The headers, modifiable; values are strings, numbers or booleans so any AMQP client
+	 * can read them.
+	 */
 	Map<String, Object> headers();
 
 	/** The body as it will be sent. */
@@ -37,8 +40,9 @@ public interface OutgoingMessage {
 	void setContentType(String contentType);
 
 	/**
-	 * Runs {@code callback} once the publish is settled: with {@code null} on the broker's confirm (or the
-	 * outbox's commit), else with the failure, also when a later element rejects the message.
+	 * Runs {@code callback} once the publish is settled: with {@code null} on the
+	 * broker's confirm (or the outbox's commit), else with the failure, also when a later
+	 * element rejects the message.
 	 */
 	void onSettled(Consumer<Throwable> callback);
 

@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who published a delivered message, as its per-message token proved: a token from the configured issuer, for the
- * bus audience, valid when the message was sent, whose subject is the publisher the broker authenticated.
+ * Who published a delivered message, as its per-message token proved: a token from the
+ * configured issuer, for the bus audience, valid when the message was sent, whose subject
+ * is the publisher the broker authenticated.
  *
  * @param subject the token's subject, the publisher's broker user
  * @param scopes the token's scopes

@@ -27,12 +27,14 @@ import dev.bus.core.batch.BatchCodec;
 import dev.bus.core.batch.BatchEntry;
 
 /**
- * Where to encrypt a batch, measured apart from the rest of Bus: the raw client sends Bus's batch format
- * ({@link BatchCodec}, {@value #BATCH} logical messages per publish) with AES-256-GCM (Tink, Bus's keyset type) either
- * on each entry, as Bus does (each entry its own IV and tag, bound to topic and message id, so a listener can
- * dead-letter one entry still encrypted), or on the whole batch body once (one IV and tag per publish), or not at
- * all. Same batching, same broker, same run: the difference between the three is what the encryption layout costs.
- * Not a Bus feature: whole-batch encryption is not built (docs/security.md says why); this measures what it would save.
+ * Where to encrypt a batch, measured apart from the rest of Bus: the raw client sends
+ * Bus's batch format ({@link BatchCodec}, {@value #BATCH} logical messages per publish)
+ * with AES-256-GCM (Tink, Bus's keyset type) either on each entry, as Bus does (each
+ * entry its own IV and tag, bound to topic and message id, so a listener can dead-letter
+ * one entry still encrypted), or on the whole batch body once (one IV and tag per
+ * publish), or not at all. Same batching, same broker, same run: the difference between
+ * the three is what the encryption layout costs. Not a Bus feature: whole-batch
+ * encryption is not built (docs/security.md says why); this measures what it would save.
  */
 final class BatchEncryptionContender implements Contender {
 
@@ -78,7 +80,10 @@ final class BatchEncryptionContender implements Contender {
 		return this.layout.contender;
 	}
 
-	/** Throughput scenarios only: a batch waits for its linger at a fixed rate, which would measure the linger. */
+	/**
+	 * Throughput scenarios only: a batch waits for its linger at a fixed rate, which
+	 * would measure the linger.
+	 */
 	@Override
 	public boolean supports(Scenario scenario) {
 		return scenario.rate <= 0 && Contender.super.supports(scenario);
@@ -127,8 +132,10 @@ final class BatchEncryptionContender implements Contender {
 			Semaphore window = new Semaphore(Math.max(1, IN_FLIGHT / 50));
 			AtomicLong confirmedUpTo = new AtomicLong();
 			publisher.addConfirmListener(
-					(sequence, multiple) -> window.release(RawClientContender.settled(confirmedUpTo, sequence, multiple)),
-					(sequence, multiple) -> window.release(RawClientContender.settled(confirmedUpTo, sequence, multiple)));
+					(sequence, multiple) -> window
+						.release(RawClientContender.settled(confirmedUpTo, sequence, multiple)),
+					(sequence, multiple) -> window
+						.release(RawClientContender.settled(confirmedUpTo, sequence, multiple)));
 			CpuClock cpu = CpuClock.start();
 			long start = System.nanoTime();
 			for (int sent = 0; sent < messages; sent += BATCH) {
@@ -152,7 +159,10 @@ final class BatchEncryptionContender implements Contender {
 		}
 	}
 
-	/** A batch of {@code count} payloads, each stamped with its send time, encrypted as the layout says. */
+	/**
+	 * A batch of {@code count} payloads, each stamped with its send time, encrypted as
+	 * the layout says.
+	 */
 	private byte[] seal(String batchId, int count) throws GeneralSecurityException {
 		List<BatchEntry> entries = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {

@@ -16,9 +16,10 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * The benchmark's picture, drawn with JFreeChart from the same run as the table: throughput against the raw client
- * per contender and scenario, and the latency percentiles of the fixed-rate scenarios on a log scale. Horizontal
- * bars, one row per contender, since contenders' names are long and many.
+ * The benchmark's picture, drawn with JFreeChart from the same run as the table:
+ * throughput against the raw client per contender and scenario, and the latency
+ * percentiles of the fixed-rate scenarios on a log scale. Horizontal bars, one row per
+ * contender, since contenders' names are long and many.
  */
 final class BenchmarkChart {
 
@@ -27,7 +28,10 @@ final class BenchmarkChart {
 	private BenchmarkChart() {
 	}
 
-	/** Writes {@code <name>-throughput.png} and {@code <name>-latency.png} beside {@code report}; their names. */
+	/**
+	 * Writes {@code <name>-throughput.png} and {@code <name>-latency.png} beside
+	 * {@code report}; their names.
+	 */
 	static List<Path> write(Map<Scenario, Map<String, List<Measurement>>> results, String rawName, Path report)
 			throws IOException {
 		System.setProperty("java.awt.headless", "true");
@@ -41,14 +45,16 @@ final class BenchmarkChart {
 			List<Measurement> raw = scenario.getValue().get(rawName);
 			for (Map.Entry<String, List<Measurement>> contender : scenario.getValue().entrySet()) {
 				if (scenario.getKey().rate > 0) {
-					percentiles.addValue(BenchmarkMain.median(contender.getValue(), (m) -> m.percentile(50)), label + " p50",
-							contender.getKey());
-					percentiles.addValue(BenchmarkMain.median(contender.getValue(), (m) -> m.percentile(99)), label + " p99",
-							contender.getKey());
+					percentiles.addValue(BenchmarkMain.median(contender.getValue(), (m) -> m.percentile(50)),
+							label + " p50", contender.getKey());
+					percentiles.addValue(BenchmarkMain.median(contender.getValue(), (m) -> m.percentile(99)),
+							label + " p99", contender.getKey());
 				}
 				else if (raw != null) {
-					ratios.addValue(BenchmarkMain.median(contender.getValue(), Measurement::messagesPerSecond)
-							/ BenchmarkMain.median(raw, Measurement::messagesPerSecond), label, contender.getKey());
+					ratios.addValue(
+							BenchmarkMain.median(contender.getValue(), Measurement::messagesPerSecond)
+									/ BenchmarkMain.median(raw, Measurement::messagesPerSecond),
+							label, contender.getKey());
 				}
 			}
 		}

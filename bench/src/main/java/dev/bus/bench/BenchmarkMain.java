@@ -19,9 +19,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.bus.bench.RawClientContender.Wire;
 
 /**
- * Runs every contender through every scenario, alternating contenders within each round so that a drifting,
- * shared machine affects them alike, and prints medians over the rounds with each contender's ratio to the raw
- * client.
+ * Runs every contender through every scenario, alternating contenders within each round
+ * so that a drifting, shared machine affects them alike, and prints medians over the
+ * rounds with each contender's ratio to the raw client.
  *
  * <pre>
  * java -jar bench/target/bench-*.jar [--rounds 3] [--messages 100000] [--warmup 20000]
@@ -49,9 +49,8 @@ public final class BenchmarkMain {
 				new BusContender(host, port, true), new BusContender(host, port, false, null, "simple"),
 				new BusContender(host, port, false, sidecar::otlpEndpoint, "direct"), new OutboxContender(host, port),
 				new ThreadChannelContender(host, port), BusContender.encrypted(host, port),
-				BusContender.encrypted(host, port, true),
-				BusContender.securedNode(host, false, false), BusContender.securedNode(host, true, false),
-				BusContender.securedNode(host, true, true),
+				BusContender.encrypted(host, port, true), BusContender.securedNode(host, false, false),
+				BusContender.securedNode(host, true, false), BusContender.securedNode(host, true, true),
 				new RequestReplyContender(host, port, true), new RequestReplyContender(host, port, false),
 				BusContender.withRoutingRules(host, port), BusContender.observed(host, port),
 				BusContender.tracedTo(host, port, spanSink::otlpEndpoint, 1.0, "Bus (tracing → sink)"),
@@ -71,7 +70,8 @@ public final class BenchmarkMain {
 			contenders.add(new RawClientContender(host, port, Wire.CLOUD_EVENTS_HEADERS));
 		}
 		if (options.containsKey("proofs")) {
-			// what binding a per-message token to its message by a signature would cost (issue 27)
+			// what binding a per-message token to its message by a signature would cost
+			// (issue 27)
 			for (MessageProof.Kind kind : MessageProof.Kind.values()) {
 				contenders.add(new RawClientContender(host, port, Wire.BUS, kind));
 			}
@@ -80,13 +80,16 @@ public final class BenchmarkMain {
 			contenders = selected(contenders, options.get("contenders"));
 		}
 
-		// Round 0 warms every contender up in every scenario and is not counted: the first run of each would
-		// otherwise carry the JIT compiling its code into its CPU figures (several times its steady cost in A).
+		// Round 0 warms every contender up in every scenario and is not counted: the
+		// first run of each would
+		// otherwise carry the JIT compiling its code into its CPU figures (several times
+		// its steady cost in A).
 		int warmup = Integer.parseInt(options.getOrDefault("warmup", "20000"));
 		Map<Scenario, Map<String, List<Measurement>>> results = new EnumMap<>(Scenario.class);
 		for (int round = (warmup > 0) ? 0 : 1; round <= rounds; round++) {
 			for (Scenario scenario : scenarios) {
-				// C, C-1k and E run at a fixed rate: 5 s (C) and 10 s (C-1k, E) of traffic give stable percentiles.
+				// C, C-1k and E run at a fixed rate: 5 s (C) and 10 s (C-1k, E) of
+				// traffic give stable percentiles.
 				int seconds = (scenario == Scenario.E_OUTBOX || scenario == Scenario.C_LATENCY_1K) ? 10 : 5;
 				int count = (scenario.rate > 0) ? Math.min(messages, scenario.rate * seconds) : messages;
 				if (round == 0) {
@@ -104,10 +107,12 @@ public final class BenchmarkMain {
 							.computeIfAbsent(contender.name(), (key) -> new ArrayList<>())
 							.add(measurement);
 					}
-					System.out.printf("%-7s %-10s %-24s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
-							+ " broker %5.1f us%n", (round == 0) ? "warm-up" : "round " + round, scenario.label,
-							contender.name(), measurement.messagesPerSecond(), measurement.percentile(50),
-							measurement.percentile(99), measurement.jvmCpuMicros(), measurement.brokerCpuMicros());
+					System.out.printf(
+							"%-7s %-10s %-24s %,10.0f msg/s  p50 %,6d us  p99 %,7d us  cpu/msg: jvm %5.1f us,"
+									+ " broker %5.1f us%n",
+							(round == 0) ? "warm-up" : "round " + round, scenario.label, contender.name(),
+							measurement.messagesPerSecond(), measurement.percentile(50), measurement.percentile(99),
+							measurement.jvmCpuMicros(), measurement.brokerCpuMicros());
 				}
 			}
 		}
@@ -122,7 +127,11 @@ public final class BenchmarkMain {
 			List<Path> charts = BenchmarkChart.write(results, contenders.get(0).name(), target);
 			StringBuilder images = new StringBuilder();
 			for (Path chart : charts) {
-				images.append("![").append(chart.getFileName()).append("](").append(chart.getFileName()).append(")\n\n");
+				images.append("![")
+					.append(chart.getFileName())
+					.append("](")
+					.append(chart.getFileName())
+					.append(")\n\n");
 			}
 			// The pictures go above the table, under the title and how the run was made.
 			int table = report.indexOf("| scenario |");
@@ -137,7 +146,9 @@ public final class BenchmarkMain {
 			throws Exception {
 		StringBuilder out = new StringBuilder();
 		out.append("# Benchmarks\n\n");
-		out.append("Produced by `scripts/bench").append(args.isEmpty() ? "" : " " + args).append("` on ")
+		out.append("Produced by `scripts/bench")
+			.append(args.isEmpty() ? "" : " " + args)
+			.append("` on ")
 			.append(LocalDate.now())
 			.append(". Medians of ")
 			.append(rounds)
@@ -158,17 +169,18 @@ public final class BenchmarkMain {
 				double throughput = median(contender.getValue(), -1);
 				out.append(String.format("| %s | %s | %,.0f | %s | %s | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
 						scenario.getKey().label, contender.getKey(), throughput, ratio(throughput, rawRuns),
-						ratio(throughput, busWireRuns),
-						(long) median(contender.getValue(), 50), (long) median(contender.getValue(), 95),
-						(long) median(contender.getValue(), 99), (long) median(contender.getValue(), 100),
+						ratio(throughput, busWireRuns), (long) median(contender.getValue(), 50),
+						(long) median(contender.getValue(), 95), (long) median(contender.getValue(), 99),
+						(long) median(contender.getValue(), 100),
 						median(contender.getValue(), Measurement::jvmCpuMicros),
 						median(contender.getValue(), Measurement::brokerCpuMicros)));
 			}
 			List<Measurement> busRuns = scenario.getValue().get("Bus");
 			if (scenario.getKey().rate > 0 && scenario.getKey().label.startsWith("C") && rawRuns != null
 					&& busRuns != null) {
-				notes.append(String.format("%s: Bus adds %,d µs to the raw client's p50; its p99 is %.2f× the raw "
-						+ "client's.%n", scenario.getKey().label, (long) (median(busRuns, 50) - median(rawRuns, 50)),
+				notes.append(String.format(
+						"%s: Bus adds %,d µs to the raw client's p50; its p99 is %.2f× the raw " + "client's.%n",
+						scenario.getKey().label, (long) (median(busRuns, 50) - median(rawRuns, 50)),
 						median(busRuns, 99) / median(rawRuns, 99)));
 			}
 		}
@@ -182,9 +194,11 @@ public final class BenchmarkMain {
 			for (String sunk : List.of("Bus (tracing → sink)", "Bus (tracing 10% → sink)")) {
 				List<Measurement> runs = results.get(Scenario.D_TRACING).get(sunk);
 				if (bus != null && runs != null) {
-					notes.append(String.format("D: %s: %.2f× Bus's throughput, JVM CPU per message %+.0f%% (%.1f "
-							+ "against %.1f µs).%n", sunk, median(runs, -1) / median(bus, -1),
-							100 * (median(runs, Measurement::jvmCpuMicros) / median(bus, Measurement::jvmCpuMicros) - 1),
+					notes.append(String.format(
+							"D: %s: %.2f× Bus's throughput, JVM CPU per message %+.0f%% (%.1f " + "against %.1f µs).%n",
+							sunk, median(runs, -1) / median(bus, -1),
+							100 * (median(runs, Measurement::jvmCpuMicros) / median(bus, Measurement::jvmCpuMicros)
+									- 1),
 							median(runs, Measurement::jvmCpuMicros), median(bus, Measurement::jvmCpuMicros)));
 				}
 			}
@@ -205,12 +219,18 @@ public final class BenchmarkMain {
 		return out.toString();
 	}
 
-	/** Throughput against the median of a reference contender's runs, or a dash when it did not run. */
+	/**
+	 * Throughput against the median of a reference contender's runs, or a dash when it
+	 * did not run.
+	 */
 	private static String ratio(double throughput, List<Measurement> reference) {
 		return (reference != null) ? String.format("%.2f", throughput / median(reference, -1)) : "–";
 	}
 
-	/** Median over rounds of throughput ({@code percentile < 0}) or of a latency percentile. */
+	/**
+	 * Median over rounds of throughput ({@code percentile < 0}) or of a latency
+	 * percentile.
+	 */
 	private static double median(List<Measurement> measurements, double percentile) {
 		return median(measurements, (m) -> (percentile < 0) ? m.messagesPerSecond() : m.percentile(percentile));
 	}
@@ -235,7 +255,10 @@ public final class BenchmarkMain {
 				+ System.getProperty("java.version") + ", " + broker + " on the same machine";
 	}
 
-	/** The raw client (always first: the ratios' reference) and the contenders named, comma-separated. */
+	/**
+	 * The raw client (always first: the ratios' reference) and the contenders named,
+	 * comma-separated.
+	 */
 	private static List<Contender> selected(List<Contender> all, String names) {
 		List<String> wanted = Arrays.stream(names.split(",")).map(String::trim).toList();
 		List<Contender> selected = new ArrayList<>(List.of(all.get(0)));
@@ -259,7 +282,10 @@ public final class BenchmarkMain {
 		return selected;
 	}
 
-	/** {@code --name value} pairs; a {@code --name} followed by another option or by nothing is a flag. */
+	/**
+	 * {@code --name value} pairs; a {@code --name} followed by another option or by
+	 * nothing is a flag.
+	 */
 	private static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {

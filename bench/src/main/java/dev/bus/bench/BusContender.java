@@ -29,9 +29,10 @@ import dev.bus.annotation.BusListener;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
- * Bus as an application uses it: {@code BusPublisher.publish} with at most 200 unconfirmed, and a
- * {@code @BusListener} with prefetch 250, in a Spring Boot application started (outside the measurement) per
- * scenario, so each run has its own queue and settings.
+ * Bus as an application uses it: {@code BusPublisher.publish} with at most 200
+ * unconfirmed, and a {@code @BusListener} with prefetch 250, in a Spring Boot application
+ * started (outside the measurement) per scenario, so each run has its own queue and
+ * settings.
  */
 final class BusContender implements Contender {
 
@@ -50,13 +51,21 @@ final class BusContender implements Contender {
 	/** A keyset file encrypting the benchmark topic, or null: in clear. */
 	private final java.nio.file.Path keyset;
 
-	/** Security settings ({@link SecuredSettings}), or null: the default node as guest. */
+	/**
+	 * Security settings ({@link SecuredSettings}), or null: the default node as guest.
+	 */
 	private final SecuredSettings security;
 
-	/** Whether 20 routing rules are evaluated on every publish (none applies: their cost alone). */
+	/**
+	 * Whether 20 routing rules are evaluated on every publish (none applies: their cost
+	 * alone).
+	 */
 	private boolean routingRules;
 
-	/** Whether the app has Boot's observation registry with its meter handler, as an app with the actuator has. */
+	/**
+	 * Whether the app has Boot's observation registry with its meter handler, as an app
+	 * with the actuator has.
+	 */
 	private boolean observed;
 
 	/** Share of traces sampled when tracing is on. */
@@ -65,12 +74,16 @@ final class BusContender implements Contender {
 	/** The name of a traced contender. */
 	private String tracedName = "Bus (tracing)";
 
-	/** With batching: {@code bus.publisher.batching.max-messages} and {@code .linger}, or null: the defaults. */
+	/**
+	 * With batching: {@code bus.publisher.batching.max-messages} and {@code .linger}, or
+	 * null: the defaults.
+	 */
 	private String[] batchSettings;
 
 	/**
-	 * Bus with tracing on, its spans sent to {@code endpoint} (a sink that discards them), {@code probability} of the
-	 * traces sampled: what tracing costs in the app itself.
+	 * Bus with tracing on, its spans sent to {@code endpoint} (a sink that discards
+	 * them), {@code probability} of the traces sampled: what tracing costs in the app
+	 * itself.
 	 */
 	static BusContender tracedTo(String host, int port, Supplier<String> endpoint, double probability, String name) {
 		BusContender contender = new BusContender(host, port, false, endpoint, "direct");
@@ -80,8 +93,9 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * Bus with batching of at most {@code maxMessages} messages per batch, each waiting at most {@code linger} for
-	 * its batch to fill: the rows a user picks batch settings from (what each costs in latency, what it gains).
+	 * Bus with batching of at most {@code maxMessages} messages per batch, each waiting
+	 * at most {@code linger} for its batch to fill: the rows a user picks batch settings
+	 * from (what each costs in latency, what it gains).
 	 */
 	static BusContender batching(String host, int port, int maxMessages, java.time.Duration linger) {
 		BusContender contender = new BusContender(host, port, true);
@@ -91,8 +105,9 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * Bus in an app whose {@code ObservationRegistry} times every observation into a meter registry, as Boot's
-	 * actuator sets it up: what {@code bus.publish} and {@code bus.delivery} cost per message.
+	 * Bus in an app whose {@code ObservationRegistry} times every observation into a
+	 * meter registry, as Boot's actuator sets it up: what {@code bus.publish} and
+	 * {@code bus.delivery} cost per message.
 	 */
 	static BusContender observed(String host, int port) {
 		BusContender contender = new BusContender(host, port, false);
@@ -100,7 +115,10 @@ final class BusContender implements Contender {
 		return contender;
 	}
 
-	/** Bus with 20 routing rules evaluated per publish, none of which applies: what evaluating them costs. */
+	/**
+	 * Bus with 20 routing rules evaluated per publish, none of which applies: what
+	 * evaluating them costs.
+	 */
 	static BusContender withRoutingRules(String host, int port) {
 		BusContender contender = new BusContender(host, port, false);
 		contender.routingRules = true;
@@ -108,8 +126,8 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * 19 rules on other topics and one on the benchmark's, whose condition (a header) is false: every publish
-	 * matches 20 patterns and evaluates one condition.
+	 * 19 rules on other topics and one on the benchmark's, whose condition (a header) is
+	 * false: every publish matches 20 patterns and evaluates one condition.
 	 */
 	private static String[] routingRuleProperties() {
 		java.util.List<String> properties = new java.util.ArrayList<>();
@@ -154,33 +172,40 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * Bus on scripts/infra's secured node: with {@code tokens}, authenticated by a broker token and attaching a
-	 * per-message token that the listener verifies, bound to the publisher's key and proved per message ("Bus
-	 * (secured)") or, without {@code proofs}, a bearer token ("Bus (secured with bearer tokens)"); without tokens,
-	 * as the node's internal administrator, the baseline on the same node ("Bus (secured node)").
+	 * Bus on scripts/infra's secured node: with {@code tokens}, authenticated by a broker
+	 * token and attaching a per-message token that the listener verifies, bound to the
+	 * publisher's key and proved per message ("Bus (secured)") or, without
+	 * {@code proofs}, a bearer token ("Bus (secured with bearer tokens)"); without
+	 * tokens, as the node's internal administrator, the baseline on the same node ("Bus
+	 * (secured node)").
 	 */
 	static BusContender securedNode(String host, boolean tokens, boolean proofs) {
 		return new BusContender(host, 5673, false, null, "direct", null, new SecuredSettings(tokens, proofs));
 	}
 
-	/** Bus with the benchmark topic's payloads encrypted (AES-256-GCM), a fresh keyset in a temporary file. */
+	/**
+	 * Bus with the benchmark topic's payloads encrypted (AES-256-GCM), a fresh keyset in
+	 * a temporary file.
+	 */
 	static BusContender encrypted(String host, int port) {
 		return encrypted(host, port, false);
 	}
 
 	/**
-	 * Encrypted as {@link #encrypted(String, int)}, optionally with batching: each message of a batch encrypted on
-	 * its own, whose cost bounds what encrypting whole batches could save.
+	 * Encrypted as {@link #encrypted(String, int)}, optionally with batching: each
+	 * message of a batch encrypted on its own, whose cost bounds what encrypting whole
+	 * batches could save.
 	 */
 	static BusContender encrypted(String host, int port, boolean batching) {
 		try {
 			com.google.crypto.tink.aead.AeadConfig.register();
 			java.nio.file.Path keyset = java.nio.file.Files.createTempFile("bench-keyset", ".json");
 			keyset.toFile().deleteOnExit();
-			java.nio.file.Files.writeString(keyset, com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
-					com.google.crypto.tink.KeysetHandle
-						.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
-					com.google.crypto.tink.InsecureSecretKeyAccess.get()));
+			java.nio.file.Files.writeString(keyset,
+					com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
+							com.google.crypto.tink.KeysetHandle
+								.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
+							com.google.crypto.tink.InsecureSecretKeyAccess.get()));
 			return new BusContender(host, port, batching, null, "direct", keyset);
 		}
 		catch (java.io.IOException | java.security.GeneralSecurityException ex) {
@@ -224,8 +249,7 @@ final class BusContender implements Contender {
 			return scenario == Scenario.A_TRANSIENT || scenario == Scenario.B_QUORUM;
 		}
 		if (this.keyset != null || this.security != null) {
-			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY
-					|| scenario == Scenario.C_LATENCY_1K;
+			return scenario == Scenario.B_QUORUM || scenario == Scenario.C_LATENCY || scenario == Scenario.C_LATENCY_1K;
 		}
 		if (this.routingRules) {
 			return scenario == Scenario.B_QUORUM;
@@ -244,15 +268,14 @@ final class BusContender implements Contender {
 		Sink.current = sink;
 		Class<?>[] sources = this.observed ? new Class<?>[] { BenchApplication.class, ObservedApplication.class }
 				: new Class<?>[] { BenchApplication.class };
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
-			.web(WebApplicationType.NONE)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
 			.properties(encryption())
 			.properties((this.security != null) ? this.security.properties() : new String[0])
 			.properties(this.routingRules ? routingRuleProperties() : new String[0])
 			.properties((this.batchSettings != null) ? this.batchSettings : new String[0])
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
-					"spring.application.name=bench",
-					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
+					"spring.application.name=bench", "spring.rabbitmq.host=" + this.host,
+					"spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange,
 					"bus.publisher.persistent=" + scenario.persistent,
 					"bus.listener.queue-type=" + (scenario.quorum ? "quorum" : "classic"),
 					"bus.listener.prefetch=" + PREFETCH, "bus.publisher.batching.enabled=" + this.batching,
@@ -293,8 +316,8 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * Stops the application and deletes its queues and exchange; listeners first, so that deleting their queue is
-	 * not reported as a consumer cancelled by the broker.
+	 * Stops the application and deletes its queues and exchange; listeners first, so that
+	 * deleting their queue is not reported as a consumer cancelled by the broker.
 	 */
 	static void removeTopology(ConfigurableApplicationContext context, String exchange) throws Exception {
 		context.stop();
@@ -342,9 +365,9 @@ final class BusContender implements Contender {
 	}
 
 	/**
-	 * What Boot's actuator gives an app: an observation registry timing every observation into meters, its meter
-	 * handlers grouped as Boot groups them (the first, in order, that supports a context handles it; Micrometer's
-	 * default last).
+	 * What Boot's actuator gives an app: an observation registry timing every observation
+	 * into meters, its meter handlers grouped as Boot groups them (the first, in order,
+	 * that supports a context handles it; Micrometer's default last).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class ObservedApplication {

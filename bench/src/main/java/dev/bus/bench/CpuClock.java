@@ -8,18 +8,23 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time spent by this JVM (publisher and consumer) and by the local RabbitMQ node ({@code beam.smp}) since
- * {@link #start()}. CPU per message is steadier than throughput on a shared machine, and it shows on which side
- * of the socket a contender's cost lies.
+ * CPU time spent by this JVM (publisher and consumer) and by the local RabbitMQ node
+ * ({@code beam.smp}) since {@link #start()}. CPU per message is steadier than throughput
+ * on a shared machine, and it shows on which side of the socket a contender's cost lies.
  *
- * <p>The clock starts once the JIT compiler has been idle for a moment. Starting an application context (or a
- * connection) queues code for compilation, and the compiler threads would otherwise spend seconds of CPU inside
- * the measured window: a steady-state figure for whichever contender has more code to compile is what a
- * long-running service sees, not a start-up one.
+ * <p>
+ * The clock starts once the JIT compiler has been idle for a moment. Starting an
+ * application context (or a connection) queues code for compilation, and the compiler
+ * threads would otherwise spend seconds of CPU inside the measured window: a steady-state
+ * figure for whichever contender has more code to compile is what a long-running service
+ * sees, not a start-up one.
  */
 final class CpuClock {
 
-	/** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat} times; 100 on every mainstream kernel. */
+	/**
+	 * Linux's USER_HZ, the unit of {@code /proc/<pid>/stat} times; 100 on every
+	 * mainstream kernel.
+	 */
 	private static final long NANOS_PER_TICK = 10_000_000L;
 
 	private static final Path BROKER_STAT = brokerStat();
@@ -65,7 +70,10 @@ final class CpuClock {
 		return (jvmNanos() - this.jvmStart) / 1000.0 / messages;
 	}
 
-	/** Microseconds of the broker's CPU per message since the start, or NaN when the broker is not local. */
+	/**
+	 * Microseconds of the broker's CPU per message since the start, or NaN when the
+	 * broker is not local.
+	 */
 	double brokerMicrosPer(int messages) {
 		return (BROKER_STAT != null) ? (brokerNanos() - this.brokerStart) / 1000.0 / messages : Double.NaN;
 	}
@@ -81,7 +89,8 @@ final class CpuClock {
 		}
 		try {
 			String stat = Files.readString(BROKER_STAT);
-			// Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+			// Fields after the parenthesised command name; utime and stime are the 14th
+			// and 15th of the line.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
 		}

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Throughput and end-to-end latency (publish call to consumer entry) of one run.
  *
- * @param messagesPerSecond messages over the time from the first publish to the last delivery
+ * @param messagesPerSecond messages over the time from the first publish to the last
+ * delivery
  * @param latencyMicros per-message latency, sorted
  * @param jvmCpuMicros CPU of the benchmark's JVM (publisher and consumer) per message
  * @param brokerCpuMicros CPU of the RabbitMQ node per message

@@ -9,9 +9,10 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 
 /**
- * A signature per message over its id, topic and body digest, made by the publisher's private key and checked by
- * the consumer with the public one: what binding a per-message token to its message with a proof of possession costs
- * the JVM, measured in the raw client apart from the rest of Bus (issue 27). One instance per thread: a
+ * A signature per message over its id, topic and body digest, made by the publisher's
+ * private key and checked by the consumer with the public one: what binding a per-message
+ * token to its message with a proof of possession costs the JVM, measured in the raw
+ * client apart from the rest of Bus (issue 27). One instance per thread: a
  * {@link Signature} is not thread-safe.
  */
 final class MessageProof {

@@ -23,9 +23,10 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.outbox.OutboxObserver;
 
 /**
- * Scenario E: Bus's transactional outbox on the local PostgreSQL. One message per transaction at a fixed rate;
- * the latency is the relay's own measure, from the row's write in the transaction to the broker's confirm (an
- * {@link OutboxObserver}), so it includes the commit. Throughput is what the relay sustained end to end.
+ * Scenario E: Bus's transactional outbox on the local PostgreSQL. One message per
+ * transaction at a fixed rate; the latency is the relay's own measure, from the row's
+ * write in the transaction to the broker's confirm (an {@link OutboxObserver}), so it
+ * includes the commit. Throughput is what the relay sustained end to end.
  */
 final class OutboxContender implements Contender {
 
@@ -59,9 +60,8 @@ final class OutboxContender implements Contender {
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
 					"bus.exchange=bench-outbox-" + suffix, "bus.outbox.enabled=true",
 					"bus.outbox.table=bench_outbox_" + suffix, "bus.outbox.initialize-schema=always",
-					"bus.listener.prefetch=" + PREFETCH,
-					"spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus", "spring.datasource.username=postgres",
-					"spring.datasource.password=postgres")
+					"bus.listener.prefetch=" + PREFETCH, "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
+					"spring.datasource.username=postgres", "spring.datasource.password=postgres")
 			.run()) {
 			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
 			while (registry.registrations().get(0).activeConsumers() == 0) {
@@ -74,8 +74,8 @@ final class OutboxContender implements Contender {
 			long start = System.nanoTime();
 			for (int i = 0; i < messages; i++) {
 				Contender.pace(start, i, scenario.rate);
-				transactions.executeWithoutResult(
-						(status) -> publisher.publish("bench.outbox", new BusContender.Payload(System.nanoTime(), padding)));
+				transactions.executeWithoutResult((status) -> publisher.publish("bench.outbox",
+						new BusContender.Payload(System.nanoTime(), padding)));
 			}
 			if (!relayed.done.await(2, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("Outbox relayed " + relayed.count.get() + " of " + messages);

@@ -18,12 +18,13 @@ import com.rabbitmq.client.MessageProperties;
 import dev.bus.core.CloudEventsHeaders;
 
 /**
- * The ceiling: the RabbitMQ Java client used as PerfTest uses it by default. One publisher connection, one
- * consumer connection, a direct exchange, asynchronous confirms with a bounded window, manual acks, minimal
- * properties. As "raw (Bus wire)" it sends what Bus sends instead (topic exchange, mandatory flag, Bus's
- * properties), which tells the cost of Bus's envelope on the broker and in the client apart from the cost of Bus's
- * code; the steps in between and the CloudEvents headers Bus adds on request ({@code --wire-breakdown}) say which
- * part of the envelope costs what.
+ * The ceiling: the RabbitMQ Java client used as PerfTest uses it by default. One
+ * publisher connection, one consumer connection, a direct exchange, asynchronous confirms
+ * with a bounded window, manual acks, minimal properties. As "raw (Bus wire)" it sends
+ * what Bus sends instead (topic exchange, mandatory flag, Bus's properties), which tells
+ * the cost of Bus's envelope on the broker and in the client apart from the cost of Bus's
+ * code; the steps in between and the CloudEvents headers Bus adds on request
+ * ({@code --wire-breakdown}) say which part of the envelope costs what.
  */
 final class RawClientContender implements Contender {
 
@@ -31,7 +32,10 @@ final class RawClientContender implements Contender {
 
 	private final Wire wire;
 
-	/** A signature per message on Bus's wire, checked by the consumer; {@code null} for none. */
+	/**
+	 * A signature per message on Bus's wire, checked by the consumer; {@code null} for
+	 * none.
+	 */
 	private final MessageProof.Kind proof;
 
 	RawClientContender(String host, int port, Wire wire) {
@@ -87,7 +91,8 @@ final class RawClientContender implements Contender {
 			}, (tag) -> {
 			});
 
-			// As PerfTest routes by default: a direct exchange, the queue bound with its own name. Bus's wire goes
+			// As PerfTest routes by default: a direct exchange, the queue bound with its
+			// own name. Bus's wire goes
 			// through a topic exchange, with the topic as routing key.
 			String exchange = queue;
 			boolean topic = this.wire.compareTo(Wire.TOPIC_EXCHANGE) >= 0;
@@ -98,7 +103,8 @@ final class RawClientContender implements Contender {
 			publisher.confirmSelect();
 			Semaphore window = new Semaphore(IN_FLIGHT);
 			AtomicLong confirmedUpTo = new AtomicLong();
-			publisher.addConfirmListener((sequence, multiple) -> window.release(settled(confirmedUpTo, sequence, multiple)),
+			publisher.addConfirmListener(
+					(sequence, multiple) -> window.release(settled(confirmedUpTo, sequence, multiple)),
 					(sequence, multiple) -> window.release(settled(confirmedUpTo, sequence, multiple)));
 			AMQP.BasicProperties properties = scenario.persistent ? MessageProperties.PERSISTENT_BASIC
 					: MessageProperties.MINIMAL_BASIC;
@@ -128,7 +134,9 @@ final class RawClientContender implements Contender {
 		}
 	}
 
-	/** Checks a delivery's proof, as a listener would before anything reads the message. */
+	/**
+	 * Checks a delivery's proof, as a listener would before anything reads the message.
+	 */
 	private static void verify(MessageProof proof, com.rabbitmq.client.Delivery delivery) {
 		Object signature = delivery.getProperties().getHeaders().get(MessageProof.HEADER);
 		byte[] bytes = (signature instanceof com.rabbitmq.client.LongString text) ? text.getBytes()
@@ -144,7 +152,10 @@ final class RawClientContender implements Contender {
 		}
 	}
 
-	/** The properties (and headers) Bus's envelope carries, made anew per message as Bus does. */
+	/**
+	 * The properties (and headers) Bus's envelope carries, made anew per message as Bus
+	 * does.
+	 */
 	private static AMQP.BasicProperties busProperties(boolean persistent, Wire wire) {
 		String id = UUID.randomUUID().toString();
 		java.time.Instant now = java.time.Instant.now();
@@ -165,10 +176,16 @@ final class RawClientContender implements Contender {
 			.build();
 	}
 
-	/** What goes on the wire, each step adding one part of Bus's envelope to PerfTest's minimal message. */
+	/**
+	 * What goes on the wire, each step adding one part of Bus's envelope to PerfTest's
+	 * minimal message.
+	 */
 	enum Wire {
 
-		/** PerfTest's default: a direct exchange, no mandatory flag, only the delivery mode. */
+		/**
+		 * PerfTest's default: a direct exchange, no mandatory flag, only the delivery
+		 * mode.
+		 */
 		PERFTEST("raw amqp-client"),
 
 		/** Through a topic exchange, with a topic as routing key. */
@@ -177,13 +194,21 @@ final class RawClientContender implements Contender {
 		/** And the mandatory flag. */
 		MANDATORY("raw (topic + mandatory)"),
 
-		/** And Bus's AMQP properties, each CloudEvents attribute once: exactly Bus's wire. */
+		/**
+		 * And Bus's AMQP properties, each CloudEvents attribute once: exactly Bus's wire.
+		 */
 		BUS("raw (Bus wire)"),
 
-		/** And the one header an encrypted message adds ({@code bus-encryption}), without encrypting. */
+		/**
+		 * And the one header an encrypted message adds ({@code bus-encryption}), without
+		 * encrypting.
+		 */
 		ENCRYPTION_HEADER("raw (Bus wire + bus-encryption header)"),
 
-		/** And the CloudEvents headers Bus adds with {@code bus.publisher.cloud-events.headers=true}. */
+		/**
+		 * And the CloudEvents headers Bus adds with
+		 * {@code bus.publisher.cloud-events.headers=true}.
+		 */
 		CLOUD_EVENTS_HEADERS("raw (Bus wire + CloudEvents headers)");
 
 		final String contender;

@@ -31,11 +31,13 @@ import dev.bus.annotation.BusListener;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
- * Request-reply at a fixed rate (scenario R), latency from sending a request to holding its typed reply: Bus's
- * {@code BusPublisher.request} answered by a {@code @BusListener} that returns a value, against Spring AMQP's
- * {@code RabbitTemplate.convertSendAndReceiveAsType} answered by a {@code @RabbitListener} that returns one (both
- * JSON, direct reply-to). Spring AMQP's call blocks until the reply, so it runs on a pool of threads, as an
- * application serving concurrent requests would.
+ * Request-reply at a fixed rate (scenario R), latency from sending a request to holding
+ * its typed reply: Bus's {@code BusPublisher.request} answered by a {@code @BusListener}
+ * that returns a value, against Spring AMQP's
+ * {@code RabbitTemplate.convertSendAndReceiveAsType} answered by a
+ * {@code @RabbitListener} that returns one (both JSON, direct reply-to). Spring AMQP's
+ * call blocks until the reply, so it runs on a pool of threads, as an application serving
+ * concurrent requests would.
  */
 final class RequestReplyContender implements Contender {
 
@@ -72,9 +74,9 @@ final class RequestReplyContender implements Contender {
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench-rpc", "spring.rabbitmq.host=" + this.host,
 					"spring.rabbitmq.port=" + this.port, "bus.exchange=" + exchange, "bench.exchange=" + exchange,
-					"bench.queue=" + exchange + ".requests",
-					"bus.listener.queue-type=classic", "bus.publisher.persistent=false", "bus.tracing.enabled=false",
-					"bus.listener.prefetch=" + PREFETCH, "spring.rabbitmq.listener.simple.prefetch=" + PREFETCH,
+					"bench.queue=" + exchange + ".requests", "bus.listener.queue-type=classic",
+					"bus.publisher.persistent=false", "bus.tracing.enabled=false", "bus.listener.prefetch=" + PREFETCH,
+					"spring.rabbitmq.listener.simple.prefetch=" + PREFETCH,
 					"spring.rabbitmq.template.reply-timeout=10s", "bus.listener.enabled=" + this.bus)
 			.run()) {
 			long[] latencies = new long[messages];
@@ -131,8 +133,8 @@ final class RequestReplyContender implements Contender {
 		}
 	}
 
-	private static void record(long[] latencies, AtomicInteger answered, AtomicLong end, CountDownLatch done,
-			long sent, Throwable error) {
+	private static void record(long[] latencies, AtomicInteger answered, AtomicLong end, CountDownLatch done, long sent,
+			Throwable error) {
 		if (error != null) {
 			throw new IllegalStateException("a request failed", error);
 		}
@@ -160,7 +162,10 @@ final class RequestReplyContender implements Contender {
 
 	}
 
-	/** Spring AMQP as its reference guide shows it: a {@code @RabbitListener} that returns its answer. */
+	/**
+	 * Spring AMQP as its reference guide shows it: a {@code @RabbitListener} that returns
+	 * its answer.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class SpringAmqpResponder {

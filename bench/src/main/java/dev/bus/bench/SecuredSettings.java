@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the secured contenders set on scripts/infra's secured node: the node's administrator ("Bus (secured node)"),
- * or broker and per-message tokens from the test issuer's bench client, bound and proved or bearer.
+ * What the secured contenders set on scripts/infra's secured node: the node's
+ * administrator ("Bus (secured node)"), or broker and per-message tokens from the test
+ * issuer's bench client, bound and proved or bearer.
  */
 record SecuredSettings(boolean tokens, boolean proofs) {
 
@@ -32,17 +33,19 @@ record SecuredSettings(boolean tokens, boolean proofs) {
 					"spring.rabbitmq.password=" + securedAdminPassword() };
 		}
 		List<String> properties = new ArrayList<>();
-		registration(properties, "bus-broker", "rabbitmq.configure:*/bench-bus-*,"
-				+ "rabbitmq.write:*/bench-bus-*/bench.*,rabbitmq.read:*/bench-bus-*/bench.*,"
-				+ "rabbitmq.configure:*/bench.*,rabbitmq.read:*/bench.*,rabbitmq.write:*/bench.*,"
-				+ "rabbitmq.write:*/amq.default");
+		registration(properties, "bus-broker",
+				"rabbitmq.configure:*/bench-bus-*,"
+						+ "rabbitmq.write:*/bench-bus-*/bench.*,rabbitmq.read:*/bench-bus-*/bench.*,"
+						+ "rabbitmq.configure:*/bench.*,rabbitmq.read:*/bench.*,rabbitmq.write:*/bench.*,"
+						+ "rabbitmq.write:*/amq.default");
 		registration(properties, "bus-messages", "bus.publish:bench.*");
-		properties.addAll(List.of("spring.security.oauth2.client.provider.bus-issuer.token-uri=" + ISSUER
-				+ "/oauth2/token", "bus.security.broker-token.registration=bus-broker",
-				"bus.security.message-token.registration=bus-messages", "bus.security.message-token.topics=bench.#",
-				"bus.security.message-token.issuer-uri=" + ISSUER,
-				"bus.security.message-token.jwk-set-uri=" + ISSUER + "/oauth2/jwks",
-				"bus.security.message-token.require-proof=" + this.proofs));
+		properties
+			.addAll(List.of("spring.security.oauth2.client.provider.bus-issuer.token-uri=" + ISSUER + "/oauth2/token",
+					"bus.security.broker-token.registration=bus-broker",
+					"bus.security.message-token.registration=bus-messages", "bus.security.message-token.topics=bench.#",
+					"bus.security.message-token.issuer-uri=" + ISSUER,
+					"bus.security.message-token.jwk-set-uri=" + ISSUER + "/oauth2/jwks",
+					"bus.security.message-token.require-proof=" + this.proofs));
 		return properties.toArray(String[]::new);
 	}
 

@@ -22,11 +22,12 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 /**
- * Span load for the sidecar's trace pipeline (benchmark F, {@code scripts/bench-sidecar}): OTLP/HTTP protobuf
- * requests of Bus-like spans, encoded by the OpenTelemetry SDK, posted from several threads for a fixed time, as
- * fast as the receiver answers or at a fixed rate (each thread paces its requests to its share of the rate; a thread
- * that falls behind sends at once, so the printed rate says whether the target was reached). Prints the spans the
- * receiver accepted per second.
+ * Span load for the sidecar's trace pipeline (benchmark F,
+ * {@code scripts/bench-sidecar}): OTLP/HTTP protobuf requests of Bus-like spans, encoded
+ * by the OpenTelemetry SDK, posted from several threads for a fixed time, as fast as the
+ * receiver answers or at a fixed rate (each thread paces its requests to its share of the
+ * rate; a thread that falls behind sends at once, so the printed rate says whether the
+ * target was reached). Prints the spans the receiver accepted per second.
  *
  * <pre>
  * SpanLoad &lt;url&gt; &lt;seconds&gt; [threads] [spans per request] [spans per second, 0: as fast as it can]
@@ -43,7 +44,8 @@ public final class SpanLoad {
 		int threads = (args.length > 2) ? Integer.parseInt(args[2]) : 4;
 		int spansPerRequest = (args.length > 3) ? Integer.parseInt(args[3]) : 100;
 		long rate = (args.length > 4) ? Long.parseLong(args[4]) : 0;
-		long interval = (rate > 0) ? 1_000_000_000L * threads * spansPerRequest / rate : 0; // per thread, in ns
+		// per thread, in ns
+		long interval = (rate > 0) ? 1_000_000_000L * threads * spansPerRequest / rate : 0;
 		byte[] body = request(spansPerRequest);
 		HttpClient http = HttpClient.newHttpClient();
 		AtomicLong accepted = new AtomicLong();
@@ -52,7 +54,8 @@ public final class SpanLoad {
 		long start = System.nanoTime();
 		List<Thread> workers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
-			long offset = interval * i / threads; // the threads take turns rather than send together
+			// the threads take turns rather than send together
+			long offset = interval * i / threads;
 			Thread worker = new Thread(() -> {
 				HttpRequest request = HttpRequest.newBuilder(url)
 					.header("Content-Type", "application/x-protobuf")
@@ -82,7 +85,10 @@ public final class SpanLoad {
 				accepted.get() * spansPerRequest, elapsed, accepted.get() * spansPerRequest / elapsed);
 	}
 
-	/** One OTLP request with {@code count} spans shaped like Bus's (publish and process pairs, ten attributes). */
+	/**
+	 * One OTLP request with {@code count} spans shaped like Bus's (publish and process
+	 * pairs, ten attributes).
+	 */
 	private static byte[] request(int count) throws Exception {
 		InMemorySpanExporter capture = InMemorySpanExporter.create();
 		try (SdkTracerProvider provider = SdkTracerProvider.builder()

@@ -8,19 +8,21 @@ import java.util.concurrent.atomic.LongAdder;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An OTLP/HTTP receiver that accepts every export and discards it, started on first use in the benchmark's JVM:
- * where the "→ sink" contenders of scenario D send their spans, so that the JVM CPU they measure is the app's
- * (Bus's tracing and the SDK's export) and not a span pipeline's. Reading and dropping a request costs a few
- * microseconds per batch of up to 512 spans.
+ * An OTLP/HTTP receiver that accepts every export and discards it, started on first use
+ * in the benchmark's JVM: where the "→ sink" contenders of scenario D send their spans,
+ * so that the JVM CPU they measure is the app's (Bus's tracing and the SDK's export) and
+ * not a span pipeline's. Reading and dropping a request costs a few microseconds per
+ * batch of up to 512 spans.
  * <p>
- * Also a process of its own ({@code scripts/bench-sidecar}), where the sidecar exports to it to measure the
- * sidecar's forwarding capacity against a backend that is never the bottleneck:
+ * Also a process of its own ({@code scripts/bench-sidecar}), where the sidecar exports to
+ * it to measure the sidecar's forwarding capacity against a backend that is never the
+ * bottleneck:
  *
  * <pre>
  * SpanSink &lt;port&gt;      runs until stopped, then prints what it took
  * </pre>
  */
-final class SpanSink implements AutoCloseable {
+public final class SpanSink implements AutoCloseable {
 
 	private HttpServer server;
 

@@ -17,9 +17,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Spring Cloud Stream with the RabbitMQ binder, configured to the same guarantees as the others: JSON payloads,
- * publisher confirms awaited through correlation data (200 in flight), persistent messages into a durable group
- * queue (quorum or classic as the scenario says), prefetch 250, acked after the consumer returns.
+ * Spring Cloud Stream with the RabbitMQ binder, configured to the same guarantees as the
+ * others: JSON payloads, publisher confirms awaited through correlation data (200 in
+ * flight), persistent messages into a durable group queue (quorum or classic as the
+ * scenario says), prefetch 250, acked after the consumer returns.
  */
 final class StreamContender implements Contender {
 
@@ -47,11 +48,12 @@ final class StreamContender implements Contender {
 		String rabbitOut = "spring.cloud.stream.rabbit.bindings.benchSource-out-0.producer.";
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(StreamApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench-scst",
-					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
-					"spring.rabbitmq.publisher-confirm-type=correlated", "spring.cloud.function.definition=benchSink",
-					in + "destination=" + destination, in + "group=bench", in + "consumer.max-attempts=1",
-					rabbitIn + "prefetch=" + PREFETCH, rabbitIn + "quorum.enabled=" + scenario.quorum,
+			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
+					"spring.application.name=bench-scst", "spring.rabbitmq.host=" + this.host,
+					"spring.rabbitmq.port=" + this.port, "spring.rabbitmq.publisher-confirm-type=correlated",
+					"spring.cloud.function.definition=benchSink", in + "destination=" + destination, in + "group=bench",
+					in + "consumer.max-attempts=1", rabbitIn + "prefetch=" + PREFETCH,
+					rabbitIn + "quorum.enabled=" + scenario.quorum,
 					"spring.cloud.stream.bindings.benchSource-out-0.destination=" + destination,
 					rabbitOut + "use-confirm-header=true",
 					rabbitOut + "delivery-mode=" + (scenario.persistent ? "PERSISTENT" : "NON_PERSISTENT"),
@@ -59,7 +61,8 @@ final class StreamContender implements Contender {
 					"bus.listener.enabled=false")
 			.run()) {
 			StreamBridge bridge = context.getBean(StreamBridge.class);
-			// the consumer's queue exists once the binding has started; the producer side is bound on first send
+			// the consumer's queue exists once the binding has started; the producer side
+			// is bound on first send
 			Semaphore window = new Semaphore(IN_FLIGHT);
 			String padding = "x".repeat(PAYLOAD_BYTES - 40);
 			CpuClock cpu = CpuClock.start();

@@ -17,17 +17,22 @@ import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 
 /**
- * Bus with spring-amqp's {@link ThreadChannelConnectionFactory} on the publishing side instead of Bus's
- * {@code ConfirmedChannel}, everything else the same (Bus's envelope, Bus's listener). In spring-amqp 4.0 that
- * factory offers simple publisher confirms only (no correlated confirms, so no per-message outcome): the
- * publisher sends through {@code RabbitTemplate.invoke} on its thread's channel and waits for the confirms of
- * each half window ({@value #CONFIRM_EVERY} messages) with {@code waitForConfirmsOrDie}. That is the most it can
- * do, and less than Bus promises (a future per message, unroutable returns told apart), so it is an upper bound
- * for that design: if Bus is not slower than this, the hand-written channel stays.
+ * Bus with spring-amqp's {@link ThreadChannelConnectionFactory} on the publishing side
+ * instead of Bus's {@code ConfirmedChannel}, everything else the same (Bus's envelope,
+ * Bus's listener). In spring-amqp 4.0 that factory offers simple publisher confirms only
+ * (no correlated confirms, so no per-message outcome): the publisher sends through
+ * {@code RabbitTemplate.invoke} on its thread's channel and waits for the confirms of
+ * each half window ({@value #CONFIRM_EVERY} messages) with {@code waitForConfirmsOrDie}.
+ * That is the most it can do, and less than Bus promises (a future per message,
+ * unroutable returns told apart), so it is an upper bound for that design: if Bus is not
+ * slower than this, the hand-written channel stays.
  */
 final class ThreadChannelContender implements Contender {
 
-	/** Half the window: the publisher waits for the confirms of this many, so 200 at most are in flight. */
+	/**
+	 * Half the window: the publisher waits for the confirms of this many, so 200 at most
+	 * are in flight.
+	 */
 	static final int CONFIRM_EVERY = IN_FLIGHT / 2;
 
 	private final String host;
@@ -40,9 +45,10 @@ final class ThreadChannelContender implements Contender {
 	}
 
 	/**
-	 * Waits on the thread's channel itself. In spring-amqp 4.0.4 the thread's channel was not in confirm mode
-	 * despite {@code setSimplePublisherConfirms(true)} ({@code waitForConfirmsOrDie} failed with "Confirms not
-	 * selected"), so the publisher selects confirms on it before its first send.
+	 * Waits on the thread's channel itself. In spring-amqp 4.0.4 the thread's channel was
+	 * not in confirm mode despite {@code setSimplePublisherConfirms(true)}
+	 * ({@code waitForConfirmsOrDie} failed with "Confirms not selected"), so the
+	 * publisher selects confirms on it before its first send.
 	 */
 	private static void waitForConfirms(org.springframework.amqp.rabbit.core.RabbitOperations operations) {
 		operations.execute((channel) -> {
@@ -61,8 +67,7 @@ final class ThreadChannelContender implements Contender {
 		String exchange = "bench-tc-" + UUID.randomUUID();
 		BusContender.Sink sink = new BusContender.Sink(messages);
 		BusContender.Sink.current = sink;
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
-				BusContender.BenchApplication.class)
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BusContender.BenchApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.application.name=bench", "spring.rabbitmq.host=" + this.host,
@@ -92,8 +97,9 @@ final class ThreadChannelContender implements Contender {
 				for (int i = 0; i < messages; i++) {
 					Contender.pace(start, i, scenario.rate);
 					Envelope envelope = envelopes
-						.create(OutboundMessage.builder("bench.message",
-								new BusContender.Payload(System.nanoTime(), padding)).build())
+						.create(OutboundMessage
+							.builder("bench.message", new BusContender.Payload(System.nanoTime(), padding))
+							.build())
 						.envelope();
 					operations.send(exchange, envelope.topic(), new Message(envelope.body(),
 							converter.toMessageProperties(envelope.properties(), null, "UTF-8")));

@@ -14,9 +14,9 @@ public final class BusContentTypes {
 	}
 
 	/**
-	 * Whether a content type carries JSON: {@code application/json}, any {@code +json} suffix, with or
-	 * without parameters such as {@code charset}. A missing content type counts as JSON, because plain AMQP
-	 * publishers often leave it out.
+	 * Whether a content type carries JSON: {@code application/json}, any {@code +json}
+	 * suffix, with or without parameters such as {@code charset}. A missing content type
+	 * counts as JSON, because plain AMQP publishers often leave it out.
 	 */
 	public static boolean isJson(String contentType) {
 		if (contentType == null || contentType.isBlank()) {

@@ -7,16 +7,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CloudEvents 1.0 attributes as AMQP headers (binary content mode), for consumers that read CloudEvents from
- * headers. Bus's own envelope carries each attribute once, in the AMQP property with its meaning ({@code id} in
- * {@code message_id}, {@code type} in {@code type}, {@code source} in {@code app_id}, {@code time} in
- * {@code timestamp}, {@code datacontenttype} in {@code content_type}); the headers are written only on request, and
- * read when a message carries no such property.
+ * CloudEvents 1.0 attributes as AMQP headers (binary content mode), for consumers that
+ * read CloudEvents from headers. Bus's own envelope carries each attribute once, in the
+ * AMQP property with its meaning ({@code id} in {@code message_id}, {@code type} in
+ * {@code type}, {@code source} in {@code app_id}, {@code time} in {@code timestamp},
+ * {@code datacontenttype} in {@code content_type}); the headers are written only on
+ * request, and read when a message carries no such property.
  *
- * <p>No prefix is standard across readers, so all four in use are read: {@code ce-} (the CloudEvents SDK's Spring
- * messaging converter, {@code io.cloudevents.spring.messaging.CloudEventMessageConverter}), {@code ce_} (the Kafka
- * protocol binding, Spring Cloud Function's default, and Bus before its envelope went compact), {@code cloudEvents_}
- * and {@code cloudEvents:} (the AMQP protocol binding; Spring Cloud Function's AMQP prefix).
+ * <p>
+ * No prefix is standard across readers, so all four in use are read: {@code ce-} (the
+ * CloudEvents SDK's Spring messaging converter,
+ * {@code io.cloudevents.spring.messaging.CloudEventMessageConverter}), {@code ce_} (the
+ * Kafka protocol binding, Spring Cloud Function's default, and Bus before its envelope
+ * went compact), {@code cloudEvents_} and {@code cloudEvents:} (the AMQP protocol
+ * binding; Spring Cloud Function's AMQP prefix).
  */
 public final class CloudEventsHeaders {
 
@@ -56,8 +60,9 @@ public final class CloudEventsHeaders {
 	}
 
 	/**
-	 * When the event happened: the CloudEvents {@code time} header when there is a valid one (it has milliseconds),
-	 * else the AMQP {@code timestamp} (seconds), else {@code null}.
+	 * When the event happened: the CloudEvents {@code time} header when there is a valid
+	 * one (it has milliseconds), else the AMQP {@code timestamp} (seconds), else
+	 * {@code null}.
 	 */
 	public static Instant eventTime(Map<String, ?> headers, Date timestamp) {
 		String time = read(headers, TIME);
@@ -73,8 +78,8 @@ public final class CloudEventsHeaders {
 	}
 
 	/**
-	 * Writes the required attributes, {@code time} and, when not {@code null}, {@code subject}, under
-	 * {@code prefix}.
+	 * Writes the required attributes, {@code time} and, when not {@code null},
+	 * {@code subject}, under {@code prefix}.
 	 * @param prefix one of the {@link #PREFIXES}
 	 */
 	public static void write(Map<String, Object> headers, String prefix, String id, String source, String type,

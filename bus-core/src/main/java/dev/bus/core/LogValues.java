@@ -1,9 +1,10 @@
 package dev.bus.core;
 
 /**
- * Makes a value that arrived with a message (its id, topic, a header, a user name) safe to put in a log line or an
- * exception message: control characters, line and paragraph separators are written as escapes, so a value can never
- * end the line and forge another one, and a value is cut to a bounded length.
+ * Makes a value that arrived with a message (its id, topic, a header, a user name) safe
+ * to put in a log line or an exception message: control characters, line and paragraph
+ * separators are written as escapes, so a value can never end the line and forge another
+ * one, and a value is cut to a bounded length.
  */
 public final class LogValues {
 
@@ -15,8 +16,9 @@ public final class LogValues {
 
 	/**
 	 * @param value a value from a message, or {@code null}
-	 * @return the value with every control character escaped ({@code \n}, {@code \r}, {@code \t}, else
-	 * {@code \}{@code uXXXX}), cut to {@value #MAX_LENGTH} characters; {@code "null"} for {@code null}
+	 * @return the value with every control character escaped ({@code \n}, {@code \r},
+	 * {@code \t}, else {@code \}{@code uXXXX}), cut to {@value #MAX_LENGTH} characters;
+	 * {@code "null"} for {@code null}
 	 */
 	public static String escape(Object value) {
 		if (value == null) {

@@ -10,14 +10,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Message ids: time-ordered UUIDs (version 7, RFC 9562). The first 48 bits are the Unix time in milliseconds, so
- * ids sort by creation time and land at the end of an inbox table's index instead of at random pages. The last
- * 62 bits are a per-process random start plus a counter, which makes ids unique within a process by construction
- * and across processes with the odds of a 62-bit random collision in the same millisecond.
+ * Message ids: time-ordered UUIDs (version 7, RFC 9562). The first 48 bits are the Unix
+ * time in milliseconds, so ids sort by creation time and land at the end of an inbox
+ * table's index instead of at random pages. The last 62 bits are a per-process random
+ * start plus a counter, which makes ids unique within a process by construction and
+ * across processes with the odds of a 62-bit random collision in the same millisecond.
  *
- * <p>{@link UUID#randomUUID()} draws 16 bytes from the shared {@code SecureRandom} on every call; at tens of
- * thousands of messages a second that was a visible share of the publishing thread, and message ids need to be
- * unique, not unpredictable.
+ * <p>
+ * {@link UUID#randomUUID()} draws 16 bytes from the shared {@code SecureRandom} on every
+ * call; at tens of thousands of messages a second that was a visible share of the
+ * publishing thread, and message ids need to be unique, not unpredictable.
  */
 public final class MessageIds {
 
@@ -27,7 +29,10 @@ public final class MessageIds {
 
 	private static final long LOW_62_BITS = 0x3FFF_FFFF_FFFF_FFFFL;
 
-	/** The namespace of {@link #fromContent} ids: other languages derive the same id with it. */
+	/**
+	 * The namespace of {@link #fromContent} ids: other languages derive the same id with
+	 * it.
+	 */
 	public static final UUID CONTENT_NAMESPACE = UUID.fromString("f61449f6-c74c-42df-95f1-e2c192c8b9bf");
 
 	private static final byte[] CONTENT_NAMESPACE_BYTES = ByteBuffer.allocate(16)
@@ -46,24 +51,26 @@ public final class MessageIds {
 	}
 
 	/**
-	 * The id of a message that arrived without one (an MQTT device's publish, a plain AMQP publisher that sets no
-	 * {@code message_id}): a name-based UUID (version 5, RFC 9562) in {@link #CONTENT_NAMESPACE} of its topic, a
-	 * zero byte and its body, so a redelivery or a
-	 * device's resend of the same message gets the same id and the inbox skips it. Two messages with the same topic
-	 * and the same body get the same id too: senders that repeat a body on purpose put a sequence number or a time
-	 * in it.
+	 * The id of a message that arrived without one (an MQTT device's publish, a plain
+	 * AMQP publisher that sets no {@code message_id}): a name-based UUID (version 5, RFC
+	 * 9562) in {@link #CONTENT_NAMESPACE} of its topic, a zero byte and its body, so a
+	 * redelivery or a device's resend of the same message gets the same id and the inbox
+	 * skips it. Two messages with the same topic and the same body get the same id too:
+	 * senders that repeat a body on purpose put a sequence number or a time in it.
 	 */
 	public static String fromContent(String topic, byte[] body) {
 		MessageDigest sha1;
 		try {
-			sha1 = MessageDigest.getInstance("SHA-1"); // what version 5 is defined with, not a security measure
+			// what version 5 is defined with, not a security measure
+			sha1 = MessageDigest.getInstance("SHA-1");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("every Java platform has SHA-1", ex);
 		}
 		sha1.update(CONTENT_NAMESPACE_BYTES);
 		sha1.update(topic.getBytes(StandardCharsets.UTF_8));
-		sha1.update((byte) 0); // a topic cannot contain it: "a" + "bc" and "ab" + "c" differ
+		// a topic cannot contain it: "a" + "bc" and "ab" + "c" differ
+		sha1.update((byte) 0);
 		byte[] hash = sha1.digest(body);
 		long mostSignificant = 0;
 		long leastSignificant = 0;

@@ -8,19 +8,24 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The Merkle tree one message proof signs: a leaf per message (its id, topic and body digest), the tree hash and
- * inclusion paths of RFC 9162 (Certificate Transparency 2.0, section 2.1) with SHA-256. One signature over the root
- * proves every message of a burst, and each message carries the signature and its own path (a few hashes), so a
- * listener that sees one message of the burst checks it alone.
+ * The Merkle tree one message proof signs: a leaf per message (its id, topic and body
+ * digest), the tree hash and inclusion paths of RFC 9162 (Certificate Transparency 2.0,
+ * section 2.1) with SHA-256. One signature over the root proves every message of a burst,
+ * and each message carries the signature and its own path (a few hashes), so a listener
+ * that sees one message of the burst checks it alone.
  *
- * <p>Why a tree and not a signature per message: a signature costs more than everything else Bus does with a
- * message (docs/BENCHMARKS.md, "What a proof of possession per message would cost": ES256 0.05x and Ed25519 0.06x of
- * the raw client). Batch signing is the standard remedy (draft-ietf-tls-batch-signing uses the same tree). No
- * maintained Java library offers RFC 9162's tree on its own (Google's Trillian is Go), and the part Bus needs is
- * the hash and path rules below.
+ * <p>
+ * Why a tree and not a signature per message: a signature costs more than everything else
+ * Bus does with a message (docs/BENCHMARKS.md, "What a proof of possession per message
+ * would cost": ES256 0.05x and Ed25519 0.06x of the raw client). Batch signing is the
+ * standard remedy (draft-ietf-tls-batch-signing uses the same tree). No maintained Java
+ * library offers RFC 9162's tree on its own (Google's Trillian is Go), and the part Bus
+ * needs is the hash and path rules below.
  *
- * <p>Path header format ({@value BusHeaders#PROOF_PATH}): the leaf's index, then each path hash from the leaf up,
- * base64url without padding, separated by dots; a lone message's path is {@code 0}.
+ * <p>
+ * Path header format ({@value BusHeaders#PROOF_PATH}): the leaf's index, then each path
+ * hash from the leaf up, base64url without padding, separated by dots; a lone message's
+ * path is {@code 0}.
  */
 public final class ProofTree {
 
@@ -46,7 +51,10 @@ public final class ProofTree {
 		this.root = build(leaves, 0, leaves.size());
 	}
 
-	/** A tree over leaf hashes ({@link #leaf}), in order; between 1 and {@value #MAX_LEAVES} of them. */
+	/**
+	 * A tree over leaf hashes ({@link #leaf}), in order; between 1 and
+	 * {@value #MAX_LEAVES} of them.
+	 */
 	public static ProofTree of(List<byte[]> leaves) {
 		if (leaves.isEmpty() || leaves.size() > MAX_LEAVES) {
 			throw new IllegalArgumentException("a proof tree has 1 to " + MAX_LEAVES + " leaves, not " + leaves.size());
@@ -55,9 +63,10 @@ public final class ProofTree {
 	}
 
 	/**
-	 * The leaf hash of one message: {@code SHA-256(0x00 || "bus-proof/v1" NUL id NUL topic NUL SHA-256(body))}.
-	 * Ids and topics are NUL-free (a topic is dot-separated words; Bus's ids are UUIDs), so the encoding is
-	 * unambiguous.
+	 * The leaf hash of one message:
+	 * {@code SHA-256(0x00 || "bus-proof/v1" NUL id NUL topic NUL SHA-256(body))}. Ids and
+	 * topics are NUL-free (a topic is dot-separated words; Bus's ids are UUIDs), so the
+	 * encoding is unambiguous.
 	 */
 	public static byte[] leaf(String messageId, String topic, byte[] body) {
 		MessageDigest digest = sha256();
@@ -93,8 +102,10 @@ public final class ProofTree {
 	}
 
 	/**
-	 * The root a leaf and its path lead to in a tree of {@code size} leaves (RFC 9162, 2.1.3.2).
-	 * @throws IllegalArgumentException when the path is malformed or does not fit a tree of that size
+	 * The root a leaf and its path lead to in a tree of {@code size} leaves (RFC 9162,
+	 * 2.1.3.2).
+	 * @throws IllegalArgumentException when the path is malformed or does not fit a tree
+	 * of that size
 	 */
 	public static byte[] rootFrom(byte[] leaf, String pathHeader, int size) {
 		String[] parts = pathHeader.split("\\.", -1);
@@ -147,8 +158,9 @@ public final class ProofTree {
 	}
 
 	/**
-	 * MTH of leaves [from, to), adding each subtree's sibling to the paths of its leaves on the way back up: every
-	 * node is hashed once, so a tree of n leaves and all its paths cost n - 1 hashes.
+	 * MTH of leaves [from, to), adding each subtree's sibling to the paths of its leaves
+	 * on the way back up: every node is hashed once, so a tree of n leaves and all its
+	 * paths cost n - 1 hashes.
 	 */
 	private byte[] build(List<byte[]> leaves, int from, int to) {
 		int n = to - from;

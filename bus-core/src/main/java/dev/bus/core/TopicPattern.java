@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A topic or topic pattern with RabbitMQ topic-exchange semantics: dot-separated words, where {@code *} matches
- * exactly one word and {@code #} matches zero or more. Words are made of letters, digits, {@code -} and
- * {@code _}, so a topic is always a valid, readable routing key.
+ * A topic or topic pattern with RabbitMQ topic-exchange semantics: dot-separated words,
+ * where {@code *} matches exactly one word and {@code #} matches zero or more. Words are
+ * made of letters, digits, {@code -} and {@code _}, so a topic is always a valid,
+ * readable routing key.
  *
- * <p>Used by the starter to validate listener declarations at start-up and by the sidecar to match routing
- * rules the same way the broker does.
+ * <p>
+ * Used by the starter to validate listener declarations at start-up and by the sidecar to
+ * match routing rules the same way the broker does.
  */
 public final class TopicPattern {
 
@@ -50,9 +52,10 @@ public final class TopicPattern {
 	}
 
 	/**
-	 * The check every publish makes, without splitting or regular expressions: non-empty words of allowed
-	 * characters (all ASCII, so one byte each) separated by single dots, within the length limit. Anything else
-	 * goes through {@link #validate} for its error message.
+	 * The check every publish makes, without splitting or regular expressions: non-empty
+	 * words of allowed characters (all ASCII, so one byte each) separated by single dots,
+	 * within the length limit. Anything else goes through {@link #validate} for its error
+	 * message.
 	 */
 	private static boolean isPlainTopic(String topic) {
 		int length = (topic != null) ? topic.length() : 0;
@@ -116,9 +119,10 @@ public final class TopicPattern {
 	}
 
 	/**
-	 * Whether a concrete topic matches this pattern, exactly as a RabbitMQ topic exchange would route it. It walks
-	 * the topic's words in place rather than splitting it: every publish and delivery matches its topic against the
-	 * encrypted topics, the token topics and the routing rules' patterns, and splitting showed in the encrypted
+	 * Whether a concrete topic matches this pattern, exactly as a RabbitMQ topic exchange
+	 * would route it. It walks the topic's words in place rather than splitting it: every
+	 * publish and delivery matches its topic against the encrypted topics, the token
+	 * topics and the routing rules' patterns, and splitting showed in the encrypted
 	 * contender's profile (docs/BENCHMARKS.md, session 10).
 	 */
 	public boolean matches(String topic) {
@@ -126,8 +130,8 @@ public final class TopicPattern {
 	}
 
 	/**
-	 * @param start where the topic's next word begins; past the topic's end ({@code topic.length() + 1}) when no
-	 * word is left
+	 * @param start where the topic's next word begins; past the topic's end
+	 * ({@code topic.length() + 1}) when no word is left
 	 */
 	private boolean matches(int patternIndex, String topic, int start) {
 		boolean wordsLeft = start <= topic.length();
@@ -159,7 +163,10 @@ public final class TopicPattern {
 		return (dot < 0) ? topic.length() : dot;
 	}
 
-	/** Where the word after the one at {@code start} begins ({@code topic.length() + 1}: none). */
+	/**
+	 * Where the word after the one at {@code start} begins ({@code topic.length() + 1}:
+	 * none).
+	 */
 	private static int nextWord(String topic, int start) {
 		return wordEnd(topic, start) + 1;
 	}

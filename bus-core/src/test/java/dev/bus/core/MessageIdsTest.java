@@ -55,7 +55,8 @@ class MessageIdsTest {
 	void anIdFromContentIsAVersion5UuidThatOtherLanguagesDeriveAlike() {
 		byte[] body = "{\"celsius\":21.5}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 		String id = MessageIds.fromContent("sensors.t1", body);
-		// Python: uuid.UUID(bytes=hashlib.sha1(namespace.bytes + b"sensors.t1\0" + body).digest()[:16], version=5)
+		// Python: uuid.UUID(bytes=hashlib.sha1(namespace.bytes + b"sensors.t1\0" +
+		// body).digest()[:16], version=5)
 		assertThat(id).isEqualTo("0755b34e-cc17-57cd-a1b8-01259e78574d");
 		assertThat(UUID.fromString(id).version()).isEqualTo(5);
 		assertThat(MessageIds.fromContent("sensors.t1", body.clone())).isEqualTo(id);

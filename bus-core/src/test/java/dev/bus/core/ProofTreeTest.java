@@ -81,7 +81,9 @@ class ProofTreeTest {
 		return leaves;
 	}
 
-	/** RFC 9162's MTH written from its definition, independently of the tree under test. */
+	/**
+	 * RFC 9162's MTH written from its definition, independently of the tree under test.
+	 */
 	private static byte[] referenceTreeHash(List<byte[]> leaves) throws Exception {
 		if (leaves.size() == 1) {
 			return leaves.get(0);

@@ -63,9 +63,9 @@ class TopicPatternTest {
 	}
 
 	/**
-	 * The matcher walks topics in place; it must decide exactly as the plain definition does (split into words,
-	 * {@code *} one word, {@code #} zero or more), for every pattern and topic over a small alphabet, malformed
-	 * topics (empty words) included.
+	 * The matcher walks topics in place; it must decide exactly as the plain definition
+	 * does (split into words, {@code *} one word, {@code #} zero or more), for every
+	 * pattern and topic over a small alphabet, malformed topics (empty words) included.
 	 */
 	@org.junit.jupiter.api.Test
 	void matchesExactlyAsTheWordByWordDefinition() {
@@ -96,7 +96,8 @@ class TopicPatternTest {
 				parsed = TopicPattern.of(pattern);
 			}
 			catch (IllegalArgumentException ex) {
-				continue; // not a pattern (a word mixing letters and wildcards does not occur here)
+				// not a pattern (a word mixing letters and wildcards does not occur here)
+				continue;
 			}
 			for (String topic : topics) {
 				assertThat(parsed.matches(topic)).as(pattern + " ~ '" + topic + "'")

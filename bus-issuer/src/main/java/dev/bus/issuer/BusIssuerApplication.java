@@ -5,9 +5,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * The token issuer of Bus's tests and sample system: Spring Authorization Server as Boot configures it from
- * {@code spring.security.oauth2.authorizationserver.*}, signing with a key from a file (which the secured RabbitMQ
- * node trusts) and setting each token's audience from its scopes ({@link ScopeAudienceTokenCustomizer}).
+ * The token issuer of Bus's tests and sample system: Spring Authorization Server as Boot
+ * configures it from {@code spring.security.oauth2.authorizationserver.*}, signing with a
+ * key from a file (which the secured RabbitMQ node trusts) and setting each token's
+ * audience from its scopes ({@link ScopeAudienceTokenCustomizer}).
  */
 @SpringBootApplication
 @EnableConfigurationProperties(IssuerProperties.class)

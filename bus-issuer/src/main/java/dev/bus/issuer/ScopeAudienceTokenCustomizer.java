@@ -13,9 +13,10 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.stereotype.Component;
 
 /**
- * Sets an access token's audience from the scopes it was granted: {@code rabbitmq.*} scopes make a token for the
- * broker (audience {@code rabbitmq}, which RabbitMQ's OAuth2 backend requires), {@code bus.*} scopes a per-message
- * token for Bus's listeners (audience {@code bus}, which the broker refuses). A request for both kinds at once is
+ * Sets an access token's audience from the scopes it was granted: {@code rabbitmq.*}
+ * scopes make a token for the broker (audience {@code rabbitmq}, which RabbitMQ's OAuth2
+ * backend requires), {@code bus.*} scopes a per-message token for Bus's listeners
+ * (audience {@code bus}, which the broker refuses). A request for both kinds at once is
  * refused, so that a per-message token can never be replayed as a broker password.
  */
 @Component

@@ -15,14 +15,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-
 import org.springframework.boot.ssl.pem.PemContent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Signs with the RSA key from {@code bus.issuer.signing-key} instead of the random key Boot would make, so that
- * the secured RabbitMQ node (which reads the public half from a file) and restarts of the issuer agree.
+ * Signs with the RSA key from {@code bus.issuer.signing-key} instead of the random key
+ * Boot would make, so that the secured RabbitMQ node (which reads the public half from a
+ * file) and restarts of the issuer agree.
  */
 @Configuration(proxyBeanMethods = false)
 class SigningKeyConfiguration {

@@ -21,9 +21,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The issuer signs with the key from its file under the configured key id, and sets each token's audience from the
- * scopes asked for: a broker token is for RabbitMQ only, a per-message token for the bus only, and a request for
- * both is refused, so that neither can be replayed as the other.
+ * The issuer signs with the key from its file under the configured key id, and sets each
+ * token's audience from the scopes asked for: a broker token is for RabbitMQ only, a
+ * per-message token for the bus only, and a request for both is refused, so that neither
+ * can be replayed as the other.
  */
 class BusIssuerApplicationTest {
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.validation.Errors;
 
 import static dev.bus.sidecar.SidecarPropertyChecks.requirePort;
@@ -27,24 +26,30 @@ public class AppProperties {
 	private @Nullable Integer managementPort;
 
 	/**
-	 * Address registered in Consul, the one peers reach the app on. Defaults to the {@code POD_IP}
-	 * environment variable (Kubernetes downward API), else this host's address.
+	 * Address registered in Consul, the one peers reach the app on. Defaults to the
+	 * {@code POD_IP} environment variable (Kubernetes downward API), else this host's
+	 * address.
 	 */
 	private @Nullable String advertiseAddress;
 
 	/** Path of the app's actuator health endpoint, polled on 127.0.0.1. */
 	private String healthPath = "/actuator/health";
 
-	/** Path of the app's actuator {@code bus} endpoint, read for the topics the app listens to. */
+	/**
+	 * Path of the app's actuator {@code bus} endpoint, read for the topics the app
+	 * listens to.
+	 */
 	private String busPath = "/actuator/bus";
 
 	/**
-	 * Path of the app's AsyncAPI document (actuator endpoint {@code asyncapi}): when the app serves it, its URL
-	 * goes into the Consul metadata ({@code bus-asyncapi}).
+	 * Path of the app's AsyncAPI document (actuator endpoint {@code asyncapi}): when the
+	 * app serves it, its URL goes into the Consul metadata ({@code bus-asyncapi}).
 	 */
 	private String asyncapiPath = "/actuator/asyncapi";
 
-	/** Timeout of each call to the app; a health call that times out counts as failing. */
+	/**
+	 * Timeout of each call to the app; a health call that times out counts as failing.
+	 */
 	private Duration timeout = Duration.ofSeconds(2);
 
 	/** App version, registered as service metadata {@code version}. */

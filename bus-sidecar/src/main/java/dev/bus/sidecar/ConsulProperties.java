@@ -3,7 +3,6 @@ package dev.bus.sidecar;
 import java.net.URI;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.validation.Errors;
 
 /** The Consul agent the sidecar talks to. */
@@ -16,9 +15,10 @@ public class ConsulProperties {
 	private @Nullable String aclToken;
 
 	/**
-	 * Development only: use a Consul agent that does not enforce ACLs (a {@code consul agent -dev}). Otherwise the
-	 * sidecar refuses an agent that answers requests without a token, since anyone reaching it could change
-	 * routing rules, maintenance and broker addresses.
+	 * Development only: use a Consul agent that does not enforce ACLs (a
+	 * {@code consul agent -dev}). Otherwise the sidecar refuses an agent that answers
+	 * requests without a token, since anyone reaching it could change routing rules,
+	 * maintenance and broker addresses.
 	 */
 	private boolean development;
 
@@ -31,9 +31,10 @@ public class ConsulProperties {
 	}
 
 	/**
-	 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code spring.ssl.bundle.pem.<name>})
-	 * for Consul's https API: the CA to trust and, when Consul verifies clients, the client certificate.
-	 * Unset: the JVM's default trust store.
+	 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or
+	 * {@code spring.ssl.bundle.pem.<name>}) for Consul's https API: the CA to trust and,
+	 * when Consul verifies clients, the client certificate. Unset: the JVM's default
+	 * trust store.
 	 */
 	private @Nullable String sslBundle;
 

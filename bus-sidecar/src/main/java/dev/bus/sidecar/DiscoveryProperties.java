@@ -15,7 +15,8 @@ public class DiscoveryProperties {
 	private String brokerService = "rabbitmq";
 
 	/**
-	 * Services watched from start-up. Any other service is watched from the first time the app asks for it.
+	 * Services watched from start-up. Any other service is watched from the first time
+	 * the app asks for it.
 	 */
 	private List<String> services = new ArrayList<>();
 
@@ -23,9 +24,9 @@ public class DiscoveryProperties {
 	private Duration wait = Duration.ofSeconds(30);
 
 	/**
-	 * A service the app asked for at run time and has not asked for in this long is no longer watched (the
-	 * broker service and the configured services always are), so misspelt or retired names cannot hold every
-	 * watch slot for good.
+	 * A service the app asked for at run time and has not asked for in this long is no
+	 * longer watched (the broker service and the configured services always are), so
+	 * misspelt or retired names cannot hold every watch slot for good.
 	 */
 	private Duration idleExpiry = Duration.ofMinutes(10);
 

@@ -5,9 +5,10 @@ import org.springframework.validation.Errors;
 import static dev.bus.sidecar.SidecarPropertyChecks.requirePort;
 
 /**
- * Kubernetes probes ({@code /actuator/health/liveness}, {@code /actuator/health/readiness}) and
- * {@code /actuator/prometheus}. The kubelet and Prometheus reach the pod's IP, so this listener is not
- * loopback-only by default; it serves nothing but these read-only paths.
+ * Kubernetes probes ({@code /actuator/health/liveness},
+ * {@code /actuator/health/readiness}) and {@code /actuator/prometheus}. The kubelet and
+ * Prometheus reach the pod's IP, so this listener is not loopback-only by default; it
+ * serves nothing but these read-only paths.
  */
 public class ManagementProperties {
 

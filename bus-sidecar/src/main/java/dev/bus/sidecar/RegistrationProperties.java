@@ -3,7 +3,6 @@ package dev.bus.sidecar;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.validation.Errors;
 
 import static dev.bus.sidecar.SidecarPropertyChecks.requirePositive;
@@ -12,36 +11,46 @@ import static dev.bus.sidecar.SidecarPropertyChecks.requirePositive;
 public class RegistrationProperties {
 
 	/**
-	 * Whether the sidecar registers the app in Consul and reports its health with a TTL check. Off where
-	 * something else registers the pods, as consul-k8s does without client agents (agentless, from the pods'
-	 * readiness): the sidecar then only discovers, watches and serves.
+	 * Whether the sidecar registers the app in Consul and reports its health with a TTL
+	 * check. Off where something else registers the pods, as consul-k8s does without
+	 * client agents (agentless, from the pods' readiness): the sidecar then only
+	 * discovers, watches and serves.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Instance id in Consul. Defaults to {@code <name>-<HOSTNAME>} (the pod name in Kubernetes), else
-	 * {@code <name>-<address>-<port>}.
+	 * Instance id in Consul. Defaults to {@code <name>-<HOSTNAME>} (the pod name in
+	 * Kubernetes), else {@code <name>-<address>-<port>}.
 	 */
 	private @Nullable String instanceId;
 
-	/** TTL of the health check; the sidecar reports the app's health every third of it. */
+	/**
+	 * TTL of the health check; the sidecar reports the app's health every third of it.
+	 */
 	private Duration ttl = Duration.ofSeconds(10);
 
-	/** Consul removes an instance whose check stays critical this long (a pod that died without draining). */
+	/**
+	 * Consul removes an instance whose check stays critical this long (a pod that died
+	 * without draining).
+	 */
 	private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
 	/**
-	 * On shutdown, how long the instance stays in maintenance (critical, so peers stop routing to it) before
-	 * it is deregistered.
+	 * On shutdown, how long the instance stays in maintenance (critical, so peers stop
+	 * routing to it) before it is deregistered.
 	 */
 	private Duration drainTime = Duration.ofSeconds(2);
 
-	/** Longest wait between attempts while Consul or the app cannot be reached (backoff doubles up to it). */
+	/**
+	 * Longest wait between attempts while Consul or the app cannot be reached (backoff
+	 * doubles up to it).
+	 */
 	private Duration maxBackoff = Duration.ofSeconds(10);
 
 	/**
-	 * Longest the sidecar's pre-stop hook ({@code GET /drain?await=app-stop} on the management port) waits for
-	 * the app to stop accepting connections, where Kubernetes stops both containers at once.
+	 * Longest the sidecar's pre-stop hook ({@code GET /drain?await=app-stop} on the
+	 * management port) waits for the app to stop accepting connections, where Kubernetes
+	 * stops both containers at once.
 	 */
 	private Duration appStopTimeout = Duration.ofSeconds(60);
 

@@ -10,14 +10,17 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The Bus sidecar: one per pod, beside the app, never in the message path. It registers the app in Consul with
- * a TTL check that follows the app's health, watches Consul for the services and broker nodes the app needs, and
- * serves them on a loopback API. No auto-configuration besides SSL bundles, and no component scanning: the beans
- * are listed in {@link SidecarConfiguration}, which keeps start-up short (the sidecar starts in every pod).
+ * The Bus sidecar: one per pod, beside the app, never in the message path. It registers
+ * the app in Consul with a TTL check that follows the app's health, watches Consul for
+ * the services and broker nodes the app needs, and serves them on a loopback API. No
+ * auto-configuration besides SSL bundles, and no component scanning: the beans are listed
+ * in {@link SidecarConfiguration}, which keeps start-up short (the sidecar starts in
+ * every pod).
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @Import(SidecarConfiguration.class)
-@ImportAutoConfiguration(SslAutoConfiguration.class) // spring.ssl.bundle.*, for TLS to Consul as in the app
+// spring.ssl.bundle.*, for TLS to Consul as in the app
+@ImportAutoConfiguration(SslAutoConfiguration.class)
 public class SidecarApplication {
 
 	public static void main(String[] args) {
@@ -25,12 +28,13 @@ public class SidecarApplication {
 	}
 
 	/**
-	 * The sidecar application with its defaults (no banner, no JMX: both cost start-up time), which any property
-	 * source overrides.
+	 * The sidecar application with its defaults (no banner, no JMX: both cost start-up
+	 * time), which any property source overrides.
 	 */
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(SidecarApplication.class);
-		// Its HTTP listeners are the JDK's; never a servlet container, even if one is on the classpath.
+		// Its HTTP listeners are the JDK's; never a servlet container, even if one is on
+		// the classpath.
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setDefaultProperties(Map.of("spring.application.name", "bus-sidecar", "spring.main.banner-mode",
 				"off", "spring.jmx.enabled", "false"));

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
@@ -51,7 +50,9 @@ import dev.bus.sidecar.web.SidecarHttpServer;
 @Import(SidecarExecutors.class)
 public class SidecarConfiguration {
 
-	/** Long polls the local API parks at once: a few threads stay free for plain requests. */
+	/**
+	 * Long polls the local API parks at once: a few threads stay free for plain requests.
+	 */
 	static final int MAX_LONG_POLLS = SidecarExecutors.HTTP_THREADS - 4;
 
 	@Bean
@@ -136,7 +137,8 @@ public class SidecarConfiguration {
 		TelemetryProperties telemetry = properties.getTelemetry();
 		return new SidecarHttpServer("telemetry",
 				new InetSocketAddress(InetAddress.getLoopbackAddress(), telemetry.getPort()),
-				new OtlpReceiverHandler(pipeline, (int) telemetry.getMaxRequestSize().toBytes(), meters), telemetryExecutor);
+				new OtlpReceiverHandler(pipeline, (int) telemetry.getMaxRequestSize().toBytes(), meters),
+				telemetryExecutor);
 	}
 
 	@Bean
@@ -144,8 +146,7 @@ public class SidecarConfiguration {
 			PrometheusMeterRegistry meters, AppRegistrar registrar,
 			@Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
 		ManagementProperties management = properties.getManagement();
-		return new SidecarHttpServer("management",
-				new InetSocketAddress(management.getAddress(), management.getPort()),
+		return new SidecarHttpServer("management", new InetSocketAddress(management.getAddress(), management.getPort()),
 				new ManagementHandler(availability, meters, registrar,
 						properties.getRegistration().getAppStopTimeout()),
 				managementExecutor);

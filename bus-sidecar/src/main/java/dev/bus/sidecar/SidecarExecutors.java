@@ -9,19 +9,23 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import dev.bus.sidecar.discovery.ServiceWatches;
 
 /**
- * Every thread the sidecar runs, as executor and scheduler beans the context owns: the parts that use them stop
- * in their lifecycle phase, and these go with the context after them (they accept work until then). Sized for one
- * pod: a thread per watched service, one heartbeat, one span export loop, a fixed pool per HTTP server.
+ * Every thread the sidecar runs, as executor and scheduler beans the context owns: the
+ * parts that use them stop in their lifecycle phase, and these go with the context after
+ * them (they accept work until then). Sized for one pod: a thread per watched service,
+ * one heartbeat, one span export loop, a fixed pool per HTTP server.
  */
 @Configuration(proxyBeanMethods = false)
 class SidecarExecutors {
 
-	/** Threads serving one HTTP server's requests; the local API keeps a few free of long polls. */
+	/**
+	 * Threads serving one HTTP server's requests; the local API keeps a few free of long
+	 * polls.
+	 */
 	static final int HTTP_THREADS = 16;
 
 	/**
-	 * A thread per watched service and one for the routing rules (each waits in Consul blocking queries), bounded
-	 * by the watch limit.
+	 * A thread per watched service and one for the routing rules (each waits in Consul
+	 * blocking queries), bounded by the watch limit.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	ThreadPoolTaskExecutor sidecarWatchExecutor() {
@@ -63,7 +67,10 @@ class SidecarExecutors {
 		return httpExecutor("management");
 	}
 
-	/** A fixed pool with a bounded queue, whose idle threads time out, so an idle sidecar holds few. */
+	/**
+	 * A fixed pool with a bounded queue, whose idle threads time out, so an idle sidecar
+	 * holds few.
+	 */
 	private static ThreadPoolTaskExecutor httpExecutor(String server) {
 		return executor("bus-sidecar-" + server + "-", HTTP_THREADS, HTTP_THREADS, 256);
 	}

@@ -8,8 +8,9 @@ import org.springframework.validation.Validator;
 import static dev.bus.sidecar.SidecarPropertyChecks.nested;
 
 /**
- * Configuration of the sidecar, under {@code bus.sidecar.*}: one tree, one class per group, each checking its own
- * values at binding, so a bad value fails start-up with an error that names the property.
+ * Configuration of the sidecar, under {@code bus.sidecar.*}: one tree, one class per
+ * group, each checking its own values at binding, so a bad value fails start-up with an
+ * error that names the property.
  */
 @ConfigurationProperties("bus.sidecar")
 public class SidecarProperties implements Validator {
@@ -42,7 +43,10 @@ public class SidecarProperties implements Validator {
 	@NestedConfigurationProperty
 	private final ManagementProperties management = new ManagementProperties();
 
-	/** The pod's trace pipeline: OTLP receiver on 127.0.0.1, export to Jaeger (OTLP) or Zipkin. */
+	/**
+	 * The pod's trace pipeline: OTLP receiver on 127.0.0.1, export to Jaeger (OTLP) or
+	 * Zipkin.
+	 */
 	@NestedConfigurationProperty
 	private final TelemetryProperties telemetry = new TelemetryProperties();
 

@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 import org.springframework.validation.Errors;
 
 /**
- * Checks shared by the groups of {@code bus.sidecar.*} settings; field names are relative to the {@link Errors}'
- * nested path ({@link #nested}), so that each group checks its own fields.
+ * Checks shared by the groups of {@code bus.sidecar.*} settings; field names are relative
+ * to the {@link Errors}' nested path ({@link #nested}), so that each group checks its own
+ * fields.
  */
 final class SidecarPropertyChecks {
 

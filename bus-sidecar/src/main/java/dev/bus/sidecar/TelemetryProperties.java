@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
@@ -14,15 +13,18 @@ import static dev.bus.sidecar.SidecarPropertyChecks.requirePort;
 import static dev.bus.sidecar.SidecarPropertyChecks.requirePositive;
 
 /**
- * The trace pipeline of the pod. The app sends spans to {@code http://127.0.0.1:<port>/v1/traces} (OTLP/HTTP,
- * protobuf or JSON); the sidecar samples, adds the pod's resource attributes, batches and exports them.
+ * The trace pipeline of the pod. The app sends spans to
+ * {@code http://127.0.0.1:<port>/v1/traces} (OTLP/HTTP, protobuf or JSON); the sidecar
+ * samples, adds the pod's resource attributes, batches and exports them.
  */
 public class TelemetryProperties {
 
 	/** Where spans go. */
 	public enum Exporter {
 
-		/** OTLP/HTTP protobuf, to Jaeger's OTLP receiver or any OpenTelemetry collector. */
+		/**
+		 * OTLP/HTTP protobuf, to Jaeger's OTLP receiver or any OpenTelemetry collector.
+		 */
 		OTLP,
 
 		/** Zipkin v2 JSON. */
@@ -40,22 +42,30 @@ public class TelemetryProperties {
 	private Exporter exporter = Exporter.OTLP;
 
 	/**
-	 * Export endpoint: the full URL spans are POSTed to, such as {@code http://jaeger-collector:4318/v1/traces}
-	 * (OTLP) or {@code http://zipkin:9411/api/v2/spans} (Zipkin).
+	 * Export endpoint: the full URL spans are POSTed to, such as
+	 * {@code http://jaeger-collector:4318/v1/traces} (OTLP) or
+	 * {@code http://zipkin:9411/api/v2/spans} (Zipkin).
 	 */
 	private String endpoint = "http://jaeger-collector:4318/v1/traces";
 
-	/** Headers sent with every OTLP export (for example an authorization token). Never logged. */
+	/**
+	 * Headers sent with every OTLP export (for example an authorization token). Never
+	 * logged.
+	 */
 	private Map<String, String> headers = new LinkedHashMap<>();
 
 	/**
-	 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or {@code spring.ssl.bundle.pem.<name>})
-	 * for an https OTLP endpoint: its trust store verifies the endpoint, its key store (if any) is the
-	 * client's certificate for mutual TLS. Without it, the JDK's default trust store is used.
+	 * Name of the SSL bundle ({@code spring.ssl.bundle.jks.<name>} or
+	 * {@code spring.ssl.bundle.pem.<name>}) for an https OTLP endpoint: its trust store
+	 * verifies the endpoint, its key store (if any) is the client's certificate for
+	 * mutual TLS. Without it, the JDK's default trust store is used.
 	 */
 	private @Nullable String sslBundle;
 
-	/** Share of traces kept, decided on the trace id so every service keeps or drops a trace alike. */
+	/**
+	 * Share of traces kept, decided on the trace id so every service keeps or drops a
+	 * trace alike.
+	 */
 	private double samplingRatio = 1.0;
 
 	/** Most spans waiting for export; when full, the oldest are dropped (and counted). */
@@ -70,13 +80,22 @@ public class TelemetryProperties {
 	/** Timeout of one export call. */
 	private Duration exportTimeout = Duration.ofSeconds(10);
 
-	/** Export attempts per batch (backoff doubling from 500ms) before the batch is dropped and counted. */
+	/**
+	 * Export attempts per batch (backoff doubling from 500ms) before the batch is dropped
+	 * and counted.
+	 */
 	private int maxExportAttempts = 4;
 
-	/** Largest OTLP request accepted, after decompression ({@code 4MB}; a plain number is bytes); larger get 413. */
+	/**
+	 * Largest OTLP request accepted, after decompression ({@code 4MB}; a plain number is
+	 * bytes); larger get 413.
+	 */
 	private DataSize maxRequestSize = DataSize.ofMegabytes(4);
 
-	/** Resource attributes added to every span (the app's own win); k8s ones come from the environment. */
+	/**
+	 * Resource attributes added to every span (the app's own win); k8s ones come from the
+	 * environment.
+	 */
 	private Map<String, String> resourceAttributes = new LinkedHashMap<>();
 
 	public boolean isEnabled() {

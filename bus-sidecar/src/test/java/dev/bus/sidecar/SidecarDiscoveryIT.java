@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -38,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Discovery and the local API against the real Consul agent: blocking-query watches that show a health change
- * within 1 s, the long poll, input errors, the management endpoints, and the loopback-only binding.
+ * Discovery and the local API against the real Consul agent: blocking-query watches that
+ * show a health change within 1 s, the long poll, input errors, the management endpoints,
+ * and the loopback-only binding.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SidecarDiscoveryIT {
@@ -94,13 +94,15 @@ class SidecarDiscoveryIT {
 		assertThat(brokers.path("instances").get(0).path("port").asInt()).isEqualTo(5672);
 		assertThat(brokers.path("instances").get(0).path("address").asString()).isEqualTo("127.0.0.1");
 
-		// A long poll on the current index answers as soon as the change reaches the sidecar.
+		// A long poll on the current index answers as soon as the change reaches the
+		// sidecar.
 		List<Long> latenciesMillis = new ArrayList<>();
 		long index = brokers.path("index").asLong();
 		for (String[] change : new String[][] { { "-b", "pass" }, { "-a", "fail" }, { "-a", "pass" } }) {
 			String pollPath = "/v1/brokers?index=" + index + "&wait=10s";
 			CompletableFuture<JsonNode> poll = CompletableFuture.supplyAsync(() -> getUnchecked(pollPath));
-			await().atMost(Duration.ofSeconds(5)).until(() -> waitingOn(BROKERS) == 1); // the poll is parked
+			// the poll is parked
+			await().atMost(Duration.ofSeconds(5)).until(() -> waitingOn(BROKERS) == 1);
 			consul.ttl(BROKERS + change[0], change[1]);
 			long changed = System.nanoTime();
 			JsonNode answer = poll.get();
@@ -124,7 +126,8 @@ class SidecarDiscoveryIT {
 		await().atMost(Duration.ofSeconds(5)).until(() -> passingBrokers(meters) == 0);
 		assertThat(get("/v1/brokers").path("instances").size()).isZero();
 		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().split(none, -1).length > before);
-		consul.ttl(BROKERS + "-only", "fail"); // the passing set does not change: nothing more is said
+		// the passing set does not change: nothing more is said
+		consul.ttl(BROKERS + "-only", "fail");
 		consul.ttl(BROKERS + "-only", "pass");
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> output.getOut().contains("Consul has 1 passing instance(s) of " + BROKERS + " again"));
@@ -139,7 +142,8 @@ class SidecarDiscoveryIT {
 	void anyServiceIsWatchedFromTheFirstTimeTheAppAsksForIt() throws Exception {
 		String service = "bus-it-payments-" + UUID.randomUUID().toString().substring(0, 8);
 		register(service, service + "-1", 8080, "passing");
-		// The first request waits for Consul's first answer rather than serve an empty list.
+		// The first request waits for Consul's first answer rather than serve an empty
+		// list.
 		JsonNode known = get("/v1/services/" + service);
 		assertThat(known.path("known").asBoolean()).isTrue();
 		assertThat(known.path("instances").get(0).path("id").asString()).isEqualTo(service + "-1");
@@ -191,7 +195,8 @@ class SidecarDiscoveryIT {
 				"bus.sidecar.discovery.wait=1s", "bus.sidecar.discovery.idle-expiry=10s")) {
 			String ownApi = Sidecars.api(own);
 			String prefix = "bus-it-watch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-			// The broker service holds one slot; a misspelt name, say, asked for 63 times over fills the rest.
+			// The broker service holds one slot; a misspelt name, say, asked for 63 times
+			// over fills the rest.
 			for (int i = 1; i < ServiceWatches.MAX_WATCHES; i++) {
 				assertThat(statusAt(ownApi, "/v1/services/" + prefix + i)).isEqualTo(200);
 			}
@@ -205,7 +210,8 @@ class SidecarDiscoveryIT {
 				.tag("reason", "too-many-watches")
 				.counter()
 				.count()).isEqualTo(1);
-			// Nobody asks for them again: after the idle expiry their slots are free, the broker's is kept.
+			// Nobody asks for them again: after the idle expiry their slots are free, the
+			// broker's is kept.
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> statusAt(ownApi, "/v1/services/" + prefix + "one-more") == 200);
 			assertThat(statusAt(ownApi, "/v1/brokers")).isEqualTo(200);
@@ -236,10 +242,11 @@ class SidecarDiscoveryIT {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(readiness.statusCode()).isEqualTo(200);
 		assertThat(readiness.body()).contains("\"UP\"");
-		await().atMost(Duration.ofSeconds(5)).until(() -> consul.services().keySet().stream()
-			.anyMatch((id) -> id.startsWith("bus-it-discovery-")));
-		String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
-				HttpResponse.BodyHandlers.ofString())
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> consul.services().keySet().stream().anyMatch((id) -> id.startsWith("bus-it-discovery-")));
+		String metrics = HTTP
+			.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
 			.body();
 		assertThat(metrics).contains("bus_sidecar_registrations_total 1.0", "bus_sidecar_app_registered 1.0",
 				"bus_sidecar_watch_latency_seconds_count{service=\"" + BROKERS + "\"}", "jvm_memory_used_bytes");
@@ -301,9 +308,11 @@ class SidecarDiscoveryIT {
 	}
 
 	private static int status(String method, String path) throws IOException, InterruptedException {
-		return HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
-			.method(method, HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+		return HTTP
+			.send(HttpRequest.newBuilder(URI.create(api + path))
+				.method(method, HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 }

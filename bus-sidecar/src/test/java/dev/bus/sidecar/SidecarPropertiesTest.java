@@ -1,7 +1,6 @@
 package dev.bus.sidecar;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -9,7 +8,10 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Invalid configuration fails start-up with an error that names the property; nothing is contacted first. */
+/**
+ * Invalid configuration fails start-up with an error that names the property; nothing is
+ * contacted first.
+ */
 class SidecarPropertiesTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -26,8 +28,9 @@ class SidecarPropertiesTest {
 
 	@Test
 	void badConsulAddressIsNamed() {
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.consul.url=consul:8500")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+					"bus.sidecar.consul.url=consul:8500")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.consul.url"));
@@ -35,8 +38,9 @@ class SidecarPropertiesTest {
 
 	@Test
 	void tooShortTtlAndAnSslBundleOverPlainHttpAreNamed() {
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.registration.ttl=200ms", "bus.sidecar.consul.ssl-bundle=consul")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+					"bus.sidecar.registration.ttl=200ms", "bus.sidecar.consul.ssl-bundle=consul")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.registration.ttl")
@@ -46,15 +50,18 @@ class SidecarPropertiesTest {
 
 	@Test
 	void anOtlpSslBundleOverPlainHttpOrForZipkinIsNamed() {
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.telemetry.ssl-bundle=otlp", "bus.sidecar.telemetry.endpoint=http://collector:4318/v1/traces")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+					"bus.sidecar.telemetry.ssl-bundle=otlp",
+					"bus.sidecar.telemetry.endpoint=http://collector:4318/v1/traces")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.telemetry.endpoint")
 				.hasMessageContaining("must be an https URL when bus.sidecar.telemetry.ssl-bundle is set"));
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.telemetry.ssl-bundle=otlp", "bus.sidecar.telemetry.exporter=zipkin",
-				"bus.sidecar.telemetry.endpoint=https://zipkin:9411/api/v2/spans")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+					"bus.sidecar.telemetry.ssl-bundle=otlp", "bus.sidecar.telemetry.exporter=zipkin",
+					"bus.sidecar.telemetry.endpoint=https://zipkin:9411/api/v2/spans")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.telemetry.ssl-bundle")
@@ -63,8 +70,9 @@ class SidecarPropertiesTest {
 
 	@Test
 	void theRequestSizeIsADataSizeOrBytesWithinItsBounds() {
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
-				"bus.sidecar.telemetry.max-request-size=512B")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=8080",
+					"bus.sidecar.telemetry.max-request-size=512B")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.telemetry.max-request-size")
@@ -79,8 +87,9 @@ class SidecarPropertiesTest {
 
 	@Test
 	void aSecretInTheConfigurationNeverReachesTheError() {
-		this.runner.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=99999",
-				"bus.sidecar.consul.acl-token=s3cr3t-token")
+		this.runner
+			.withPropertyValues("bus.sidecar.app.name=orders", "bus.sidecar.app.port=99999",
+					"bus.sidecar.consul.acl-token=s3cr3t-token")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("bus.sidecar.app.port")

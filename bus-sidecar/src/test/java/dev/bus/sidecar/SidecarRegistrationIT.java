@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -28,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Registration and heartbeats against the real Consul agent: the app registered once it answers, the TTL check
- * following its health (up, down, garbage, no answer in time), maintenance then deregistration on shutdown, and
- * registration again after Consul lost it; Consul with ACLs: the token, least privilege, and an open agent refused.
+ * Registration and heartbeats against the real Consul agent: the app registered once it
+ * answers, the TTL check following its health (up, down, garbage, no answer in time),
+ * maintenance then deregistration on shutdown, and registration again after Consul lost
+ * it; Consul with ACLs: the token, least privilege, and an open agent refused.
  */
 class SidecarRegistrationIT {
 
@@ -81,7 +81,8 @@ class SidecarRegistrationIT {
 		int port = freePort();
 		this.sidecar = startSidecar(port, "bus.sidecar.app.tags=blue,eu");
 		// The app is not up yet: nothing is registered (and the sidecar does not fail).
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
 			.until(() -> !this.consul.services().containsKey(this.instanceId));
 
 		this.app = AppDouble.start(port);
@@ -116,7 +117,10 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.checkOutput("service:" + this.instanceId)).contains("no health answer within 500 ms");
 	}
 
-	/** Where consul-k8s registers the pods itself (agentless): the sidecar only follows the app's health. */
+	/**
+	 * Where consul-k8s registers the pods itself (agentless): the sidecar only follows
+	 * the app's health.
+	 */
 	@Test
 	void withRegistrationOffItNeverTouchesTheAppsEntryButStillFollowsItsHealth() {
 		this.app = AppDouble.start();
@@ -140,7 +144,8 @@ class SidecarRegistrationIT {
 
 		long started = System.nanoTime();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.sidecar::close);
-		// Peers stop routing to it first: in maintenance, so no longer among the passing instances.
+		// Peers stop routing to it first: in maintenance, so no longer among the passing
+		// instances.
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.consul.inMaintenance(this.instanceId));
 		assertThat(this.consul.passing(this.name)).isEmpty();
 		assertThat(this.consul.services()).containsKey(this.instanceId);
@@ -160,7 +165,8 @@ class SidecarRegistrationIT {
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
 		String management = Sidecars.management(this.sidecar);
 
-		// The app container's hook: returns once the instance has been out of the passing set for the drain time.
+		// The app container's hook: returns once the instance has been out of the passing
+		// set for the drain time.
 		long started = System.nanoTime();
 		HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
 				HttpResponse.BodyHandlers.ofString());
@@ -180,7 +186,8 @@ class SidecarRegistrationIT {
 		HttpResponse<String> afterApp = sidecarHook.get(10, TimeUnit.SECONDS);
 		assertThat(afterApp.body()).contains("\"appStopped\":true");
 
-		// Then the sidecar's shutdown only deregisters: the drain is not held a second time.
+		// Then the sidecar's shutdown only deregisters: the drain is not held a second
+		// time.
 		started = System.nanoTime();
 		this.sidecar.close();
 		this.sidecar = null;
@@ -194,9 +201,11 @@ class SidecarRegistrationIT {
 		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.max-backoff=500ms");
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
 		URI liveness = URI.create(Sidecars.management(this.sidecar) + "/actuator/health/liveness");
-		assertThat(HTTP.send(HttpRequest.newBuilder(liveness).build(), HttpResponse.BodyHandlers.ofString())
-			.statusCode()).isEqualTo(200);
-		// The loop's thread gone, as after an Error nobody caught: nothing reports the app's health any more.
+		assertThat(
+				HTTP.send(HttpRequest.newBuilder(liveness).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+			.isEqualTo(200);
+		// The loop's thread gone, as after an Error nobody caught: nothing reports the
+		// app's health any more.
 		this.sidecar.getBean("sidecarHeartbeatScheduler", ThreadPoolTaskScheduler.class).shutdown();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> HTTP.send(HttpRequest.newBuilder(liveness).build(), HttpResponse.BodyHandlers.ofString())
@@ -210,7 +219,8 @@ class SidecarRegistrationIT {
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
 
 		this.consul.deregister(this.instanceId);
-		// The next heartbeat (every ttl/3 = 1 s) is rejected, and the sidecar registers the app again.
+		// The next heartbeat (every ttl/3 = 1 s) is rejected, and the sidecar registers
+		// the app again.
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
 		assertThat(this.consul.services().get(this.instanceId).path("Meta").path("version").asString())
 			.isEqualTo("1.2.3");
@@ -227,7 +237,8 @@ class SidecarRegistrationIT {
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
 
 			ownConsul.stop();
-			// Down long enough for an exponential backoff to have grown to its 10 s cap (6 attempts).
+			// Down long enough for an exponential backoff to have grown to its 10 s cap
+			// (6 attempts).
 			io.micrometer.core.instrument.Counter errors = this.sidecar
 				.getBean(io.micrometer.core.instrument.MeterRegistry.class)
 				.counter("bus.sidecar.consul.errors", "operation", "registration");
@@ -279,13 +290,14 @@ class SidecarRegistrationIT {
 		this.app = AppDouble.start();
 		TestCertificates certificates = TestCertificates.create();
 		int https = freePort();
-		try (ConsulProcess tlsConsul = new ConsulProcess(freePortBlock(),
-				"ports { https = " + https + " }", "cert_file = \"" + certificates.file("server.crt") + "\"",
+		try (ConsulProcess tlsConsul = new ConsulProcess(freePortBlock(), "ports { https = " + https + " }",
+				"cert_file = \"" + certificates.file("server.crt") + "\"",
 				"key_file = \"" + certificates.file("server.key") + "\"",
 				"ca_file = \"" + certificates.file("ca.crt") + "\"", "verify_incoming_https = true")) {
 			tlsConsul.start();
 			ConsulApi api = tlsConsul.api();
-			String trustOnly = "spring.ssl.bundle.pem.consul.truststore.certificate=file:" + certificates.file("ca.crt");
+			String trustOnly = "spring.ssl.bundle.pem.consul.truststore.certificate=file:"
+					+ certificates.file("ca.crt");
 			this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.url=https://127.0.0.1:" + https,
 					"bus.sidecar.consul.ssl-bundle=consul", trustOnly);
 			AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
@@ -307,19 +319,21 @@ class SidecarRegistrationIT {
 	}
 
 	/**
-	 * Consul as a secured control plane: an agent anyone may use is refused, one that enforces ACLs (default deny)
-	 * works with the least-privilege policy docs/sidecar.md gives, while that token, another service's and no token
-	 * cannot change what the app obeys (routing rules, a broker instance, its maintenance).
+	 * Consul as a secured control plane: an agent anyone may use is refused, one that
+	 * enforces ACLs (default deny) works with the least-privilege policy docs/sidecar.md
+	 * gives, while that token, another service's and no token cannot change what the app
+	 * obeys (routing rules, a broker instance, its maintenance).
 	 */
 	@Test
 	void anAgentThatAnswersWithoutATokenIsRefusedUnlessDeclaredForDevelopment() {
 		this.app = AppDouble.start();
-				this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.development=false");
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.consul.development=false");
 		AppRegistrar registrar = this.sidecar.getBean(AppRegistrar.class);
 		await().atMost(Duration.ofSeconds(5)).until(() -> registrar.status().consulError() != null);
 		assertThat(registrar.status().consulError()).contains("answers requests without an ACL token",
 				"bus.sidecar.consul.development=true");
-		assertThat(this.consul.services()).as("nothing registered in an open Consul").doesNotContainKey(this.instanceId);
+		assertThat(this.consul.services()).as("nothing registered in an open Consul")
+			.doesNotContainKey(this.instanceId);
 	}
 
 	@Test
@@ -331,9 +345,11 @@ class SidecarRegistrationIT {
 						+ ACL_MASTER + "\" } }")) {
 			secured.start();
 			ConsulApi admin = secured.api(ACL_MASTER);
-			// A new agent answers "The ACL system is currently in legacy mode" until its ACLs are bootstrapped.
+			// A new agent answers "The ACL system is currently in legacy mode" until its
+			// ACLs are bootstrapped.
 			await().atMost(Duration.ofSeconds(30)).until(() -> admin.status("GET", "/v1/acl/policies", null) == 200);
-			// As docs/sidecar.md gives them: the sidecar's, and the operators' who edit routing rules.
+			// As docs/sidecar.md gives them: the sidecar's, and the operators' who edit
+			// routing rules.
 			String sidecarToken = admin.createToken(this.name + "-sidecar",
 					"service \"" + this.name + "\" { policy = \"write\" }\n"
 							+ "service_prefix \"\" { policy = \"read\" }\n" + "node_prefix \"\" { policy = \"read\" }\n"
@@ -349,9 +365,10 @@ class SidecarRegistrationIT {
 					"bus.sidecar.routing.prefix=" + routes);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> "passing".equals(admin.checkStatus("service:" + this.instanceId)));
-			secured.api(operatorToken).putKv(routes + "orders",
-					"{\"name\":\"orders\",\"version\":1,\"rules\":[{\"name\":\"v2\",\"topic\":\"orders.created\","
-							+ "\"action\":\"redirect\",\"to\":[\"orders.v2.created\"]}]}");
+			secured.api(operatorToken)
+				.putKv(routes + "orders",
+						"{\"name\":\"orders\",\"version\":1,\"rules\":[{\"name\":\"v2\",\"topic\":\"orders.created\","
+								+ "\"action\":\"redirect\",\"to\":[\"orders.v2.created\"]}]}");
 			await().atMost(Duration.ofSeconds(10)).until(() -> routes().contains("orders.v2.created"));
 
 			String rejectAll = "{\"name\":\"aaa\",\"version\":1,\"rules\":[{\"name\":\"stop\",\"topic\":\"#\","
@@ -377,8 +394,10 @@ class SidecarRegistrationIT {
 	}
 
 	private String routes() throws Exception {
-		return HTTP.send(HttpRequest.newBuilder(URI.create(Sidecars.api(this.sidecar) + SidecarApi.ROUTES)).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		return HTTP
+			.send(HttpRequest.newBuilder(URI.create(Sidecars.api(this.sidecar) + SidecarApi.ROUTES)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	static int freePort() {

@@ -8,8 +8,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import dev.bus.asyncapi.BusAsyncApi;
 
 /**
- * Actuator endpoint {@code asyncapi}: the application's AsyncAPI 3.0 document, the contract teams in other
- * languages read (topics, groups, payload schemas, headers, security, encrypted topics).
+ * Actuator endpoint {@code asyncapi}: the application's AsyncAPI 3.0 document, the
+ * contract teams in other languages read (topics, groups, payload schemas, headers,
+ * security, encrypted topics).
  */
 @Endpoint(id = "asyncapi")
 public class BusAsyncApiEndpoint {

@@ -19,11 +19,13 @@ import dev.bus.publisher.Holds;
 import dev.bus.security.ApplicationScopes;
 
 /**
- * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue, concurrency, state, dead
- * letters waiting) and its publisher (the topics it declares with {@code @BusPublishes} and those it has published
- * to); the sidecar reads it to learn which topics the app listens to. A write
- * ({@code POST /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both optional) replays
- * that listener's dead letters; {@code POST /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
+ * Actuator endpoint {@code bus}: the application's listeners (topic, group, queue,
+ * concurrency, state, dead letters waiting) and its publisher (the topics it declares
+ * with {@code @BusPublishes} and those it has published to); the sidecar reads it to
+ * learn which topics the app listens to. A write ({@code POST
+ * /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both
+ * optional) replays that listener's dead letters; {@code POST
+ * /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
@@ -81,8 +83,9 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * {@code GET /actuator/bus/topology}: the exchanges, queues and bindings Bus uses, as RabbitMQ definitions, for an
-	 * operator who declares them ({@code bus.topology.declare=false}): {@code rabbitmqctl import_definitions} or the
+	 * {@code GET /actuator/bus/topology}: the exchanges, queues and bindings Bus uses, as
+	 * RabbitMQ definitions, for an operator who declares them
+	 * ({@code bus.topology.declare=false}): {@code rabbitmqctl import_definitions} or the
 	 * management API's {@code POST /api/definitions} takes them as they are.
 	 * @return the definitions, or {@code null} (404) for another name
 	 */
@@ -92,13 +95,14 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * Replays a listener's dead letters: the one with {@code messageId}, or up to {@code count}, or all.
-	 * @return the listener and how many messages were replayed, or {@code null} (404) for an unknown listener
+	 * Replays a listener's dead letters: the one with {@code messageId}, or up to
+	 * {@code count}, or all.
+	 * @return the listener and how many messages were replayed, or {@code null} (404) for
+	 * an unknown listener
 	 */
 	@WriteOperation
 	public ReplayResult replay(@Selector String listenerId, @Nullable String messageId, @Nullable Integer count) {
-		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId)
-				: null;
+		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
 		if (registration == null || this.replayer == null) {
 			return null;
 		}
@@ -108,9 +112,10 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * Releases what a {@code hold} routing rule holds ({@code POST /actuator/bus/{ruleSet}/{rule}}) to the topics the
-	 * messages were published to.
-	 * @return the rule and how many messages were released, or {@code null} (404) when the app cannot hold
+	 * Releases what a {@code hold} routing rule holds ({@code POST
+	 * /actuator/bus/{ruleSet}/{rule}}) to the topics the messages were published to.
+	 * @return the rule and how many messages were released, or {@code null} (404) when
+	 * the app cannot hold
 	 */
 	@WriteOperation
 	public HoldRelease release(@Selector String ruleSet, @Selector String rule) {
@@ -137,8 +142,9 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * What a replay did: {@code refused} counts dead letters left in place because this application did not put them
-	 * there (nor the broker from the listener's queue), or their first delivery was not trusted.
+	 * What a replay did: {@code refused} counts dead letters left in place because this
+	 * application did not put them there (nor the broker from the listener's queue), or
+	 * their first delivery was not trusted.
 	 */
 	public record ReplayResult(String listener, int replayed, int refused, long deadLettersLeft) {
 	}

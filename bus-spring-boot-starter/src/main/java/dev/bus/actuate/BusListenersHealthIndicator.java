@@ -11,10 +11,11 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 
 /**
- * Health of the listeners, not just the connection: DOWN while any listener container is stopped or has no
- * active consumer on its queue (broker unreachable, queue refused), or while the bus exchange on the broker is
- * not what Bus needs, with each listener's state (and the exchange's problem) in the details. A listener paused
- * on purpose (a health indicator it depends on is down) shows as paused, with why, and does not make it DOWN.
+ * Health of the listeners, not just the connection: DOWN while any listener container is
+ * stopped or has no active consumer on its queue (broker unreachable, queue refused), or
+ * while the bus exchange on the broker is not what Bus needs, with each listener's state
+ * (and the exchange's problem) in the details. A listener paused on purpose (a health
+ * indicator it depends on is down) shows as paused, with why, and does not make it DOWN.
  * The sidecar turns this into the app's Consul TTL status.
  */
 public class BusListenersHealthIndicator extends AbstractHealthIndicator {
@@ -41,9 +42,10 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 					state, "activeConsumers", registration.activeConsumers()));
 		}
 		String exchangeProblem = this.topology.exchangeProblem();
-		// where an operator declares the topology: what is not there yet (checked passively)
+		// where an operator declares the topology: what is not there yet (checked
+		// passively)
 		List<String> missing = this.topology.missing();
-		(allConsuming && exchangeProblem == null && missing.isEmpty() ? builder.up() : builder.down())
+		((allConsuming && exchangeProblem == null && missing.isEmpty()) ? builder.up() : builder.down())
 			.withDetail("listeners", listeners);
 		if (exchangeProblem != null) {
 			builder.withDetail("exchange", exchangeProblem);

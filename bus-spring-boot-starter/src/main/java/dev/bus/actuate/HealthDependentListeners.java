@@ -12,10 +12,11 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
- * Pauses each listener while a health indicator it depends on ({@code pauseWhenDown}) is DOWN or OUT_OF_SERVICE,
- * and resumes it when they are all up again: the group's other instances take the load meanwhile, and nothing is
- * retried or dead-lettered because of this instance's own trouble. Checked every
- * {@code bus.listener.health-check-interval}; a pause finishes the deliveries in flight.
+ * Pauses each listener while a health indicator it depends on ({@code pauseWhenDown}) is
+ * DOWN or OUT_OF_SERVICE, and resumes it when they are all up again: the group's other
+ * instances take the load meanwhile, and nothing is retried or dead-lettered because of
+ * this instance's own trouble. Checked every {@code bus.listener.health-check-interval};
+ * a pause finishes the deliveries in flight.
  */
 public class HealthDependentListeners implements Runnable {
 
@@ -31,7 +32,8 @@ public class HealthDependentListeners implements Runnable {
 	private final Set<String> unknown = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * @param statusOf an indicator's status by name, {@code null} for an indicator the application does not have
+	 * @param statusOf an indicator's status by name, {@code null} for an indicator the
+	 * application does not have
 	 */
 	public HealthDependentListeners(BusListenerRegistry registry, Function<String, Status> statusOf) {
 		this.registry = registry;

@@ -8,9 +8,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Declares that the annotated bean publishes {@code payload} messages to {@code topic}, for the application's
- * AsyncAPI document ({@code /actuator/asyncapi}): listeners are found on their own, what an application publishes is
- * only known from its calls, so it is declared where the publishing happens.
+ * Declares that the annotated bean publishes {@code payload} messages to {@code topic},
+ * for the application's AsyncAPI document ({@code /actuator/asyncapi}): listeners are
+ * found on their own, what an application publishes is only known from its calls, so it
+ * is declared where the publishing happens.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

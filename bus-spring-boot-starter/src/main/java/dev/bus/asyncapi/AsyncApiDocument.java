@@ -10,10 +10,12 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An application's contract as an AsyncAPI 3.0 document, for teams in other languages: one channel per topic or
- * topic pattern on the Bus exchange, a {@code receive} operation per listener and a {@code send} operation per
- * declared publication, each message with its payload's JSON Schema, the headers Bus sets, and whether the topic is
- * encrypted end to end ({@code x-bus-encrypted}). The document is a plain map, written as JSON by whoever serves it.
+ * An application's contract as an AsyncAPI 3.0 document, for teams in other languages:
+ * one channel per topic or topic pattern on the Bus exchange, a {@code receive} operation
+ * per listener and a {@code send} operation per declared publication, each message with
+ * its payload's JSON Schema, the headers Bus sets, and whether the topic is encrypted end
+ * to end ({@code x-bus-encrypted}). The document is a plain map, written as JSON by
+ * whoever serves it.
  */
 public final class AsyncApiDocument {
 
@@ -61,7 +63,8 @@ public final class AsyncApiDocument {
 	 * The broker, and how an application authenticates to it.
 	 * @param host {@code host:port}
 	 * @param tls whether connections use TLS ({@code amqps})
-	 * @param securityScheme an AsyncAPI security scheme object (for example {@code {"type": "userPassword"}})
+	 * @param securityScheme an AsyncAPI security scheme object (for example
+	 * {@code {"type": "userPassword"}})
 	 */
 	public AsyncApiDocument server(String host, boolean tls, Map<String, Object> securityScheme) {
 		String scheme = "broker-" + securityScheme.get("type");
@@ -108,9 +111,10 @@ public final class AsyncApiDocument {
 			boolean encrypted) {
 		String channel = channel(topic, encrypted);
 		Map<String, Object> operation = operation("send", channel, message(channel, payload, description));
-		// the mandatory flag: a message no queue takes fails the publish instead of vanishing
-		operation.put("bindings", Map.of("amqp", Map.of("deliveryMode", persistent ? 2 : 1, "mandatory", true,
-				"bindingVersion", AMQP_BINDING_VERSION)));
+		// the mandatory flag: a message no queue takes fails the publish instead of
+		// vanishing
+		operation.put("bindings", Map.of("amqp",
+				Map.of("deliveryMode", persistent ? 2 : 1, "mandatory", true, "bindingVersion", AMQP_BINDING_VERSION)));
 		this.operations.put(id("send." + topic), operation);
 		return this;
 	}
@@ -137,9 +141,10 @@ public final class AsyncApiDocument {
 			Map<String, Object> created = new LinkedHashMap<>();
 			created.put("address", topic);
 			created.put("messages", new TreeMap<String, Object>());
-			created.put("bindings", Map.of("amqp", Map.of("is", "routingKey", "exchange",
-					Map.of("name", this.exchange, "type", "topic", "durable", true, "autoDelete", false),
-					"bindingVersion", AMQP_BINDING_VERSION)));
+			created.put("bindings",
+					Map.of("amqp", Map.of("is", "routingKey", "exchange",
+							Map.of("name", this.exchange, "type", "topic", "durable", true, "autoDelete", false),
+							"bindingVersion", AMQP_BINDING_VERSION)));
 			created.put("x-bus-encrypted", encrypted);
 			return created;
 		});
@@ -151,7 +156,10 @@ public final class AsyncApiDocument {
 		return id;
 	}
 
-	/** A message of the channel for the payload type: one per type, shared by the operations that use it. */
+	/**
+	 * A message of the channel for the payload type: one per type, shared by the
+	 * operations that use it.
+	 */
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> message(String channel, Type payload, @Nullable String description) {
 		String name = PayloadSchemas.name(payload);
@@ -180,13 +188,16 @@ public final class AsyncApiDocument {
 		return operation;
 	}
 
-	/** The application headers Bus may set; the AMQP properties carry id, type, source, time and content type. */
+	/**
+	 * The application headers Bus may set; the AMQP properties carry id, type, source,
+	 * time and content type.
+	 */
 	private static Map<String, Object> headers() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("traceparent", text("W3C trace context of the publish, when tracing is on"));
 		properties.put("bus-subject", text("The CloudEvents subject, when the publisher sets one"));
-		properties.put("bus-partition-key", text("Messages with the same key are handled in order by ordered "
-				+ "listeners"));
+		properties.put("bus-partition-key",
+				text("Messages with the same key are handled in order by ordered " + "listeners"));
 		return Map.of("type", "object", "properties", properties);
 	}
 
@@ -195,8 +206,9 @@ public final class AsyncApiDocument {
 	}
 
 	/**
-	 * An identifier AsyncAPI accepts as a key (letters, digits, {@code .}, {@code -}, {@code _}): topic wildcards
-	 * become words ({@code *} as {@code _one_}, {@code #} as {@code _all_}), anything else an underscore.
+	 * An identifier AsyncAPI accepts as a key (letters, digits, {@code .}, {@code -},
+	 * {@code _}): topic wildcards become words ({@code *} as {@code _one_}, {@code #} as
+	 * {@code _all_}), anything else an underscore.
 	 */
 	static String id(String value) {
 		return value.replace("*", "_one_").replace("#", "_all_").replaceAll("[^A-Za-z0-9._-]", "_");

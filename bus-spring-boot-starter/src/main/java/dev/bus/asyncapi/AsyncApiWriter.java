@@ -9,13 +9,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 
 /**
- * Writes the AsyncAPI document to a file once the context has refreshed ({@code bus.asyncapi.write-to}), so a
- * build can produce it without serving it: run the app with {@code -Dspring.context.exit=onRefresh}.
+ * Writes the AsyncAPI document to a file once the context has refreshed
+ * ({@code bus.asyncapi.write-to}), so a build can produce it without serving it: run the
+ * app with {@code -Dspring.context.exit=onRefresh}.
  */
 public class AsyncApiWriter implements ApplicationListener<ContextRefreshedEvent> {
 
@@ -43,8 +43,8 @@ public class AsyncApiWriter implements ApplicationListener<ContextRefreshedEvent
 			Files.writeString(this.target, this.jsonMapper.writeValueAsString(this.asyncApi.document()));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write the AsyncAPI document to " + this.target
-					+ " (bus.asyncapi.write-to)", ex);
+			throw new UncheckedIOException(
+					"Cannot write the AsyncAPI document to " + this.target + " (bus.asyncapi.write-to)", ex);
 		}
 		log.info("Wrote the AsyncAPI document to " + this.target);
 	}

@@ -11,9 +11,9 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.publisher.PublishDeclarations;
 
 /**
- * The application's AsyncAPI document, assembled once from what the context holds: its listeners (from the
- * registry) and its publications (declared with {@link BusPublishes} on its beans), built on first use, after the
- * context has refreshed.
+ * The application's AsyncAPI document, assembled once from what the context holds: its
+ * listeners (from the registry) and its publications (declared with {@link BusPublishes}
+ * on its beans), built on first use, after the context has refreshed.
  */
 public class BusAsyncApi {
 
@@ -30,7 +30,8 @@ public class BusAsyncApi {
 	private volatile Map<String, Object> document;
 
 	/**
-	 * @param emptyDocument a document with its info and server, to which listeners and publications are added
+	 * @param emptyDocument a document with its info and server, to which listeners and
+	 * publications are added
 	 * @param registry the listeners, or null when the application has none
 	 * @param publications what the application declares it publishes
 	 * @param encryptedTopics the topics encrypted end to end

@@ -15,8 +15,8 @@ public class AsyncApiProperties {
 	private String description;
 
 	/**
-	 * File the document is written to once the context has refreshed, for a build step (run the app with
-	 * {@code -Dspring.context.exit=onRefresh}); none by default.
+	 * File the document is written to once the context has refreshed, for a build step
+	 * (run the app with {@code -Dspring.context.exit=onRefresh}); none by default.
 	 */
 	private Path writeTo;
 

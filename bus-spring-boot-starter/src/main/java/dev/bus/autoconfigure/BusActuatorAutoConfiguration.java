@@ -64,7 +64,10 @@ public final class BusActuatorAutoConfiguration {
 
 	}
 
-	/** Listeners that pause while a health indicator they depend on is down ({@code pauseWhenDown}). */
+	/**
+	 * Listeners that pause while a health indicator they depend on is down
+	 * ({@code pauseWhenDown}).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
 	@ConditionalOnBean(BusListenerRegistry.class)
@@ -80,7 +83,10 @@ public final class BusActuatorAutoConfiguration {
 					busTaskScheduler, properties.getListener().getHealthCheckInterval());
 		}
 
-		/** From Boot's health registry when the application has one (actuator), else from the indicator beans. */
+		/**
+		 * From Boot's health registry when the application has one (actuator), else from
+		 * the indicator beans.
+		 */
 		private static HealthContributor contributor(String name, ObjectProvider<HealthContributorRegistry> registry,
 				ListableBeanFactory beans) {
 			HealthContributorRegistry contributors = registry.getIfAvailable();

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import com.github.victools.jsonschema.generator.SchemaGenerator;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -30,8 +29,9 @@ import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.PublishDeclarations;
 
 /**
- * The application's AsyncAPI document ({@code bus.asyncapi.*}): served by the {@code asyncapi} actuator endpoint
- * when the actuator is there, and written to a file when {@code bus.asyncapi.write-to} is set.
+ * The application's AsyncAPI document ({@code bus.asyncapi.*}): served by the
+ * {@code asyncapi} actuator endpoint when the actuator is there, and written to a file
+ * when {@code bus.asyncapi.write-to} is set.
  */
 @AutoConfiguration(after = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class })
 @ConditionalOnClass(SchemaGenerator.class)
@@ -54,7 +54,10 @@ public final class BusAsyncApiAutoConfiguration {
 					.server(address.host() + ":" + address.port(), rabbit.getSsl().determineEnabled(),
 							securityScheme(properties, environment)),
 				registry.getIfAvailable(), publications,
-				properties.getSecurity().getEncryption().getTopics().stream()
+				properties.getSecurity()
+					.getEncryption()
+					.getTopics()
+					.stream()
 					.map((topics) -> TopicPattern.of(topics.getPattern()))
 					.toList(),
 				properties.getPublisher().isPersistent());
@@ -83,9 +86,10 @@ public final class BusAsyncApiAutoConfiguration {
 			String tokenUrl = environment.getProperty(client + "provider." + provider + ".token-uri",
 					environment.getProperty(client + "provider." + provider + ".issuer-uri", ""));
 			scheme.put("type", "oauth2");
-			scheme.put("description", "An access token as the AMQP password; its scopes (resource server '"
-					+ properties.getSecurity().getBrokerToken().getResourceServerId()
-					+ "') say which topics it may publish and read");
+			scheme.put("description",
+					"An access token as the AMQP password; its scopes (resource server '"
+							+ properties.getSecurity().getBrokerToken().getResourceServerId()
+							+ "') say which topics it may publish and read");
 			scheme.put("flows", Map.of("clientCredentials", Map.of("tokenUrl", tokenUrl, "availableScopes", Map.of())));
 		}
 		else if (environment.getProperty("bus.security.certificate-login", Boolean.class, false)) {

@@ -57,8 +57,9 @@ import dev.bus.transport.ConfirmedSender;
 import dev.bus.publisher.PublishedTopics;
 
 /**
- * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the application's only one, or its
- * primary one), using its dedicated publisher connection so a blocked publisher never stalls consumers.
+ * Publishing: a {@link BusPublisher} over spring-amqp's connection factory (the
+ * application's only one, or its primary one), using its dedicated publisher connection
+ * so a blocked publisher never stalls consumers.
  */
 @AutoConfiguration(after = { RabbitAutoConfiguration.class, JacksonAutoConfiguration.class })
 @ConditionalOnClass(RabbitTemplate.class)
@@ -67,10 +68,11 @@ import dev.bus.publisher.PublishedTopics;
 public final class BusAutoConfiguration {
 
 	/**
-	 * Bus's own admin, declaring only what Bus registers (explicit declarations), on every new connection, the
-	 * publisher's included: an application that only publishes gets its exchange too. Not a default candidate,
-	 * so where the application injects an {@code AmqpAdmin} it still gets Boot's (or its own). A declaration the
-	 * broker refuses is logged and reported as an event, and the rest are still declared.
+	 * Bus's own admin, declaring only what Bus registers (explicit declarations), on
+	 * every new connection, the publisher's included: an application that only publishes
+	 * gets its exchange too. Not a default candidate, so where the application injects an
+	 * {@code AmqpAdmin} it still gets Boot's (or its own). A declaration the broker
+	 * refuses is logged and reported as an event, and the rest are still declared.
 	 */
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "busAmqpAdmin")
@@ -91,14 +93,20 @@ public final class BusAutoConfiguration {
 				properties.getTopology().isDeclare());
 	}
 
-	/** Last in every publish chain: confidential headers never leave in clear, encrypted topics or not. */
+	/**
+	 * Last in every publish chain: confidential headers never leave in clear, encrypted
+	 * topics or not.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ConfidentialHeadersGuard busConfidentialHeadersGuard() {
 		return new ConfidentialHeadersGuard();
 	}
 
-	/** Every {@link PublishPostProcessor} bean, in order: tracing, then security and the user's own. */
+	/**
+	 * Every {@link PublishPostProcessor} bean, in order: tracing, then security and the
+	 * user's own.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	PublishChain busPublishChain(ObjectProvider<PublishPostProcessor> postProcessors) {
@@ -126,7 +134,10 @@ public final class BusAutoConfiguration {
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busPendingReplies::deliver);
 	}
 
-	/** The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails start-up with its problems. */
+	/**
+	 * The routing rules of {@code bus.routing.rule-sets}; an invalid rule set fails
+	 * start-up with its problems.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	PublishDeclarations busPublishDeclarations(ListableBeanFactory beans) {
@@ -169,9 +180,8 @@ public final class BusAutoConfiguration {
 	/** The holding queues of hold routing rules, and their release. */
 	@Bean
 	@ConditionalOnMissingBean
-	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory,
-			EnvelopeSender envelopeSender, BusProperties properties,
-			ObjectProvider<BrokerAccess> brokerAccess) {
+	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
+			BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
 		return new Holds(busTopology::addHoldQueue, connectionFactory, envelopeSender, properties.getExchange(),
 				properties.getPublisher().getConfirmTimeout().toMillis(),
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
@@ -195,15 +205,16 @@ public final class BusAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PendingReplies busPendingReplies(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ReceivePostProcessor> postProcessors) {
+	PendingReplies busPendingReplies(ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ReceivePostProcessor> postProcessors) {
 		return new PendingReplies(jsonMapper.getIfAvailable(JsonMapper::new),
 				new ReplyReceiveChain(() -> new ReceiveChain(postProcessors.orderedStream().toList())));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Requester busRequester(BusProperties properties, EnvelopeFactory envelopeFactory,
-			EnvelopeSender busEnvelopeSender, PendingReplies busPendingReplies, PublishRouting busPublishRouting) {
+	Requester busRequester(BusProperties properties, EnvelopeFactory envelopeFactory, EnvelopeSender busEnvelopeSender,
+			PendingReplies busPendingReplies, PublishRouting busPublishRouting) {
 		return new Requester(properties.getExchange(), envelopeFactory, busEnvelopeSender, busPendingReplies,
 				busPublishRouting);
 	}
@@ -212,8 +223,8 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean(BusPublisher.class)
 	@ConditionalOnProperty(name = "bus.publisher.batching.enabled", havingValue = "false", matchIfMissing = true)
 	RabbitBusPublisher busPublisher(BusProperties properties, EnvelopeFactory envelopeFactory,
-			EnvelopeSender envelopeSender, ObjectProvider<BusObservations> busObservations,
-			Requester busRequester, PublishRouting busPublishRouting) {
+			EnvelopeSender envelopeSender, ObjectProvider<BusObservations> busObservations, Requester busRequester,
+			PublishRouting busPublishRouting) {
 		return new RabbitBusPublisher(properties.getExchange(), envelopeFactory, envelopeSender,
 				busObservations.getIfAvailable(() -> BusObservations.NONE), busRequester, busPublishRouting);
 	}
@@ -241,8 +252,9 @@ public final class BusAutoConfiguration {
 	}
 
 	/**
-	 * Bus's background timers (overdue confirms, batch linger, inbox cleanup): a scheduler of its own, so it lives
-	 * and dies with the context; its single thread starts only when something is scheduled.
+	 * Bus's background timers (overdue confirms, batch linger, inbox cleanup): a
+	 * scheduler of its own, so it lives and dies with the context; its single thread
+	 * starts only when something is scheduled.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(name = "busTaskScheduler")
@@ -250,8 +262,10 @@ public final class BusAutoConfiguration {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setThreadNamePrefix("bus-");
 		scheduler.setDaemon(true);
-		// Publishing goes on while the context stops (handlers, HTTP requests draining, the outbox's last pass):
-		// keep accepting until the scheduler is destroyed, after every lifecycle has stopped.
+		// Publishing goes on while the context stops (handlers, HTTP requests draining,
+		// the outbox's last pass):
+		// keep accepting until the scheduler is destroyed, after every lifecycle has
+		// stopped.
 		scheduler.setAcceptTasksAfterContextClose(true);
 		scheduler.initialize();
 		return scheduler;

@@ -34,13 +34,17 @@ import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.ClientToken;
 
 /**
- * Authenticates to RabbitMQ with OAuth2 client-credentials tokens ({@code bus.security.broker-token.registration}
- * names a Spring Security client registration). Boot's own seams do the wiring: its connection factory takes the
- * {@link CredentialsProvider} and {@link CredentialsRefreshService} beans, so the token is the password of every
- * connection and is replaced on live connections (AMQP {@code update-secret}) when 80% of its lifetime has passed.
+ * Authenticates to RabbitMQ with OAuth2 client-credentials tokens
+ * ({@code bus.security.broker-token.registration} names a Spring Security client
+ * registration). Boot's own seams do the wiring: its connection factory takes the
+ * {@link CredentialsProvider} and {@link CredentialsRefreshService} beans, so the token
+ * is the password of every connection and is replaced on live connections (AMQP
+ * {@code update-secret}) when 80% of its lifetime has passed.
  *
- * <p>An issuer that is down at start-up does not stop the application: connections fail and are retried as after
- * any connection failure, and {@code busBrokerToken} health says why until a token is obtained.
+ * <p>
+ * An issuer that is down at start-up does not stop the application: connections fail and
+ * are retried as after any connection failure, and {@code busBrokerToken} health says why
+ * until a token is obtained.
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class,
 		afterName = "org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration")
@@ -49,7 +53,10 @@ import dev.bus.security.ClientToken;
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusBrokerTokenAutoConfiguration {
 
-	/** When a token has this little time left as a connection opens, a new one is fetched first. */
+	/**
+	 * When a token has this little time left as a connection opens, a new one is fetched
+	 * first.
+	 */
 	private static final Duration APPROACHING_EXPIRATION = Duration.ofSeconds(5);
 
 	private static final double REFRESH_AT_RATIO = 0.8;
@@ -73,16 +80,17 @@ public final class BusBrokerTokenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CredentialsRefreshService.class)
 	DefaultCredentialsRefreshService busCredentialsRefreshService() {
-		// A null scheduler makes the service create (and close with the context) a single thread of its own.
+		// A null scheduler makes the service create (and close with the context) a single
+		// thread of its own.
 		return new DefaultCredentialsRefreshService(null,
 				DefaultCredentialsRefreshService.ratioRefreshDelayStrategy(REFRESH_AT_RATIO),
 				DefaultCredentialsRefreshService.fixedTimeApproachingExpirationStrategy(APPROACHING_EXPIRATION));
 	}
 
-
 	/**
-	 * Logs at debug, once the application is ready, the RabbitMQ scopes it needs, so that an operator can register
-	 * its client with least privilege (the {@code bus} endpoint lists them too).
+	 * Logs at debug, once the application is ready, the RabbitMQ scopes it needs, so that
+	 * an operator can register its client with least privilege (the {@code bus} endpoint
+	 * lists them too).
 	 */
 	@Bean
 	ApplicationListener<ApplicationReadyEvent> busRequiredScopesLogger(ObjectProvider<ApplicationScopes> scopes) {
@@ -96,9 +104,10 @@ public final class BusBrokerTokenAutoConfiguration {
 	}
 
 	/**
-	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be obtained or while the token lacks
-	 * a scope the application needs ({@code missingScopes}), UP with the broker user, its scopes and the token's
-	 * expiry otherwise. Never the token.
+	 * {@code busBrokerToken} in health: DOWN with the reason while no token can be
+	 * obtained or while the token lacks a scope the application needs
+	 * ({@code missingScopes}), UP with the broker user, its scopes and the token's expiry
+	 * otherwise. Never the token.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)

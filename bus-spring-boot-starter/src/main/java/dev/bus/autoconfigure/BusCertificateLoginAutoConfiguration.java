@@ -18,10 +18,12 @@ import dev.bus.transport.BrokerAccess;
 import dev.bus.security.CertificateBrokerAccess;
 
 /**
- * Certificate login to RabbitMQ ({@code bus.security.certificate-login}): SASL {@code EXTERNAL} on the connection
- * factory Boot creates, through Boot's {@link ConnectionFactoryCustomizer} seam (Boot has no property for it), so
- * the TLS client certificate is the credential of every connection, the publisher's included. With the client
- * certificate from an SSL bundle, its common name (the broker user) is every message's {@code user_id}.
+ * Certificate login to RabbitMQ ({@code bus.security.certificate-login}): SASL
+ * {@code EXTERNAL} on the connection factory Boot creates, through Boot's
+ * {@link ConnectionFactoryCustomizer} seam (Boot has no property for it), so the TLS
+ * client certificate is the credential of every connection, the publisher's included.
+ * With the client certificate from an SSL bundle, its common name (the broker user) is
+ * every message's {@code user_id}.
  */
 @AutoConfiguration(before = { RabbitAutoConfiguration.class, BusAutoConfiguration.class })
 @ConditionalOnClass(ConnectionFactoryCustomizer.class)
@@ -48,7 +50,8 @@ public final class BusCertificateLoginAutoConfiguration {
 		String bundle = rabbit.getSsl().getBundle();
 		SslBundles bundles = sslBundles.getIfAvailable();
 		if (!StringUtils.hasText(bundle) || bundles == null) {
-			// A key store from spring.rabbitmq.ssl.key-store: the login works, messages carry no user_id.
+			// A key store from spring.rabbitmq.ssl.key-store: the login works, messages
+			// carry no user_id.
 			return BrokerAccess.UNKNOWN;
 		}
 		return CertificateBrokerAccess.of(bundles.getBundle(bundle).getStores().getKeyStore());

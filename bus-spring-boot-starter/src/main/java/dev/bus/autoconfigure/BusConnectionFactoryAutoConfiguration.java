@@ -6,7 +6,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultSaslConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionNameStrategy;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,11 +21,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Lets Bus's concerns customize the connection factory Spring Boot creates, and only that one, through Boot's own
- * seam: the {@link CachingConnectionFactoryConfigurer} Boot applies to its factory. Bus's configurer does what
- * Boot's does, then applies every {@link BusConnectionFactoryCustomizer} bean. A connection factory the
- * application defines itself is never touched; an application that defines its own configurer keeps it (and
- * then configures the dispatch executor and sidecar addresses itself, if it wants them).
+ * Lets Bus's concerns customize the connection factory Spring Boot creates, and only that
+ * one, through Boot's own seam: the {@link CachingConnectionFactoryConfigurer} Boot
+ * applies to its factory. Bus's configurer does what Boot's does, then applies every
+ * {@link BusConnectionFactoryCustomizer} bean. A connection factory the application
+ * defines itself is never touched; an application that defines its own configurer keeps
+ * it (and then configures the dispatch executor and sidecar addresses itself, if it wants
+ * them).
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class)
 @ConditionalOnClass(CachingConnectionFactory.class)
@@ -65,14 +66,14 @@ public final class BusConnectionFactoryAutoConfiguration {
 		public void configure(CachingConnectionFactory connectionFactory, RabbitProperties properties) {
 			super.configure(connectionFactory, properties);
 			this.customizers.forEach((customizer) -> customizer.customize(connectionFactory));
-			logger.info("Broker connections: " + describe(connectionFactory.getRabbitConnectionFactory(), properties,
-					this.brokerTokens));
+			logger.info("Broker connections: "
+					+ describe(connectionFactory.getRabbitConnectionFactory(), properties, this.brokerTokens));
 		}
 
 		/**
-		 * How the connections are secured, said once at start-up: spring-amqp's connection lines show
-		 * {@code amqp://<username>@...} whatever the login, which with a certificate or a token is not the broker
-		 * user.
+		 * How the connections are secured, said once at start-up: spring-amqp's
+		 * connection lines show {@code amqp://<username>@...} whatever the login, which
+		 * with a certificate or a token is not the broker user.
 		 */
 		static String describe(ConnectionFactory factory, RabbitProperties properties, boolean brokerTokens) {
 			RabbitProperties.Ssl ssl = properties.getSsl();

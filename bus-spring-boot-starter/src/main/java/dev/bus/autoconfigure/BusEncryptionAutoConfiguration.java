@@ -33,9 +33,10 @@ import dev.bus.routing.TopicProtection;
 import dev.bus.support.PeriodicTask;
 
 /**
- * End-to-end payload encryption ({@code bus.security.encryption.topics[*]}), when Tink is on the classpath:
- * an element of each message chain, the publisher's encrypting last and the listeners' decrypting first. Every
- * keyset is loaded at start-up, so a missing or bad one fails it, naming the property and the file.
+ * End-to-end payload encryption ({@code bus.security.encryption.topics[*]}), when Tink is
+ * on the classpath: an element of each message chain, the publisher's encrypting last and
+ * the listeners' decrypting first. Every keyset is loaded at start-up, so a missing or
+ * bad one fails it, naming the property and the file.
  */
 @AutoConfiguration(before = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class })
 @ConditionalOnClass(Aead.class)
@@ -71,7 +72,10 @@ public final class BusEncryptionAutoConfiguration {
 		return TopicKeysets.load(sources);
 	}
 
-	/** The key-encryption key a URI names, from the first {@link KmsClient} that serves it; {@code null} for none. */
+	/**
+	 * The key-encryption key a URI names, from the first {@link KmsClient} that serves
+	 * it; {@code null} for none.
+	 */
 	private static Aead keyEncryptionKey(String uri, List<KmsClient> clients, String property) {
 		if (!StringUtils.hasText(uri)) {
 			return null;
@@ -86,20 +90,21 @@ public final class BusEncryptionAutoConfiguration {
 				}
 			}
 		}
-		throw new IllegalStateException(property + " (" + uri + "): no Tink KmsClient bean serves this URI; "
-				+ KeysetFileKmsClient.PREFIX + " is built in, KMS URIs need their Tink KMS extension's client as a "
-				+ "bean");
+		throw new IllegalStateException(
+				property + " (" + uri + "): no Tink KmsClient bean serves this URI; " + KeysetFileKmsClient.PREFIX
+						+ " is built in, KMS URIs need their Tink KMS extension's client as a " + "bean");
 	}
 
 	/**
-	 * Reads the keyset files again every reload interval, so that a rotation rolled out by updating the mounted
-	 * secret takes effect without a restart. Kubernetes replaces a mounted secret by swapping a symlink, which
-	 * file-watch events miss: comparing a few small files on a timer is the reliable way to notice.
+	 * Reads the keyset files again every reload interval, so that a rotation rolled out
+	 * by updating the mounted secret takes effect without a restart. Kubernetes replaces
+	 * a mounted secret by swapping a symlink, which file-watch events miss: comparing a
+	 * few small files on a timer is the reliable way to notice.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "busKeysetReloader")
-	PeriodicTask busKeysetReloader(TopicKeysets keysets,
-			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, BusProperties properties) {
+	PeriodicTask busKeysetReloader(TopicKeysets keysets, @Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler,
+			BusProperties properties) {
 		return new PeriodicTask("Keyset reload", keysets::reload, busTaskScheduler,
 				properties.getSecurity().getEncryption().getReloadInterval());
 	}
@@ -121,7 +126,10 @@ public final class BusEncryptionAutoConfiguration {
 
 	}
 
-	/** {@code busKeysets} in health: UP, and why a changed keyset file was refused, if it was. */
+	/**
+	 * {@code busKeysets} in health: UP, and why a changed keyset file was refused, if it
+	 * was.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
 	static class KeysetHealthConfiguration {
@@ -158,8 +166,7 @@ public final class BusEncryptionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DecryptingReceivePostProcessor busDecryptingReceivePostProcessor(TopicKeysets keysets, BusProperties properties) {
-		return new DecryptingReceivePostProcessor(keysets,
-				properties.getSecurity().getEncryption().isAllowCleartext());
+		return new DecryptingReceivePostProcessor(keysets, properties.getSecurity().getEncryption().isAllowCleartext());
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.bus.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -29,16 +28,20 @@ import dev.bus.support.PeriodicTask;
 import dev.bus.transport.EnvelopeSender;
 
 /**
- * The inbox of idempotent listeners: in memory by default, or a table with {@code bus.inbox.store=jdbc}.
+ * The inbox of idempotent listeners: in memory by default, or a table with
+ * {@code bus.inbox.store=jdbc}.
  */
-@AutoConfiguration(after = BusAutoConfiguration.class, before = BusListenerAutoConfiguration.class, afterName = {
-		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@AutoConfiguration(after = BusAutoConfiguration.class, before = BusListenerAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnBean(EnvelopeSender.class)
 @ConditionalOnProperty(name = "bus.listener.enabled", havingValue = "true", matchIfMissing = true)
 public final class BusInboxAutoConfiguration {
 
-	/** Fails start-up when the JDBC inbox is asked for and there is no database to put it in. */
+	/**
+	 * Fails start-up when the JDBC inbox is asked for and there is no database to put it
+	 * in.
+	 */
 	@Bean
 	@ConditionalOnProperty(name = "bus.inbox.store", havingValue = "jdbc")
 	static JdbcStoreRequirement busInboxRequirement(ListableBeanFactory beanFactory) {

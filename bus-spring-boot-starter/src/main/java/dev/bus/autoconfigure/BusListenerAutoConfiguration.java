@@ -34,7 +34,8 @@ import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.EnvelopeFactory;
 
 /**
- * Listening: finds {@code @BusListener} methods, declares their queues and runs a listener container for each.
+ * Listening: finds {@code @BusListener} methods, declares their queues and runs a
+ * listener container for each.
  */
 @AutoConfiguration(after = BusAutoConfiguration.class)
 @ConditionalOnBean(EnvelopeSender.class)
@@ -87,18 +88,20 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory,
-			EnvelopeSender envelopeSender, BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
-		return new DeadLetterReplayer(connectionFactory, envelopeSender,
-				properties.getPublisher().getConfirmTimeout(), busDeliveryOrigins);
+	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
+			BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
+		return new DeadLetterReplayer(connectionFactory, envelopeSender, properties.getPublisher().getConfirmTimeout(),
+				busDeliveryOrigins);
 	}
 
 	/**
-	 * The direct container runs each handler on the AMQP client's consumer work pool, which by default has
-	 * 2 × cores threads per connection, shared by every channel on it: a few slow handlers would hold up every
-	 * other listener. Bus gives the connection factory Boot creates a pool that grows to one thread per busy
-	 * channel and reuses them, so each consumer has a thread when it needs one. A connection factory the
-	 * application defines itself keeps its own executor (give it this pool if you want the same).
+	 * The direct container runs each handler on the AMQP client's consumer work pool,
+	 * which by default has 2 × cores threads per connection, shared by every channel on
+	 * it: a few slow handlers would hold up every other listener. Bus gives the
+	 * connection factory Boot creates a pool that grows to one thread per busy channel
+	 * and reuses them, so each consumer has a thread when it needs one. A connection
+	 * factory the application defines itself keeps its own executor (give it this pool if
+	 * you want the same).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "bus.listener.container-type", havingValue = "direct", matchIfMissing = true)
@@ -113,7 +116,8 @@ public final class BusListenerAutoConfiguration {
 			executor.setMaxPoolSize(Integer.MAX_VALUE);
 			executor.setQueueCapacity(0);
 			executor.setKeepAliveSeconds(60);
-			// Listeners stop (and finish their deliveries) after the context-closed event: keep accepting until
+			// Listeners stop (and finish their deliveries) after the context-closed
+			// event: keep accepting until
 			// the executor is destroyed, after the connection factory that uses it.
 			executor.setAcceptTasksAfterContextClose(true);
 			return executor;
@@ -127,7 +131,10 @@ public final class BusListenerAutoConfiguration {
 
 	}
 
-	/** Every {@link ReceivePostProcessor} bean, in order: tracing, then security and the user's own. */
+	/**
+	 * Every {@link ReceivePostProcessor} bean, in order: tracing, then security and the
+	 * user's own.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ReceiveChain busReceiveChain(ObjectProvider<ReceivePostProcessor> postProcessors) {
@@ -147,8 +154,7 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Responder busResponder(EnvelopeSender envelopeSender, EnvelopeFactory envelopeFactory,
-			BusProperties properties) {
+	Responder busResponder(EnvelopeSender envelopeSender, EnvelopeFactory envelopeFactory, BusProperties properties) {
 		return new Responder(envelopeSender, envelopeFactory, properties.getListener().getFailureMessageMaxLength());
 	}
 

@@ -46,12 +46,13 @@ import dev.bus.security.MessageProofVerifier;
 import dev.bus.security.MessageTokenVerifier;
 
 /**
- * Per-message tokens ({@code bus.security.message-token.topics}): publishers attach a client-credentials token for
- * the bus to every message on those topics, bound to the app's own key ({@link MessageProofKey}) and proved per
- * message ({@link MessageProofSigner}); listeners verify both before anything else sees the message. A
- * publisher-only application needs the registration, a listener-only one the issuer and its key set; an
- * application that does both needs all three. What is missing for what the application does fails start-up,
- * naming the property.
+ * Per-message tokens ({@code bus.security.message-token.topics}): publishers attach a
+ * client-credentials token for the bus to every message on those topics, bound to the
+ * app's own key ({@link MessageProofKey}) and proved per message
+ * ({@link MessageProofSigner}); listeners verify both before anything else sees the
+ * message. A publisher-only application needs the registration, a listener-only one the
+ * issuer and its key set; an application that does both needs all three. What is missing
+ * for what the application does fails start-up, naming the property.
  */
 @AutoConfiguration(before = { BusAutoConfiguration.class, BusListenerAutoConfiguration.class },
 		after = BusBrokerTokenAutoConfiguration.class,
@@ -64,8 +65,8 @@ public final class BusMessageTokenAutoConfiguration {
 	private static final String PREFIX = "bus.security.message-token.";
 
 	/**
-	 * The key this app's tokens are bound to: made at start-up, in memory only. Not with {@code require-proof=false},
-	 * which sends bearer tokens without proofs.
+	 * The key this app's tokens are bound to: made at start-up, in memory only. Not with
+	 * {@code require-proof=false}, which sends bearer tokens without proofs.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -75,7 +76,10 @@ public final class BusMessageTokenAutoConfiguration {
 		return MessageProofKey.generate(Clock.systemUTC());
 	}
 
-	/** Signs the proofs of this app's messages; the envelope factory puts it last before sending. */
+	/**
+	 * Signs the proofs of this app's messages; the envelope factory puts it last before
+	 * sending.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(MessageProofKey.class)
@@ -84,8 +88,10 @@ public final class BusMessageTokenAutoConfiguration {
 	}
 
 	/**
-	 * {@code bus.security.message.proofs} (signatures), {@code bus.security.message.proved} (messages) and
-	 * {@code bus.security.message.proof.signing} (seconds spent signing), bound by Boot's metrics support.
+	 * {@code bus.security.message.proofs} (signatures),
+	 * {@code bus.security.message.proved} (messages) and
+	 * {@code bus.security.message.proof.signing} (seconds spent signing), bound by Boot's
+	 * metrics support.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterBinder.class)
@@ -103,7 +109,8 @@ public final class BusMessageTokenAutoConfiguration {
 				FunctionCounter.builder("bus.security.message.proved", signer, MessageProofSigner::provedMessages)
 					.description("Messages proved; divided by bus.security.message.proofs, the mean tree")
 					.register(registry);
-				FunctionCounter.builder("bus.security.message.proof.signing", signer, MessageProofSigner::signingSeconds)
+				FunctionCounter
+					.builder("bus.security.message.proof.signing", signer, MessageProofSigner::signingSeconds)
 					.baseUnit("seconds")
 					.description("Time spent signing proofs; its rate is the share of a core signing takes")
 					.register(registry);
@@ -145,10 +152,12 @@ public final class BusMessageTokenAutoConfiguration {
 			.restOperations(new RestTemplate(requestFactory))
 			.build();
 		String audience = messageToken.getAudience();
-		// No timestamp validator: a token is judged at the time its message's proof was made.
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				new JwtIssuerValidator(messageToken.getIssuerUri()), new JwtClaimValidator<List<String>>(
-						JwtClaimNames.AUD, (audiences) -> audiences != null && audiences.contains(audience))));
+		// No timestamp validator: a token is judged at the time its message's proof was
+		// made.
+		decoder
+			.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(messageToken.getIssuerUri()),
+					new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+							(audiences) -> audiences != null && audiences.contains(audience))));
 		return new MessageTokenReceivePostProcessor(topics(messageToken), new MessageTokenVerifier(decoder),
 				new MessageProofVerifier(), messageToken.isRequireProof(), messageToken.getClockSkew(),
 				Clock.systemUTC());
@@ -175,8 +184,10 @@ public final class BusMessageTokenAutoConfiguration {
 		}
 	}
 
-
-	/** Matches when {@code bus.security.message-token.topics} lists a topic, in either list form. */
+	/**
+	 * Matches when {@code bus.security.message-token.topics} lists a topic, in either
+	 * list form.
+	 */
 	static final class OnMessageTokenTopics extends SpringBootCondition {
 
 		@Override

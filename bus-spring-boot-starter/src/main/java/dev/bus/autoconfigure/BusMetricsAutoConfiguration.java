@@ -13,18 +13,22 @@ import dev.bus.metrics.MicrometerBusMetrics;
 import dev.bus.observation.TopicTags;
 
 /**
- * Micrometer meters for the outbox relay and routing rules, when the application has a {@link MeterRegistry}
- * (publishes and deliveries are observations: {@link BusObservationAutoConfiguration}).
+ * Micrometer meters for the outbox relay and routing rules, when the application has a
+ * {@link MeterRegistry} (publishes and deliveries are observations:
+ * {@link BusObservationAutoConfiguration}).
  */
-@AutoConfiguration(before = BusAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(before = BusAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusMetricsAutoConfiguration {
 
-	/** Times Bus's observations, ahead of Micrometer's default handler (see its javadoc for why). */
+	/**
+	 * Times Bus's observations, ahead of Micrometer's default handler (see its javadoc
+	 * for why).
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	BusMeterObservationHandler busMeterObservationHandler(MeterRegistry meterRegistry) {

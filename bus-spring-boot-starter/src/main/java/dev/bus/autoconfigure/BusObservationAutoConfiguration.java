@@ -18,16 +18,19 @@ import dev.bus.tracing.NoSpansForBusObservations;
 
 /**
  * Bus's observations ({@code bus.publish}, {@code bus.delivery}) in the application's
- * {@link ObservationRegistry}, which Boot gives a meter handler when it has metrics; with no registry they cost
- * nothing. A {@link BusPublishObservationConvention} or {@link BusDeliveryObservationConvention} bean replaces
- * the default one.
+ * {@link ObservationRegistry}, which Boot gives a meter handler when it has metrics; with
+ * no registry they cost nothing. A {@link BusPublishObservationConvention} or
+ * {@link BusDeliveryObservationConvention} bean replaces the default one.
  */
 @AutoConfiguration(
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusObservationAutoConfiguration {
 
-	/** The bound on the {@code topic} tag of every Bus meter ({@code bus.metrics.max-topics}). */
+	/**
+	 * The bound on the {@code topic} tag of every Bus meter
+	 * ({@code bus.metrics.max-topics}).
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	TopicTags busTopicTags(BusProperties properties) {

@@ -1,7 +1,6 @@
 package dev.bus.autoconfigure;
 
 import java.time.Clock;
-
 import javax.sql.DataSource;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -37,8 +36,8 @@ import dev.bus.publisher.PublishRouting;
 import dev.bus.reply.Requester;
 
 /**
- * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher} writes to a table in the
- * caller's transaction and a relay publishes committed rows.
+ * The transactional outbox ({@code bus.outbox.enabled=true}): the {@link BusPublisher}
+ * writes to a table in the caller's transaction and a relay publishes committed rows.
  */
 @AutoConfiguration(before = BusAutoConfiguration.class, after = RabbitAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -47,7 +46,9 @@ import dev.bus.reply.Requester;
 @EnableConfigurationProperties(BusProperties.class)
 public final class BusOutboxAutoConfiguration {
 
-	/** Fails start-up when the outbox is asked for and there is no database to put it in. */
+	/**
+	 * Fails start-up when the outbox is asked for and there is no database to put it in.
+	 */
 	@Bean
 	static JdbcStoreRequirement busOutboxRequirement(ListableBeanFactory beanFactory) {
 		return new JdbcStoreRequirement("bus.outbox.enabled=true", beanFactory);
@@ -88,8 +89,8 @@ public final class BusOutboxAutoConfiguration {
 		@ConditionalOnMissingBean(BusPublisher.class)
 		OutboxBusPublisher busPublisher(EnvelopeFactory envelopeFactory,
 				ObjectProvider<BusObservations> busObservations, JdbcOutbox outbox, OutboxRelay relay,
-				EnvelopeSender envelopeSender,
-				BusProperties properties, Requester busRequester, PublishRouting busPublishRouting) {
+				EnvelopeSender envelopeSender, BusProperties properties, Requester busRequester,
+				PublishRouting busPublishRouting) {
 			return new OutboxBusPublisher(envelopeFactory, busObservations.getIfAvailable(() -> BusObservations.NONE),
 					outbox, relay, envelopeSender, properties.getExchange(), busRequester, busPublishRouting);
 		}

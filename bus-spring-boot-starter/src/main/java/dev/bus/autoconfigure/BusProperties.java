@@ -10,16 +10,16 @@ import static dev.bus.autoconfigure.PropertyChecks.nested;
 import static dev.bus.autoconfigure.PropertyChecks.reject;
 
 /**
- * Configuration of Bus, under {@code bus.*}: one tree, one class per group ({@link PublisherProperties},
- * {@link ListenerProperties}, ...), each checking its own values. Connection settings come from Spring Boot's
- * {@code spring.rabbitmq.*}.
+ * Configuration of Bus, under {@code bus.*}: one tree, one class per group
+ * ({@link PublisherProperties}, {@link ListenerProperties}, ...), each checking its own
+ * values. Connection settings come from Spring Boot's {@code spring.rabbitmq.*}.
  */
 @ConfigurationProperties("bus")
 public class BusProperties implements Validator {
 
 	/**
-	 * Name of the durable topic exchange every topic is published to. Point it at an existing topic exchange to
-	 * share it with other AMQP clients.
+	 * Name of the durable topic exchange every topic is published to. Point it at an
+	 * existing topic exchange to share it with other AMQP clients.
 	 */
 	private String exchange = "bus";
 
@@ -128,8 +128,8 @@ public class BusProperties implements Validator {
 	}
 
 	/**
-	 * Checks values at binding time, so a bad value fails start-up with the property's name rather than later
-	 * with a confusing broker error. Each group checks its own.
+	 * Checks values at binding time, so a bad value fails start-up with the property's
+	 * name rather than later with a confusing broker error. Each group checks its own.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {

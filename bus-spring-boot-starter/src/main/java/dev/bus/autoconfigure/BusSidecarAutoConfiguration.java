@@ -4,7 +4,6 @@ import java.util.List;
 
 import com.rabbitmq.client.Address;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
@@ -31,9 +30,10 @@ import dev.bus.routing.Router;
 import dev.bus.support.PeriodicTask;
 
 /**
- * Broker discovery through the Bus sidecar, when {@code bus.sidecar-client.url} is set: the connection factory Boot
- * creates (and its publisher factory) takes its addresses from the sidecar on every new connection.
- * Without the property the app uses {@code spring.rabbitmq.*} exactly as before.
+ * Broker discovery through the Bus sidecar, when {@code bus.sidecar-client.url} is set:
+ * the connection factory Boot creates (and its publisher factory) takes its addresses
+ * from the sidecar on every new connection. Without the property the app uses
+ * {@code spring.rabbitmq.*} exactly as before.
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class)
 @ConditionalOnClass(AbstractConnectionFactory.class)
@@ -57,17 +57,17 @@ public final class BusSidecarAutoConfiguration {
 			@Qualifier("busSidecarPollScheduler") TaskScheduler pollScheduler) {
 		requireTlsToDiscoveredBrokers(rabbit, properties.getSidecarClient());
 		RabbitConnectionDetails details = connectionDetails.getIfAvailable();
-		List<Address> fallback = (details != null) ? details.getAddresses()
-			.stream()
-			.map((address) -> new Address(address.host(), address.port()))
-			.toList() : List.of(new Address("localhost", 5672));
+		List<Address> fallback = (details != null)
+				? details.getAddresses().stream().map((address) -> new Address(address.host(), address.port())).toList()
+				: List.of(new Address("localhost", 5672));
 		return new SidecarBrokerAddresses(client, fallback, properties.getSidecarClient().getWait(), pollScheduler);
 	}
 
 	/**
-	 * Discovery takes broker addresses from Consul, which anyone who may register a service there can add to: the app
-	 * sends its password or token only to a broker that proves its name over TLS, unless told it is a development
-	 * setup (then it says so, loudly).
+	 * Discovery takes broker addresses from Consul, which anyone who may register a
+	 * service there can add to: the app sends its password or token only to a broker that
+	 * proves its name over TLS, unless told it is a development setup (then it says so,
+	 * loudly).
 	 */
 	static void requireTlsToDiscoveredBrokers(RabbitProperties rabbit, SidecarClientProperties sidecar) {
 		if (rabbit.getSsl().determineEnabled() && rabbit.getSsl().isVerifyHostname()) {
@@ -84,12 +84,16 @@ public final class BusSidecarAutoConfiguration {
 				+ "in Consul can receive them. Development only.");
 	}
 
-	/** Pauses every listener while the sidecar reports the instance in maintenance in Consul. */
+	/**
+	 * Pauses every listener while the sidecar reports the instance in maintenance in
+	 * Consul.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(name = "busSidecarMaintenance")
 	PeriodicTask busSidecarMaintenance(SidecarClient client, ObjectProvider<BusListenerRegistry> registry,
 			@Qualifier("busTaskScheduler") TaskScheduler busTaskScheduler, BusProperties properties) {
-		// The listener registry is configured after this (an app without listeners has none). Not on the poll
+		// The listener registry is configured after this (an app without listeners has
+		// none). Not on the poll
 		// scheduler: its one thread is parked in the broker long poll.
 		return new PeriodicTask("Maintenance check", new SidecarMaintenance(client, registry::getIfAvailable),
 				busTaskScheduler, properties.getSidecarClient().getMaintenanceInterval());
@@ -105,8 +109,8 @@ public final class BusSidecarAutoConfiguration {
 	}
 
 	/**
-	 * The long polls for broker changes and routing rules, on threads of their own that live and die with the
-	 * context.
+	 * The long polls for broker changes and routing rules, on threads of their own that
+	 * live and die with the context.
 	 */
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(name = "busSidecarPollScheduler")
@@ -121,8 +125,9 @@ public final class BusSidecarAutoConfiguration {
 	}
 
 	/**
-	 * Points the connection factory Boot creates, and its publisher factory, at the discovered addresses. A
-	 * connection factory the application defines itself keeps its own addresses.
+	 * Points the connection factory Boot creates, and its publisher factory, at the
+	 * discovered addresses. A connection factory the application defines itself keeps its
+	 * own addresses.
 	 */
 	@Bean
 	BusConnectionFactoryCustomizer busSidecarAddressResolverCustomizer(

@@ -7,7 +7,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,14 +23,17 @@ import dev.bus.tracing.DroppedSpans;
 import dev.bus.tracing.OpenTelemetryBusTracing;
 
 /**
- * Tracing ({@code bus.tracing.enabled}, on by default when the OpenTelemetry API is on the classpath): PRODUCER
- * and CONSUMER spans with the context in the message headers, through the application's {@link OpenTelemetry}
- * bean. Bus never replaces that bean or its propagators; only when there is none, and the OpenTelemetry SDK, its
- * autoconfiguration module and the OTLP exporter are on the classpath, does it have the SDK's autoconfiguration
- * build one ({@link BusOpenTelemetrySdk}): every {@code OTEL_*} setting applies, and by default spans go over
- * OTLP/HTTP to the sidecar on loopback when {@code bus.sidecar-client.url} is set.
+ * Tracing ({@code bus.tracing.enabled}, on by default when the OpenTelemetry API is on
+ * the classpath): PRODUCER and CONSUMER spans with the context in the message headers,
+ * through the application's {@link OpenTelemetry} bean. Bus never replaces that bean or
+ * its propagators; only when there is none, and the OpenTelemetry SDK, its
+ * autoconfiguration module and the OTLP exporter are on the classpath, does it have the
+ * SDK's autoconfiguration build one ({@link BusOpenTelemetrySdk}): every {@code OTEL_*}
+ * setting applies, and by default spans go over OTLP/HTTP to the sidecar on loopback when
+ * {@code bus.sidecar-client.url} is set.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
 		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @ConditionalOnClass(OpenTelemetry.class)
 @ConditionalOnProperty(name = "bus.tracing.enabled", matchIfMissing = true)
@@ -41,7 +43,8 @@ public final class BusTracingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OpenTelemetryBusTracing busTracing(ObjectProvider<OpenTelemetry> openTelemetry, BusProperties properties) {
-		// No bean and no SDK: the global instance (the OpenTelemetry Java agent's, or a no-op).
+		// No bean and no SDK: the global instance (the OpenTelemetry Java agent's, or a
+		// no-op).
 		return new OpenTelemetryBusTracing(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get),
 				properties.getExchange());
 	}

@@ -7,12 +7,13 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.core.env.Environment;
 
 /**
- * Turns off the OTLP exporters' own failure records in an app whose OpenTelemetry SDK Bus built: a SEVERE record
- * with a stack trace for every failed export (throttled to five a minute), which is what an app logged every few
- * seconds while its sidecar was gone. {@link dev.bus.tracing.DroppedSpans} reports the same once per outage and
- * counts the spans. Done through Boot's {@link LoggingSystem}, as the loggers endpoint does, and only when the
- * application sets no level for these loggers or a package above them: its own setting always wins. An app with
- * its own SDK keeps its exporters' logs untouched.
+ * Turns off the OTLP exporters' own failure records in an app whose OpenTelemetry SDK Bus
+ * built: a SEVERE record with a stack trace for every failed export (throttled to five a
+ * minute), which is what an app logged every few seconds while its sidecar was gone.
+ * {@link dev.bus.tracing.DroppedSpans} reports the same once per outage and counts the
+ * spans. Done through Boot's {@link LoggingSystem}, as the loggers endpoint does, and
+ * only when the application sets no level for these loggers or a package above them: its
+ * own setting always wins. An app with its own SDK keeps its exporters' logs untouched.
  */
 final class BusTracingLogLevels {
 

@@ -5,7 +5,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
-/** Finds the Spring Security client registration a Bus property names, failing start-up clearly when unusable. */
+/**
+ * Finds the Spring Security client registration a Bus property names, failing start-up
+ * clearly when unusable.
+ */
 final class ClientCredentialsRegistrations {
 
 	private ClientCredentialsRegistrations() {
@@ -15,7 +18,8 @@ final class ClientCredentialsRegistrations {
 	 * @param id the registration id the property holds
 	 * @param property the Bus property, for the error message
 	 * @return the registration, which has the client credentials grant
-	 * @throws IllegalStateException when there is no such registration or it has another grant type
+	 * @throws IllegalStateException when there is no such registration or it has another
+	 * grant type
 	 */
 	static ClientRegistration find(String id, ObjectProvider<ClientRegistrationRepository> registrations,
 			String property) {

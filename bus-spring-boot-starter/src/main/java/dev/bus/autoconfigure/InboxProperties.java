@@ -12,8 +12,9 @@ import static dev.bus.autoconfigure.PropertyChecks.reject;
 public class InboxProperties {
 
 	/**
-	 * Where processed message ids are kept: memory (per instance, bounded) or jdbc (a table in the application's
-	 * DataSource, shared by all instances; needs spring-jdbc and a DataSource).
+	 * Where processed message ids are kept: memory (per instance, bounded) or jdbc (a
+	 * table in the application's DataSource, shared by all instances; needs spring-jdbc
+	 * and a DataSource).
 	 */
 	private Store store = Store.MEMORY;
 
@@ -86,9 +87,10 @@ public class InboxProperties {
 		private String table = "bus_inbox";
 
 		/**
-		 * When to create the table (and its index) from the script for the database's platform, as Spring Boot's
-		 * own schemas: embedded (only in an embedded database), always, or never (create it with your migrations;
-		 * the scripts are in the starter's jar under dev/bus/jdbc/).
+		 * When to create the table (and its index) from the script for the database's
+		 * platform, as Spring Boot's own schemas: embedded (only in an embedded
+		 * database), always, or never (create it with your migrations; the scripts are in
+		 * the starter's jar under dev/bus/jdbc/).
 		 */
 		private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
 

@@ -9,10 +9,11 @@ import org.springframework.util.ClassUtils;
 import dev.bus.jdbc.BusSchemaInitializer;
 
 /**
- * Fails start-up, naming the property and what is missing, when a property asks for a JDBC store (the outbox,
- * the JDBC inbox) that the application cannot have: no spring-jdbc, no {@link DataSource} or no transaction
- * manager. Without it the store would be silently left out (its configuration is conditional on those beans), and
- * the application would run without the guarantee it asked for.
+ * Fails start-up, naming the property and what is missing, when a property asks for a
+ * JDBC store (the outbox, the JDBC inbox) that the application cannot have: no
+ * spring-jdbc, no {@link DataSource} or no transaction manager. Without it the store
+ * would be silently left out (its configuration is conditional on those beans), and the
+ * application would run without the guarantee it asked for.
  */
 final class JdbcStoreRequirement implements InitializingBean {
 

@@ -13,7 +13,10 @@ import static dev.bus.autoconfigure.PropertyChecks.atLeast;
 import static dev.bus.autoconfigure.PropertyChecks.positive;
 import static dev.bus.autoconfigure.PropertyChecks.reject;
 
-/** Defaults for every {@code @BusListener}; annotation attributes override them per listener. */
+/**
+ * Defaults for every {@code @BusListener}; annotation attributes override them per
+ * listener.
+ */
 public class ListenerProperties {
 
 	/**
@@ -42,15 +45,16 @@ public class ListenerProperties {
 	private QueueType queueType = QueueType.QUORUM;
 
 	/**
-	 * spring-amqp listener container: {@code direct} (the handler runs on the thread that receives the
-	 * delivery, no handoff, acks coalesced; a concurrency range runs its maximum, idle consumers hold no
-	 * thread) or {@code simple} (a thread per consumer, a concurrency range scales between its bounds).
+	 * spring-amqp listener container: {@code direct} (the handler runs on the thread that
+	 * receives the delivery, no handoff, acks coalesced; a concurrency range runs its
+	 * maximum, idle consumers hold no thread) or {@code simple} (a thread per consumer, a
+	 * concurrency range scales between its bounds).
 	 */
 	private ContainerType containerType = ContainerType.DIRECT;
 
 	/**
-	 * Direct container only: settled messages acknowledged together in one multiple-ack, at most half the
-	 * prefetch. 1 acknowledges every message on its own.
+	 * Direct container only: settled messages acknowledged together in one multiple-ack,
+	 * at most half the prefetch. 1 acknowledges every message on its own.
 	 */
 	private int messagesPerAck = 50;
 
@@ -60,25 +64,28 @@ public class ListenerProperties {
 	private Duration ackTimeout = Duration.ofMillis(100);
 
 	/**
-	 * Quorum queues only: deliveries of one message (redeliveries after a consumer crash included) after which
-	 * the broker dead-letters it, so a message that crashes its consumer cannot loop for ever.
+	 * Quorum queues only: deliveries of one message (redeliveries after a consumer crash
+	 * included) after which the broker dead-letters it, so a message that crashes its
+	 * consumer cannot loop for ever.
 	 */
 	private int deliveryLimit = 20;
 
 	/**
-	 * Largest message body a listener accepts; larger ones are dead-lettered without being decoded.
+	 * Largest message body a listener accepts; larger ones are dead-lettered without
+	 * being decoded.
 	 */
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * On shutdown, how long in-flight messages may take to finish before their channels are closed and the
-	 * broker requeues them.
+	 * On shutdown, how long in-flight messages may take to finish before their channels
+	 * are closed and the broker requeues them.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Health indicators (by name: db, pricing) every listener depends on: while any is DOWN or OUT_OF_SERVICE
-	 * the listeners stop taking deliveries, finishing those in flight, and resume when they are up again.
+	 * Health indicators (by name: db, pricing) every listener depends on: while any is
+	 * DOWN or OUT_OF_SERVICE the listeners stop taking deliveries, finishing those in
+	 * flight, and resume when they are up again.
 	 */
 	private List<String> pauseWhenDown = new ArrayList<>();
 
@@ -107,7 +114,8 @@ public class ListenerProperties {
 	}
 
 	/**
-	 * Longest exception message written to a dead letter's failure headers; longer ones are cut.
+	 * Longest exception message written to a dead letter's failure headers; longer ones
+	 * are cut.
 	 */
 	private int failureMessageMaxLength = 1000;
 
@@ -250,8 +258,9 @@ public class ListenerProperties {
 	}
 
 	/**
-	 * Retries of failed messages, served by broker-side delay queues so a message in backoff never holds a
-	 * consumer thread. Bad input (malformed, oversize, ...) is never retried.
+	 * Retries of failed messages, served by broker-side delay queues so a message in
+	 * backoff never holds a consumer thread. Bad input (malformed, oversize, ...) is
+	 * never retried.
 	 */
 	public static class Retry {
 
@@ -276,14 +285,14 @@ public class ListenerProperties {
 		private Duration maxInterval = Duration.ofMinutes(1);
 
 		/**
-		 * Exceptions that retry (fully-qualified class names; subclasses and causes match). Empty means every
-		 * exception except those in not-retryable.
+		 * Exceptions that retry (fully-qualified class names; subclasses and causes
+		 * match). Empty means every exception except those in not-retryable.
 		 */
 		private List<Class<? extends Throwable>> retryable = new ArrayList<>();
 
 		/**
-		 * Exceptions that go straight to the dead-letter queue (fully-qualified class names; subclasses and causes
-		 * match).
+		 * Exceptions that go straight to the dead-letter queue (fully-qualified class
+		 * names; subclasses and causes match).
 		 */
 		private List<Class<? extends Throwable>> notRetryable = new ArrayList<>();
 

@@ -8,8 +8,9 @@ import static dev.bus.autoconfigure.PropertyChecks.atLeast;
 public class MetricsProperties {
 
 	/**
-	 * Most distinct values of the {@code topic} tag on Bus's meters; messages on further topics are counted
-	 * under {@code topic=other}, so topics built from data cannot grow the registry without bound.
+	 * Most distinct values of the {@code topic} tag on Bus's meters; messages on further
+	 * topics are counted under {@code topic=other}, so topics built from data cannot grow
+	 * the registry without bound.
 	 */
 	private int maxTopics = 200;
 

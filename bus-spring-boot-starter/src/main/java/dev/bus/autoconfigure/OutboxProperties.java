@@ -11,8 +11,9 @@ import static dev.bus.autoconfigure.PropertyChecks.positive;
 public class OutboxProperties {
 
 	/**
-	 * Whether BusPublisher writes to the outbox table when called inside a Spring transaction (sent by the relay
-	 * once it commits). Needs spring-jdbc, a DataSource and a transaction manager.
+	 * Whether BusPublisher writes to the outbox table when called inside a Spring
+	 * transaction (sent by the relay once it commits). Needs spring-jdbc, a DataSource
+	 * and a transaction manager.
 	 */
 	private boolean enabled = false;
 
@@ -22,15 +23,16 @@ public class OutboxProperties {
 	private String table = "bus_outbox";
 
 	/**
-	 * When to create the table from the script for the database's platform, as Spring Boot's own schemas:
-	 * embedded (only in an embedded database), always, or never (create it with your migrations; the scripts
-	 * are in the starter's jar under dev/bus/jdbc/).
+	 * When to create the table from the script for the database's platform, as Spring
+	 * Boot's own schemas: embedded (only in an embedded database), always, or never
+	 * (create it with your migrations; the scripts are in the starter's jar under
+	 * dev/bus/jdbc/).
 	 */
 	private SchemaInitialization initializeSchema = SchemaInitialization.EMBEDDED;
 
 	/**
-	 * How often the relay looks for rows besides the immediate pass after each commit on this instance (rows
-	 * from other instances' crashed relays, publishes that failed).
+	 * How often the relay looks for rows besides the immediate pass after each commit on
+	 * this instance (rows from other instances' crashed relays, publishes that failed).
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
 

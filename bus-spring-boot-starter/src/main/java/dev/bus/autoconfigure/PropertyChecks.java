@@ -8,17 +8,21 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 /**
- * Checks of {@code bus.*} values at binding time, each failure naming the property as users write it
- * ({@code bus.listener.max-message-size}), whether or not it was set: Boot's own report names only properties bound
- * from a source, and in camel case. Field names are relative to the {@link Errors}' nested path, so that each group
- * of settings checks its own fields ({@link #nested}).
+ * Checks of {@code bus.*} values at binding time, each failure naming the property as
+ * users write it ({@code bus.listener.max-message-size}), whether or not it was set:
+ * Boot's own report names only properties bound from a source, and in camel case. Field
+ * names are relative to the {@link Errors}' nested path, so that each group of settings
+ * checks its own fields ({@link #nested}).
  */
 final class PropertyChecks {
 
 	private PropertyChecks() {
 	}
 
-	/** Runs a group's checks under its path ({@code listener}), so that its field names are its own. */
+	/**
+	 * Runs a group's checks under its path ({@code listener}), so that its field names
+	 * are its own.
+	 */
 	static void nested(Errors errors, String path, Consumer<Errors> checks) {
 		errors.pushNestedPath(path);
 		try {

@@ -15,19 +15,22 @@ import static dev.bus.autoconfigure.PropertyChecks.reject;
 public class PublisherProperties {
 
 	/**
-	 * How long a publish waits for the broker's confirm before its future fails with a timeout. Checked every
-	 * tenth of this (at most every second), so the failure comes up to 10% later.
+	 * How long a publish waits for the broker's confirm before its future fails with a
+	 * timeout. Checked every tenth of this (at most every second), so the failure comes
+	 * up to 10% later.
 	 */
 	private Duration confirmTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Largest serialised message the publisher sends; larger ones fail before reaching the broker.
+	 * Largest serialised message the publisher sends; larger ones fail before reaching
+	 * the broker.
 	 */
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * Whether messages are published persistent (delivery mode 2), surviving a broker restart in durable queues.
-	 * Turn off only for data that may be lost, such as frequent telemetry.
+	 * Whether messages are published persistent (delivery mode 2), surviving a broker
+	 * restart in durable queues. Turn off only for data that may be lost, such as
+	 * frequent telemetry.
 	 */
 	private boolean persistent = true;
 
@@ -87,22 +90,24 @@ public class PublisherProperties {
 	}
 
 	/**
-	 * CloudEvents attributes as headers too, for consumers that read CloudEvents from headers rather than from the
-	 * AMQP properties where Bus puts each attribute once.
+	 * CloudEvents attributes as headers too, for consumers that read CloudEvents from
+	 * headers rather than from the AMQP properties where Bus puts each attribute once.
 	 */
 	public static class CloudEvents {
 
 		/**
-		 * Whether published messages also carry the CloudEvents attributes as headers (id, source, type,
-		 * specversion, time with milliseconds, subject), about 150 bytes more per message, which a quorum queue
-		 * writes to its log with the message.
+		 * Whether published messages also carry the CloudEvents attributes as headers
+		 * (id, source, type, specversion, time with milliseconds, subject), about 150
+		 * bytes more per message, which a quorum queue writes to its log with the
+		 * message.
 		 */
 		private boolean headers = false;
 
 		/**
-		 * Prefix of those headers: {@code ce-} (the CloudEvents SDK's Spring messaging converter), {@code ce_} (the
-		 * Kafka binding, Spring Cloud Function's default, and Bus's envelope before it went compact),
-		 * {@code cloudEvents:} or {@code cloudEvents_} (the CloudEvents AMQP binding). Listeners read all four.
+		 * Prefix of those headers: {@code ce-} (the CloudEvents SDK's Spring messaging
+		 * converter), {@code ce_} (the Kafka binding, Spring Cloud Function's default,
+		 * and Bus's envelope before it went compact), {@code cloudEvents:} or
+		 * {@code cloudEvents_} (the CloudEvents AMQP binding). Listeners read all four.
 		 */
 		private String prefix = "ce-";
 
@@ -128,14 +133,15 @@ public class PublisherProperties {
 	public static class Batching {
 
 		/**
-		 * Whether the auto-configured BusPublisher packs messages into batches. Listeners unpack batches whether or
-		 * not this is on.
+		 * Whether the auto-configured BusPublisher packs messages into batches. Listeners
+		 * unpack batches whether or not this is on.
 		 */
 		private boolean enabled = false;
 
 		/**
-		 * Upper bound of one batch message's body; a batch is sent as soon as the next message would exceed it.
-		 * The default keeps a batch within a few network packets.
+		 * Upper bound of one batch message's body; a batch is sent as soon as the next
+		 * message would exceed it. The default keeps a batch within a few network
+		 * packets.
 		 */
 		private DataSize maxSize = DataSize.ofKilobytes(32);
 
@@ -145,7 +151,8 @@ public class PublisherProperties {
 		private int maxMessages = 500;
 
 		/**
-		 * How long the first message of a batch may wait for others before the batch is sent.
+		 * How long the first message of a batch may wait for others before the batch is
+		 * sent.
 		 */
 		private Duration linger = Duration.ofMillis(5);
 

@@ -6,15 +6,15 @@ import java.util.List;
 import dev.bus.core.routing.RuleSet;
 
 /**
- * Routing rules applied at publish time in this app. Rule sets from the sidecar (Consul KV) come on top of these;
- * an invalid rule set fails start-up with its problems.
+ * Routing rules applied at publish time in this app. Rule sets from the sidecar (Consul
+ * KV) come on top of these; an invalid rule set fails start-up with its problems.
  */
 public class RoutingProperties {
 
 	/**
-	 * Rule sets, each with a name, a version and rules: name, topic (pattern), when (an optional condition in
-	 * the listener filters' language), action (redirect, copy, split, reject), to (target topics), weights
-	 * (split), reason (reject).
+	 * Rule sets, each with a name, a version and rules: name, topic (pattern), when (an
+	 * optional condition in the listener filters' language), action (redirect, copy,
+	 * split, reject), to (target topics), weights (split), reason (reject).
 	 */
 	private List<RuleSet> ruleSets = new ArrayList<>();
 

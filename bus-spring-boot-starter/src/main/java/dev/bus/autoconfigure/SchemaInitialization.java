@@ -1,8 +1,8 @@
 package dev.bus.autoconfigure;
 
 /**
- * When Bus creates its tables: Spring Boot's {@code DatabaseInitializationMode}, mirrored here because that
- * type lives in a module an application without JDBC does not have.
+ * When Bus creates its tables: Spring Boot's {@code DatabaseInitializationMode}, mirrored
+ * here because that type lives in a module an application without JDBC does not have.
  */
 public enum SchemaInitialization {
 

@@ -20,9 +20,10 @@ public class SecurityProperties {
 	private final MessageToken messageToken = new MessageToken();
 
 	/**
-	 * Whether the application logs in to RabbitMQ with its TLS client certificate (SASL EXTERNAL; RabbitMQ's
-	 * rabbitmq_auth_mechanism_ssl) instead of a password. Needs spring.rabbitmq.ssl with a client certificate;
-	 * every message then carries the certificate's common name as user_id.
+	 * Whether the application logs in to RabbitMQ with its TLS client certificate (SASL
+	 * EXTERNAL; RabbitMQ's rabbitmq_auth_mechanism_ssl) instead of a password. Needs
+	 * spring.rabbitmq.ssl with a client certificate; every message then carries the
+	 * certificate's common name as user_id.
 	 */
 	private boolean certificateLogin;
 
@@ -62,21 +63,23 @@ public class SecurityProperties {
 	}
 
 	/**
-	 * Authentication to RabbitMQ with OAuth2 client-credentials tokens (RabbitMQ's OAuth2 backend), obtained with
-	 * a Spring Security client registration and refreshed on the live connections before they expire.
+	 * Authentication to RabbitMQ with OAuth2 client-credentials tokens (RabbitMQ's OAuth2
+	 * backend), obtained with a Spring Security client registration and refreshed on the
+	 * live connections before they expire.
 	 */
 	public static class BrokerToken {
 
 		/**
-		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type client_credentials) whose
-		 * tokens are the AMQP password. Set, the token's subject is the broker user and every message carries it
-		 * as {@code user_id}.
+		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type
+		 * client_credentials) whose tokens are the AMQP password. Set, the token's
+		 * subject is the broker user and every message carries it as {@code user_id}.
 		 */
 		private String registration;
 
 		/**
-		 * RabbitMQ's {@code auth_oauth2.resource_server_id}: the prefix of the token's RabbitMQ scopes, from which
-		 * Bus tells in advance which topics the broker will accept.
+		 * RabbitMQ's {@code auth_oauth2.resource_server_id}: the prefix of the token's
+		 * RabbitMQ scopes, from which Bus tells in advance which topics the broker will
+		 * accept.
 		 */
 		private String resourceServerId = "rabbitmq";
 
@@ -110,23 +113,29 @@ public class SecurityProperties {
 	}
 
 	/**
-	 * End-to-end payload encryption (AES-256-GCM, Tink keysets): the payload of every message on a listed topic
-	 * pattern is encrypted by the publisher and decrypted by listeners; headers stay in clear.
+	 * End-to-end payload encryption (AES-256-GCM, Tink keysets): the payload of every
+	 * message on a listed topic pattern is encrypted by the publisher and decrypted by
+	 * listeners; headers stay in clear.
 	 */
 	public static class Encryption {
 
-		/** Encrypted topic patterns and their keysets, the first matching pattern deciding. */
+		/**
+		 * Encrypted topic patterns and their keysets, the first matching pattern
+		 * deciding.
+		 */
 		private List<EncryptedTopics> topics = new ArrayList<>();
 
 		/**
-		 * Whether listeners accept messages in clear on encrypted topics: only while the publishers of a topic
-		 * migrate to encryption. Off, such messages go to the dead-letter queue.
+		 * Whether listeners accept messages in clear on encrypted topics: only while the
+		 * publishers of a topic migrate to encryption. Off, such messages go to the
+		 * dead-letter queue.
 		 */
 		private boolean allowCleartext = false;
 
 		/**
-		 * How often the keyset files are read again, so that a rotation (a changed mounted secret) takes effect
-		 * without a restart. A changed file that is not a usable keyset is refused and the last good one kept.
+		 * How often the keyset files are read again, so that a rotation (a changed
+		 * mounted secret) takes effect without a restart. A changed file that is not a
+		 * usable keyset is refused and the last good one kept.
 		 */
 		private Duration reloadInterval = Duration.ofSeconds(30);
 
@@ -157,49 +166,63 @@ public class SecurityProperties {
 	}
 
 	/**
-	 * Per-message tokens: on the listed topics, publishers attach a client-credentials token for the bus (not the
-	 * broker) to every message, and every listener verifies it before anything else sees the message.
+	 * Per-message tokens: on the listed topics, publishers attach a client-credentials
+	 * token for the bus (not the broker) to every message, and every listener verifies it
+	 * before anything else sees the message.
 	 */
 	public static class MessageToken {
 
 		/**
-		 * Topic patterns whose messages carry a token: publishers attach one, listeners refuse messages without
-		 * a valid one (to the dead-letter queue as {@code unauthenticated} or {@code forbidden}).
+		 * Topic patterns whose messages carry a token: publishers attach one, listeners
+		 * refuse messages without a valid one (to the dead-letter queue as
+		 * {@code unauthenticated} or {@code forbidden}).
 		 */
 		private List<String> topics = new ArrayList<>();
 
 		/**
-		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type client_credentials, same
-		 * client as the broker token, scopes {@code bus.publish:<topic pattern>}) whose tokens publishers attach.
+		 * Id of the {@code spring.security.oauth2.client.registration.<id>} (grant type
+		 * client_credentials, same client as the broker token, scopes
+		 * {@code bus.publish:<topic pattern>}) whose tokens publishers attach.
 		 */
 		private String registration;
 
-		/** The issuer every token must come from (its {@code iss}); required on listeners. */
+		/**
+		 * The issuer every token must come from (its {@code iss}); required on listeners.
+		 */
 		private String issuerUri;
 
 		/**
-		 * The issuer's JSON Web Key Set, which token signatures are checked against; required on listeners
-		 * ({@code <issuer>/oauth2/jwks} for Spring Authorization Server).
+		 * The issuer's JSON Web Key Set, which token signatures are checked against;
+		 * required on listeners ({@code <issuer>/oauth2/jwks} for Spring Authorization
+		 * Server).
 		 */
 		private String jwkSetUri;
 
-		/** The audience every token must be for: the bus, never the broker, so it cannot be replayed there. */
+		/**
+		 * The audience every token must be for: the bus, never the broker, so it cannot
+		 * be replayed there.
+		 */
 		private String audience = "bus";
 
 		/**
-		 * Whether every token is bound to its publisher's key (RFC 9449 DPoP, {@code cnf.jkt}) and comes with a
-		 * proof, made with that key, that covers the message's id, topic and body. Listeners refuse bearer tokens as
-		 * {@code unauthenticated}; publishers bind their tokens and prove every message, and fail to publish when
-		 * the issuer did not bind the token. Off, publishers send bearer tokens without proofs and listeners accept
-		 * them (a bound token still needs its proof): a bearer token read off one message can then be sent with any
-		 * other by whoever holds the publisher's broker credentials, until it expires.
+		 * Whether every token is bound to its publisher's key (RFC 9449 DPoP,
+		 * {@code cnf.jkt}) and comes with a proof, made with that key, that covers the
+		 * message's id, topic and body. Listeners refuse bearer tokens as
+		 * {@code unauthenticated}; publishers bind their tokens and prove every message,
+		 * and fail to publish when the issuer did not bind the token. Off, publishers
+		 * send bearer tokens without proofs and listeners accept them (a bound token
+		 * still needs its proof): a bearer token read off one message can then be sent
+		 * with any other by whoever holds the publisher's broker credentials, until it
+		 * expires.
 		 */
 		private boolean requireProof = true;
 
 		/** Tolerated clock difference between publishers, the issuer and listeners. */
 		private Duration clockSkew = Duration.ofSeconds(30);
 
-		/** Connect and read timeout of each call to the token endpoint and the key set. */
+		/**
+		 * Connect and read timeout of each call to the token endpoint and the key set.
+		 */
 		private Duration timeout = Duration.ofSeconds(5);
 
 		public List<String> getTopics() {
@@ -275,15 +298,17 @@ public class SecurityProperties {
 		private String pattern;
 
 		/**
-		 * Location of the Tink AEAD keyset in Tink's JSON form ({@code file:/etc/bus/keys/payments.json},
-		 * {@code classpath:}...), as a Kubernetes secret mounts it.
+		 * Location of the Tink AEAD keyset in Tink's JSON form
+		 * ({@code file:/etc/bus/keys/payments.json}, {@code classpath:}...), as a
+		 * Kubernetes secret mounts it.
 		 */
 		private String keyset;
 
 		/**
-		 * URI of the key the keyset file is encrypted under (Tink's encrypted keyset form): {@code keyset-file:}
-		 * and a location for a key-encryption keyset kept apart, or a KMS key URI such as {@code gcp-kms://...}
-		 * served by a Tink {@code KmsClient} bean. Unset, the keyset file is in clear.
+		 * URI of the key the keyset file is encrypted under (Tink's encrypted keyset
+		 * form): {@code keyset-file:} and a location for a key-encryption keyset kept
+		 * apart, or a KMS key URI such as {@code gcp-kms://...} served by a Tink
+		 * {@code KmsClient} bean. Unset, the keyset file is in clear.
 		 */
 		private String keyEncryptionKey;
 

@@ -9,28 +9,39 @@ import static dev.bus.autoconfigure.PropertyChecks.positive;
 import static dev.bus.autoconfigure.PropertyChecks.reject;
 
 /**
- * How the app talks to the Bus sidecar beside it ({@code bus.sidecar-client.*}; the sidecar process's own
- * settings are {@code bus.sidecar.*}). When {@code bus.sidecar-client.url} is set, the broker addresses come
- * from the sidecar's discovery (Consul) instead of {@code spring.rabbitmq.*}; without it nothing changes.
+ * How the app talks to the Bus sidecar beside it ({@code bus.sidecar-client.*}; the
+ * sidecar process's own settings are {@code bus.sidecar.*}). When
+ * {@code bus.sidecar-client.url} is set, the broker addresses come from the sidecar's
+ * discovery (Consul) instead of {@code spring.rabbitmq.*}; without it nothing changes.
  */
 public class SidecarClientProperties {
 
-	/** Base URL of the sidecar's local API, such as {@code http://127.0.0.1:4040}. Unset: no sidecar. */
+	/**
+	 * Base URL of the sidecar's local API, such as {@code http://127.0.0.1:4040}. Unset:
+	 * no sidecar.
+	 */
 	private URI url;
 
-	/** Timeout of a plain call to the sidecar; the broker list then falls back to the last known one. */
+	/**
+	 * Timeout of a plain call to the sidecar; the broker list then falls back to the last
+	 * known one.
+	 */
 	private Duration timeout = Duration.ofSeconds(1);
 
 	/** How long one long poll for broker changes waits at the sidecar. */
 	private Duration wait = Duration.ofSeconds(30);
 
-	/** How often the sidecar is asked whether the instance is in maintenance (listeners pause while it is). */
+	/**
+	 * How often the sidecar is asked whether the instance is in maintenance (listeners
+	 * pause while it is).
+	 */
 	private Duration maintenanceInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Development only: let the app send its credentials (password or token) to broker addresses from discovery
-	 * without TLS and hostname verification. Whoever can register a service in Consul could then receive them;
-	 * without this, start-up fails unless {@code spring.rabbitmq.ssl.enabled} and
+	 * Development only: let the app send its credentials (password or token) to broker
+	 * addresses from discovery without TLS and hostname verification. Whoever can
+	 * register a service in Consul could then receive them; without this, start-up fails
+	 * unless {@code spring.rabbitmq.ssl.enabled} and
 	 * {@code spring.rabbitmq.ssl.verify-hostname} are true.
 	 */
 	private boolean allowInsecureBrokers;

@@ -8,7 +8,8 @@ import org.springframework.validation.Errors;
 import static dev.bus.autoconfigure.PropertyChecks.reject;
 
 /**
- * Tracing with OpenTelemetry: spans for every publish and delivery, context in the message headers.
+ * Tracing with OpenTelemetry: spans for every publish and delivery, context in the
+ * message headers.
  */
 public class TracingProperties {
 
@@ -16,16 +17,18 @@ public class TracingProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Where the OpenTelemetry SDK that Bus sets up (only when the application has no {@code OpenTelemetry}
-	 * bean) sends spans over OTLP/HTTP; wins over {@code OTEL_EXPORTER_OTLP_*}. Unset: the standard
-	 * {@code OTEL_*} settings, else the sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
+	 * Where the OpenTelemetry SDK that Bus sets up (only when the application has no
+	 * {@code OpenTelemetry} bean) sends spans over OTLP/HTTP; wins over
+	 * {@code OTEL_EXPORTER_OTLP_*}. Unset: the standard {@code OTEL_*} settings, else the
+	 * sidecar ({@code http://127.0.0.1:4318/v1/traces}) when
 	 * {@code bus.sidecar-client.url} is set.
 	 */
 	private URI otlpEndpoint;
 
 	/**
-	 * Share of new traces sampled by the SDK that Bus sets up (parent-based: a sampled parent is followed);
-	 * {@code OTEL_TRACES_SAMPLER} and {@code OTEL_TRACES_SAMPLER_ARG} override it.
+	 * Share of new traces sampled by the SDK that Bus sets up (parent-based: a sampled
+	 * parent is followed); {@code OTEL_TRACES_SAMPLER} and
+	 * {@code OTEL_TRACES_SAMPLER_ARG} override it.
 	 */
 	private double samplingProbability = 1.0;
 

@@ -8,9 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The outcome callbacks chain elements registered on one message, run once, last registered first (as scopes
- * nest). One that throws is logged and the rest still run: an element's bookkeeping must not change what
- * happens to the message.
+ * The outcome callbacks chain elements registered on one message, run once, last
+ * registered first (as scopes nest). One that throws is logged and the rest still run: an
+ * element's bookkeeping must not change what happens to the message.
  *
  * @param <T> the outcome type
  */

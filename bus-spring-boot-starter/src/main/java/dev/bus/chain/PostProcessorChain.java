@@ -6,9 +6,10 @@ import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 /**
- * Runs ordered message post-processors of one direction, turning anything but a rejection into one: the rest of
- * the chain is skipped and the message refused with {@link FailureReason#POST_PROCESSOR_FAILED}. The detail names
- * the element and the exception's class, never its message, which might quote a payload or a token.
+ * Runs ordered message post-processors of one direction, turning anything but a rejection
+ * into one: the rest of the chain is skipped and the message refused with
+ * {@link FailureReason#POST_PROCESSOR_FAILED}. The detail names the element and the
+ * exception's class, never its message, which might quote a payload or a token.
  *
  * @param <E> the element type
  * @param <M> the message type the elements see

@@ -8,10 +8,12 @@ import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
 
 /**
- * Refuses a message with confidential headers ({@code OutboundMessage.Builder.confidentialHeader}) that nothing
- * encrypted: the last element of every publish chain, after {@link EncryptingPublishPostProcessor}, and present
- * whether or not any topic is encrypted, so a confidential value never leaves in clear. The publish fails as
- * {@code REJECTED} ({@code confidential-headers-in-clear}) and nothing is sent.
+ * Refuses a message with confidential headers
+ * ({@code OutboundMessage.Builder.confidentialHeader}) that nothing encrypted: the last
+ * element of every publish chain, after {@link EncryptingPublishPostProcessor}, and
+ * present whether or not any topic is encrypted, so a confidential value never leaves in
+ * clear. The publish fails as {@code REJECTED} ({@code confidential-headers-in-clear})
+ * and nothing is sent.
  */
 public class ConfidentialHeadersGuard implements PublishPostProcessor, Ordered {
 

@@ -14,14 +14,17 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
 
 /**
- * Decrypts the payload of every message on an encrypted topic before anything reads it, right after tracing
- * ({@link #ORDER}), so that later elements, payload filters and the listener method see it in clear. What does not
- * decrypt is refused, and goes to the dead-letter queue with its reason, never to user code: a message in clear
- * (unless {@code allowCleartext}, for migrating a topic), a ciphertext too short, one under a key the keyset does
- * not have ({@code unknown-key}), and one that fails authentication ({@code decryption-failed}: tampered,
- * truncated, or moved to another topic or message id). Neither payload nor key reaches the reason. The
- * {@code bus-encryption} header stays: a retry or dead letter carries the ciphertext, and decrypts again. So do
- * confidential headers: their values are decrypted for the listener only ({@link IncomingMessage#setHeader}).
+ * Decrypts the payload of every message on an encrypted topic before anything reads it,
+ * right after tracing ({@link #ORDER}), so that later elements, payload filters and the
+ * listener method see it in clear. What does not decrypt is refused, and goes to the
+ * dead-letter queue with its reason, never to user code: a message in clear (unless
+ * {@code allowCleartext}, for migrating a topic), a ciphertext too short, one under a key
+ * the keyset does not have ({@code unknown-key}), and one that fails authentication
+ * ({@code decryption-failed}: tampered, truncated, or moved to another topic or message
+ * id). Neither payload nor key reaches the reason. The {@code bus-encryption} header
+ * stays: a retry or dead letter carries the ciphertext, and decrypts again. So do
+ * confidential headers: their values are decrypted for the listener only
+ * ({@link IncomingMessage#setHeader}).
  */
 public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ordered {
 
@@ -36,7 +39,8 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 	private final boolean allowCleartext;
 
 	/**
-	 * @param allowCleartext accept messages in clear on encrypted topics (while publishers migrate)
+	 * @param allowCleartext accept messages in clear on encrypted topics (while
+	 * publishers migrate)
 	 */
 	public DecryptingReceivePostProcessor(TopicKeysets keysets, boolean allowCleartext) {
 		this.keysets = keysets;
@@ -81,22 +85,26 @@ public class DecryptingReceivePostProcessor implements ReceivePostProcessor, Ord
 			message.setBody(keyset.aead().decrypt(ciphertext, associatedData));
 		}
 		catch (GeneralSecurityException ex) {
-			throw rejected(FailureReason.DECRYPTION_FAILED, "the payload does not authenticate for topic "
-					+ message.topic() + ", its message id and publisher: tampered, truncated, moved or sent again "
-					+ "by someone else");
+			throw rejected(FailureReason.DECRYPTION_FAILED,
+					"the payload does not authenticate for topic " + message.topic()
+							+ ", its message id and publisher: tampered, truncated, moved or sent again "
+							+ "by someone else");
 		}
 		decryptHeaders(message, keyset, publisher);
 	}
 
-	/** Confidential headers, for the listener only: retries and dead letters keep them encrypted. */
+	/**
+	 * Confidential headers, for the listener only: retries and dead letters keep them
+	 * encrypted.
+	 */
 	private static void decryptHeaders(IncomingMessage message, TopicKeysets.TopicKeyset keyset, String publisher) {
 		Map<String, Object> headers = message.properties().getHeaders();
 		for (String name : PayloadEncryption.headerNames(headers.get(BusHeaders.ENCRYPTED_HEADERS))) {
 			Object value = headers.get(name);
 			try {
 				byte[] plaintext = keyset.aead()
-					.decrypt(Base64.getDecoder().decode(String.valueOf(value)),
-							PayloadEncryption.headerAssociatedData(message.topic(), message.messageId(), publisher, name));
+					.decrypt(Base64.getDecoder().decode(String.valueOf(value)), PayloadEncryption
+						.headerAssociatedData(message.topic(), message.messageId(), publisher, name));
 				message.setHeader(name, new String(plaintext, StandardCharsets.UTF_8));
 			}
 			catch (GeneralSecurityException | IllegalArgumentException ex) {

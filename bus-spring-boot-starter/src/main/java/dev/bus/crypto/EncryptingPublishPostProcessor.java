@@ -13,13 +13,14 @@ import dev.bus.core.BusHeaders;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * Encrypts the payload of every message on an encrypted topic with the topic's keyset (AES-256-GCM through
- * Tink), bound to the topic, the message id and, when the broker authenticates this application as a known user
- * ({@link BrokerAccess}), to that user, which every listener takes from the broker-verified {@code user_id}; and
- * marks it with {@code bus-encryption}. Confidential headers ({@code bus-encrypted-headers}) are encrypted too, each
- * bound to its name as well. It runs last in the publish
- * chain ({@link #ORDER}), so that the elements before it, and tracing, see the payload in clear; the headers stay
- * in clear for routing, broker-side filters and tracing.
+ * Encrypts the payload of every message on an encrypted topic with the topic's keyset
+ * (AES-256-GCM through Tink), bound to the topic, the message id and, when the broker
+ * authenticates this application as a known user ({@link BrokerAccess}), to that user,
+ * which every listener takes from the broker-verified {@code user_id}; and marks it with
+ * {@code bus-encryption}. Confidential headers ({@code bus-encrypted-headers}) are
+ * encrypted too, each bound to its name as well. It runs last in the publish chain
+ * ({@link #ORDER}), so that the elements before it, and tracing, see the payload in
+ * clear; the headers stay in clear for routing, broker-side filters and tracing.
  */
 public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ordered {
 
@@ -41,7 +42,8 @@ public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ord
 		if (keyset == null) {
 			return;
 		}
-		// Unknown before the first connection (a token not yet fetched): that message is bound to topic and id only.
+		// Unknown before the first connection (a token not yet fetched): that message is
+		// bound to topic and id only.
 		String publisher = this.brokerAccess.userId();
 		byte[] associatedData = (publisher != null)
 				? PayloadEncryption.associatedData(message.topic(), message.messageId(), publisher)
@@ -51,10 +53,11 @@ public class EncryptingPublishPostProcessor implements PublishPostProcessor, Ord
 			for (String name : PayloadEncryption.headerNames(message.headers().get(BusHeaders.ENCRYPTED_HEADERS))) {
 				byte[] value = String.valueOf(message.headers().get(name)).getBytes(StandardCharsets.UTF_8);
 				message.headers()
-					.put(name, Base64.getEncoder()
-						.encodeToString(keyset.aead()
-							.encrypt(value, PayloadEncryption.headerAssociatedData(message.topic(), message.messageId(),
-									publisher, name))));
+					.put(name,
+							Base64.getEncoder()
+								.encodeToString(keyset.aead()
+									.encrypt(value, PayloadEncryption.headerAssociatedData(message.topic(),
+											message.messageId(), publisher, name))));
 			}
 		}
 		catch (GeneralSecurityException ex) {

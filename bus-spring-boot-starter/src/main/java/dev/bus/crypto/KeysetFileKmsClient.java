@@ -10,14 +10,15 @@ import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
-
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * A key-encryption key from a Tink AEAD keyset file, for {@code keyset-file:<location>} URIs: keysets encrypted
- * under a key kept apart from them (another secret, another mount, other readers) where no KMS is at hand. Tink's
- * own KMS clients ({@code gcp-kms://}, {@code aws-kms://}, in Tink's KMS extensions) plug in the same way, as
- * {@link KmsClient} beans. Written here because Tink's main artifact has no file-based {@code KmsClient}.
+ * A key-encryption key from a Tink AEAD keyset file, for {@code keyset-file:<location>}
+ * URIs: keysets encrypted under a key kept apart from them (another secret, another
+ * mount, other readers) where no KMS is at hand. Tink's own KMS clients
+ * ({@code gcp-kms://}, {@code aws-kms://}, in Tink's KMS extensions) plug in the same
+ * way, as {@link KmsClient} beans. Written here because Tink's main artifact has no
+ * file-based {@code KmsClient}.
  */
 public final class KeysetFileKmsClient implements KmsClient {
 

@@ -22,15 +22,18 @@ import org.springframework.core.io.Resource;
 import dev.bus.core.TopicPattern;
 
 /**
- * Which topics are encrypted, and with which Tink keyset: the first pattern that matches a topic decides. Each
- * keyset is an AEAD keyset (AES-256-GCM), in Tink's JSON form, as a Kubernetes secret holds it: several keys, one
- * primary that encrypts, all of them able to decrypt, each ciphertext prefixed with the id of its key.
+ * Which topics are encrypted, and with which Tink keyset: the first pattern that matches
+ * a topic decides. Each keyset is an AEAD keyset (AES-256-GCM), in Tink's JSON form, as a
+ * Kubernetes secret holds it: several keys, one primary that encrypts, all of them able
+ * to decrypt, each ciphertext prefixed with the id of its key.
  *
- * <p>Keysets are loaded at start-up, where a bad one fails it, and {@linkplain #reload() reloaded} when their file
- * changes, so that a key rotation (add, promote, retire) needs no restart. A file that changes into a bad keyset
- * is refused: the last good keyset stays in force, and {@link #problem()} and {@link #failedReloads()} say so.
- * Neither a keyset's content nor a parser's message ever reaches a log line or an exception: only its key ids,
- * which are not secret.
+ * <p>
+ * Keysets are loaded at start-up, where a bad one fails it, and {@linkplain #reload()
+ * reloaded} when their file changes, so that a key rotation (add, promote, retire) needs
+ * no restart. A file that changes into a bad keyset is refused: the last good keyset
+ * stays in force, and {@link #problem()} and {@link #failedReloads()} say so. Neither a
+ * keyset's content nor a parser's message ever reaches a log line or an exception: only
+ * its key ids, which are not secret.
  */
 public final class TopicKeysets {
 
@@ -39,7 +42,10 @@ public final class TopicKeysets {
 	/** Tink's prefix of a ciphertext: one version byte and the four-byte key id. */
 	static final int KEY_ID_PREFIX = 5;
 
-	/** None, as Tink's {@code tinkey create-keyset --master-key-uri} writes encrypted keysets. */
+	/**
+	 * None, as Tink's {@code tinkey create-keyset --master-key-uri} writes encrypted
+	 * keysets.
+	 */
 	private static final byte[] KEYSET_ASSOCIATED_DATA = new byte[0];
 
 	private final List<Source> sources;
@@ -56,7 +62,8 @@ public final class TopicKeysets {
 	}
 
 	/**
-	 * Loads each keyset, so that a missing, malformed or primary-less keyset fails start-up.
+	 * Loads each keyset, so that a missing, malformed or primary-less keyset fails
+	 * start-up.
 	 * @throws IllegalStateException naming the property and the file
 	 */
 	public static TopicKeysets load(List<Source> sources) {
@@ -66,12 +73,13 @@ public final class TopicKeysets {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Cannot register Tink's AEAD primitives", ex);
 		}
-		return new TopicKeysets(List.copyOf(sources), sources.stream().map((source) -> load(source, read(source))).toList());
+		return new TopicKeysets(List.copyOf(sources),
+				sources.stream().map((source) -> load(source, read(source))).toList());
 	}
 
 	/**
-	 * Reads every keyset file again and takes in the ones that changed; a changed file that is not a usable
-	 * keyset is refused and the last good keyset kept.
+	 * Reads every keyset file again and takes in the ones that changed; a changed file
+	 * that is not a usable keyset is refused and the last good keyset kept.
 	 * @return whether every changed file was taken in
 	 */
 	public boolean reload() {
@@ -86,11 +94,9 @@ public final class TopicKeysets {
 				}
 				TopicKeyset reloaded = load(source, json);
 				this.keysets.set(i, reloaded);
-				logger.info("Reloaded " + source.property() + ": keys " + reloaded.keyIds()
-					.stream()
-					.map(Integer::toUnsignedString)
-					.sorted()
-					.toList() + ", primary " + Integer.toUnsignedString(reloaded.primaryKeyId()));
+				logger.info("Reloaded " + source.property() + ": keys "
+						+ reloaded.keyIds().stream().map(Integer::toUnsignedString).sorted().toList() + ", primary "
+						+ Integer.toUnsignedString(reloaded.primaryKeyId()));
 			}
 			catch (IllegalStateException ex) {
 				allGood = false;
@@ -108,7 +114,10 @@ public final class TopicKeysets {
 		return allGood;
 	}
 
-	/** The keysets in force, in the order of their properties: key ids only, which are not secret. */
+	/**
+	 * The keysets in force, in the order of their properties: key ids only, which are not
+	 * secret.
+	 */
 	public List<InForce> inForce() {
 		List<InForce> inForce = new java.util.ArrayList<>();
 		for (int i = 0; i < this.keysets.length(); i++) {
@@ -118,7 +127,10 @@ public final class TopicKeysets {
 		return inForce;
 	}
 
-	/** Why the last reload refused a keyset file, or {@code null} when every file is in force. */
+	/**
+	 * Why the last reload refused a keyset file, or {@code null} when every file is in
+	 * force.
+	 */
 	public String problem() {
 		return this.problem;
 	}
@@ -133,8 +145,10 @@ public final class TopicKeysets {
 			return source.keyset().getContentAsString(StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
-			// Without the cause, so that this message, naming the property, is what start-up reports.
-			throw new IllegalStateException(where(source) + ": the keyset file cannot be read (" + ex.getMessage() + ")");
+			// Without the cause, so that this message, naming the property, is what
+			// start-up reports.
+			throw new IllegalStateException(
+					where(source) + ": the keyset file cannot be read (" + ex.getMessage() + ")");
 		}
 	}
 
@@ -170,7 +184,10 @@ public final class TopicKeysets {
 		return forTopic(topic) != null;
 	}
 
-	/** The keyset of the first pattern matching {@code topic}, or {@code null}: the topic travels in clear. */
+	/**
+	 * The keyset of the first pattern matching {@code topic}, or {@code null}: the topic
+	 * travels in clear.
+	 */
 	TopicKeyset forTopic(String topic) {
 		for (int i = 0; i < this.keysets.length(); i++) {
 			TopicKeyset keyset = this.keysets.get(i);
@@ -186,8 +203,8 @@ public final class TopicKeysets {
 	 *
 	 * @param pattern the topics it encrypts
 	 * @param keyset the keyset file
-	 * @param keyEncryptionKey the key the file is encrypted under (Tink's encrypted keyset form), or {@code null}
-	 * for a keyset in clear
+	 * @param keyEncryptionKey the key the file is encrypted under (Tink's encrypted
+	 * keyset form), or {@code null} for a keyset in clear
 	 * @param property the property that named it, for error messages
 	 */
 	public record Source(TopicPattern pattern, Resource keyset, Aead keyEncryptionKey, String property) {
@@ -210,7 +227,10 @@ public final class TopicKeysets {
 
 	}
 
-	/** One loaded keyset: its AEAD, the ids of its keys, the primary's, and the JSON it came from. */
+	/**
+	 * One loaded keyset: its AEAD, the ids of its keys, the primary's, and the JSON it
+	 * came from.
+	 */
 	record TopicKeyset(TopicPattern pattern, Aead aead, Set<Integer> keyIds, int primaryKeyId, String json) {
 
 		/** Whether the ciphertext's prefix names a key of this keyset. */
@@ -222,7 +242,8 @@ public final class TopicKeysets {
 
 		@Override
 		public String toString() {
-			return "TopicKeyset[" + this.pattern + ", " + this.keyIds.size() + " keys]"; // never the JSON
+			// never the JSON
+			return "TopicKeyset[" + this.pattern + ", " + this.keyIds.size() + " keys]";
 		}
 
 	}

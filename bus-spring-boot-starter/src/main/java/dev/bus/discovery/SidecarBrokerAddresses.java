@@ -9,7 +9,6 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
@@ -17,13 +16,14 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The broker addresses the app connects to, from the sidecar's discovery: an {@link AddressResolver} that
- * spring-amqp asks on every new connection, so once a broker node goes critical in Consul the next connection
- * goes to a healthy one. A long poll on the sidecar keeps the list current without polling tightly.
+ * The broker addresses the app connects to, from the sidecar's discovery: an
+ * {@link AddressResolver} that spring-amqp asks on every new connection, so once a broker
+ * node goes critical in Consul the next connection goes to a healthy one. A long poll on
+ * the sidecar keeps the list current without polling tightly.
  * <p>
- * The app never depends on the sidecar being up: until the sidecar has answered, and whenever it has nothing
- * (no passing node, or Consul not heard yet), the last known list is used, else the static
- * {@code spring.rabbitmq.*} addresses.
+ * The app never depends on the sidecar being up: until the sidecar has answered, and
+ * whenever it has nothing (no passing node, or Consul not heard yet), the last known list
+ * is used, else the static {@code spring.rabbitmq.*} addresses.
  */
 public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 
@@ -57,7 +57,8 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 	 * @param sidecar the sidecar's local API
 	 * @param staticAddresses {@code spring.rabbitmq.*}'s addresses, the fallback
 	 * @param wait how long one long poll waits at the sidecar
-	 * @param scheduler where the long polls run: a scheduler of their own, with one thread
+	 * @param scheduler where the long polls run: a scheduler of their own, with one
+	 * thread
 	 */
 	public SidecarBrokerAddresses(SidecarClient sidecar, List<Address> staticAddresses, Duration wait,
 			TaskScheduler scheduler) {
@@ -95,7 +96,8 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 
 	private synchronized void update(SidecarClient.BrokerNodes nodes) {
 		this.index = nodes.index();
-		// Keep the last known list when the sidecar has none to offer: better a stale node than no node.
+		// Keep the last known list when the sidecar has none to offer: better a stale
+		// node than no node.
 		if (nodes.known() && !nodes.addresses().isEmpty() && !nodes.addresses().equals(this.discovered)) {
 			log.info("Broker nodes from the sidecar: " + nodes.addresses());
 			this.discovered = nodes.addresses();
@@ -103,8 +105,9 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 	}
 
 	/**
-	 * One long poll; the next is submitted when it answers, or scheduled after the back-off when the sidecar
-	 * cannot be reached, so no thread sleeps and the scheduler's single thread is only busy inside a poll.
+	 * One long poll; the next is submitted when it answers, or scheduled after the
+	 * back-off when the sidecar cannot be reached, so no thread sleeps and the
+	 * scheduler's single thread is only busy inside a poll.
 	 */
 	private void poll() {
 		if (!this.running) {
@@ -120,9 +123,11 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 		}
 		catch (IOException ex) {
 			if (this.backOff == null) {
-				// Once per outage, without a stack trace: the app goes on with the last known broker nodes.
-				log.warn("The sidecar at " + this.sidecar.baseUrl() + " cannot be reached (" + ex.getClass()
-					.getSimpleName() + "); keeping the last known broker nodes and asking again with back-off");
+				// Once per outage, without a stack trace: the app goes on with the last
+				// known broker nodes.
+				log.warn("The sidecar at " + this.sidecar.baseUrl() + " cannot be reached ("
+						+ ex.getClass().getSimpleName()
+						+ "); keeping the last known broker nodes and asking again with back-off");
 				this.backOff = BACK_OFF.start();
 			}
 			long delay = this.backOff.nextBackOff();
@@ -145,7 +150,10 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 		}
 	}
 
-	/** Stops polling; a poll in flight ends with its long poll or when the scheduler is shut down. */
+	/**
+	 * Stops polling; a poll in flight ends with its long poll or when the scheduler is
+	 * shut down.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;

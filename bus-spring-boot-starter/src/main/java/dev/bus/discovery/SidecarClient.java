@@ -20,12 +20,15 @@ import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.core.sidecar.SidecarApi;
 
 /**
- * Calls the Bus sidecar's local API ({@link SidecarApi#BROKERS}, see docs/sidecar.md) for the broker nodes Consul
- * holds as passing.
+ * Calls the Bus sidecar's local API ({@link SidecarApi#BROKERS}, see docs/sidecar.md) for
+ * the broker nodes Consul holds as passing.
  */
 public class SidecarClient {
 
-	/** The broker nodes at one index of the sidecar; {@code known} is false until the sidecar heard Consul. */
+	/**
+	 * The broker nodes at one index of the sidecar; {@code known} is false until the
+	 * sidecar heard Consul.
+	 */
 	public record BrokerNodes(long index, boolean known, List<Address> addresses) {
 	}
 
@@ -53,22 +56,34 @@ public class SidecarClient {
 		return get(SidecarApi.BROKERS, this.timeout);
 	}
 
-	/** Long poll: answers when the sidecar's index differs from {@code index}, or after {@code wait}. */
+	/**
+	 * Long poll: answers when the sidecar's index differs from {@code index}, or after
+	 * {@code wait}.
+	 */
 	public BrokerNodes brokersAfter(long index, Duration wait) throws IOException, InterruptedException {
 		return get(SidecarApi.longPoll(SidecarApi.BROKERS, index, wait), wait.plus(this.timeout));
 	}
 
-	/** Long poll: the routing rules once their index differs from {@code index}, or after {@code wait}. */
+	/**
+	 * Long poll: the routing rules once their index differs from {@code index}, or after
+	 * {@code wait}.
+	 */
 	public RoutingRules routesAfter(long index, Duration wait) throws IOException, InterruptedException {
-		return getJson(SidecarApi.longPoll(SidecarApi.ROUTES, index, wait), wait.plus(this.timeout), RoutingRules.class);
+		return getJson(SidecarApi.longPoll(SidecarApi.ROUTES, index, wait), wait.plus(this.timeout),
+				RoutingRules.class);
 	}
 
-	/** Whether the app's instance is in maintenance in Consul, as the sidecar last saw it. */
+	/**
+	 * Whether the app's instance is in maintenance in Consul, as the sidecar last saw it.
+	 */
 	public Maintenance maintenance() throws IOException, InterruptedException {
 		return getJson(SidecarApi.MAINTENANCE, this.timeout, Maintenance.class);
 	}
 
-	/** A JSON answer, read leniently: a newer sidecar may say more than this starter knows. */
+	/**
+	 * A JSON answer, read leniently: a newer sidecar may say more than this starter
+	 * knows.
+	 */
 	private <T> T getJson(String path, Duration requestTimeout, Class<T> type)
 			throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(path)).timeout(requestTimeout).GET().build();

@@ -12,10 +12,11 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
- * Operator drain: while the app's instance is in maintenance in Consul ({@code consul maint -enable}), which its
- * sidecar reports, every listener of the app pauses (finishing the deliveries in flight) and the other instances
- * take the load; they resume when maintenance ends. A sidecar that cannot be asked leaves the listeners as they
- * are.
+ * Operator drain: while the app's instance is in maintenance in Consul
+ * ({@code consul maint -enable}), which its sidecar reports, every listener of the app
+ * pauses (finishing the deliveries in flight) and the other instances take the load; they
+ * resume when maintenance ends. A sidecar that cannot be asked leaves the listeners as
+ * they are.
  */
 public class SidecarMaintenance implements Runnable {
 
@@ -29,7 +30,8 @@ public class SidecarMaintenance implements Runnable {
 	private final Supplier<BusListenerRegistry> registry;
 
 	/**
-	 * @param registry the app's listeners, or {@code null} from the supplier when it has none
+	 * @param registry the app's listeners, or {@code null} from the supplier when it has
+	 * none
 	 */
 	public SidecarMaintenance(SidecarClient client, Supplier<BusListenerRegistry> registry) {
 		this.client = client;

@@ -19,9 +19,10 @@ import dev.bus.core.sidecar.RoutingRules;
 import dev.bus.routing.Router;
 
 /**
- * Keeps the app's routing rules current with the sidecar's ({@code /v1/routes}, validated there from Consul KV):
- * a long poll answers as soon as a rule set changes, and the router swaps all rules at once, the app's configured
- * rule sets first. With the sidecar down the app keeps the rules it has.
+ * Keeps the app's routing rules current with the sidecar's ({@code /v1/routes}, validated
+ * there from Consul KV): a long poll answers as soon as a rule set changes, and the
+ * router swaps all rules at once, the app's configured rule sets first. With the sidecar
+ * down the app keeps the rules it has.
  */
 public class SidecarRoutingRules implements SmartLifecycle {
 
@@ -47,7 +48,8 @@ public class SidecarRoutingRules implements SmartLifecycle {
 	private BackOffExecution backOff;
 
 	/**
-	 * @param configured the app's own rule sets ({@code bus.routing.rule-sets}), kept beside the sidecar's
+	 * @param configured the app's own rule sets ({@code bus.routing.rule-sets}), kept
+	 * beside the sidecar's
 	 * @param scheduler where the long polls run
 	 */
 	public SidecarRoutingRules(SidecarClient sidecar, Router router, List<RuleSet> configured, Duration wait,
@@ -96,10 +98,8 @@ public class SidecarRoutingRules implements SmartLifecycle {
 		all.addAll(rules.ruleSets());
 		List<String> problems = this.router.update(all);
 		if (problems.isEmpty()) {
-			log.info("Routing rules from the sidecar in force: " + rules.ruleSets()
-				.stream()
-				.map((ruleSet) -> ruleSet.name() + "@" + ruleSet.version())
-				.toList());
+			log.info("Routing rules from the sidecar in force: "
+					+ rules.ruleSets().stream().map((ruleSet) -> ruleSet.name() + "@" + ruleSet.version()).toList());
 		}
 		else {
 			log.warn("Routing rules from the sidecar refused, the last good ones stay in force: " + problems);
@@ -114,7 +114,10 @@ public class SidecarRoutingRules implements SmartLifecycle {
 		}
 	}
 
-	/** Stops polling; a poll in flight ends with its long poll or when the scheduler is shut down. */
+	/**
+	 * Stops polling; a poll in flight ends with its long poll or when the scheduler is
+	 * shut down.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;

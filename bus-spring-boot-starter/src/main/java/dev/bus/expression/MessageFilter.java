@@ -15,10 +15,11 @@ import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 /**
- * A condition on a message's content: a listener's app-side filter, or a routing rule's {@code when}. A SpEL
- * expression over {@code payload}, {@code headers}, {@code topic}, {@code type} and {@code messageId}, evaluated
- * in a {@link SimpleEvaluationContext} with read-only property access (records, getters, map keys as properties),
- * so a filter can read a message but never call methods, reference types or change state.
+ * A condition on a message's content: a listener's app-side filter, or a routing rule's
+ * {@code when}. A SpEL expression over {@code payload}, {@code headers}, {@code topic},
+ * {@code type} and {@code messageId}, evaluated in a {@link SimpleEvaluationContext} with
+ * read-only property access (records, getters, map keys as properties), so a filter can
+ * read a message but never call methods, reference types or change state.
  */
 public final class MessageFilter {
 
@@ -28,7 +29,10 @@ public final class MessageFilter {
 
 	private final Expression expression;
 
-	/** Built once: property accessors cache what they resolve; the message is passed as root per evaluation. */
+	/**
+	 * Built once: property accessors cache what they resolve; the message is passed as
+	 * root per evaluation.
+	 */
 	private final EvaluationContext context = SimpleEvaluationContext
 		.forPropertyAccessors(new MapAccessor(), DataBindingPropertyAccessor.forReadOnlyAccess())
 		.build();
@@ -47,14 +51,15 @@ public final class MessageFilter {
 			return new MessageFilter(source, PARSER.parseExpression(source));
 		}
 		catch (ParseException ex) {
-			throw new IllegalArgumentException("filter '" + source + "' is not a valid expression: "
-					+ ex.getSimpleMessage(), ex);
+			throw new IllegalArgumentException(
+					"filter '" + source + "' is not a valid expression: " + ex.getSimpleMessage(), ex);
 		}
 	}
 
 	/**
 	 * Whether the message passes.
-	 * @throws MessageRejectedException with {@link FailureReason#FILTER_ERROR} when evaluation fails
+	 * @throws MessageRejectedException with {@link FailureReason#FILTER_ERROR} when
+	 * evaluation fails
 	 */
 	public boolean matches(BusMessage<?> message) {
 		try {

@@ -9,10 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An {@link Inbox} in this process's memory: a bounded window of the most recently processed message ids, each
- * kept for at most the retention time. It catches the common duplicates (redelivery after a lost ack or a
- * consumer restart within the window) at no cost, but forgets on restart and is not shared between instances:
- * use the JDBC inbox when duplicates must never reach the handler.
+ * An {@link Inbox} in this process's memory: a bounded window of the most recently
+ * processed message ids, each kept for at most the retention time. It catches the common
+ * duplicates (redelivery after a lost ack or a consumer restart within the window) at no
+ * cost, but forgets on restart and is not shared between instances: use the JDBC inbox
+ * when duplicates must never reach the handler.
  */
 public class InMemoryInbox implements Inbox {
 
@@ -22,7 +23,10 @@ public class InMemoryInbox implements Inbox {
 
 	private final Clock clock;
 
-	/** Insertion-ordered, so the oldest entry is the first: eviction by size and age is a walk from the head. */
+	/**
+	 * Insertion-ordered, so the oldest entry is the first: eviction by size and age is a
+	 * walk from the head.
+	 */
 	private final LinkedHashMap<String, Instant> processed = new LinkedHashMap<>();
 
 	public InMemoryInbox(int maxEntries, Duration retention, Clock clock) {

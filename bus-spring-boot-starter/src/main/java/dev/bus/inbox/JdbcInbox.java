@@ -12,13 +12,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.bus.jdbc.TableNames;
 
 /**
- * An {@link Inbox} in a database table, shared by every instance and kept across restarts (PostgreSQL tested).
+ * An {@link Inbox} in a database table, shared by every instance and kept across restarts
+ * (PostgreSQL tested).
  *
- * <p>The inbox row is inserted in the same transaction as the handler runs in: the insert either claims the
- * message or, when another delivery already committed it, inserts nothing and the handler is skipped. A
- * concurrent duplicate waits on the row lock until the first delivery commits or rolls back. If the handler writes
- * to the same database through Spring's transaction management, its writes and the inbox row commit or roll
- * back together: an exactly-once effect. A handler failure rolls the row back, so the retry runs again.
+ * <p>
+ * The inbox row is inserted in the same transaction as the handler runs in: the insert
+ * either claims the message or, when another delivery already committed it, inserts
+ * nothing and the handler is skipped. A concurrent duplicate waits on the row lock until
+ * the first delivery commits or rolls back. If the handler writes to the same database
+ * through Spring's transaction management, its writes and the inbox row commit or roll
+ * back together: an exactly-once effect. A handler failure rolls the row back, so the
+ * retry runs again.
  */
 public class JdbcInbox implements Inbox {
 
@@ -47,9 +51,12 @@ public class JdbcInbox implements Inbox {
 							consumer, messageId, Timestamp.from(this.clock.instant()));
 				}
 				catch (DuplicateKeyException ex) {
-					// Processed before (or by a concurrent instance that has committed). A plain insert rather than
-					// PostgreSQL's "on conflict do nothing" works on every database; PostgreSQL aborts the
-					// transaction on the duplicate, so it is rolled back, having done nothing.
+					// Processed before (or by a concurrent instance that has committed).
+					// A plain insert rather than
+					// PostgreSQL's "on conflict do nothing" works on every database;
+					// PostgreSQL aborts the
+					// transaction on the duplicate, so it is rolled back, having done
+					// nothing.
 					status.setRollbackOnly();
 					return false;
 				}
@@ -77,7 +84,10 @@ public class JdbcInbox implements Inbox {
 				Timestamp.from(this.clock.instant().minus(retention)));
 	}
 
-	/** Carries the handler's failure out of the transaction callback, rolling the transaction back. */
+	/**
+	 * Carries the handler's failure out of the transaction callback, rolling the
+	 * transaction back.
+	 */
 	private static final class HandlerFailed extends RuntimeException {
 
 		private final transient InvocationTargetException failure;

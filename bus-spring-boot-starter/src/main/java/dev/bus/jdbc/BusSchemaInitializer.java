@@ -6,7 +6,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import org.springframework.boot.jdbc.DatabaseDriver;
@@ -18,21 +17,25 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 
 /**
- * Creates the table of one of Bus's JDBC stores the way Spring Boot creates its own (Spring Session's, Spring
- * Batch's): from the script for the database's platform ({@code dev/bus/jdbc/<store>-schema-<platform>.sql};
- * PostgreSQL, MySQL (MariaDB uses it) and H2 are shipped), according to a {@link DatabaseInitializationMode}, so by default
- * only in an embedded database and never as a side effect in production. It is a
- * {@link DataSourceScriptDatabaseInitializer}, so Boot orders beans that depend on database initialization after
- * it.
+ * Creates the table of one of Bus's JDBC stores the way Spring Boot creates its own
+ * (Spring Session's, Spring Batch's): from the script for the database's platform
+ * ({@code dev/bus/jdbc/<store>-schema-<platform>.sql}; PostgreSQL, MySQL (MariaDB uses
+ * it) and H2 are shipped), according to a {@link DatabaseInitializationMode}, so by
+ * default only in an embedded database and never as a side effect in production. It is a
+ * {@link DataSourceScriptDatabaseInitializer}, so Boot orders beans that depend on
+ * database initialization after it.
  *
- * <p>The one thing Boot's runner cannot do is name the table: the scripts say {@code ${table}} (and
- * {@code ${table_id}}, the name usable inside an index name), replaced here by the configured, validated name.
+ * <p>
+ * The one thing Boot's runner cannot do is name the table: the scripts say
+ * {@code ${table}} (and {@code ${table_id}}, the name usable inside an index name),
+ * replaced here by the configured, validated name.
  */
 public class BusSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
-	/** Boot's initializer this extends: on the classpath with {@code spring-boot-jdbc}. */
-	public static final String DATABASE_INITIALIZER =
-			"org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
+	/**
+	 * Boot's initializer this extends: on the classpath with {@code spring-boot-jdbc}.
+	 */
+	public static final String DATABASE_INITIALIZER = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
 
 	private final String table;
 
@@ -53,9 +56,9 @@ public class BusSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 		settings.setMode(mode);
 		if (mode != DatabaseInitializationMode.NEVER) {
 			// MariaDB takes MySQL's scripts, as it does for Spring Boot's own schemas.
-			settings.setSchemaLocations(new PlatformPlaceholderDatabaseDriverResolver()
-				.withDriverPlatform(DatabaseDriver.MARIADB, "mysql")
-				.resolveAll(dataSource, "classpath:dev/bus/jdbc/" + store + "-schema-@@platform@@.sql"));
+			settings.setSchemaLocations(
+					new PlatformPlaceholderDatabaseDriverResolver().withDriverPlatform(DatabaseDriver.MARIADB, "mysql")
+						.resolveAll(dataSource, "classpath:dev/bus/jdbc/" + store + "-schema-@@platform@@.sql"));
 		}
 		return settings;
 	}

@@ -3,8 +3,8 @@ package dev.bus.jdbc;
 import java.util.regex.Pattern;
 
 /**
- * Table names for Bus's JDBC stores come from configuration and are spliced into SQL, so they are checked to be
- * plain (optionally schema-qualified) identifiers first.
+ * Table names for Bus's JDBC stores come from configuration and are spliced into SQL, so
+ * they are checked to be plain (optionally schema-qualified) identifiers first.
  */
 public final class TableNames {
 

@@ -18,14 +18,17 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import dev.bus.annotation.BusListener;
 
 /**
- * Finds {@code @BusListener} methods on beans and, once all singletons exist, hands them to the
- * {@link BusListenerRegistrar}. Collecting first and registering later keeps this post-processor free of
- * dependencies, so no bean is created early and every bean stays eligible for proxying.
+ * Finds {@code @BusListener} methods on beans and, once all singletons exist, hands them
+ * to the {@link BusListenerRegistrar}. Collecting first and registering later keeps this
+ * post-processor free of dependencies, so no bean is created early and every bean stays
+ * eligible for proxying.
  *
- * <p>No listener is silently left out. A lazy singleton with listener methods is created with the other
- * singletons (a listener exists to consume; it would otherwise wait for someone to ask for its bean); a bean
- * created later still (a lazy bean asked for by name at run time) is registered and started then. A listener on
- * a bean of any other scope (prototype, request, ...) fails start-up: its instances would compete for one queue,
+ * <p>
+ * No listener is silently left out. A lazy singleton with listener methods is created
+ * with the other singletons (a listener exists to consume; it would otherwise wait for
+ * someone to ask for its bean); a bean created later still (a lazy bean asked for by name
+ * at run time) is registered and started then. A listener on a bean of any other scope
+ * (prototype, request, ...) fails start-up: its instances would compete for one queue,
  * and a new instance could never take over an old one's registration.
  */
 public class BusListenerAnnotationBeanPostProcessor implements BeanPostProcessor, SmartInitializingSingleton {

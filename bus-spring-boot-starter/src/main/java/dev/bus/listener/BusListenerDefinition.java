@@ -6,8 +6,8 @@ import java.util.Map;
 import dev.bus.core.TopicPattern;
 
 /**
- * Everything Bus needs to declare and run one {@code @BusListener}: resolved from the annotation and the
- * {@code bus.listener.*} defaults at start-up.
+ * Everything Bus needs to declare and run one {@code @BusListener}: resolved from the
+ * annotation and the {@code bus.listener.*} defaults at start-up.
  *
  * @param id listener id ({@code <bean>.<method>} unless set)
  * @param topic topic pattern the queue is bound with
@@ -26,27 +26,33 @@ import dev.bus.core.TopicPattern;
  * @param pauseWhenDown health indicators whose DOWN pauses this listener
  * @param method the method to invoke
  */
-public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue,
-		String deadLetterQueue, boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
+public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue, String deadLetterQueue,
+		boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
 		Map<String, String> headers, RetryPolicy retry, boolean idempotent, SenderRestriction senders,
 		List<String> pauseWhenDown, ListenerMethod method) {
 
-	/** Name of the delay queue that holds messages for {@code delay} before returning them to the queue. */
+	/**
+	 * Name of the delay queue that holds messages for {@code delay} before returning them
+	 * to the queue.
+	 */
 	public String retryQueue(java.time.Duration delay) {
 		return this.queue + ".retry." + delay.toMillis() + "ms";
 	}
 
 	/**
-	 * Name of the group's direct exchange through which this application moves its own messages: to a delay queue,
-	 * to the dead-letter queue, back to the queue on a replay. Only the group's own client may write to it (its
-	 * scopes cover {@code <group>.*}), so a delivery through it, sent by this application's broker user, is one of
-	 * the application's own moves.
+	 * Name of the group's direct exchange through which this application moves its own
+	 * messages: to a delay queue, to the dead-letter queue, back to the queue on a
+	 * replay. Only the group's own client may write to it (its scopes cover
+	 * {@code <group>.*}), so a delivery through it, sent by this application's broker
+	 * user, is one of the application's own moves.
 	 */
 	public String movesExchange() {
 		return this.group + ".moves";
 	}
 
-	/** Name of the per-listener headers exchange used for broker-side header filtering. */
+	/**
+	 * Name of the per-listener headers exchange used for broker-side header filtering.
+	 */
 	public String headersExchange() {
 		return this.queue + ".filter";
 	}

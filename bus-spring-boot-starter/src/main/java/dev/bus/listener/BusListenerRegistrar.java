@@ -22,9 +22,10 @@ import dev.bus.transport.CoalescedAcks;
 import dev.bus.reply.Responder;
 
 /**
- * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation attributes over
- * {@code bus.listener.*} defaults, placeholders resolved), builds its {@link BusMessageListener} and registers
- * both. Every invalid declaration fails start-up with the method's name.
+ * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation
+ * attributes over {@code bus.listener.*} defaults, placeholders resolved), builds its
+ * {@link BusMessageListener} and registers both. Every invalid declaration fails start-up
+ * with the method's name.
  */
 public class BusListenerRegistrar {
 
@@ -53,7 +54,8 @@ public class BusListenerRegistrar {
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
-			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder, DeliveryOrigins origins) {
+			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder,
+			DeliveryOrigins origins) {
 		this.origins = origins;
 		this.chain = chain;
 		this.responder = responder;
@@ -76,15 +78,15 @@ public class BusListenerRegistrar {
 		catch (IllegalArgumentException ex) {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
-		this.registry.register(definition,
-				new BusMessageListener(definition, this.decoder, filter, this.failures, this.observations, this.inbox,
-						this.chain, acks(definition), this.responder, this.origins));
+		this.registry.register(definition, new BusMessageListener(definition, this.decoder, filter, this.failures,
+				this.observations, this.inbox, this.chain, acks(definition), this.responder, this.origins));
 		return definition;
 	}
 
 	/**
-	 * Coalesced acks on the direct container, at most half the prefetch per ack so the broker keeps sending while
-	 * an ack is on its way; one ack per message on the simple container, which has no monitor to send stragglers.
+	 * Coalesced acks on the direct container, at most half the prefetch per ack so the
+	 * broker keeps sending while an ack is on its way; one ack per message on the simple
+	 * container, which has no monitor to send stragglers.
 	 */
 	private CoalescedAcks acks(BusListenerDefinition definition) {
 		if (!this.defaults.directContainer()) {
@@ -105,15 +107,15 @@ public class BusListenerRegistrar {
 		String base = group + "." + topic;
 		String queue = annotation.broadcast() ? base + "." + this.instanceId : base;
 		String deadLetterQueue = annotation.broadcast() ? base + ".broadcast.dlq" : base + ".dlq";
-		String concurrency = annotation.ordered() ? "1"
-				: StringUtils.hasText(annotation.concurrency()) ? resolve(annotation.concurrency())
-						: this.defaults.concurrency();
+		String concurrency = annotation.ordered() ? "1" : StringUtils.hasText(annotation.concurrency())
+				? resolve(annotation.concurrency()) : this.defaults.concurrency();
 		BusListenerRegistry.Concurrency.parse(concurrency);
 		int prefetch = (annotation.prefetch() >= 0) ? annotation.prefetch() : this.defaults.prefetch();
 		if (prefetch < 1) {
 			throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
 		}
-		// A broadcast queue belongs to one instance and may be gone when a delay expires: no broker retries there.
+		// A broadcast queue belongs to one instance and may be gone when a delay expires:
+		// no broker retries there.
 		RetryPolicy retry = annotation.broadcast() ? RetryPolicy.NONE : retryPolicy(annotation);
 		return new BusListenerDefinition(id, topic, group, queue, deadLetterQueue, annotation.broadcast(),
 				annotation.ordered(), concurrency, prefetch, resolve(annotation.filter()),
@@ -131,8 +133,8 @@ public class BusListenerRegistrar {
 		double multiplier = (annotation.multiplier() >= 0) ? annotation.multiplier() : defaults.multiplier();
 		Duration max = StringUtils.hasText(annotation.maxInterval())
 				? DurationStyle.detectAndParse(resolve(annotation.maxInterval())) : defaults.maxInterval();
-		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0)
-				? List.of(annotation.retryFor()) : defaults.retryable();
+		List<Class<? extends Throwable>> retryFor = (annotation.retryFor().length > 0) ? List.of(annotation.retryFor())
+				: defaults.retryable();
 		List<Class<? extends Throwable>> noRetryFor = new ArrayList<>(defaults.notRetryable());
 		noRetryFor.addAll(List.of(annotation.noRetryFor()));
 		return RetryPolicy.exponential(maxAttempts, initial, multiplier, max, retryFor, noRetryFor);

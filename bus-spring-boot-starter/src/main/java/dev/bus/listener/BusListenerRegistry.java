@@ -19,10 +19,12 @@ import dev.bus.transport.BusDirectMessageListenerContainer;
 import dev.bus.transport.WireCodec;
 
 /**
- * Owns one spring-amqp listener container (direct by default, or simple) per {@code @BusListener} and runs them
- * with the application's lifecycle: started after every bean is ready, stopped first on shutdown (before the
- * publisher), so in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can still
- * publish and dead-letter. Unfinished deliveries are never acked and go back to the queue when the channel closes.
+ * Owns one spring-amqp listener container (direct by default, or simple) per
+ * {@code @BusListener} and runs them with the application's lifecycle: started after
+ * every bean is ready, stopped first on shutdown (before the publisher), so in-flight
+ * handlers finish within {@code bus.listener.shutdown-timeout} while they can still
+ * publish and dead-letter. Unfinished deliveries are never acked and go back to the queue
+ * when the channel closes.
  */
 public class BusListenerRegistry implements SmartLifecycle {
 
@@ -41,7 +43,10 @@ public class BusListenerRegistry implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	/** Paused listeners by id: why, by cause (a listener stays paused while any cause holds). */
+	/**
+	 * Paused listeners by id: why, by cause (a listener stays paused while any cause
+	 * holds).
+	 */
 	private final Map<String, Map<String, String>> paused = new LinkedHashMap<>();
 
 	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology, AmqpAdmin admin,
@@ -53,28 +58,30 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Registers a listener and its queues; a listener that would share its queue with another one fails, since
-	 * the two would split messages between them rather than each get all of them.
+	 * Registers a listener and its queues; a listener that would share its queue with
+	 * another one fails, since the two would split messages between them rather than each
+	 * get all of them.
 	 */
 	public synchronized void register(BusListenerDefinition listener, BusMessageListener messageListener) {
 		for (Registration existing : this.registrations.values()) {
 			if (existing.definition.queue().equals(listener.queue())) {
-				throw new IllegalStateException("Invalid @BusListener method " + listener.method().describe()
-						+ ": it would share queue '" + listener.queue() + "' with "
-						+ existing.definition.method().describe() + " and the two would split messages; give one "
-						+ "of them a different group");
+				throw new IllegalStateException(
+						"Invalid @BusListener method " + listener.method().describe() + ": it would share queue '"
+								+ listener.queue() + "' with " + existing.definition.method().describe()
+								+ " and the two would split messages; give one " + "of them a different group");
 			}
 			if (existing.definition.id().equals(listener.id())) {
-				throw new IllegalStateException("Invalid @BusListener method " + listener.method().describe()
-						+ ": listener id '" + listener.id() + "' is already used by "
-						+ existing.definition.method().describe());
+				throw new IllegalStateException(
+						"Invalid @BusListener method " + listener.method().describe() + ": listener id '"
+								+ listener.id() + "' is already used by " + existing.definition.method().describe());
 			}
 		}
 		this.topology.addListener(listener);
 		Registration registration = new Registration(listener, createContainer(listener, messageListener));
 		this.registrations.put(listener.id(), registration);
 		if (this.running) {
-			// A listener on a bean created after start-up: declare its queues and start consuming now.
+			// A listener on a bean created after start-up: declare its queues and start
+			// consuming now.
 			this.topology.declare();
 			registration.container.start();
 		}
@@ -88,11 +95,13 @@ public class BusListenerRegistry implements SmartLifecycle {
 			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory,
 					messageListener.acks());
 			direct.setConsumersPerQueue(concurrency.max());
-			// The monitor sends coalesced acks that are due; consumer restarts keep the recovery interval.
+			// The monitor sends coalesced acks that are due; consumer restarts keep the
+			// recovery interval.
 			direct.setMonitorInterval(
 					Math.min(this.defaults.ackTimeout().toMillis(), this.defaults.recoveryInterval().toMillis()));
 			direct.setFailedDeclarationRetryInterval(this.defaults.recoveryInterval().toMillis());
-			// How long a consumer that cannot connect waits before it tries again (spring-amqp's default: 5 s).
+			// How long a consumer that cannot connect waits before it tries again
+			// (spring-amqp's default: 5 s).
 			direct.setRecoveryInterval(this.defaults.recoveryInterval().toMillis());
 			container = direct;
 		}
@@ -107,14 +116,16 @@ public class BusListenerRegistry implements SmartLifecycle {
 		}
 		container.setQueueNames(listener.queue());
 		container.setMessagePropertiesConverter(WireCodec.deliveredPropertiesConverter());
-		// A queue deleted under a running listener is declared again through Bus's admin, with Bus's arguments.
+		// A queue deleted under a running listener is declared again through Bus's admin,
+		// with Bus's arguments.
 		container.setAmqpAdmin(this.admin);
 		container.setMessageListener(messageListener);
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		container.setPrefetchCount(listener.prefetch());
 		container.setExclusive(false);
 		container.setDefaultRequeueRejected(false);
-		// Never fail start-up (or stop consuming for good) because the broker or a queue is not there yet.
+		// Never fail start-up (or stop consuming for good) because the broker or a queue
+		// is not there yet.
 		container.setMissingQueuesFatal(false);
 		container.setMismatchedQueuesFatal(false);
 		container.setPossibleAuthenticationFailureFatal(false);
@@ -137,9 +148,11 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Pauses a listener for a cause: its consumers stop taking deliveries and those in flight finish (up to the
-	 * shutdown timeout); the queue keeps the rest for the group's other instances, or for later.
-	 * @param cause what pauses it ({@code health}, {@code maintenance}), which {@link #resume} names
+	 * Pauses a listener for a cause: its consumers stop taking deliveries and those in
+	 * flight finish (up to the shutdown timeout); the queue keeps the rest for the
+	 * group's other instances, or for later.
+	 * @param cause what pauses it ({@code health}, {@code maintenance}), which
+	 * {@link #resume} names
 	 * @param because why, for the {@code bus} endpoint and health
 	 */
 	public void pause(String id, String cause, String because) {
@@ -159,7 +172,10 @@ public class BusListenerRegistry implements SmartLifecycle {
 		registration.container().stop();
 	}
 
-	/** Lifts a cause of a pause; the listener resumes (when the registry runs) once no cause is left. */
+	/**
+	 * Lifts a cause of a pause; the listener resumes (when the registry runs) once no
+	 * cause is left.
+	 */
 	public void resume(String id, String cause) {
 		Registration registration;
 		synchronized (this) {
@@ -183,8 +199,9 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * What a listener is doing, as health and the {@code bus} endpoint show it: {@code consuming},
-	 * {@code waiting-for-broker}, {@code stopped}, or {@code paused: <why>}.
+	 * What a listener is doing, as health and the {@code bus} endpoint show it:
+	 * {@code consuming}, {@code waiting-for-broker}, {@code stopped}, or
+	 * {@code paused: <why>}.
 	 */
 	public String state(Registration registration) {
 		String paused = pausedBecause(registration.definition().id());
@@ -204,8 +221,9 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops every container at once (each on its own task executor, through spring-amqp's asynchronous stop), so
-	 * the shutdown timeout applies once, not once per listener; {@code callback} runs when all have stopped.
+	 * Stops every container at once (each on its own task executor, through spring-amqp's
+	 * asynchronous stop), so the shutdown timeout applies once, not once per listener;
+	 * {@code callback} runs when all have stopped.
 	 */
 	@Override
 	public void stop(Runnable callback) {
@@ -274,7 +292,10 @@ public class BusListenerRegistry implements SmartLifecycle {
 			return ((BusDirectMessageListenerContainer) this.container).activeConsumerCount();
 		}
 
-		/** Messages this listener has settled whose grouped ack has not gone out yet (direct container only). */
+		/**
+		 * Messages this listener has settled whose grouped ack has not gone out yet
+		 * (direct container only).
+		 */
 		public int pendingAcks() {
 			return (this.container instanceof BusDirectMessageListenerContainer direct) ? direct.pendingAcks() : 0;
 		}

@@ -33,10 +33,11 @@ import dev.bus.transport.WireCodec;
 import dev.bus.reply.Responder;
 
 /**
- * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters, invokes the method and
- * acknowledges manually (through {@link CoalescedAcks}) once every logical message in the delivery is settled,
- * i.e. handled, filtered out, safely parked for a retry or safely dead-lettered. A message is never acked before
- * that, so a crash or shutdown mid-way leaves it on the queue; and bad input never reaches user code.
+ * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters,
+ * invokes the method and acknowledges manually (through {@link CoalescedAcks}) once every
+ * logical message in the delivery is settled, i.e. handled, filtered out, safely parked
+ * for a retry or safely dead-lettered. A message is never acked before that, so a crash
+ * or shutdown mid-way leaves it on the queue; and bad input never reaches user code.
  */
 public class BusMessageListener implements ChannelAwareMessageListener {
 
@@ -49,7 +50,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	private static final DeliveryOutcome DUPLICATE = new DeliveryOutcome(DeliveryOutcome.Kind.SKIPPED, "duplicate",
 			null);
 
-	/** The failed message could not be parked or dead-lettered; it is rejected to the queue's own DLX. */
+	/**
+	 * The failed message could not be parked or dead-lettered; it is rejected to the
+	 * queue's own DLX.
+	 */
 	private static final DeliveryOutcome NOT_STORED = new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED,
 			FailureReason.DEAD_LETTER_FAILED.code(), null);
 
@@ -105,7 +109,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			}
 		}
 		catch (FailurePublisher.NotStoredException ex) {
-			// The broker's own dead-lettering (the queue's DLX) still keeps the message, without failure headers.
+			// The broker's own dead-lettering (the queue's DLX) still keeps the message,
+			// without failure headers.
 			logger.error("Could not dead-letter a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange instead", ex);
 			this.acks.reject(channel, deliveryTag);
@@ -120,7 +125,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 					new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, ex));
 		}
 		catch (RuntimeException ex) {
-			// A bug on Bus's side, not the handler's (those are caught above): still never leave the delivery
+			// A bug on Bus's side, not the handler's (those are caught above): still
+			// never leave the delivery
 			// unacknowledged or drop it; the queue's dead-letter exchange keeps it.
 			logger.error("Unexpected failure handling a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange", ex);
@@ -136,14 +142,14 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * One logical message: the receive chain, then decoding, filter and method; the chain and the observation hear
-	 * the outcome.
+	 * One logical message: the receive chain, then decoding, filter and method; the chain
+	 * and the observation hear the outcome.
 	 */
 	private void handle(Message message) {
 		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
-		// Only the application's own moves count attempts; a sender's bus-attempt would skip its retries.
-		int attempt = origin.moved() ? attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT))
-				: 1;
+		// Only the application's own moves count attempts; a sender's bus-attempt would
+		// skip its retries.
+		int attempt = origin.moved() ? attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT)) : 1;
 		identify(message, origin.topic());
 		Observation observation = observationOf(message, origin.topic(), attempt);
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
@@ -190,7 +196,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			Throwable error = ex.getTargetException();
 			String reason = FailureReason.HANDLER_FAILED.code();
 			if (Responder.isRequest(message.getMessageProperties())) {
-				// The requester is waiting: it gets the error now, and decides; nothing is retried or dead-lettered.
+				// The requester is waiting: it gets the error now, and decides; nothing
+				// is retried or dead-lettered.
 				this.responder.replyError(delivery.topic(), message.getMessageProperties(), error);
 				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
 			}
@@ -204,11 +211,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Calls the method, through the inbox when the listener is idempotent, and answers a request with what it
-	 * returned; false for a skipped duplicate.
+	 * Calls the method, through the inbox when the listener is idempotent, and answers a
+	 * request with what it returned; false for a skipped duplicate.
 	 */
-	private boolean invoke(BusMessage<Object> message, MessageProperties properties)
-			throws InvocationTargetException {
+	private boolean invoke(BusMessage<Object> message, MessageProperties properties) throws InvocationTargetException {
 		if (!this.listener.idempotent() || message.messageId() == null) {
 			answer(message.topic(), properties, this.listener.method().invoke(message));
 			return true;
@@ -243,9 +249,10 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Gives a message that came without an id (an MQTT device's, a plain publisher's) one derived from its topic and
-	 * body, before anything reads it: the inbox, the observation, a retry or the dead-letter queue then all see the
-	 * same id, and a resend of the same message gets it again.
+	 * Gives a message that came without an id (an MQTT device's, a plain publisher's) one
+	 * derived from its topic and body, before anything reads it: the inbox, the
+	 * observation, a retry or the dead-letter queue then all see the same id, and a
+	 * resend of the same message gets it again.
 	 */
 	private static void identify(Message message, String topic) {
 		MessageProperties properties = message.getMessageProperties();
@@ -261,9 +268,11 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		Map<String, String> headers = new LinkedHashMap<>();
 		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
 		headers.putAll(delivery.replacedHeaders());
-		// The per-message token stays out of user code, where it could be logged: BusMessage.publisher() says who.
+		// The per-message token stays out of user code, where it could be logged:
+		// BusMessage.publisher() says who.
 		headers.remove(BusHeaders.AUTHORIZATION);
-		// Each attribute from its AMQP property, else from CloudEvents headers (other publishers, older Bus); the
+		// Each attribute from its AMQP property, else from CloudEvents headers (other
+		// publishers, older Bus); the
 		// type is the topic unless said otherwise, as publishers leave it out when it is.
 		String topic = delivery.topic();
 		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()

@@ -26,22 +26,28 @@ import org.springframework.beans.factory.config.SingletonBeanRegistry;
 import org.springframework.context.ApplicationListener;
 
 /**
- * The exchanges, queues and bindings Bus needs, as {@link Declarables} beans that only Bus's own
- * {@link RabbitAdmin} declares (explicit declarations: the application's admin leaves them alone, and Bus's admin
- * leaves the application's declarables alone). spring-amqp's admin declares them on every new connection, so
- * the topology comes back after a broker restart, and an app started with the broker down declares it once the
+ * The exchanges, queues and bindings Bus needs, as {@link Declarables} beans that only
+ * Bus's own {@link RabbitAdmin} declares (explicit declarations: the application's admin
+ * leaves them alone, and Bus's admin leaves the application's declarables alone).
+ * spring-amqp's admin declares them on every new connection, so the topology comes back
+ * after a broker restart, and an app started with the broker down declares it once the
  * broker is up.
  *
- * <p>Per listener: the group queue (quorum with a delivery limit, or classic; single active consumer when
- * ordered; exclusive and auto-deleted when broadcast) dead-lettering to {@code <queue>.dlq}, the DLQ itself, one
- * delay queue per retry delay (TTL, dead-lettering back to the group queue; of the group queue's type), the group's
- * moves exchange (direct, each of these queues bound by its name, and the dead-letter exchange of the group queue
- * and the delay queues: the application's only way into its own queues besides the bus exchange), and the binding
- * from the bus exchange, through a headers exchange when the listener filters on headers at the broker.
+ * <p>
+ * Per listener: the group queue (quorum with a delivery limit, or classic; single active
+ * consumer when ordered; exclusive and auto-deleted when broadcast) dead-lettering to
+ * {@code <queue>.dlq}, the DLQ itself, one delay queue per retry delay (TTL,
+ * dead-lettering back to the group queue; of the group queue's type), the group's moves
+ * exchange (direct, each of these queues bound by its name, and the dead-letter exchange
+ * of the group queue and the delay queues: the application's only way into its own queues
+ * besides the bus exchange), and the binding from the bus exchange, through a headers
+ * exchange when the listener filters on headers at the broker.
  *
- * <p>A bus exchange that already exists with other settings (a Python client's {@code exchange_declare} makes a
- * non-durable one by default) cannot be fixed by Bus: it says so once, in one ERROR line with the fix, and
- * reports it in {@link #exchangeProblem()} for health.
+ * <p>
+ * A bus exchange that already exists with other settings (a Python client's
+ * {@code exchange_declare} makes a non-durable one by default) cannot be fixed by Bus: it
+ * says so once, in one ERROR line with the fix, and reports it in
+ * {@link #exchangeProblem()} for health.
  */
 public class BusTopology implements ApplicationListener<DeclarationExceptionEvent> {
 
@@ -59,7 +65,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 
 	private final boolean declares;
 
-	/** Everything registered, in order: what {@link #definitions} lists and operator mode checks. */
+	/**
+	 * Everything registered, in order: what {@link #definitions} lists and operator mode
+	 * checks.
+	 */
 	private final List<Declarable> declarables = new CopyOnWriteArrayList<>();
 
 	private volatile String exchangeProblem;
@@ -73,7 +82,8 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	 * @param exchange the bus exchange's name
 	 * @param quorumQueues quorum (else classic) durable queues
 	 * @param deliveryLimit quorum queues' delivery limit
-	 * @param declares whether Bus declares the topology; otherwise an operator does, and Bus checks it exists
+	 * @param declares whether Bus declares the topology; otherwise an operator does, and
+	 * Bus checks it exists
 	 */
 	public BusTopology(RabbitAdmin admin, SingletonBeanRegistry beans, String exchange, boolean quorumQueues,
 			int deliveryLimit, boolean declares) {
@@ -98,8 +108,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		Queue deadLetterQueue = durable(listener.deadLetterQueue()).build();
 		QueueBuilder builder = listener.broadcast() ? QueueBuilder.nonDurable(listener.queue()).exclusive().autoDelete()
 				: durable(listener.queue());
-		// Dead-lettered through the group's moves exchange, not the default one: declaring a dead-letter exchange needs
-		// write on it, and write on the default exchange would let the application reach every queue by name.
+		// Dead-lettered through the group's moves exchange, not the default one:
+		// declaring a dead-letter exchange needs
+		// write on it, and write on the default exchange would let the application reach
+		// every queue by name.
 		builder.deadLetterExchange(listener.movesExchange()).deadLetterRoutingKey(listener.deadLetterQueue());
 		if (!listener.broadcast() && this.quorumQueues) {
 			builder.deliveryLimit(this.deliveryLimit);
@@ -110,15 +122,18 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		Queue queue = builder.build();
 		declarables.add(deadLetterQueue);
 		declarables.add(queue);
-		// The group's moves exchange: the application's own way into its queues (retries, dead letters, replays),
-		// which only the group's client may write to, instead of the default exchange, which reaches every queue.
+		// The group's moves exchange: the application's own way into its queues (retries,
+		// dead letters, replays),
+		// which only the group's client may write to, instead of the default exchange,
+		// which reaches every queue.
 		DirectExchange moves = (DirectExchange) ExchangeBuilder.directExchange(listener.movesExchange())
 			.durable(true)
 			.build();
 		declarables.add(moves);
 		declarables.add(BindingBuilder.bind(deadLetterQueue).to(moves).withQueueName());
 		declarables.add(BindingBuilder.bind(queue).to(moves).withQueueName());
-		// Delay queues: a message sits out its TTL, then the broker dead-letters it back to the listener's queue.
+		// Delay queues: a message sits out its TTL, then the broker dead-letters it back
+		// to the listener's queue.
 		// One queue per delay, so every message in a queue expires in arrival order.
 		for (Duration delay : listener.retry().levels()) {
 			Queue retryQueue = retryQueue(listener.retryQueue(delay), delay, moves.getName(), listener.queue());
@@ -143,9 +158,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	}
 
 	/**
-	 * Adds (and declares now, when the broker can be reached) a routing rule's holding queue: durable and bound to
-	 * nothing, so only what is put in it through the default exchange waits there (a binding to the bus exchange
-	 * would hand held messages to every wildcard listener).
+	 * Adds (and declares now, when the broker can be reached) a routing rule's holding
+	 * queue: durable and bound to nothing, so only what is put in it through the default
+	 * exchange waits there (a binding to the bus exchange would hand held messages to
+	 * every wildcard listener).
 	 */
 	public synchronized void addHoldQueue(String name) {
 		String bean = "bus.topology.hold." + name;
@@ -178,16 +194,18 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	}
 
 	/**
-	 * A delay queue, of the same type as the group queue: a classic queue lives on one node, and while that node
-	 * is down every retry of the listener fails. A quorum one (message TTL since RabbitMQ 3.10) dead-letters
-	 * at least once, so a message whose delay is over is not lost if the group queue cannot take it at that moment.
+	 * A delay queue, of the same type as the group queue: a classic queue lives on one
+	 * node, and while that node is down every retry of the listener fails. A quorum one
+	 * (message TTL since RabbitMQ 3.10) dead-letters at least once, so a message whose
+	 * delay is over is not lost if the group queue cannot take it at that moment.
 	 */
 	private Queue retryQueue(String name, Duration delay, String movesExchange, String target) {
 		QueueBuilder builder = durable(name).ttl((int) delay.toMillis())
 			.deadLetterExchange(movesExchange)
 			.deadLetterRoutingKey(target);
 		if (this.quorumQueues) {
-			builder.overflow(QueueBuilder.Overflow.rejectPublish).withArgument("x-dead-letter-strategy", "at-least-once");
+			builder.overflow(QueueBuilder.Overflow.rejectPublish)
+				.withArgument("x-dead-letter-strategy", "at-least-once");
 		}
 		return builder.build();
 	}
@@ -198,9 +216,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	}
 
 	/**
-	 * Declares everything now, if the broker can be reached (otherwise the admin does when a connection opens).
-	 * A declaration the broker refuses (say, an existing queue with other arguments) is logged by the admin with
-	 * its name and the rest still declared.
+	 * Declares everything now, if the broker can be reached (otherwise the admin does
+	 * when a connection opens). A declaration the broker refuses (say, an existing queue
+	 * with other arguments) is logged by the admin with its name and the rest still
+	 * declared.
 	 */
 	public void declare() {
 		if (!this.declares) {
@@ -229,7 +248,10 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		this.exchangeProblem = problem;
 	}
 
-	/** The exchange exists with other settings (pika's {@code exchange_declare} is not durable by default). */
+	/**
+	 * The exchange exists with other settings (pika's {@code exchange_declare} is not
+	 * durable by default).
+	 */
 	private String notWhatBusNeeds(String cause) {
 		return "exchange '" + this.exchange.getName()
 				+ "' exists on the broker but is not what Bus needs, a durable topic exchange (" + cause
@@ -239,8 +261,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	}
 
 	/**
-	 * The broker user may not declare the exchange: a permission to grant ({@code configure} on it), or, where an
-	 * operator declares the topology, nothing to do but check that it exists. Never advice to delete it.
+	 * The broker user may not declare the exchange: a permission to grant
+	 * ({@code configure} on it), or, where an operator declares the topology, nothing to
+	 * do but check that it exists. Never advice to delete it.
 	 */
 	private String accessRefused(String cause) {
 		return "the broker refused this application's declaration of exchange '" + this.exchange.getName() + "' ("
@@ -256,21 +279,25 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 		return String.valueOf(cause.getMessage());
 	}
 
-	/** Why the bus exchange cannot be used, or {@code null} when nothing is known to be wrong with it. */
+	/**
+	 * Why the bus exchange cannot be used, or {@code null} when nothing is known to be
+	 * wrong with it.
+	 */
 	public String exchangeProblem() {
 		return this.exchangeProblem;
 	}
 
 	/**
-	 * Operator mode: what is missing on the broker ({@link OperatorTopologyCheck}); always empty when Bus declares
-	 * the topology itself.
+	 * Operator mode: what is missing on the broker ({@link OperatorTopologyCheck});
+	 * always empty when Bus declares the topology itself.
 	 */
 	public List<String> missing() {
 		return this.declares ? List.of() : this.check.missing();
 	}
 
 	/**
-	 * The topology as RabbitMQ definitions, for an operator to declare ({@link TopologyDefinitions}).
+	 * The topology as RabbitMQ definitions, for an operator to declare
+	 * ({@link TopologyDefinitions}).
 	 * @param vhost the virtual host they go in
 	 */
 	public Map<String, Object> definitions(String vhost) {

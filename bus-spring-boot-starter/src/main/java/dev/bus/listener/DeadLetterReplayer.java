@@ -24,19 +24,24 @@ import dev.bus.transport.Envelope;
 import dev.bus.transport.WireCodec;
 
 /**
- * Moves dead letters back to their listener: all of them, the first {@code count}, or the one with a given
- * message id. Each message is republished to the listener's queue through the group's moves exchange and confirmed
- * before it is removed from the dead-letter queue, so a crash in between can only duplicate it, never lose it.
- * Replayed messages start again at attempt 1, keeping their failure history headers and gaining
+ * Moves dead letters back to their listener: all of them, the first {@code count}, or the
+ * one with a given message id. Each message is republished to the listener's queue
+ * through the group's moves exchange and confirmed before it is removed from the
+ * dead-letter queue, so a crash in between can only duplicate it, never lose it. Replayed
+ * messages start again at attempt 1, keeping their failure history headers and gaining
  * {@code bus-replayed-at}; the listener then runs every check of a first delivery again.
  *
- * <p>Only what this application put there, or what the broker dead-lettered from the listener's queue, is replayed
- * ({@link DeliveryOrigins#ofDeadLetter}), with the topic and publisher verified then, never those a header claims:
- * a message another client pushed into the dead-letter queue, or one whose first delivery was refused as untrusted,
- * stays there and is counted as refused.
+ * <p>
+ * Only what this application put there, or what the broker dead-lettered from the
+ * listener's queue, is replayed ({@link DeliveryOrigins#ofDeadLetter}), with the topic
+ * and publisher verified then, never those a header claims: a message another client
+ * pushed into the dead-letter queue, or one whose first delivery was refused as
+ * untrusted, stays there and is counted as refused.
  *
- * <p>Messages passed over (not the requested id, or refused) are held unacknowledged while the queue is scanned and
- * then returned to it, so a replay looks at each message present when it started exactly once.
+ * <p>
+ * Messages passed over (not the requested id, or refused) are held unacknowledged while
+ * the queue is scanned and then returned to it, so a replay looks at each message present
+ * when it started exactly once.
  */
 public class DeadLetterReplayer {
 
@@ -53,8 +58,8 @@ public class DeadLetterReplayer {
 
 	private final DeliveryOrigins origins;
 
-	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher,
-			Duration confirmTimeout, DeliveryOrigins origins) {
+	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher, Duration confirmTimeout,
+			DeliveryOrigins origins) {
 		this.origins = origins;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
@@ -125,17 +130,17 @@ public class DeadLetterReplayer {
 	private void republish(BusListenerDefinition listener, GetResponse response, MessageProperties received,
 			DeliveryOrigin origin) {
 		AMQP.BasicProperties original = response.getProps();
-		Map<String, Object> headers = MoveHeaders.of(
-				(original.getHeaders() != null) ? original.getHeaders() : Map.of(), origin);
+		Map<String, Object> headers = MoveHeaders.of((original.getHeaders() != null) ? original.getHeaders() : Map.of(),
+				origin);
 		headers.put(BusHeaders.ATTEMPT, 1);
 		headers.put(REPLAYED_AT, Instant.now().toString());
-		// sent as this application's broker user (the publisher stamps it); the first publisher is in the headers
+		// sent as this application's broker user (the publisher stamps it); the first
+		// publisher is in the headers
 		AMQP.BasicProperties properties = original.builder().headers(headers).userId(null).deliveryMode(2).build();
 		String id = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		try {
 			this.publisher
-				.send(listener.movesExchange(),
-						new Envelope(listener.queue(), id, properties, response.getBody()))
+				.send(listener.movesExchange(), new Envelope(listener.queue(), id, properties, response.getBody()))
 				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -150,8 +155,10 @@ public class DeadLetterReplayer {
 
 	/**
 	 * What a replay did.
+	 *
 	 * @param replayed messages moved back to the listener
-	 * @param refused messages left in the dead-letter queue because they were not this application's to replay
+	 * @param refused messages left in the dead-letter queue because they were not this
+	 * application's to replay
 	 */
 	public record Replayed(int replayed, int refused) {
 	}

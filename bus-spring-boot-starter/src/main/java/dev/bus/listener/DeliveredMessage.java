@@ -18,8 +18,9 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 
 /**
- * One logical message on its way to a listener method, as the {@link ReceiveChain} sees it: the delivery, the
- * body an element may have replaced, and the elements' outcome callbacks for when the delivery settles.
+ * One logical message on its way to a listener method, as the {@link ReceiveChain} sees
+ * it: the delivery, the body an element may have replaced, and the elements' outcome
+ * callbacks for when the delivery settles.
  */
 final class DeliveredMessage implements IncomingMessage {
 
@@ -80,7 +81,8 @@ final class DeliveredMessage implements IncomingMessage {
 					return Instant.parse(firstMoved.toString());
 				}
 				catch (DateTimeParseException ex) {
-					// not written by Bus's FailurePublisher: fall back to now, as for a first delivery
+					// not written by Bus's FailurePublisher: fall back to now, as for a
+					// first delivery
 				}
 			}
 		}
@@ -144,7 +146,10 @@ final class DeliveredMessage implements IncomingMessage {
 		this.replacedHeaders.put(name, value);
 	}
 
-	/** The header values elements replaced, which the listener sees instead of the received ones. */
+	/**
+	 * The header values elements replaced, which the listener sees instead of the
+	 * received ones.
+	 */
 	Map<String, String> replacedHeaders() {
 		return this.replacedHeaders;
 	}
@@ -164,7 +169,10 @@ final class DeliveredMessage implements IncomingMessage {
 		this.callbacks.add(callback);
 	}
 
-	/** The message as delivered, with its original body: what retries and dead letters carry. */
+	/**
+	 * The message as delivered, with its original body: what retries and dead letters
+	 * carry.
+	 */
 	Message original() {
 		return this.message;
 	}

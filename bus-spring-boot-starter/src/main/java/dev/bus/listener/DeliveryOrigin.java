@@ -1,8 +1,8 @@
 package dev.bus.listener;
 
 /**
- * Where a delivery came from, as {@link DeliveryOrigins} judged it from what the broker verified and what this
- * application wrote on its own moves.
+ * Where a delivery came from, as {@link DeliveryOrigins} judged it from what the broker
+ * verified and what this application wrote on its own moves.
  *
  * @param topic the verified topic, or the routing key when refused
  * @param publisher the broker user that published it, or {@code null} when none is known

@@ -10,24 +10,30 @@ import dev.bus.core.LogValues;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * Judges where a delivery to a listener came from, only from what the broker verified (the exchange it was
- * delivered through, {@code user_id}, and the dead-letter history {@code x-death}, which the broker writes on every
- * dead-lettering) and from what this application wrote on its own moves, never from headers another sender can
- * write. Two origins are trusted:
+ * Judges where a delivery to a listener came from, only from what the broker verified
+ * (the exchange it was delivered through, {@code user_id}, and the dead-letter history
+ * {@code x-death}, which the broker writes on every dead-lettering) and from what this
+ * application wrote on its own moves, never from headers another sender can write. Two
+ * origins are trusted:
  * <ul>
- * <li>a <b>first delivery</b>: through the bus exchange, never dead-lettered on the way. Its topic is the routing key
- * and its publisher {@code user_id}; a Bus move header it carries was written by its sender and is ignored.</li>
+ * <li>a <b>first delivery</b>: through the bus exchange, never dead-lettered on the way.
+ * Its topic is the routing key and its publisher {@code user_id}; a Bus move header it
+ * carries was written by its sender and is ignored.</li>
  * <li>one of this application's <b>own moves</b>: through the group's
- * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay, or a retry back from a delay queue,
- * which dead-letters through it), sent by this application's broker user. Only the group's own client may write to
- * that exchange or name it as a dead-letter exchange. Its topic and publisher are those the application recorded
- * when it moved it ({@value BusHeaders#ORIGINAL_TOPIC}, {@value BusHeaders#ORIGINAL_USER_ID}).</li>
+ * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay, or a retry
+ * back from a delay queue, which dead-letters through it), sent by this application's
+ * broker user. Only the group's own client may write to that exchange or name it as a
+ * dead-letter exchange. Its topic and publisher are those the application recorded when
+ * it moved it ({@value BusHeaders#ORIGINAL_TOPIC},
+ * {@value BusHeaders#ORIGINAL_USER_ID}).</li>
  * </ul>
- * Anything else (pushed into the queue through the default exchange, re-routed into the bus by another client's
- * dead-letter or alternate exchange or an exchange binding, a move by another broker user) is refused, as is a topic
- * the listener does not subscribe to (a {@code CC} header adds queues without changing the routing key). Without a
- * broker user of its own ({@link BrokerAccess#UNKNOWN}), an application cannot tell its moves from another client's
- * through the same exchanges: only the exchange and the history are checked.
+ * Anything else (pushed into the queue through the default exchange, re-routed into the
+ * bus by another client's dead-letter or alternate exchange or an exchange binding, a
+ * move by another broker user) is refused, as is a topic the listener does not subscribe
+ * to (a {@code CC} header adds queues without changing the routing key). Without a broker
+ * user of its own ({@link BrokerAccess#UNKNOWN}), an application cannot tell its moves
+ * from another client's through the same exchanges: only the exchange and the history are
+ * checked.
  */
 public class DeliveryOrigins {
 
@@ -64,10 +70,11 @@ public class DeliveryOrigins {
 	}
 
 	/**
-	 * Where a message in the listener's dead-letter queue came from: moved there by this application, or
-	 * dead-lettered there by the broker from the listener's queue (a rejected delivery, a quorum queue's delivery
-	 * limit), both through the moves exchange; the broker's {@code x-death} entry then tells the exchange and topic
-	 * it had been delivered with.
+	 * Where a message in the listener's dead-letter queue came from: moved there by this
+	 * application, or dead-lettered there by the broker from the listener's queue (a
+	 * rejected delivery, a quorum queue's delivery limit), both through the moves
+	 * exchange; the broker's {@code x-death} entry then tells the exchange and topic it
+	 * had been delivered with.
 	 * @param properties the dead letter's properties, as the broker returned them
 	 */
 	public DeliveryOrigin ofDeadLetter(MessageProperties properties, BusListenerDefinition listener) {
@@ -82,9 +89,9 @@ public class DeliveryOrigins {
 		if (last != null && listener.queue().equals(String.valueOf(last.get("queue")))
 				&& this.busExchange.equals(String.valueOf(last.get("exchange")))
 				&& last.get("routing-keys") instanceof List<?> keys && keys.size() == 1) {
-			// the broker dead-lettered a first delivery from the listener's queue (rejected, over its delivery limit)
-			return subscribed(
-					DeliveryOrigin.firstDelivery(String.valueOf(keys.get(0)), properties.getReceivedUserId()),
+			// the broker dead-lettered a first delivery from the listener's queue
+			// (rejected, over its delivery limit)
+			return subscribed(DeliveryOrigin.firstDelivery(String.valueOf(keys.get(0)), properties.getReceivedUserId()),
 					listener);
 		}
 		return ownMove(properties, listener);
@@ -110,8 +117,9 @@ public class DeliveryOrigins {
 					"moved without its topic (" + BusHeaders.ORIGINAL_TOPIC + ")");
 		}
 		Object publisher = headers.get(BusHeaders.ORIGINAL_USER_ID);
-		return subscribed(new DeliveryOrigin(topic.toString(), (publisher != null) ? publisher.toString() : null,
-				null, true), listener);
+		return subscribed(
+				new DeliveryOrigin(topic.toString(), (publisher != null) ? publisher.toString() : null, null, true),
+				listener);
 	}
 
 	private static DeliveryOrigin subscribed(DeliveryOrigin origin, BusListenerDefinition listener) {

@@ -20,13 +20,15 @@ import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.Envelope;
 
 /**
- * Moves a failed message on: to a delay queue for its next attempt, or to its listener's dead-letter queue, through
- * the group's moves exchange and as this application's broker user, with its verified origin recorded
- * ({@link MoveHeaders}) and never inherited from the sender. The failure is recorded in headers, and the broker's
- * confirm is awaited before the original is acked, so a message is never acked without a copy being safe. The
- * exception message is cut to a bounded length so a long message or stack trace cannot exceed a frame. The attempt
- * count travels in {@code bus-attempt}, maintained here rather than read from {@code x-death}, whose counting
- * changed across RabbitMQ versions.
+ * Moves a failed message on: to a delay queue for its next attempt, or to its listener's
+ * dead-letter queue, through the group's moves exchange and as this application's broker
+ * user, with its verified origin recorded ({@link MoveHeaders}) and never inherited from
+ * the sender. The failure is recorded in headers, and the broker's confirm is awaited
+ * before the original is acked, so a message is never acked without a copy being safe.
+ * The exception message is cut to a bounded length so a long message or stack trace
+ * cannot exceed a frame. The attempt count travels in {@code bus-attempt}, maintained
+ * here rather than read from {@code x-death}, whose counting changed across RabbitMQ
+ * versions.
  */
 public class FailurePublisher {
 
@@ -54,7 +56,8 @@ public class FailurePublisher {
 	}
 
 	/**
-	 * Parks the message in the delay queue for its next attempt and waits for the confirm.
+	 * Parks the message in the delay queue for its next attempt and waits for the
+	 * confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
 	public void retry(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int failedAttempt,
@@ -78,7 +81,8 @@ public class FailurePublisher {
 		headers.put(BusHeaders.ATTEMPT, attempt);
 		AMQP.BasicProperties properties = this.converter.fromMessageProperties(received, "UTF-8")
 			.builder()
-			// sent as this application's broker user (the publisher stamps it); the first publisher is in the headers
+			// sent as this application's broker user (the publisher stamps it); the first
+			// publisher is in the headers
 			.userId(null)
 			.deliveryMode(2)
 			.headers(headers)
@@ -103,7 +107,10 @@ public class FailurePublisher {
 		return (text.length() <= this.maxMessageLength) ? text : text.substring(0, this.maxMessageLength) + "...";
 	}
 
-	/** A failed message that could not be stored; the original must then be rejected, not acked. */
+	/**
+	 * A failed message that could not be stored; the original must then be rejected, not
+	 * acked.
+	 */
 	public static class NotStoredException extends RuntimeException {
 
 		public NotStoredException(String message, Throwable cause) {

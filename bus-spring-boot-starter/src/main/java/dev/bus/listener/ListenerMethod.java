@@ -10,9 +10,9 @@ import org.springframework.util.ReflectionUtils;
 import dev.bus.BusMessage;
 
 /**
- * A {@code @BusListener} method and how to call it: which parameter takes the payload, which the
- * {@link BusMessage}, and the payload's full generic type. Built once at start-up, where a signature Bus
- * cannot serve fails with the method's name.
+ * A {@code @BusListener} method and how to call it: which parameter takes the payload,
+ * which the {@link BusMessage}, and the payload's full generic type. Built once at
+ * start-up, where a signature Bus cannot serve fails with the method's name.
  */
 public final class ListenerMethod {
 
@@ -72,7 +72,8 @@ public final class ListenerMethod {
 			return types[payloadIndex];
 		}
 		if (fromMessage != null) {
-			if (fromMessage instanceof java.lang.reflect.TypeVariable<?> || fromMessage instanceof java.lang.reflect.WildcardType) {
+			if (fromMessage instanceof java.lang.reflect.TypeVariable<?>
+					|| fromMessage instanceof java.lang.reflect.WildcardType) {
 				throw invalid(method, "declares BusMessage with an unresolvable payload type " + fromMessage);
 			}
 			return fromMessage;
@@ -115,7 +116,8 @@ public final class ListenerMethod {
 
 	/**
 	 * Calls the method.
-	 * @return what it returned ({@code null} for {@code void}): the reply, when the message is a request
+	 * @return what it returned ({@code null} for {@code void}): the reply, when the
+	 * message is a request
 	 * @throws InvocationTargetException wrapping whatever the method threw
 	 */
 	public Object invoke(BusMessage<?> message) throws InvocationTargetException {

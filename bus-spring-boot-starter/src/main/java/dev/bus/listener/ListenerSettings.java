@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The defaults every {@code @BusListener} starts from and the container settings they all share, as the
- * auto-configuration maps them from {@code bus.listener.*} (the listener package never reads properties itself).
+ * The defaults every {@code @BusListener} starts from and the container settings they all
+ * share, as the auto-configuration maps them from {@code bus.listener.*} (the listener
+ * package never reads properties itself).
  *
  * @param directContainer spring-amqp's direct container (else the simple one)
  * @param group default group; {@code null} for {@code spring.application.name}
  * @param concurrency default consumers per listener, {@code "n"} or {@code "min-max"}
  * @param prefetch default unacknowledged deliveries per consumer
- * @param recoveryInterval how long a consumer that cannot connect waits before trying again
- * @param ackTimeout longest a settled delivery waits for its coalesced ack (direct container)
+ * @param recoveryInterval how long a consumer that cannot connect waits before trying
+ * again
+ * @param ackTimeout longest a settled delivery waits for its coalesced ack (direct
+ * container)
  * @param messagesPerAck most settled deliveries per coalesced ack (direct container)
  * @param shutdownTimeout how long in-flight handlers may finish on stop
  * @param retry default retry policy

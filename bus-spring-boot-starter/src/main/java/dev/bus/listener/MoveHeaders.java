@@ -7,11 +7,13 @@ import java.util.Map;
 import dev.bus.core.BusHeaders;
 
 /**
- * The headers of a message this application moves on (to a delay queue, to the dead-letter queue, back on a
- * replay): those that arrived, except the broker's {@code x-death} history of earlier hops and, unless the message
- * was already one of the application's own moves, every header a mover writes (a sender could have written them to
- * pass for a moved message); then what the application itself verified of its origin. So Bus overwrites its own
- * headers when it moves a message, and never inherits them from a sender.
+ * The headers of a message this application moves on (to a delay queue, to the
+ * dead-letter queue, back on a replay): those that arrived, except the broker's
+ * {@code x-death} history of earlier hops and, unless the message was already one of the
+ * application's own moves, every header a mover writes (a sender could have written them
+ * to pass for a moved message); then what the application itself verified of its origin.
+ * So Bus overwrites its own headers when it moves a message, and never inherits them from
+ * a sender.
  */
 final class MoveHeaders {
 

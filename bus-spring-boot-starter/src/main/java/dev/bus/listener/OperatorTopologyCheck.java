@@ -12,11 +12,13 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * Where an operator declares Bus's topology ({@code bus.topology.declare=false}), checks without declaring anything
- * ({@code exchange.declare} and {@code queue.declare} passive, which need no {@code configure} permission) that the
- * exchanges and queues exist. Bindings cannot be checked that way: a missing one shows as messages not arriving. The
- * check runs again while something is missing or the broker could not be asked, so health recovers once the
- * operator has declared them; one ERROR line says what is missing when that changes.
+ * Where an operator declares Bus's topology ({@code bus.topology.declare=false}), checks
+ * without declaring anything ({@code exchange.declare} and {@code queue.declare} passive,
+ * which need no {@code configure} permission) that the exchanges and queues exist.
+ * Bindings cannot be checked that way: a missing one shows as messages not arriving. The
+ * check runs again while something is missing or the broker could not be asked, so health
+ * recovers once the operator has declared them; one ERROR line says what is missing when
+ * that changes.
  */
 final class OperatorTopologyCheck {
 
@@ -26,7 +28,9 @@ final class OperatorTopologyCheck {
 
 	private final List<Declarable> declarables;
 
-	/** What the last check found missing; {@code null} until a check reached the broker. */
+	/**
+	 * What the last check found missing; {@code null} until a check reached the broker.
+	 */
 	private volatile List<String> missing;
 
 	OperatorTopologyCheck(RabbitAdmin admin, List<Declarable> declarables) {
@@ -34,7 +38,10 @@ final class OperatorTopologyCheck {
 		this.declarables = declarables;
 	}
 
-	/** What is missing: the last answer once all was there, else a new check (empty when the broker is down). */
+	/**
+	 * What is missing: the last answer once all was there, else a new check (empty when
+	 * the broker is down).
+	 */
 	List<String> missing() {
 		List<String> known = this.missing;
 		return (known != null && known.isEmpty()) ? known : check();

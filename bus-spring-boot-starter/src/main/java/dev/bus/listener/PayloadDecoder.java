@@ -14,10 +14,11 @@ import dev.bus.core.BusContentTypes;
 import dev.bus.core.FailureReason;
 
 /**
- * Decodes a message body into a listener's payload type, refusing what cannot be decoded faithfully: an empty
- * body, a body over the size limit, a content type that is not JSON (except for {@code String}/{@code byte[]}
- * parameters, which take any text or bytes), malformed JSON, and JSON that does not fit the type. Each refusal
- * is a {@link MessageRejectedException} with its {@link FailureReason}'s code.
+ * Decodes a message body into a listener's payload type, refusing what cannot be decoded
+ * faithfully: an empty body, a body over the size limit, a content type that is not JSON
+ * (except for {@code String}/{@code byte[]} parameters, which take any text or bytes),
+ * malformed JSON, and JSON that does not fit the type. Each refusal is a
+ * {@link MessageRejectedException} with its {@link FailureReason}'s code.
  */
 public class PayloadDecoder {
 
@@ -35,7 +36,10 @@ public class PayloadDecoder {
 		return this.jsonMapper.getTypeFactory().constructType(type);
 	}
 
-	/** Decodes {@code body}, as the receive chain left it, as {@code type}, by the content type in the properties. */
+	/**
+	 * Decodes {@code body}, as the receive chain left it, as {@code type}, by the content
+	 * type in the properties.
+	 */
 	public Object decode(byte[] body, MessageProperties properties, JavaType type) {
 		if (body == null || body.length == 0) {
 			throw rejected(FailureReason.EMPTY_BODY, "message body is empty", null);
@@ -48,7 +52,8 @@ public class PayloadDecoder {
 			return body;
 		}
 		String contentType = properties.getContentType();
-		// Plain AMQP publishers often send JSON without a content type, or as application/octet-stream: it is read
+		// Plain AMQP publishers often send JSON without a content type, or as
+		// application/octet-stream: it is read
 		// as JSON (and dead-lettered as malformed if it is not).
 		boolean json = BusContentTypes.isJson(contentType) || MessageProperties.CONTENT_TYPE_BYTES.equals(contentType);
 		if (type.hasRawClass(String.class) && !json && contentType.startsWith("text/")) {
@@ -63,8 +68,7 @@ public class PayloadDecoder {
 			return this.jsonMapper.readValue(body, type);
 		}
 		catch (StreamReadException ex) {
-			throw rejected(FailureReason.MALFORMED_PAYLOAD,
-					"body is not valid JSON: " + ex.getOriginalMessage(), ex);
+			throw rejected(FailureReason.MALFORMED_PAYLOAD, "body is not valid JSON: " + ex.getOriginalMessage(), ex);
 		}
 		catch (JacksonException ex) {
 			throw rejected(FailureReason.PAYLOAD_TYPE_MISMATCH,

@@ -6,7 +6,8 @@ import dev.bus.ReceivePostProcessor;
 import dev.bus.chain.PostProcessorChain;
 
 /**
- * The ordered {@link ReceivePostProcessor}s every delivered message goes through before it is decoded.
+ * The ordered {@link ReceivePostProcessor}s every delivered message goes through before
+ * it is decoded.
  */
 public final class ReceiveChain extends PostProcessorChain<ReceivePostProcessor, DeliveredMessage> {
 

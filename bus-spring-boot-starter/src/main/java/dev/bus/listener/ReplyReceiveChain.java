@@ -16,11 +16,12 @@ import dev.bus.transport.WireCodec;
 import dev.bus.transport.ConfirmedSender;
 
 /**
- * Takes each reply to this application's requests through the receive chain, as a message of the request's topic
- * delivered to no listener ({@link IncomingMessage#REPLY}): a reply on a topic with per-message tokens must carry
- * the responder's token (verified as any message's: signature, subject = {@code user_id}, a {@code bus.publish}
- * scope for the topic), a reply on an encrypted topic is decrypted with the topic's keyset and refused in clear,
- * and the CONSUMER span continues the trace from the responder's reply.
+ * Takes each reply to this application's requests through the receive chain, as a message
+ * of the request's topic delivered to no listener ({@link IncomingMessage#REPLY}): a
+ * reply on a topic with per-message tokens must carry the responder's token (verified as
+ * any message's: signature, subject = {@code user_id}, a {@code bus.publish} scope for
+ * the topic), a reply on an encrypted topic is decrypted with the topic's keyset and
+ * refused in clear, and the CONSUMER span continues the trace from the responder's reply.
  */
 public class ReplyReceiveChain implements ReplyReception {
 
@@ -29,8 +30,9 @@ public class ReplyReceiveChain implements ReplyReception {
 	private final Supplier<ReceiveChain> chain;
 
 	/**
-	 * @param chain the receive chain, asked for at the first reply: its elements (token verification, decryption)
-	 * may depend on beans that depend on the publisher, which holds this
+	 * @param chain the receive chain, asked for at the first reply: its elements (token
+	 * verification, decryption) may depend on beans that depend on the publisher, which
+	 * holds this
 	 */
 	public ReplyReceiveChain(Supplier<ReceiveChain> chain) {
 		this.chain = SingletonSupplier.of(chain);
@@ -39,7 +41,8 @@ public class ReplyReceiveChain implements ReplyReception {
 	@Override
 	public void receive(String topic, AMQP.BasicProperties properties, byte[] body, Consumer<byte[]> handler) {
 		MessageProperties messageProperties = WireCodec.delivered(properties, null);
-		// A reply comes through direct reply-to, which only the requester consumes: its topic is the request's, its
+		// A reply comes through direct reply-to, which only the requester consumes: its
+		// topic is the request's, its
 		// publisher the user_id the broker verified.
 		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, ConfirmedSender.DIRECT_REPLY_TO,
 				new Message(body, messageProperties),

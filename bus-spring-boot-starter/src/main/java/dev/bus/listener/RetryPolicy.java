@@ -7,14 +7,17 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * How a listener retries a failed message: how many attempts in all, the backoff before each retry, and which
- * exceptions are worth retrying. Delays are served by the broker (one delay queue per distinct delay), so a
- * message waiting for its next attempt never holds a consumer thread.
+ * How a listener retries a failed message: how many attempts in all, the backoff before
+ * each retry, and which exceptions are worth retrying. Delays are served by the broker
+ * (one delay queue per distinct delay), so a message waiting for its next attempt never
+ * holds a consumer thread.
  *
  * @param maxAttempts attempts in all, the first included; 1 means no retry
  * @param delays {@code delays.get(n - 1)} is the wait after failed attempt {@code n}
- * @param retryFor when not empty, only these exceptions (or their subclasses, anywhere in the cause chain) retry
- * @param noRetryFor these exceptions (or their subclasses, anywhere in the cause chain) never retry
+ * @param retryFor when not empty, only these exceptions (or their subclasses, anywhere in
+ * the cause chain) retry
+ * @param noRetryFor these exceptions (or their subclasses, anywhere in the cause chain)
+ * never retry
  */
 public record RetryPolicy(int maxAttempts, List<Duration> delays, List<Class<? extends Throwable>> retryFor,
 		List<Class<? extends Throwable>> noRetryFor) {
@@ -29,8 +32,8 @@ public record RetryPolicy(int maxAttempts, List<Duration> delays, List<Class<? e
 	}
 
 	/**
-	 * Exponential backoff: {@code initial}, then multiplied by {@code multiplier} after each attempt, capped at
-	 * {@code max}, rounded to whole milliseconds.
+	 * Exponential backoff: {@code initial}, then multiplied by {@code multiplier} after
+	 * each attempt, capped at {@code max}, rounded to whole milliseconds.
 	 */
 	public static RetryPolicy exponential(int maxAttempts, Duration initial, double multiplier, Duration max,
 			List<Class<? extends Throwable>> retryFor, List<Class<? extends Throwable>> noRetryFor) {
@@ -49,7 +52,10 @@ public record RetryPolicy(int maxAttempts, List<Duration> delays, List<Class<? e
 		return new RetryPolicy(maxAttempts, delays, retryFor, noRetryFor);
 	}
 
-	/** Whether a message whose attempt {@code attempt} failed with {@code error} gets another attempt. */
+	/**
+	 * Whether a message whose attempt {@code attempt} failed with {@code error} gets
+	 * another attempt.
+	 */
 	public boolean shouldRetry(int attempt, Throwable error) {
 		if (attempt >= this.maxAttempts || matches(this.noRetryFor, error)) {
 			return false;

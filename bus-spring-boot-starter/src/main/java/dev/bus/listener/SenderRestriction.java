@@ -8,11 +8,13 @@ import dev.bus.VerifiedPublisher;
 import dev.bus.core.FailureReason;
 
 /**
- * The senders a listener accepts ({@code @BusListener(publishers = ..., authority = ...)}), checked against the
+ * The senders a listener accepts
+ * ({@code @BusListener(publishers = ..., authority = ...)}), checked against the
  * publisher a per-message token proved, before the method is called.
  *
  * @param publishers accepted token subjects; empty accepts any
- * @param authority an authority the token must grant ({@code SCOPE_<scope>}); empty for none
+ * @param authority an authority the token must grant ({@code SCOPE_<scope>}); empty for
+ * none
  */
 public record SenderRestriction(Set<String> publishers, String authority) {
 
@@ -30,8 +32,9 @@ public record SenderRestriction(Set<String> publishers, String authority) {
 	}
 
 	/**
-	 * @throws MessageRejectedException {@code unauthenticated} when the listener restricts its senders and no
-	 * publisher was verified, {@code forbidden} when the verified one is not accepted
+	 * @throws MessageRejectedException {@code unauthenticated} when the listener
+	 * restricts its senders and no publisher was verified, {@code forbidden} when the
+	 * verified one is not accepted
 	 */
 	void check(VerifiedPublisher publisher, String listenerId) {
 		if (isNone()) {
@@ -42,13 +45,13 @@ public record SenderRestriction(Set<String> publishers, String authority) {
 					+ "' accepts verified publishers only, and this message has no per-message token");
 		}
 		if (!this.publishers.isEmpty() && !this.publishers.contains(publisher.subject())) {
-			throw new MessageRejectedException(FailureReason.FORBIDDEN.code(), "listener '" + listenerId
-					+ "' does not accept messages from '" + publisher.subject() + "'");
+			throw new MessageRejectedException(FailureReason.FORBIDDEN.code(),
+					"listener '" + listenerId + "' does not accept messages from '" + publisher.subject() + "'");
 		}
 		if (!this.authority.isEmpty() && !grants(publisher, this.authority)) {
-			throw new MessageRejectedException(FailureReason.FORBIDDEN.code(), "listener '" + listenerId
-					+ "' requires authority " + this.authority + ", which the token of '" + publisher.subject()
-					+ "' does not grant");
+			throw new MessageRejectedException(FailureReason.FORBIDDEN.code(),
+					"listener '" + listenerId + "' requires authority " + this.authority + ", which the token of '"
+							+ publisher.subject() + "' does not grant");
 		}
 	}
 

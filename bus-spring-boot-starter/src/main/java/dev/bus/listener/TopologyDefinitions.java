@@ -12,9 +12,11 @@ import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.Queue;
 
 /**
- * Bus's topology in RabbitMQ's definitions format ({@code rabbitmqctl import_definitions}, the management API's
- * {@code POST /api/definitions}), for an operator who declares it ({@code bus.topology.declare=false}): exchanges,
- * queues and bindings with their arguments. A broadcast listener's exclusive queue is left out: it belongs to one
+ * Bus's topology in RabbitMQ's definitions format
+ * ({@code rabbitmqctl import_definitions}, the management API's
+ * {@code POST /api/definitions}), for an operator who declares it
+ * ({@code bus.topology.declare=false}): exchanges, queues and bindings with their
+ * arguments. A broadcast listener's exclusive queue is left out: it belongs to one
  * instance, which declares it on its own connection.
  */
 final class TopologyDefinitions {

@@ -11,23 +11,24 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
-
 import org.springframework.core.Ordered;
 
 import dev.bus.observation.BusDeliveryObservationContext;
 import dev.bus.observation.BusPublishObservationContext;
 
 /**
- * Times Bus's observations ({@code bus.publish}, {@code bus.delivery}) into a timer per name and tag set, kept
- * once made. Boot lets the first meter handler that supports a context handle it, so this one, first in order,
- * takes Bus's contexts and Micrometer's {@link DefaultMeterObservationHandler} keeps all others.
+ * Times Bus's observations ({@code bus.publish}, {@code bus.delivery}) into a timer per
+ * name and tag set, kept once made. Boot lets the first meter handler that supports a
+ * context handle it, so this one, first in order, takes Bus's contexts and Micrometer's
+ * {@link DefaultMeterObservationHandler} keeps all others.
  * <p>
- * Written because Micrometer's handler costs too much at a message rate: it looks a timer up in the registry on
- * every stop and starts a long task timer on every start. With it, an app with Boot's metrics spent 20–24 µs more
- * JVM CPU per message than one without (benchmark "Bus (observed)", 5 rounds, A and B-quorum, 2026-11-28); a long
- * task timer of a message that lasts milliseconds tells nothing either. Same meters otherwise: the timer is named
- * after the observation, tagged with its low-cardinality key values and {@code error} (the exception's simple
- * class name, or {@code none}).
+ * Written because Micrometer's handler costs too much at a message rate: it looks a timer
+ * up in the registry on every stop and starts a long task timer on every start. With it,
+ * an app with Boot's metrics spent 20–24 µs more JVM CPU per message than one without
+ * (benchmark "Bus (observed)", 5 rounds, A and B-quorum, 2026-11-28); a long task timer
+ * of a message that lasts milliseconds tells nothing either. Same meters otherwise: the
+ * timer is named after the observation, tagged with its low-cardinality key values and
+ * {@code error} (the exception's simple class name, or {@code none}).
  */
 public final class BusMeterObservationHandler implements MeterObservationHandler<Observation.Context>, Ordered {
 

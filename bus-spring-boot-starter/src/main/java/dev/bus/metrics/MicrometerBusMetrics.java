@@ -18,12 +18,14 @@ import dev.bus.routing.RoutingObserver;
  * The Bus meters that are not per message (publishes and deliveries are observations, see
  * {@link dev.bus.observation.BusObservation}):
  * <ul>
- * <li>{@code bus.outbox.relay.latency} timer (outbox write to broker confirm), tag {@code topic}, and
- * {@code bus.outbox.relay.failures} counter;</li>
- * <li>{@code bus.routing.routed} counter, tags {@code rule-set}, {@code rule}, {@code action}.</li>
+ * <li>{@code bus.outbox.relay.latency} timer (outbox write to broker confirm), tag
+ * {@code topic}, and {@code bus.outbox.relay.failures} counter;</li>
+ * <li>{@code bus.routing.routed} counter, tags {@code rule-set}, {@code rule},
+ * {@code action}.</li>
  * </ul>
- * Each meter is registered once and kept, so a message costs a map lookup and an increment, not a meter
- * lookup in the registry. The {@code topic} tag is bounded ({@link TopicTags}).
+ * Each meter is registered once and kept, so a message costs a map lookup and an
+ * increment, not a meter lookup in the registry. The {@code topic} tag is bounded
+ * ({@link TopicTags}).
  */
 public class MicrometerBusMetrics implements OutboxObserver, RoutingObserver {
 
@@ -49,26 +51,34 @@ public class MicrometerBusMetrics implements OutboxObserver, RoutingObserver {
 			.register(registry);
 	}
 
-	/** {@code bus.routing.routed}, by rule set, rule and action: bounded by the rules, not by the messages. */
+	/**
+	 * {@code bus.routing.routed}, by rule set, rule and action: bounded by the rules, not
+	 * by the messages.
+	 */
 	@Override
 	public void routed(String ruleSet, String rule, RoutingRule.Action action) {
 		String actionTag = action.name().toLowerCase(Locale.ROOT);
-		this.routingCounters.computeIfAbsent(ruleSet + '\0' + rule + '\0' + actionTag, (key) -> Counter
-			.builder("bus.routing.routed")
-			.description("Messages a routing rule sent elsewhere, copied or rejected")
-			.tag("rule-set", ruleSet)
-			.tag("rule", rule)
-			.tag("action", actionTag)
-			.register(this.registry)).increment();
+		this.routingCounters
+			.computeIfAbsent(ruleSet + '\0' + rule + '\0' + actionTag,
+					(key) -> Counter.builder("bus.routing.routed")
+						.description("Messages a routing rule sent elsewhere, copied or rejected")
+						.tag("rule-set", ruleSet)
+						.tag("rule", rule)
+						.tag("action", actionTag)
+						.register(this.registry))
+			.increment();
 	}
 
 	@Override
 	public void relayed(String topic, Duration latency) {
 		String tag = this.topics.tag(topic);
-		this.relayTimers.computeIfAbsent(tag, (key) -> Timer.builder("bus.outbox.relay.latency")
-			.description("Time from the outbox write to the broker's confirm of the relayed message")
-			.tag("topic", tag)
-			.register(this.registry)).record(latency);
+		this.relayTimers
+			.computeIfAbsent(tag,
+					(key) -> Timer.builder("bus.outbox.relay.latency")
+						.description("Time from the outbox write to the broker's confirm of the relayed message")
+						.tag("topic", tag)
+						.register(this.registry))
+			.record(latency);
 	}
 
 	@Override

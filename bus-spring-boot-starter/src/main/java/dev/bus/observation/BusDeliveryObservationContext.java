@@ -7,8 +7,9 @@ import io.micrometer.observation.Observation;
 import dev.bus.DeliveryOutcome;
 
 /**
- * One delivery of a message to one listener, from its arrival to its outcome (consumed, skipped, retried,
- * dead-lettered or answered with an error), for {@link BusObservation#DELIVERY}.
+ * One delivery of a message to one listener, from its arrival to its outcome (consumed,
+ * skipped, retried, dead-lettered or answered with an error), for
+ * {@link BusObservation#DELIVERY}.
  */
 public class BusDeliveryObservationContext extends Observation.Context {
 
@@ -31,8 +32,7 @@ public class BusDeliveryObservationContext extends Observation.Context {
 	 * @param messageId the message's id, or {@code null} for a message without one
 	 * @param attempt 1 for the first delivery, more for retries
 	 */
-	public BusDeliveryObservationContext(String listener, String group, String topic, String messageId,
-			int attempt) {
+	public BusDeliveryObservationContext(String listener, String group, String topic, String messageId, int attempt) {
 		this.listener = listener;
 		this.group = group;
 		this.topic = topic;
@@ -71,8 +71,8 @@ public class BusDeliveryObservationContext extends Observation.Context {
 	}
 
 	/**
-	 * The outcome's kind in lower case with dashes: {@code consumed}, {@code skipped}, {@code dead-lettered}...;
-	 * {@code pending} until it has ended.
+	 * The outcome's kind in lower case with dashes: {@code consumed}, {@code skipped},
+	 * {@code dead-lettered}...; {@code pending} until it has ended.
 	 */
 	public String outcomeName() {
 		return (this.outcome != null) ? this.outcome.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')

@@ -5,7 +5,8 @@ import io.micrometer.observation.ObservationConvention;
 
 /**
  * Names and tags {@link BusObservation#DELIVERY}. Declare a bean of this type to replace
- * {@link DefaultBusDeliveryObservationConvention}, or extend that class to add to its tags.
+ * {@link DefaultBusDeliveryObservationConvention}, or extend that class to add to its
+ * tags.
  */
 public interface BusDeliveryObservationConvention extends ObservationConvention<BusDeliveryObservationContext> {
 

@@ -6,8 +6,9 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations Bus makes: one per publish and one per delivery outcome. With Boot's metrics each becomes a
- * timer of the same name (and a {@code .active} long task timer), tagged with the low-cardinality keys.
+ * The observations Bus makes: one per publish and one per delivery outcome. With Boot's
+ * metrics each becomes a timer of the same name (and a {@code .active} long task timer),
+ * tagged with the low-cardinality keys.
  */
 public enum BusObservation implements ObservationDocumentation {
 
@@ -54,7 +55,10 @@ public enum BusObservation implements ObservationDocumentation {
 	/** Low-cardinality keys of {@link #PUBLISH}. */
 	public enum PublishKeys implements KeyName {
 
-		/** The topic, bounded by {@code bus.metrics.max-topics} (later topics are {@code other}). */
+		/**
+		 * The topic, bounded by {@code bus.metrics.max-topics} (later topics are
+		 * {@code other}).
+		 */
 		TOPIC {
 			@Override
 			public String asString() {
@@ -70,7 +74,10 @@ public enum BusObservation implements ObservationDocumentation {
 			}
 		},
 
-		/** Why it failed ({@code unroutable}, {@code nacked}, {@code rejected}, ...), {@code none} if it did not. */
+		/**
+		 * Why it failed ({@code unroutable}, {@code nacked}, {@code rejected}, ...),
+		 * {@code none} if it did not.
+		 */
 		REASON {
 			@Override
 			public String asString() {
@@ -83,7 +90,10 @@ public enum BusObservation implements ObservationDocumentation {
 	/** Low-cardinality keys of {@link #DELIVERY}. */
 	public enum DeliveryKeys implements KeyName {
 
-		/** The topic, bounded by {@code bus.metrics.max-topics} (later topics are {@code other}). */
+		/**
+		 * The topic, bounded by {@code bus.metrics.max-topics} (later topics are
+		 * {@code other}).
+		 */
 		TOPIC {
 			@Override
 			public String asString() {
@@ -107,7 +117,10 @@ public enum BusObservation implements ObservationDocumentation {
 			}
 		},
 
-		/** {@code consumed}, {@code skipped}, {@code retried}, {@code dead-lettered} or {@code answered-with-error}. */
+		/**
+		 * {@code consumed}, {@code skipped}, {@code retried}, {@code dead-lettered} or
+		 * {@code answered-with-error}.
+		 */
 		OUTCOME {
 			@Override
 			public String asString() {
@@ -116,8 +129,8 @@ public enum BusObservation implements ObservationDocumentation {
 		},
 
 		/**
-		 * Why: {@code filtered}, {@code duplicate}, a dead-letter reason such as {@code handler-failed}, or
-		 * {@code none}.
+		 * Why: {@code filtered}, {@code duplicate}, a dead-letter reason such as
+		 * {@code handler-failed}, or {@code none}.
 		 */
 		REASON {
 			@Override

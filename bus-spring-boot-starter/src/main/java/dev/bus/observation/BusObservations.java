@@ -6,9 +6,10 @@ import io.micrometer.observation.ObservationRegistry;
 import dev.bus.DeliveryOutcome;
 
 /**
- * Starts and ends Bus's observations in the application's {@link ObservationRegistry}, with the user's
- * conventions where given. Observations are not opened in scope: Bus's spans come from its own tracing (see
- * {@code docs/tracing.md}), and a message's observation can end on another thread (a confirm) than it began.
+ * Starts and ends Bus's observations in the application's {@link ObservationRegistry},
+ * with the user's conventions where given. Observations are not opened in scope: Bus's
+ * spans come from its own tracing (see {@code docs/tracing.md}), and a message's
+ * observation can end on another thread (a confirm) than it began.
  */
 public final class BusObservations {
 
@@ -28,8 +29,10 @@ public final class BusObservations {
 
 	/**
 	 * @param registry the application's registry
-	 * @param publishConvention the user's convention for publishes, or {@code null} for the default
-	 * @param deliveryConvention the user's convention for deliveries, or {@code null} for the default
+	 * @param publishConvention the user's convention for publishes, or {@code null} for
+	 * the default
+	 * @param deliveryConvention the user's convention for deliveries, or {@code null} for
+	 * the default
 	 * @param topics the bound on the default conventions' {@code topic} tag
 	 */
 	public BusObservations(ObservationRegistry registry, BusPublishObservationConvention publishConvention,
@@ -47,7 +50,10 @@ public final class BusObservations {
 				() -> new BusPublishObservationContext(topic, messageId), this.registry);
 	}
 
-	/** Ends a publish's observation: {@code error} is {@code null} when the broker confirmed it. */
+	/**
+	 * Ends a publish's observation: {@code error} is {@code null} when the broker
+	 * confirmed it.
+	 */
 	public static void publishSettled(Observation observation, Throwable error) {
 		if (observation.getContext() instanceof BusPublishObservationContext context) {
 			context.settle(error);

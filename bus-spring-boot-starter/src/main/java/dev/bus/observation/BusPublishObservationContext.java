@@ -8,7 +8,8 @@ import io.micrometer.observation.Observation;
 import dev.bus.BusPublishException;
 
 /**
- * One publish, from the call to the broker's confirm (or the failure), for {@link BusObservation#PUBLISH}.
+ * One publish, from the call to the broker's confirm (or the failure), for
+ * {@link BusObservation#PUBLISH}.
  */
 public class BusPublishObservationContext extends Observation.Context {
 
@@ -57,22 +58,24 @@ public class BusPublishObservationContext extends Observation.Context {
 	}
 
 	/**
-	 * Why it failed: a {@link BusPublishException.Reason} in lower case with dashes ({@code unroutable},
-	 * {@code nacked}, {@code rejected}, {@code forbidden}, ...), {@code error} for another exception, or
-	 * {@value #NO_REASON}.
+	 * Why it failed: a {@link BusPublishException.Reason} in lower case with dashes
+	 * ({@code unroutable}, {@code nacked}, {@code rejected}, {@code forbidden}, ...),
+	 * {@code error} for another exception, or {@value #NO_REASON}.
 	 */
 	public String reason() {
 		return this.reason;
 	}
 
-	/** Records the publish's end: {@code error} is {@code null} when the broker confirmed it. */
+	/**
+	 * Records the publish's end: {@code error} is {@code null} when the broker confirmed
+	 * it.
+	 */
 	public void settle(Throwable error) {
 		if (error == null) {
 			this.outcome = CONFIRMED;
 			return;
 		}
-		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
-				: error;
+		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 		this.outcome = FAILED;
 		this.reason = (cause instanceof BusPublishException publishError)
 				? publishError.getReason().name().toLowerCase(Locale.ROOT).replace('_', '-') : "error";

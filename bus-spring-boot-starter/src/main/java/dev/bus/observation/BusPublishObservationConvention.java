@@ -5,7 +5,8 @@ import io.micrometer.observation.ObservationConvention;
 
 /**
  * Names and tags {@link BusObservation#PUBLISH}. Declare a bean of this type to replace
- * {@link DefaultBusPublishObservationConvention}, or extend that class to add to its tags.
+ * {@link DefaultBusPublishObservationConvention}, or extend that class to add to its
+ * tags.
  */
 public interface BusPublishObservationConvention extends ObservationConvention<BusPublishObservationContext> {
 

@@ -5,14 +5,17 @@ import io.micrometer.common.KeyValues;
 import dev.bus.DeliveryOutcome;
 
 /**
- * {@code bus.delivery}, tagged by topic (bounded), group, listener, outcome and reason; the message id and the
- * attempt are high-cardinality.
+ * {@code bus.delivery}, tagged by topic (bounded), group, listener, outcome and reason;
+ * the message id and the attempt are high-cardinality.
  */
 public class DefaultBusDeliveryObservationConvention implements BusDeliveryObservationConvention {
 
 	private final TopicTags topics;
 
-	/** @param topics the bound on the {@code topic} tag, shared with the other Bus observations */
+	/**
+	 * @param topics the bound on the {@code topic} tag, shared with the other Bus
+	 * observations
+	 */
 	public DefaultBusDeliveryObservationConvention(TopicTags topics) {
 		this.topics = topics;
 	}
@@ -42,8 +45,9 @@ public class DefaultBusDeliveryObservationConvention implements BusDeliveryObser
 	public KeyValues getHighCardinalityKeyValues(BusDeliveryObservationContext context) {
 		KeyValues attempt = KeyValues
 			.of(BusObservation.CommonHighCardinalityKeys.ATTEMPT.withValue(Integer.toString(context.attempt())));
-		return (context.messageId() != null) ? attempt
-			.and(BusObservation.CommonHighCardinalityKeys.MESSAGE_ID.withValue(context.messageId())) : attempt;
+		return (context.messageId() != null)
+				? attempt.and(BusObservation.CommonHighCardinalityKeys.MESSAGE_ID.withValue(context.messageId()))
+				: attempt;
 	}
 
 }

@@ -3,13 +3,17 @@ package dev.bus.observation;
 import io.micrometer.common.KeyValues;
 
 /**
- * {@code bus.publish}, tagged by topic (bounded), outcome and reason; the message id is high-cardinality.
+ * {@code bus.publish}, tagged by topic (bounded), outcome and reason; the message id is
+ * high-cardinality.
  */
 public class DefaultBusPublishObservationConvention implements BusPublishObservationConvention {
 
 	private final TopicTags topics;
 
-	/** @param topics the bound on the {@code topic} tag, shared with the other Bus observations */
+	/**
+	 * @param topics the bound on the {@code topic} tag, shared with the other Bus
+	 * observations
+	 */
 	public DefaultBusPublishObservationConvention(TopicTags topics) {
 		this.topics = topics;
 	}

@@ -14,10 +14,13 @@ import dev.bus.transport.Envelope;
 import dev.bus.transport.WireCodec;
 
 /**
- * The outbox table: envelopes written in the caller's database transaction, read back by the relay.
+ * The outbox table: envelopes written in the caller's database transaction, read back by
+ * the relay.
  *
- * <p>An envelope is stored as its topic, message id and its {@link BatchEntry} encoding (properties as headers
- * plus body), the same self-describing form a batch uses, so the row needs no schema change when headers do.
+ * <p>
+ * An envelope is stored as its topic, message id and its {@link BatchEntry} encoding
+ * (properties as headers plus body), the same self-describing form a batch uses, so the
+ * row needs no schema change when headers do.
  */
 public class JdbcOutbox {
 
@@ -33,7 +36,10 @@ public class JdbcOutbox {
 		this.clock = clock;
 	}
 
-	/** Writes an envelope; joins the caller's transaction when there is one on the same DataSource. */
+	/**
+	 * Writes an envelope; joins the caller's transaction when there is one on the same
+	 * DataSource.
+	 */
 	public void add(Envelope envelope) {
 		this.jdbc.update("insert into " + this.table + " (topic, message_id, envelope, created_at) values (?, ?, ?, ?)",
 				envelope.topic(), envelope.messageId(), BatchCodec.encode(List.of(WireCodec.toBatchEntry(envelope))),
@@ -41,8 +47,8 @@ public class JdbcOutbox {
 	}
 
 	/**
-	 * Locks and returns up to {@code limit} of the oldest rows, skipping rows another relay has locked. Call
-	 * inside a transaction; the locks hold until it ends.
+	 * Locks and returns up to {@code limit} of the oldest rows, skipping rows another
+	 * relay has locked. Call inside a transaction; the locks hold until it ends.
 	 */
 	public List<Row> lockOldest(int limit) {
 		return this.jdbc.query("select id, topic, message_id, envelope, created_at from " + this.table
@@ -70,6 +76,7 @@ public class JdbcOutbox {
 
 	/**
 	 * One stored message.
+	 *
 	 * @param id row id
 	 * @param envelope the message
 	 * @param createdAt when the transaction wrote it

@@ -16,10 +16,11 @@ import dev.bus.publisher.PublishRouting;
 import dev.bus.publisher.Requests;
 
 /**
- * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox table in that same
- * transaction instead of to the broker: the message is sent if and only if the transaction commits, by the
- * {@link OutboxRelay}. The returned future completes when the transaction commits (the message is then safely
- * stored) and fails with {@link Reason#ROLLED_BACK} when it rolls back. Outside a transaction it publishes
+ * A {@link dev.bus.BusPublisher} that, inside a Spring transaction, writes to the outbox
+ * table in that same transaction instead of to the broker: the message is sent if and
+ * only if the transaction commits, by the {@link OutboxRelay}. The returned future
+ * completes when the transaction commits (the message is then safely stored) and fails
+ * with {@link Reason#ROLLED_BACK} when it rolls back. Outside a transaction it publishes
  * directly, confirmed by the broker, as the default publisher does.
  */
 public class OutboxBusPublisher extends AbstractBusPublisher {
@@ -42,7 +43,10 @@ public class OutboxBusPublisher extends AbstractBusPublisher {
 		this.exchange = exchange;
 	}
 
-	/** Inside a transaction: the outbox row must be written in it, so on the publishing thread. */
+	/**
+	 * Inside a transaction: the outbox row must be written in it, so on the publishing
+	 * thread.
+	 */
 	@Override
 	protected boolean sendsOnCallerThread() {
 		return TransactionSynchronizationManager.isActualTransactionActive();

@@ -12,7 +12,9 @@ public interface OutboxObserver {
 	OutboxObserver NONE = new OutboxObserver() {
 	};
 
-	/** One observer telling all of {@code observers}, in order; {@link #NONE} for none. */
+	/**
+	 * One observer telling all of {@code observers}, in order; {@link #NONE} for none.
+	 */
 	static OutboxObserver composite(List<? extends OutboxObserver> observers) {
 		if (observers.isEmpty()) {
 			return NONE;
@@ -36,7 +38,9 @@ public interface OutboxObserver {
 		};
 	}
 
-	/** A row was confirmed by the broker {@code latency} after its transaction wrote it. */
+	/**
+	 * A row was confirmed by the broker {@code latency} after its transaction wrote it.
+	 */
 	default void relayed(String topic, Duration latency) {
 	}
 

@@ -20,20 +20,23 @@ import dev.bus.transport.EnvelopeSender;
 /**
  * Publishes committed outbox rows and deletes them once the broker has confirmed them.
  *
- * <p>Each pass locks the oldest rows with {@code FOR UPDATE SKIP LOCKED}, so relays in several instances share
- * the work without sending a row twice; publishes them all with confirms; and deletes the confirmed ones in the
- * same transaction. A crash between confirm and commit resends those rows: at-least-once, which idempotent
- * listeners absorb. Rows whose publish fails stay for the next pass. Passes run every {@code interval} and, on
- * this instance, right after a transaction that wrote to the outbox commits, so latency from commit to confirm
- * is one round trip rather than a poll interval. With the database down a pass fails, is logged, and the next
- * one tries again: nothing is lost.
+ * <p>
+ * Each pass locks the oldest rows with {@code FOR UPDATE SKIP LOCKED}, so relays in
+ * several instances share the work without sending a row twice; publishes them all with
+ * confirms; and deletes the confirmed ones in the same transaction. A crash between
+ * confirm and commit resends those rows: at-least-once, which idempotent listeners
+ * absorb. Rows whose publish fails stay for the next pass. Passes run every
+ * {@code interval} and, on this instance, right after a transaction that wrote to the
+ * outbox commits, so latency from commit to confirm is one round trip rather than a poll
+ * interval. With the database down a pass fails, is logged, and the next one tries again:
+ * nothing is lost.
  */
 public class OutboxRelay implements SmartLifecycle {
 
 	/**
 	 * Stops after the listeners and after Spring Boot's web server graceful shutdown
-	 * ({@code SmartLifecycle.DEFAULT_PHASE - 1024}), both of which may still write to the outbox, and before the
-	 * publisher its last pass sends through.
+	 * ({@code SmartLifecycle.DEFAULT_PHASE - 1024}), both of which may still write to the
+	 * outbox, and before the publisher its last pass sends through.
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 1100;
 
@@ -63,8 +66,8 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private volatile ScheduledFuture<?> poll;
 
-	public OutboxRelay(JdbcOutbox outbox, TransactionTemplate transactions, EnvelopeSender publisher,
-			String exchange, TaskScheduler scheduler, Duration interval, int batchSize, Duration confirmTimeout,
+	public OutboxRelay(JdbcOutbox outbox, TransactionTemplate transactions, EnvelopeSender publisher, String exchange,
+			TaskScheduler scheduler, Duration interval, int batchSize, Duration confirmTimeout,
 			OutboxObserver observer) {
 		this.outbox = outbox;
 		this.transactions = transactions;
@@ -144,7 +147,9 @@ public class OutboxRelay implements SmartLifecycle {
 		this.poll = this.scheduler.scheduleWithFixedDelay(this::drain, this.interval);
 	}
 
-	/** Stops polling, then relays what is left (bounded by the confirm timeout per pass). */
+	/**
+	 * Stops polling, then relays what is left (bounded by the confirm timeout per pass).
+	 */
 	@Override
 	public void stop() {
 		ScheduledFuture<?> current = this.poll;

@@ -14,10 +14,11 @@ import dev.bus.observation.BusObservations;
 import dev.bus.transport.Envelope;
 
 /**
- * What every {@link BusPublisher} does around sending: build the envelope and run the publish chain (failing
- * the future, not throwing, on bad input or a rejection), observe each publish ({@link BusObservations}), tell
- * the chain's callbacks the outcome, and turn the confirm into a receipt. Subclasses decide only how an envelope
- * reaches the broker.
+ * What every {@link BusPublisher} does around sending: build the envelope and run the
+ * publish chain (failing the future, not throwing, on bad input or a rejection), observe
+ * each publish ({@link BusObservations}), tell the chain's callbacks the outcome, and
+ * turn the confirm into a receipt. Subclasses decide only how an envelope reaches the
+ * broker.
  */
 public abstract class AbstractBusPublisher implements BusPublisher {
 
@@ -37,16 +38,20 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 		this.routing = routing;
 	}
 
-	/** Requests go straight to the broker, never batched nor through an outbox: someone is waiting for the reply. */
+	/**
+	 * Requests go straight to the broker, never batched nor through an outbox: someone is
+	 * waiting for the reply.
+	 */
 	@Override
 	public <R> CompletableFuture<R> request(OutboundMessage message, Class<R> replyType, Duration timeout) {
 		return this.requester.request(message, replyType, timeout);
 	}
 
 	/**
-	 * Applies the routing rules, then publishes: to the message's topic, to another (redirect, split), to it and
-	 * others (copy: the receipt once every copy is confirmed), into a holding queue (hold), or nowhere (reject:
-	 * the future fails, nothing is sent).
+	 * Applies the routing rules, then publishes: to the message's topic, to another
+	 * (redirect, split), to it and others (copy: the receipt once every copy is
+	 * confirmed), into a holding queue (hold), or nowhere (reject: the future fails,
+	 * nothing is sent).
 	 */
 	@Override
 	public CompletableFuture<PublishReceipt> publish(OutboundMessage message) {
@@ -86,8 +91,9 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 	}
 
 	/**
-	 * Whether {@link #send} must run on the publishing thread (it writes inside the caller's transaction): the
-	 * envelope is then signed there too, alone, rather than with others on the signer's thread.
+	 * Whether {@link #send} must run on the publishing thread (it writes inside the
+	 * caller's transaction): the envelope is then signed there too, alone, rather than
+	 * with others on the signer's thread.
 	 */
 	protected boolean sendsOnCallerThread() {
 		return false;
@@ -95,7 +101,8 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	/**
 	 * Sends an envelope.
-	 * @return a future completed on the broker's confirm, failed with a {@link BusPublishException} otherwise
+	 * @return a future completed on the broker's confirm, failed with a
+	 * {@link BusPublishException} otherwise
 	 */
 	protected abstract CompletableFuture<Void> send(Envelope envelope);
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import com.rabbitmq.client.AMQP;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.bus.BusPublishException;
@@ -21,11 +20,12 @@ import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.WireCodec;
 
 /**
- * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP message, sent when it reaches
- * {@code max-size} bytes or {@code max-messages} messages, or when its first message has waited {@code linger}.
- * One publish and one confirm then carry many messages. Each message keeps its own headers and its own future,
- * completed when the batch is confirmed; listeners unpack batches and ack, filter and dead-letter each message
- * on its own. A message too large to share a batch is sent on its own.
+ * A {@link dev.bus.BusPublisher} that packs messages to the same topic into one AMQP
+ * message, sent when it reaches {@code max-size} bytes or {@code max-messages} messages,
+ * or when its first message has waited {@code linger}. One publish and one confirm then
+ * carry many messages. Each message keeps its own headers and its own future, completed
+ * when the batch is confirmed; listeners unpack batches and ack, filter and dead-letter
+ * each message on its own. A message too large to share a batch is sent on its own.
  */
 public class BatchingBusPublisher extends AbstractBusPublisher {
 
@@ -43,9 +43,9 @@ public class BatchingBusPublisher extends AbstractBusPublisher {
 
 	private final Map<String, OpenBatch> openBatches = new HashMap<>();
 
-	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			EnvelopeSender envelopeSender, BusObservations observations, TaskScheduler scheduler,
-			int maxBytes, int maxMessages, Duration linger, Requests requester, PublishRouting routing) {
+	public BatchingBusPublisher(String exchange, EnvelopeFactory envelopeFactory, EnvelopeSender envelopeSender,
+			BusObservations observations, TaskScheduler scheduler, int maxBytes, int maxMessages, Duration linger,
+			Requests requester, PublishRouting routing) {
 		super(envelopeFactory, observations, requester, routing);
 		this.exchange = exchange;
 		this.envelopeSender = envelopeSender;

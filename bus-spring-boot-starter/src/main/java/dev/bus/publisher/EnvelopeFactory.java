@@ -21,16 +21,19 @@ import dev.bus.core.CloudEventsHeaders;
 import dev.bus.transport.Envelope;
 
 /**
- * Turns an {@link OutboundMessage} into a sealed {@link Envelope}: JSON body, persistent delivery (unless turned
- * off), the CloudEvents 1.0 attributes each once in the AMQP property with its meaning (message id, logical type,
- * source as {@code app_id}, timestamp; the subject, which has no property, as {@value BusHeaders#SUBJECT}), and as
- * headers too only when asked ({@code bus.publisher.cloud-events.headers}), then the {@link PublishChain}, then the
- * size check on what will really be sent. No Java class name ever reaches the wire, so any AMQP client can read
- * what Bus publishes.
+ * Turns an {@link OutboundMessage} into a sealed {@link Envelope}: JSON body, persistent
+ * delivery (unless turned off), the CloudEvents 1.0 attributes each once in the AMQP
+ * property with its meaning (message id, logical type, source as {@code app_id},
+ * timestamp; the subject, which has no property, as {@value BusHeaders#SUBJECT}), and as
+ * headers too only when asked ({@code bus.publisher.cloud-events.headers}), then the
+ * {@link PublishChain}, then the size check on what will really be sent. No Java class
+ * name ever reaches the wire, so any AMQP client can read what Bus publishes.
  *
- * <p>Why not the headers by default: on a quorum queue the header table goes into the Raft log with every message,
- * and five headers repeating five properties cost the broker more per message than the properties themselves
- * (docs/BENCHMARKS.md, "raw (Bus wire)" against "raw (Bus properties)").
+ * <p>
+ * Why not the headers by default: on a quorum queue the header table goes into the Raft
+ * log with every message, and five headers repeating five properties cost the broker more
+ * per message than the properties themselves (docs/BENCHMARKS.md, "raw (Bus wire)"
+ * against "raw (Bus properties)").
  */
 public class EnvelopeFactory {
 
@@ -57,8 +60,8 @@ public class EnvelopeFactory {
 	}
 
 	/**
-	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the properties (one of
-	 * {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
+	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the
+	 * properties (one of {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
 	 */
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
 			PublishChain chain, String cloudEventsPrefix) {
@@ -66,8 +69,8 @@ public class EnvelopeFactory {
 	}
 
 	/**
-	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the properties (one of
-	 * {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
+	 * @param cloudEventsPrefix prefix of the CloudEvents headers to write besides the
+	 * properties (one of {@link CloudEventsHeaders#PREFIXES}), {@code null} for none
 	 * @param signer what proves each sealed envelope's sender ({@link #signThenSend})
 	 */
 	public EnvelopeFactory(JsonMapper jsonMapper, String source, long maxMessageSize, boolean persistent,
@@ -83,10 +86,11 @@ public class EnvelopeFactory {
 
 	/**
 	 * Builds the envelope, runs the chain and seals it.
-	 * @return the processed message; its {@link OutgoingEnvelope#envelope()} is ready to send, and its
-	 * {@link OutgoingEnvelope#settle} must be called with the outcome
-	 * @throws BusPublishException when the payload cannot be serialised, an element rejects the message (the
-	 * elements' callbacks have then been settled) or it is too large
+	 * @return the processed message; its {@link OutgoingEnvelope#envelope()} is ready to
+	 * send, and its {@link OutgoingEnvelope#settle} must be called with the outcome
+	 * @throws BusPublishException when the payload cannot be serialised, an element
+	 * rejects the message (the elements' callbacks have then been settled) or it is too
+	 * large
 	 */
 	public OutgoingEnvelope create(OutboundMessage message) {
 		OutgoingEnvelope outgoing = draft(message);
@@ -94,8 +98,9 @@ public class EnvelopeFactory {
 			this.chain.apply(outgoing);
 			int size = outgoing.body().length;
 			if (size > this.maxMessageSize) {
-				throw new BusPublishException(Reason.OVERSIZE, message.topic(), message.messageId(), size
-						+ " bytes exceed bus.publisher.max-message-size (" + this.maxMessageSize + " bytes)", null);
+				throw new BusPublishException(Reason.OVERSIZE, message.topic(), message.messageId(),
+						size + " bytes exceed bus.publisher.max-message-size (" + this.maxMessageSize + " bytes)",
+						null);
 			}
 		}
 		catch (MessageRejectedException ex) {
@@ -113,11 +118,13 @@ public class EnvelopeFactory {
 	}
 
 	/**
-	 * Sends a sealed envelope once the {@link EnvelopeSigner} has signed it: at once when the signer answers at
-	 * once, else later on the signer's thread, in the order envelopes were signed. The future fails with the
-	 * signer's or the send's own exception, unwrapped, as the send alone would.
+	 * Sends a sealed envelope once the {@link EnvelopeSigner} has signed it: at once when
+	 * the signer answers at once, else later on the signer's thread, in the order
+	 * envelopes were signed. The future fails with the signer's or the send's own
+	 * exception, unwrapped, as the send alone would.
 	 * @param send what sends the signed envelope, returning its confirm
-	 * @param onCallerThread whether {@code send} must run on the calling thread (inside its transaction)
+	 * @param onCallerThread whether {@code send} must run on the calling thread (inside
+	 * its transaction)
 	 */
 	public CompletableFuture<Void> signThenSend(Envelope envelope, Function<Envelope, CompletableFuture<Void>> send,
 			boolean onCallerThread) {
@@ -146,7 +153,8 @@ public class EnvelopeFactory {
 				confirmed = send.apply(proved);
 			}
 			catch (RuntimeException ex) {
-				// on the signer's thread, nobody else would see it: the publish fails with it
+				// on the signer's thread, nobody else would see it: the publish fails
+				// with it
 				sent.completeExceptionally(ex);
 				return;
 			}
@@ -181,16 +189,19 @@ public class EnvelopeFactory {
 			headers.put(BusHeaders.PARTITION_KEY, message.partitionKey());
 		}
 		if (!message.confidentialHeaders().isEmpty()) {
-			// The encrypting element encrypts these values; the chain's last element refuses them in clear.
+			// The encrypting element encrypts these values; the chain's last element
+			// refuses them in clear.
 			headers.put(BusHeaders.ENCRYPTED_HEADERS, String.join(",", message.confidentialHeaders()));
 		}
 		return new OutgoingEnvelope(message.topic(), message.messageId(), message.type(), this.source, now, headers,
-				body, (message.payload() instanceof byte[]) ? MessageProperties.CONTENT_TYPE_BYTES : BusContentTypes.JSON);
+				body,
+				(message.payload() instanceof byte[]) ? MessageProperties.CONTENT_TYPE_BYTES : BusContentTypes.JSON);
 	}
 
 	/**
-	 * The payload as JSON; a {@code byte[]} payload as it is, so that a receiver that reads bytes (an MQTT device
-	 * taking a command, a listener with a {@code byte[]} parameter) gets exactly those bytes.
+	 * The payload as JSON; a {@code byte[]} payload as it is, so that a receiver that
+	 * reads bytes (an MQTT device taking a command, a listener with a {@code byte[]}
+	 * parameter) gets exactly those bytes.
 	 */
 	private byte[] serialize(OutboundMessage message) {
 		if (message.payload() instanceof byte[] bytes) {

@@ -5,9 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import dev.bus.transport.Envelope;
 
 /**
- * The last step before a sealed envelope is sent: what proves its sender, over its final bytes. It may complete
- * later and on another thread (one signature over many envelopes), in the order envelopes came in; a failed
- * future means the envelope must not be sent.
+ * The last step before a sealed envelope is sent: what proves its sender, over its final
+ * bytes. It may complete later and on another thread (one signature over many envelopes),
+ * in the order envelopes came in; a failed future means the envelope must not be sent.
  */
 public interface EnvelopeSigner {
 
@@ -27,14 +27,14 @@ public interface EnvelopeSigner {
 	};
 
 	/**
-	 * @return the envelope to send (this one, or a copy with what proves it), failed with a
-	 * {@link dev.bus.BusPublishException} when it cannot be proved
+	 * @return the envelope to send (this one, or a copy with what proves it), failed with
+	 * a {@link dev.bus.BusPublishException} when it cannot be proved
 	 */
 	CompletableFuture<Envelope> sign(Envelope envelope);
 
 	/**
-	 * Signs on the calling thread, alone: for a caller that must send there (into the outbox table, inside the
-	 * caller's transaction).
+	 * Signs on the calling thread, alone: for a caller that must send there (into the
+	 * outbox table, inside the caller's transaction).
 	 * @return the envelope to send
 	 * @throws dev.bus.BusPublishException when it cannot be proved
 	 */

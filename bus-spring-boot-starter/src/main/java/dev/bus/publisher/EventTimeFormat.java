@@ -6,8 +6,9 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Formats the CloudEvents {@code time} header: RFC 3339 in UTC with milliseconds
- * ({@code 2026-11-21T22:50:01.123Z}). The date and time of day are formatted once per second and reused, since
- * {@link DateTimeFormatter} costs about a microsecond per call, on every publish that carries the header.
+ * ({@code 2026-11-21T22:50:01.123Z}). The date and time of day are formatted once per
+ * second and reused, since {@link DateTimeFormatter} costs about a microsecond per call,
+ * on every publish that carries the header.
  */
 final class EventTimeFormat {
 

@@ -25,12 +25,14 @@ import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * The holding queues of {@code hold} rules: one durable queue per rule set and rule, {@code bus.hold.<set>.<rule>},
- * declared the first time the rule holds a message and filled through the default exchange (so no wildcard
- * listener sees held messages); and their release to the topics the messages were published
- * to, each confirmed before it leaves the holding queue (a crash in between duplicates, never loses). Only what this
- * application parked is released: a message in a holding queue whose {@code user_id} is not this application's
- * broker user was put there by another client (the default exchange reaches every queue), and stays held.
+ * The holding queues of {@code hold} rules: one durable queue per rule set and rule,
+ * {@code bus.hold.<set>.<rule>}, declared the first time the rule holds a message and
+ * filled through the default exchange (so no wildcard listener sees held messages); and
+ * their release to the topics the messages were published to, each confirmed before it
+ * leaves the holding queue (a crash in between duplicates, never loses). Only what this
+ * application parked is released: a message in a holding queue whose {@code user_id} is
+ * not this application's broker user was put there by another client (the default
+ * exchange reaches every queue), and stays held.
  */
 public class Holds {
 
@@ -49,7 +51,8 @@ public class Holds {
 	private final BrokerAccess brokerAccess;
 
 	/**
-	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name, once
+	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name,
+	 * once
 	 */
 	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, EnvelopeSender publisher,
 			String exchange, long confirmTimeoutMillis, BrokerAccess brokerAccess) {
@@ -61,7 +64,10 @@ public class Holds {
 		this.confirmTimeoutMillis = confirmTimeoutMillis;
 	}
 
-	/** The holding queue's name: {@code bus.hold.<rule set>.<rule>}, other characters than word ones as dashes. */
+	/**
+	 * The holding queue's name: {@code bus.hold.<rule set>.<rule>}, other characters than
+	 * word ones as dashes.
+	 */
 	public static String queueName(String ruleSet, String rule) {
 		return "bus.hold." + word(ruleSet) + "." + word(rule);
 	}
@@ -78,7 +84,8 @@ public class Holds {
 	}
 
 	/**
-	 * Parks an envelope, sealed for its own topic, in a holding queue (through the default exchange).
+	 * Parks an envelope, sealed for its own topic, in a holding queue (through the
+	 * default exchange).
 	 * @return a future completed on the broker's confirm
 	 */
 	CompletableFuture<Void> park(Envelope envelope, String holdQueue) {
@@ -99,7 +106,8 @@ public class Holds {
 			while ((response = channel.basicGet(queue, false)) != null) {
 				String parkedBy = response.getProps().getUserId();
 				if (ownUser != null && !ownUser.equals(parkedBy)) {
-					// left unacknowledged: it goes back to the holding queue when the channel closes
+					// left unacknowledged: it goes back to the holding queue when the
+					// channel closes
 					logger.warn("Not releasing message " + LogValues.escape(response.getProps().getMessageId())
 							+ " held by routing rule " + LogValues.escape(ruleSet) + "/" + LogValues.escape(rule)
 							+ ": broker user '" + LogValues.escape(parkedBy) + "' put it there, not this application");
@@ -111,8 +119,8 @@ public class Holds {
 			}
 		}
 		catch (IOException | TimeoutException ex) {
-			throw new IllegalStateException("Release of " + queue + " failed after " + released + " message(s): "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Release of " + queue + " failed after " + released + " message(s): " + ex.getMessage(), ex);
 		}
 		logger.info("Released " + released + " message(s) held by routing rule " + LogValues.escape(ruleSet) + "/"
 				+ LogValues.escape(rule));

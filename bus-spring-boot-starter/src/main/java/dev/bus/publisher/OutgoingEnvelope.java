@@ -7,14 +7,16 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
+
 import dev.bus.OutgoingMessage;
 import dev.bus.chain.OutcomeCallbacks;
 import dev.bus.transport.Envelope;
 
 /**
- * The envelope of one publish while the {@link PublishChain} runs: mutable, then {@linkplain #seal sealed} once
- * into the immutable AMQP properties, so the chain never forces the properties to be built twice. It also
- * keeps the elements' outcome callbacks for when the publish settles.
+ * The envelope of one publish while the {@link PublishChain} runs: mutable, then
+ * {@linkplain #seal sealed} once into the immutable AMQP properties, so the chain never
+ * forces the properties to be built twice. It also keeps the elements' outcome callbacks
+ * for when the publish settles.
  */
 public final class OutgoingEnvelope implements OutgoingMessage {
 
@@ -108,10 +110,11 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 	}
 
 	/**
-	 * Builds the AMQP properties; the message cannot change after this. Each CloudEvents attribute goes in the
-	 * property with its meaning ({@code app_id} is the source), once: no {@code type} when it is the topic (the
-	 * routing key says it, and listeners take the topic for a missing type), no {@code content_encoding}, which in
-	 * AMQP names a compression, not a charset (JSON is UTF-8).
+	 * Builds the AMQP properties; the message cannot change after this. Each CloudEvents
+	 * attribute goes in the property with its meaning ({@code app_id} is the source),
+	 * once: no {@code type} when it is the topic (the routing key says it, and listeners
+	 * take the topic for a missing type), no {@code content_encoding}, which in AMQP
+	 * names a compression, not a charset (JSON is UTF-8).
 	 */
 	Envelope seal(int deliveryMode) {
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(this.contentType)

@@ -6,8 +6,8 @@ import dev.bus.PublishPostProcessor;
 import dev.bus.chain.PostProcessorChain;
 
 /**
- * The ordered {@link PublishPostProcessor}s every publish goes through, between building the envelope and
- * sealing it.
+ * The ordered {@link PublishPostProcessor}s every publish goes through, between building
+ * the envelope and sealing it.
  */
 public final class PublishChain extends PostProcessorChain<PublishPostProcessor, OutgoingEnvelope> {
 

@@ -11,10 +11,11 @@ import dev.bus.annotation.BusPublishes;
 import dev.bus.core.TopicPattern;
 
 /**
- * What the application declares it publishes, with {@link BusPublishes} on its beans, read once on first use (after
- * the context has refreshed). The AsyncAPI document describes these publications, and the {@code bus} endpoint lists
- * their topics from the start, so the sidecar registers them and {@code requiredScopes} names their scopes before the
- * first publish rather than after it.
+ * What the application declares it publishes, with {@link BusPublishes} on its beans,
+ * read once on first use (after the context has refreshed). The AsyncAPI document
+ * describes these publications, and the {@code bus} endpoint lists their topics from the
+ * start, so the sidecar registers them and {@code requiredScopes} names their scopes
+ * before the first publish rather than after it.
  */
 public class PublishDeclarations {
 
@@ -26,7 +27,10 @@ public class PublishDeclarations {
 		this.beans = beans;
 	}
 
-	/** Every {@link BusPublishes} on the context's beans, in bean order; a topic that is not a plain topic fails. */
+	/**
+	 * Every {@link BusPublishes} on the context's beans, in bean order; a topic that is
+	 * not a plain topic fails.
+	 */
 	public List<BusPublishes> declarations() {
 		List<BusPublishes> found = this.declarations;
 		if (found == null) {

@@ -12,13 +12,16 @@ import dev.bus.transport.BrokerAccess;
 import dev.bus.transport.Envelope;
 
 /**
- * What a publish becomes once the routing rules have spoken: the sends it makes (the message itself, elsewhere,
- * copies, or into a holding queue), or its refusal; the topics sent to are remembered ({@link PublishedTopics}).
+ * What a publish becomes once the routing rules have spoken: the sends it makes (the
+ * message itself, elsewhere, copies, or into a holding queue), or its refusal; the topics
+ * sent to are remembered ({@link PublishedTopics}).
  *
- * <p>A send to a topic the broker would refuse this application (its token's scopes) refuses the whole publish
- * before anything is sent. The broker answers such a publish by closing the channel, which would fail every other
- * unconfirmed publish on it; and sending the original then failing on a rule's copy would fail the publish after it
- * happened, and a listener that publishes would retry it, sending the original again each time.
+ * <p>
+ * A send to a topic the broker would refuse this application (its token's scopes) refuses
+ * the whole publish before anything is sent. The broker answers such a publish by closing
+ * the channel, which would fail every other unconfirmed publish on it; and sending the
+ * original then failing on a rule's copy would fail the publish after it happened, and a
+ * listener that publishes would retry it, sending the original again each time.
  */
 public class PublishRouting {
 
@@ -33,8 +36,8 @@ public class PublishRouting {
 	private final PublishedTopics topics;
 
 	/**
-	 * @param holds the holding queues of {@code hold} rules, or {@code null} when the app cannot hold (a hold rule's
-	 * messages are then refused)
+	 * @param holds the holding queues of {@code hold} rules, or {@code null} when the app
+	 * cannot hold (a hold rule's messages are then refused)
 	 * @param brokerAccess what the broker lets this application publish
 	 * @param exchange the bus exchange
 	 * @param topics where the topics sent to are remembered
@@ -50,8 +53,8 @@ public class PublishRouting {
 
 	/**
 	 * @return the sends to make, the first of which answers the publish (its receipt)
-	 * @throws BusPublishException {@code REJECTED} when a rule refuses the message, {@code FORBIDDEN} when it sends
-	 * to a topic the broker would refuse
+	 * @throws BusPublishException {@code REJECTED} when a rule refuses the message,
+	 * {@code FORBIDDEN} when it sends to a topic the broker would refuse
 	 */
 	public List<Send> apply(OutboundMessage message) {
 		Route route = this.router.route(message);
@@ -64,8 +67,9 @@ public class PublishRouting {
 	}
 
 	/**
-	 * Checks that the broker would take a message on {@code topic} and remembers the topic; the publishes that no
-	 * routing rule applies to (requests) are admitted here too.
+	 * Checks that the broker would take a message on {@code topic} and remembers the
+	 * topic; the publishes that no routing rule applies to (requests) are admitted here
+	 * too.
 	 * @throws BusPublishException {@code FORBIDDEN} when the broker would refuse it
 	 */
 	public void admit(OutboundMessage message) {
@@ -78,8 +82,8 @@ public class PublishRouting {
 			String scope = "broker user '" + this.brokerAccess.userId() + "' has no scope " + missingScope
 					+ "; nothing was sent";
 			String why = (route == null || topic.equals(message.topic())) ? "the broker would refuse it: " + scope
-					: "routing rule " + route.routedBy() + " sends it to '" + topic + "', which the broker would refuse: "
-							+ scope;
+					: "routing rule " + route.routedBy() + " sends it to '" + topic
+							+ "', which the broker would refuse: " + scope;
 			throw new BusPublishException(BusPublishException.Reason.FORBIDDEN, message.topic(), message.messageId(),
 					why, null);
 		}
@@ -93,14 +97,15 @@ public class PublishRouting {
 				if (this.holds == null) {
 					throw rejected(message, route, "this app cannot hold messages");
 				}
-				yield List.of(new Send(message.routedTo(message.topic(), route.routedBy()),
-						this.holds.holdTopic(route)));
+				yield List
+					.of(new Send(message.routedTo(message.topic(), route.routedBy()), this.holds.holdTopic(route)));
 			}
 			case REDIRECT, SPLIT -> List.of(new Send(message.routedTo(route.targets().get(0), route.routedBy()), null));
 			case COPY -> {
 				List<Send> sends = new ArrayList<>();
 				sends.add(new Send(message, null));
-				route.targets().forEach((target) -> sends.add(new Send(message.routedTo(target, route.routedBy()), null)));
+				route.targets()
+					.forEach((target) -> sends.add(new Send(message.routedTo(target, route.routedBy()), null)));
 				yield List.copyOf(sends);
 			}
 		};
@@ -123,7 +128,8 @@ public class PublishRouting {
 	 * One publish to make.
 	 *
 	 * @param message the message, with its (routed) topic
-	 * @param holdTopic the holding queue to park it in, as sealed for its topic; {@code null} to publish it
+	 * @param holdTopic the holding queue to park it in, as sealed for its topic;
+	 * {@code null} to publish it
 	 */
 	public record Send(OutboundMessage message, String holdTopic) {
 	}

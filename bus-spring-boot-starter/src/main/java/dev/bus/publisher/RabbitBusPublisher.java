@@ -7,7 +7,8 @@ import dev.bus.transport.Envelope;
 import dev.bus.transport.EnvelopeSender;
 
 /**
- * The default {@link dev.bus.BusPublisher}: one AMQP message per publish, confirmed by the broker.
+ * The default {@link dev.bus.BusPublisher}: one AMQP message per publish, confirmed by
+ * the broker.
  */
 public class RabbitBusPublisher extends AbstractBusPublisher {
 
@@ -15,9 +16,8 @@ public class RabbitBusPublisher extends AbstractBusPublisher {
 
 	private final EnvelopeSender envelopeSender;
 
-	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory,
-			EnvelopeSender envelopeSender, BusObservations observations, Requests requester,
-			PublishRouting routing) {
+	public RabbitBusPublisher(String exchange, EnvelopeFactory envelopeFactory, EnvelopeSender envelopeSender,
+			BusObservations observations, Requests requester, PublishRouting routing) {
 		super(envelopeFactory, observations, requester, routing);
 		this.exchange = exchange;
 		this.envelopeSender = envelopeSender;

@@ -20,11 +20,12 @@ import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 
 /**
- * The requests waiting for their reply, by correlation id (the request's message id): a reply goes through the
- * {@link ReplyReception} (token, decryption, tracing) as a message of the request's topic, then completes its
- * request's future, decoded as the expected type; an error reply fails it with the responder's error class and
- * message; a reply the reception refuses fails it as {@link Reason#REPLY_REFUSED}; a reply for no waiting request
- * (it timed out, or it was never ours) is dropped and counted.
+ * The requests waiting for their reply, by correlation id (the request's message id): a
+ * reply goes through the {@link ReplyReception} (token, decryption, tracing) as a message
+ * of the request's topic, then completes its request's future, decoded as the expected
+ * type; an error reply fails it with the responder's error class and message; a reply the
+ * reception refuses fails it as {@link Reason#REPLY_REFUSED}; a reply for no waiting
+ * request (it timed out, or it was never ours) is dropped and counted.
  */
 public class PendingReplies {
 
@@ -50,7 +51,8 @@ public class PendingReplies {
 
 	/**
 	 * Waits for the reply to the request with this correlation id.
-	 * @return a future completed by the reply, failed as {@link Reason#TIMEOUT} after {@code timeout}
+	 * @return a future completed by the reply, failed as {@link Reason#TIMEOUT} after
+	 * {@code timeout}
 	 */
 	<R> CompletableFuture<R> expect(String correlationId, String topic, Class<R> replyType, Duration timeout) {
 		CompletableFuture<R> reply = new CompletableFuture<>();
@@ -71,13 +73,12 @@ public class PendingReplies {
 
 	/** A delivery on the direct reply-to pseudo-queue. */
 	public void deliver(AMQP.BasicProperties properties, byte[] body) {
-		Pending<?> request = (properties.getCorrelationId() != null) ? this.pending.remove(properties.getCorrelationId())
-				: null;
+		Pending<?> request = (properties.getCorrelationId() != null)
+				? this.pending.remove(properties.getCorrelationId()) : null;
 		if (request == null) {
 			this.lateReplies.incrementAndGet();
 			logger.debug("Dropped a reply for no waiting request (correlation id "
-					+ LogValues.escape(properties.getCorrelationId())
-					+ "): it came after the request's timeout");
+					+ LogValues.escape(properties.getCorrelationId()) + "): it came after the request's timeout");
 			return;
 		}
 		try {
@@ -86,10 +87,10 @@ public class PendingReplies {
 		}
 		catch (MessageRejectedException ex) {
 			logger.warn("Refused the reply to request " + LogValues.escape(properties.getCorrelationId()) + " (topic '"
-					+ LogValues.escape(request.topic())
-					+ "'): " + ex.getReason() + ": " + ex.getMessage());
-			request.reply().completeExceptionally(new BusRequestException(Reason.REPLY_REFUSED, request.topic(),
-					"the reply was refused: " + ex.getReason() + ": " + ex.getMessage(), null, ex));
+					+ LogValues.escape(request.topic()) + "'): " + ex.getReason() + ": " + ex.getMessage());
+			request.reply()
+				.completeExceptionally(new BusRequestException(Reason.REPLY_REFUSED, request.topic(),
+						"the reply was refused: " + ex.getReason() + ": " + ex.getMessage(), null, ex));
 		}
 	}
 
@@ -114,7 +115,8 @@ public class PendingReplies {
 			}
 			catch (JacksonException ex) {
 				this.reply.completeExceptionally(new BusRequestException(Reason.REPLY_MISMATCH, this.topic,
-						"the reply is not a " + this.type.getSimpleName() + ": " + ex.getOriginalMessage(), null, null));
+						"the reply is not a " + this.type.getSimpleName() + ": " + ex.getOriginalMessage(), null,
+						null));
 			}
 		}
 

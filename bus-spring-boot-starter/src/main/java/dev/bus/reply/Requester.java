@@ -18,11 +18,13 @@ import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishRouting;
 
 /**
- * Sends requests: the message goes through the publish chain like any other (tracing, tokens, encryption), then on
- * the publisher's channel with {@code reply_to} set to RabbitMQ's direct reply-to and the message id as
- * correlation id. That channel consumes the replies ({@link dev.bus.transport.ConfirmedSender}), as direct reply-to
- * requires. The request is mandatory and confirmed: a topic no listener is bound to fails at once. No routing rule
- * applies to a request, but the broker's scopes do ({@link PublishRouting#admit}).
+ * Sends requests: the message goes through the publish chain like any other (tracing,
+ * tokens, encryption), then on the publisher's channel with {@code reply_to} set to
+ * RabbitMQ's direct reply-to and the message id as correlation id. That channel consumes
+ * the replies ({@link dev.bus.transport.ConfirmedSender}), as direct reply-to requires.
+ * The request is mandatory and confirmed: a topic no listener is bound to fails at once.
+ * No routing rule applies to a request, but the broker's scopes do
+ * ({@link PublishRouting#admit}).
  */
 public class Requester implements Requests {
 
@@ -70,9 +72,11 @@ public class Requester implements Requests {
 				outgoing.settle(error);
 				if (error instanceof BusPublishException failed) {
 					boolean unroutable = failed.getReason() == BusPublishException.Reason.UNROUTABLE;
-					this.replies.fail(envelope.messageId(), unroutable ? new BusRequestException(Reason.NO_RESPONDER,
-							message.topic(), "no listener is bound for the topic", null, failed)
-							: notSent(message.topic(), failed));
+					this.replies.fail(envelope.messageId(),
+							unroutable
+									? new BusRequestException(Reason.NO_RESPONDER, message.topic(),
+											"no listener is bound for the topic", null, failed)
+									: notSent(message.topic(), failed));
 				}
 			});
 		return reply;

@@ -15,12 +15,14 @@ import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 
 /**
- * Answers requests: a listener method's return value goes back as JSON to the request's {@code reply_to} (RabbitMQ
- * direct reply-to) with its correlation id; what the method threw goes back as the exception's class name and a
- * bounded message, never a stack trace. A reply is a message of the request's topic: it goes through the publish
- * chain like any message of that topic (its PRODUCER span continues the trace, it carries this application's
- * per-message token, and it is encrypted with the topic's keyset), so a reply is no weaker than the request it
- * answers. Replies are transient and not waited for: a requester that has gone is no one's loss.
+ * Answers requests: a listener method's return value goes back as JSON to the request's
+ * {@code reply_to} (RabbitMQ direct reply-to) with its correlation id; what the method
+ * threw goes back as the exception's class name and a bounded message, never a stack
+ * trace. A reply is a message of the request's topic: it goes through the publish chain
+ * like any message of that topic (its PRODUCER span continues the trace, it carries this
+ * application's per-message token, and it is encrypted with the topic's keyset), so a
+ * reply is no weaker than the request it answers. Replies are transient and not waited
+ * for: a requester that has gone is no one's loss.
  */
 public class Responder {
 
@@ -49,7 +51,8 @@ public class Responder {
 			send(request, OutboundMessage.builder(topic, value).build());
 		}
 		catch (BusPublishException ex) {
-			// the value cannot be sent (not serialisable, too large, refused by an element): the requester gets why
+			// the value cannot be sent (not serialisable, too large, refused by an
+			// element): the requester gets why
 			replyError(topic, request, new IllegalStateException("the reply cannot be sent: " + ex.getMessage()));
 		}
 	}
@@ -59,16 +62,17 @@ public class Responder {
 		String message = String.valueOf(error.getMessage());
 		OutboundMessage reply = OutboundMessage.builder(topic, new byte[0])
 			.header(BusHeaders.REPLY_ERROR, error.getClass().getName())
-			.header(BusHeaders.REPLY_ERROR_MESSAGE, (message.length() <= this.maxMessageLength) ? message
-					: message.substring(0, this.maxMessageLength) + "...")
+			.header(BusHeaders.REPLY_ERROR_MESSAGE,
+					(message.length() <= this.maxMessageLength) ? message
+							: message.substring(0, this.maxMessageLength) + "...")
 			.build();
 		try {
 			send(request, reply);
 		}
 		catch (BusPublishException ex) {
 			logger.warn("Could not answer request " + LogValues.escape(correlationId(request)) + " (topic '"
-					+ LogValues.escape(topic) + "') with the "
-					+ "responder's error; the requester times out: " + ex.getMessage());
+					+ LogValues.escape(topic) + "') with the " + "responder's error; the requester times out: "
+					+ ex.getMessage());
 		}
 	}
 
@@ -76,7 +80,8 @@ public class Responder {
 		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply);
 		Envelope envelope = outgoing.envelope();
 		String correlationId = correlationId(request);
-		// Signed as a message of the request's topic, which the requester verifies it as, then addressed to it.
+		// Signed as a message of the request's topic, which the requester verifies it as,
+		// then addressed to it.
 		this.envelopeFactory.signThenSend(envelope, (signed) -> {
 			AMQP.BasicProperties properties = signed.properties()
 				.builder()

@@ -11,7 +11,8 @@ import dev.bus.core.routing.RoutingRule;
  * @param version its version
  * @param rule the deciding rule's name
  * @param action what to do; {@code null} when no rule matched (publish as is)
- * @param targets the topics to publish to besides (copy) or instead of (redirect, split) the message's own
+ * @param targets the topics to publish to besides (copy) or instead of (redirect, split)
+ * the message's own
  * @param reason a rejection's reason
  */
 public record Route(String ruleSet, long version, String rule, RoutingRule.Action action, List<String> targets,

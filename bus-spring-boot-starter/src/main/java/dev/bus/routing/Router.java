@@ -18,9 +18,10 @@ import dev.bus.core.routing.RuleSetValidator;
 import dev.bus.expression.MessageFilter;
 
 /**
- * Applies routing rules at publish time, in the publishing app (no extra hop): the rule sets in name order, within
- * a set the first rule whose topic pattern and condition match decides. Rule sets are replaced atomically and only
- * when all of them are valid ({@link #update}); a refused update leaves the last good ones in force.
+ * Applies routing rules at publish time, in the publishing app (no extra hop): the rule
+ * sets in name order, within a set the first rule whose topic pattern and condition match
+ * decides. Rule sets are replaced atomically and only when all of them are valid
+ * ({@link #update}); a refused update leaves the last good ones in force.
  */
 public class Router {
 
@@ -40,7 +41,8 @@ public class Router {
 
 	/**
 	 * @param observer hears every routed message (Bus's metrics)
-	 * @param protection which topics are encrypted: a route from one of them to a topic in clear is refused
+	 * @param protection which topics are encrypted: a route from one of them to a topic
+	 * in clear is refused
 	 */
 	public Router(RoutingObserver observer, TopicProtection protection) {
 		this.observer = observer;
@@ -49,7 +51,8 @@ public class Router {
 
 	/**
 	 * Puts these rule sets in force, replacing all others, when every one is valid.
-	 * @return the problems that refused them (each prefixed by its rule set), empty when they are in force
+	 * @return the problems that refused them (each prefixed by its rule set), empty when
+	 * they are in force
 	 */
 	public List<String> update(List<RuleSet> ruleSets) {
 		List<String> problems = new ArrayList<>();
@@ -115,23 +118,26 @@ public class Router {
 	private Route route(RuleSet ruleSet, RoutingRule rule, OutboundMessage message) {
 		List<String> targets = switch (rule.action()) {
 			case REDIRECT, COPY -> rule.to();
-			case SPLIT -> List.of(split(rule, (message.partitionKey() != null) ? message.partitionKey()
-					: message.messageId()));
+			case SPLIT ->
+				List.of(split(rule, (message.partitionKey() != null) ? message.partitionKey() : message.messageId()));
 			case REJECT, HOLD -> List.of();
 		};
 		if (this.protection.encrypted(message.topic())) {
 			for (String target : targets) {
 				if (!this.protection.encrypted(target)) {
 					return new Route(ruleSet.name(), ruleSet.version(), rule.name(), RoutingRule.Action.REJECT,
-							List.of(), "it would send a message of encrypted topic " + message.topic()
-									+ " in clear to " + target);
+							List.of(),
+							"it would send a message of encrypted topic " + message.topic() + " in clear to " + target);
 				}
 			}
 		}
 		return new Route(ruleSet.name(), ruleSet.version(), rule.name(), rule.action(), targets, rule.reason());
 	}
 
-	/** The same target for the same key, every time and in every app: {@link String#hashCode} is specified. */
+	/**
+	 * The same target for the same key, every time and in every app:
+	 * {@link String#hashCode} is specified.
+	 */
 	static String split(RoutingRule rule, String key) {
 		int bucket = Math.floorMod(key.hashCode(), 100);
 		int cumulative = 0;

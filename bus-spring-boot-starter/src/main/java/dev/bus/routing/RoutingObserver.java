@@ -16,8 +16,8 @@ public interface RoutingObserver {
 
 	/** All of them, in order. */
 	static RoutingObserver composite(List<RoutingObserver> observers) {
-		return (observers.isEmpty()) ? NONE : (ruleSet, rule, action) -> observers
-			.forEach((observer) -> observer.routed(ruleSet, rule, action));
+		return (observers.isEmpty()) ? NONE
+				: (ruleSet, rule, action) -> observers.forEach((observer) -> observer.routed(ruleSet, rule, action));
 	}
 
 }

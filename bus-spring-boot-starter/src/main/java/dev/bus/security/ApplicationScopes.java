@@ -7,10 +7,11 @@ import java.util.function.Supplier;
 import dev.bus.listener.BusListenerDefinition;
 
 /**
- * The scopes this application needs now: {@link RequiredScopes} applied to its listeners and to the topics it
- * publishes (declared with {@code @BusPublishes}, or published to so far). The {@code bus} endpoint lists them, and
- * the broker token's health checks the token against them, so a client registered without a scope the application
- * needs shows up before the first refused operation.
+ * The scopes this application needs now: {@link RequiredScopes} applied to its listeners
+ * and to the topics it publishes (declared with {@code @BusPublishes}, or published to so
+ * far). The {@code bus} endpoint lists them, and the broker token's health checks the
+ * token against them, so a client registered without a scope the application needs shows
+ * up before the first refused operation.
  */
 public class ApplicationScopes {
 

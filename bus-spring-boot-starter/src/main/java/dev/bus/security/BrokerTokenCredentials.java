@@ -9,19 +9,23 @@ import org.springframework.amqp.AmqpAuthenticationException;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * The application's RabbitMQ credentials as OAuth2 client-credentials tokens: the token is the AMQP password
- * (RabbitMQ's OAuth2 backend authenticates its {@code sub}), fetched when a connection opens without a valid one
- * and again when amqp-client's credentials refresh service calls {@link #refresh()} before expiry, after which
- * the service updates the secret on every live connection.
+ * The application's RabbitMQ credentials as OAuth2 client-credentials tokens: the token
+ * is the AMQP password (RabbitMQ's OAuth2 backend authenticates its {@code sub}), fetched
+ * when a connection opens without a valid one and again when amqp-client's credentials
+ * refresh service calls {@link #refresh()} before expiry, after which the service updates
+ * the secret on every live connection.
  *
- * <p>Also the {@link BrokerAccess} of the publisher: the token's subject is the {@code user_id} of every message,
- * and its write scopes tell which topics the broker will accept.
+ * <p>
+ * Also the {@link BrokerAccess} of the publisher: the token's subject is the
+ * {@code user_id} of every message, and its write scopes tell which topics the broker
+ * will accept.
  */
 public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess {
 
 	/**
-	 * The shortest time before expiration reported to the refresh service, which refreshes after a ratio of it:
-	 * with an expired token and the issuer down, this paces the attempts instead of letting them spin.
+	 * The shortest time before expiration reported to the refresh service, which
+	 * refreshes after a ratio of it: with an expired token and the issuer down, this
+	 * paces the attempts instead of letting them spin.
 	 */
 	static final Duration MIN_TIME_BEFORE_EXPIRATION = Duration.ofSeconds(2);
 
@@ -37,7 +41,8 @@ public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess
 
 	/**
 	 * @param tokens the registration's tokens
-	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}, the scopes' prefix
+	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}, the
+	 * scopes' prefix
 	 * @param virtualHost the virtual host the application connects to
 	 * @param clock the clock expiry is judged by
 	 */
@@ -70,7 +75,10 @@ public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess
 		return (left.compareTo(MIN_TIME_BEFORE_EXPIRATION) < 0) ? MIN_TIME_BEFORE_EXPIRATION : left;
 	}
 
-	/** Obtains a new token; the refresh service then updates the secret of every live connection. */
+	/**
+	 * Obtains a new token; the refresh service then updates the secret of every live
+	 * connection.
+	 */
 	@Override
 	public void refresh() {
 		this.tokens.fetch();
@@ -83,9 +91,10 @@ public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess
 	}
 
 	/**
-	 * The scope a publish would lack, judged by the current token; before the first connection, the token it will
-	 * log in with is obtained now (the publish would wait for it anyway). With no token to be had, nothing is known
-	 * and the publish goes on, to fail on the connection.
+	 * The scope a publish would lack, judged by the current token; before the first
+	 * connection, the token it will log in with is obtained now (the publish would wait
+	 * for it anyway). With no token to be had, nothing is known and the publish goes on,
+	 * to fail on the connection.
 	 */
 	@Override
 	public String missingWriteScope(String exchange, String routingKey) {
@@ -113,7 +122,8 @@ public class BrokerTokenCredentials implements CredentialsProvider, BrokerAccess
 
 	private ClientToken valid() {
 		try {
-			// Any time left will do: the refresh service replaces the token well before it expires.
+			// Any time left will do: the refresh service replaces the token well before
+			// it expires.
 			return this.tokens.currentWithAtLeast(0);
 		}
 		catch (ClientCredentialsTokens.TokenUnavailableException ex) {

@@ -5,7 +5,6 @@ import java.security.KeyStoreException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
-
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -13,10 +12,11 @@ import javax.naming.ldap.Rdn;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * The broker user of an application that logs in with its client certificate (SASL {@code EXTERNAL}): RabbitMQ
- * names it after the certificate's common name ({@code ssl_cert_login_from = common_name}), so every message
- * carries that as {@code user_id}, which the broker verifies. The broker's permissions for the user are not
- * known here: every publish is sent.
+ * The broker user of an application that logs in with its client certificate (SASL
+ * {@code EXTERNAL}): RabbitMQ names it after the certificate's common name
+ * ({@code ssl_cert_login_from = common_name}), so every message carries that as
+ * {@code user_id}, which the broker verifies. The broker's permissions for the user are
+ * not known here: every publish is sent.
  */
 public final class CertificateBrokerAccess implements BrokerAccess {
 
@@ -29,7 +29,8 @@ public final class CertificateBrokerAccess implements BrokerAccess {
 	/**
 	 * @param keyStore the key store the client certificate comes from
 	 * @return the access of its first key entry's certificate's common name
-	 * @throws IllegalStateException when the key store has no certificate with a common name
+	 * @throws IllegalStateException when the key store has no certificate with a common
+	 * name
 	 */
 	public static CertificateBrokerAccess of(KeyStore keyStore) {
 		try {

@@ -19,13 +19,15 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
- * The client-credentials tokens of one Spring Security client registration: fetched on demand, the last one kept,
- * and the last failure remembered for health. Spring Security's {@code OAuth2AuthorizedClientManager} is not
- * used because it hands out a cached token until a fixed skew before expiry and cannot be told to replace one
- * early, which a live AMQP connection's refresh needs.
+ * The client-credentials tokens of one Spring Security client registration: fetched on
+ * demand, the last one kept, and the last failure remembered for health. Spring
+ * Security's {@code OAuth2AuthorizedClientManager} is not used because it hands out a
+ * cached token until a fixed skew before expiry and cannot be told to replace one early,
+ * which a live AMQP connection's refresh needs.
  *
- * <p>Tokens never leave this class except to their callers: no log line or failure description shows one, nor
- * the client secret.
+ * <p>
+ * Tokens never leave this class except to their callers: no log line or failure
+ * description shows one, nor the client secret.
  */
 public class ClientCredentialsTokens {
 
@@ -59,10 +61,12 @@ public class ClientCredentialsTokens {
 	}
 
 	/**
-	 * The last token, or a new one when no more than {@code share} of its lifetime is left (0: when it expired).
-	 * When the new one cannot be obtained, the last one serves until it expires: an issuer outage shorter than
-	 * {@code share} of a token's lifetime goes unnoticed (except in {@link #problem()}).
-	 * @throws TokenUnavailableException when there is no unexpired token and a new one cannot be obtained
+	 * The last token, or a new one when no more than {@code share} of its lifetime is
+	 * left (0: when it expired). When the new one cannot be obtained, the last one serves
+	 * until it expires: an issuer outage shorter than {@code share} of a token's lifetime
+	 * goes unnoticed (except in {@link #problem()}).
+	 * @throws TokenUnavailableException when there is no unexpired token and a new one
+	 * cannot be obtained
 	 */
 	public ClientToken currentWithAtLeast(double share) {
 		ClientToken current = this.token;
@@ -114,7 +118,10 @@ public class ClientCredentialsTokens {
 		}
 	}
 
-	/** Why no token could be obtained the last time, or {@code null} when the last attempt worked. */
+	/**
+	 * Why no token could be obtained the last time, or {@code null} when the last attempt
+	 * worked.
+	 */
 	public String problem() {
 		return this.problem;
 	}
@@ -122,12 +129,13 @@ public class ClientCredentialsTokens {
 	/** The client id, registration id and token endpoint: for health and messages. */
 	public String describeClient() {
 		return "client '" + this.registration.getClientId() + "' of registration '"
-				+ this.registration.getRegistrationId() + "' at " + this.registration.getProviderDetails().getTokenUri();
+				+ this.registration.getRegistrationId() + "' at "
+				+ this.registration.getProviderDetails().getTokenUri();
 	}
 
 	/**
-	 * The subject, scopes and expiry a verifier will see: the JWT's claims, or for an opaque token the token
-	 * response's scopes and expiry.
+	 * The subject, scopes and expiry a verifier will see: the JWT's claims, or for an
+	 * opaque token the token response's scopes and expiry.
 	 */
 	private ClientToken read(OAuth2AccessToken accessToken) {
 		Instant now = this.clock.instant();

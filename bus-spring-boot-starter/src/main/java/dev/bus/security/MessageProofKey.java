@@ -18,21 +18,27 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 /**
- * The key pair this application's per-message tokens are bound to (RFC 9449, DPoP): made at start-up, held in
- * memory only, never written anywhere. The issuer binds each token to its public key ({@code cnf.jkt}, the key's
- * JWK SHA-256 thumbprint) when the token request carries a DPoP proof made with it, and every message proof is
- * signed with it, so a token read off a message is worthless without the private key.
+ * The key pair this application's per-message tokens are bound to (RFC 9449, DPoP): made
+ * at start-up, held in memory only, never written anywhere. The issuer binds each token
+ * to its public key ({@code cnf.jkt}, the key's JWK SHA-256 thumbprint) when the token
+ * request carries a DPoP proof made with it, and every message proof is signed with it,
+ * so a token read off a message is worthless without the private key.
  *
- * <p>Why RSA (PS256) and not the smaller EC (ES256): a listener verifies one proof per burst of messages and a
- * publisher signs one, and on JDK 17 an RS/PS256 verification costs about a tenth of an ES256 one (measured with
- * Nimbus 10.4 on this project's 2-core machine: PS256 sign 1.3-2.0 ms, verify 0.09-0.13 ms; ES256 sign 0.8-1.6 ms,
- * verify 1.7-1.9 ms). A topic has more listeners than publishers, and the proof's extra bytes (about 700 more than
- * ES256's) cost less than the CPU (docs/BENCHMARKS.md). Ed25519 is not a DPoP algorithm Spring Authorization Server
- * accepts.
+ * <p>
+ * Why RSA (PS256) and not the smaller EC (ES256): a listener verifies one proof per burst
+ * of messages and a publisher signs one, and on JDK 17 an RS/PS256 verification costs
+ * about a tenth of an ES256 one (measured with Nimbus 10.4 on this project's 2-core
+ * machine: PS256 sign 1.3-2.0 ms, verify 0.09-0.13 ms; ES256 sign 0.8-1.6 ms, verify
+ * 1.7-1.9 ms). A topic has more listeners than publishers, and the proof's extra bytes
+ * (about 700 more than ES256's) cost less than the CPU (docs/BENCHMARKS.md). Ed25519 is
+ * not a DPoP algorithm Spring Authorization Server accepts.
  */
 public final class MessageProofKey {
 
-	/** The JWS type of a message proof: never a DPoP proof for HTTP ({@code dpop+jwt}), nor the other way round. */
+	/**
+	 * The JWS type of a message proof: never a DPoP proof for HTTP ({@code dpop+jwt}),
+	 * nor the other way round.
+	 */
 	public static final JOSEObjectType PROOF_TYPE = new JOSEObjectType("bus-proof+jwt");
 
 	static final JWSAlgorithm ALGORITHM = JWSAlgorithm.PS256;
@@ -64,12 +70,18 @@ public final class MessageProofKey {
 		}
 	}
 
-	/** The public key's JWK SHA-256 thumbprint (RFC 7638), which a bound token names in {@code cnf.jkt}. */
+	/**
+	 * The public key's JWK SHA-256 thumbprint (RFC 7638), which a bound token names in
+	 * {@code cnf.jkt}.
+	 */
 	public String thumbprint() {
 		return this.thumbprint;
 	}
 
-	/** A DPoP proof (RFC 9449, 4.2) for one token request: {@code POST} to {@code tokenUri}, now, a fresh id. */
+	/**
+	 * A DPoP proof (RFC 9449, 4.2) for one token request: {@code POST} to
+	 * {@code tokenUri}, now, a fresh id.
+	 */
 	public String tokenRequestProof(URI tokenUri) {
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
 			.claim("htm", "POST")
@@ -79,7 +91,10 @@ public final class MessageProofKey {
 		return sign(DPOP_TYPE, new Payload(claims.toJSONObject()));
 	}
 
-	/** A message proof: signed claims under the {@code bus-proof+jwt} type, the public key in its header. */
+	/**
+	 * A message proof: signed claims under the {@code bus-proof+jwt} type, the public key
+	 * in its header.
+	 */
 	String sign(JWTClaimsSet claims) {
 		return sign(PROOF_TYPE, new Payload(claims.toJSONObject()));
 	}

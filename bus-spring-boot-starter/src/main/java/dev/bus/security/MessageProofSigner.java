@@ -29,35 +29,45 @@ import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeSigner;
 
 /**
- * Proves that this application sent each message whose per-message token is bound to its key
- * ({@link MessageProofKey}): one signature over the {@link ProofTree} of every such message waiting when the signer
- * is free, and each message gets the signature ({@value BusHeaders#PROOF}) and its path ({@value
- * BusHeaders#PROOF_PATH}). Other messages (no token, or a bearer token) pass unchanged and at once.
+ * Proves that this application sent each message whose per-message token is bound to its
+ * key ({@link MessageProofKey}): one signature over the {@link ProofTree} of every such
+ * message waiting when the signer is free, and each message gets the signature
+ * ({@value BusHeaders#PROOF}) and its path ({@value BusHeaders#PROOF_PATH}). Other
+ * messages (no token, or a bearer token) pass unchanged and at once.
  *
- * <p>Signing works like a database's group commit: a lone message is signed alone, right away (it waits one
- * signature, 1 to 2 ms); under load, what arrives meanwhile is signed together by the next signature, so the cost per
- * message falls as the rate rises, with no setting to tune. Signatures are paced so that signing takes at most a
- * {@value #MAX_DUTY_DIVISOR}th of one core: the next one starts no sooner than {@value #MAX_DUTY_DIVISOR} times the
- * last one's duration after it began. Unpaced, a signer kept busy by a steady rate signs back to back, small trees at
- * a full core's cost (measured: Bus (secured) at 0.43x Bus (secured node) in B-quorum, 263 against 87 us of JVM CPU
- * per message at 5,000 msg/s); paced, the trees grow with the rate instead, and each listener verifies as few
- * proofs. Signing and then sending happen on one thread ({@code bus-message-proofs}), in arrival order, so messages
- * of one topic keep their order. Once {@value #UNPACED_TREE} messages are waiting, the next signature starts at once:
- * a tree that large costs little per message, and a publisher whose window of unconfirmed messages is full gains
- * nothing from waiting longer.
+ * <p>
+ * Signing works like a database's group commit: a lone message is signed alone, right
+ * away (it waits one signature, 1 to 2 ms); under load, what arrives meanwhile is signed
+ * together by the next signature, so the cost per message falls as the rate rises, with
+ * no setting to tune. Signatures are paced so that signing takes at most a
+ * {@value #MAX_DUTY_DIVISOR}th of one core: the next one starts no sooner than
+ * {@value #MAX_DUTY_DIVISOR} times the last one's duration after it began. Unpaced, a
+ * signer kept busy by a steady rate signs back to back, small trees at a full core's cost
+ * (measured: Bus (secured) at 0.43x Bus (secured node) in B-quorum, 263 against 87 us of
+ * JVM CPU per message at 5,000 msg/s); paced, the trees grow with the rate instead, and
+ * each listener verifies as few proofs. Signing and then sending happen on one thread
+ * ({@code bus-message-proofs}), in arrival order, so messages of one topic keep their
+ * order. Once {@value #UNPACED_TREE} messages are waiting, the next signature starts at
+ * once: a tree that large costs little per message, and a publisher whose window of
+ * unconfirmed messages is full gains nothing from waiting longer.
  *
- * <p>A proof's claims: {@code ath} (the token's SHA-256, as in RFC 9449), {@code iat} (when it was signed),
- * {@code root} (the tree's root) and {@code leaves} (the tree's size). Listeners check them with
- * {@link MessageProofVerifier}.
+ * <p>
+ * A proof's claims: {@code ath} (the token's SHA-256, as in RFC 9449), {@code iat} (when
+ * it was signed), {@code root} (the tree's root) and {@code leaves} (the tree's size).
+ * Listeners check them with {@link MessageProofVerifier}.
  */
 public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 
-	/** Signing takes at most this share (its inverse) of one core, unless {@link #UNPACED_TREE} are waiting. */
+	/**
+	 * Signing takes at most this share (its inverse) of one core, unless
+	 * {@link #UNPACED_TREE} are waiting.
+	 */
 	static final int MAX_DUTY_DIVISOR = 4;
 
 	/**
-	 * Messages waiting that make the next signature start at once: a tree this large already costs little per
-	 * message, and a publisher whose unconfirmed window is full would only wait longer.
+	 * Messages waiting that make the next signature start at once: a tree this large
+	 * already costs little per message, and a publisher whose unconfirmed window is full
+	 * would only wait longer.
 	 */
 	static final int UNPACED_TREE = 64;
 
@@ -78,10 +88,16 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 
 	private final LongAdder signingNanos = new LongAdder();
 
-	/** When the next signature may begin ({@link System#nanoTime()}), from the pace of the last one. */
+	/**
+	 * When the next signature may begin ({@link System#nanoTime()}), from the pace of the
+	 * last one.
+	 */
 	private volatile long nextSignatureAt = System.nanoTime();
 
-	/** Whether the last token seen is bound to this key: tokens change every few minutes, messages far more often. */
+	/**
+	 * Whether the last token seen is bound to this key: tokens change every few minutes,
+	 * messages far more often.
+	 */
 	private volatile TokenBinding lastToken;
 
 	public MessageProofSigner(MessageProofKey key) {
@@ -123,8 +139,8 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 	}
 
 	/**
-	 * Signs envelopes on the calling thread under one proof: those with a bound token each get it and their path,
-	 * the others are returned as they are.
+	 * Signs envelopes on the calling thread under one proof: those with a bound token
+	 * each get it and their path, the others are returned as they are.
 	 * @throws BusPublishException when the proof cannot be signed
 	 */
 	List<Envelope> signTogether(List<Envelope> envelopes) {
@@ -178,7 +194,10 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 		}
 	}
 
-	/** A proof names one token ({@code ath}): a token renewed within a burst starts another proof. */
+	/**
+	 * A proof names one token ({@code ath}): a token renewed within a burst starts
+	 * another proof.
+	 */
 	private void proveByToken(List<Waiting> entries) {
 		int from = 0;
 		for (int i = 1; i <= entries.size(); i++) {
@@ -189,7 +208,10 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 		}
 	}
 
-	/** One proof for messages that carry the same token; each gets it with its own path, or the failure. */
+	/**
+	 * One proof for messages that carry the same token; each gets it with its own path,
+	 * or the failure.
+	 */
 	private void prove(List<Waiting> entries) {
 		String proof;
 		ProofTree tree;
@@ -201,8 +223,8 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 			}
 			tree = ProofTree.of(leaves);
 			long began = System.nanoTime();
-			proof = this.key.sign(new JWTClaimsSet.Builder().claim(MessageProofVerifier.TOKEN_HASH,
-					ProofTree.encode(tokenDigest(entries.get(0).token)))
+			proof = this.key.sign(new JWTClaimsSet.Builder()
+				.claim(MessageProofVerifier.TOKEN_HASH, ProofTree.encode(tokenDigest(entries.get(0).token)))
 				.issueTime(Date.from(this.key.clock().instant()))
 				.claim(MessageProofVerifier.ROOT, ProofTree.encode(tree.root()))
 				.claim(MessageProofVerifier.LEAVES, tree.size())
@@ -214,8 +236,8 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 			this.signingNanos.add(took);
 		}
 		catch (RuntimeException ex) {
-			entries.forEach((entry) -> entry.signed.completeExceptionally(
-					notSigned(entry.envelope, "cannot sign its proof: " + ex.getMessage(), ex)));
+			entries.forEach((entry) -> entry.signed
+				.completeExceptionally(notSigned(entry.envelope, "cannot sign its proof: " + ex.getMessage(), ex)));
 			return;
 		}
 		for (int i = 0; i < entries.size(); i++) {
@@ -285,7 +307,10 @@ public class MessageProofSigner implements EnvelopeSigner, AutoCloseable {
 		return this.provedMessages.sum();
 	}
 
-	/** Time spent signing so far, in seconds: its rate is the share of a core signing takes. */
+	/**
+	 * Time spent signing so far, in seconds: its rate is the share of a core signing
+	 * takes.
+	 */
 	public double signingSeconds() {
 		return this.signingNanos.sum() / 1e9;
 	}

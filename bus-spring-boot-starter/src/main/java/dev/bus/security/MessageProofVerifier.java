@@ -22,14 +22,16 @@ import dev.bus.core.FailureReason;
 import dev.bus.core.ProofTree;
 
 /**
- * Checks message proofs ({@link MessageProofSigner}): the signature, with the public key the proof carries (as a
- * DPoP proof does), of the RSA or EC algorithms RFC 9449 names; the {@code bus-proof+jwt} type, so that no other
- * JWT passes for one; and the claims. A proof covers a burst of messages, so its result, good or bad, is remembered
- * (up to {@value #MAX_REMEMBERED} proofs) and its signature checked once; what ties it to one message (the token's
- * hash, the key the token is bound to, the message's place in the tree, the times) is checked by
- * {@link #check} every time.
+ * Checks message proofs ({@link MessageProofSigner}): the signature, with the public key
+ * the proof carries (as a DPoP proof does), of the RSA or EC algorithms RFC 9449 names;
+ * the {@code bus-proof+jwt} type, so that no other JWT passes for one; and the claims. A
+ * proof covers a burst of messages, so its result, good or bad, is remembered (up to
+ * {@value #MAX_REMEMBERED} proofs) and its signature checked once; what ties it to one
+ * message (the token's hash, the key the token is bound to, the message's place in the
+ * tree, the times) is checked by {@link #check} every time.
  *
- * <p>Failure details name what is wrong, never the token or the proof.
+ * <p>
+ * Failure details name what is wrong, never the token or the proof.
  */
 public class MessageProofVerifier {
 
@@ -48,14 +50,18 @@ public class MessageProofVerifier {
 
 	private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
-	/** The last token's digest: a publisher sends one token with many messages, so it is hashed once, not each time. */
+	/**
+	 * The last token's digest: a publisher sends one token with many messages, so it is
+	 * hashed once, not each time.
+	 */
 	private volatile TokenDigest lastToken = new TokenDigest("", new byte[0]);
 
 	/**
-	 * Checks that {@code proof} proves the message whose leaf is {@code leaf}, carried with {@code token} (bound to
-	 * the key with thumbprint {@code boundKey}).
+	 * Checks that {@code proof} proves the message whose leaf is {@code leaf}, carried
+	 * with {@code token} (bound to the key with thumbprint {@code boundKey}).
 	 * @param path the message's {@code bus-proof-path}
-	 * @return when the proof was made ({@code iat}), which the caller judges the token's validity at
+	 * @return when the proof was made ({@code iat}), which the caller judges the token's
+	 * validity at
 	 * @throws MessageRejectedException {@code unauthenticated} when it does not prove it
 	 */
 	public Instant check(String proof, String path, String token, String boundKey, byte[] leaf) {
@@ -63,7 +69,8 @@ public class MessageProofVerifier {
 		if (known == null) {
 			known = verify(proof);
 			if (this.remembered.size() >= MAX_REMEMBERED) {
-				// A proof covers one burst: forgetting them all costs one check per burst still in flight.
+				// A proof covers one burst: forgetting them all costs one check per burst
+				// still in flight.
 				this.remembered.clear();
 			}
 			this.remembered.put(proof, known);

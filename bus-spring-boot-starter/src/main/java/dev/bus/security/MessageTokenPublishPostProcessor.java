@@ -13,27 +13,38 @@ import dev.bus.core.TopicPattern;
 import dev.bus.transport.BrokerAccess;
 
 /**
- * Attaches the publisher's per-message token (a client-credentials token for the bus audience) to every message
- * on the token topics, in the {@value BusHeaders#AUTHORIZATION} header. One token serves many messages: a new one
- * is fetched when a fifth of its lifetime is left, so that a message spends at most that long in flight with a
- * token about to expire; listeners check the token against the time the message was sent, so a message that
- * waits in a queue longer than that is not refused for it.
+ * Attaches the publisher's per-message token (a client-credentials token for the bus
+ * audience) to every message on the token topics, in the
+ * {@value BusHeaders#AUTHORIZATION} header. One token serves many messages: a new one is
+ * fetched when a fifth of its lifetime is left, so that a message spends at most that
+ * long in flight with a token about to expire; listeners check the token against the time
+ * the message was sent, so a message that waits in a queue longer than that is not
+ * refused for it.
  *
- * <p>The token is bound to this app's key ({@link MessageProofKey}, RFC 9449 DPoP), and the
- * {@link MessageProofSigner} then proves each message with that key after the chain has sealed it.
+ * <p>
+ * The token is bound to this app's key ({@link MessageProofKey}, RFC 9449 DPoP), and the
+ * {@link MessageProofSigner} then proves each message with that key after the chain has
+ * sealed it.
  *
- * <p>A message that should carry a token and cannot (no registration configured, issuer unreachable, a token the
- * issuer did not bind when proofs are required), or whose
- * token's subject is not the broker user the message is sent as (certificate login with a certificate whose common
- * name is not the OAuth2 client's subject, say), is refused: the publish fails and nothing is sent, since every
- * listener would refuse it.
+ * <p>
+ * A message that should carry a token and cannot (no registration configured, issuer
+ * unreachable, a token the issuer did not bind when proofs are required), or whose
+ * token's subject is not the broker user the message is sent as (certificate login with a
+ * certificate whose common name is not the OAuth2 client's subject, say), is refused: the
+ * publish fails and nothing is sent, since every listener would refuse it.
  */
 public class MessageTokenPublishPostProcessor implements PublishPostProcessor, Ordered {
 
-	/** Late, so that the token goes on what other elements produced; before encryption, which is last. */
+	/**
+	 * Late, so that the token goes on what other elements produced; before encryption,
+	 * which is last.
+	 */
 	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 200;
 
-	/** A new token is fetched when no more than this share of the current one's lifetime is left. */
+	/**
+	 * A new token is fetched when no more than this share of the current one's lifetime
+	 * is left.
+	 */
 	static final double RENEW_AT_SHARE_LEFT = 0.2;
 
 	private final List<TopicPattern> topics;
@@ -46,10 +57,13 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 
 	/**
 	 * @param topics the token topics
-	 * @param tokens the tokens to attach, or {@code null} when no registration is configured
-	 * @param brokerAccess the broker user messages are sent as, which listeners compare the token's subject with
-	 * @param requiredKey the thumbprint of the key every token must be bound to (its proofs are then signed with
-	 * it), or {@code null} when bearer tokens are sent as they are
+	 * @param tokens the tokens to attach, or {@code null} when no registration is
+	 * configured
+	 * @param brokerAccess the broker user messages are sent as, which listeners compare
+	 * the token's subject with
+	 * @param requiredKey the thumbprint of the key every token must be bound to (its
+	 * proofs are then signed with it), or {@code null} when bearer tokens are sent as
+	 * they are
 	 */
 	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens,
 			BrokerAccess brokerAccess, String requiredKey) {

@@ -25,30 +25,40 @@ import dev.bus.core.ProofTree;
 import dev.bus.core.TopicPattern;
 
 /**
- * Verifies the per-message token of every message on the token topics before anything else reads it: signature,
- * issuer and audience ({@link MessageTokenVerifier}, once per token); that its subject is the publisher the broker
- * verified ({@code user_id}), so that a consumer that copies a message cannot send it again as someone else; and
- * that a {@code bus.publish:<pattern>} scope covers the topic. A failure goes to the dead-letter queue as
- * {@code unauthenticated} or {@code forbidden} and never reaches user code.
+ * Verifies the per-message token of every message on the token topics before anything
+ * else reads it: signature, issuer and audience ({@link MessageTokenVerifier}, once per
+ * token); that its subject is the publisher the broker verified ({@code user_id}), so
+ * that a consumer that copies a message cannot send it again as someone else; and that a
+ * {@code bus.publish:<pattern>} scope covers the topic. A failure goes to the dead-letter
+ * queue as {@code unauthenticated} or {@code forbidden} and never reaches user code.
  *
- * <p>A token bound to a key ({@code cnf.jkt}, RFC 9449) counts only with a message proof made with that key
- * ({@link MessageProofVerifier}) that covers this message's id, topic and body: a token lifted from one message is
- * worthless for any other. The token must have been valid when the proof was made (within the clock skew), and the
- * proof cannot be made after this application first received the message ({@link IncomingMessage#receivedAt()}):
- * both times are ones the publisher's key or this application vouch for, so a message that waited in a queue is
- * not refused for its age, and a replay is judged as its first delivery was. A bearer token (no {@code cnf}) is
- * refused unless proofs are not required, and is then judged at the time the message claims it was sent.
+ * <p>
+ * A token bound to a key ({@code cnf.jkt}, RFC 9449) counts only with a message proof
+ * made with that key ({@link MessageProofVerifier}) that covers this message's id, topic
+ * and body: a token lifted from one message is worthless for any other. The token must
+ * have been valid when the proof was made (within the clock skew), and the proof cannot
+ * be made after this application first received the message
+ * ({@link IncomingMessage#receivedAt()}): both times are ones the publisher's key or this
+ * application vouch for, so a message that waited in a queue is not refused for its age,
+ * and a replay is judged as its first delivery was. A bearer token (no {@code cnf}) is
+ * refused unless proofs are not required, and is then judged at the time the message
+ * claims it was sent.
  *
- * <p>A verified message's publisher reaches the listener ({@code BusMessage.publisher()}), and the listener runs
- * with it as the {@link PublisherAuthentication} of Spring Security's context, restored when the delivery settles.
+ * <p>
+ * A verified message's publisher reaches the listener ({@code BusMessage.publisher()}),
+ * and the listener runs with it as the {@link PublisherAuthentication} of Spring
+ * Security's context, restored when the delivery settles.
  *
- * <p>The publisher is {@link IncomingMessage#brokerUser()}: the broker-verified {@code user_id} of a first delivery,
- * or the one this application recorded when it moved the message on (a retry or replay), never a header another
- * sender wrote.
+ * <p>
+ * The publisher is {@link IncomingMessage#brokerUser()}: the broker-verified
+ * {@code user_id} of a first delivery, or the one this application recorded when it moved
+ * the message on (a retry or replay), never a header another sender wrote.
  */
 public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, Ordered {
 
-	/** After tracing, before decryption: nothing reads a payload whose sender is unknown. */
+	/**
+	 * After tracing, before decryption: nothing reads a payload whose sender is unknown.
+	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 150;
 
 	/** The scopes that let a token publish: {@code bus.publish:<topic pattern>}. */
@@ -91,8 +101,7 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		if (header == null) {
 			if (TopicPattern.anyMatches(this.topics, message.topic())) {
 				throw unauthenticated("topic '" + LogValues.escape(message.topic())
-						+ "' requires a per-message token, and the message "
-						+ "has none");
+						+ "' requires a per-message token, and the message " + "has none");
 			}
 			return;
 		}
@@ -119,8 +128,9 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 	}
 
 	/**
-	 * The message's proof covers it and was made with the key the token is bound to, while the token was valid and
-	 * not after this application first received the message.
+	 * The message's proof covers it and was made with the key the token is bound to,
+	 * while the token was valid and not after this application first received the
+	 * message.
 	 */
 	private void checkProof(IncomingMessage message, String token, String boundKey, Jwt jwt, String subject) {
 		Object proof = message.properties().getHeaders().get(BusHeaders.PROOF);
@@ -149,7 +159,10 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 		}
 	}
 
-	/** The thumbprint of the key the token is bound to ({@code cnf.jkt}), or {@code null} for a bearer token. */
+	/**
+	 * The thumbprint of the key the token is bound to ({@code cnf.jkt}), or {@code null}
+	 * for a bearer token.
+	 */
 	private static String boundKey(Jwt token) {
 		Map<String, Object> confirmation = token.getClaimAsMap("cnf");
 		return (confirmation != null && confirmation.get("jkt") instanceof String thumbprint) ? thumbprint : null;
@@ -178,9 +191,8 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 				}
 			}
 		}
-		throw new MessageRejectedException(FailureReason.FORBIDDEN.code(),
-				"the token of '" + subject + "' has no scope " + PUBLISH_SCOPE_PREFIX + "<pattern matching " + topic
-						+ ">");
+		throw new MessageRejectedException(FailureReason.FORBIDDEN.code(), "the token of '" + subject
+				+ "' has no scope " + PUBLISH_SCOPE_PREFIX + "<pattern matching " + topic + ">");
 	}
 
 	/** The listener's thread runs as the publisher until the delivery settles. */
@@ -200,8 +212,9 @@ public class MessageTokenReceivePostProcessor implements ReceivePostProcessor, O
 	}
 
 	/**
-	 * When the publisher of a bearer-token message says it sent it: the event time (CloudEvents {@code time}, else
-	 * the AMQP timestamp), else now; never later than now.
+	 * When the publisher of a bearer-token message says it sent it: the event time
+	 * (CloudEvents {@code time}, else the AMQP timestamp), else now; never later than
+	 * now.
 	 */
 	private Instant sentAt(MessageProperties properties, Instant now) {
 		Instant time = CloudEventsHeaders.eventTime(properties.getHeaders(), properties.getTimestamp());

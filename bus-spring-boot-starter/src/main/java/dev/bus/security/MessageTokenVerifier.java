@@ -12,12 +12,14 @@ import dev.bus.MessageRejectedException;
 import dev.bus.core.FailureReason;
 
 /**
- * Checks a per-message token's signature (the issuer's key set), issuer and audience, once per token: a steady
- * publisher sends one token with many messages, so the result, good or bad, is remembered (up to
- * {@value #MAX_REMEMBERED} tokens) and the signature is checked once per token, not per message. What depends on
- * the message (when it was sent, who the broker says sent it, its topic) is checked by the caller every time.
+ * Checks a per-message token's signature (the issuer's key set), issuer and audience,
+ * once per token: a steady publisher sends one token with many messages, so the result,
+ * good or bad, is remembered (up to {@value #MAX_REMEMBERED} tokens) and the signature is
+ * checked once per token, not per message. What depends on the message (when it was sent,
+ * who the broker says sent it, its topic) is checked by the caller every time.
  *
- * <p>Failure details name what is wrong, never the token.
+ * <p>
+ * Failure details name what is wrong, never the token.
  */
 public class MessageTokenVerifier {
 
@@ -28,8 +30,8 @@ public class MessageTokenVerifier {
 	private final Map<String, Object> remembered = new ConcurrentHashMap<>();
 
 	/**
-	 * @param decoder a decoder that checks signature, issuer and audience, and not expiry (which is judged
-	 * against the time a message was sent)
+	 * @param decoder a decoder that checks signature, issuer and audience, and not expiry
+	 * (which is judged against the time a message was sent)
 	 */
 	public MessageTokenVerifier(JwtDecoder decoder) {
 		this.decoder = decoder;
@@ -44,7 +46,8 @@ public class MessageTokenVerifier {
 		if (known == null) {
 			known = decode(token);
 			if (this.remembered.size() >= MAX_REMEMBERED) {
-				// Tokens are replaced every few minutes: forgetting them all costs one check per live publisher.
+				// Tokens are replaced every few minutes: forgetting them all costs one
+				// check per live publisher.
 				this.remembered.clear();
 			}
 			this.remembered.put(token, known);
@@ -55,7 +58,10 @@ public class MessageTokenVerifier {
 		throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), (String) known);
 	}
 
-	/** A verified token, or why it does not verify. Other failures (the key set unreachable) propagate. */
+	/**
+	 * A verified token, or why it does not verify. Other failures (the key set
+	 * unreachable) propagate.
+	 */
 	private Object decode(String token) {
 		try {
 			return this.decoder.decode(token);

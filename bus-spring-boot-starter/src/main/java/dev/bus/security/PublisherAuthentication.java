@@ -9,10 +9,11 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import dev.bus.VerifiedPublisher;
 
 /**
- * The publisher of the message a listener is handling, as Spring Security sees it while the listener runs: named
- * by its token's subject, with a {@code SCOPE_<scope>} authority per scope (Spring Security's convention), so
- * {@code @PreAuthorize("hasAuthority('SCOPE_bus.publish:orders.*')")} works on the listener and what it calls.
- * Holds no credentials: the token stays in the message.
+ * The publisher of the message a listener is handling, as Spring Security sees it while
+ * the listener runs: named by its token's subject, with a {@code SCOPE_<scope>} authority
+ * per scope (Spring Security's convention), so
+ * {@code @PreAuthorize("hasAuthority('SCOPE_bus.publish:orders.*')")} works on the
+ * listener and what it calls. Holds no credentials: the token stays in the message.
  */
 public class PublisherAuthentication extends AbstractAuthenticationToken {
 

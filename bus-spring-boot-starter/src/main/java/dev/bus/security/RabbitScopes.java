@@ -8,13 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The RabbitMQ write permissions in an OAuth2 token's scopes, read as RabbitMQ's OAuth2 backend reads them:
- * {@code <resource server id>.write:<vhost>/<exchange>/<routing key>}, each part a pattern in which {@code *}
- * matches any run of characters. On a topic exchange only three-part write scopes grant anything: a two-part
- * {@code write:*}{@code /bus} lets the application publish to no routing key at all.
+ * The RabbitMQ write permissions in an OAuth2 token's scopes, read as RabbitMQ's OAuth2
+ * backend reads them:
+ * {@code <resource server id>.write:<vhost>/<exchange>/<routing key>}, each part a
+ * pattern in which {@code *} matches any run of characters. On a topic exchange only
+ * three-part write scopes grant anything: a two-part {@code write:*}{@code /bus} lets the
+ * application publish to no routing key at all.
  *
- * <p>Answers are remembered per exchange and routing key (up to {@value #MAX_REMEMBERED} of them, since topics
- * may be built from data), so a steady publisher pays for the pattern matching once per topic.
+ * <p>
+ * Answers are remembered per exchange and routing key (up to {@value #MAX_REMEMBERED} of
+ * them, since topics may be built from data), so a steady publisher pays for the pattern
+ * matching once per topic.
  */
 public final class RabbitScopes {
 
@@ -32,7 +36,8 @@ public final class RabbitScopes {
 	}
 
 	/**
-	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}, the scopes' prefix
+	 * @param resourceServerId RabbitMQ's {@code auth_oauth2.resource_server_id}, the
+	 * scopes' prefix
 	 * @param scopes the token's scopes
 	 */
 	public static RabbitScopes of(String resourceServerId, Collection<String> scopes) {
@@ -50,8 +55,8 @@ public final class RabbitScopes {
 	}
 
 	/**
-	 * @return {@code null} when a write scope lets the token publish to {@code exchange} in {@code vhost} with
-	 * {@code routingKey}, otherwise the narrowest scope that would
+	 * @return {@code null} when a write scope lets the token publish to {@code exchange}
+	 * in {@code vhost} with {@code routingKey}, otherwise the narrowest scope that would
 	 */
 	public String missingWriteScope(String vhost, String exchange, String routingKey) {
 		String key = vhost + '/' + exchange + '/' + routingKey;
@@ -65,15 +70,18 @@ public final class RabbitScopes {
 		if (allowed) {
 			return null;
 		}
-		// The default virtual host "/" cannot be named in a scope's first part: a pattern matches it.
+		// The default virtual host "/" cannot be named in a scope's first part: a pattern
+		// matches it.
 		return this.writePrefix + ("/".equals(vhost) ? "*" : vhost) + '/' + exchange + '/' + routingKey;
 	}
 
 	/**
-	 * Whether one of {@code granted} gives what the scope {@code required} does, judged as RabbitMQ's OAuth2 backend
-	 * reads them: the same permission, each pattern of the granted scope matching the required one's text (so
-	 * {@code write:*&#47;orders.*} covers itself and {@code write:*&#47;orders.created} does not cover it), and a
-	 * routing-key part where the required scope has one (a two-part scope grants no routing key on a topic exchange).
+	 * Whether one of {@code granted} gives what the scope {@code required} does, judged
+	 * as RabbitMQ's OAuth2 backend reads them: the same permission, each pattern of the
+	 * granted scope matching the required one's text (so {@code write:*&#47;orders.*}
+	 * covers itself and {@code write:*&#47;orders.created} does not cover it), and a
+	 * routing-key part where the required scope has one (a two-part scope grants no
+	 * routing key on a topic exchange).
 	 */
 	public static boolean covers(Collection<String> granted, String required) {
 		int colon = required.indexOf(':');

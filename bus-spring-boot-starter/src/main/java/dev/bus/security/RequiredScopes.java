@@ -9,13 +9,15 @@ import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerDefinition;
 
 /**
- * The exact scopes an application needs for what it does, so that an operator can register its OAuth2 client
- * with least privilege instead of guessing: RabbitMQ scopes for its broker token (declare the bus exchange,
- * publish its topics, declare, bind and consume its groups' queues and move failed messages on through its groups'
- * moves exchanges, answer requests through the default exchange) and {@code bus.publish} scopes for its per-message
- * token. Published topics are those the application declares with {@code @BusPublishes} and those it has published
- * to so far, since Bus cannot know the topics an application builds at run time. Where an operator declares the
- * topology, no {@code configure} scope is needed.
+ * The exact scopes an application needs for what it does, so that an operator can
+ * register its OAuth2 client with least privilege instead of guessing: RabbitMQ scopes
+ * for its broker token (declare the bus exchange, publish its topics, declare, bind and
+ * consume its groups' queues and move failed messages on through its groups' moves
+ * exchanges, answer requests through the default exchange) and {@code bus.publish} scopes
+ * for its per-message token. Published topics are those the application declares with
+ * {@code @BusPublishes} and those it has published to so far, since Bus cannot know the
+ * topics an application builds at run time. Where an operator declares the topology, no
+ * {@code configure} scope is needed.
  */
 public final class RequiredScopes {
 
@@ -34,8 +36,8 @@ public final class RequiredScopes {
 	 * @param virtualHost the virtual host the application connects to
 	 * @param exchange the bus exchange
 	 * @param messageTokenTopics the topics whose messages carry a per-message token
-	 * @param declaresTopology whether the application declares its exchanges and queues (else an operator does, and
-	 * it needs no {@code configure} scope)
+	 * @param declaresTopology whether the application declares its exchanges and queues
+	 * (else an operator does, and it needs no {@code configure} scope)
 	 */
 	public RequiredScopes(String resourceServerId, String virtualHost, String exchange,
 			List<TopicPattern> messageTokenTopics, boolean declaresTopology) {
@@ -55,7 +57,8 @@ public final class RequiredScopes {
 		}
 		publishedTopics.forEach((topic) -> scopes.add(scope("write", this.exchange + "/" + topic)));
 		for (BusListenerDefinition listener : listeners) {
-			// Queue, retry queues, dead-letter queue and header-filter exchange are all named <group>.<topic>...
+			// Queue, retry queues, dead-letter queue and header-filter exchange are all
+			// named <group>.<topic>...
 			String groupResources = listener.group() + ".*";
 			if (this.declaresTopology) {
 				scopes.add(scope("configure", groupResources));
@@ -64,8 +67,10 @@ public final class RequiredScopes {
 			scopes.add(scope("write", groupResources));
 			scopes.add(scope("read", this.exchange + "/" + listener.topic()));
 			if (listener.method() != null && listener.method().answers()) {
-				// A reply goes to the requester's direct reply-to, through the default exchange. Nothing else does:
-				// the default exchange reaches every queue by name, so no other listener is given it.
+				// A reply goes to the requester's direct reply-to, through the default
+				// exchange. Nothing else does:
+				// the default exchange reaches every queue by name, so no other listener
+				// is given it.
 				scopes.add(scope("write", "amq.default"));
 			}
 		}
@@ -73,9 +78,10 @@ public final class RequiredScopes {
 	}
 
 	/**
-	 * The per-message token's scopes, sorted: one per published topic that carries a token, and one per topic of a
-	 * listener that answers requests (its method returns a value) when the topic carries a token, since a reply is a
-	 * message of the request's topic and carries the responder's token.
+	 * The per-message token's scopes, sorted: one per published topic that carries a
+	 * token, and one per topic of a listener that answers requests (its method returns a
+	 * value) when the topic carries a token, since a reply is a message of the request's
+	 * topic and carries the responder's token.
 	 */
 	public List<String> messageToken(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics) {
 		Set<String> scopes = new TreeSet<>();

@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The {@code scope} claim of a JWT, which issuers write as a space-separated string or as a list. */
+/**
+ * The {@code scope} claim of a JWT, which issuers write as a space-separated string or as
+ * a list.
+ */
 final class ScopeClaim {
 
 	private ScopeClaim() {

@@ -9,9 +9,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Runs a piece of upkeep every {@code interval} on Bus's scheduler for as long as the application runs (the
- * inbox's cleanup, the keysets' reload). A run that fails is logged in one line and the next one comes as
- * planned: a scheduler drops a periodic task whose run throws, which would stop the upkeep silently.
+ * Runs a piece of upkeep every {@code interval} on Bus's scheduler for as long as the
+ * application runs (the inbox's cleanup, the keysets' reload). A run that fails is logged
+ * in one line and the next one comes as planned: a scheduler drops a periodic task whose
+ * run throws, which would stop the upkeep silently.
  */
 public class PeriodicTask implements SmartLifecycle {
 

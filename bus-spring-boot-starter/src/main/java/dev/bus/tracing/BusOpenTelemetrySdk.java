@@ -9,17 +9,20 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 
 /**
- * The OpenTelemetry SDK for an application that has none, built by the SDK's own autoconfiguration, so that every
- * standard {@code OTEL_*} environment variable and {@code otel.*} system property works as the OpenTelemetry
- * documentation says (exporter, endpoint, headers, protocol, sampler, resource attributes, propagators, batch
- * settings). Bus only supplies defaults, which those settings override: traces over OTLP/HTTP (no metrics or
- * logs), to the sidecar on loopback when there is one, {@code service.name} from {@code spring.application.name},
- * parent-based ratio sampling, W3C trace context and baggage. {@code bus.tracing.otlp-endpoint}, set explicitly
- * in the application's configuration, is the one setting that wins over {@code OTEL_*}.
+ * The OpenTelemetry SDK for an application that has none, built by the SDK's own
+ * autoconfiguration, so that every standard {@code OTEL_*} environment variable and
+ * {@code otel.*} system property works as the OpenTelemetry documentation says (exporter,
+ * endpoint, headers, protocol, sampler, resource attributes, propagators, batch
+ * settings). Bus only supplies defaults, which those settings override: traces over
+ * OTLP/HTTP (no metrics or logs), to the sidecar on loopback when there is one,
+ * {@code service.name} from {@code spring.application.name}, parent-based ratio sampling,
+ * W3C trace context and baggage. {@code bus.tracing.otlp-endpoint}, set explicitly in the
+ * application's configuration, is the one setting that wins over {@code OTEL_*}.
  *
- * <p>The batch span processor's queue is bounded and drops spans when full, so a slow or absent collector never
- * blocks the application; spans whose export failed are counted and reported once per outage
- * ({@link DroppedSpans}).
+ * <p>
+ * The batch span processor's queue is bounded and drops spans when full, so a slow or
+ * absent collector never blocks the application; spans whose export failed are counted
+ * and reported once per outage ({@link DroppedSpans}).
  */
 public final class BusOpenTelemetrySdk {
 
@@ -33,11 +36,12 @@ public final class BusOpenTelemetrySdk {
 	 * @param serviceName default {@code service.name}
 	 * @param samplingProbability default share of new traces sampled
 	 * @param endpoint {@code bus.tracing.otlp-endpoint}, or {@code null}
-	 * @param sidecar whether a sidecar runs beside the app (then it is the default endpoint)
+	 * @param sidecar whether a sidecar runs beside the app (then it is the default
+	 * endpoint)
 	 * @param dropped where spans whose export failed are counted and reported
 	 */
-	public static OpenTelemetrySdk create(String serviceName, double samplingProbability, URI endpoint,
-			boolean sidecar, DroppedSpans dropped) {
+	public static OpenTelemetrySdk create(String serviceName, double samplingProbability, URI endpoint, boolean sidecar,
+			DroppedSpans dropped) {
 		Map<String, String> defaults = defaults(serviceName, samplingProbability,
 				sidecar || (endpoint != null && isLoopback(endpoint)));
 		return AutoConfiguredOpenTelemetrySdk.builder()
@@ -47,7 +51,8 @@ public final class BusOpenTelemetrySdk {
 			.addSpanExporterCustomizer((exporter, config) -> dropped.counting(exporter,
 					config.getString("otel.exporter.otlp.traces.endpoint",
 							config.getString("otel.exporter.otlp.endpoint", "the trace collector"))))
-			.disableShutdownHook() // the context closes it, after the listeners and publisher have stopped
+			// the context closes it, after the listeners and publisher have stopped
+			.disableShutdownHook()
 			.build()
 			.getOpenTelemetrySdk();
 	}
@@ -58,10 +63,12 @@ public final class BusOpenTelemetrySdk {
 	}
 
 	/**
-	 * Bus's defaults, in the SDK's property names; {@code OTEL_*} and {@code otel.*} settings override them.
-	 * @param sidecar whether spans go to a sidecar on loopback: then the default endpoint, and no retries (the
-	 * sidecar is there or not, and retries toward the backend itself; the SDK's retries, about 8 s of backoff per
-	 * batch, only held the export thread and the application's shutdown when the sidecar had gone first)
+	 * Bus's defaults, in the SDK's property names; {@code OTEL_*} and {@code otel.*}
+	 * settings override them.
+	 * @param sidecar whether spans go to a sidecar on loopback: then the default
+	 * endpoint, and no retries (the sidecar is there or not, and retries toward the
+	 * backend itself; the SDK's retries, about 8 s of backoff per batch, only held the
+	 * export thread and the application's shutdown when the sidecar had gone first)
 	 */
 	static Map<String, String> defaults(String serviceName, double samplingProbability, boolean sidecar) {
 		Map<String, String> defaults = new HashMap<>();

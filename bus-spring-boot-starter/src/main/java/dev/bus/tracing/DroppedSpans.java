@@ -11,13 +11,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Counts the spans an exporter could not deliver, and says so once per outage: a WARN when exports start failing
- * (the sidecar gone, the collector unreachable), an INFO when they succeed again, nothing in between. The SDK's
- * batch processor drops a batch whose export failed (Bus turns off the exporter's retries toward the loopback
- * sidecar, see {@link BusOpenTelemetrySdk}), so the count is what the trace backend will never see. The OTLP
- * exporter's own failure log, a SEVERE record with a stack trace up to five times a minute, is turned off when Bus
- * built the SDK and the application sets no level for it ({@code BusTracingLogLevels}), since this says the same
- * once.
+ * Counts the spans an exporter could not deliver, and says so once per outage: a WARN
+ * when exports start failing (the sidecar gone, the collector unreachable), an INFO when
+ * they succeed again, nothing in between. The SDK's batch processor drops a batch whose
+ * export failed (Bus turns off the exporter's retries toward the loopback sidecar, see
+ * {@link BusOpenTelemetrySdk}), so the count is what the trace backend will never see.
+ * The OTLP exporter's own failure log, a SEVERE record with a stack trace up to five
+ * times a minute, is turned off when Bus built the SDK and the application sets no level
+ * for it ({@code BusTracingLogLevels}), since this says the same once.
  */
 public final class DroppedSpans {
 
@@ -80,7 +81,10 @@ public final class DroppedSpans {
 		}
 	}
 
-	/** The root cause, which names what happened (the exporter wraps it two or three times). */
+	/**
+	 * The root cause, which names what happened (the exporter wraps it two or three
+	 * times).
+	 */
 	private static String why(Throwable cause) {
 		if (cause == null) {
 			return "the receiver refused them";

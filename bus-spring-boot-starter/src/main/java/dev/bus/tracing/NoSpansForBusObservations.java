@@ -3,17 +3,17 @@ package dev.bus.tracing;
 import io.micrometer.observation.Observation;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.handler.TracingObservationHandler;
-
 import org.springframework.core.Ordered;
 
 import dev.bus.observation.BusDeliveryObservationContext;
 import dev.bus.observation.BusPublishObservationContext;
 
 /**
- * Keeps micrometer-tracing from making spans for Bus's observations. A message's spans come from Bus's own
- * tracing, which carries the trace in the message and links retries and batches; a span from Boot's default
- * tracing handler would be a second, unlinked one per message. Boot lets the first tracing handler that supports
- * a context handle it, so this one, first in order and doing nothing, takes Bus's contexts.
+ * Keeps micrometer-tracing from making spans for Bus's observations. A message's spans
+ * come from Bus's own tracing, which carries the trace in the message and links retries
+ * and batches; a span from Boot's default tracing handler would be a second, unlinked one
+ * per message. Boot lets the first tracing handler that supports a context handle it, so
+ * this one, first in order and doing nothing, takes Bus's contexts.
  */
 public final class NoSpansForBusObservations implements TracingObservationHandler<Observation.Context>, Ordered {
 

@@ -25,21 +25,27 @@ import dev.bus.ReceivePostProcessor;
 import dev.bus.core.BusHeaders;
 
 /**
- * Traces Bus with the application's {@link OpenTelemetry}: a PRODUCER span per publish and a CONSUMER span per
- * delivery attempt, named and attributed per the OpenTelemetry messaging semantic conventions, with the context
- * carried in the message headers by the application's propagators (W3C {@code traceparent}, {@code tracestate},
- * baggage). A delivery without trace context starts a new trace.
+ * Traces Bus with the application's {@link OpenTelemetry}: a PRODUCER span per publish
+ * and a CONSUMER span per delivery attempt, named and attributed per the OpenTelemetry
+ * messaging semantic conventions, with the context carried in the message headers by the
+ * application's propagators (W3C {@code traceparent}, {@code tracestate}, baggage). A
+ * delivery without trace context starts a new trace.
  *
- * <p>An element of both message chains, near their start ({@link #ORDER}): the PRODUCER span covers the
- * publish elements after it and ends on the broker's confirm; the CONSUMER span is current for the receive
- * elements after it and the listener method, and records how the delivery settled.
+ * <p>
+ * An element of both message chains, near their start ({@link #ORDER}): the PRODUCER span
+ * covers the publish elements after it and ends on the broker's confirm; the CONSUMER
+ * span is current for the receive elements after it and the listener method, and records
+ * how the delivery settled.
  */
 public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePostProcessor, Ordered {
 
 	/** Instrumentation scope name of Bus's spans. */
 	public static final String SCOPE = "dev.bus";
 
-	/** Where tracing sits in both chains: early, leaving room for elements that must run before it. */
+	/**
+	 * Where tracing sits in both chains: early, leaving room for elements that must run
+	 * before it.
+	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
@@ -50,7 +56,8 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 
 	static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
 
-	static final AttributeKey<String> ROUTING_KEY = AttributeKey.stringKey("messaging.rabbitmq.destination.routing_key");
+	static final AttributeKey<String> ROUTING_KEY = AttributeKey
+		.stringKey("messaging.rabbitmq.destination.routing_key");
 
 	static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
 
@@ -64,7 +71,10 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 
 	static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("bus.attempt");
 
-	/** The routing rule that sent the message here ({@code <rule set>@<version>/<rule>}), when one did. */
+	/**
+	 * The routing rule that sent the message here ({@code <rule set>@<version>/<rule>}),
+	 * when one did.
+	 */
 	static final AttributeKey<String> ROUTED_BY = AttributeKey.stringKey("bus.routing.rule");
 
 	static final AttributeKey<String> LISTENER = AttributeKey.stringKey("bus.listener");
@@ -81,7 +91,8 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 		@Override
 		public String get(Map<String, Object> carrier, String key) {
 			Object value = (carrier != null) ? carrier.get(key) : null;
-			return (value != null) ? value.toString() : null; // AMQP delivers header strings as LongString
+			// AMQP delivers header strings as LongString
+			return (value != null) ? value.toString() : null;
 		}
 
 	};
@@ -103,7 +114,10 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 		return ORDER;
 	}
 
-	/** Starts the PRODUCER span, puts its context in the headers, and ends it when the publish settles. */
+	/**
+	 * Starts the PRODUCER span, puts its context in the headers, and ends it when the
+	 * publish settles.
+	 */
 	@Override
 	public void postProcess(OutgoingMessage message) {
 		Span span = this.tracer.spanBuilder("publish " + message.topic())
@@ -123,16 +137,17 @@ public class OpenTelemetryBusTracing implements PublishPostProcessor, ReceivePos
 		this.propagator.inject(Context.current().with(span), message.headers(), Map::put);
 		message.onSettled((error) -> {
 			if (error != null) {
-				failed(span, (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
-						: error);
+				failed(span,
+						(error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error);
 			}
 			span.end();
 		});
 	}
 
 	/**
-	 * Starts the CONSUMER span of one delivery attempt, a child of the publisher's context, current until the
-	 * delivery settles (so what the handler publishes is its child).
+	 * Starts the CONSUMER span of one delivery attempt, a child of the publisher's
+	 * context, current until the delivery settles (so what the handler publishes is its
+	 * child).
 	 */
 	@Override
 	public void postProcess(IncomingMessage message) {

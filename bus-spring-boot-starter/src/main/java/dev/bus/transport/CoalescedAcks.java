@@ -8,16 +8,20 @@ import com.rabbitmq.client.Channel;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
 
 /**
- * Acknowledges settled deliveries in groups: one {@code basic.ack} with {@code multiple=true} for up to
- * {@code messagesPerAck} of them instead of one frame each, which costs the client a socket write and the
- * broker a command per message. What is pending goes out when the group is full, when a delivery on the same
- * channel is rejected, when {@link #flushExpired()} finds it older than the ack timeout (the direct container's
- * monitor calls it), and when the container stops: a settled message is never left unacknowledged for long,
- * and the ones settled just before a crash come back, as they would have a moment earlier.
+ * Acknowledges settled deliveries in groups: one {@code basic.ack} with
+ * {@code multiple=true} for up to {@code messagesPerAck} of them instead of one frame
+ * each, which costs the client a socket write and the broker a command per message. What
+ * is pending goes out when the group is full, when a delivery on the same channel is
+ * rejected, when {@link #flushExpired()} finds it older than the ack timeout (the direct
+ * container's monitor calls it), and when the container stops: a settled message is never
+ * left unacknowledged for long, and the ones settled just before a crash come back, as
+ * they would have a moment earlier.
  *
- * <p>Delivery tags belong to the AMQP channel behind spring-amqp's proxy, and a cached proxy may later front a
- * new channel; so groups are kept per underlying channel and sent to it. When that channel is gone, its pending
- * acks are dropped: the broker has already requeued those messages.
+ * <p>
+ * Delivery tags belong to the AMQP channel behind spring-amqp's proxy, and a cached proxy
+ * may later front a new channel; so groups are kept per underlying channel and sent to
+ * it. When that channel is gone, its pending acks are dropped: the broker has already
+ * requeued those messages.
  */
 public final class CoalescedAcks {
 
@@ -63,7 +67,10 @@ public final class CoalescedAcks {
 		}
 	}
 
-	/** Rejects one delivery to the queue's dead-letter exchange, after acknowledging those settled before it. */
+	/**
+	 * Rejects one delivery to the queue's dead-letter exchange, after acknowledging those
+	 * settled before it.
+	 */
 	public void reject(Channel channel, long deliveryTag) throws IOException {
 		Channel target = target(channel);
 		Pending pending = this.pendingByChannel.get(target);
@@ -88,7 +95,10 @@ public final class CoalescedAcks {
 		});
 	}
 
-	/** From now on every ack goes out at once, and what is pending goes now: the container is stopping. */
+	/**
+	 * From now on every ack goes out at once, and what is pending goes now: the container
+	 * is stopping.
+	 */
 	void stopping() {
 		this.stopping = true;
 		flushExpired();
@@ -116,7 +126,8 @@ public final class CoalescedAcks {
 		if (existing != null) {
 			return existing;
 		}
-		// Called at once when the channel is already closed: then the entry goes straight away.
+		// Called at once when the channel is already closed: then the entry goes straight
+		// away.
 		target.addShutdownListener((cause) -> this.pendingByChannel.remove(target));
 		return pending;
 	}
@@ -154,7 +165,8 @@ public final class CoalescedAcks {
 				send(target);
 			}
 			catch (IOException | RuntimeException ex) {
-				// The channel is closing: the broker requeues these deliveries, and its shutdown listener forgets them.
+				// The channel is closing: the broker requeues these deliveries, and its
+				// shutdown listener forgets them.
 			}
 		}
 

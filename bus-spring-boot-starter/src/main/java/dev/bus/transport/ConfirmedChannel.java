@@ -19,27 +19,35 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 
 /**
- * One long-lived AMQP channel in confirm mode, with every unconfirmed publish tracked by sequence number.
+ * One long-lived AMQP channel in confirm mode, with every unconfirmed publish tracked by
+ * sequence number.
  *
- * <p>Publishing every message on one channel and settling confirms asynchronously is what lets Bus get near the
- * raw client's throughput: a channel per send (as spring-amqp's cached channels do with correlated confirms)
- * churns hundreds of channels a second. Unconfirmed publishes wait in a queue in publish order, which is also
- * the order of their sequence numbers and of their deadlines: a confirm settles from the head, and
- * {@link #expire()} only ever looks at the head. That keeps the per-message cost to an append and a removal,
- * with no timer per publish. Returns (mandatory, unroutable) arrive before their confirm; the publish they
- * belong to is found by message id among the few unconfirmed ones, and its ack becomes an
- * {@link Reason#UNROUTABLE} failure.
+ * <p>
+ * Publishing every message on one channel and settling confirms asynchronously is what
+ * lets Bus get near the raw client's throughput: a channel per send (as spring-amqp's
+ * cached channels do with correlated confirms) churns hundreds of channels a second.
+ * Unconfirmed publishes wait in a queue in publish order, which is also the order of
+ * their sequence numbers and of their deadlines: a confirm settles from the head, and
+ * {@link #expire()} only ever looks at the head. That keeps the per-message cost to an
+ * append and a removal, with no timer per publish. Returns (mandatory, unroutable) arrive
+ * before their confirm; the publish they belong to is found by message id among the few
+ * unconfirmed ones, and its ack becomes an {@link Reason#UNROUTABLE} failure.
  *
- * <p>Futures are completed outside the queue's lock, since what they run may publish again.
+ * <p>
+ * Futures are completed outside the queue's lock, since what they run may publish again.
  *
- * <p>Why not spring-amqp's {@code ThreadChannelConnectionFactory} (one channel per thread, no churn): in
- * spring-amqp 4.0 it offers simple confirms only ({@code waitForConfirms} on the publishing thread), so a nack,
- * return or timeout cannot be told to the one publish it belongs to, and the publishing thread blocks while it
- * waits. Measured with the benchmark's "Bus (ThreadChannel publisher)" (Bus's envelope and listener, confirms
- * awaited every 100 publishes; {@code scripts/bench --rounds 3 --messages 50000 --scenarios A,B-quorum},
- * 2026-11-28, medians against the raw client in the same run): A (transient, classic) 1.00 against Bus's 0.91;
- * B-quorum (persistent, quorum, Bus's default) 0.64 against Bus's 0.83. It gains a little where confirms are
- * cheap and loses a quarter where they are durable, and it cannot give a per-message outcome in either.
+ * <p>
+ * Why not spring-amqp's {@code ThreadChannelConnectionFactory} (one channel per thread,
+ * no churn): in spring-amqp 4.0 it offers simple confirms only ({@code waitForConfirms}
+ * on the publishing thread), so a nack, return or timeout cannot be told to the one
+ * publish it belongs to, and the publishing thread blocks while it waits. Measured with
+ * the benchmark's "Bus (ThreadChannel publisher)" (Bus's envelope and listener, confirms
+ * awaited every 100 publishes;
+ * {@code scripts/bench --rounds 3 --messages 50000 --scenarios A,B-quorum}, 2026-11-28,
+ * medians against the raw client in the same run): A (transient, classic) 1.00 against
+ * Bus's 0.91; B-quorum (persistent, quorum, Bus's default) 0.64 against Bus's 0.83. It
+ * gains a little where confirms are cheap and loses a quarter where they are durable, and
+ * it cannot give a per-message outcome in either.
  */
 final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 
@@ -66,14 +74,17 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		return this.channel.isOpen();
 	}
 
-	/** Whether the broker has nacked a publish on this channel, open for at least {@code age}. */
+	/**
+	 * Whether the broker has nacked a publish on this channel, open for at least
+	 * {@code age}.
+	 */
 	boolean nackedAndOlderThan(Duration age) {
 		return this.nacked && System.nanoTime() - this.openedNanos >= age.toNanos();
 	}
 
 	/**
-	 * Publishes as broker user {@code userId} ({@link WireCodec#sentBy}); the caller serialises calls, since
-	 * sequence numbers must match publish order.
+	 * Publishes as broker user {@code userId} ({@link WireCodec#sentBy}); the caller
+	 * serialises calls, since sequence numbers must match publish order.
 	 */
 	CompletableFuture<Void> publish(String exchange, Envelope envelope, String userId) throws IOException {
 		PendingPublish publish = new PendingPublish(this.channel.getNextPublishSeqNo(),
@@ -82,8 +93,8 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 			this.pending.addLast(publish);
 		}
 		try {
-			this.channel.basicPublish(exchange, envelope.topic(), true,
-					WireCodec.sentBy(envelope.properties(), userId), envelope.body());
+			this.channel.basicPublish(exchange, envelope.topic(), true, WireCodec.sentBy(envelope.properties(), userId),
+					envelope.body());
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this.pending) {
@@ -169,7 +180,10 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 	}
 
-	/** A single confirm is nearly always for the head; the broker may confirm out of order, though. */
+	/**
+	 * A single confirm is nearly always for the head; the broker may confirm out of
+	 * order, though.
+	 */
 	private PendingPublish removeSequence(long sequence) {
 		synchronized (this.pending) {
 			Iterator<PendingPublish> iterator = this.pending.iterator();
@@ -188,9 +202,11 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 	}
 
 	/**
-	 * Fails every unconfirmed publish when the channel closes. When the broker closed it for a refused publish
-	 * (403, its reply naming the topic), the publishes to that topic fail as {@link Reason#FORBIDDEN} and the rest
-	 * as {@link Reason#CONNECTION_LOST}, which their callers may retry on the channel that replaces this one.
+	 * Fails every unconfirmed publish when the channel closes. When the broker closed it
+	 * for a refused publish (403, its reply naming the topic), the publishes to that
+	 * topic fail as {@link Reason#FORBIDDEN} and the rest as
+	 * {@link Reason#CONNECTION_LOST}, which their callers may retry on the channel that
+	 * replaces this one.
 	 */
 	private void failAll(ShutdownSignalException cause) {
 		List<PendingPublish> unconfirmed;
@@ -210,7 +226,10 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 	}
 
-	/** The broker's reply text when it closed the channel with 403 ACCESS_REFUSED, else {@code null}. */
+	/**
+	 * The broker's reply text when it closed the channel with 403 ACCESS_REFUSED, else
+	 * {@code null}.
+	 */
 	private static String accessRefusal(ShutdownSignalException cause) {
 		if (!cause.isHardError() && cause.getReason() instanceof AMQP.Channel.Close close
 				&& close.getReplyCode() == AMQP.ACCESS_REFUSED) {
@@ -253,8 +272,8 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 
 		void fail(Reason reason, String detail, Throwable cause) {
-			this.future.completeExceptionally(
-					new BusPublishException(reason, this.topic, this.messageId, detail, cause));
+			this.future
+				.completeExceptionally(new BusPublishException(reason, this.topic, this.messageId, detail, cause));
 		}
 
 	}

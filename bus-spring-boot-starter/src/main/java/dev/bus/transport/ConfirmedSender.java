@@ -23,25 +23,32 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 
 /**
- * The AMQP {@link EnvelopeSender}: sends envelopes with publisher confirms on a single long-lived channel of the
- * publisher connection, reopening it after a connection loss. Connection management (recovery, listeners, metrics)
- * stays with spring-amqp's connection factory; this class only owns the channel.
+ * The AMQP {@link EnvelopeSender}: sends envelopes with publisher confirms on a single
+ * long-lived channel of the publisher connection, reopening it after a connection loss.
+ * Connection management (recovery, listeners, metrics) stays with spring-amqp's
+ * connection factory; this class only owns the channel.
  *
- * <p>Overdue confirms are found by one periodic check on Bus's task scheduler (every tenth of the confirm
- * timeout, at least every second), not by a timer per publish: a publish fails as {@link Reason#TIMEOUT} between
- * one and 1.1 confirm timeouts after it was sent.
+ * <p>
+ * Overdue confirms are found by one periodic check on Bus's task scheduler (every tenth
+ * of the confirm timeout, at least every second), not by a timer per publish: a publish
+ * fails as {@link Reason#TIMEOUT} between one and 1.1 confirm timeouts after it was sent.
  *
- * <p>A channel on which the broker has nacked a publish (and open for a second at least) is replaced for the next
- * publish and retired: it keeps settling (or expiring) what it has in flight and is closed once that is done. A nack
- * is rare, and it may mean the channel itself is stuck: on RabbitMQ 3.10 a channel opened while a quorum queue's
- * leader was down keeps the dead leader and nacks every later publish to that queue, while a fresh channel is acked
- * (measured on the 3-node cluster of {@code scripts/infra cluster}: 2,000 of 2,000 nacked over 10 s, then a new
- * channel acked at once; fixed in later RabbitMQ versions by rabbitmq-server#9241). Closing the channel instead
- * would fail publishes the broker may still confirm.
+ * <p>
+ * A channel on which the broker has nacked a publish (and open for a second at least) is
+ * replaced for the next publish and retired: it keeps settling (or expiring) what it has
+ * in flight and is closed once that is done. A nack is rare, and it may mean the channel
+ * itself is stuck: on RabbitMQ 3.10 a channel opened while a quorum queue's leader was
+ * down keeps the dead leader and nacks every later publish to that queue, while a fresh
+ * channel is acked (measured on the 3-node cluster of {@code scripts/infra cluster}:
+ * 2,000 of 2,000 nacked over 10 s, then a new channel acked at once; fixed in later
+ * RabbitMQ versions by rabbitmq-server#9241). Closing the channel instead would fail
+ * publishes the broker may still confirm.
  *
- * <p>Every message goes out as sent by the connection's broker user ({@link BrokerAccess#userId()}, written by
- * {@link WireCodec#sentBy}). The channel also consumes RabbitMQ's direct reply-to when the application makes
- * requests (it only works on the channel that publishes them); what arrives goes to a callback this class knows
+ * <p>
+ * Every message goes out as sent by the connection's broker user
+ * ({@link BrokerAccess#userId()}, written by {@link WireCodec#sentBy}). The channel also
+ * consumes RabbitMQ's direct reply-to when the application makes requests (it only works
+ * on the channel that publishes them); what arrives goes to a callback this class knows
  * nothing more about.
  */
 public class ConfirmedSender implements EnvelopeSender {
@@ -62,7 +69,10 @@ public class ConfirmedSender implements EnvelopeSender {
 
 	private ConfirmedChannel channel;
 
-	/** Channels replaced after a nack, until what they have in flight is settled or expired. */
+	/**
+	 * Channels replaced after a nack, until what they have in flight is settled or
+	 * expired.
+	 */
 	private final List<ConfirmedChannel> retired = new ArrayList<>();
 
 	private ScheduledFuture<?> expiry;
@@ -73,14 +83,18 @@ public class ConfirmedSender implements EnvelopeSender {
 
 	private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
-	/** A nacking channel is replaced at most once a second: a queue that rejects publishes must not churn them. */
+	/**
+	 * A nacking channel is replaced at most once a second: a queue that rejects publishes
+	 * must not churn them.
+	 */
 	private static final Duration MIN_CHANNEL_AGE = Duration.ofSeconds(1);
 
-	/** RabbitMQ's pseudo-queue for replies to this channel's publishes (direct reply-to). */
+	/**
+	 * RabbitMQ's pseudo-queue for replies to this channel's publishes (direct reply-to).
+	 */
 	public static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
-	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout,
-			TaskScheduler scheduler) {
+	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler) {
 		this(connectionFactory, confirmTimeout, scheduler, BrokerAccess.UNKNOWN);
 	}
 
@@ -90,8 +104,8 @@ public class ConfirmedSender implements EnvelopeSender {
 	}
 
 	/**
-	 * @param replies what receives the replies to requests sent on this channel (RabbitMQ's direct reply-to);
-	 * {@code null}: the application makes no requests
+	 * @param replies what receives the replies to requests sent on this channel
+	 * (RabbitMQ's direct reply-to); {@code null}: the application makes no requests
 	 */
 	public ConfirmedSender(ConnectionFactory connectionFactory, Duration confirmTimeout, TaskScheduler scheduler,
 			BrokerAccess brokerAccess, BiConsumer<AMQP.BasicProperties, byte[]> replies) {
@@ -132,7 +146,8 @@ public class ConfirmedSender implements EnvelopeSender {
 	}
 
 	/**
-	 * Stops accepting publishes, waits up to {@code timeout} for outstanding confirms, then closes the channel.
+	 * Stops accepting publishes, waits up to {@code timeout} for outstanding confirms,
+	 * then closes the channel.
 	 */
 	@Override
 	public void close(Duration timeout) {
@@ -161,7 +176,10 @@ public class ConfirmedSender implements EnvelopeSender {
 		}
 	}
 
-	/** Fails the publishes whose confirm is overdue; closes retired channels with nothing left in flight. */
+	/**
+	 * Fails the publishes whose confirm is overdue; closes retired channels with nothing
+	 * left in flight.
+	 */
 	void expireUnconfirmed() {
 		List<ConfirmedChannel> channels = new ArrayList<>();
 		synchronized (this.lock) {
@@ -193,8 +211,7 @@ public class ConfirmedSender implements EnvelopeSender {
 			Channel raw = rawConnection(connection).createChannel();
 			if (this.replies != null) {
 				raw.basicConsume(DIRECT_REPLY_TO, true,
-						(tag, delivery) -> this.replies.accept(delivery.getProperties(), delivery.getBody()),
-						(tag) -> {
+						(tag, delivery) -> this.replies.accept(delivery.getProperties(), delivery.getBody()), (tag) -> {
 						});
 			}
 			this.channel = new ConfirmedChannel(raw, this.confirmTimeout);
@@ -213,8 +230,8 @@ public class ConfirmedSender implements EnvelopeSender {
 	}
 
 	/**
-	 * The client library's connection behind spring-amqp's proxy, so that the channel is ours alone and never
-	 * goes back to (or comes from) spring-amqp's channel cache.
+	 * The client library's connection behind spring-amqp's proxy, so that the channel is
+	 * ours alone and never goes back to (or comes from) spring-amqp's channel cache.
 	 */
 	private static com.rabbitmq.client.Connection rawConnection(Connection connection) {
 		Connection target = connection;
@@ -228,8 +245,8 @@ public class ConfirmedSender implements EnvelopeSender {
 	}
 
 	private static CompletableFuture<Void> failed(Envelope envelope, Reason reason, String detail, Throwable cause) {
-		return CompletableFuture.failedFuture(
-				new BusPublishException(reason, envelope.topic(), envelope.messageId(), detail, cause));
+		return CompletableFuture
+			.failedFuture(new BusPublishException(reason, envelope.topic(), envelope.messageId(), detail, cause));
 	}
 
 }

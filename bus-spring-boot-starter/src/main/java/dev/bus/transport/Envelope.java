@@ -8,8 +8,9 @@ import com.rabbitmq.client.AMQP;
 import dev.bus.core.BusHeaders;
 
 /**
- * One serialised, sealed message ready for the wire: routing key, AMQP properties and body. {@link WireCodec}
- * maps it to and from a batch entry and writes what the wire adds ({@code user_id}).
+ * One serialised, sealed message ready for the wire: routing key, AMQP properties and
+ * body. {@link WireCodec} maps it to and from a batch entry and writes what the wire adds
+ * ({@code user_id}).
  *
  * @param topic routing key
  * @param messageId message id, for correlating returns and errors
@@ -19,8 +20,9 @@ import dev.bus.core.BusHeaders;
 public record Envelope(String topic, String messageId, AMQP.BasicProperties properties, byte[] body) {
 
 	/**
-	 * This envelope parked in a routing rule's holding queue (whose binding key is {@code holdTopic}), as sealed for
-	 * its own topic (encrypted and signed for it), which {@value BusHeaders#HELD_TOPIC} keeps for its release.
+	 * This envelope parked in a routing rule's holding queue (whose binding key is
+	 * {@code holdTopic}), as sealed for its own topic (encrypted and signed for it),
+	 * which {@value BusHeaders#HELD_TOPIC} keeps for its release.
 	 */
 	public Envelope heldIn(String holdTopic) {
 		Map<String, Object> headers = (this.properties.getHeaders() != null)

@@ -19,11 +19,13 @@ import dev.bus.core.batch.BatchEntry;
 import dev.bus.core.batch.MalformedBatchException;
 
 /**
- * The one place a message's attributes meet the wire: an {@link Envelope}'s AMQP properties as a batch entry
- * (batches and outbox rows) and back, a batch of entries as one AMQP message, the {@code user_id} the broker
- * requires, and what a listener is delivered (spring-amqp {@link MessageProperties}, batches unpacked into their
- * messages). A new message attribute that travels as an AMQP property is written and read here, and tested in
- * {@code WireCodecTest}; one that travels as a header needs no change anywhere in the transport.
+ * The one place a message's attributes meet the wire: an {@link Envelope}'s AMQP
+ * properties as a batch entry (batches and outbox rows) and back, a batch of entries as
+ * one AMQP message, the {@code user_id} the broker requires, and what a listener is
+ * delivered (spring-amqp {@link MessageProperties}, batches unpacked into their
+ * messages). A new message attribute that travels as an AMQP property is written and read
+ * here, and tested in {@code WireCodecTest}; one that travels as a header needs no change
+ * anywhere in the transport.
  */
 public final class WireCodec {
 
@@ -45,7 +47,10 @@ public final class WireCodec {
 	private WireCodec() {
 	}
 
-	/** A message as a batch entry: its string headers plus the properties a consumer reads. */
+	/**
+	 * A message as a batch entry: its string headers plus the properties a consumer
+	 * reads.
+	 */
 	public static BatchEntry toBatchEntry(Envelope envelope) {
 		AMQP.BasicProperties properties = envelope.properties();
 		Map<String, String> headers = new LinkedHashMap<>();
@@ -67,7 +72,10 @@ public final class WireCodec {
 		return new Envelope(topic, messageId, propertiesOf(entry), entry.body());
 	}
 
-	/** Entries packed into one persistent AMQP message for {@code topic}, with an id of its own. */
+	/**
+	 * Entries packed into one persistent AMQP message for {@code topic}, with an id of
+	 * its own.
+	 */
 	public static Envelope batchOf(String topic, List<BatchEntry> entries) {
 		String batchId = MessageIds.next();
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(BusContentTypes.BATCH)
@@ -79,10 +87,12 @@ public final class WireCodec {
 	}
 
 	/**
-	 * The properties to send an envelope with as broker user {@code userId}: {@code user_id} set to it, the
-	 * broker's condition for accepting the message. An application that moves another user's message on records
-	 * that first publisher itself ({@value BusHeaders#ORIGINAL_USER_ID}), from what it verified.
-	 * @param userId the authenticated broker user, or {@code null} when unknown (the properties as sealed)
+	 * The properties to send an envelope with as broker user {@code userId}:
+	 * {@code user_id} set to it, the broker's condition for accepting the message. An
+	 * application that moves another user's message on records that first publisher
+	 * itself ({@value BusHeaders#ORIGINAL_USER_ID}), from what it verified.
+	 * @param userId the authenticated broker user, or {@code null} when unknown (the
+	 * properties as sealed)
 	 */
 	public static AMQP.BasicProperties sentBy(AMQP.BasicProperties properties, String userId) {
 		if (userId == null || userId.equals(properties.getUserId())) {
@@ -98,7 +108,8 @@ public final class WireCodec {
 	}
 
 	/**
-	 * Each entry of a delivered batch as a message of its own, carrying the batch's delivery information.
+	 * Each entry of a delivered batch as a message of its own, carrying the batch's
+	 * delivery information.
 	 * @throws MalformedBatchException when the body is not a batch
 	 */
 	public static List<Message> unpack(Message batch) {
@@ -109,7 +120,8 @@ public final class WireCodec {
 		Object history = batchProperties.getHeaders().get(DEATH_HISTORY);
 		return BatchCodec.decode(batch.getBody()).stream().map((entry) -> {
 			MessageProperties properties = delivered(propertiesOf(entry), delivery);
-			// The broker verified the batch's user_id and wrote its dead-letter history: they are each entry's, and
+			// The broker verified the batch's user_id and wrote its dead-letter history:
+			// they are each entry's, and
 			// an entry's own header of that name was written by its sender.
 			properties.setReceivedUserId(batchProperties.getReceivedUserId());
 			properties.getHeaders().remove(DEATH_HISTORY);
@@ -120,20 +132,25 @@ public final class WireCodec {
 		}).toList();
 	}
 
-	/** What a listener is given for a delivery's AMQP properties ({@link DeliveredPropertiesConverter}). */
-	public static MessageProperties delivered(AMQP.BasicProperties properties,
-			com.rabbitmq.client.Envelope delivery) {
+	/**
+	 * What a listener is given for a delivery's AMQP properties
+	 * ({@link DeliveredPropertiesConverter}).
+	 */
+	public static MessageProperties delivered(AMQP.BasicProperties properties, com.rabbitmq.client.Envelope delivery) {
 		return DELIVERED.toMessageProperties(properties, delivery, "UTF-8");
 	}
 
-	/** spring-amqp's converter for listener containers that deliver with {@link #delivered}'s rules. */
+	/**
+	 * spring-amqp's converter for listener containers that deliver with
+	 * {@link #delivered}'s rules.
+	 */
 	public static MessagePropertiesConverter deliveredPropertiesConverter() {
 		return DELIVERED;
 	}
 
 	/**
-	 * The AMQP properties of a logical message unpacked from a batch: persistent, with the entry's properties and
-	 * headers.
+	 * The AMQP properties of a logical message unpacked from a batch: persistent, with
+	 * the entry's properties and headers.
 	 */
 	static AMQP.BasicProperties propertiesOf(BatchEntry entry) {
 		Map<String, Object> headers = new HashMap<>(entry.headers());

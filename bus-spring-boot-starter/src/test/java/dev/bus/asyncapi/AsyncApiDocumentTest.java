@@ -25,7 +25,8 @@ class AsyncApiDocumentTest {
 		assertThat(channels).containsOnlyKeys("payments.captured", "payments._all_");
 		assertThat(channels.get("payments.captured")).containsEntry("x-bus-encrypted", true)
 			.containsEntry("address", "payments.captured");
-		Map<String, Object> server = (Map<String, Object>) ((Map<String, Object>) document.get("servers")).get("broker");
+		Map<String, Object> server = (Map<String, Object>) ((Map<String, Object>) document.get("servers"))
+			.get("broker");
 		assertThat(server).containsEntry("protocol", "amqps").containsEntry("host", "rabbit:5671");
 		Map<String, Object> components = (Map<String, Object>) document.get("components");
 		assertThat((Map<String, Object>) components.get("securitySchemes")).containsKey("broker-X509");

@@ -3,7 +3,6 @@ package dev.bus.autoconfigure;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +18,8 @@ class BusAsyncApiAutoConfigurationTest {
 			.withProperty("spring.security.oauth2.client.provider.issuer.token-uri", "https://id.example/token");
 		Map<String, Object> scheme = BusAsyncApiAutoConfiguration.securityScheme(properties, environment);
 		assertThat(scheme).containsEntry("type", "oauth2")
-			.containsEntry("flows",
-					Map.of("clientCredentials", Map.of("tokenUrl", "https://id.example/token", "availableScopes", Map.of())));
+			.containsEntry("flows", Map.of("clientCredentials",
+					Map.of("tokenUrl", "https://id.example/token", "availableScopes", Map.of())));
 	}
 
 	@Test
@@ -29,8 +28,8 @@ class BusAsyncApiAutoConfigurationTest {
 		assertThat(BusAsyncApiAutoConfiguration.securityScheme(properties,
 				new MockEnvironment().withProperty("bus.security.certificate-login", "true")))
 			.containsEntry("type", "X509");
-		assertThat(BusAsyncApiAutoConfiguration.securityScheme(properties, new MockEnvironment()))
-			.containsEntry("type", "userPassword");
+		assertThat(BusAsyncApiAutoConfiguration.securityScheme(properties, new MockEnvironment())).containsEntry("type",
+				"userPassword");
 	}
 
 }

@@ -52,16 +52,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Auto-configuration: what is created when, what users can override, and how bad configuration fails. Needs no
- * broker: connections are opened lazily and nothing here publishes.
+ * Auto-configuration: what is created when, what users can override, and how bad
+ * configuration fails. Needs no broker: connections are opened lazily and nothing here
+ * publishes.
  */
 class BusAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, JacksonAutoConfiguration.class,
 				BusConnectionFactoryAutoConfiguration.class, BusMetricsAutoConfiguration.class,
-				BusObservationAutoConfiguration.class,
-				BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
+				BusObservationAutoConfiguration.class, BusAutoConfiguration.class, BusInboxAutoConfiguration.class,
 				BusListenerAutoConfiguration.class, BusActuatorAutoConfiguration.class,
 				BusSidecarAutoConfiguration.class))
 		// a closed port: these tests never need the broker, and attempts fail fast
@@ -71,14 +71,12 @@ class BusAutoConfigurationTest {
 	void providesPublisherListenerInfrastructureAndActuatorSupport() {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("management.endpoints.web.exposure.include=bus")
-			.run((context) -> {
-			assertThat(context).hasSingleBean(RabbitBusPublisher.class)
+			.run((context) -> assertThat(context).hasSingleBean(RabbitBusPublisher.class)
 				.hasSingleBean(BusListenerRegistry.class)
 				.hasSingleBean(MicrometerBusMetrics.class)
 				.hasSingleBean(BusEndpoint.class)
 				.hasSingleBean(BusListenersHealthIndicator.class)
-				.doesNotHaveBean(BatchingBusPublisher.class);
-		});
+				.doesNotHaveBean(BatchingBusPublisher.class));
 	}
 
 	@Test
@@ -142,9 +140,9 @@ class BusAutoConfigurationTest {
 
 	@Test
 	void batchingReplacesThePublisher() {
-		this.runner.withPropertyValues("bus.publisher.batching.enabled=true").run((context) -> {
-			assertThat(context).hasSingleBean(BusPublisher.class).hasSingleBean(BatchingBusPublisher.class);
-		});
+		this.runner.withPropertyValues("bus.publisher.batching.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(BusPublisher.class)
+				.hasSingleBean(BatchingBusPublisher.class));
 	}
 
 	@Test
@@ -159,9 +157,9 @@ class BusAutoConfigurationTest {
 
 	@Test
 	void listenersCanBeSwitchedOff() {
-		this.runner.withPropertyValues("bus.listener.enabled=false").run((context) -> {
-			assertThat(context).hasSingleBean(BusPublisher.class).doesNotHaveBean(BusListenerRegistry.class);
-		});
+		this.runner.withPropertyValues("bus.listener.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(BusPublisher.class)
+				.doesNotHaveBean(BusListenerRegistry.class));
 	}
 
 	@Test
@@ -173,10 +171,10 @@ class BusAutoConfigurationTest {
 
 	@Test
 	void theDirectContainerGetsADispatchPoolOfItsOwnAndTheSimpleOneKeepsTheClientDefault() {
-		this.runner.run((context) -> assertThat(context.getBean(CachingConnectionFactory.class))
-			.extracting("executorService")
-			.isSameAs(context.getBean("busListenerDispatchExecutor", ThreadPoolTaskExecutor.class)
-				.getThreadPoolExecutor()));
+		this.runner
+			.run((context) -> assertThat(context.getBean(CachingConnectionFactory.class)).extracting("executorService")
+				.isSameAs(context.getBean("busListenerDispatchExecutor", ThreadPoolTaskExecutor.class)
+					.getThreadPoolExecutor()));
 		this.runner.withPropertyValues("bus.listener.container-type=simple")
 			.run((context) -> assertThat(context).doesNotHaveBean("busListenerDispatchExecutor")
 				.getBean(CachingConnectionFactory.class)
@@ -195,18 +193,23 @@ class BusAutoConfigurationTest {
 	@Test
 	void withASidecarBothConnectionFactoriesResolveAddressesThroughIt() {
 		this.runner
-			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "bus.sidecar-client.allow-insecure-brokers=true")
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1",
+					"bus.sidecar-client.allow-insecure-brokers=true")
 			.run((context) -> {
-			SidecarBrokerAddresses addresses = context.getBean(SidecarBrokerAddresses.class);
-			CachingConnectionFactory factory = context.getBean(CachingConnectionFactory.class);
-			assertThat(factory).extracting("addressResolver").isSameAs(addresses);
-			assertThat(factory.getPublisherConnectionFactory()).extracting("addressResolver").isSameAs(addresses);
-			// The sidecar is not there: the static spring.rabbitmq address is the fallback.
-			assertThat(addresses.getAddresses()).containsExactly(new Address("localhost", 1));
-		});
+				SidecarBrokerAddresses addresses = context.getBean(SidecarBrokerAddresses.class);
+				CachingConnectionFactory factory = context.getBean(CachingConnectionFactory.class);
+				assertThat(factory).extracting("addressResolver").isSameAs(addresses);
+				assertThat(factory.getPublisherConnectionFactory()).extracting("addressResolver").isSameAs(addresses);
+				// The sidecar is not there: the static spring.rabbitmq address is the
+				// fallback.
+				assertThat(addresses.getAddresses()).containsExactly(new Address("localhost", 1));
+			});
 	}
 
-	/** Anyone who may register a service in Consul could otherwise collect the app's broker credentials. */
+	/**
+	 * Anyone who may register a service in Consul could otherwise collect the app's
+	 * broker credentials.
+	 */
 	@Test
 	void brokersFromDiscoveryNeedTlsWithHostnameVerificationOrADevelopmentSwitch() {
 		this.runner.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1").run((context) -> {
@@ -223,7 +226,10 @@ class BusAutoConfigurationTest {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
-	/** An application with connection factories of its own: Bus uses the primary one and changes neither. */
+	/**
+	 * An application with connection factories of its own: Bus uses the primary one and
+	 * changes neither.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class TwoConnectionFactories {
 
@@ -248,7 +254,8 @@ class BusAutoConfigurationTest {
 	@Test
 	void connectionFactoriesTheApplicationDefinesKeepTheirAddressesAndExecutors() {
 		this.runner.withUserConfiguration(TwoConnectionFactories.class)
-			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1", "bus.sidecar-client.allow-insecure-brokers=true")
+			.withPropertyValues("bus.sidecar-client.url=http://127.0.0.1:1",
+					"bus.sidecar-client.allow-insecure-brokers=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(RabbitBusPublisher.class);
 				CachingConnectionFactory reporting = context.getBean("reportingConnectionFactory",
@@ -307,8 +314,10 @@ class BusAutoConfigurationTest {
 	@Test
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
-				"bus.listener.concurrency=lots", "bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
-				"bus.sidecar-client.url=localhost:4040", "bus.sidecar-client.wait=0s,bus.sidecar-client.url=http://127.0.0.1:4040",
+				"bus.listener.concurrency=lots",
+				"bus.publisher.batching.max-size=10MB,bus.publisher.batching.enabled=true", "bus.exchange= ",
+				"bus.sidecar-client.url=localhost:4040",
+				"bus.sidecar-client.wait=0s,bus.sidecar-client.url=http://127.0.0.1:4040",
 				"bus.listener.messages-per-ack=0", "bus.listener.ack-timeout=0ms", "bus.metrics.max-topics=0",
 				"bus.listener.max-message-size=0B", "bus.listener.retry.initial-interval=0s",
 				"bus.publisher.cloud-events.prefix=x-ce-", "bus.security.message-token.clock-skew=10m",
@@ -389,8 +398,9 @@ class BusAutoConfigurationTest {
 	}
 
 	/**
-	 * The sidecar registers the endpoint's topics in Consul and operators register clients from its scopes: both must
-	 * be right from start-up, not only after the first publish (a fresh sample system read them too early).
+	 * The sidecar registers the endpoint's topics in Consul and operators register
+	 * clients from its scopes: both must be right from start-up, not only after the first
+	 * publish (a fresh sample system read them too early).
 	 */
 	@Test
 	void theEndpointListsDeclaredPublicationsBeforeAnyPublish() {

@@ -16,9 +16,10 @@ import dev.bus.security.BrokerTokenCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Broker authentication with tokens: wired into the connection factory Boot creates through Boot's own beans,
- * and a registration that does not exist or cannot give client-credentials tokens fails start-up naming the
- * property. The real broker and issuer are in SecuredBrokerIT.
+ * Broker authentication with tokens: wired into the connection factory Boot creates
+ * through Boot's own beans, and a registration that does not exist or cannot give
+ * client-credentials tokens fails start-up naming the property. The real broker and
+ * issuer are in SecuredBrokerIT.
  */
 class BusBrokerTokenAutoConfigurationTest {
 
@@ -50,7 +51,8 @@ class BusBrokerTokenAutoConfigurationTest {
 				// amqp-client has no getter for it
 				assertThat(ReflectionTestUtils.getField(
 						context.getBean(CachingConnectionFactory.class).getRabbitConnectionFactory(),
-						"credentialsProvider")).isSameAs(credentials);
+						"credentialsProvider"))
+					.isSameAs(credentials);
 			});
 	}
 

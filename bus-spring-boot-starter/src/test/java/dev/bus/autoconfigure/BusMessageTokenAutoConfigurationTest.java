@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Per-message tokens: on only when topics are listed (either list form), the listener's issuer settings required
- * and named when missing, and a publish on a token topic refused when no registration can give a token. The real
- * issuer and broker are in MessageTokenIT.
+ * Per-message tokens: on only when topics are listed (either list form), the listener's
+ * issuer settings required and named when missing, and a publish on a token topic refused
+ * when no registration can give a token. The real issuer and broker are in
+ * MessageTokenIT.
  */
 class BusMessageTokenAutoConfigurationTest {
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Confidential headers through the real publish and receive elements: encrypted on the way, in clear for the
- * listener only (what a retry or dead letter copies stays encrypted), and bound to their name and message.
+ * Confidential headers through the real publish and receive elements: encrypted on the
+ * way, in clear for the listener only (what a retry or dead letter copies stays
+ * encrypted), and bound to their name and message.
  */
 class ConfidentialHeadersTest {
 
@@ -78,8 +79,7 @@ class ConfidentialHeadersTest {
 		delivery.properties().setHeader("card-holder", delivery.properties().getHeaders().get("iban"));
 		delivery.properties().setHeader("iban", holder);
 		assertThatExceptionOfType(MessageRejectedException.class)
-			.isThrownBy(() -> new DecryptingReceivePostProcessor(keysets, false)
-				.postProcess(delivery))
+			.isThrownBy(() -> new DecryptingReceivePostProcessor(keysets, false).postProcess(delivery))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo("decryption-failed"))
 			.withMessageNotContaining("Ada");
 		assertThat(delivery.properties().getHeaders()).containsKey(BusHeaders.ENCRYPTED_HEADERS);

@@ -31,8 +31,9 @@ class MessageFilterTest {
 		assertThat(MessageFilter.parse("payload.region == 'eu' and payload.cents > 100").matches(message(order)))
 			.isTrue();
 		assertThat(MessageFilter.parse("payload.customer.tier == 'gold'").matches(message(order))).isTrue();
-		assertThat(MessageFilter.parse("headers.channel == 'web' and topic == 'orders.created'")
-			.matches(message(order))).isTrue();
+		assertThat(
+				MessageFilter.parse("headers.channel == 'web' and topic == 'orders.created'").matches(message(order)))
+			.isTrue();
 		assertThat(MessageFilter.parse("payload.region == 'us'").matches(message(Map.of("region", "eu")))).isFalse();
 		assertThat(MessageFilter.parse("headers['missing'] == null").matches(message(order))).isTrue();
 	}

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusMessage;
@@ -24,9 +23,10 @@ import dev.bus.test.BusContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The AsyncAPI document of a running application, written at start-up ({@code bus.asyncapi.write-to}) and validated
- * by the AsyncAPI initiative's parser ({@code scripts/asyncapi-validate.cjs}, node and {@code @asyncapi/parser}
- * from {@code scripts/infra up}).
+ * The AsyncAPI document of a running application, written at start-up
+ * ({@code bus.asyncapi.write-to}) and validated by the AsyncAPI initiative's parser
+ * ({@code scripts/asyncapi-validate.cjs}, node and {@code @asyncapi/parser} from
+ * {@code scripts/infra up}).
  */
 class AsyncApiIT {
 
@@ -78,18 +78,30 @@ class AsyncApiIT {
 			JsonNode orders = document.path("channels").path("orders._one_");
 			assertThat(orders.path("address").asString()).isEqualTo("orders.*");
 			JsonNode placed = document.path("components").path("messages").path("orders._one_.OrderPlaced");
-			assertThat(placed.path("payload").path("properties").path("lines").path("items").path("properties")
-				.path("quantity").path("type").asString()).isEqualTo("integer");
-			assertThat(document.path("components").path("messages").path("sensors._all_.byteArray")
-				.path("contentType").asString()).isEqualTo("application/octet-stream");
+			assertThat(placed.path("payload")
+				.path("properties")
+				.path("lines")
+				.path("items")
+				.path("properties")
+				.path("quantity")
+				.path("type")
+				.asString()).isEqualTo("integer");
+			assertThat(document.path("components")
+				.path("messages")
+				.path("sensors._all_.byteArray")
+				.path("contentType")
+				.asString()).isEqualTo("application/octet-stream");
 
 			JsonNode receive = document.path("operations").path("receive.asyncApiIT.Orders.placed");
 			assertThat(receive.path("action").asString()).isEqualTo("receive");
 			assertThat(receive.path("x-bus-group").asString()).isEqualTo(name);
 			JsonNode send = document.path("operations").path("send.orders.confirmed");
 			assertThat(send.path("action").asString()).isEqualTo("send");
-			assertThat(document.path("components").path("messages").path("orders.confirmed.OrderConfirmed")
-				.path("description").asString()).isEqualTo("An order whose stock is reserved");
+			assertThat(document.path("components")
+				.path("messages")
+				.path("orders.confirmed.OrderConfirmed")
+				.path("description")
+				.asString()).isEqualTo("An order whose stock is reserved");
 
 			Map<String, Object> served = app.getBean(BusAsyncApi.class).document();
 			assertThat(served).containsKeys("asyncapi", "info", "servers", "channels", "operations", "components");
@@ -104,8 +116,10 @@ class AsyncApiIT {
 			.start();
 		String output = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("AsyncAPI parser (node and @asyncapi/parser come with scripts/infra up): "
-				+ output + "\n" + Files.readString(document)).isZero();
+		assertThat(process.exitValue())
+			.as("AsyncAPI parser (node and @asyncapi/parser come with scripts/infra up): " + output + "\n"
+					+ Files.readString(document))
+			.isZero();
 	}
 
 }

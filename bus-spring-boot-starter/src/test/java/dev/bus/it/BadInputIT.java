@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Bad input never reaches user code and is never lost: each kind goes to the dead-letter queue with its reason,
- * and the listener keeps consuming.
+ * Bad input never reaches user code and is never lost: each kind goes to the dead-letter
+ * queue with its reason, and the listener keeps consuming.
  */
 class BadInputIT {
 
@@ -115,21 +115,20 @@ class BadInputIT {
 			assertThat(deadLetters.get("malformed").getProps().getHeaders().get(BusHeaders.ATTEMPT))
 				.as("bad input is never retried")
 				.hasToString("1");
-			assertThat(new String(handlerFailure.getBody(), StandardCharsets.UTF_8))
-				.as("the original body is kept")
+			assertThat(new String(handlerFailure.getBody(), StandardCharsets.UTF_8)).as("the original body is kept")
 				.isEqualTo("{\"id\":\"s-bad\",\"parcels\":-1}");
 			assertThat(handlerFailure.getProps().getDeliveryMode()).isEqualTo(2);
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.find("bus.delivery").tag("outcome", "dead-lettered").timers())
-				.as("one timer per reason")
+			assertThat(meters.find("bus.delivery").tag("outcome", "dead-lettered").timers()).as("one timer per reason")
 				.hasSize(6);
-			assertThat(meters.get("bus.delivery").tags("outcome", "dead-lettered", "reason", "malformed-payload")
+			assertThat(meters.get("bus.delivery")
+				.tags("outcome", "dead-lettered", "reason", "malformed-payload")
 				.timer()
 				.count()).isEqualTo(2);
-			assertThat(meters.get("bus.delivery").tags("outcome", "dead-lettered", "reason", "oversize")
-				.timer()
-				.count()).isEqualTo(1);
+			assertThat(
+					meters.get("bus.delivery").tags("outcome", "dead-lettered", "reason", "oversize").timer().count())
+				.isEqualTo(1);
 			assertThat(meters.get("bus.delivery").tag("outcome", "consumed").timer().count()).isEqualTo(1);
 		}
 	}

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Batching round trip: many logical messages travel in few AMQP messages, arrive one by one with their own
- * metadata, and are filtered and dead-lettered one by one.
+ * Batching round trip: many logical messages travel in few AMQP messages, arrive one by
+ * one with their own metadata, and are filtered and dead-lettered one by one.
  */
 class BatchingIT {
 
@@ -58,7 +58,8 @@ class BatchingIT {
 		String exchange = BusContexts.uniqueName("bus-batch");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("sensors"),
 				List.of(Readings.class), "bus.publisher.batching.enabled=true", "bus.publisher.batching.max-size=4KB",
-				"bus.publisher.batching.linger=20ms", "bus.listener.retry.initial-interval=100ms"); Rabbit rabbit = Rabbit.connect()) {
+				"bus.publisher.batching.linger=20ms", "bus.listener.retry.initial-interval=100ms");
+				Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
@@ -77,11 +78,13 @@ class BatchingIT {
 			CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).join();
 			assertThat(receipts).allSatisfy((receipt) -> assertThat(receipt).isCompleted());
 
-			// sensor 7 is filtered (100 messages), reading 500 (sensor 0) fails: 899 handled
+			// sensor 7 is filtered (100 messages), reading 500 (sensor 0) fails: 899
+			// handled
 			Received<BusMessage<Reading>> handled = context.getBean(Readings.class).handled;
 			handled.awaitCount(899);
 			assertThat(new HashSet<>(handled.items().stream().map(BusMessage::messageId).toList())).hasSize(899);
-			BusMessage<Reading> sample = handled.items().stream()
+			BusMessage<Reading> sample = handled.items()
+				.stream()
 				.filter((message) -> message.messageId().equals("reading-42"))
 				.findFirst()
 				.orElseThrow();

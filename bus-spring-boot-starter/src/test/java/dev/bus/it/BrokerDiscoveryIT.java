@@ -8,7 +8,6 @@ import com.rabbitmq.client.Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter with a real sidecar and the real Consul: the app connects to the broker node Consul holds as
- * passing; when that node goes critical and its connections drop, the app's next connection goes to the healthy
- * one; with the sidecar gone, the app keeps the last known nodes. Two "nodes" are two loopback proxies to the
- * one local broker, each registered in Consul as a node of the broker service.
+ * The starter with a real sidecar and the real Consul: the app connects to the broker
+ * node Consul holds as passing; when that node goes critical and its connections drop,
+ * the app's next connection goes to the healthy one; with the sidecar gone, the app keeps
+ * the last known nodes. Two "nodes" are two loopback proxies to the one local broker,
+ * each registered in Consul as a node of the broker service.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BrokerDiscoveryIT {
@@ -53,8 +53,8 @@ class BrokerDiscoveryIT {
 					"bus.sidecar.app.port=1", "bus.sidecar.discovery.broker-service=" + brokerService);
 			try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("alerts"),
 					List.of(BrokerOutageIT.Alerts.class), "bus.sidecar-client.url=" + Sidecars.api(sidecar),
-					"bus.sidecar-client.allow-insecure-brokers=true",
-					"spring.rabbitmq.port=1", // the static address is wrong on purpose: only discovery works
+					// the static address is wrong on purpose: only discovery works
+					"bus.sidecar-client.allow-insecure-brokers=true", "spring.rabbitmq.port=1",
 					"bus.listener.recovery-interval=200ms", "spring.rabbitmq.connection-timeout=1s")) {
 				this.cleanup.track(app);
 				BusContexts.awaitConsuming(app);
@@ -65,12 +65,14 @@ class BrokerDiscoveryIT {
 				assertThat(nodeA.accepted()).as("connections through node A").isGreaterThanOrEqualTo(2);
 				assertThat(nodeB.accepted()).as("connections through node B").isZero();
 
-				// Node A goes critical in Consul, node B passing; the app's view follows within a second.
+				// Node A goes critical in Consul, node B passing; the app's view follows
+				// within a second.
 				consul.ttl(brokerService + "-b", "pass");
 				consul.ttl(brokerService + "-a", "fail");
 				SidecarBrokerAddresses addresses = app.getBean(SidecarBrokerAddresses.class);
 				await().atMost(Duration.ofSeconds(1))
-					.until(addresses::discovered, (list) -> list.equals(List.of(new Address("127.0.0.1", nodeB.port()))));
+					.until(addresses::discovered,
+							(list) -> list.equals(List.of(new Address("127.0.0.1", nodeB.port()))));
 
 				// Node A dies: the consumer and the publisher reconnect, to node B.
 				nodeA.cut();
@@ -94,7 +96,8 @@ class BrokerDiscoveryIT {
 					publisher.publish("alerts.raised", "sidecar gone").join();
 					assertThat(received.items()).contains("sidecar gone");
 				});
-				// Said once, without a stack trace, however often the app asks again meanwhile.
+				// Said once, without a stack trace, however often the app asks again
+				// meanwhile.
 				SidecarClient client = app.getBean(SidecarClient.class);
 				String unreachable = "The sidecar at " + client.baseUrl() + " cannot be reached";
 				await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains(unreachable));

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The broker unreachable at start-up and lost mid-run: the app starts anyway, reports DOWN, fails publishes
- * visibly, and recovers by itself when the broker is back.
+ * The broker unreachable at start-up and lost mid-run: the app starts anyway, reports
+ * DOWN, fails publishes visibly, and recovers by itself when the broker is back.
  */
 class BrokerOutageIT {
 
@@ -62,8 +62,8 @@ class BrokerOutageIT {
 			assertThatThrownBy(() -> publisher.publish("alerts.raised", "lost?").join())
 				.isInstanceOf(CompletionException.class)
 				.cause()
-				.isInstanceOfSatisfying(BusPublishException.class, (ex) -> assertThat(ex.getReason())
-					.isEqualTo(BusPublishException.Reason.CONNECTION_LOST));
+				.isInstanceOfSatisfying(BusPublishException.class,
+						(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.CONNECTION_LOST));
 
 			broker.open();
 			await().atMost(Duration.ofSeconds(20)).until(() -> health.health(true).getStatus().equals(Status.UP));
@@ -71,7 +71,8 @@ class BrokerOutageIT {
 			publisher.publish("alerts.raised", "first").join();
 			Received<String> received = context.getBean(Alerts.class).received;
 			assertThat(received.awaitCount(1)).containsExactly("first");
-			// Its coalesced ack goes out within bus.listener.ack-timeout; a cut before that redelivers it.
+			// Its coalesced ack goes out within bus.listener.ack-timeout; a cut before
+			// that redelivers it.
 			BusListenerRegistry registry = context.getBean(BusListenerRegistry.class);
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> registry.registrations().stream().allMatch((listener) -> listener.pendingAcks() == 0));

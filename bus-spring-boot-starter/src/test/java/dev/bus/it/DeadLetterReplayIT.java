@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Dead letters go back to their listener through the actuator endpoint: by message id, by count, or all; none
- * lost, none replayed twice.
+ * Dead letters go back to their listener through the actuator endpoint: by message id, by
+ * count, or all; none lost, none replayed twice.
  */
 class DeadLetterReplayIT {
 
@@ -71,7 +71,8 @@ class DeadLetterReplayIT {
 			assertThat(replayed.attempt()).isEqualTo(1);
 			assertThat(replayed.header(DeadLetterReplayer.REPLAYED_AT)).isNotNull();
 			assertThat(replayed.topic()).as("still the original topic").isEqualTo("emails.requested");
-			// passed-over messages are requeued asynchronously, so the count settles shortly after the replay returns
+			// passed-over messages are requeued asynchronously, so the count settles
+			// shortly after the replay returns
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 5);
 
 			assertThat(endpoint.replay(listenerId, null, 2).replayed()).isEqualTo(2);

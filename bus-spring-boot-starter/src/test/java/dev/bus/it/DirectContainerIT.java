@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The direct container (the default): messages flow to every consumer, health and the {@code bus} endpoint count
- * its consumers, a failing message is retried, it recovers from a lost broker connection, slow handlers do not
- * hold up other consumers, and coalesced acks go out when the stream pauses.
+ * The direct container (the default): messages flow to every consumer, health and the
+ * {@code bus} endpoint count its consumers, a failing message is retried, it recovers
+ * from a lost broker connection, slow handlers do not hold up other consumers, and
+ * coalesced acks go out when the stream pauses.
  */
 class DirectContainerIT {
 
@@ -88,7 +89,10 @@ class DirectContainerIT {
 	/** Each handler waits until every consumer is inside one at the same time. */
 	static class Gathering {
 
-		/** More consumers than the AMQP client's default work pool (2 × cores threads per connection). */
+		/**
+		 * More consumers than the AMQP client's default work pool (2 × cores threads per
+		 * connection).
+		 */
 		static final int CONSUMERS = 2 * Runtime.getRuntime().availableProcessors() + 2;
 
 		final CyclicBarrier allInside = new CyclicBarrier(CONSUMERS);
@@ -114,7 +118,8 @@ class DirectContainerIT {
 			for (int i = 0; i < Gathering.CONSUMERS; i++) {
 				publisher.publish("sensors.gather", "g-" + i).join();
 			}
-			// Only passes if all consumers run their handlers at once: with the client's default pool, at most
+			// Only passes if all consumers run their handlers at once: with the client's
+			// default pool, at most
 			// 2 × cores of them could, and the barrier would break.
 			Received<String> received = context.getBean(Gathering.class).received;
 			assertThat(received.awaitCount(Gathering.CONSUMERS)).hasSize(Gathering.CONSUMERS);
@@ -140,7 +145,8 @@ class DirectContainerIT {
 			}
 			Received<String> received = context.getBean(Readings.class).received;
 			assertThat(received.awaitCount(10)).hasSize(10);
-			// 10 settled messages are fewer than a group of 50: only the ack timeout sends their ack. Once it
+			// 10 settled messages are fewer than a group of 50: only the ack timeout
+			// sends their ack. Once it
 			// has, losing the connection returns nothing to the queue.
 			await().atMost(Duration.ofSeconds(5)).until(() -> listener.pendingAcks() == 0);
 			broker.cut();
@@ -152,9 +158,9 @@ class DirectContainerIT {
 	private static ConfigurableApplicationContext startOpen(TcpProxy broker, String exchange, String... properties)
 			throws Exception {
 		broker.open();
-		List<String> all = new java.util.ArrayList<>(List.of("spring.rabbitmq.port=" + broker.port(),
-				"management.endpoints.web.exposure.include=bus", "bus.listener.recovery-interval=500ms",
-				"spring.rabbitmq.connection-timeout=1s"));
+		List<String> all = new java.util.ArrayList<>(
+				List.of("spring.rabbitmq.port=" + broker.port(), "management.endpoints.web.exposure.include=bus",
+						"bus.listener.recovery-interval=500ms", "spring.rabbitmq.connection-timeout=1s"));
 		all.addAll(List.of(properties));
 		return BusContexts.start(exchange, BusContexts.uniqueName("sensors"), List.of(Readings.class),
 				all.toArray(String[]::new));

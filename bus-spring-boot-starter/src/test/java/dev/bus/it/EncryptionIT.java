@@ -43,9 +43,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End-to-end payload encryption on the real broker: what the broker holds is ciphertext, the listener gets the
- * payload, and every kind of bad ciphertext goes to the dead-letter queue with its reason, never to the method and
- * never into the logs in clear. Bad keysets fail start-up naming the property and the file.
+ * End-to-end payload encryption on the real broker: what the broker holds is ciphertext,
+ * the listener gets the payload, and every kind of bad ciphertext goes to the dead-letter
+ * queue with its reason, never to the method and never into the logs in clear. Bad
+ * keysets fail start-up naming the property and the file.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EncryptionIT {
@@ -76,7 +77,9 @@ class EncryptionIT {
 
 	}
 
-	/** A broker-side header filter and an app-side payload filter on an encrypted topic. */
+	/**
+	 * A broker-side header filter and an app-side payload filter on an encrypted topic.
+	 */
 	static class FilteredPayments {
 
 		final Received<String> europe = new Received<>();
@@ -140,11 +143,11 @@ class EncryptionIT {
 
 			byte[] tampered = ciphertext.clone();
 			tampered[ciphertext.length - 20] ^= 1;
-			// Same message id as the original: only the flipped bit, or only the topic, differs.
+			// Same message id as the original: only the flipped bit, or only the topic,
+			// differs.
 			publishRaw(rabbit, exchange, "payments.captured", properties, "m-1", tampered);
 			publishRaw(rabbit, exchange, "payments.refunded", properties, "m-1", ciphertext);
-			publishRaw(rabbit, exchange, "payments.captured", properties, "truncated",
-					Arrays.copyOf(ciphertext, 12));
+			publishRaw(rabbit, exchange, "payments.captured", properties, "truncated", Arrays.copyOf(ciphertext, 12));
 			byte[] underAnotherKey = otherKeyset.encrypt("{\"id\":\"p-2\"}".getBytes(StandardCharsets.UTF_8),
 					("bus/v1\u0000payments.captured\u0000other-key").getBytes(StandardCharsets.UTF_8));
 			publishRaw(rabbit, exchange, "payments.captured", properties, "other-key", underAnotherKey);
@@ -166,7 +169,8 @@ class EncryptionIT {
 				.containsEntry("other-key@payments.captured", "unknown-key")
 				.containsEntry("clear@payments.captured", "cleartext-on-encrypted-topic");
 			assertThat(context.getBean(Payments.class).received.items()).as("none reached the method").hasSize(1);
-			assertThat(output.getAll()).as("no payload and no key in the logs").doesNotContain(SECRET)
+			assertThat(output.getAll()).as("no payload and no key in the logs")
+				.doesNotContain(SECRET)
 				.doesNotContain(Files.readString(paymentsKeyset).substring(0, 40));
 		}
 		finally {
@@ -177,8 +181,9 @@ class EncryptionIT {
 	}
 
 	/**
-	 * A confidential header travels encrypted like the payload and reaches the listener in clear; on a topic that is
-	 * not encrypted, such a message is refused before anything is sent.
+	 * A confidential header travels encrypted like the payload and reaches the listener
+	 * in clear; on a topic that is not encrypted, such a message is refused before
+	 * anything is sent.
 	 */
 	@Test
 	void confidentialHeadersAreEncryptedAndOnlyTheListenerReadsThem(CapturedOutput output) throws Exception {
@@ -191,25 +196,29 @@ class EncryptionIT {
 			BusContexts.awaitConsuming(context);
 			rabbit.declareQueueBoundTo(plainQueue, exchange, "payments.#");
 			BusPublisher publisher = context.getBean(BusPublisher.class);
-			publisher.publish(OutboundMessage.builder("payments.captured", new Payment("h-1", SECRET, 5))
-				.header("region", "eu")
-				.confidentialHeader("card-holder", "Ada Lovelace")
-				.build()).join();
+			publisher
+				.publish(OutboundMessage.builder("payments.captured", new Payment("h-1", SECRET, 5))
+					.header("region", "eu")
+					.confidentialHeader("card-holder", "Ada Lovelace")
+					.build())
+				.join();
 
 			BusMessage<Payment> received = context.getBean(Payments.class).received.awaitCount(1).get(0);
 			assertThat(received.header("card-holder")).isEqualTo("Ada Lovelace");
 			assertThat(received.header("region")).isEqualTo("eu");
 			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(plainQueue) == 1);
 			Map<String, Object> onTheBroker = rabbit.get(plainQueue).getProps().getHeaders();
-			// A long enough piece of the value: a three-letter one turns up in random base64 now and then.
+			// A long enough piece of the value: a three-letter one turns up in random
+			// base64 now and then.
 			assertThat(String.valueOf(onTheBroker.get("card-holder"))).doesNotContain("Lovelace");
 			assertThat(String.valueOf(onTheBroker.get("region"))).as("other headers stay readable").isEqualTo("eu");
 			assertThat(String.valueOf(onTheBroker.get(BusHeaders.ENCRYPTED_HEADERS))).isEqualTo("card-holder");
 
-			assertThatThrownBy(() -> publisher.publish(OutboundMessage.builder("refunds.issued", "r-1")
-				.confidentialHeader("card-holder", "Ada Lovelace")
-				.build()).join()).hasMessageContaining("confidential-headers-in-clear")
-				.hasMessageContaining("refunds.issued");
+			assertThatThrownBy(() -> publisher
+				.publish(OutboundMessage.builder("refunds.issued", "r-1")
+					.confidentialHeader("card-holder", "Ada Lovelace")
+					.build())
+				.join()).hasMessageContaining("confidential-headers-in-clear").hasMessageContaining("refunds.issued");
 			assertThat(output.getAll()).doesNotContain("Ada Lovelace");
 		}
 	}
@@ -223,10 +232,12 @@ class EncryptionIT {
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			for (Object[] payment : new Object[][] { { "eu-small", "eu", 50L }, { "us-large", "us", 500L },
 					{ "eu-large", "eu", 500L } }) {
-				publisher.publish(OutboundMessage
-					.builder("payments.captured", new Payment((String) payment[0], SECRET, (long) payment[2]))
-					.header("region", (String) payment[1])
-					.build()).join();
+				publisher
+					.publish(OutboundMessage
+						.builder("payments.captured", new Payment((String) payment[0], SECRET, (long) payment[2]))
+						.header("region", (String) payment[1])
+						.build())
+					.join();
 			}
 			FilteredPayments filtered = context.getBean(FilteredPayments.class);
 			assertThat(filtered.large.awaitCount(2)).containsExactlyInAnyOrder("us-large", "eu-large");
@@ -249,8 +260,8 @@ class EncryptionIT {
 			sent.forEach(java.util.concurrent.CompletableFuture::join);
 			assertThat(context.getBean(Payments.class).received.awaitCount(20))
 				.extracting((message) -> message.payload().id())
-				.containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj((i) -> "b-" + i)
-					.toList());
+				.containsExactlyInAnyOrderElementsOf(
+						java.util.stream.IntStream.range(0, 20).mapToObj((i) -> "b-" + i).toList());
 		}
 	}
 
@@ -258,14 +269,14 @@ class EncryptionIT {
 	void aRotationTakesEffectWithoutRestartAndABadFileKeepsTheLastGoodKeyset() throws Exception {
 		Path keysetFile = keys.resolve("rotating.json");
 		KeysetHandle original = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-		Files.writeString(keysetFile, TinkJsonProtoKeysetFormat.serializeKeyset(original, InsecureSecretKeyAccess.get()));
+		Files.writeString(keysetFile,
+				TinkJsonProtoKeysetFormat.serializeKeyset(original, InsecureSecretKeyAccess.get()));
 		String exchange = BusContexts.uniqueName("bus-crypto-rotation");
 		String plainQueue = BusContexts.uniqueName("broker-view");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
 				List.of(Payments.class), "bus.security.encryption.topics[0].pattern=payments.*",
 				"bus.security.encryption.topics[0].keyset=file:" + keysetFile,
-				"bus.security.encryption.reload-interval=100ms");
-				Rabbit rabbit = Rabbit.connect()) {
+				"bus.security.encryption.reload-interval=100ms"); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			rabbit.declareQueueBoundTo(plainQueue, exchange, "payments.#");
@@ -276,27 +287,30 @@ class EncryptionIT {
 			publisher.publish("payments.captured", new Payment("before", SECRET, 1)).join();
 			assertThat(keyIdOf(rabbit, plainQueue)).isEqualTo(original.getPrimary().getId());
 
-			// Add a key and promote it: the publisher encrypts under it from the next reload on.
+			// Add a key and promote it: the publisher encrypts under it from the next
+			// reload on.
 			KeysetHandle rotated = KeysetHandle.newBuilder(original)
 				.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
 					.withRandomId()
 					.makePrimary())
 				.build();
-			Files.writeString(keysetFile, TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get()));
+			Files.writeString(keysetFile,
+					TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get()));
 			int newKey = rotated.getPrimary().getId();
 			await().atMost(Duration.ofSeconds(10)).until(() -> {
 				publisher.publish("payments.captured", new Payment("probe", SECRET, 2)).join();
 				return keyIdOf(rabbit, plainQueue) == newKey;
 			});
 
-			// A bad file: refused, the last good keyset stays in force, health and the counter say so.
+			// A bad file: refused, the last good keyset stays in force, health and the
+			// counter say so.
 			Files.writeString(keysetFile, "{\"primaryKeyId\": 7, \"key\": []}");
 			await().atMost(Duration.ofSeconds(10)).until(() -> keysets.problem() != null);
 			assertThat(keysets.problem()).contains("bus.security.encryption.topics[0].keyset")
 				.contains("last good keyset stays in force");
 			assertThat(keysets.failedReloads()).isPositive();
-			assertThat(context.getBean("busKeysetsHealthIndicator",
-					org.springframework.boot.health.contributor.HealthIndicator.class)
+			assertThat(context
+				.getBean("busKeysetsHealthIndicator", org.springframework.boot.health.contributor.HealthIndicator.class)
 				.health(true)
 				.getDetails()
 				.get("keysets")
@@ -314,7 +328,10 @@ class EncryptionIT {
 		}
 	}
 
-	/** The key id in the Tink prefix of the newest message on the broker's copy (older ones are drained). */
+	/**
+	 * The key id in the Tink prefix of the newest message on the broker's copy (older
+	 * ones are drained).
+	 */
 	private static int keyIdOf(Rabbit rabbit, String queue) throws Exception {
 		await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(queue) > 0);
 		GetResponse last = null;
@@ -327,9 +344,10 @@ class EncryptionIT {
 	}
 
 	/**
-	 * A keyset file encrypted under a key-encryption key kept in another file (Tink's encrypted keyset form, as
-	 * {@code tinkey} writes it with a master key): decrypted at start-up; under the wrong key, or with a key URI no
-	 * KmsClient serves, start-up fails naming the property, without key material.
+	 * A keyset file encrypted under a key-encryption key kept in another file (Tink's
+	 * encrypted keyset form, as {@code tinkey} writes it with a master key): decrypted at
+	 * start-up; under the wrong key, or with a key URI no KmsClient serves, start-up
+	 * fails naming the property, without key material.
 	 */
 	@Test
 	void aKeysetEncryptedUnderAKeyEncryptionKeyIsOpenedWithIt() throws Exception {
@@ -337,9 +355,10 @@ class EncryptionIT {
 		Path kekFile = keys.resolve("kek.json");
 		Files.writeString(kekFile, TinkJsonProtoKeysetFormat.serializeKeyset(kek, InsecureSecretKeyAccess.get()));
 		Path sealedKeyset = keys.resolve("payments-sealed.json");
-		Files.writeString(sealedKeyset, TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
-				KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM),
-				kek.getPrimitive(RegistryConfiguration.get(), Aead.class), new byte[0]));
+		Files.writeString(sealedKeyset,
+				TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+						KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM),
+						kek.getPrimitive(RegistryConfiguration.get(), Aead.class), new byte[0]));
 		assertThat(Files.readString(sealedKeyset)).contains("encryptedKeyset").doesNotContain("\"keyData\"");
 		String exchange = BusContexts.uniqueName("bus-crypto-kek");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
@@ -381,7 +400,10 @@ class EncryptionIT {
 		}
 	}
 
-	/** A billing application on {@code exchange} whose payments.* payloads are encrypted with the payments keyset. */
+	/**
+	 * A billing application on {@code exchange} whose payments.* payloads are encrypted
+	 * with the payments keyset.
+	 */
 	private static ConfigurableApplicationContext startBilling(String exchange, Class<?> listener,
 			String... properties) {
 		List<String> all = new java.util.ArrayList<>(List.of("bus.security.encryption.topics[0].pattern=payments.*",

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Bounded loads (20,000 messages) under faults, counting what arrives: sent = received (distinct), duplicates
- * reported. Figures are printed with the prefix {@code [fault]}.
+ * Bounded loads (20,000 messages) under faults, counting what arrives: sent = received
+ * (distinct), duplicates reported. Figures are printed with the prefix {@code [fault]}.
  */
 class FaultToleranceIT {
 
@@ -70,7 +70,9 @@ class FaultToleranceIT {
 				List.of(Counter.class)); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
-			BusListenerDefinition listener = context.getBean(BusListenerRegistry.class).registrations().get(0)
+			BusListenerDefinition listener = context.getBean(BusListenerRegistry.class)
+				.registrations()
+				.get(0)
 				.definition();
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			Counter counter = context.getBean(Counter.class);
@@ -90,9 +92,10 @@ class FaultToleranceIT {
 			assertThat(new String(poison.getBody())).contains("poison");
 			assertThat(poison.getProps().getHeaders().get(BusHeaders.ATTEMPT)).hasToString("3");
 			assertThat(counter.deliveries.get()).as("no good message redelivered").isEqualTo(MESSAGES);
-			System.out.printf("[fault] poison: %d good messages + 1 poison in %.1f s (%.0f msg/s; without the poison "
-					+ "%.0f msg/s, ratio %.2f), poison dead-lettered after 3 attempts, duplicates %d%n", MESSAGES, seconds,
-					MESSAGES / seconds, MESSAGES / baselineSeconds, baselineSeconds / seconds,
+			System.out.printf(
+					"[fault] poison: %d good messages + 1 poison in %.1f s (%.0f msg/s; without the poison "
+							+ "%.0f msg/s, ratio %.2f), poison dead-lettered after 3 attempts, duplicates %d%n",
+					MESSAGES, seconds, MESSAGES / seconds, MESSAGES / baselineSeconds, baselineSeconds / seconds,
 					counter.deliveries.get() - counter.distinct.size());
 		}
 	}
@@ -134,26 +137,33 @@ class FaultToleranceIT {
 				CompletableFuture<Void> publishing = CompletableFuture
 					.runAsync(() -> publishAll(publisher, MESSAGES, -1));
 				await().atMost(Duration.ofSeconds(60)).until(() -> a.distinct.size() > MESSAGES / 10);
-				doomedLink.cut(); // its unacked deliveries go back to the queue, to the survivor
+				// its unacked deliveries go back to the queue, to the survivor
+				doomedLink.cut();
 				publishing.join();
 				await().atMost(Duration.ofSeconds(120)).until(() -> union(a, b).size() == MESSAGES);
-				// Redeliveries settled: the queue drained and the survivor's grouped acks sent.
+				// Redeliveries settled: the queue drained and the survivor's grouped acks
+				// sent.
 				String queue = survivor.getBean(BusListenerRegistry.class).registrations().get(0).definition().queue();
 				try (Rabbit rabbit = Rabbit.connect()) {
-					await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.messageCount(queue) == 0
-							&& survivor.getBean(BusListenerRegistry.class).registrations().get(0).pendingAcks() == 0);
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> rabbit.messageCount(queue) == 0 && survivor.getBean(BusListenerRegistry.class)
+							.registrations()
+							.get(0)
+							.pendingAcks() == 0);
 				}
 				int handled = a.deliveries.get() + b.deliveries.get();
 				double skipped = duplicatesSkipped(doomed) + duplicatesSkipped(survivor);
-				System.out.printf("[fault] consumer connection killed: sent %d, received %d distinct, handler ran %d"
-						+ " times, %.0f redelivered duplicates skipped by the JDBC inbox%n", MESSAGES,
-						union(a, b).size(), handled, skipped);
+				System.out.printf(
+						"[fault] consumer connection killed: sent %d, received %d distinct, handler ran %d"
+								+ " times, %.0f redelivered duplicates skipped by the JDBC inbox%n",
+						MESSAGES, union(a, b).size(), handled, skipped);
 				assertThat(union(a, b)).hasSize(MESSAGES);
 				assertThat(handled).as("the inbox let no duplicate reach the handler").isEqualTo(MESSAGES);
 			}
 			finally {
-				new org.springframework.jdbc.core.JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
-						"jdbc:postgresql://127.0.0.1:5432/bus", "postgres", "postgres"))
+				new org.springframework.jdbc.core.JdbcTemplate(
+						new org.springframework.jdbc.datasource.DriverManagerDataSource(
+								"jdbc:postgresql://127.0.0.1:5432/bus", "postgres", "postgres"))
 					.execute("drop table if exists " + inboxTable);
 			}
 		}
@@ -164,7 +174,8 @@ class FaultToleranceIT {
 		String exchange = BusContexts.uniqueName("bus-fault");
 		List<String> properties = new ArrayList<>(SecuredBroker.adminProperties());
 		properties.addAll(List.of("bus.listener.recovery-interval=500ms", "bus.publisher.confirm-timeout=3s"));
-		// On the node scripts/infra started for the tests: the shared broker is never restarted.
+		// On the node scripts/infra started for the tests: the shared broker is never
+		// restarted.
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("load"),
 				List.of(Counter.class), properties.toArray(String[]::new))) {
 			this.restartedBrokerCleanup.track(context);
@@ -172,15 +183,17 @@ class FaultToleranceIT {
 			ConfirmedLoad load = new ConfirmedLoad(context.getBean(BusPublisher.class), "load.item");
 			Counter counter = context.getBean(Counter.class);
 			CompletableFuture<Void> restart = load.faultAfter(MESSAGES / 10, SecuredBroker::restart);
-			// Paced at 4,000 msg/s, going on until the restart is over (at most a minute of traffic).
+			// Paced at 4,000 msg/s, going on until the restart is over (at most a minute
+			// of traffic).
 			int sent = load.run(4_000, MESSAGES, 60 * 4_000, restart);
 			restart.join();
 			int total = sent;
 			await().atMost(Duration.ofSeconds(120)).until(() -> counter.distinct.size() == total);
 			int deliveries = counter.deliveries.get();
-			System.out.printf("[fault] broker restarted mid-stream: sent %d (confirmed), %d publish attempts failed and"
-					+ " were retried, received %d distinct, %d deliveries, duplicates %d%n", total, load.failedAttempts(),
-					counter.distinct.size(), deliveries, deliveries - total);
+			System.out.printf(
+					"[fault] broker restarted mid-stream: sent %d (confirmed), %d publish attempts failed and"
+							+ " were retried, received %d distinct, %d deliveries, duplicates %d%n",
+					total, load.failedAttempts(), counter.distinct.size(), deliveries, deliveries - total);
 			assertThat(counter.distinct).hasSize(total);
 			assertThat(load.failedAttempts()).as("publishers saw the outage").isPositive();
 		}
@@ -202,7 +215,10 @@ class FaultToleranceIT {
 		return all;
 	}
 
-	/** Publishes {@code count} messages, 500 in flight; a poison message at {@code poisonAt} if not negative. */
+	/**
+	 * Publishes {@code count} messages, 500 in flight; a poison message at
+	 * {@code poisonAt} if not negative.
+	 */
 	private static void publishAll(BusPublisher publisher, int count, int poisonAt) {
 		Semaphore inFlight = new Semaphore(500);
 		List<CompletableFuture<?>> all = new ArrayList<>(count);

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Content-based filters (in the app and on the broker) and ordered delivery by partition key.
+ * Content-based filters (in the app and on the broker) and ordered delivery by partition
+ * key.
  */
 class FilterAndOrderingIT {
 
@@ -44,7 +45,8 @@ class FilterAndOrderingIT {
 
 		final Received<String> all = new Received<>();
 
-		@BusListener(topic = "payments.made", group = "eu-app", filter = "payload.region == 'eu' and payload.cents > 100")
+		@BusListener(topic = "payments.made", group = "eu-app",
+				filter = "payload.region == 'eu' and payload.cents > 100")
 		void euByPayload(Payment payment) {
 			this.euByPayload.add(payment.id());
 		}
@@ -72,8 +74,9 @@ class FilterAndOrderingIT {
 			List<Payment> payments = List.of(new Payment("p1", "eu", 500), new Payment("p2", "us", 500),
 					new Payment("p3", "eu", 50), new Payment("p4", "apac", 900), new Payment("p5", "eu", 101));
 			for (Payment payment : payments) {
-				publisher.publish(OutboundMessage.builder("payments.made", payment).header("region", payment.region())
-					.build()).join();
+				publisher.publish(
+						OutboundMessage.builder("payments.made", payment).header("region", payment.region()).build())
+					.join();
 			}
 			Filtered listeners = context.getBean(Filtered.class);
 			assertThat(listeners.all.awaitCount(5)).hasSize(5);
@@ -82,10 +85,10 @@ class FilterAndOrderingIT {
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(meters.get("bus.delivery")
-					.tags("reason", "filtered", "group", "eu-app")
-					.timer()
-					.count()).as("app-side skips are acked and counted").isEqualTo(3));
+				.untilAsserted(() -> assertThat(
+						meters.get("bus.delivery").tags("reason", "filtered", "group", "eu-app").timer().count())
+					.as("app-side skips are acked and counted")
+					.isEqualTo(3));
 			String appFilteredQueue = "eu-app.payments.made";
 			assertThat(rabbit.messageCount(appFilteredQueue)).as("skipped messages are acked, not left behind")
 				.isZero();
@@ -119,8 +122,8 @@ class FilterAndOrderingIT {
 			List<CompletableFuture<PublishReceipt>> sent = new ArrayList<>();
 			for (int i = 0; i < perKey; i++) {
 				for (String key : List.of("acct-1", "acct-2", "acct-3")) {
-					sent.add(publisher.publish(
-							OutboundMessage.builder("accounts.changed", i).partitionKey(key).build()));
+					sent.add(publisher
+						.publish(OutboundMessage.builder("accounts.changed", i).partitionKey(key).build()));
 				}
 			}
 			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();

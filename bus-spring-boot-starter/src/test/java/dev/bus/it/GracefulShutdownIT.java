@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Shutdown with messages in flight: a handler that finishes within the shutdown timeout is acked; one that does
- * not is returned to the queue, never acked unprocessed and never dead-lettered because of shutdown.
+ * Shutdown with messages in flight: a handler that finishes within the shutdown timeout
+ * is acked; one that does not is returned to the queue, never acked unprocessed and never
+ * dead-lettered because of shutdown.
  */
 class GracefulShutdownIT {
 
@@ -64,18 +65,19 @@ class GracefulShutdownIT {
 	void anInFlightMessageThatOutlivesTheTimeoutGoesBackToTheQueue() throws Exception {
 		BusListenerDefinition listener = runAndShutDownDuringWork(3000, "300ms");
 		try (Rabbit rabbit = Rabbit.connect()) {
-			// the broker requeues the unacked delivery when the channel closes, asynchronously to close()
+			// the broker requeues the unacked delivery when the channel closes,
+			// asynchronously to close()
 			await().atMost(Duration.ofSeconds(5)).until(() -> rabbit.messageCount(listener.queue()) == 2);
 			assertThat(rabbit.messageCount(listener.deadLetterQueue())).as("never dead-lettered by shutdown").isZero();
 		}
 	}
 
 	/**
-	 * Publishes two jobs, closes the context while the first is being handled, and returns the listener; the
-	 * second job is never started, so it must stay on the queue in both cases.
+	 * Publishes two jobs, closes the context while the first is being handled, and
+	 * returns the listener; the second job is never started, so it must stay on the queue
+	 * in both cases.
 	 */
-	private BusListenerDefinition runAndShutDownDuringWork(long workMillis, String shutdownTimeout)
-			throws Exception {
+	private BusListenerDefinition runAndShutDownDuringWork(long workMillis, String shutdownTimeout) throws Exception {
 		String exchange = BusContexts.uniqueName("bus-shutdown");
 		ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("workers"),
 				List.of(SlowWork.class), "bus.listener.shutdown-timeout=" + shutdownTimeout);

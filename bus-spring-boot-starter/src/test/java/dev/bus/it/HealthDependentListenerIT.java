@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of one group on the real broker, each listener depending on a health indicator of its own
- * instance: while one instance's indicator is DOWN it takes no deliveries, the other handles every message, none is
- * retried or dead-lettered, and it resumes when the indicator is UP again.
+ * Two instances of one group on the real broker, each listener depending on a health
+ * indicator of its own instance: while one instance's indicator is DOWN it takes no
+ * deliveries, the other handles every message, none is retried or dead-lettered, and it
+ * resumes when the indicator is UP again.
  */
 class HealthDependentListenerIT {
 
@@ -97,7 +98,9 @@ class HealthDependentListenerIT {
 			int before = handledByFirst.handled.size();
 			publishAll(publisher, "while-down", 200);
 			await().atMost(Duration.ofSeconds(20))
-				.until(() -> handledBySecond.handled.stream().filter((id) -> id.startsWith("while-down")).count() == 200);
+				.until(() -> handledBySecond.handled.stream()
+					.filter((id) -> id.startsWith("while-down"))
+					.count() == 200);
 			assertThat(handledByFirst.handled).hasSize(before);
 
 			first.getBean(Pricing.class).status = Status.UP;
@@ -105,8 +108,8 @@ class HealthDependentListenerIT {
 				.until(() -> firstListeners.pausedBecause(listener) == null
 						&& firstListeners.registrations().get(0).activeConsumers() > 0);
 			publishAll(publisher, "after", 200);
-			await().atMost(Duration.ofSeconds(20)).until(() -> handledByFirst.handled.stream()
-				.anyMatch((id) -> id.startsWith("after")));
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> handledByFirst.handled.stream().anyMatch((id) -> id.startsWith("after")));
 			try (Rabbit rabbit = Rabbit.connect()) {
 				assertThat(rabbit.messageCount(firstListeners.definitions().get(0).deadLetterQueue())).isZero();
 			}

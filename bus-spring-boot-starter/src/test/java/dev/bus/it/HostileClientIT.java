@@ -47,12 +47,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Attacks from outside the application, by a legitimate but limited client of the secured node ({@code
- * bus-test-mallory}: names of its own, read on the victim's topics, write on one topic of its own and on the default
- * exchange, as a responder holds), through the broker features that route around topic scopes: the default exchange,
- * dead-letter and alternate exchanges, exchange-to-exchange bindings, {@code CC} headers, forged Bus headers and a
- * dead letter planted for an operator to replay. Each must be refused with its reason, and none may reach the
- * handler.
+ * Attacks from outside the application, by a legitimate but limited client of the secured
+ * node ({@code
+ * bus-test-mallory}: names of its own, read on the victim's topics, write on one topic of
+ * its own and on the default exchange, as a responder holds), through the broker features
+ * that route around topic scopes: the default exchange, dead-letter and alternate
+ * exchanges, exchange-to-exchange bindings, {@code CC} headers, forged Bus headers and a
+ * dead letter planted for an operator to replay. Each must be refused with its reason,
+ * and none may reach the handler.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HostileClientIT {
@@ -96,8 +98,10 @@ class HostileClientIT {
 			Channel attacker = mallory.createChannel();
 			attacker.confirmSelect();
 
-			// 1. Pushed into the listener's queue through the default exchange, claiming to be a moved message of the
-			// topic from the victim's own user, with a message id that tries to forge a log line.
+			// 1. Pushed into the listener's queue through the default exchange, claiming
+			// to be a moved message of the
+			// topic from the victim's own user, with a message id that tries to forge a
+			// log line.
 			attacker.basicPublish("", listener.queue(), true, forged("m-1\n2026-12-06T00:00:00Z  INFO FORGED-LINE"),
 					json("o-1"));
 			attacker.waitForConfirmsOrDie(5000);
@@ -105,14 +109,16 @@ class HostileClientIT {
 				.containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
 				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE,
 						(message) -> assertThat(message).contains("delivered through exchange ''"))
-				.as("what the attacker wrote is not passed on as the victim's").doesNotContainEntry(
-						BusHeaders.ORIGINAL_USER_ID, "bus-test-app");
+				.as("what the attacker wrote is not passed on as the victim's")
+				.doesNotContainEntry(BusHeaders.ORIGINAL_USER_ID, "bus-test-app");
 			assertThat(output.getAll()).as("a value from a message cannot end a log line")
 				.doesNotContain("\n2026-12-06T00:00:00Z  INFO FORGED-LINE")
 				.contains("m-1\\n2026-12-06T00:00:00Z  INFO FORGED-LINE");
 
-			// 2. The broker re-routes a real message of the victim (its user_id intact) onto another topic: the
-			// attacker's queue reads the published topic and dead-letters into the bus with the listener's topic.
+			// 2. The broker re-routes a real message of the victim (its user_id intact)
+			// onto another topic: the
+			// attacker's queue reads the published topic and dead-letters into the bus
+			// with the listener's topic.
 			String trap = "mallory.trap." + suffix;
 			this.cleanup.queue(trap);
 			attacker.queueDeclare(trap, false, false, true, Map.of("x-message-ttl", 0, "x-dead-letter-exchange",
@@ -124,12 +130,14 @@ class HostileClientIT {
 				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message)
 					.contains("dead-lettered into the bus exchange from queue '" + trap + "'"));
 
-			// 3. An alternate exchange and 4. an exchange-to-exchange binding route the attacker's publish into the bus.
+			// 3. An alternate exchange and 4. an exchange-to-exchange binding route the
+			// attacker's publish into the bus.
 			String alternate = "mallory.alternate." + suffix;
 			String bound = "mallory.bound." + suffix;
 			this.cleanup.exchange(alternate);
 			this.cleanup.exchange(bound);
-			// (not topic exchanges: the broker checks routing keys on those, and the attacker's scopes name none)
+			// (not topic exchanges: the broker checks routing keys on those, and the
+			// attacker's scopes name none)
 			attacker.exchangeDeclare(alternate, "direct", false, true,
 					Map.of("alternate-exchange", SecuredBroker.EXCHANGE));
 			attacker.exchangeDeclare(bound, "fanout", false, true, null);
@@ -139,11 +147,12 @@ class HostileClientIT {
 				attacker.waitForConfirmsOrDie(5000);
 				assertThat(failureOfNext(admin, listener.deadLetterQueue()))
 					.containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
-					.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message)
-						.contains("delivered through exchange '" + exchange + "'"));
+					.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE,
+							(message) -> assertThat(message).contains("delivered through exchange '" + exchange + "'"));
 			}
 
-			// 5. A CC header adds the listener's queue to a publish on a topic the attacker may write.
+			// 5. A CC header adds the listener's queue to a publish on a topic the
+			// attacker may write.
 			Map<String, Object> cc = new HashMap<>();
 			cc.put("CC", List.of(topic));
 			attacker.basicPublish(SecuredBroker.EXCHANGE, "secure.chatter", false,
@@ -151,11 +160,13 @@ class HostileClientIT {
 			attacker.waitForConfirmsOrDie(5000);
 			assertThat(failureOfNext(admin, listener.deadLetterQueue()))
 				.containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
-				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message)
-					.contains("topic 'secure.chatter' is not one listener"));
+				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE,
+						(message) -> assertThat(message).contains("topic 'secure.chatter' is not one listener"));
 
-			// 6. Dead letters planted for an operator to replay: one pushed straight into the dead-letter queue with
-			// the victim's user as its first publisher, and one the listener moved there after refusing it (1 again).
+			// 6. Dead letters planted for an operator to replay: one pushed straight into
+			// the dead-letter queue with
+			// the victim's user as its first publisher, and one the listener moved there
+			// after refusing it (1 again).
 			attacker.basicPublish("", listener.deadLetterQueue(), true, forged("m-6"), json("o-6"));
 			attacker.basicPublish("", listener.queue(), true, forged("m-7"), json("o-7"));
 			attacker.waitForConfirmsOrDie(5000);
@@ -163,7 +174,8 @@ class HostileClientIT {
 			BusEndpoint.ReplayResult replay = victim.getBean(BusEndpoint.class).replay(listener.id(), null, null);
 			assertThat(replay.replayed()).isZero();
 			assertThat(replay.refused()).isEqualTo(2);
-			// refused, never dropped (passed-over messages return to the queue asynchronously)
+			// refused, never dropped (passed-over messages return to the queue
+			// asynchronously)
 			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(listener.deadLetterQueue()) == 2);
 
 			// The listener works: the victim's own message on the topic reaches it.
@@ -174,7 +186,10 @@ class HostileClientIT {
 		}
 	}
 
-	/** A client without configure on the bus exchange learns what to grant, not to delete the exchange. */
+	/**
+	 * A client without configure on the bus exchange learns what to grant, not to delete
+	 * the exchange.
+	 */
 	@Test
 	void anAppThatMayNotDeclareTheBusExchangeIsToldWhatToGrant() {
 		List<String> properties = new ArrayList<>(
@@ -197,8 +212,8 @@ class HostileClientIT {
 	}
 
 	/**
-	 * The sample identities: the node's administrator has no fixed password, and the tests' certificate user may
-	 * use only the tests' names.
+	 * The sample identities: the node's administrator has no fixed password, and the
+	 * tests' certificate user may use only the tests' names.
 	 */
 	@Test
 	void noFixedAdministratorPasswordAndTheTestCertificateIsBoundedToItsNames() throws Exception {

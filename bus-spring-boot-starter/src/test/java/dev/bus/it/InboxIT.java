@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Idempotent listeners: a message id processed once is acked and skipped when it comes again; a failed attempt
- * is not remembered, so its retry still runs.
+ * Idempotent listeners: a message id processed once is acked and skipped when it comes
+ * again; a failed attempt is not remembered, so its retry still runs.
  */
 class InboxIT {
 

@@ -61,15 +61,17 @@ class InteropIT {
 	}
 
 	/**
-	 * With {@code bus.publisher.cloud-events.headers} on, the CloudEvents SDK's Spring messaging converter reads a
-	 * Bus message as spring-amqp hands it to a {@code Message<?>} listener; and a Bus listener reads a message that
-	 * carries CloudEvents headers only (as another CloudEvents publisher sends it).
+	 * With {@code bus.publisher.cloud-events.headers} on, the CloudEvents SDK's Spring
+	 * messaging converter reads a Bus message as spring-amqp hands it to a
+	 * {@code Message<?>} listener; and a Bus listener reads a message that carries
+	 * CloudEvents headers only (as another CloudEvents publisher sends it).
 	 */
 	@Test
 	void theCloudEventsSdkReadsABusMessageWithCloudEventsHeadersAndBusReadsTheirs() throws Exception {
 		String exchange = BusContexts.uniqueName("bus-cloudevents");
-		try (Rabbit rabbit = Rabbit.connect(); ConfigurableApplicationContext context = BusContexts.start(exchange,
-				BusContexts.uniqueName("crm"), List.of(Signups.class), "bus.publisher.cloud-events.headers=true")) {
+		try (Rabbit rabbit = Rabbit.connect();
+				ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("crm"),
+						List.of(Signups.class), "bus.publisher.cloud-events.headers=true")) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			String queue = BusContexts.uniqueName("cloudevents-consumer");
@@ -92,14 +94,16 @@ class InteropIT {
 			assertThat(event).isNotNull();
 			assertThat(event.getId()).isEqualTo(id);
 			assertThat(event.getType()).isEqualTo("users.signed-up.v1");
-			assertThat(event.getSource()).hasToString("/" + context.getEnvironment().getProperty("spring.application.name"));
+			assertThat(event.getSource())
+				.hasToString("/" + context.getEnvironment().getProperty("spring.application.name"));
 			assertThat(event.getSubject()).isEqualTo("bob");
 			assertThat(event.getTime()).isNotNull();
 			assertThat(event.getDataContentType()).isEqualTo("application/json");
 			assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8))
 				.isEqualTo("{\"email\":\"bob@example.com\",\"newsletter\":false}");
 
-			// Another CloudEvents publisher: the attributes in headers only, under the AMQP binding's prefix.
+			// Another CloudEvents publisher: the attributes in headers only, under the
+			// AMQP binding's prefix.
 			Map<String, Object> headers = new HashMap<>();
 			headers.put("cloudEvents:specversion", "1.0");
 			headers.put("cloudEvents:id", "ce-7");
@@ -109,7 +113,8 @@ class InteropIT {
 			rabbit.publish(exchange, "users.signed-up",
 					new AMQP.BasicProperties.Builder().contentType("application/json").headers(headers).build(),
 					"{\"email\":\"eve@example.com\",\"newsletter\":true}".getBytes(StandardCharsets.UTF_8));
-			BusMessage<Signup> theirs = context.getBean(Signups.class).received.awaitCount(2).stream()
+			BusMessage<Signup> theirs = context.getBean(Signups.class).received.awaitCount(2)
+				.stream()
 				.filter((received) -> "ce-7".equals(received.messageId()))
 				.findFirst()
 				.orElseThrow();
@@ -125,12 +130,13 @@ class InteropIT {
 		try (Rabbit rabbit = Rabbit.connect()) {
 			// An exchange some other team already runs; Bus is pointed at it by name.
 			rabbit.declareTopicExchange(exchange);
-			try (ConfigurableApplicationContext context = BusContexts.start(exchange,
-					BusContexts.uniqueName("crm"), List.of(Signups.class))) {
+			try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("crm"),
+					List.of(Signups.class))) {
 				this.cleanup.track(context);
 				BusContexts.awaitConsuming(context);
 
-				// As a Python or Node client would: JSON, a routing key, no properties or headers at all.
+				// As a Python or Node client would: JSON, a routing key, no properties or
+				// headers at all.
 				byte[] body = "{\"email\":\"ada@example.com\",\"newsletter\":true}".getBytes(StandardCharsets.UTF_8);
 				rabbit.publish(exchange, "users.signed-up", new AMQP.BasicProperties(), body);
 				BusMessage<Signup> received = context.getBean(Signups.class).received.awaitCount(1).get(0);
@@ -140,7 +146,8 @@ class InteropIT {
 				assertThat(received.type()).as("no type: the topic").isEqualTo("users.signed-up");
 				assertThat(received.attempt()).isEqualTo(1);
 
-				// And the other way: a plain consumer reads what Bus publishes without knowing Bus.
+				// And the other way: a plain consumer reads what Bus publishes without
+				// knowing Bus.
 				String plainQueue = BusContexts.uniqueName("plain-consumer");
 				rabbit.declareQueueBoundTo(plainQueue, exchange, "users.#");
 				context.getBean(BusPublisher.class)
@@ -159,7 +166,8 @@ class InteropIT {
 				assertThat(properties.getMessageId()).isNotBlank();
 				assertThat(properties.getAppId()).as("the CloudEvents source").startsWith("/");
 				assertThat(properties.getTimestamp()).isNotNull();
-				// Each fact once, in its property: no header repeats them (and no Java class name anywhere).
+				// Each fact once, in its property: no header repeats them (and no Java
+				// class name anywhere).
 				assertThat(properties.getHeaders()).as("no header table").isNull();
 			}
 		}
@@ -170,8 +178,8 @@ class InteropIT {
 		String exchange = BusContexts.uniqueName("bus-interop-transient");
 		try (Rabbit rabbit = Rabbit.connect()) {
 			rabbit.declareTransientTopicExchange(exchange);
-			try (ConfigurableApplicationContext context = BusContexts.start(exchange,
-					BusContexts.uniqueName("crm"), List.of(Signups.class))) {
+			try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("crm"),
+					List.of(Signups.class))) {
 				this.cleanup.track(context);
 				BusListenersHealthIndicator health = context.getBean(BusListenersHealthIndicator.class);
 				await().atMost(Duration.ofSeconds(10))

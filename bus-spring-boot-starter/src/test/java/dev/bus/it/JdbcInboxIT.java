@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The JDBC inbox on the real PostgreSQL, shared by two instances: each message id has its effect once, and the
- * handler's own writes commit or roll back together with the inbox row.
+ * The JDBC inbox on the real PostgreSQL, shared by two instances: each message id has its
+ * effect once, and the handler's own writes commit or roll back together with the inbox
+ * row.
  */
 class JdbcInboxIT {
 
@@ -39,7 +40,9 @@ class JdbcInboxIT {
 
 	private final String ledgerTable = "ledger_" + this.suffix;
 
-	/** The test's own connection to the database, independent of the applications' pools. */
+	/**
+	 * The test's own connection to the database, independent of the applications' pools.
+	 */
 	private final JdbcTemplate jdbc = new JdbcTemplate(
 			new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:5432/bus", "postgres", "postgres"));
 
@@ -51,7 +54,7 @@ class JdbcInboxIT {
 
 		final AtomicBoolean failNext = new AtomicBoolean();
 
-		public Ledger(JdbcTemplate jdbc, org.springframework.core.env.Environment environment) {
+		Ledger(JdbcTemplate jdbc, org.springframework.core.env.Environment environment) {
 			this.jdbc = jdbc;
 			this.table = environment.getProperty("test.ledger-table");
 		}
@@ -98,19 +101,23 @@ class JdbcInboxIT {
 				int distinct = 200;
 				for (int copy = 0; copy < 3; copy++) {
 					for (int i = 0; i < distinct; i++) {
-						publisher.publish(OutboundMessage.builder("payments.captured", (long) i).messageId("pay-" + i)
-							.build()).join();
+						publisher.publish(
+								OutboundMessage.builder("payments.captured", (long) i).messageId("pay-" + i).build())
+							.join();
 					}
 				}
 
 				await().atMost(java.time.Duration.ofSeconds(30))
 					.until(() -> this.jdbc.queryForObject("select count(*) from " + this.ledgerTable,
 							Integer.class) >= distinct);
-				await().during(java.time.Duration.ofMillis(500)).atMost(java.time.Duration.ofSeconds(5))
+				await().during(java.time.Duration.ofMillis(500))
+					.atMost(java.time.Duration.ofSeconds(5))
 					.until(() -> this.jdbc.queryForObject("select count(*) from " + this.ledgerTable,
 							Integer.class) == distinct);
 				assertThat(this.jdbc.queryForObject("select count(distinct message_id) from " + this.ledgerTable,
-						Integer.class)).as("each payment booked once across both instances").isEqualTo(distinct);
+						Integer.class))
+					.as("each payment booked once across both instances")
+					.isEqualTo(distinct);
 				assertThat(this.jdbc.queryForObject("select count(*) from " + this.inboxTable, Integer.class))
 					.isEqualTo(distinct);
 				assertThat(this.jdbc.queryForObject("select sum(cents) from " + this.ledgerTable, Long.class))

@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The outbox and the JDBC inbox on MariaDB: tables created from the MariaDB scripts when asked
- * ({@code initialize-schema=always}), not by default on a database that is not embedded, a transactional publish
- * relayed, and a redelivered message skipped by the inbox.
+ * The outbox and the JDBC inbox on MariaDB: tables created from the MariaDB scripts when
+ * asked ({@code initialize-schema=always}), not by default on a database that is not
+ * embedded, a transactional publish relayed, and a redelivered message skipped by the
+ * inbox.
  */
 class JdbcStoresOnMariaDbIT {
 
@@ -52,8 +53,8 @@ class JdbcStoresOnMariaDbIT {
 		String inboxTable = "bus_inbox_" + suffix;
 		String exchange = BusContexts.uniqueName("bus-mariadb");
 		List<String> properties = new ArrayList<>(List.of(MariaDb.PROPERTIES));
-		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.table=" + outboxTable,
-				"bus.inbox.store=jdbc", "bus.inbox.jdbc.table=" + inboxTable));
+		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.table=" + outboxTable, "bus.inbox.store=jdbc",
+				"bus.inbox.jdbc.table=" + inboxTable));
 		List<String> creating = new ArrayList<>(properties);
 		creating.addAll(List.of("bus.outbox.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always"));
 
@@ -81,7 +82,8 @@ class JdbcStoresOnMariaDbIT {
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> jdbc.queryForObject("select count(*) from " + outboxTable, Long.class) == 0);
 
-				// The same message again (as a redelivery would bring it): the inbox on MariaDB skips it.
+				// The same message again (as a redelivery would bring it): the inbox on
+				// MariaDB skips it.
 				publisher.publish(OutboundMessage.builder("invoices.issued", "inv-1").messageId("inv-1").build())
 					.join();
 				publisher.publish(OutboundMessage.builder("invoices.issued", "inv-2").messageId("inv-2").build())

@@ -34,10 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The documented key rotation (docs/security.md: add, roll out, promote, roll out, retire) run against two
- * publishing and two consuming instances that share the keyset file, as pods share a mounted secret, under a
- * steady load throughout: every message is published, decrypted and handled, none fails and none is
- * dead-lettered.
+ * The documented key rotation (docs/security.md: add, roll out, promote, roll out,
+ * retire) run against two publishing and two consuming instances that share the keyset
+ * file, as pods share a mounted secret, under a steady load throughout: every message is
+ * published, decrypted and handled, none fails and none is dead-lettered.
  */
 class KeyRotationIT {
 
@@ -93,7 +93,8 @@ class KeyRotationIT {
 			load.start();
 			await().atMost(Duration.ofSeconds(10)).until(() -> published.size() > 100);
 
-			// 1. Add a new key, not primary, and roll it out: everybody can decrypt under it.
+			// 1. Add a new key, not primary, and roll it out: everybody can decrypt under
+			// it.
 			KeysetHandle added = KeysetHandle.newBuilder(first)
 				.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId())
 				.build();
@@ -124,7 +125,8 @@ class KeyRotationIT {
 			assertThat(failures).as("failed publishes").hasValue(0);
 			assertThat(published).hasSizeGreaterThan(300);
 			try (Rabbit rabbit = Rabbit.connect()) {
-				String deadLetters = instances.get(0).getBean(BusListenerRegistry.class)
+				String deadLetters = instances.get(0)
+					.getBean(BusListenerRegistry.class)
 					.definitions()
 					.get(0)
 					.deadLetterQueue();
@@ -140,7 +142,10 @@ class KeyRotationIT {
 		}
 	}
 
-	/** About 200 messages a second, alternating between the two publishing instances, every one confirmed. */
+	/**
+	 * About 200 messages a second, alternating between the two publishing instances,
+	 * every one confirmed.
+	 */
 	private static void steadyLoad(List<BusPublisher> publishers, Set<String> published, AtomicInteger failures,
 			AtomicBoolean loading) {
 		List<CompletableFuture<?>> pending = new ArrayList<>();
@@ -149,15 +154,16 @@ class KeyRotationIT {
 		while (loading.get()) {
 			rate.awaitSlot(n);
 			String id = "p-" + n;
-			pending.add(publishers.get(n % 2).publish("payments.captured", new Payment(id)).whenComplete((receipt,
-					error) -> {
-				if (error != null) {
-					failures.incrementAndGet();
-				}
-				else {
-					published.add(id);
-				}
-			}));
+			pending.add(publishers.get(n % 2)
+				.publish("payments.captured", new Payment(id))
+				.whenComplete((receipt, error) -> {
+					if (error != null) {
+						failures.incrementAndGet();
+					}
+					else {
+						published.add(id);
+					}
+				}));
 			n++;
 		}
 		CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally((error) -> null).join();
@@ -171,7 +177,8 @@ class KeyRotationIT {
 	}
 
 	private static void write(Path file, KeysetHandle keyset) throws Exception {
-		// As Kubernetes updates a mounted secret: the new content appears at once, never half written.
+		// As Kubernetes updates a mounted secret: the new content appears at once, never
+		// half written.
 		Path next = file.resolveSibling(file.getFileName() + ".next");
 		Files.writeString(next, TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
 		Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -20,8 +20,9 @@ import dev.bus.test.Received;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @BusListener} methods on beans that are not plain eager singletons: a lazy bean, and a bean created
- * after the application has started. Each one consumes; none is silently left out.
+ * {@code @BusListener} methods on beans that are not plain eager singletons: a lazy bean,
+ * and a bean created after the application has started. Each one consumes; none is
+ * silently left out.
  */
 class ListenerBeansIT {
 

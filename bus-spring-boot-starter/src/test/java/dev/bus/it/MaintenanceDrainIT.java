@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Operator drain through Consul: a real app (web, actuator) with a real sidecar that registers it in the real
- * Consul, and a second instance of its group. When an operator puts the first instance in maintenance, its
- * listeners pause and the second handles every message; when maintenance ends, the first resumes.
+ * Operator drain through Consul: a real app (web, actuator) with a real sidecar that
+ * registers it in the real Consul, and a second instance of its group. When an operator
+ * puts the first instance in maintenance, its listeners pause and the second handles
+ * every message; when maintenance ends, the first resumes.
  */
 class MaintenanceDrainIT {
 
@@ -78,7 +79,8 @@ class MaintenanceDrainIT {
 		}
 		ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-shipping",
 				"bus.sidecar.app.port=" + appPort, "bus.sidecar.registration.instance-id=" + instanceId,
-				// no broker nodes in Consul for this test: the app keeps its configured broker
+				// no broker nodes in Consul for this test: the app keeps its configured
+				// broker
 				"bus.sidecar.discovery.broker-service=" + BusContexts.uniqueName("bus-it-no-brokers"));
 		try (ConfigurableApplicationContext drained = new SpringApplicationBuilder(ShippingApp.class, Shipping.class)
 			.web(WebApplicationType.SERVLET)
@@ -107,14 +109,16 @@ class MaintenanceDrainIT {
 			assertThat(listeners.pausedBecause(listener)).isEqualTo("instance in maintenance: kernel upgrade");
 			int before = drainedShipping.handled.size();
 			publishAll(publisher, "during", 100);
-			await().atMost(Duration.ofSeconds(20)).until(() -> otherShipping.handled.stream()
-				.filter((parcel) -> parcel.startsWith("during"))
-				.count() == 100);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> otherShipping.handled.stream()
+					.filter((parcel) -> parcel.startsWith("during"))
+					.count() == 100);
 			assertThat(drainedShipping.handled).hasSize(before);
 
 			consul.maintenance(instanceId, false, "");
-			await().atMost(Duration.ofSeconds(20)).until(() -> listeners.pausedBecause(listener) == null
-					&& listeners.registrations().get(0).activeConsumers() > 0);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> listeners.pausedBecause(listener) == null
+						&& listeners.registrations().get(0).activeConsumers() > 0);
 			publishAll(publisher, "after", 100);
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> drainedShipping.handled.stream().anyMatch((parcel) -> parcel.startsWith("after")));

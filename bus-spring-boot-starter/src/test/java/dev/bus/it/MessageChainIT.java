@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The message chains as a user extends them with beans, on the real broker: a tenant header added on publish and
- * checked on receive, a body transformed both ways, rejections on either side, element order, and the outcome
- * each element hears.
+ * The message chains as a user extends them with beans, on the real broker: a tenant
+ * header added on publish and checked on receive, a body transformed both ways,
+ * rejections on either side, element order, and the outcome each element hears.
  */
 class MessageChainIT {
 
@@ -59,7 +59,10 @@ class MessageChainIT {
 
 	}
 
-	/** What a user writes: a tenant header on every publish, checked on every delivery; a body encoding. */
+	/**
+	 * What a user writes: a tenant header on every publish, checked on every delivery; a
+	 * body encoding.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class TenantChain {
 
@@ -85,7 +88,8 @@ class MessageChainIT {
 			return (message) -> {
 				this.calls.add("tenant");
 				if (message.topic().startsWith("invoices.secret")) {
-					throw new MessageRejectedException("topic-not-allowed", "tenants may not publish " + message.topic());
+					throw new MessageRejectedException("topic-not-allowed",
+							"tenants may not publish " + message.topic());
 				}
 				message.headers().put("tenant", "acme");
 				message.onSettled(this.publishOutcomes::add);
@@ -124,8 +128,7 @@ class MessageChainIT {
 	void userElementsRunInOrderAndRejectOnEitherSide() throws Exception {
 		String exchange = BusContexts.uniqueName("bus-chain");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
-				List.of(Invoices.class, TenantChain.class));
-				Rabbit rabbit = Rabbit.connect()) {
+				List.of(Invoices.class, TenantChain.class)); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			TenantChain chain = context.getBean(TenantChain.class);
@@ -155,7 +158,8 @@ class MessageChainIT {
 			await().atMost(Duration.ofSeconds(10)).until(() -> chain.publishOutcomes.size() == 1);
 			assertThat(chain.publishOutcomes).as("the confirm settles the publish").containsExactly((Throwable) null);
 
-			// A plain AMQP client without the tenant header, and a message an element fails on.
+			// A plain AMQP client without the tenant header, and a message an element
+			// fails on.
 			rabbit.publish(exchange, "invoices.created",
 					new AMQP.BasicProperties.Builder().messageId("plain-1").contentType("application/json").build(),
 					"{\"id\":\"i-2\",\"cents\":5}".getBytes(StandardCharsets.UTF_8));

@@ -46,10 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Per-message tokens from the real issuer, bound to the publisher's key (DPoP), on the real secured node: a listener
- * learns and runs as the verified publisher ({@code @PreAuthorize} on what it calls works), and every forged,
- * foreign, copied, lifted, unbound, missing or out-of-scope token sends the message to the dead-letter queue with its
- * reason, never to the method.
+ * Per-message tokens from the real issuer, bound to the publisher's key (DPoP), on the
+ * real secured node: a listener learns and runs as the verified publisher
+ * ({@code @PreAuthorize} on what it calls works), and every forged, foreign, copied,
+ * lifted, unbound, missing or out-of-scope token sends the message to the dead-letter
+ * queue with its reason, never to the method.
  */
 class MessageTokenIT {
 
@@ -59,7 +60,9 @@ class MessageTokenIT {
 	record Order(String id) {
 	}
 
-	/** What a listener calls; only publishers allowed to publish secure.* may reach it. */
+	/**
+	 * What a listener calls; only publishers allowed to publish secure.* may reach it.
+	 */
 	static class Stock {
 
 		@PreAuthorize("hasAuthority('SCOPE_bus.publish:secure.*')")
@@ -162,7 +165,8 @@ class MessageTokenIT {
 				.containsEntry(BusHeaders.FAILURE_REASON, "forbidden")
 				.containsKeys(BusHeaders.AUTHORIZATION, BusHeaders.PROOF, BusHeaders.PROOF_PATH);
 
-			// A publisher whose token allows other topics: the broker lets it publish, every listener refuses.
+			// A publisher whose token allows other topics: the broker lets it publish,
+			// every listener refuses.
 			otherPublisher.getBean(BusPublisher.class).publish(topic, new Order("o-other")).join();
 			assertThat(reasonOfNext(admin, deadLetters)).isEqualTo("forbidden");
 			assertThat(reasonOfNext(admin, auditDeadLetters)).isEqualTo("forbidden");
@@ -171,13 +175,15 @@ class MessageTokenIT {
 			admin.publish(SecuredBroker.EXCHANGE, topic, properties(null, Instant.now()), json("o-none"));
 			assertThat(reasonOfNext(admin, deadLetters)).isEqualTo("unauthenticated");
 
-			// A real token of bus-test-app, sent by someone else: a copied message, or a stolen token.
+			// A real token of bus-test-app, sent by someone else: a copied message, or a
+			// stolen token.
 			String stolen = SecuredBroker.token("bus-test-app", "bus.publish:secure.*");
 			admin.publish(SecuredBroker.EXCHANGE, topic, properties(stolen, Instant.now()), json("o-copied"));
 			assertThat(failureOfNext(admin, deadLetters)).containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
-				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message)
-					.contains("subject 'bus-test-app' is not the publisher 'bus-admin'")
-					.doesNotContain(stolen));
+				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE,
+						(message) -> assertThat(message)
+							.contains("subject 'bus-test-app' is not the publisher 'bus-admin'")
+							.doesNotContain(stolen));
 
 			// A real broker token (audience rabbitmq) is no per-message token.
 			String brokerToken = SecuredBroker.token("bus-test-app", "rabbitmq.configure:*/bus");
@@ -185,7 +191,8 @@ class MessageTokenIT {
 			assertThat(failureOfNext(admin, deadLetters)).containsEntry(BusHeaders.FAILURE_REASON, "unauthenticated")
 				.hasEntrySatisfying(BusHeaders.FAILURE_MESSAGE, (message) -> assertThat(message).contains("aud"));
 
-			// Forged: right key id, issuer and claims, signed with another key; and one from another issuer.
+			// Forged: right key id, issuer and claims, signed with another key; and one
+			// from another issuer.
 			admin.publish(SecuredBroker.EXCHANGE, topic,
 					properties(forged(SecuredBroker.ISSUER, SecuredBroker.ADMIN), Instant.now()), json("o-forged"));
 			assertThat(reasonOfNext(admin, deadLetters)).isEqualTo("unauthenticated");
@@ -194,8 +201,10 @@ class MessageTokenIT {
 					json("o-foreign"));
 			assertThat(reasonOfNext(admin, deadLetters)).isEqualTo("unauthenticated");
 
-			// Someone holding bus-test-app's broker credentials, but not its key: the token and proof lifted from a
-			// genuine message (read from a dead-letter queue) onto another body, and a bearer token of its client.
+			// Someone holding bus-test-app's broker credentials, but not its key: the
+			// token and proof lifted from a
+			// genuine message (read from a dead-letter queue) onto another body, and a
+			// bearer token of its client.
 			try (Connection asVictim = victimConnection()) {
 				Channel channel = asVictim.createChannel();
 				Map<String, Object> lifted = new HashMap<>();
@@ -239,8 +248,9 @@ class MessageTokenIT {
 	}
 
 	/**
-	 * A reply is a message of the request's topic: it carries the responder's token, which the requester verifies
-	 * as a listener would. A responder whose token may not publish on the topic answers, and its reply is refused.
+	 * A reply is a message of the request's topic: it carries the responder's token,
+	 * which the requester verifies as a listener would. A responder whose token may not
+	 * publish on the topic answers, and its reply is refused.
 	 */
 	@Test
 	void aReplyCarriesTheRespondersTokenAndOneThatMayNotSpeakOnTheTopicIsRefused() {
@@ -252,8 +262,7 @@ class MessageTokenIT {
 				List.of(Answering.class), "test.topic=" + topic, "test.group=" + group);
 				ConfigurableApplicationContext otherResponder = start("bus-test-other", "bus.publish:elsewhere.*",
 						List.of(Answering.class), "test.topic=" + otherTopic, "test.group=" + otherGroup);
-				ConfigurableApplicationContext requester = start("bus-test-app", "bus.publish:secure.*",
-						List.of())) {
+				ConfigurableApplicationContext requester = start("bus-test-app", "bus.publish:secure.*", List.of())) {
 			this.cleanup.track(responder);
 			this.cleanup.track(otherResponder);
 			BusContexts.awaitConsuming(responder, otherResponder);
@@ -272,7 +281,10 @@ class MessageTokenIT {
 		}
 	}
 
-	/** Batches carry one user_id for all their messages, and each message its token: all are verified. */
+	/**
+	 * Batches carry one user_id for all their messages, and each message its token: all
+	 * are verified.
+	 */
 	@Test
 	void batchedMessagesAreVerifiedOneByOne() {
 		String topic = BusContexts.uniqueName("secure.batched");
@@ -315,7 +327,8 @@ class MessageTokenIT {
 
 	private static AMQP.BasicProperties properties(String token, Instant sent) {
 		Map<String, Object> headers = new HashMap<>();
-		headers.put("ce-time", sent.toString()); // a CloudEvents header: it has milliseconds
+		// a CloudEvents header: it has milliseconds
+		headers.put("ce-time", sent.toString());
 		if (token != null) {
 			headers.put(BusHeaders.AUTHORIZATION, token);
 		}
@@ -326,7 +339,10 @@ class MessageTokenIT {
 			.build();
 	}
 
-	/** A connection as bus-test-app's broker user (its client's broker token), not as the app itself. */
+	/**
+	 * A connection as bus-test-app's broker user (its client's broker token), not as the
+	 * app itself.
+	 */
 	private static Connection victimConnection() throws Exception {
 		ConnectionFactory factory = new ConnectionFactory();
 		factory.setHost(Rabbit.HOST);
@@ -348,8 +364,10 @@ class MessageTokenIT {
 		return ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
 	}
 
-
-	/** A token that claims everything a good one does, signed with a key the issuer never had. */
+	/**
+	 * A token that claims everything a good one does, signed with a key the issuer never
+	 * had.
+	 */
 	private static String forged(String issuer, String subject) throws Exception {
 		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
 		generator.initialize(2048);

@@ -18,7 +18,6 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusMessage;
@@ -41,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * MQTT devices on the bus: real MQTT 3.1.1 clients (Eclipse Paho) on the RabbitMQ MQTT plugin of the secured node,
- * whose publishes land on the {@code bus} exchange (topic {@code sensors/t1} as routing key {@code sensors.t1}) and
- * whose subscriptions receive what Bus publishes. The fault test prints sent / acknowledged / received distinct /
+ * MQTT devices on the bus: real MQTT 3.1.1 clients (Eclipse Paho) on the RabbitMQ MQTT
+ * plugin of the secured node, whose publishes land on the {@code bus} exchange (topic
+ * {@code sensors/t1} as routing key {@code sensors.t1}) and whose subscriptions receive
+ * what Bus publishes. The fault test prints sent / acknowledged / received distinct /
  * duplicates / lost with the prefix {@code [fault]}.
  */
 class MqttDevicesIT {
@@ -101,7 +101,8 @@ class MqttDevicesIT {
 			try {
 				byte[] body = "{\"celsius\":21.5}".getBytes(StandardCharsets.UTF_8);
 				device.publish("sensors/t1", body, 1, false);
-				// The same reading again, as a device resends it when its PUBACK was lost.
+				// The same reading again, as a device resends it when its PUBACK was
+				// lost.
 				device.publish("sensors/t1", body, 1, false);
 				device.publish("sensors/t2", "not json".getBytes(StandardCharsets.UTF_8), 1, false);
 
@@ -158,12 +159,12 @@ class MqttDevicesIT {
 					.isEqualTo("{\"action\":\"open\"}");
 				assertThat(received).allSatisfy((message) -> assertThat(message.getQos()).isEqualTo(1));
 
-				// A word an MQTT topic level would split or read as a wildcard never leaves the app.
+				// A word an MQTT topic level would split or read as a wildcard never
+				// leaves the app.
 				assertThatIllegalArgumentException()
 					.isThrownBy(() -> publisher.publish("devices." + deviceId + "/1.commands", raw))
 					.withMessageContaining("invalid word");
-				assertThatIllegalArgumentException()
-					.isThrownBy(() -> publisher.publish("devices.+.commands", raw))
+				assertThatIllegalArgumentException().isThrownBy(() -> publisher.publish("devices.+.commands", raw))
 					.withMessageContaining("invalid word");
 			}
 			finally {
@@ -187,16 +188,18 @@ class MqttDevicesIT {
 	@Test
 	void aDeviceLogsInWithAnOAuth2TokenWhoseScopesLimitWhereItMayPublish() throws Exception {
 		try (ConfigurableApplicationContext app = app("secure-devices", SecureReadings.class)) {
-			// The issuer's token, with one scope: publish on the bus exchange to secure.* topics, nothing else.
+			// The issuer's token, with one scope: publish on the bus exchange to secure.*
+			// topics, nothing else.
 			String token = SecuredBroker.token("bus-test-app", "rabbitmq.write:*/bus/secure.*");
 			MqttClient device = MqttDevices.connect(BusContexts.uniqueName("secure-sensor"), token);
 			device.publish("secure/t1", "{\"celsius\":19.0}".getBytes(StandardCharsets.UTF_8), 1, false);
 			assertThat(app.getBean(SecureReadings.class).readings.awaitCount(1).get(0).payload())
 				.isEqualTo(new Reading(19.0));
 
-			// A topic outside its scopes: the broker refuses the publish by closing the device's connection.
-			assertThatExceptionOfType(MqttException.class).isThrownBy(
-					() -> device.publish("sensors/t1", "{\"celsius\":99.0}".getBytes(StandardCharsets.UTF_8), 1, false));
+			// A topic outside its scopes: the broker refuses the publish by closing the
+			// device's connection.
+			assertThatExceptionOfType(MqttException.class).isThrownBy(() -> device.publish("sensors/t1",
+					"{\"celsius\":99.0}".getBytes(StandardCharsets.UTF_8), 1, false));
 			await().atMost(Duration.ofSeconds(10)).until(() -> !device.isConnected());
 			device.close();
 			assertThatExceptionOfType(AssertionError.class).as("a device without a valid token cannot log in")
@@ -227,7 +230,8 @@ class MqttDevicesIT {
 
 				@Override
 				public void deliveryComplete(IMqttDeliveryToken token) {
-					acknowledged.incrementAndGet(); // the broker's PUBACK: it has the reading
+					// the broker's PUBACK: it has the reading
+					acknowledged.incrementAndGet();
 					inFlight.release();
 				}
 
@@ -235,12 +239,16 @@ class MqttDevicesIT {
 			try {
 				for (int seq = 0; seq < messages; seq++) {
 					if (seq == messages / 2) {
-						network.drop(); // the device's connection to the broker drops; the device reconnects
+						// the device's connection to the broker drops; the device
+						// reconnects
+						network.drop();
 					}
 					assertThat(inFlight.tryAcquire(60, TimeUnit.SECONDS)).as("PUBACKs keep coming").isTrue();
 					byte[] body = ("{\"seq\":" + seq + ",\"kwh\":1.5}").getBytes(StandardCharsets.UTF_8);
-					// While the client is still taking the lost connection down it refuses publishes (it buffers
-					// them once it is disconnected): the device tries again, as a device program would.
+					// While the client is still taking the lost connection down it
+					// refuses publishes (it buffers
+					// them once it is disconnected): the device tries again, as a device
+					// program would.
 					if (!published(device, body, refused)) {
 						await().atMost(Duration.ofSeconds(30))
 							.pollInterval(Duration.ofMillis(10))
@@ -250,16 +258,18 @@ class MqttDevicesIT {
 				await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.get() == messages);
 				await().atMost(Duration.ofSeconds(60)).until(() -> meters.distinct.size() == messages);
 				int received = meters.distinct.size();
-				System.out.printf("[fault] MQTT connection of a QoS 1 device cut after %d of %d readings: sent %d, "
-						+ "acknowledged (PUBACK) %d, received %d distinct, duplicates %d, lost %d; the device "
-						+ "connected %d times, %d publishes refused for the moment and tried again%n",
+				System.out.printf(
+						"[fault] MQTT connection of a QoS 1 device cut after %d of %d readings: sent %d, "
+								+ "acknowledged (PUBACK) %d, received %d distinct, duplicates %d, lost %d; the device "
+								+ "connected %d times, %d publishes refused for the moment and tried again%n",
 						messages / 2, messages, messages, acknowledged.get(), received,
 						meters.deliveries.get() - received, acknowledged.get() - received, network.accepted(),
 						refused.get());
 				assertThat(network.accepted()).as("the device reconnected").isGreaterThanOrEqualTo(2);
 			}
 			finally {
-				// never masks what the test found: a polite disconnect may time out after a failure
+				// never masks what the test found: a polite disconnect may time out after
+				// a failure
 				device.disconnectForcibly(0, 1000);
 				device.close(true);
 			}
@@ -267,8 +277,9 @@ class MqttDevicesIT {
 	}
 
 	/**
-	 * One publish attempt: false when the client refuses it for the moment: taking a lost connection down, not
-	 * connected yet, or its in-flight window not yet updated for a PUBACK the callback has seen.
+	 * One publish attempt: false when the client refuses it for the moment: taking a lost
+	 * connection down, not connected yet, or its in-flight window not yet updated for a
+	 * PUBACK the callback has seen.
 	 */
 	private static boolean published(MqttAsyncClient device, byte[] body, AtomicInteger refused) throws MqttException {
 		try {

@@ -31,15 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An app whose topology an operator declares ({@code bus.topology.declare=false}) runs with no {@code configure}
- * permission at all: before the operator declared it, health says what is missing; once the operator has declared
- * the definitions the app serves ({@code /actuator/bus/topology}), it consumes, retries through its moves exchange and
+ * An app whose topology an operator declares ({@code bus.topology.declare=false}) runs
+ * with no {@code configure} permission at all: before the operator declared it, health
+ * says what is missing; once the operator has declared the definitions the app serves
+ * ({@code /actuator/bus/topology}), it consumes, retries through its moves exchange and
  * delay queue, and dead-letters, and the scopes it lists name no configure.
  */
 class OperatorTopologyIT {
 
-	private static final String SCOPES = String.join(",", "rabbitmq.read:*/bus/secure.*", "rabbitmq.write:*/bus/secure.*",
-			"rabbitmq.read:*/secure-*", "rabbitmq.write:*/secure-*");
+	private static final String SCOPES = String.join(",", "rabbitmq.read:*/bus/secure.*",
+			"rabbitmq.write:*/bus/secure.*", "rabbitmq.read:*/secure-*", "rabbitmq.write:*/secure-*");
 
 	@RegisterExtension
 	final BrokerCleanup cleanup = new BrokerCleanup(Rabbit::connectSecured);
@@ -72,16 +73,16 @@ class OperatorTopologyIT {
 		properties.addAll(List.of("spring.rabbitmq.port=" + SecuredBroker.PORT, "bus.topology.declare=false",
 				"test.topic=" + topic, "test.group=" + group, "management.endpoints.web.exposure.include=bus"));
 		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-operated",
-				List.of(Orders.class), properties.toArray(String[]::new));
-				Rabbit admin = Rabbit.connectSecured()) {
+				List.of(Orders.class), properties.toArray(String[]::new)); Rabbit admin = Rabbit.connectSecured()) {
 			this.cleanup.track(app);
 			HealthIndicator health = app.getBean("busHealthIndicator", HealthIndicator.class);
 			Health before = health.health(true);
 			assertThat(before.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(before.getDetails().get("missingTopology").toString()).contains("queue '" + group + "." + topic
-					+ "'", "exchange '" + group + ".moves'");
+			assertThat(before.getDetails().get("missingTopology").toString())
+				.contains("queue '" + group + "." + topic + "'", "exchange '" + group + ".moves'");
 
-			// The operator declares what the app serves, as an import of its definitions would.
+			// The operator declares what the app serves, as an import of its definitions
+			// would.
 			Map<String, Object> definitions = app.getBean(BusEndpoint.class).topology("topology");
 			declare(admin.channel(), definitions);
 			await().atMost(Duration.ofSeconds(10)).until(() -> Status.UP.equals(health.health(true).getStatus()));

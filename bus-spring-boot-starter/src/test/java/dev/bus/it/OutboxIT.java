@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The transactional outbox on the real PostgreSQL: messages leave if and only if their transaction commits;
- * relays in two instances never send a row twice; a database outage delays messages but loses none.
+ * The transactional outbox on the real PostgreSQL: messages leave if and only if their
+ * transaction commits; relays in two instances never send a row twice; a database outage
+ * delays messages but loses none.
  */
 class OutboxIT {
 
@@ -87,7 +88,8 @@ class OutboxIT {
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
 			assertThat(publisher).isInstanceOf(OutboxBusPublisher.class);
-			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate transactions = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
 
 			CompletableFuture<PublishReceipt> committed = transactions.execute((status) -> publisher
 				.publish(OutboundMessage.builder("orders.shipped", "o-1").messageId("committed").build()));
@@ -120,16 +122,19 @@ class OutboxIT {
 		try (dev.bus.test.Rabbit rabbit = dev.bus.test.Rabbit.connect()) {
 			ConfigurableApplicationContext context = start(exchange, BusContexts.uniqueName("shipping"),
 					"bus.outbox.poll-interval=1h", "bus.listener.enabled=false");
-			// A publish-only app: its first publish opens the publisher connection, which declares the exchange.
+			// A publish-only app: its first publish opens the publisher connection, which
+			// declares the exchange.
 			context.getBean(BusPublisher.class).publish("nobody.listens", "x").handle((receipt, error) -> error).join();
 			rabbit.declareQueueBoundTo(plainQueue, exchange, "orders.#");
-			// Rows committed without waking the relay (as another instance's commit would leave them), with a poll
+			// Rows committed without waking the relay (as another instance's commit would
+			// leave them), with a poll
 			// interval far beyond the test: only the shutdown pass can send them.
 			dev.bus.outbox.JdbcOutbox outbox = context.getBean(dev.bus.outbox.JdbcOutbox.class);
 			dev.bus.publisher.EnvelopeFactory envelopes = context.getBean(dev.bus.publisher.EnvelopeFactory.class);
 			for (int i = 0; i < 50; i++) {
-				outbox.add(envelopes.create(OutboundMessage.builder("orders.shipped", "o").messageId("late-" + i).build())
-					.envelope());
+				outbox
+					.add(envelopes.create(OutboundMessage.builder("orders.shipped", "o").messageId("late-" + i).build())
+						.envelope());
 			}
 			assertThat(rabbit.messageCount(plainQueue)).isZero();
 			context.close();
@@ -149,7 +154,8 @@ class OutboxIT {
 	void aDatabaseOutageWhileRelayingLosesNothing() throws Exception {
 		List<String> received = publishThroughTwoRelays(true);
 		int duplicates = received.size() - new HashSet<>(received).size();
-		// A pass whose commit is cut off after its publishes were confirmed resends those rows: at-least-once.
+		// A pass whose commit is cut off after its publishes were confirmed resends those
+		// rows: at-least-once.
 		System.out.println("[outbox outage] sent 2000, received " + received.size() + ", distinct "
 				+ new HashSet<>(received).size() + ", duplicates " + duplicates);
 		assertThat(new HashSet<>(received)).as("every committed message arrives").hasSize(2000);
@@ -163,18 +169,23 @@ class OutboxIT {
 		List<String> properties = new ArrayList<>(SecuredBroker.adminProperties());
 		properties.addAll(List.of("bus.outbox.poll-interval=200ms", "bus.listener.recovery-interval=500ms",
 				"bus.publisher.confirm-timeout=3s"));
-		// On the node scripts/infra started for the tests: the shared broker is never restarted.
+		// On the node scripts/infra started for the tests: the shared broker is never
+		// restarted.
 		try (ConfigurableApplicationContext context = start(exchange, BusContexts.uniqueName("shipping"),
 				properties.toArray(String[]::new))) {
 			this.restartedBrokerCleanup.track(context);
 			BusContexts.awaitConsuming(context);
 			BusPublisher publisher = context.getBean(BusPublisher.class);
-			TransactionTemplate transactions = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate transactions = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
 			java.util.concurrent.atomic.AtomicLong mostWaiting = new java.util.concurrent.atomic.AtomicLong();
 			CompletableFuture<Void> restart = new CompletableFuture<>();
-			// Commits at 1,000 msg/s (transactions of 10); the broker restarts once a fifth are committed, and the
-			// commits go on until it is back, however long the restart takes on a loaded machine. Every publish
-			// inside a transaction succeeds regardless: the row is the promise, the relay keeps it.
+			// Commits at 1,000 msg/s (transactions of 10); the broker restarts once a
+			// fifth are committed, and the
+			// commits go on until it is back, however long the restart takes on a loaded
+			// machine. Every publish
+			// inside a transaction succeeds regardless: the row is the promise, the relay
+			// keeps it.
 			long start = System.nanoTime();
 			int t = 0;
 			for (; t < total / 10 || !restart.isDone(); t++) {
@@ -211,17 +222,20 @@ class OutboxIT {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> this.jdbc.queryForObject("select count(*) from " + this.table, Long.class) == 0);
 			int duplicates = received.items().size() - committed;
-			System.out.printf("[outbox broker restart] committed %d, received %d distinct, %d deliveries, duplicates %d,"
-					+ " most rows waiting in the outbox during the outage %d%n", committed,
-					new HashSet<>(received.items()).size(), received.items().size(), duplicates, mostWaiting.get());
+			System.out.printf(
+					"[outbox broker restart] committed %d, received %d distinct, %d deliveries, duplicates %d,"
+							+ " most rows waiting in the outbox during the outage %d%n",
+					committed, new HashSet<>(received.items()).size(), received.items().size(), duplicates,
+					mostWaiting.get());
 			assertThat(new HashSet<>(received.items())).as("every committed message arrives").hasSize(committed);
 			assertThat(mostWaiting.get()).as("the outbox held messages while the broker was away").isGreaterThan(100);
 		}
 	}
 
 	/**
-	 * Commits 2,000 messages in transactions of 20 in the first instance while the relays of both instances run;
-	 * with {@code outage}, the first instance's database connection is cut for 800 ms part-way.
+	 * Commits 2,000 messages in transactions of 20 in the first instance while the relays
+	 * of both instances run; with {@code outage}, the first instance's database
+	 * connection is cut for 800 ms part-way.
 	 */
 	private List<String> publishThroughTwoRelays(boolean outage) throws Exception {
 		String exchange = BusContexts.uniqueName("bus-outbox");
@@ -243,8 +257,10 @@ class OutboxIT {
 						first.getBean(PlatformTransactionManager.class));
 				for (int t = 0; t < total / perTransaction; t++) {
 					int base = t * perTransaction;
-					// As an application would: a transaction that fails on a connection the outage broke (the pool
-					// finds out on use) is run again; it rolled back, so nothing of it was stored.
+					// As an application would: a transaction that fails on a connection
+					// the outage broke (the pool
+					// finds out on use) is run again; it rolled back, so nothing of it
+					// was stored.
 					for (int attempt = 1;; attempt++) {
 						try {
 							transactions.executeWithoutResult((status) -> {
@@ -257,7 +273,8 @@ class OutboxIT {
 						}
 						catch (org.springframework.transaction.TransactionException
 								| org.springframework.dao.DataAccessException ex) {
-							// Each failed attempt drops one broken connection; the pool holds up to ten.
+							// Each failed attempt drops one broken connection; the pool
+							// holds up to ten.
 							if (attempt == 12) {
 								throw ex;
 							}
@@ -276,7 +293,8 @@ class OutboxIT {
 				await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(received.items()).size() == total);
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> this.jdbc.queryForObject("select count(*) from " + this.table, Long.class) == 0);
-				// Every confirmed relay (resends included) has reached the listener before duplicates are counted.
+				// Every confirmed relay (resends included) has reached the listener
+				// before duplicates are counted.
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> relayed(first) + relayed(second) == received.items().size());
 				return received.items();

@@ -23,7 +23,6 @@ import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,11 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Services in other languages in one flow with a Bus app, as sample-services/polyglot runs them: Bus publishes
- * {@code inventory.reserved}, a Node service (amqplib) turns each into {@code shipping.scheduled}, a Python service
- * (pika) turns that into {@code invoice.issued}, and a Bus listener receives it; a Python reader decrypts an
- * encrypted topic; and a Node publisher proves its messages on a token topic. Node, amqplib and Debian's
- * python3-pika come with {@code scripts/infra up}.
+ * Services in other languages in one flow with a Bus app, as sample-services/polyglot
+ * runs them: Bus publishes {@code inventory.reserved}, a Node service (amqplib) turns
+ * each into {@code shipping.scheduled}, a Python service (pika) turns that into
+ * {@code invoice.issued}, and a Bus listener receives it; a Python reader decrypts an
+ * encrypted topic; and a Node publisher proves its messages on a token topic. Node,
+ * amqplib and Debian's python3-pika come with {@code scripts/infra up}.
  */
 class PolyglotIT {
 
@@ -94,8 +94,8 @@ class PolyglotIT {
 					"amqp://guest:guest@127.0.0.1:5672", nodeOutput));
 			processes.add(start(List.of("/usr/bin/python3", SAMPLES.resolve("python/invoicing.py").toString(), "3"),
 					exchange, python, "amqp://guest:guest@127.0.0.1:5672/%2F", pythonOutput));
-			await().atMost(Duration.ofSeconds(30)).until(() -> nodeOutput.contains("shipping: ready")
-					&& pythonOutput.contains("invoicing: ready"));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> nodeOutput.contains("shipping: ready") && pythonOutput.contains("invoicing: ready"));
 
 			BusPublisher publisher = app.getBean(BusPublisher.class);
 			List<PublishReceipt> receipts = new ArrayList<>();
@@ -105,21 +105,23 @@ class PolyglotIT {
 
 			List<BusMessage<Invoice>> invoices = app.getBean(Invoices.class).issued.awaitCount(3);
 			assertThat(invoices).extracting(BusMessage::payload)
-				.containsExactlyInAnyOrder(new Invoice("o-1", "node-express", 100), new Invoice("o-2", "node-express", 200),
-						new Invoice("o-3", "node-express", 300));
+				.containsExactlyInAnyOrder(new Invoice("o-1", "node-express", 100),
+						new Invoice("o-2", "node-express", 200), new Invoice("o-3", "node-express", 300));
 			assertThat(invoices).allSatisfy((invoice) -> {
 				assertThat(invoice.source()).isEqualTo("/invoicing");
 				assertThat(invoice.messageId()).isNotBlank();
 			});
-			// Node read Bus's message id, type (the topic) and source from the AMQP properties.
+			// Node read Bus's message id, type (the topic) and source from the AMQP
+			// properties.
 			for (PublishReceipt receipt : receipts) {
-				assertThat(nodeOutput).anyMatch((line) -> line.startsWith("shipping: received " + receipt.messageId()
-						+ " type=inventory.reserved source=/"));
+				assertThat(nodeOutput).anyMatch((line) -> line
+					.startsWith("shipping: received " + receipt.messageId() + " type=inventory.reserved source=/"));
 			}
 			for (Process process : processes) {
 				assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits after its 3 messages").isTrue();
-				assertThat(process.exitValue()).as(String.join("\n", nodeOutput) + "\n" + String.join("\n",
-						pythonOutput)).isZero();
+				assertThat(process.exitValue())
+					.as(String.join("\n", nodeOutput) + "\n" + String.join("\n", pythonOutput))
+					.isZero();
 			}
 		}
 		finally {
@@ -133,10 +135,11 @@ class PolyglotIT {
 	}
 
 	/**
-	 * The Node and Python services on the secured node, with 20-second tokens, under one order a second for 35 s: past
-	 * their tokens' expiry RabbitMQ 3.10 refuses the next operation it has not authorised yet by closing that channel,
-	 * and the services connect again with a fresh token (amqplib and pika cannot renew a token in place). Every order
-	 * becomes an invoice; neither service dies.
+	 * The Node and Python services on the secured node, with 20-second tokens, under one
+	 * order a second for 35 s: past their tokens' expiry RabbitMQ 3.10 refuses the next
+	 * operation it has not authorised yet by closing that channel, and the services
+	 * connect again with a fresh token (amqplib and pika cannot renew a token in place).
+	 * Every order becomes an invoice; neither service dies.
 	 */
 	@Test
 	void theNodeAndPythonServicesConnectAgainWhenTheirTokensExpire() throws Exception {
@@ -145,9 +148,8 @@ class PolyglotIT {
 		String node = "shipping.expiry-" + suffix;
 		String python = "invoicing.expiry-" + suffix;
 		List<Process> processes = new ArrayList<>();
-		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE,
-				"secure-invoices-" + suffix, List.of(Invoices.class),
-				SecuredBroker.adminProperties().toArray(String[]::new));
+		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-invoices-" + suffix,
+				List.of(Invoices.class), SecuredBroker.adminProperties().toArray(String[]::new));
 				Rabbit admin = Rabbit.connectSecured()) {
 			this.securedCleanup.track(app);
 			BusContexts.awaitConsuming(app);
@@ -158,21 +160,24 @@ class PolyglotIT {
 			List<String> pythonOutput = new CopyOnWriteArrayList<>();
 			Map<String, String> nodeEnvironment = new java.util.HashMap<>(client);
 			nodeEnvironment.put("GROUP", node);
-			// the client's registered scopes (an issuer grants only scopes registered verbatim)
-			nodeEnvironment.put("SCOPES", "rabbitmq.configure:*/bus rabbitmq.configure:*/shipping.* "
-					+ "rabbitmq.read:*/bus/inventory.reserved rabbitmq.read:*/shipping.* "
-					+ "rabbitmq.write:*/bus/shipping.scheduled rabbitmq.write:*/shipping.*");
+			// the client's registered scopes (an issuer grants only scopes registered
+			// verbatim)
+			nodeEnvironment.put("SCOPES",
+					"rabbitmq.configure:*/bus rabbitmq.configure:*/shipping.* "
+							+ "rabbitmq.read:*/bus/inventory.reserved rabbitmq.read:*/shipping.* "
+							+ "rabbitmq.write:*/bus/shipping.scheduled rabbitmq.write:*/shipping.*");
 			Map<String, String> pythonEnvironment = new java.util.HashMap<>(client);
 			pythonEnvironment.put("GROUP", python);
-			pythonEnvironment.put("SCOPES", "rabbitmq.configure:*/bus rabbitmq.configure:*/invoicing.* "
-					+ "rabbitmq.read:*/bus/shipping.scheduled rabbitmq.read:*/invoicing.* "
-					+ "rabbitmq.write:*/bus/invoice.issued rabbitmq.write:*/invoicing.*");
+			pythonEnvironment.put("SCOPES",
+					"rabbitmq.configure:*/bus rabbitmq.configure:*/invoicing.* "
+							+ "rabbitmq.read:*/bus/shipping.scheduled rabbitmq.read:*/invoicing.* "
+							+ "rabbitmq.write:*/bus/invoice.issued rabbitmq.write:*/invoicing.*");
 			processes.add(start(List.of("node", SAMPLES.resolve("node/shipping.js").toString()), nodeEnvironment,
 					nodeOutput));
 			processes.add(start(List.of("/usr/bin/python3", SAMPLES.resolve("python/invoicing.py").toString()),
 					pythonEnvironment, pythonOutput));
-			await().atMost(Duration.ofSeconds(30)).until(() -> nodeOutput.contains("shipping: ready")
-					&& pythonOutput.contains("invoicing: ready"));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> nodeOutput.contains("shipping: ready") && pythonOutput.contains("invoicing: ready"));
 
 			int orders = 35;
 			SteadyRate rate = new SteadyRate(1);
@@ -184,8 +189,11 @@ class PolyglotIT {
 			}
 			Received<BusMessage<Invoice>> issued = app.getBean(Invoices.class).issued;
 			await().atMost(Duration.ofSeconds(60))
-				.until(() -> issued.items().stream().map((invoice) -> invoice.payload().orderId()).distinct().count()
-						== orders);
+				.until(() -> issued.items()
+					.stream()
+					.map((invoice) -> invoice.payload().orderId())
+					.distinct()
+					.count() == orders);
 			String outputs = String.join("\n", nodeOutput) + "\n" + String.join("\n", pythonOutput);
 			assertThat(processes).as(outputs).allMatch(Process::isAlive);
 			System.out.printf("[token expiry] node: %d reconnection(s), python: %d%n",
@@ -205,8 +213,9 @@ class PolyglotIT {
 	}
 
 	/**
-	 * The app's broker user, as an app that logs in with a password may declare it: its messages then carry
-	 * {@code user_id}, which the broker verifies, and encrypted payloads are bound to it.
+	 * The app's broker user, as an app that logs in with a password may declare it: its
+	 * messages then carry {@code user_id}, which the broker verifies, and encrypted
+	 * payloads are bound to it.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class GuestBrokerUser {
@@ -219,16 +228,16 @@ class PolyglotIT {
 	}
 
 	/**
-	 * Python reads what Bus encrypted, with the topic's keyset (two keys, the second primary, as after a rotation)
-	 * and the associated data bound to topic, message id and broker-verified publisher; a tampered ciphertext and a
-	 * valid one under another message id are refused, never printed.
+	 * Python reads what Bus encrypted, with the topic's keyset (two keys, the second
+	 * primary, as after a rotation) and the associated data bound to topic, message id
+	 * and broker-verified publisher; a tampered ciphertext and a valid one under another
+	 * message id are refused, never printed.
 	 */
 	@Test
 	void aPythonServiceDecryptsAnEncryptedTopicAndRefusesTamperedOrMovedCiphertexts(@TempDir Path keys)
 			throws Exception {
 		AeadConfig.register();
-		KeysetHandle keyset = KeysetHandle
-			.newBuilder(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM))
+		KeysetHandle keyset = KeysetHandle.newBuilder(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM))
 			.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
 				.withRandomId()
 				.makePrimary())
@@ -241,8 +250,7 @@ class PolyglotIT {
 		Process process = null;
 		try (ConfigurableApplicationContext app = BusContexts.start(exchange, BusContexts.uniqueName("orders"),
 				List.of(GuestBrokerUser.class), "bus.security.encryption.topics[0].pattern=orders.placed",
-				"bus.security.encryption.topics[0].keyset=file:" + keysetFile);
-				Rabbit rabbit = Rabbit.connect()) {
+				"bus.security.encryption.topics[0].keyset=file:" + keysetFile); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(app);
 			rabbit.declareQueueBoundTo(view, exchange, "orders.placed");
 			List<String> output = new CopyOnWriteArrayList<>();
@@ -259,7 +267,8 @@ class PolyglotIT {
 			for (OrderPlaced order : orders) {
 				receipts.add(publisher.publish("orders.placed", order).join());
 			}
-			// What the broker holds is ciphertext; taken from it: one copy with a bit flipped, one under another id.
+			// What the broker holds is ciphertext; taken from it: one copy with a bit
+			// flipped, one under another id.
 			GetResponse held = rabbit.get(view);
 			assertThat(new String(held.getBody(), StandardCharsets.ISO_8859_1)).doesNotContain("ada");
 			assertThat(String.valueOf(held.getProps().getHeaders().get("bus-encryption")))
@@ -312,9 +321,10 @@ class PolyglotIT {
 	}
 
 	/**
-	 * A Node publisher on a token topic, as docs/interop.md tells one to publish: a bus token bound to its own key
-	 * (DPoP, from the real issuer) and a proof per message; a Bus listener requiring proofs takes its messages as
-	 * from that client, and dead-letters the one whose body was changed after its proof was made.
+	 * A Node publisher on a token topic, as docs/interop.md tells one to publish: a bus
+	 * token bound to its own key (DPoP, from the real issuer) and a proof per message; a
+	 * Bus listener requiring proofs takes its messages as from that client, and
+	 * dead-letters the one whose body was changed after its proof was made.
 	 */
 	@Test
 	void aNodePublisherBindsItsTokenAndProvesItsMessagesAsBusDoes() throws Exception {
@@ -325,16 +335,15 @@ class PolyglotIT {
 				"bus-test-app", List.of(ProvedOrders.class), "bus.security.message-token.topics=secure.#",
 				"bus.security.message-token.issuer-uri=" + SecuredBroker.ISSUER,
 				"bus.security.message-token.jwk-set-uri=" + SecuredBroker.ISSUER + "/oauth2/jwks",
-				"test.topic=" + topic, "test.group=" + group);
-				Rabbit admin = Rabbit.connectSecured()) {
+				"test.topic=" + topic, "test.group=" + group); Rabbit admin = Rabbit.connectSecured()) {
 			this.securedCleanup.track(app);
 			BusContexts.awaitConsuming(app);
 			List<String> output = new CopyOnWriteArrayList<>();
 			Process node = start(List.of("node", SAMPLES.resolve("node/proved_publisher.js").toString(), "3", "tamper"),
 					Map.of("AMQP_URL", "amqp://127.0.0.1:" + SecuredBroker.PORT + "/%2F", "BUS_EXCHANGE",
 							SecuredBroker.EXCHANGE, "BUS_ISSUER", SecuredBroker.ISSUER, "CLIENT_ID", "bus-test-app",
-							"CLIENT_SECRET", "bus-test-app-secret", "TOPIC", topic, "GROUP", group,
-							"BROKER_SCOPES", "rabbitmq.write:*/bus/secure.*", "MESSAGE_SCOPES", "bus.publish:secure.*"),
+							"CLIENT_SECRET", "bus-test-app-secret", "TOPIC", topic, "GROUP", group, "BROKER_SCOPES",
+							"rabbitmq.write:*/bus/secure.*", "MESSAGE_SCOPES", "bus.publish:secure.*"),
 					output);
 			assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished: %s", output).isTrue();
 			assertThat(node.exitValue()).as("node: %s", output).isZero();
@@ -356,13 +365,19 @@ class PolyglotIT {
 		}
 	}
 
-	/** Starts a service in another language with the bus settings in its environment; its output lines go to a list. */
+	/**
+	 * Starts a service in another language with the bus settings in its environment; its
+	 * output lines go to a list.
+	 */
 	private static Process start(List<String> command, String exchange, String group, String url, List<String> output)
 			throws IOException {
 		return start(command, Map.of("AMQP_URL", url, "BUS_EXCHANGE", exchange, "GROUP", group), output);
 	}
 
-	/** Starts a service in another language with this environment; its output lines go to a list. */
+	/**
+	 * Starts a service in another language with this environment; its output lines go to
+	 * a list.
+	 */
 	private static Process start(List<String> command, Map<String, String> environment, List<String> output)
 			throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Publishing and listening against the real broker: confirms, typed payloads and metadata, unroutable topics,
- * wildcard routing, competing and fan-out groups, broadcast.
+ * Publishing and listening against the real broker: confirms, typed payloads and
+ * metadata, unroutable topics, wildcard routing, competing and fan-out groups, broadcast.
  */
 class PublishAndListenIT {
 
@@ -93,34 +93,35 @@ class PublishAndListenIT {
 	@Test
 	void publishIsConfirmedAndTheListenerGetsTypedPayloadAndMetadata() throws Exception {
 		String exchange = BusContexts.uniqueName("bus-it");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange,
-				BusContexts.uniqueName("inventory"), List.of(OrderListenersConfig.class))) {
-				this.cleanup.track(context);
-				BusContexts.awaitConsuming(context);
-				BusPublisher publisher = context.getBean(BusPublisher.class);
-				OrderCreated order = new OrderCreated("o-1", "eu", List.of(new Item("sku-1", 2)));
-				PublishReceipt receipt = publisher
-					.publish(OutboundMessage.builder("orders.created", order)
-						.type("com.example.order-created")
-						.partitionKey("customer-7")
-						.subject("o-1")
-						.header("region", "eu")
-						.build())
-					.get();
-				assertThat(receipt.topic()).isEqualTo("orders.created");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("inventory"),
+				List.of(OrderListenersConfig.class))) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			OrderCreated order = new OrderCreated("o-1", "eu", List.of(new Item("sku-1", 2)));
+			PublishReceipt receipt = publisher
+				.publish(OutboundMessage.builder("orders.created", order)
+					.type("com.example.order-created")
+					.partitionKey("customer-7")
+					.subject("o-1")
+					.header("region", "eu")
+					.build())
+				.get();
+			assertThat(receipt.topic()).isEqualTo("orders.created");
 
-				BusMessage<OrderCreated> message = context.getBean(OrderListeners.class).created.awaitCount(1).get(0);
-				assertThat(message.payload()).isEqualTo(order);
-				assertThat(message.messageId()).isEqualTo(receipt.messageId());
-				assertThat(message.type()).isEqualTo("com.example.order-created");
-				assertThat(message.topic()).isEqualTo("orders.created");
-				assertThat(message.partitionKey()).isEqualTo("customer-7");
-				assertThat(message.attempt()).isEqualTo(1);
-				assertThat(message.source()).isEqualTo("/" + context.getEnvironment().getProperty("spring.application.name"));
-				assertThat(message.time()).isNotNull();
-				assertThat(message.headers()).containsEntry(BusHeaders.SUBJECT, "o-1")
-					.containsEntry("region", "eu")
-					.doesNotContainKeys("ce_id", "ce-id", "ce_type", "ce-type");
+			BusMessage<OrderCreated> message = context.getBean(OrderListeners.class).created.awaitCount(1).get(0);
+			assertThat(message.payload()).isEqualTo(order);
+			assertThat(message.messageId()).isEqualTo(receipt.messageId());
+			assertThat(message.type()).isEqualTo("com.example.order-created");
+			assertThat(message.topic()).isEqualTo("orders.created");
+			assertThat(message.partitionKey()).isEqualTo("customer-7");
+			assertThat(message.attempt()).isEqualTo(1);
+			assertThat(message.source())
+				.isEqualTo("/" + context.getEnvironment().getProperty("spring.application.name"));
+			assertThat(message.time()).isNotNull();
+			assertThat(message.headers()).containsEntry(BusHeaders.SUBJECT, "o-1")
+				.containsEntry("region", "eu")
+				.doesNotContainKeys("ce_id", "ce-id", "ce_type", "ce-type");
 		}
 	}
 
@@ -153,9 +154,9 @@ class PublishAndListenIT {
 				.isEqualTo(Status.UP);
 
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("bus.publish").tags("outcome", "confirmed", "topic", "orders.cancelled")
-				.timer()
-				.count()).isEqualTo(1);
+			assertThat(
+					meters.get("bus.publish").tags("outcome", "confirmed", "topic", "orders.cancelled").timer().count())
+				.isEqualTo(1);
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(meters.get("bus.delivery")
 					.tags("listener", "orderListeners.onItems", "outcome", "consumed")
@@ -167,26 +168,27 @@ class PublishAndListenIT {
 	@Test
 	void wildcardPatternsRouteLikeTheTopicExchange() {
 		String exchange = BusContexts.uniqueName("bus-it");
-		try (ConfigurableApplicationContext context = BusContexts.start(exchange,
-				BusContexts.uniqueName("inventory"), List.of(OrderListenersConfig.class))) {
-				this.cleanup.track(context);
-				BusContexts.awaitConsuming(context);
-				BusPublisher publisher = context.getBean(BusPublisher.class);
-				List<Item> items = List.of(new Item("a", 1));
-				publisher.publish("orders.created", new OrderCreated("o-2", "us", items)).join();
-				publisher.publish("orders.cancelled", items).join();
-				publisher.publish("orders.cancelled.late", items).join();
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("inventory"),
+				List.of(OrderListenersConfig.class))) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			List<Item> items = List.of(new Item("a", 1));
+			publisher.publish("orders.created", new OrderCreated("o-2", "us", items)).join();
+			publisher.publish("orders.cancelled", items).join();
+			publisher.publish("orders.cancelled.late", items).join();
 
-				OrderListeners listeners = context.getBean(OrderListeners.class);
-				// orders.# gets all three; orders.* only the two single-word topics; orders.created just its own.
-				assertThat(listeners.everyOrderTopic.awaitCount(3)).containsExactlyInAnyOrder("orders.created",
-						"orders.cancelled", "orders.cancelled.late");
-				assertThat(listeners.items.awaitCount(1).get(0)).as("generic payload decoded to its element type")
-					.containsExactly(new Item("a", 1));
-				assertThat(listeners.anyOrderTopic.awaitCount(2)).containsExactlyInAnyOrder("orders.created",
-						"orders.cancelled");
-				assertThat(listeners.created.awaitCount(1)).hasSize(1);
-				await().during(Duration.ofMillis(500)).until(() -> listeners.anyOrderTopic.size() == 2);
+			OrderListeners listeners = context.getBean(OrderListeners.class);
+			// orders.# gets all three; orders.* only the two single-word topics;
+			// orders.created just its own.
+			assertThat(listeners.everyOrderTopic.awaitCount(3)).containsExactlyInAnyOrder("orders.created",
+					"orders.cancelled", "orders.cancelled.late");
+			assertThat(listeners.items.awaitCount(1).get(0)).as("generic payload decoded to its element type")
+				.containsExactly(new Item("a", 1));
+			assertThat(listeners.anyOrderTopic.awaitCount(2)).containsExactlyInAnyOrder("orders.created",
+					"orders.cancelled");
+			assertThat(listeners.created.awaitCount(1)).hasSize(1);
+			await().during(Duration.ofMillis(500)).until(() -> listeners.anyOrderTopic.size() == 2);
 		}
 	}
 
@@ -231,7 +233,8 @@ class PublishAndListenIT {
 	void instancesOfOneGroupCompeteAndEachGroupGetsEveryMessage() {
 		String exchange = BusContexts.uniqueName("bus-it");
 		int messages = 200;
-		// prefetch 1 so the first instance to connect cannot take the whole run before the second one starts
+		// prefetch 1 so the first instance to connect cannot take the whole run before
+		// the second one starts
 		try (ConfigurableApplicationContext a1 = BusContexts.start(exchange, "group-a-" + exchange,
 				List.of(Counting.class), "bus.listener.prefetch=1");
 				ConfigurableApplicationContext a2 = BusContexts.start(exchange, "group-a-" + exchange,

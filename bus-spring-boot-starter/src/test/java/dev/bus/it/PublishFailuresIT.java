@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every way a publish can fail reaches the caller as a failed future with its reason, and is counted.
+ * Every way a publish can fail reaches the caller as a failed future with its reason, and
+ * is counted.
  */
 class PublishFailuresIT {
 
@@ -90,7 +91,8 @@ class PublishFailuresIT {
 				List.of())) {
 			this.cleanup.track(context);
 			BusPublishException failure = assertFailure(
-					context.getBean(BusPublisher.class).publish("jobs.queued", new Unserialisable("x")), Reason.SERIALIZATION_FAILED);
+					context.getBean(BusPublisher.class).publish("jobs.queued", new Unserialisable("x")),
+					Reason.SERIALIZATION_FAILED);
 			assertThat(failure).hasMessageContaining("Unserialisable");
 		}
 	}

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.health.contributor.Status;
@@ -37,11 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Bus on a real 3-node RabbitMQ cluster ({@code scripts/infra cluster}), whose nodes the app learns from the
- * sidecar and Consul, with its group queue a quorum queue on all three nodes, under a steady load of messages
- * published until confirmed while nodes fail. Each test prints sent / confirmed / received distinct / duplicates /
- * lost with the prefix {@code [fault]}. The tests start the cluster, and stop it (deleting its data) when they
- * started it.
+ * Bus on a real 3-node RabbitMQ cluster ({@code scripts/infra cluster}), whose nodes the
+ * app learns from the sidecar and Consul, with its group queue a quorum queue on all
+ * three nodes, under a steady load of messages published until confirmed while nodes
+ * fail. Each test prints sent / confirmed / received distinct / duplicates / lost with
+ * the prefix {@code [fault]}. The tests start the cluster, and stop it (deleting its
+ * data) when they started it.
  */
 class RabbitClusterIT {
 
@@ -68,7 +68,9 @@ class RabbitClusterIT {
 		}
 	}
 
-	/** Every test starts with three running nodes: a node a test killed is started again. */
+	/**
+	 * Every test starts with three running nodes: a node a test killed is started again.
+	 */
 	@BeforeEach
 	void allNodesRunning() {
 		RabbitCluster.up();
@@ -80,7 +82,8 @@ class RabbitClusterIT {
 			FaultToleranceIT.Counter counter = app.getBean(FaultToleranceIT.Counter.class);
 			ConfirmedLoad load = new ConfirmedLoad(app.getBean(BusPublisher.class), "load.item");
 			AtomicInteger victim = new AtomicInteger();
-			// The node under the publisher's connection dies (the consumer's may be another node: the two
+			// The node under the publisher's connection dies (the consumer's may be
+			// another node: the two
 			// connections are equally many, so "the busiest node" would pick either).
 			CompletableFuture<Void> kill = load.faultAfter(MESSAGES / 4, () -> {
 				victim.set(publisherNode(app));
@@ -137,7 +140,8 @@ class RabbitClusterIT {
 				Address critical = new Address("127.0.0.1", RabbitCluster.port(node));
 				await().atMost(Duration.ofSeconds(1))
 					.until(addresses::discovered, (list) -> list.size() == 2 && !list.contains(critical));
-				// The node itself still runs: only Consul says to keep off it. Its connections are closed.
+				// The node itself still runs: only Consul says to keep off it. Its
+				// connections are closed.
 				RabbitCluster.closeConnections(node);
 				BusPublisher publisher = app.getBean(BusPublisher.class);
 				FaultToleranceIT.Counter counter = app.getBean(FaultToleranceIT.Counter.class);
@@ -163,14 +167,16 @@ class RabbitClusterIT {
 				"bus.sidecar.discovery.broker-service=" + RabbitCluster.SERVICE);
 	}
 
-	/** An app whose only way to the broker is the sidecar's discovery (its static address is wrong on purpose). */
+	/**
+	 * An app whose only way to the broker is the sidecar's discovery (its static address
+	 * is wrong on purpose).
+	 */
 	private ConfigurableApplicationContext app(ConfigurableApplicationContext sidecar) {
 		ConfigurableApplicationContext app = BusContexts.start(BusContexts.uniqueName("bus-cluster"),
 				BusContexts.uniqueName("load"), List.of(FaultToleranceIT.Counter.class),
 				"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
-				"spring.rabbitmq.port=1",
-				"spring.rabbitmq.connection-timeout=1s", "bus.listener.recovery-interval=200ms",
-				"bus.publisher.confirm-timeout=3s");
+				"spring.rabbitmq.port=1", "spring.rabbitmq.connection-timeout=1s",
+				"bus.listener.recovery-interval=200ms", "bus.publisher.confirm-timeout=3s");
 		this.cleanup.track(app);
 		BusContexts.awaitConsuming(app);
 		String queue = app.getBean(BusListenerRegistry.class).registrations().get(0).definition().queue();
@@ -191,16 +197,20 @@ class RabbitClusterIT {
 	}
 
 	private static String seconds(List<Duration> durations) {
-		return durations.stream().map((duration) -> String.format("%.1f s", duration.toMillis() / 1000.0)).toList()
+		return durations.stream()
+			.map((duration) -> String.format("%.1f s", duration.toMillis() / 1000.0))
+			.toList()
 			.toString();
 	}
 
 	private static void report(String fault, int sent, ConfirmedLoad load, FaultToleranceIT.Counter counter,
 			String more) {
 		int received = counter.distinct.size();
-		System.out.printf("[fault] %s: sent %d, confirmed %d, received %d distinct, duplicates %d, lost %d; %d "
-				+ "publish attempts failed and were retried; %s%n", fault, sent, load.confirmed(), received,
-				counter.deliveries.get() - received, sent - received, load.failedAttempts(), more);
+		System.out.printf(
+				"[fault] %s: sent %d, confirmed %d, received %d distinct, duplicates %d, lost %d; %d "
+						+ "publish attempts failed and were retried; %s%n",
+				fault, sent, load.confirmed(), received, counter.deliveries.get() - received, sent - received,
+				load.failedAttempts(), more);
 	}
 
 	/** Samples the app's Bus health every 50 ms and keeps the stretches it was not UP. */

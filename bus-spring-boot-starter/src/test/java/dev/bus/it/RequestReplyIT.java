@@ -42,10 +42,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Request-reply between two applications on the real broker: typed replies over direct reply-to, correlated under
- * concurrency, and each failure typed and clear: no responder, a responder that throws (its class and message,
- * never its stack trace; nothing retried or dead-lettered), a reply of the wrong type, a timeout, and a reply after
- * the timeout (dropped and counted); on an encrypted topic the reply is encrypted too, and one in clear refused.
+ * Request-reply between two applications on the real broker: typed replies over direct
+ * reply-to, correlated under concurrency, and each failure typed and clear: no responder,
+ * a responder that throws (its class and message, never its stack trace; nothing retried
+ * or dead-lettered), a reply of the wrong type, a timeout, and a reply after the timeout
+ * (dropped and counted); on an encrypted topic the reply is encrypted too, and one in
+ * clear refused.
  */
 class RequestReplyIT {
 
@@ -78,7 +80,10 @@ class RequestReplyIT {
 
 	}
 
-	/** What arrives from the broker as a reply, before any element of the requester's receive chain reads it. */
+	/**
+	 * What arrives from the broker as a reply, before any element of the requester's
+	 * receive chain reads it.
+	 */
 	static class RepliesOnTheWire implements ReceivePostProcessor, Ordered {
 
 		final List<Map<String, Object>> headers = new CopyOnWriteArrayList<>();
@@ -101,8 +106,9 @@ class RequestReplyIT {
 	}
 
 	/**
-	 * A reply is a message of the request's topic: on an encrypted topic it travels encrypted with the topic's
-	 * keyset, and a reply in clear there is refused (here from a plain AMQP responder), never decoded.
+	 * A reply is a message of the request's topic: on an encrypted topic it travels
+	 * encrypted with the topic's keyset, and a reply in clear there is refused (here from
+	 * a plain AMQP responder), never decoded.
 	 */
 	@Test
 	void aReplyOnAnEncryptedTopicTravelsEncryptedAndOneInClearIsRefused(@TempDir Path keys) throws Exception {
@@ -124,12 +130,14 @@ class RequestReplyIT {
 			BusPublisher publisher = shop.getBean(BusPublisher.class);
 			RepliesOnTheWire wire = shop.getBean(RepliesOnTheWire.class);
 
-			assertThat(publisher.request("prices.quote", new QuoteRequest("sku-secret", 3), Quote.class,
-					Duration.ofSeconds(10)).join()).isEqualTo(new Quote("sku-secret", 300));
+			assertThat(publisher
+				.request("prices.quote", new QuoteRequest("sku-secret", 3), Quote.class, Duration.ofSeconds(10))
+				.join()).isEqualTo(new Quote("sku-secret", 300));
 			assertThat(String.valueOf(wire.headers.get(0).get(BusHeaders.ENCRYPTION))).startsWith("tink-aead");
 			assertThat(new String(wire.bodies.get(0), StandardCharsets.ISO_8859_1)).doesNotContain("sku-secret");
 
-			// A responder that answers in clear (a plain AMQP client, not Bus) on the encrypted topic.
+			// A responder that answers in clear (a plain AMQP client, not Bus) on the
+			// encrypted topic.
 			rabbit.declareQueueBoundTo(plainResponder, exchange, "prices.plain");
 			AtomicReference<String> answered = new AtomicReference<>();
 			rabbit.channel().basicConsume(plainResponder, true, (tag, request) -> {
@@ -137,16 +145,18 @@ class RequestReplyIT {
 					.correlationId(request.getProperties().getCorrelationId())
 					.contentType("application/json")
 					.build();
-				rabbit.channel().basicPublish("", request.getProperties().getReplyTo(), reply,
-						"{\"sku\":\"x\",\"cents\":1}".getBytes(StandardCharsets.UTF_8));
+				rabbit.channel()
+					.basicPublish("", request.getProperties().getReplyTo(), reply,
+							"{\"sku\":\"x\",\"cents\":1}".getBytes(StandardCharsets.UTF_8));
 				answered.set(request.getProperties().getCorrelationId());
 			}, (tag) -> {
 			});
-			assertThatThrownBy(() -> publisher.request("prices.plain", new QuoteRequest("x", 1), Quote.class,
-					Duration.ofSeconds(10)).join()).cause().isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
-						assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_REFUSED);
-						assertThat(ex.getMessage()).contains("cleartext-on-encrypted-topic");
-					});
+			assertThatThrownBy(() -> publisher
+				.request("prices.plain", new QuoteRequest("x", 1), Quote.class, Duration.ofSeconds(10))
+				.join()).cause().isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
+					assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_REFUSED);
+					assertThat(ex.getMessage()).contains("cleartext-on-encrypted-topic");
+				});
 			assertThat(answered.get()).isNotNull();
 		}
 		finally {
@@ -171,34 +181,43 @@ class RequestReplyIT {
 
 			List<CompletableFuture<Quote>> concurrent = new ArrayList<>();
 			for (int i = 0; i < 200; i++) {
-				concurrent.add(publisher.request("prices.quote", new QuoteRequest("sku-" + i, i), Quote.class, timeout));
+				concurrent
+					.add(publisher.request("prices.quote", new QuoteRequest("sku-" + i, i), Quote.class, timeout));
 			}
 			for (int i = 0; i < 200; i++) {
 				assertThat(concurrent.get(i).join()).isEqualTo(new Quote("sku-" + i, 100L * i));
 			}
 
 			long start = System.nanoTime();
-			assertThatThrownBy(() -> publisher.request("prices.none", new QuoteRequest("x", 1), Quote.class, timeout)
-				.join()).cause().isInstanceOfSatisfying(BusRequestException.class,
+			assertThatThrownBy(
+					() -> publisher.request("prices.none", new QuoteRequest("x", 1), Quote.class, timeout).join())
+				.cause()
+				.isInstanceOfSatisfying(BusRequestException.class,
 						(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.NO_RESPONDER));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("at once, not at the timeout")
 				.isLessThan(Duration.ofSeconds(5));
 
-			assertThatThrownBy(() -> publisher.request("prices.quote", new QuoteRequest("boom", 1), Quote.class,
-					timeout).join()).cause().isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
-						assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.RESPONDER_FAILED);
-						assertThat(ex.getResponderError()).isEqualTo(IllegalArgumentException.class.getName());
-						assertThat(ex.getMessage()).contains("unknown sku boom").doesNotContain("\tat ");
-						assertThat(ex.getMessage().length()).isLessThan(2000);
-					});
+			assertThatThrownBy(
+					() -> publisher.request("prices.quote", new QuoteRequest("boom", 1), Quote.class, timeout).join())
+				.cause()
+				.isInstanceOfSatisfying(BusRequestException.class, (ex) -> {
+					assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.RESPONDER_FAILED);
+					assertThat(ex.getResponderError()).isEqualTo(IllegalArgumentException.class.getName());
+					assertThat(ex.getMessage()).contains("unknown sku boom").doesNotContain("\tat ");
+					assertThat(ex.getMessage().length()).isLessThan(2000);
+				});
 
-			assertThatThrownBy(() -> publisher.request("prices.quote", new QuoteRequest("odd", 1), Quote.class,
-					timeout).join()).cause().isInstanceOfSatisfying(BusRequestException.class,
-							(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_MISMATCH));
+			assertThatThrownBy(
+					() -> publisher.request("prices.quote", new QuoteRequest("odd", 1), Quote.class, timeout).join())
+				.cause()
+				.isInstanceOfSatisfying(BusRequestException.class,
+						(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.REPLY_MISMATCH));
 
-			assertThatThrownBy(() -> publisher.request("prices.quote", new QuoteRequest("slow", 1), Quote.class,
-					Duration.ofMillis(300)).join()).cause().isInstanceOfSatisfying(BusRequestException.class,
-							(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.TIMEOUT));
+			assertThatThrownBy(() -> publisher
+				.request("prices.quote", new QuoteRequest("slow", 1), Quote.class, Duration.ofMillis(300))
+				.join()).cause()
+				.isInstanceOfSatisfying(BusRequestException.class,
+						(ex) -> assertThat(ex.getReason()).isEqualTo(BusRequestException.Reason.TIMEOUT));
 			Pricing.slowAnswer.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> shop.getBean(PendingReplies.class).lateReplies() == 1);
 

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Retries wait on the broker, not on the consumer: other messages flow while one is in backoff; the attempt is
- * visible to the handler; after the last attempt the message is dead-lettered with its history.
+ * Retries wait on the broker, not on the consumer: other messages flow while one is in
+ * backoff; the attempt is visible to the handler; after the last attempt the message is
+ * dead-lettered with its history.
  */
 class RetryIT {
 
@@ -70,7 +71,9 @@ class RetryIT {
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("billing"),
 				List.of(FlakyInvoices.class)); Rabbit rabbit = Rabbit.connect()) {
 			this.cleanup.track(context);
-			BusListenerDefinition listener = context.getBean(BusListenerRegistry.class).registrations().get(0)
+			BusListenerDefinition listener = context.getBean(BusListenerRegistry.class)
+				.registrations()
+				.get(0)
 				.definition();
 			BusContexts.awaitConsuming(context);
 			FlakyInvoices invoices = context.getBean(FlakyInvoices.class);
@@ -86,7 +89,8 @@ class RetryIT {
 				publisher.publish("invoices.issued", "ok-" + i).join();
 			}
 
-			// One consumer thread, yet the 50 good ones are done long before the first retry is due (1 s).
+			// One consumer thread, yet the 50 good ones are done long before the first
+			// retry is due (1 s).
 			await().atMost(Duration.ofSeconds(10)).until(() -> invoices.handled.size() >= 50);
 			assertThat(invoices.handled.items()).filteredOn((id) -> id.startsWith("ok-")).hasSize(50);
 			assertThat(invoices.handledAt.get("ok-49")).isBefore(start.plusSeconds(1));
@@ -95,10 +99,11 @@ class RetryIT {
 			await().atMost(Duration.ofSeconds(15)).until(() -> invoices.handledAt.containsKey("flaky"));
 			assertThat(invoices.attempts.items()).filteredOn((attempt) -> attempt.startsWith("flaky#"))
 				.containsExactly("flaky#1", "flaky#2", "flaky#3");
-			assertThat(Duration.between(start, invoices.handledAt.get("flaky"))).isGreaterThanOrEqualTo(
-					Duration.ofMillis(2900));
+			assertThat(Duration.between(start, invoices.handledAt.get("flaky")))
+				.isGreaterThanOrEqualTo(Duration.ofMillis(2900));
 
-			// broken: three attempts, then the DLQ, with its history; invalid: straight to the DLQ.
+			// broken: three attempts, then the DLQ, with its history; invalid: straight
+			// to the DLQ.
 			await().atMost(Duration.ofSeconds(15)).until(() -> rabbit.messageCount(listener.deadLetterQueue()) == 2);
 			assertThat(invoices.attempts.items()).filteredOn((attempt) -> attempt.startsWith("broken#"))
 				.containsExactly("broken#1", "broken#2", "broken#3");
@@ -111,8 +116,8 @@ class RetryIT {
 				assertThat(headers.get(BusHeaders.ORIGINAL_TOPIC)).hasToString("invoices.issued");
 				if (body.contains("broken")) {
 					assertThat(headers.get(BusHeaders.ATTEMPT)).hasToString("3");
-					assertThat(headers.get(BusHeaders.FAILURE_EXCEPTION)).hasToString(
-							IllegalStateException.class.getName());
+					assertThat(headers.get(BusHeaders.FAILURE_EXCEPTION))
+						.hasToString(IllegalStateException.class.getName());
 					Instant first = Instant.parse(headers.get(BusHeaders.FIRST_FAILURE_TIME).toString());
 					Instant last = Instant.parse(headers.get(BusHeaders.LAST_FAILURE_TIME).toString());
 					assertThat(Duration.between(first, last)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
@@ -120,8 +125,8 @@ class RetryIT {
 				else {
 					assertThat(body).contains("invalid-1");
 					assertThat(headers.get(BusHeaders.ATTEMPT)).hasToString("1");
-					assertThat(headers.get(BusHeaders.FAILURE_EXCEPTION)).hasToString(
-							IllegalArgumentException.class.getName());
+					assertThat(headers.get(BusHeaders.FAILURE_EXCEPTION))
+						.hasToString(IllegalArgumentException.class.getName());
 				}
 			}
 			assertThat(rabbit.messageCount(listener.queue())).isZero();

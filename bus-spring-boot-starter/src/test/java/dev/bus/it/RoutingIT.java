@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routing rules from the app's configuration, applied at publish time against the real broker: a redirect, a copy
- * (confirmed only when every copy is), a split that keeps each partition key on one target, a rejection, a hold
- * and its release, each routed message naming its rule; an invalid rule set fails start-up with its problems.
+ * Routing rules from the app's configuration, applied at publish time against the real
+ * broker: a redirect, a copy (confirmed only when every copy is), a split that keeps each
+ * partition key on one target, a rejection, a hold and its release, each routed message
+ * naming its rule; an invalid rule set fails start-up with its problems.
  */
 class RoutingIT {
 
@@ -79,8 +80,9 @@ class RoutingIT {
 	private static final String RULES = "bus.routing.rule-sets[0].";
 
 	/**
-	 * A hold rule parks messages, sealed for their topic, in its own queue where no listener (not even one on
-	 * {@code #}) sees them, until they are released to their topic.
+	 * A hold rule parks messages, sealed for their topic, in its own queue where no
+	 * listener (not even one on {@code #}) sees them, until they are released to their
+	 * topic.
 	 */
 	@Test
 	void aHoldRuleParksMessagesUntilTheyAreReleased() throws Exception {
@@ -98,9 +100,9 @@ class RoutingIT {
 			for (int i = 0; i < 3; i++) {
 				publisher.publish("incidents.opened", "i-" + i).join();
 			}
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> rabbit.messageCount(holdQueue) == 3);
-			// Published after the held ones: the firehose gets it, and would have got them before it.
+			await().atMost(Duration.ofSeconds(10)).until(() -> rabbit.messageCount(holdQueue) == 3);
+			// Published after the held ones: the firehose gets it, and would have got
+			// them before it.
 			publisher.publish("probe.sent", "probe").join();
 			assertThat(incidents.everything.awaitCount(1)).extracting(BusMessage::payload).containsExactly("probe");
 			assertThat(incidents.incidents.items()).isEmpty();
@@ -119,14 +121,13 @@ class RoutingIT {
 	void rulesRedirectCopySplitAndReject() {
 		String exchange = BusContexts.uniqueName("bus-routing");
 		try (ConfigurableApplicationContext app = BusContexts.start(exchange, "shop", List.of(Listeners.class),
-				RULES + "name=orders", RULES + "version=4",
-				RULES + "rules[0].name=v2", RULES + "rules[0].topic=orders.created", RULES + "rules[0].action=redirect",
-				RULES + "rules[0].to=orders.v2.created",
-				RULES + "rules[1].name=audit", RULES + "rules[1].topic=orders.v2.*", RULES + "rules[1].action=copy",
-				RULES + "rules[1].to=audit.orders",
-				RULES + "rules[2].name=canary", RULES + "rules[2].topic=payments.captured",
-				RULES + "rules[2].action=split", RULES + "rules[2].to=payments.stable,payments.canary",
-				RULES + "rules[2].weights=50,50",
+				RULES + "name=orders", RULES + "version=4", RULES + "rules[0].name=v2",
+				RULES + "rules[0].topic=orders.created", RULES + "rules[0].action=redirect",
+				RULES + "rules[0].to=orders.v2.created", RULES + "rules[1].name=audit",
+				RULES + "rules[1].topic=orders.v2.*", RULES + "rules[1].action=copy",
+				RULES + "rules[1].to=audit.orders", RULES + "rules[2].name=canary",
+				RULES + "rules[2].topic=payments.captured", RULES + "rules[2].action=split",
+				RULES + "rules[2].to=payments.stable,payments.canary", RULES + "rules[2].weights=50,50",
 				RULES + "rules[3].name=freeze", RULES + "rules[3].topic=refunds.*",
 				RULES + "rules[3].when=headers['region'] == 'eu'", RULES + "rules[3].action=reject",
 				RULES + "rules[3].reason=EU refunds are frozen")) {
@@ -147,19 +148,25 @@ class RoutingIT {
 				.isNull();
 
 			for (int i = 0; i < 40; i++) {
-				publisher.publish(OutboundMessage.builder("payments.captured", "p-" + (i % 4)).partitionKey("c-" + (i % 4))
-					.build()).join();
+				publisher
+					.publish(OutboundMessage.builder("payments.captured", "p-" + (i % 4))
+						.partitionKey("c-" + (i % 4))
+						.build())
+					.join();
 			}
 			List<BusMessage<String>> payments = listeners.payments.awaitCount(40);
 			for (int key = 0; key < 4; key++) {
 				String partition = "c-" + key;
-				assertThat(payments.stream().filter((m) -> partition.equals(m.partitionKey())).map(BusMessage::topic)
+				assertThat(payments.stream()
+					.filter((m) -> partition.equals(m.partitionKey()))
+					.map(BusMessage::topic)
 					.distinct()).as("one target per key").hasSize(1);
 			}
 
-			assertThatThrownBy(() -> publisher.publish(OutboundMessage.builder("refunds.issued", "r-1")
-				.header("region", "eu")
-				.build()).join()).cause()
+			assertThatThrownBy(() -> publisher
+				.publish(OutboundMessage.builder("refunds.issued", "r-1").header("region", "eu").build())
+				.join())
+				.cause()
 				.isInstanceOfSatisfying(BusPublishException.class,
 						(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.REJECTED))
 				.hasMessageContaining("routing rule orders@4/freeze: EU refunds are frozen");

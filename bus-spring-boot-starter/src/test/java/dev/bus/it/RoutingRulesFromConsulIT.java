@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routing rules written to the real Consul's KV reach a running app through a real sidecar within a second, and
- * route its next publish; a rule set that does not validate is refused whole by the sidecar (its last good version
- * stays in force in the app, the problem shows in the sidecar's status); a deleted rule set stops applying.
+ * Routing rules written to the real Consul's KV reach a running app through a real
+ * sidecar within a second, and route its next publish; a rule set that does not validate
+ * is refused whole by the sidecar (its last good version stays in force in the app, the
+ * problem shows in the sidecar's status); a deleted rule set stops applying.
  */
 class RoutingRulesFromConsulIT {
 
@@ -37,7 +38,8 @@ class RoutingRulesFromConsulIT {
 
 	private static String ruleSet(long version, int canaryWeight) {
 		return "{\"name\":\"orders\",\"version\":" + version + ",\"rules\":["
-				+ "{\"name\":\"v2\",\"topic\":\"orders.created\",\"action\":\"redirect\",\"to\":[\"orders.v2.created\"]},"
+				+ "{\"name\":\"v2\",\"topic\":\"orders.created\","
+				+ "\"action\":\"redirect\",\"to\":[\"orders.v2.created\"]},"
 				+ "{\"name\":\"canary\",\"topic\":\"payments.*\",\"action\":\"split\","
 				+ "\"to\":[\"payments.a\",\"payments.b\"],\"weights\":[50," + canaryWeight + "]}]}";
 	}
@@ -69,17 +71,21 @@ class RoutingRulesFromConsulIT {
 			consul.putKv(prefix + "orders", ruleSet(1, 50));
 			await().atMost(Duration.ofSeconds(5)).until(() -> !router.ruleSets().isEmpty());
 			Duration propagation = Duration.ofNanos(System.nanoTime() - written);
-			System.out.println("Routing rule propagation, Consul write to in force in the app: "
-					+ propagation.toMillis() + " ms");
+			System.out.println(
+					"Routing rule propagation, Consul write to in force in the app: " + propagation.toMillis() + " ms");
 			assertThat(propagation).isLessThan(Duration.ofSeconds(1));
 			app.getBean(BusPublisher.class).publish("orders.created", "o-1").join();
 			BusMessage<String> routed = listeners.v2.awaitCount(1).get(0);
 			assertThat(routed.header(BusHeaders.ROUTED_BY)).isEqualTo("orders@1/v2");
 
-			// Version 2 does not validate (weights sum to 90): refused whole, version 1 stays in force.
+			// Version 2 does not validate (weights sum to 90): refused whole, version 1
+			// stays in force.
 			consul.putKv(prefix + "orders", ruleSet(2, 40));
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> sidecarStatus(sidecar).path("routing").path("problems").path(prefix + "orders").asString()
+				.until(() -> sidecarStatus(sidecar).path("routing")
+					.path("problems")
+					.path(prefix + "orders")
+					.asString()
 					.contains("must sum to 100"));
 			assertThat(router.ruleSets()).singleElement().satisfies((set) -> assertThat(set.version()).isEqualTo(1));
 

@@ -48,10 +48,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Applications authenticating to the real secured RabbitMQ node with client-credentials tokens from the real
- * issuer (bus-issuer): the token's subject is the broker user and every message's {@code user_id}, a publish
- * outside the token's scopes fails alone, the token is replaced on the live connection before it expires, an
- * issuer that is down at start-up delays the connection but not the application, and no secret reaches the logs.
+ * Applications authenticating to the real secured RabbitMQ node with client-credentials
+ * tokens from the real issuer (bus-issuer): the token's subject is the broker user and
+ * every message's {@code user_id}, a publish outside the token's scopes fails alone, the
+ * token is replaced on the live connection before it expires, an issuer that is down at
+ * start-up delays the connection but not the application, and no secret reaches the logs.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecuredBrokerIT {
@@ -82,18 +83,19 @@ class SecuredBrokerIT {
 	private static Path keyset(Path dir) throws Exception {
 		com.google.crypto.tink.aead.AeadConfig.register();
 		Path keyset = dir.resolve("secure.json");
-		Files.writeString(keyset, com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
-				com.google.crypto.tink.KeysetHandle
-					.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
-				com.google.crypto.tink.InsecureSecretKeyAccess.get()));
+		Files.writeString(keyset,
+				com.google.crypto.tink.TinkJsonProtoKeysetFormat.serializeKeyset(
+						com.google.crypto.tink.KeysetHandle
+							.generateNew(com.google.crypto.tink.aead.PredefinedAeadParameters.AES256_GCM),
+						com.google.crypto.tink.InsecureSecretKeyAccess.get()));
 		return keyset;
 	}
 
 	private static String[] listenerOn(String topic, String... more) {
-		List<String> properties = new ArrayList<>(List.of("test.topic=" + topic,
-				"test.group=" + BusContexts.uniqueName("secure-group"), "logging.level.dev.bus=DEBUG",
-				"logging.level.org.springframework.security=DEBUG", "logging.level.com.rabbitmq=DEBUG",
-				"logging.level.org.springframework.web.client=DEBUG"));
+		List<String> properties = new ArrayList<>(
+				List.of("test.topic=" + topic, "test.group=" + BusContexts.uniqueName("secure-group"),
+						"logging.level.dev.bus=DEBUG", "logging.level.org.springframework.security=DEBUG",
+						"logging.level.com.rabbitmq=DEBUG", "logging.level.org.springframework.web.client=DEBUG"));
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
 	}
@@ -134,8 +136,9 @@ class SecuredBrokerIT {
 	}
 
 	/**
-	 * Certificate login (SASL EXTERNAL) on the TLS listener: the client certificate's common name is the broker user,
-	 * and every message (the publisher's own connection's included) carries it as {@code user_id}.
+	 * Certificate login (SASL EXTERNAL) on the TLS listener: the client certificate's
+	 * common name is the broker user, and every message (the publisher's own connection's
+	 * included) carries it as {@code user_id}.
 	 */
 	@Test
 	void anApplicationLogsInWithItsClientCertificate() throws Exception {
@@ -144,12 +147,14 @@ class SecuredBrokerIT {
 		String pki = SecuredBroker.pki().toString();
 		String bundle = "spring.ssl.bundle.pem.bus-client.";
 		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-cert",
-				List.of(Orders.class), listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT,
-						"spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.bundle=bus-client",
+				List.of(Orders.class),
+				listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT, "spring.rabbitmq.ssl.enabled=true",
+						"spring.rabbitmq.ssl.bundle=bus-client",
 						bundle + "keystore.certificate=file:" + pki + "/client.pem",
 						bundle + "keystore.private-key=file:" + pki + "/client-key.pem",
-						bundle + "truststore.certificate=file:" + pki + "/ca.pem", "bus.security.certificate-login=true",
-						"spring.rabbitmq.username=nobody", "spring.rabbitmq.password=wrong"));
+						bundle + "truststore.certificate=file:" + pki + "/ca.pem",
+						"bus.security.certificate-login=true", "spring.rabbitmq.username=nobody",
+						"spring.rabbitmq.password=wrong"));
 				Rabbit admin = Rabbit.connectSecured()) {
 			this.cleanup.track(app);
 			this.cleanup.queue(brokerView);
@@ -166,8 +171,9 @@ class SecuredBrokerIT {
 	}
 
 	/**
-	 * Encrypted payloads are bound to the broker-verified publisher: the listener decrypts the publisher's message,
-	 * and the same ciphertext, headers and id sent again by another broker user does not decrypt.
+	 * Encrypted payloads are bound to the broker-verified publisher: the listener
+	 * decrypts the publisher's message, and the same ciphertext, headers and id sent
+	 * again by another broker user does not decrypt.
 	 */
 	@Test
 	void anEncryptedPayloadSentAgainByAnotherUserDoesNotDecrypt(@TempDir Path keys) throws Exception {
@@ -175,7 +181,8 @@ class SecuredBrokerIT {
 		String topic = BusContexts.uniqueName("secure.sealed");
 		String brokerView = BusContexts.uniqueName("secure-view");
 		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-sealed", "bus-test-app",
-				List.of(Orders.class), listenerOn(topic, "bus.security.encryption.topics[0].pattern=secure.#",
+				List.of(Orders.class),
+				listenerOn(topic, "bus.security.encryption.topics[0].pattern=secure.#",
 						"bus.security.encryption.topics[0].keyset=file:" + keyset));
 				Rabbit admin = Rabbit.connectSecured()) {
 			this.cleanup.track(app);
@@ -189,10 +196,13 @@ class SecuredBrokerIT {
 			assertThat(sealed.getProps().getHeaders().get(BusHeaders.ENCRYPTION))
 				.hasToString(BusHeaders.ENCRYPTION_AEAD_PUBLISHER);
 
-			// The broker's administrator captures it and sends it again, byte for byte, as itself.
+			// The broker's administrator captures it and sends it again, byte for byte,
+			// as itself.
 			admin.publish(SecuredBroker.EXCHANGE, topic,
 					sealed.getProps().builder().userId(SecuredBroker.ADMIN).build(), sealed.getBody());
-			String deadLetters = app.getBean(dev.bus.listener.BusListenerRegistry.class).definitions().get(0)
+			String deadLetters = app.getBean(dev.bus.listener.BusListenerRegistry.class)
+				.definitions()
+				.get(0)
 				.deadLetterQueue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(deadLetters) == 1);
 			assertThat(admin.get(deadLetters).getProps().getHeaders().get(BusHeaders.FAILURE_REASON))
@@ -201,7 +211,10 @@ class SecuredBrokerIT {
 		}
 	}
 
-	/** Encrypted too: the retry, sent by the listener, still decrypts as the first publisher's message. */
+	/**
+	 * Encrypted too: the retry, sent by the listener, still decrypts as the first
+	 * publisher's message.
+	 */
 	@Test
 	void aRetryOfAnotherUsersMessageIsSentAsTheListenerAndKeepsTheOriginalUser(@TempDir Path keys) throws Exception {
 		String topic = BusContexts.uniqueName("secure.orders");
@@ -225,27 +238,27 @@ class SecuredBrokerIT {
 	}
 
 	/**
-	 * An application whose token has exactly the scopes Bus lists for it (the {@code bus} endpoint's
-	 * {@code requiredScopes}) declares, binds, publishes, consumes and retries: nothing the broker checks is missing.
-	 * OAuth2 clients can only ask for scopes registered verbatim, so the issuer's bus-test-least client has them
-	 * for these fixed names.
+	 * An application whose token has exactly the scopes Bus lists for it (the {@code bus}
+	 * endpoint's {@code requiredScopes}) declares, binds, publishes, consumes and
+	 * retries: nothing the broker checks is missing. OAuth2 clients can only ask for
+	 * scopes registered verbatim, so the issuer's bus-test-least client has them for
+	 * these fixed names.
 	 */
 	@Test
 	void theListedScopesAreEnough() {
 		String topic = "secure.least";
 		String group = "secure-least";
-		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of(), true).broker(
-				List.of(new BusListenerDefinition("orders.on", TopicPattern.of(topic), group, group + "." + topic,
-						group + "." + topic + ".dlq", false, false, "1", 10, "", java.util.Map.of(),
-						RetryPolicy.NONE, false, SenderRestriction.NONE, List.of(), null)),
-				List.of(topic));
+		List<String> listed = new RequiredScopes("rabbitmq", "/", SecuredBroker.EXCHANGE, List.of(), true)
+			.broker(List.of(new BusListenerDefinition("orders.on", TopicPattern.of(topic), group, group + "." + topic,
+					group + "." + topic + ".dlq", false, false, "1", 10, "", java.util.Map.of(), RetryPolicy.NONE,
+					false, SenderRestriction.NONE, List.of(), null)), List.of(topic));
 		assertThat(listed).containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/secure-least.*",
 				"rabbitmq.read:*/bus/secure.least", "rabbitmq.read:*/secure-least.*",
 				"rabbitmq.write:*/bus/secure.least", "rabbitmq.write:*/secure-least.*");
-		List<String> properties = new ArrayList<>(SecuredBroker.clientProperties("bus-test-least",
-				String.join(",", listed)));
-		properties.addAll(List.of("spring.rabbitmq.port=" + SecuredBroker.PORT, "test.topic=" + topic,
-				"test.group=" + group));
+		List<String> properties = new ArrayList<>(
+				SecuredBroker.clientProperties("bus-test-least", String.join(",", listed)));
+		properties.addAll(
+				List.of("spring.rabbitmq.port=" + SecuredBroker.PORT, "test.topic=" + topic, "test.group=" + group));
 		try (ConfigurableApplicationContext app = BusContexts.start(SecuredBroker.EXCHANGE, "secure-least",
 				List.of(Orders.class), properties.toArray(String[]::new))) {
 			this.cleanup.track(app);
@@ -288,8 +301,9 @@ class SecuredBrokerIT {
 	}
 
 	/**
-	 * The short-lived client's tokens live 20 s; publishing steadily for 30 s crosses the first token's expiry.
-	 * Without the refresh on the live connection, the broker refuses every operation from then on.
+	 * The short-lived client's tokens live 20 s; publishing steadily for 30 s crosses the
+	 * first token's expiry. Without the refresh on the live connection, the broker
+	 * refuses every operation from then on.
 	 */
 	@Test
 	void theTokenIsReplacedOnTheLiveConnectionUnderLoadWithNothingLost() throws Exception {
@@ -322,11 +336,12 @@ class SecuredBrokerIT {
 	void anIssuerDownAtStartDelaysTheConnectionNotTheApplication() throws Exception {
 		String topic = BusContexts.uniqueName("secure.orders");
 		try (TcpProxy issuer = new TcpProxy(9000);
-				ConfigurableApplicationContext app = SecuredBroker.start("secure-app", "bus-test-app",
-						List.of(Orders.class), listenerOn(topic,
-								"spring.security.oauth2.client.provider.bus-issuer.token-uri=http://127.0.0.1:"
-										+ issuer.port() + "/oauth2/token",
-								"bus.security.broker-token.timeout=1s"))) {
+				ConfigurableApplicationContext app = SecuredBroker
+					.start("secure-app", "bus-test-app", List.of(Orders.class),
+							listenerOn(topic,
+									"spring.security.oauth2.client.provider.bus-issuer.token-uri=http://127.0.0.1:"
+											+ issuer.port() + "/oauth2/token",
+									"bus.security.broker-token.timeout=1s"))) {
 			this.cleanup.track(app);
 			HealthIndicator health = app.getBean("busBrokerTokenHealthIndicator", HealthIndicator.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.DOWN));
@@ -347,8 +362,9 @@ class SecuredBrokerIT {
 	}
 
 	/**
-	 * Certificate login and per-message tokens: the token's subject must be the certificate's user, else every
-	 * listener refuses every message. The publish fails at once, saying so, instead of dead-lettering everything.
+	 * Certificate login and per-message tokens: the token's subject must be the
+	 * certificate's user, else every listener refuses every message. The publish fails at
+	 * once, saying so, instead of dead-lettering everything.
 	 */
 	@Test
 	void aPerMessageTokenOfAnotherUserThanTheCertificateFailsThePublishSayingWhy() {
@@ -381,8 +397,9 @@ class SecuredBrokerIT {
 		String pki = SecuredBroker.pki().toString();
 		String bundle = "spring.ssl.bundle.pem.bus-client.";
 		try (ConfigurableApplicationContext app = SecuredBroker.start("secure-tls", "bus-test-app",
-				List.of(Orders.class), listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT,
-						"spring.rabbitmq.ssl.enabled=true", "spring.rabbitmq.ssl.bundle=bus-client",
+				List.of(Orders.class),
+				listenerOn(topic, "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT, "spring.rabbitmq.ssl.enabled=true",
+						"spring.rabbitmq.ssl.bundle=bus-client",
 						bundle + "keystore.certificate=file:" + pki + "/client.pem",
 						bundle + "keystore.private-key=file:" + pki + "/client-key.pem",
 						bundle + "truststore.certificate=file:" + pki + "/ca.pem"))) {
@@ -394,12 +411,12 @@ class SecuredBrokerIT {
 		AtomicBoolean started = new AtomicBoolean();
 		try (ConfigurableApplicationContext noCertificate = SecuredBroker.start("secure-no-cert", "bus-test-app",
 				List.of(), "spring.rabbitmq.port=" + SecuredBroker.TLS_PORT, "spring.rabbitmq.ssl.enabled=true",
-				"spring.rabbitmq.ssl.bundle=ca-only", "spring.ssl.bundle.pem.ca-only.truststore.certificate=file:"
-						+ pki + "/ca.pem")) {
+				"spring.rabbitmq.ssl.bundle=ca-only",
+				"spring.ssl.bundle.pem.ca-only.truststore.certificate=file:" + pki + "/ca.pem")) {
 			started.set(true);
-			assertThatThrownBy(() -> noCertificate.getBean(BusPublisher.class)
-				.publish(topic, new Order("no-cert", 1))
-				.join()).hasCauseInstanceOf(BusPublishException.class)
+			assertThatThrownBy(
+					() -> noCertificate.getBean(BusPublisher.class).publish(topic, new Order("no-cert", 1)).join())
+				.hasCauseInstanceOf(BusPublishException.class)
 				.cause()
 				.satisfies((ex) -> assertThat(((BusPublishException) ex).getReason())
 					.isEqualTo(BusPublishException.Reason.CONNECTION_LOST));

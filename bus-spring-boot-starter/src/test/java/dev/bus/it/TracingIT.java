@@ -14,7 +14,6 @@ import io.opentelemetry.context.Scope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -30,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One trace across three services, for real: apps A, B and C with the starter export spans over OTLP to a
- * sidecar, which exports them to the real Zipkin server; the test reads the trace back from Zipkin's API.
- * A publishes inside a request span; B handles it and publishes; C handles that, failing its first attempt.
+ * One trace across three services, for real: apps A, B and C with the starter export
+ * spans over OTLP to a sidecar, which exports them to the real Zipkin server; the test
+ * reads the trace back from Zipkin's API. A publishes inside a request span; B handles it
+ * and publishes; C handles that, failing its first attempt.
  */
 class TracingIT {
 
@@ -52,7 +52,9 @@ class TracingIT {
 
 	}
 
-	/** Service C: ships what was reserved; its first attempt fails, the retry succeeds. */
+	/**
+	 * Service C: ships what was reserved; its first attempt fails, the retry succeeds.
+	 */
 	public static class Shipper {
 
 		final Received<String> shipped = new Received<>();
@@ -84,7 +86,8 @@ class TracingIT {
 				this.cleanup.track(inventory);
 				this.cleanup.track(shipping);
 				BusContexts.awaitConsuming(inventory, shipping);
-				// The HTTP request that places the order, as the web instrumentation would open it.
+				// The HTTP request that places the order, as the web instrumentation
+				// would open it.
 				Span request = orders.getBean(OpenTelemetry.class)
 					.getTracer("test")
 					.spanBuilder("POST /orders")
@@ -100,7 +103,8 @@ class TracingIT {
 				assertThat(shipping.getBean(Shipper.class).shipped.awaitCount(1)).containsExactly("reserved order-1");
 			} // closing the apps flushes their span exporters
 
-			// 1 request + A publish + B process + B publish + C process (failed) + C process (retry)
+			// 1 request + A publish + B process + B publish + C process (failed) + C
+			// process (retry)
 			JsonNode trace = await().atMost(Duration.ofSeconds(30))
 				.until(() -> Zipkin.trace(traceId), (spans) -> spans.size() >= 6);
 			assertThat(trace.valueStream().map((span) -> span.path("traceId").asString()).distinct())
@@ -117,14 +121,16 @@ class TracingIT {
 			assertThat(processB.path("parentId").asString()).isEqualTo(publishA.path("id").asString());
 			assertThat(publishB.path("parentId").asString()).isEqualTo(processB.path("id").asString());
 			assertThat(processC).hasSize(2)
-				.allSatisfy((span) -> assertThat(span.path("parentId").asString()).isEqualTo(publishB.path("id").asString()));
+				.allSatisfy((span) -> assertThat(span.path("parentId").asString())
+					.isEqualTo(publishB.path("id").asString()));
 			assertThat(publishA.path("kind").asString()).isEqualTo("PRODUCER");
 			assertThat(processB.path("kind").asString()).isEqualTo("CONSUMER");
 
 			JsonNode publishTags = publishA.path("tags");
 			assertThat(publishTags.path("messaging.system").asString()).isEqualTo("rabbitmq");
 			assertThat(publishTags.path("messaging.destination.name").asString()).isEqualTo(exchange);
-			assertThat(publishTags.path("messaging.rabbitmq.destination.routing_key").asString()).isEqualTo("orders.created");
+			assertThat(publishTags.path("messaging.rabbitmq.destination.routing_key").asString())
+				.isEqualTo("orders.created");
 			assertThat(publishTags.path("messaging.operation.type").asString()).isEqualTo("send");
 			assertThat(publishTags.path("messaging.message.id").asString()).isNotEmpty();
 			JsonNode processTags = processB.path("tags");
@@ -134,7 +140,8 @@ class TracingIT {
 				.isEqualTo(publishTags.path("messaging.message.id").asString());
 
 			Map<String, JsonNode> attempts = processC.stream()
-				.collect(Collectors.toMap((span) -> span.path("tags").path("bus.attempt").asString(), Function.identity()));
+				.collect(Collectors.toMap((span) -> span.path("tags").path("bus.attempt").asString(),
+						Function.identity()));
 			assertThat(attempts.get("1").path("tags").path("error.type").asString())
 				.isEqualTo(IllegalStateException.class.getName());
 			assertThat(attempts.get("1").path("tags").path("otel.status_code").asString()).isEqualTo("ERROR");
@@ -152,7 +159,10 @@ class TracingIT {
 
 	}
 
-	/** The request, the responder's handling, its reply and the requester's reception of it: one trace. */
+	/**
+	 * The request, the responder's handling, its reply and the requester's reception of
+	 * it: one trace.
+	 */
 	@Test
 	void aRequestAndItsReplyAreOneTrace() throws Exception {
 		Zipkin.requireRunning();

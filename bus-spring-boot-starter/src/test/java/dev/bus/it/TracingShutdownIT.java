@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusPublisher;
@@ -15,9 +14,10 @@ import dev.bus.test.BusContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An app whose sidecar has already gone (its OTLP receiver on loopback refuses connections) shuts down with
- * tracing on about as fast as with tracing off: the last spans are tried once and dropped, not retried for
- * seconds (the SDK's default retries held the shutdown 8.4 s here).
+ * An app whose sidecar has already gone (its OTLP receiver on loopback refuses
+ * connections) shuts down with tracing on about as fast as with tracing off: the last
+ * spans are tried once and dropped, not retried for seconds (the SDK's default retries
+ * held the shutdown 8.4 s here).
  */
 class TracingShutdownIT {
 

@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Shutdown of a web application with an HTTP request in flight, as on SIGTERM (Spring's shutdown hook closes the
- * context): the web server's graceful shutdown waits for the request, and the request can still publish, because
- * the publisher stops after the web server has drained.
+ * Shutdown of a web application with an HTTP request in flight, as on SIGTERM (Spring's
+ * shutdown hook closes the context): the web server's graceful shutdown waits for the
+ * request, and the request can still publish, because the publisher stops after the web
+ * server has drained.
  */
 class WebShutdownIT {
 

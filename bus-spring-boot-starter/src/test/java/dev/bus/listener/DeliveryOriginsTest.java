@@ -15,8 +15,9 @@ import dev.bus.transport.BrokerAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which origins a listener trusts, decided on the facts the broker verified: every case here is a delivery an
- * attacker can produce with a legitimate but limited client, next to the ones Bus itself produces.
+ * Which origins a listener trusts, decided on the facts the broker verified: every case
+ * here is a delivery an attacker can produce with a legitimate but limited client, next
+ * to the ones Bus itself produces.
  */
 class DeliveryOriginsTest {
 
@@ -43,8 +44,8 @@ class DeliveryOriginsTest {
 	void aMessagePushedThroughTheDefaultExchangeIsRefused() {
 		MessageProperties properties = delivery("", "inventory.orders.*", "mallory");
 		properties.setHeader(BusHeaders.ORIGINAL_TOPIC, "orders.created");
-		assertThat(this.origins.of(properties, LISTENER).refusal())
-			.contains("delivered through exchange ''", "neither the bus exchange");
+		assertThat(this.origins.of(properties, LISTENER).refusal()).contains("delivered through exchange ''",
+				"neither the bus exchange");
 	}
 
 	@Test
@@ -80,8 +81,7 @@ class DeliveryOriginsTest {
 
 	@Test
 	void aRetryMovedByAnotherBrokerUserIsRefused() {
-		assertThat(this.origins.of(retried("mallory"), LISTENER).refusal())
-			.contains("moved by broker user 'mallory'");
+		assertThat(this.origins.of(retried("mallory"), LISTENER).refusal()).contains("moved by broker user 'mallory'");
 	}
 
 	@Test
@@ -102,8 +102,7 @@ class DeliveryOriginsTest {
 
 		MessageProperties rejected = delivery("inventory.moves", "inventory.orders.*.dlq", "orders");
 		rejected.setHeader(BusHeaders.ORIGINAL_USER_ID, "payments");
-		rejected.setHeader("x-death",
-				List.of(death("inventory.orders.*", "delivery_limit", "bus", "orders.created")));
+		rejected.setHeader("x-death", List.of(death("inventory.orders.*", "delivery_limit", "bus", "orders.created")));
 		DeliveryOrigin fromQueue = this.origins.ofDeadLetter(rejected, LISTENER);
 		assertThat(fromQueue.trusted()).isTrue();
 		assertThat(fromQueue.topic()).isEqualTo("orders.created");
@@ -127,16 +126,17 @@ class DeliveryOriginsTest {
 
 	@Test
 	void valuesFromTheMessageAreEscapedInTheReason() {
-		assertThat(this.origins.of(delivery("evil\n2026-12-06 INFO forged", "orders.created", "m"), LISTENER)
-			.refusal()).contains("evil\\n2026").doesNotContain("\n");
+		assertThat(this.origins.of(delivery("evil\n2026-12-06 INFO forged", "orders.created", "m"), LISTENER).refusal())
+			.contains("evil\\n2026")
+			.doesNotContain("\n");
 	}
 
 	private static MessageProperties retried(String sender) {
 		MessageProperties properties = delivery("inventory.moves", "inventory.orders.*", sender);
 		properties.setHeader(BusHeaders.ORIGINAL_TOPIC, "orders.created");
 		properties.setHeader(BusHeaders.ORIGINAL_USER_ID, "orders");
-		properties.setHeader("x-death", List.of(
-				death("inventory.orders.*.retry.1000ms", "expired", "inventory.moves", "inventory.orders.*.retry.1000ms")));
+		properties.setHeader("x-death", List.of(death("inventory.orders.*.retry.1000ms", "expired", "inventory.moves",
+				"inventory.orders.*.retry.1000ms")));
 		return properties;
 	}
 

@@ -47,9 +47,8 @@ class RetryPolicyTest {
 
 	@Test
 	void rejectsNonsense() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RetryPolicy.exponential(0, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), List.of(),
-					List.of()))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> RetryPolicy.exponential(0, Duration.ofSeconds(1), 2, Duration.ofSeconds(1), List.of(), List.of()))
 			.withMessageContaining("max attempts");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RetryPolicy.exponential(2, Duration.ofSeconds(1), 0.5, Duration.ofSeconds(1), List.of(),

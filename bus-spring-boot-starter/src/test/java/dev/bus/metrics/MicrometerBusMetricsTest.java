@@ -11,7 +11,8 @@ import dev.bus.observation.TopicTags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The relay and routing meters are registered once and reused, and their {@code topic} tag stays within its bound.
+ * The relay and routing meters are registered once and reused, and their {@code topic}
+ * tag stays within its bound.
  */
 class MicrometerBusMetricsTest {
 
@@ -46,7 +47,8 @@ class MicrometerBusMetricsTest {
 	void routedMessagesAreCountedByRuleSetRuleAndAction() {
 		this.metrics.routed("orders", "v2", RoutingRule.Action.REDIRECT);
 		this.metrics.routed("orders", "v2", RoutingRule.Action.REDIRECT);
-		assertThat(this.registry.get("bus.routing.routed").tags("rule-set", "orders", "rule", "v2", "action", "redirect")
+		assertThat(this.registry.get("bus.routing.routed")
+			.tags("rule-set", "orders", "rule", "v2", "action", "redirect")
 			.counter()
 			.count()).isEqualTo(2);
 	}

@@ -20,8 +20,9 @@ import dev.bus.tracing.NoSpansForBusObservations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bus's observations through Micrometer's own meter handler: one timer per publish and per delivery outcome,
- * tagged by outcome and reason, with the {@code topic} tag bounded; and no second span from micrometer-tracing.
+ * Bus's observations through Micrometer's own meter handler: one timer per publish and
+ * per delivery outcome, tagged by outcome and reason, with the {@code topic} tag bounded;
+ * and no second span from micrometer-tracing.
  */
 class BusObservationsTest {
 
@@ -50,8 +51,7 @@ class BusObservationsTest {
 			.tags("outcome", "failed", "reason", "unroutable", "error", "BusPublishException")
 			.timer()
 			.count()).isEqualTo(1);
-		assertThat(this.meters.find("bus.publish.active").longTaskTimer())
-			.as("no long task timer per message")
+		assertThat(this.meters.find("bus.publish.active").longTaskTimer()).as("no long task timer per message")
 			.isNull();
 	}
 
@@ -70,8 +70,9 @@ class BusObservationsTest {
 
 	@Test
 	void aDeliveryIsTaggedWithItsOutcomeListenerAndGroup() {
-		BusObservations.deliverySettled(this.observations.deliveryStarted("app.onOrder", "app", "orders.created",
-				"m-1", 1), new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
+		BusObservations.deliverySettled(
+				this.observations.deliveryStarted("app.onOrder", "app", "orders.created", "m-1", 1),
+				new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
 		BusObservations.deliverySettled(
 				this.observations.deliveryStarted("app.onOrder", "app", "orders.created", "m-2", 3),
 				new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, "handler-failed",

@@ -36,7 +36,8 @@ class EnvelopeFactoryTest {
 		// The subject has no AMQP property: it is the only header left.
 		assertThat(properties.getHeaders()).containsExactly(Map.entry(BusHeaders.SUBJECT, "o-1"));
 		Envelope transientOne = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, false, PublishChain.EMPTY)
-			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build()).envelope();
+			.create(OutboundMessage.builder("orders.created", new Order("o-1")).build())
+			.envelope();
 		assertThat(transientOne.properties().getDeliveryMode()).isEqualTo(1);
 		assertThat(transientOne.properties().getHeaders()).as("no header table at all").isNull();
 		Envelope typed = new EnvelopeFactory(new JsonMapper(), "/orders", 1024, true, PublishChain.EMPTY)

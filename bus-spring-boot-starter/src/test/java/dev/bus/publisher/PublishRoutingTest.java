@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A publish, or a rule's send, to where the broker would refuse this app fails before anything is sent; the topics
- * admitted are remembered.
+ * A publish, or a rule's send, to where the broker would refuse this app fails before
+ * anything is sent; the topics admitted are remembered.
  */
 class PublishRoutingTest {
 
@@ -42,8 +42,9 @@ class PublishRoutingTest {
 		PublishRouting routing = routing(new RoutingRule("audit", "orders.*", null, Action.COPY,
 				List.of("orders.audit", "audit.orders"), null, null));
 		OutboundMessage order = OutboundMessage.builder("orders.created", "o-1").build();
-		assertThatThrownBy(() -> routing.apply(order)).isInstanceOfSatisfying(BusPublishException.class,
-				(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.FORBIDDEN))
+		assertThatThrownBy(() -> routing.apply(order))
+			.isInstanceOfSatisfying(BusPublishException.class,
+					(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.FORBIDDEN))
 			.hasMessageContaining("routing rule audit-rules@1/audit sends it to 'audit.orders'")
 			.hasMessageContaining("rabbitmq.write:*/bus/audit.orders")
 			.hasMessageContaining("nothing was sent");
@@ -51,8 +52,8 @@ class PublishRoutingTest {
 
 	@Test
 	void aCopyTheBrokerAllowsSendsTheOriginalAndTheCopy() {
-		PublishRouting routing = routing(new RoutingRule("audit", "orders.*", null, Action.COPY,
-				List.of("orders.audit"), null, null));
+		PublishRouting routing = routing(
+				new RoutingRule("audit", "orders.*", null, Action.COPY, List.of("orders.audit"), null, null));
 		assertThat(routing.apply(OutboundMessage.builder("orders.created", "o-1").build()))
 			.extracting((send) -> send.message().topic())
 			.containsExactly("orders.created", "orders.audit");
@@ -64,8 +65,9 @@ class PublishRoutingTest {
 		PublishRouting routing = new PublishRouting(new Router((ruleSet, name, action) -> {
 		}, TopicProtection.NONE), null, ORDERS_ONLY, "bus", topics);
 		OutboundMessage payment = OutboundMessage.builder("payments.captured", "p-1").build();
-		assertThatThrownBy(() -> routing.apply(payment)).isInstanceOfSatisfying(BusPublishException.class,
-				(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.FORBIDDEN))
+		assertThatThrownBy(() -> routing.apply(payment))
+			.isInstanceOfSatisfying(BusPublishException.class,
+					(ex) -> assertThat(ex.getReason()).isEqualTo(BusPublishException.Reason.FORBIDDEN))
 			.hasMessageContaining("'payments.captured'")
 			.hasMessageContaining("the broker would refuse it: broker user 'orders' has no scope "
 					+ "rabbitmq.write:*/bus/payments.captured");

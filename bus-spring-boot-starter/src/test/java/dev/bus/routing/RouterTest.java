@@ -13,7 +13,9 @@ import dev.bus.core.routing.RuleSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which rule decides, splits by key, and atomic updates that keep the last good rules. */
+/**
+ * Which rule decides, splits by key, and atomic updates that keep the last good rules.
+ */
 class RouterTest {
 
 	record Order(String region, int total) {
@@ -31,7 +33,8 @@ class RouterTest {
 		assertThat(router.update(List.of(new RuleSet("orders", 7, List.of(
 				new RoutingRule("eu-only", "orders.*", "payload.region == 'eu' and headers['channel'] == 'web'",
 						Action.REDIRECT, List.of("orders.eu"), null, null),
-				new RoutingRule("audit", "orders.#", null, Action.COPY, List.of("audit.orders"), null, null)))))).isEmpty();
+				new RoutingRule("audit", "orders.#", null, Action.COPY, List.of("audit.orders"), null, null))))))
+			.isEmpty();
 
 		Route eu = router.route(order("orders.created", "eu", null));
 		assertThat(eu.action()).isEqualTo(Action.REDIRECT);
@@ -62,9 +65,8 @@ class RouterTest {
 		RuleSet good = new RuleSet("orders", 1,
 				List.of(new RoutingRule("freeze", "orders.*", null, Action.REJECT, null, null, "frozen")));
 		assertThat(router.update(List.of(good))).isEmpty();
-		RuleSet bad = new RuleSet("orders", 2,
-				List.of(new RoutingRule("split", "orders.*", null, Action.SPLIT, List.of("a.b", "c.d"), List.of(1, 2),
-						null)));
+		RuleSet bad = new RuleSet("orders", 2, List
+			.of(new RoutingRule("split", "orders.*", null, Action.SPLIT, List.of("a.b", "c.d"), List.of(1, 2), null)));
 		assertThat(router.update(List.of(bad))).singleElement()
 			.satisfies((problem) -> assertThat(problem).startsWith("rule set orders: rule 0 (split)"));
 		assertThat(router.ruleSets()).containsExactly(good);
@@ -74,15 +76,17 @@ class RouterTest {
 	@Test
 	void aRouteFromAnEncryptedTopicToOneInClearIsRefused() {
 		Router router = new Router(RoutingObserver.NONE, (topic) -> topic.startsWith("payments."));
-		assertThat(router.update(List.of(new RuleSet("leak", 1, List.of(
-				new RoutingRule("sealed", "payments.captured", null, Action.COPY, List.of("payments.audit"), null, null),
-				new RoutingRule("clear", "payments.refunded", null, Action.COPY, List.of("audit.refunds"), null,
-						null)))))).isEmpty();
+		assertThat(router.update(List.of(new RuleSet("leak", 1,
+				List.of(new RoutingRule("sealed", "payments.captured", null, Action.COPY, List.of("payments.audit"),
+						null, null),
+						new RoutingRule("clear", "payments.refunded", null, Action.COPY, List.of("audit.refunds"), null,
+								null))))))
+			.isEmpty();
 		assertThat(router.route(order("payments.captured", "eu", null)).action()).isEqualTo(Action.COPY);
 		Route leak = router.route(order("payments.refunded", "eu", null));
 		assertThat(leak.action()).isEqualTo(Action.REJECT);
-		assertThat(leak.reason()).isEqualTo("it would send a message of encrypted topic payments.refunded in clear to "
-				+ "audit.refunds");
+		assertThat(leak.reason())
+			.isEqualTo("it would send a message of encrypted topic payments.refunded in clear to " + "audit.refunds");
 	}
 
 }

@@ -19,44 +19,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * When tokens are renewed, and what an issuer outage does: a token is renewed once the given share of its lifetime
- * is left; a failed renewal keeps the still-valid token (and says why in {@code problem()}), and only an expired
- * one fails, with a message that names the client and endpoint and never the secret. The token endpoint here is
- * the test's: the real issuer is in SecuredBrokerIT and MessageTokenIT.
+ * When tokens are renewed, and what an issuer outage does: a token is renewed once the
+ * given share of its lifetime is left; a failed renewal keeps the still-valid token (and
+ * says why in {@code problem()}), and only an expired one fails, with a message that
+ * names the client and endpoint and never the secret. The token endpoint here is the
+ * test's: the real issuer is in SecuredBrokerIT and MessageTokenIT.
  */
 class ClientCredentialsTokensTest {
 
-	/** Starts at the real time: the token response computes expiry from expires_in and the real clock. */
+	/**
+	 * Starts at the real time: the token response computes expiry from expires_in and the
+	 * real clock.
+	 */
 	private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
 
 	private final AtomicInteger issued = new AtomicInteger();
 
 	private volatile boolean issuerDown;
 
-	private final ClientCredentialsTokens tokens = new ClientCredentialsTokens(ClientRegistration
-		.withRegistrationId("bus-messages")
-		.clientId("orders")
-		.clientSecret("orders-secret")
-		.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-		.tokenUri("http://127.0.0.1:9000/oauth2/token")
-		.build(), this::issue, new Clock() {
+	private final ClientCredentialsTokens tokens = new ClientCredentialsTokens(
+			ClientRegistration.withRegistrationId("bus-messages")
+				.clientId("orders")
+				.clientSecret("orders-secret")
+				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.tokenUri("http://127.0.0.1:9000/oauth2/token")
+				.build(),
+			this::issue, new Clock() {
 
-			@Override
-			public java.time.ZoneId getZone() {
-				return ZoneOffset.UTC;
-			}
+				@Override
+				public java.time.ZoneId getZone() {
+					return ZoneOffset.UTC;
+				}
 
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
+				@Override
+				public Clock withZone(java.time.ZoneId zone) {
+					return this;
+				}
 
-			@Override
-			public Instant instant() {
-				return ClientCredentialsTokensTest.this.now.get();
-			}
+				@Override
+				public Instant instant() {
+					return ClientCredentialsTokensTest.this.now.get();
+				}
 
-		});
+			});
 
 	private OAuth2AccessTokenResponse issue(OAuth2ClientCredentialsGrantRequest request) {
 		if (this.issuerDown) {

@@ -44,11 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Per-message tokens bound to the publisher's key (RFC 9449), with real RS256 tokens, the publisher's real signer
- * ({@link MessageProofSigner}) and the listener's element, as an attacker would try them: a token and proof lifted
- * from one message onto another body, topic or id; a bound token without its proof, or with a proof made by another
- * key or for another token; a bearer token where proofs are required; a proof made while the token was not valid or
- * after the message was first received.
+ * Per-message tokens bound to the publisher's key (RFC 9449), with real RS256 tokens, the
+ * publisher's real signer ({@link MessageProofSigner}) and the listener's element, as an
+ * attacker would try them: a token and proof lifted from one message onto another body,
+ * topic or id; a bound token without its proof, or with a proof made by another key or
+ * for another token; a bearer token where proofs are required; a proof made while the
+ * token was not valid or after the message was first received.
  */
 class MessageProofTest {
 
@@ -84,8 +85,8 @@ class MessageProofTest {
 		assertThat(this.signer.signatures()).isOne();
 		assertThat(this.signer.provedMessages()).isEqualTo(5);
 		assertThat(this.signer.signingSeconds()).isPositive();
-		assertThat(signed).extracting((envelope) -> header(envelope, BusHeaders.PROOF)).containsOnly(
-				header(signed.get(0), BusHeaders.PROOF));
+		assertThat(signed).extracting((envelope) -> header(envelope, BusHeaders.PROOF))
+			.containsOnly(header(signed.get(0), BusHeaders.PROOF));
 		for (Envelope envelope : signed) {
 			TestDelivery delivery = delivery(envelope);
 			this.listener.postProcess(delivery);
@@ -110,7 +111,8 @@ class MessageProofTest {
 		assertThat(completed).as("signed, hence sent, in the order published")
 			.containsExactly(IntStream.range(0, 50).mapToObj((i) -> "m-" + i).toArray(String[]::new));
 		assertThat(signed.stream().map((envelope) -> header(envelope, BusHeaders.PROOF)).distinct().count())
-			.as("fewer signatures than messages").isLessThan(50);
+			.as("fewer signatures than messages")
+			.isLessThan(50);
 		signed.forEach((envelope) -> this.listener.postProcess(delivery(envelope)));
 	}
 
@@ -135,9 +137,10 @@ class MessageProofTest {
 
 		MessageProofKey attackerKey = MessageProofKey.generate(Clock.fixed(NOW, ZoneOffset.UTC));
 		try (MessageProofSigner attacker = new MessageProofSigner(attackerKey)) {
-			// The attacker's own token, bound to its own key, makes its signer prove; the victim's token goes on.
-			Envelope own = attacker.signNow(envelope("m-1", "orders.created", "{}",
-					token(attackerKey.thumbprint(), NOW.minusSeconds(60))));
+			// The attacker's own token, bound to its own key, makes its signer prove; the
+			// victim's token goes on.
+			Envelope own = attacker.signNow(
+					envelope("m-1", "orders.created", "{}", token(attackerKey.thumbprint(), NOW.minusSeconds(60))));
 			Map<String, Object> forged = new HashMap<>(own.properties().getHeaders());
 			forged.put(BusHeaders.AUTHORIZATION, this.token);
 			assertRefused(delivery("m-1", "orders.created", "{}", forged), "signed with another key");
@@ -168,7 +171,8 @@ class MessageProofTest {
 
 	@Test
 	void theTokenIsJudgedWhenTheProofWasMadeAndTheProofByTheFirstReceipt() {
-		// Made while the token was valid, delivered (or replayed) long after it expired: accepted.
+		// Made while the token was valid, delivered (or replayed) long after it expired:
+		// accepted.
 		String expiredSince = token(this.publisherKey.thumbprint(), NOW.minus(Duration.ofMinutes(4)));
 		Envelope early = this.signer.signNow(envelope("m-1", "orders.created", "{}", expiredSince));
 		TestDelivery late = delivery(early).receivedAt(NOW.plus(Duration.ofHours(3)));
@@ -218,7 +222,10 @@ class MessageProofTest {
 		return new TestDelivery(topic, id, 1, properties, body.getBytes(StandardCharsets.UTF_8)).receivedAt(NOW);
 	}
 
-	/** A token of the issuer for 'orders', bound to the key with thumbprint {@code boundKey} (null: a bearer one). */
+	/**
+	 * A token of the issuer for 'orders', bound to the key with thumbprint
+	 * {@code boundKey} (null: a bearer one).
+	 */
 	private static String token(String boundKey, Instant issued) {
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER)
 			.subject("orders")

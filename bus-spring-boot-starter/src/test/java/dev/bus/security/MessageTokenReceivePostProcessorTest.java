@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The listener's token checks that depend on the message, with real RS256 signatures and a fixed clock, for bearer
- * tokens (proofs not required; {@link MessageProofTest} has bound ones): the token judged at the time the message
- * was sent (not its age in the queue), a retry this application moved on, one signature check per token, and the
+ * The listener's token checks that depend on the message, with real RS256 signatures and
+ * a fixed clock, for bearer tokens (proofs not required; {@link MessageProofTest} has
+ * bound ones): the token judged at the time the message was sent (not its age in the
+ * queue), a retry this application moved on, one signature check per token, and the
  * security context set for the handler and cleared after.
  */
 class MessageTokenReceivePostProcessorTest {
@@ -52,8 +53,8 @@ class MessageTokenReceivePostProcessorTest {
 	private final AtomicInteger decodes = new AtomicInteger();
 
 	private final MessageTokenReceivePostProcessor element = new MessageTokenReceivePostProcessor(
-			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()), new MessageProofVerifier(),
-			false, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+			List.of(TopicPattern.of("orders.#")), new MessageTokenVerifier(countingDecoder()),
+			new MessageProofVerifier(), false, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@AfterEach
 	void clearContext() {
@@ -72,8 +73,8 @@ class MessageTokenReceivePostProcessorTest {
 	void aMessageSentAfterItsTokenExpiredOrBeforeItWasIssuedIsRefused() {
 		Instant issued = NOW.minus(Duration.ofMinutes(10));
 		String token = token("orders", issued, Duration.ofMinutes(5));
-		assertRefused(delivery(token, "orders", issued.plus(Duration.ofMinutes(5)).plusSeconds(31)),
-				"unauthenticated", "was not valid when the message was sent");
+		assertRefused(delivery(token, "orders", issued.plus(Duration.ofMinutes(5)).plusSeconds(31)), "unauthenticated",
+				"was not valid when the message was sent");
 		assertRefused(delivery(token, "orders", issued.minusSeconds(31)), "unauthenticated",
 				"was not valid when the message was sent");
 		this.element.postProcess(delivery(token, "orders", issued.plus(Duration.ofMinutes(5)).plusSeconds(29)));
@@ -141,7 +142,8 @@ class MessageTokenReceivePostProcessorTest {
 	private static MessageProperties properties(String token, String userId, Instant sent) {
 		MessageProperties properties = new MessageProperties();
 		properties.setHeader(BusHeaders.AUTHORIZATION, token);
-		properties.setHeader("ce-time", sent.toString()); // a CloudEvents header: it has milliseconds
+		// a CloudEvents header: it has milliseconds
+		properties.setHeader("ce-time", sent.toString());
 		properties.setReceivedUserId(userId);
 		return properties;
 	}

@@ -7,14 +7,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Write scopes read as RabbitMQ's OAuth2 backend reads them (checked against the real node in SecuredBrokerIT):
- * three parts, {@code *} matching any run of characters, dots included.
+ * Write scopes read as RabbitMQ's OAuth2 backend reads them (checked against the real
+ * node in SecuredBrokerIT): three parts, {@code *} matching any run of characters, dots
+ * included.
  */
 class RabbitScopesTest {
 
-	private final RabbitScopes scopes = RabbitScopes.of("rabbitmq", List.of("rabbitmq.configure:*/bus",
-			"rabbitmq.write:*/bus/orders.*", "rabbitmq.write:prod/bus/audit", "rabbitmq.read:*/bus/payments.*",
-			"rabbitmq.write:*/bus", "other.write:*/bus/payments.*", "rabbitmq.write:*/events/*.created"));
+	private final RabbitScopes scopes = RabbitScopes.of("rabbitmq",
+			List.of("rabbitmq.configure:*/bus", "rabbitmq.write:*/bus/orders.*", "rabbitmq.write:prod/bus/audit",
+					"rabbitmq.read:*/bus/payments.*", "rabbitmq.write:*/bus", "other.write:*/bus/payments.*",
+					"rabbitmq.write:*/events/*.created"));
 
 	@Test
 	void aThreePartWriteScopeCoversTheTopicsItsPatternsMatch() {
@@ -55,7 +57,8 @@ class RabbitScopesTest {
 			.isFalse();
 		assertThat(RabbitScopes.covers(granted, "rabbitmq.write:*/payments/x")).as("no routing key part").isFalse();
 		assertThat(RabbitScopes.covers(List.of("rabbitmq.write:*/bus/orders.created"), "rabbitmq.write:*/bus/orders.*"))
-			.as("narrower").isFalse();
+			.as("narrower")
+			.isFalse();
 	}
 
 }

@@ -14,8 +14,9 @@ import dev.bus.listener.SenderRestriction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The scopes listed for an operator are exactly what the broker checks (the sample issuer's clients are registered
- * with them; SecuredBrokerIT runs with the same shapes): nothing missing, nothing extra.
+ * The scopes listed for an operator are exactly what the broker checks (the sample
+ * issuer's clients are registered with them; SecuredBrokerIT runs with the same shapes):
+ * nothing missing, nothing extra.
  */
 class RequiredScopesTest {
 
@@ -32,13 +33,15 @@ class RequiredScopesTest {
 				List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/inventory.*",
 					"rabbitmq.read:*/bus/orders.*", "rabbitmq.read:*/bus/returns.#", "rabbitmq.read:*/inventory.*",
-					"rabbitmq.write:*/bus/inventory.reserved",
-					"rabbitmq.write:*/bus/orders.cancelled", "rabbitmq.write:*/inventory.*");
+					"rabbitmq.write:*/bus/inventory.reserved", "rabbitmq.write:*/bus/orders.cancelled",
+					"rabbitmq.write:*/inventory.*");
 		assertThat(scopes.messageToken(List.of(), List.of("inventory.reserved", "orders.cancelled")))
 			.containsExactly("bus.publish:orders.cancelled");
 	}
 
-	/** Where an operator declares the topology, the app needs no configure scope at all. */
+	/**
+	 * Where an operator declares the topology, the app needs no configure scope at all.
+	 */
 	@Test
 	void anAppWhoseTopologyAnOperatorDeclaresNeedsNoConfigureScope() {
 		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(), false);
@@ -47,7 +50,10 @@ class RequiredScopesTest {
 					"rabbitmq.write:*/bus/inventory.reserved", "rabbitmq.write:*/inventory.*");
 	}
 
-	/** Only a listener that answers writes to the default exchange: its replies go to the requester's reply-to. */
+	/**
+	 * Only a listener that answers writes to the default exchange: its replies go to the
+	 * requester's reply-to.
+	 */
 	@Test
 	void onlyAListenerThatAnswersRequestsMayWriteToTheDefaultExchange() throws Exception {
 		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(), true);
@@ -57,7 +63,10 @@ class RequiredScopesTest {
 			.contains("rabbitmq.write:*/amq.default");
 	}
 
-	/** A reply is a message of the request's topic and carries the responder's token: it needs that topic's scope. */
+	/**
+	 * A reply is a message of the request's topic and carries the responder's token: it
+	 * needs that topic's scope.
+	 */
 	@Test
 	void aListenerThatAnswersRequestsOnATokenTopicNeedsItsTopicsPublishScope() throws Exception {
 		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(TopicPattern.of("orders.*")), true);
@@ -89,8 +98,8 @@ class RequiredScopesTest {
 	@Test
 	void aPublisherOnlyAppNeedsNoQueueRightsAndANamedVirtualHostIsNamed() {
 		RequiredScopes scopes = new RequiredScopes("broker", "prod", "events", List.of(), true);
-		assertThat(scopes.broker(List.of(), List.of("orders.created")))
-			.containsExactly("broker.configure:prod/events", "broker.write:prod/events/orders.created");
+		assertThat(scopes.broker(List.of(), List.of("orders.created"))).containsExactly("broker.configure:prod/events",
+				"broker.write:prod/events/orders.created");
 	}
 
 }

@@ -12,8 +12,9 @@ import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 
 /**
- * Deletes, after each test, the queues and exchanges its contexts declared, so test runs leave no durable
- * leftovers on the shared broker. Register as a field with {@code @RegisterExtension}.
+ * Deletes, after each test, the queues and exchanges its contexts declared, so test runs
+ * leave no durable leftovers on the shared broker. Register as a field with
+ * {@code @RegisterExtension}.
  */
 public class BrokerCleanup implements AfterEachCallback {
 
@@ -28,7 +29,10 @@ public class BrokerCleanup implements AfterEachCallback {
 		this(Rabbit::connect);
 	}
 
-	/** Cleans up on the broker {@code broker} connects to ({@code Rabbit::connectSecured}). */
+	/**
+	 * Cleans up on the broker {@code broker} connects to
+	 * ({@code Rabbit::connectSecured}).
+	 */
 	public BrokerCleanup(Supplier<Rabbit> broker) {
 		this.broker = broker;
 	}
@@ -46,8 +50,10 @@ public class BrokerCleanup implements AfterEachCallback {
 			}
 		}
 		String exchange = context.getEnvironment().getProperty("bus.exchange");
-		// The default exchange name is shared: on the secured node the MQTT plugin publishes into it (devices
-		// connecting while it is gone are refused) and the sample system uses it. Tests use their own names elsewhere.
+		// The default exchange name is shared: on the secured node the MQTT plugin
+		// publishes into it (devices
+		// connecting while it is gone are refused) and the sample system uses it. Tests
+		// use their own names elsewhere.
 		if (!SecuredBroker.EXCHANGE.equals(exchange)) {
 			this.exchanges.add(exchange);
 		}

@@ -39,8 +39,8 @@ import dev.bus.listener.BusListenerRegistry;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Spring applications with Bus auto-configured against the real broker. Each test uses its own exchange name
- * (and so its own queues) so tests never see each other's messages.
+ * Spring applications with Bus auto-configured against the real broker. Each test uses
+ * its own exchange name (and so its own queues) so tests never see each other's messages.
  */
 public final class BusContexts {
 
@@ -91,10 +91,8 @@ public final class BusContexts {
 			BusConnectionFactoryAutoConfiguration.class, BusEncryptionAutoConfiguration.class,
 			ObservationAutoConfiguration.class, MetricsAutoConfiguration.class, BusObservationAutoConfiguration.class,
 			BusMetricsAutoConfiguration.class, BusOutboxAutoConfiguration.class, BusAutoConfiguration.class,
-			BusInboxAutoConfiguration.class,
-			BusListenerAutoConfiguration.class,
-			BusActuatorAutoConfiguration.class, BusSidecarAutoConfiguration.class,
-			BusTracingAutoConfiguration.class, BusAsyncApiAutoConfiguration.class })
+			BusInboxAutoConfiguration.class, BusListenerAutoConfiguration.class, BusActuatorAutoConfiguration.class,
+			BusSidecarAutoConfiguration.class, BusTracingAutoConfiguration.class, BusAsyncApiAutoConfiguration.class })
 	static class BusTestApplication {
 
 		@Bean

@@ -17,13 +17,16 @@ import dev.bus.OutboundMessage;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A careful publisher for the fault tests: a steady rate of messages ({@code id-0}, {@code id-1}, ...), each
- * published again with the same id every 200 ms until the broker confirms it, as an app that must not lose a
- * message publishes. Counts the attempts that failed (and were retried) and the messages confirmed.
+ * A careful publisher for the fault tests: a steady rate of messages ({@code id-0},
+ * {@code id-1}, ...), each published again with the same id every 200 ms until the broker
+ * confirms it, as an app that must not lose a message publishes. Counts the attempts that
+ * failed (and were retried) and the messages confirmed.
  */
 public final class ConfirmedLoad {
 
-	/** How long publishes may stay unconfirmed, retried, before the test fails as stuck. */
+	/**
+	 * How long publishes may stay unconfirmed, retried, before the test fails as stuck.
+	 */
 	private static final Duration STUCK = Duration.ofSeconds(90);
 
 	private final BusPublisher publisher;
@@ -42,9 +45,10 @@ public final class ConfirmedLoad {
 	}
 
 	/**
-	 * Publishes {@code perSecond} messages a second, at most 500 unconfirmed, until at least {@code minimum} are
-	 * sent and {@code fault} is done (so that publishing spans the fault however long it takes), and at most
-	 * {@code maximum}; returns how many were sent once every one of them is confirmed.
+	 * Publishes {@code perSecond} messages a second, at most 500 unconfirmed, until at
+	 * least {@code minimum} are sent and {@code fault} is done (so that publishing spans
+	 * the fault however long it takes), and at most {@code maximum}; returns how many
+	 * were sent once every one of them is confirmed.
 	 */
 	public int run(int perSecond, int minimum, int maximum, Future<?> fault) {
 		SteadyRate rate = new SteadyRate(perSecond);
@@ -73,8 +77,9 @@ public final class ConfirmedLoad {
 	}
 
 	/**
-	 * Runs {@code fault} on a thread of its own once more than {@code confirmed} messages are confirmed (at most a
-	 * minute from now); the future completes when the fault is over, exceptionally if it failed.
+	 * Runs {@code fault} on a thread of its own once more than {@code confirmed} messages
+	 * are confirmed (at most a minute from now); the future completes when the fault is
+	 * over, exceptionally if it failed.
 	 */
 	public CompletableFuture<Void> faultAfter(int confirmed, Fault fault) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
@@ -115,12 +120,17 @@ public final class ConfirmedLoad {
 		return this.confirmed.get();
 	}
 
-	/** Publish attempts that failed (no confirm, a nack, no connection) and were retried. */
+	/**
+	 * Publish attempts that failed (no confirm, a nack, no connection) and were retried.
+	 */
 	public int failedAttempts() {
 		return this.failedAttempts.get();
 	}
 
-	/** Why the last failed attempt failed ({@code null}: none failed), for a test's report. */
+	/**
+	 * Why the last failed attempt failed ({@code null}: none failed), for a test's
+	 * report.
+	 */
 	public String lastFailure() {
 		Throwable failure = this.lastFailure;
 		return (failure != null) ? failure.getMessage() : null;
@@ -140,8 +150,9 @@ public final class ConfirmedLoad {
 			.exceptionallyCompose((error) -> {
 				this.failedAttempts.incrementAndGet();
 				this.lastFailure = error;
-				return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200,
-						TimeUnit.MILLISECONDS)).thenCompose((ignored) -> publishUntilConfirmed(id));
+				return CompletableFuture
+					.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+					.thenCompose((ignored) -> publishUntilConfirmed(id));
 			});
 	}
 

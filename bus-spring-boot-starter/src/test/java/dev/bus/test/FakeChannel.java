@@ -13,9 +13,10 @@ import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 
 /**
- * An AMQP channel without a broker, for unit tests of what Bus does on a channel: it records publishes, acks and
- * rejects, numbers publishes as a channel in confirm mode does, and lets the test play the broker (confirms,
- * nacks, returns, a channel closing). Any other channel method fails the test.
+ * An AMQP channel without a broker, for unit tests of what Bus does on a channel: it
+ * records publishes, acks and rejects, numbers publishes as a channel in confirm mode
+ * does, and lets the test play the broker (confirms, nacks, returns, a channel closing).
+ * Any other channel method fails the test.
  */
 public final class FakeChannel {
 
@@ -95,7 +96,10 @@ public final class FakeChannel {
 		}
 	}
 
-	/** The broker returns a mandatory publish nobody could take (before confirming it, as RabbitMQ does). */
+	/**
+	 * The broker returns a mandatory publish nobody could take (before confirming it, as
+	 * RabbitMQ does).
+	 */
 	public void returnPublished(Published publish) throws Exception {
 		for (ReturnListener listener : this.returnListeners) {
 			listener.handleReturn(312, "NO_ROUTE", publish.exchange(), publish.routingKey(), publish.properties(),
@@ -108,7 +112,10 @@ public final class FakeChannel {
 		closeWith(new ShutdownSignalException(false, false, null, why));
 	}
 
-	/** The broker closes the channel with {@code channel.close(replyCode, replyText)}, as for a refused publish. */
+	/**
+	 * The broker closes the channel with {@code channel.close(replyCode, replyText)}, as
+	 * for a refused publish.
+	 */
 	public void closeByBroker(int replyCode, String replyText) {
 		AMQP.Channel.Close close = new AMQP.Channel.Close.Builder().replyCode(replyCode)
 			.replyText(replyText)

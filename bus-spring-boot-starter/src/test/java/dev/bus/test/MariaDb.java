@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * The real MariaDB on 127.0.0.1:3306, database {@code bus}, user {@code bus}, as {@code scripts/infra up} provides
- * it (Debian's {@code mariadb-server}).
+ * The real MariaDB on 127.0.0.1:3306, database {@code bus}, user {@code bus}, as
+ * {@code scripts/infra up} provides it (Debian's {@code mariadb-server}).
  */
 public final class MariaDb {
 
@@ -23,7 +23,8 @@ public final class MariaDb {
 		}
 		catch (IOException ex) {
 			throw new AssertionError(
-					"MariaDB is not running on 127.0.0.1:3306. Start the test infrastructure with: scripts/infra up", ex);
+					"MariaDB is not running on 127.0.0.1:3306. Start the test infrastructure with: scripts/infra up",
+					ex);
 		}
 	}
 

@@ -12,8 +12,9 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * Devices on the secured node's MQTT listener ({@code scripts/infra}: the RabbitMQ MQTT plugin on 127.0.0.1:1885,
- * publishing to and subscribing from the {@code bus} exchange), as real MQTT 3.1.1 clients (Eclipse Paho).
+ * Devices on the secured node's MQTT listener ({@code scripts/infra}: the RabbitMQ MQTT
+ * plugin on 127.0.0.1:1885, publishing to and subscribing from the {@code bus} exchange),
+ * as real MQTT 3.1.1 clients (Eclipse Paho).
  */
 public final class MqttDevices {
 
@@ -23,14 +24,17 @@ public final class MqttDevices {
 	private MqttDevices() {
 	}
 
-	/** A connected device with a clean session, logged in as the node's internal administrator. */
+	/**
+	 * A connected device with a clean session, logged in as the node's internal
+	 * administrator.
+	 */
 	public static MqttClient connect(String clientId) {
 		return connect(clientId, options(true));
 	}
 
 	/**
-	 * A connected device with a clean session, logged in with an OAuth2 access token as its password (the broker's
-	 * OAuth2 backend does not read the username).
+	 * A connected device with a clean session, logged in with an OAuth2 access token as
+	 * its password (the broker's OAuth2 backend does not read the username).
 	 */
 	public static MqttClient connect(String clientId, String accessToken) {
 		MqttConnectOptions options = options(true);
@@ -52,8 +56,9 @@ public final class MqttDevices {
 	}
 
 	/**
-	 * A device as one that must not lose a reading connects: a persistent session (unacknowledged QoS 1 publishes
-	 * are sent again after a reconnect), reconnecting on its own, buffering what it publishes while disconnected.
+	 * A device as one that must not lose a reading connects: a persistent session
+	 * (unacknowledged QoS 1 publishes are sent again after a reconnect), reconnecting on
+	 * its own, buffering what it publishes while disconnected.
 	 */
 	public static MqttAsyncClient connectReliably(String clientId, int port) throws MqttException {
 		MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());

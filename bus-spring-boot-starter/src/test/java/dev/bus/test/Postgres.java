@@ -11,11 +11,15 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The real PostgreSQL on 127.0.0.1:5432, database {@code bus}, as {@code scripts/infra up} provides it.
+ * The real PostgreSQL on 127.0.0.1:5432, database {@code bus}, as
+ * {@code scripts/infra up} provides it.
  */
 public final class Postgres {
 
-	/** Properties pointing an application at it, Bus's tables created at start-up (not the default there). */
+	/**
+	 * Properties pointing an application at it, Bus's tables created at start-up (not the
+	 * default there).
+	 */
 	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
 			"spring.datasource.username=postgres", "spring.datasource.password=postgres",
 			"bus.outbox.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always" };
@@ -34,7 +38,10 @@ public final class Postgres {
 		}
 	}
 
-	/** Adds Spring Boot's DataSource, transaction manager and JdbcTemplate to a test application. */
+	/**
+	 * Adds Spring Boot's DataSource, transaction manager and JdbcTemplate to a test
+	 * application.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
 			JdbcTemplateAutoConfiguration.class })

@@ -15,8 +15,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
 /**
- * The real RabbitMQ on 127.0.0.1:5672, reached with the plain Java client (as a non-Bus AMQP peer would), for
- * arranging and inspecting what the tests need. Fails, never skips, when the broker is not running.
+ * The real RabbitMQ on 127.0.0.1:5672, reached with the plain Java client (as a non-Bus
+ * AMQP peer would), for arranging and inspecting what the tests need. Fails, never skips,
+ * when the broker is not running.
  */
 public final class Rabbit implements AutoCloseable {
 
@@ -50,8 +51,9 @@ public final class Rabbit implements AutoCloseable {
 	}
 
 	/**
-	 * Connects to the secured node ({@link SecuredBroker}) as its internal administrator, which sees past the
-	 * applications' token scopes; fails the test saying how to start the node.
+	 * Connects to the secured node ({@link SecuredBroker}) as its internal administrator,
+	 * which sees past the applications' token scopes; fails the test saying how to start
+	 * the node.
 	 */
 	public static Rabbit connectSecured() {
 		SecuredBroker.requireRunning();
@@ -59,8 +61,8 @@ public final class Rabbit implements AutoCloseable {
 			return new Rabbit(SecuredBroker.PORT, SecuredBroker.ADMIN, SecuredBroker.adminPassword());
 		}
 		catch (IOException | TimeoutException ex) {
-			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":"
-					+ SecuredBroker.PORT + " as " + SecuredBroker.ADMIN + ": " + ex, ex);
+			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":" + SecuredBroker.PORT
+					+ " as " + SecuredBroker.ADMIN + ": " + ex, ex);
 		}
 	}
 
@@ -88,7 +90,10 @@ public final class Rabbit implements AutoCloseable {
 		}
 	}
 
-	/** The channel, for what the helpers do not cover (a plain AMQP consumer standing in for another client). */
+	/**
+	 * The channel, for what the helpers do not cover (a plain AMQP consumer standing in
+	 * for another client).
+	 */
 	public Channel channel() {
 		return this.channel;
 	}
@@ -98,16 +103,20 @@ public final class Rabbit implements AutoCloseable {
 		this.channel.basicPublish(exchange, routingKey, properties, body);
 	}
 
-	/** Takes one message from a queue, acknowledging it; {@code null} when the queue is empty. */
+	/**
+	 * Takes one message from a queue, acknowledging it; {@code null} when the queue is
+	 * empty.
+	 */
 	public GetResponse get(String queue) throws IOException {
 		return this.channel.basicGet(queue, true);
 	}
 
-	/** Waits (up to 10 s) for a message in {@code queue}, takes it and returns its headers as strings. */
+	/**
+	 * Waits (up to 10 s) for a message in {@code queue}, takes it and returns its headers
+	 * as strings.
+	 */
 	public Map<String, String> nextHeaders(String queue) throws IOException {
-		org.awaitility.Awaitility.await()
-			.atMost(java.time.Duration.ofSeconds(10))
-			.until(() -> messageCount(queue) > 0);
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> messageCount(queue) > 0);
 		Map<String, String> headers = new java.util.HashMap<>();
 		get(queue).getProps().getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
 		return headers;
@@ -126,14 +135,19 @@ public final class Rabbit implements AutoCloseable {
 		this.channel.queueBind(queue, exchange, pattern);
 	}
 
-	/** A queue that refuses (nacks) every message routed to it: max length 0 with reject-publish overflow. */
+	/**
+	 * A queue that refuses (nacks) every message routed to it: max length 0 with
+	 * reject-publish overflow.
+	 */
 	public void declareRejectingQueueBoundTo(String queue, String exchange, String pattern) throws IOException {
-		this.channel.queueDeclare(queue, false, false, true,
-				Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+		this.channel.queueDeclare(queue, false, false, true, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
 		this.channel.queueBind(queue, exchange, pattern);
 	}
 
-	/** What pika's {@code exchange_declare(exchange, exchange_type='topic')} creates: a transient topic exchange. */
+	/**
+	 * What pika's {@code exchange_declare(exchange, exchange_type='topic')} creates: a
+	 * transient topic exchange.
+	 */
 	public void declareTransientTopicExchange(String exchange) throws IOException {
 		this.channel.exchangeDeclare(exchange, "topic", false);
 	}

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The 3-node RabbitMQ cluster of {@code scripts/infra cluster}, beside the default broker: nodes
- * {@code bus-cluster-N@localhost} on 127.0.0.1:569N, each registered in Consul as an instance of {@link #SERVICE}
- * with a TCP check every second. Every operation goes through the script, which owns the nodes' layout; the
- * cluster tests start the cluster themselves ({@link #up}) and stop it when they started it.
+ * The 3-node RabbitMQ cluster of {@code scripts/infra cluster}, beside the default
+ * broker: nodes {@code bus-cluster-N@localhost} on 127.0.0.1:569N, each registered in
+ * Consul as an instance of {@link #SERVICE} with a TCP check every second. Every
+ * operation goes through the script, which owns the nodes' layout; the cluster tests
+ * start the cluster themselves ({@link #up}) and stop it when they started it.
  */
 public final class RabbitCluster {
 
@@ -41,8 +42,8 @@ public final class RabbitCluster {
 	}
 
 	/**
-	 * Starts the nodes that are not running and waits until the three run as one cluster; prints what the script
-	 * says (how long forming took).
+	 * Starts the nodes that are not running and waits until the three run as one cluster;
+	 * prints what the script says (how long forming took).
 	 */
 	public static void up() {
 		System.out.print(infra("cluster", "up"));
@@ -59,8 +60,8 @@ public final class RabbitCluster {
 	}
 
 	/**
-	 * Restarts a node as an upgrade would (once quorum queues keep their quorum without it) and waits until it is
-	 * back in the cluster; returns how long it took.
+	 * Restarts a node as an upgrade would (once quorum queues keep their quorum without
+	 * it) and waits until it is back in the cluster; returns how long it took.
 	 */
 	public static Duration restart(int node) {
 		long start = System.nanoTime();
@@ -68,7 +69,10 @@ public final class RabbitCluster {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	/** Client connections per node (by the node's AMQP port), as node {@code askedNode} lists the cluster's. */
+	/**
+	 * Client connections per node (by the node's AMQP port), as node {@code askedNode}
+	 * lists the cluster's.
+	 */
 	public static Map<Integer, Integer> connectionsByNode(int askedNode) {
 		Map<Integer, Integer> counts = new TreeMap<>();
 		for (int node = 1; node <= SIZE; node++) {
@@ -90,7 +94,10 @@ public final class RabbitCluster {
 		throw new AssertionError("no queue " + queue + " on the cluster");
 	}
 
-	/** Closes every client connection on one node, as an operator (or a node's maintenance) would. */
+	/**
+	 * Closes every client connection on one node, as an operator (or a node's
+	 * maintenance) would.
+	 */
 	public static void closeConnections(int node) {
 		ctl(node, "close_all_connections", "tests: node taken out of service");
 	}

@@ -17,10 +17,11 @@ import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The secured RabbitMQ node and the Bus token issuer that {@code scripts/infra up} starts beside the default
- * broker: OAuth2 tokens as passwords on 127.0.0.1:5673, the same with required client certificates (TLS) on
- * 5674, tokens from the issuer on 127.0.0.1:9000 (bus-issuer's clients), certificates and keys in
- * {@code $BUS_INFRA_HOME/pki}. Fails, never skips, when they are not running.
+ * The secured RabbitMQ node and the Bus token issuer that {@code scripts/infra up} starts
+ * beside the default broker: OAuth2 tokens as passwords on 127.0.0.1:5673, the same with
+ * required client certificates (TLS) on 5674, tokens from the issuer on 127.0.0.1:9000
+ * (bus-issuer's clients), certificates and keys in {@code $BUS_INFRA_HOME/pki}. Fails,
+ * never skips, when they are not running.
  */
 public final class SecuredBroker {
 
@@ -33,12 +34,15 @@ public final class SecuredBroker {
 
 	public static final String ISSUER = "http://127.0.0.1:9000";
 
-	/** The node's internal administrator (the OAuth2 backend's fallback), for arranging and inspecting. */
+	/**
+	 * The node's internal administrator (the OAuth2 backend's fallback), for arranging
+	 * and inspecting.
+	 */
 	public static final String ADMIN = "bus-admin";
 
 	/**
-	 * The administrator's password, which {@code scripts/infra up} generates and keeps beside the node's other files:
-	 * no fixed password works on the node.
+	 * The administrator's password, which {@code scripts/infra up} generates and keeps
+	 * beside the node's other files: no fixed password works on the node.
 	 */
 	public static String adminPassword() {
 		Path file = infraHome().resolve("secured-rabbitmq").resolve("admin-password");
@@ -54,22 +58,29 @@ public final class SecuredBroker {
 	/** The bus exchange the test clients' scopes cover. */
 	public static final String EXCHANGE = "bus";
 
-	/** The RabbitMQ scopes of bus-issuer's test clients: topics {@code secure.*}, listener groups {@code secure-*}. */
-	public static final String TEST_SCOPES = String.join(",", "rabbitmq.configure:*/bus", "rabbitmq.write:*/bus/secure.*",
-			"rabbitmq.read:*/bus/secure.*", "rabbitmq.configure:*/secure-*", "rabbitmq.read:*/secure-*",
-			"rabbitmq.write:*/secure-*", "rabbitmq.write:*/amq.default");
+	/**
+	 * The RabbitMQ scopes of bus-issuer's test clients: topics {@code secure.*}, listener
+	 * groups {@code secure-*}.
+	 */
+	public static final String TEST_SCOPES = String.join(",", "rabbitmq.configure:*/bus",
+			"rabbitmq.write:*/bus/secure.*", "rabbitmq.read:*/bus/secure.*", "rabbitmq.configure:*/secure-*",
+			"rabbitmq.read:*/secure-*", "rabbitmq.write:*/secure-*", "rabbitmq.write:*/amq.default");
 
 	private SecuredBroker() {
 	}
 
-	/** Directory of the test CA, the node's and the clients' certificates and the issuer's signing key. */
+	/**
+	 * Directory of the test CA, the node's and the clients' certificates and the issuer's
+	 * signing key.
+	 */
 	public static Path pki() {
 		return infraHome().resolve("pki");
 	}
 
 	/**
-	 * Properties that put an application on this node's plain listener as its internal administrator, for the
-	 * fault tests that {@link #restart} the node: they never restart the shared broker on 5672.
+	 * Properties that put an application on this node's plain listener as its internal
+	 * administrator, for the fault tests that {@link #restart} the node: they never
+	 * restart the shared broker on 5672.
 	 */
 	public static List<String> adminProperties() {
 		return List.of("spring.rabbitmq.port=" + PORT, "spring.rabbitmq.username=" + ADMIN,
@@ -77,8 +88,9 @@ public final class SecuredBroker {
 	}
 
 	/**
-	 * Restarts the RabbitMQ application of this node, the one {@code scripts/infra} started for the tests (stop,
-	 * start, wait until it serves): what a broker restart does to connected apps.
+	 * Restarts the RabbitMQ application of this node, the one {@code scripts/infra}
+	 * started for the tests (stop, start, wait until it serves): what a broker restart
+	 * does to connected apps.
 	 */
 	public static void restart() throws IOException, InterruptedException {
 		requireRunning();
@@ -114,7 +126,10 @@ public final class SecuredBroker {
 		require("the Bus token issuer", 9000);
 	}
 
-	/** The registration properties of an application that authenticates as {@code clientId} of bus-issuer. */
+	/**
+	 * The registration properties of an application that authenticates as
+	 * {@code clientId} of bus-issuer.
+	 */
 	public static List<String> clientProperties(String clientId, String scopes) {
 		String registration = "spring.security.oauth2.client.registration.bus-broker.";
 		return List.of(registration + "client-id=" + clientId, registration + "client-secret=" + clientId + "-secret",
@@ -125,11 +140,11 @@ public final class SecuredBroker {
 	}
 
 	/**
-	 * Starts an application on the secured node's plain listener, authenticating as {@code clientId} with the
-	 * test scopes.
+	 * Starts an application on the secured node's plain listener, authenticating as
+	 * {@code clientId} with the test scopes.
 	 */
-	public static ConfigurableApplicationContext start(String applicationName, String clientId,
-			List<Class<?>> sources, String... properties) {
+	public static ConfigurableApplicationContext start(String applicationName, String clientId, List<Class<?>> sources,
+			String... properties) {
 		requireRunning();
 		List<String> all = new ArrayList<>(clientProperties(clientId, TEST_SCOPES));
 		all.add("spring.rabbitmq.port=" + PORT);
@@ -137,7 +152,10 @@ public final class SecuredBroker {
 		return BusContexts.start(EXCHANGE, applicationName, sources, all.toArray(String[]::new));
 	}
 
-	/** A token from the real issuer, as its client {@code clientId} would get it, with {@code scope}. */
+	/**
+	 * A token from the real issuer, as its client {@code clientId} would get it, with
+	 * {@code scope}.
+	 */
 	public static String token(String clientId, String scope) throws IOException, InterruptedException {
 		String credentials = Base64.getEncoder()
 			.encodeToString((clientId + ":" + clientId + "-secret").getBytes(StandardCharsets.UTF_8));

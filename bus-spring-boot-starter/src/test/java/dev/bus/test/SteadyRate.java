@@ -3,9 +3,10 @@ package dev.bus.test;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Paces a load test's sends at a fixed rate, as a steady producer would send them: send {@code n} is due
- * {@code n / rate} seconds after the start. Pacing, not waiting for a condition: the load itself is the test's
- * subject (a token expiring, a key rotating under it).
+ * Paces a load test's sends at a fixed rate, as a steady producer would send them: send
+ * {@code n} is due {@code n / rate} seconds after the start. Pacing, not waiting for a
+ * condition: the load itself is the test's subject (a token expiring, a key rotating
+ * under it).
  */
 public final class SteadyRate {
 

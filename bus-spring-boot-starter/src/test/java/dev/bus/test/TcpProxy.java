@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP forwarder in front of the real broker, so a test can make the broker unreachable (and reachable
- * again) for one application without stopping the broker every other test uses.
+ * A loopback TCP forwarder in front of the real broker, so a test can make the broker
+ * unreachable (and reachable again) for one application without stopping the broker every
+ * other test uses.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -56,8 +57,8 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Keeps connections open but stops forwarding bytes, as a stalled broker or network would: nothing is
-	 * answered until {@link #thaw()}.
+	 * Keeps connections open but stops forwarding bytes, as a stalled broker or network
+	 * would: nothing is answered until {@link #thaw()}.
 	 */
 	public void freeze() {
 		this.frozen = true;
@@ -68,9 +69,10 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Cuts every open connection but keeps accepting new ones, as a dropped connection on a working network would:
-	 * the client reconnects at once, and the proxy never gives up its port (which a client reconnecting in the
-	 * meantime could take as its own local port).
+	 * Cuts every open connection but keeps accepting new ones, as a dropped connection on
+	 * a working network would: the client reconnects at once, and the proxy never gives
+	 * up its port (which a client reconnecting in the meantime could take as its own
+	 * local port).
 	 */
 	public void drop() throws IOException {
 		for (Socket socket : this.sockets) {
@@ -79,7 +81,10 @@ public final class TcpProxy implements AutoCloseable {
 		this.sockets.clear();
 	}
 
-	/** Stops accepting and cuts every open connection, as a broker crash or network loss would. */
+	/**
+	 * Stops accepting and cuts every open connection, as a broker crash or network loss
+	 * would.
+	 */
 	public synchronized void cut() throws IOException {
 		if (this.server != null) {
 			this.server.close();
@@ -103,7 +108,8 @@ public final class TcpProxy implements AutoCloseable {
 				pipe(upstream, client);
 			}
 			catch (IOException ex) {
-				// server closed by cut(), or upstream unreachable: the client sees a closed connection
+				// server closed by cut(), or upstream unreachable: the client sees a
+				// closed connection
 			}
 		}
 	}

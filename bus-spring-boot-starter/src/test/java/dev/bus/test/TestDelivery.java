@@ -12,7 +12,10 @@ import dev.bus.IncomingMessage;
 import dev.bus.VerifiedPublisher;
 import dev.bus.chain.OutcomeCallbacks;
 
-/** A delivery as a listener's receive chain sees it, for testing one element without a broker. */
+/**
+ * A delivery as a listener's receive chain sees it, for testing one element without a
+ * broker.
+ */
 public final class TestDelivery implements IncomingMessage {
 
 	private final String topic;
@@ -41,7 +44,10 @@ public final class TestDelivery implements IncomingMessage {
 		this.body = body;
 	}
 
-	/** Settles the delivery: runs the elements' callbacks as Bus does (last registered first, once). */
+	/**
+	 * Settles the delivery: runs the elements' callbacks as Bus does (last registered
+	 * first, once).
+	 */
 	public void settle(DeliveryOutcome outcome) {
 		this.callbacks.run(outcome, "test delivery " + this.messageId);
 	}
@@ -57,7 +63,10 @@ public final class TestDelivery implements IncomingMessage {
 		return this.properties.getReceivedUserId();
 	}
 
-	/** When the application first received it, as recorded on a move: for testing a replay. */
+	/**
+	 * When the application first received it, as recorded on a move: for testing a
+	 * replay.
+	 */
 	public TestDelivery receivedAt(Instant receivedAt) {
 		this.receivedAt = receivedAt;
 		return this;

@@ -10,7 +10,10 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The real Zipkin server on 127.0.0.1:9411, read through its v2 API. Fails, never skips, when it is not running. */
+/**
+ * The real Zipkin server on 127.0.0.1:9411, read through its v2 API. Fails, never skips,
+ * when it is not running.
+ */
 public final class Zipkin {
 
 	public static final String URL = "http://127.0.0.1:9411";

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SDK Bus sets up through OpenTelemetry's autoconfiguration: Bus's defaults, overridden by the standard
- * {@code otel.*} settings (system properties here; {@code OTEL_*} environment variables work the same way), and
- * an explicit {@code bus.tracing.otlp-endpoint} over both.
+ * The SDK Bus sets up through OpenTelemetry's autoconfiguration: Bus's defaults,
+ * overridden by the standard {@code otel.*} settings (system properties here;
+ * {@code OTEL_*} environment variables work the same way), and an explicit
+ * {@code bus.tracing.otlp-endpoint} over both.
  */
 class BusOpenTelemetrySdkTest {
 
@@ -52,8 +53,7 @@ class BusOpenTelemetrySdkTest {
 		try (OpenTelemetrySdk sdk = BusOpenTelemetrySdk.create("orders", 1.0, null, true, new DroppedSpans())) {
 			assertThat(sdk.getSdkTracerProvider().toString()).contains("service.name=\"from-otel\"")
 				.contains("endpoint=http://collector.example:4318/v1/traces");
-			assertThat(sdk.getTracer("test").spanBuilder("dropped").startSpan().getSpanContext().isSampled())
-				.isFalse();
+			assertThat(sdk.getTracer("test").spanBuilder("dropped").startSpan().getSpanContext().isSampled()).isFalse();
 		}
 	}
 

@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Bus's spans with the real OpenTelemetry SDK (its spans captured as exported): context through the headers,
- * a message without context starting a trace, failures and rejections recorded, the consumer span current
- * until the delivery settles.
+ * Bus's spans with the real OpenTelemetry SDK (its spans captured as exported): context
+ * through the headers, a message without context starting a trace, failures and
+ * rejections recorded, the consumer span current until the delivery settles.
  */
 class OpenTelemetryBusTracingTest {
 
@@ -137,24 +137,33 @@ class OpenTelemetryBusTracingTest {
 	}
 
 	private SpanData span(String name) {
-		return this.exporter.getFinishedSpanItems().stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow();
+		return this.exporter.getFinishedSpanItems()
+			.stream()
+			.filter((span) -> span.getName().equals(name))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	@Test
 	void aRoutedMessagesProducerSpanNamesTheRule() {
-		this.envelopes.create(OutboundMessage.builder("orders.v2.created", "{}")
-			.header(BusHeaders.ROUTED_BY, "orders@4/v2")
-			.build()).settle(null);
+		this.envelopes.create(
+				OutboundMessage.builder("orders.v2.created", "{}").header(BusHeaders.ROUTED_BY, "orders@4/v2").build())
+			.settle(null);
 		assertThat(span("publish orders.v2.created").getAttributes().get(OpenTelemetryBusTracing.ROUTED_BY))
 			.isEqualTo("orders@4/v2");
 	}
 
-	/** A delivery of an envelope as a listener's receive chain sees it (header values arrive as AMQP strings). */
+	/**
+	 * A delivery of an envelope as a listener's receive chain sees it (header values
+	 * arrive as AMQP strings).
+	 */
 	private static TestDelivery delivery(Envelope envelope, int attempt) {
 		MessageProperties properties = new MessageProperties();
 		properties.setMessageId(envelope.messageId());
-		envelope.properties().getHeaders().forEach((name, value) -> properties.setHeader(name,
-				com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
+		envelope.properties()
+			.getHeaders()
+			.forEach((name, value) -> properties.setHeader(name,
+					com.rabbitmq.client.impl.LongStringHelper.asLongString(value.toString())));
 		return new TestDelivery(envelope.topic(), envelope.messageId(), attempt, properties, envelope.body());
 	}
 

@@ -8,8 +8,8 @@ import dev.bus.test.FakeChannel.Ack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Grouped acknowledgements on fake channels: when a group goes out, rejects, the ack timeout, stopping, and
- * channels that close and are replaced by recovery.
+ * Grouped acknowledgements on fake channels: when a group goes out, rejects, the ack
+ * timeout, stopping, and channels that close and are replaced by recovery.
  */
 class CoalescedAcksTest {
 

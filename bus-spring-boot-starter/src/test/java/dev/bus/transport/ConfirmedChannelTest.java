@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * Confirm tracking on one channel, with the test playing the broker: confirms out of order and for many at once,
- * nacks, returns, timeouts and a channel that closes with publishes outstanding.
+ * Confirm tracking on one channel, with the test playing the broker: confirms out of
+ * order and for many at once, nacks, returns, timeouts and a channel that closes with
+ * publishes outstanding.
  */
 class ConfirmedChannelTest {
 
@@ -35,7 +36,8 @@ class ConfirmedChannelTest {
 			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("m-" + i)
 				.headers(Map.of())
 				.build();
-			futures.add(channel.publish("bus", new Envelope("orders.created", "m-" + i, properties, new byte[1]), null));
+			futures
+				.add(channel.publish("bus", new Envelope("orders.created", "m-" + i, properties, new byte[1]), null));
 		}
 		return futures;
 	}
@@ -105,8 +107,7 @@ class ConfirmedChannelTest {
 	}
 
 	@Test
-	void aChannelTheBrokerClosedForARefusedTopicFailsThatTopicAsForbiddenAndTheRestAsConnectionLost()
-			throws Exception {
+	void aChannelTheBrokerClosedForARefusedTopicFailsThatTopicAsForbiddenAndTheRestAsConnectionLost() throws Exception {
 		ConfirmedChannel channel = confirmed(Duration.ofHours(1));
 		List<CompletableFuture<Void>> futures = publish(channel, 1);
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("p-1").build();

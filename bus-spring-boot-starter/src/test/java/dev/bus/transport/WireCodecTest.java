@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every message attribute across the wire: into a batch entry and back, packed into a batch and unpacked as a
- * listener is delivered it, and the broker user a message is sent as.
+ * Every message attribute across the wire: into a batch entry and back, packed into a
+ * batch and unpacked as a listener is delivered it, and the broker user a message is sent
+ * as.
  */
 class WireCodecTest {
 
@@ -68,11 +69,13 @@ class WireCodecTest {
 	@Test
 	void aBatchIsUnpackedIntoItsMessagesWithWhatTheBrokerVerifiedAndNotWhatAnEntryClaims() {
 		Envelope first = order("m-1");
-		Envelope forged = new Envelope("orders.created", "m-2", first.properties()
-			.builder()
-			.messageId("m-2")
-			.headers(Map.of("x-death", "forged", BusHeaders.PARTITION_KEY, "k2"))
-			.build(), "{}".getBytes());
+		Envelope forged = new Envelope("orders.created", "m-2",
+				first.properties()
+					.builder()
+					.messageId("m-2")
+					.headers(Map.of("x-death", "forged", BusHeaders.PARTITION_KEY, "k2"))
+					.build(),
+				"{}".getBytes());
 		Envelope batch = WireCodec.batchOf("orders.created",
 				List.of(WireCodec.toBatchEntry(first), WireCodec.toBatchEntry(forged)));
 		assertThat(batch.properties().getContentType()).isEqualTo(BusContentTypes.BATCH);
@@ -100,8 +103,7 @@ class WireCodecTest {
 		assertThat(messages.get(0).getMessageProperties().getMessageId()).isEqualTo("m-1");
 		assertThat(messages.get(0).getBody()).isEqualTo(first.body());
 		assertThat(messages.get(1).getMessageProperties().getMessageId()).isEqualTo("m-2");
-		assertThat((Object) messages.get(1).getMessageProperties().getHeader(BusHeaders.PARTITION_KEY))
-			.isEqualTo("k2");
+		assertThat((Object) messages.get(1).getMessageProperties().getHeader(BusHeaders.PARTITION_KEY)).isEqualTo("k2");
 	}
 
 	@Test

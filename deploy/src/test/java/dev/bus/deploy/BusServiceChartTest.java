@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The bus-service chart, rendered offline for Kubernetes 1.28 and 1.30 and read as typed objects: the sidecar's
- * two forms, the wiring between app and sidecar, probes on real ports, the security context, secrets only by
- * reference, optional objects only when enabled, and a schema that names each bad value.
+ * The bus-service chart, rendered offline for Kubernetes 1.28 and 1.30 and read as typed
+ * objects: the sidecar's two forms, the wiring between app and sidecar, probes on real
+ * ports, the security context, secrets only by reference, optional objects only when
+ * enabled, and a schema that names each bad value.
  */
 class BusServiceChartTest {
 
@@ -104,8 +105,9 @@ class BusServiceChartTest {
 		assertThat(sidecar.get("JAVA_TOOL_OPTIONS")).as("bus-sidecar/jvm.options")
 			.isEqualTo(String.join(" ", jvmOptions()));
 		for (Container container : List.of(container(pod, "app"), container(pod, "bus-sidecar"))) {
-			assertThat(container.getEnv()).filteredOn((variable) -> variable.getValueFrom() != null
-					&& variable.getValueFrom().getFieldRef() != null)
+			assertThat(container.getEnv())
+				.filteredOn(
+						(variable) -> variable.getValueFrom() != null && variable.getValueFrom().getFieldRef() != null)
 				.extracting(EnvVar::getName)
 				.contains("POD_NAME", "POD_UID", "POD_NAMESPACE", "POD_IP", "NODE_NAME");
 		}
@@ -180,7 +182,8 @@ class BusServiceChartTest {
 		assertThat(env(container(pod, "bus-sidecar")))
 			.containsEntry("BUS_SIDECAR_CONSUL_URL", "http://consul-server.consul.svc:8500")
 			.containsEntry("BUS_SIDECAR_REGISTRATION_ENABLED", "false");
-		// consul-k8s follows readiness there: it must cover the listeners, as the TTL check does
+		// consul-k8s follows readiness there: it must cover the listeners, as the TTL
+		// check does
 		assertThat(env(container(pod, "app"))).containsEntry("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE",
 				"readinessState,bus");
 	}
@@ -193,7 +196,8 @@ class BusServiceChartTest {
 		for (Container container : Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
 			.toList()) {
 			assertThat(container.getEnv())
-				.filteredOn((variable) -> variable.getName().matches(".*(PASSWORD|CLIENTSECRET|CLIENTID|ACLTOKEN)|.*_HEADERS_.*"))
+				.filteredOn((variable) -> variable.getName()
+					.matches(".*(PASSWORD|CLIENTSECRET|CLIENTID|ACLTOKEN)|.*_HEADERS_.*"))
 				.isNotEmpty()
 				.allSatisfy((variable) -> {
 					assertThat(variable.getValue()).as(variable.getName() + " has no literal value").isNull();
@@ -243,7 +247,8 @@ class BusServiceChartTest {
 
 	@Test
 	void aFieldKubernetesDoesNotKnowFailsTheRead() {
-		assertThatThrownBy(() -> Chart.parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  prots: []\n"))
+		assertThatThrownBy(
+				() -> Chart.parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  prots: []\n"))
 			.hasMessageContaining("Service x")
 			.hasMessageContaining("prots");
 	}

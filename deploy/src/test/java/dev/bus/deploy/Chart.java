@@ -23,9 +23,10 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
- * The chart under test, rendered and linted offline by Helm (helm-java), its output read into fabric8's typed
- * Kubernetes models. A field the model does not know (a misspelling, a field at the wrong level) lands in a
- * model's additional properties; {@link #render} fails on it, as a cluster's schema validation would.
+ * The chart under test, rendered and linted offline by Helm (helm-java), its output read
+ * into fabric8's typed Kubernetes models. A field the model does not know (a misspelling,
+ * a field at the wrong level) lands in a model's additional properties; {@link #render}
+ * fails on it, as a cluster's schema validation would.
  */
 final class Chart {
 
@@ -38,7 +39,10 @@ final class Chart {
 	private Chart() {
 	}
 
-	/** Renders the chart for a Kubernetes version, with a values file and extra {@code --set} values. */
+	/**
+	 * Renders the chart for a Kubernetes version, with a values file and extra
+	 * {@code --set} values.
+	 */
 	static Rendered render(String kubeVersion, Path valuesFile, Map<String, Object> sets) {
 		TemplateCommand template = new Helm(DIRECTORY).template()
 			.withName("orders")
@@ -53,7 +57,10 @@ final class Chart {
 		return render(kubeVersion, EXAMPLES.resolve(example), Map.of());
 	}
 
-	/** {@code helm lint --strict} on a copy of the chart whose values are its defaults overlaid by {@code example}. */
+	/**
+	 * {@code helm lint --strict} on a copy of the chart whose values are its defaults
+	 * overlaid by {@code example}.
+	 */
 	static LintResult lint(Path example) {
 		try {
 			Path copy = Files.createTempDirectory("bus-chart-lint").resolve("bus-service");
@@ -78,7 +85,10 @@ final class Chart {
 		}
 	}
 
-	/** Reads rendered manifests into typed models; fails on any field the models do not know. */
+	/**
+	 * Reads rendered manifests into typed models; fails on any field the models do not
+	 * know.
+	 */
 	static List<KubernetesResource> parse(String manifests) {
 		List<KubernetesResource> resources = new ArrayList<>();
 		for (String document : manifests.split("(?m)^---\\s*$")) {
@@ -177,9 +187,8 @@ final class Chart {
 		}
 
 		Set<String> kinds() {
-			return new java.util.TreeSet<>(this.resources.stream()
-				.map((resource) -> ((HasMetadata) resource).getKind())
-				.toList());
+			return new java.util.TreeSet<>(
+					this.resources.stream().map((resource) -> ((HasMetadata) resource).getKind()).toList());
 		}
 
 	}

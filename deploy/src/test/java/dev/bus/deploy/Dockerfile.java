@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a Dockerfile of this repository says, read as text: the instructions of its last stage, so a test can run
- * the same commands without a container engine and check that they still fit together.
+ * What a Dockerfile of this repository says, read as text: the instructions of its last
+ * stage, so a test can run the same commands without a container engine and check that
+ * they still fit together.
  */
 record Dockerfile(Path path, List<String> instructions) {
 
@@ -35,16 +36,19 @@ record Dockerfile(Path path, List<String> instructions) {
 		}
 	}
 
-	/** The words after {@code image-layers <step>} in its RUN instruction, up to the next {@code &&}. */
+	/**
+	 * The words after {@code image-layers <step>} in its RUN instruction, up to the next
+	 * {@code &&}.
+	 */
 	List<String> imageLayersArguments(String step) {
 		Pattern call = Pattern.compile("image-layers " + step + "(?: ([^&]*))?");
 		return this.instructions.stream()
 			.filter((instruction) -> instruction.startsWith("RUN "))
 			.map(call::matcher)
 			.filter(Matcher::find)
-			.map((matcher) -> (matcher.group(1) != null) ? Arrays.stream(matcher.group(1).strip().split(" "))
-				.filter((word) -> !word.isEmpty())
-				.toList() : List.<String>of())
+			.map((matcher) -> (matcher.group(1) != null)
+					? Arrays.stream(matcher.group(1).strip().split(" ")).filter((word) -> !word.isEmpty()).toList()
+					: List.<String>of())
 			.findFirst()
 			.orElseThrow(() -> new AssertionError(this.path + " does not run scripts/image-layers " + step));
 	}
@@ -72,7 +76,10 @@ record Dockerfile(Path path, List<String> instructions) {
 		return words;
 	}
 
-	/** The sources of its COPY instructions from the build context (not {@code --from} a stage). */
+	/**
+	 * The sources of its COPY instructions from the build context (not {@code --from} a
+	 * stage).
+	 */
 	List<String> contextSources() {
 		return this.instructions.stream()
 			.filter((instruction) -> instruction.startsWith("COPY ") && !instruction.startsWith("COPY --from"))

@@ -20,11 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The images' build steps, run as plain commands (there is no container engine here): each Dockerfile's
- * {@code scripts/image-layers extract} on the jar the build made and {@code train} with its arguments, then its
- * ENTRYPOINT in the extracted directory with {@code -Xshare:on}, which refuses to start unless the trained AppCDS
- * archive maps (without it the JVM would silently run without the archive). What is not run here: the base
- * image, the copy between stages, the user switch, the layer cache, pushing.
+ * The images' build steps, run as plain commands (there is no container engine here):
+ * each Dockerfile's {@code scripts/image-layers extract} on the jar the build made and
+ * {@code train} with its arguments, then its ENTRYPOINT in the extracted directory with
+ * {@code -Xshare:on}, which refuses to start unless the trained AppCDS archive maps
+ * (without it the JVM would silently run without the archive). What is not run here: the
+ * base image, the copy between stages, the user switch, the layer cache, pushing.
  */
 class ImageLayersIT {
 
@@ -44,8 +45,7 @@ class ImageLayersIT {
 		command.addAll(List.of("--bus.sidecar.app.name=image-it", "--bus.sidecar.app.port=1",
 				"--bus.sidecar.api.port=0", "--bus.sidecar.telemetry.port=0", "--bus.sidecar.management.port=0",
 				"--bus.sidecar.management.address=127.0.0.1", "--bus.sidecar.consul.development=true",
-				"--logging.structured.format.console=",
-				"--bus.sidecar.telemetry.endpoint=" + backend.endpoint(),
+				"--logging.structured.format.console=", "--bus.sidecar.telemetry.endpoint=" + backend.endpoint(),
 				"--bus.sidecar.telemetry.schedule-delay=100ms"));
 		Process sidecar = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
@@ -57,7 +57,8 @@ class ImageLayersIT {
 					HttpRequest.newBuilder(URI.create(url(ready) + "/actuator/health/readiness")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(readiness.statusCode()).isEqualTo(200);
-			// The default exporter (OTLP) from the packaged jar: its classes load only once spans arrive, so only a
+			// The default exporter (OTLP) from the packaged jar: its classes load only
+			// once spans arrive, so only a
 			// span through the image finds a jar that lacks them.
 			String telemetry = url(awaitLine(app.resolve("run.log"), sidecar, "Sidecar telemetry listening on "));
 			HttpResponse<String> received = HTTP.send(HttpRequest.newBuilder(URI.create(telemetry + "/v1/traces"))
@@ -66,8 +67,8 @@ class ImageLayersIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(received.statusCode()).isEqualTo(200);
 			await().atMost(Duration.ofSeconds(20))
-				.untilAsserted(() -> assertThat(backend.exports()).as(Files.readString(app.resolve("run.log")))
-					.isPositive());
+				.untilAsserted(
+						() -> assertThat(backend.exports()).as(Files.readString(app.resolve("run.log"))).isPositive());
 		}
 		finally {
 			sidecar.destroy();
@@ -96,16 +97,19 @@ class ImageLayersIT {
 		assertThat(service.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
 	}
 
-	/** Runs scripts/image-layers as the Dockerfile does, on the jar this build made; returns the app directory. */
+	/**
+	 * Runs scripts/image-layers as the Dockerfile does, on the jar this build made;
+	 * returns the app directory.
+	 */
 	private static Path buildLayers(Dockerfile dockerfile, String jarGlob, String jvmOptions) throws Exception {
 		List<String> extract = dockerfile.imageLayersArguments("extract");
 		assertThat(extract.get(1)).as("the Dockerfile's JVM options argument")
 			.isEqualTo((jvmOptions != null) ? "jvm.options" : "-");
 		assertThat(dockerfile.workdir()).as("the image runs where it was trained").isEqualTo("/app");
 		Path app = Files.createTempDirectory("bus-image").resolve("app");
-		run(app.getParent(), "extract", List.of(ROOT.resolve("scripts/image-layers").toString(), "extract",
-				find(jarGlob).toString(), (jvmOptions != null) ? ROOT.resolve(jvmOptions).toString() : "-",
-				app.toString()));
+		run(app.getParent(), "extract",
+				List.of(ROOT.resolve("scripts/image-layers").toString(), "extract", find(jarGlob).toString(),
+						(jvmOptions != null) ? ROOT.resolve(jvmOptions).toString() : "-", app.toString()));
 		List<String> train = new ArrayList<>(List.of(ROOT.resolve("scripts/image-layers").toString(), "train"));
 		train.addAll(dockerfile.imageLayersArguments("train"));
 		run(app, "train", train);
@@ -125,7 +129,10 @@ class ImageLayersIT {
 		assertThat(process.exitValue()).as(step + ": " + Files.readString(log)).isZero();
 	}
 
-	/** The ENTRYPOINT, with sharing required: the JVM then fails to start when the archive is unusable. */
+	/**
+	 * The ENTRYPOINT, with sharing required: the JVM then fails to start when the archive
+	 * is unusable.
+	 */
 	private static List<String> entrypoint(Dockerfile dockerfile, Path app) {
 		List<String> command = new ArrayList<>(dockerfile.entrypoint());
 		assertThat(command.get(0)).isEqualTo("java");
@@ -159,11 +166,9 @@ class ImageLayersIT {
 			if (!process.isAlive()) {
 				throw new AssertionError("Exited with " + process.exitValue() + ": " + Files.readString(log));
 			}
-			return Files.exists(log) ? Files.readAllLines(log)
-				.stream()
-				.filter((line) -> line.contains(marker))
-				.findFirst()
-				.orElse(null) : null;
+			return Files.exists(log)
+					? Files.readAllLines(log).stream().filter((line) -> line.contains(marker)).findFirst().orElse(null)
+					: null;
 		}, java.util.Objects::nonNull);
 	}
 

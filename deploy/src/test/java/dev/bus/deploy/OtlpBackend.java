@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 
-/** A trace backend on loopback that takes OTLP/HTTP exports, counts them and answers 200. */
+/**
+ * A trace backend on loopback that takes OTLP/HTTP exports, counts them and answers 200.
+ */
 final class OtlpBackend implements AutoCloseable {
 
 	/** One span in OTLP/JSON, as an app would send it to the sidecar. */

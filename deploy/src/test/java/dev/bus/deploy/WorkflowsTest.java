@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The GitHub workflows, validated against the GitHub Actions schema by {@code @action-validator/cli} (from npm,
- * installed by {@code scripts/infra up}), with every action pinned to a commit.
+ * The GitHub workflows, validated against the GitHub Actions schema by
+ * {@code @action-validator/cli} (from npm, installed by {@code scripts/infra up}), with
+ * every action pinned to a commit.
  */
 class WorkflowsTest {
 
@@ -72,8 +73,9 @@ class WorkflowsTest {
 	}
 
 	private static Validation validate(Path workflow) throws Exception {
-		Path home = Path.of(System.getenv().getOrDefault("BUS_INFRA_HOME",
-				System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra"));
+		Path home = Path.of(System.getenv()
+			.getOrDefault("BUS_INFRA_HOME",
+					System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra"));
 		Path validator = home.resolve("npm/node_modules/.bin/action-validator");
 		if (!Files.isExecutable(validator)) {
 			throw new AssertionError(validator + " is missing. Install the test tools with: scripts/infra up");

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wire format of a batch message ({@code application/vnd.bus.batch}): many logical messages, each with its
- * own headers, packed into one AMQP body so that one publish, one confirm and one delivery carry them all.
+ * The wire format of a batch message ({@code application/vnd.bus.batch}): many logical
+ * messages, each with its own headers, packed into one AMQP body so that one publish, one
+ * confirm and one delivery carry them all.
  *
  * <pre>
  * batch  := version:u8 count:i32 entry{count}
@@ -18,8 +19,9 @@ import java.util.Map;
  * string := length:i32 utf8-bytes
  * </pre>
  *
- * Decoding is strict: any inconsistency raises {@link MalformedBatchException} rather than yielding partial
- * entries, so a corrupt batch is dead-lettered whole instead of being half-processed.
+ * Decoding is strict: any inconsistency raises {@link MalformedBatchException} rather
+ * than yielding partial entries, so a corrupt batch is dead-lettered whole instead of
+ * being half-processed.
  */
 public final class BatchCodec {
 
@@ -94,11 +96,14 @@ public final class BatchCodec {
 		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
-	/** A length must be non-negative and fit in what is left, so a corrupt length cannot allocate gigabytes. */
+	/**
+	 * A length must be non-negative and fit in what is left, so a corrupt length cannot
+	 * allocate gigabytes.
+	 */
 	private static int nonNegative(int length, ByteBuffer buffer) {
 		if (length < 0 || length > buffer.remaining()) {
-			throw new MalformedBatchException("invalid length " + length + " with " + buffer.remaining()
-					+ " bytes left");
+			throw new MalformedBatchException(
+					"invalid length " + length + " with " + buffer.remaining() + " bytes left");
 		}
 		return length;
 	}

@@ -3,8 +3,8 @@ package dev.bus.core.batch;
 import java.util.Map;
 
 /**
- * One logical message inside a batch: its own headers (message id, type, partition key, trace context...) and
- * its body.
+ * One logical message inside a batch: its own headers (message id, type, partition key,
+ * trace context...) and its body.
  */
 public record BatchEntry(Map<String, String> headers, byte[] body) {
 

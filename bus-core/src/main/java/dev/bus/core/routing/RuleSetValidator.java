@@ -9,16 +9,18 @@ import java.util.function.Function;
 import dev.bus.core.TopicPattern;
 
 /**
- * Checks a rule set completely before anyone applies it: format, topics, weights, conditions (compiled by the
- * caller's expression language) and redirect loops. A rule set with any problem is refused as a whole: the last
- * good one stays in force, never half of a new one.
+ * Checks a rule set completely before anyone applies it: format, topics, weights,
+ * conditions (compiled by the caller's expression language) and redirect loops. A rule
+ * set with any problem is refused as a whole: the last good one stays in force, never
+ * half of a new one.
  */
 public final class RuleSetValidator {
 
 	private final Function<String, String> expressionProblem;
 
 	/**
-	 * @param expressionProblem what is wrong with a condition, or {@code null} when it compiles
+	 * @param expressionProblem what is wrong with a condition, or {@code null} when it
+	 * compiles
 	 */
 	public RuleSetValidator(Function<String, String> expressionProblem) {
 		this.expressionProblem = expressionProblem;
@@ -120,9 +122,10 @@ public final class RuleSetValidator {
 	}
 
 	/**
-	 * Rules apply once, so nothing loops at run time; but rules that send messages to each other's topics in a
-	 * circle (A redirects to B's topics, B to A's) say two owners disagree where the messages belong: refused.
-	 * A rule whose target matches its own pattern is not a loop (it is applied once).
+	 * Rules apply once, so nothing loops at run time; but rules that send messages to
+	 * each other's topics in a circle (A redirects to B's topics, B to A's) say two
+	 * owners disagree where the messages belong: refused. A rule whose target matches its
+	 * own pattern is not a loop (it is applied once).
 	 */
 	private static void checkLoops(RuleSet ruleSet, List<String> problems) {
 		List<RoutingRule> moving = ruleSet.rules()

@@ -3,12 +3,13 @@ package dev.bus.core.sidecar;
 import java.util.List;
 
 /**
- * The body of the app's {@code bus} actuator endpoint ({@code GET /actuator/bus}), which the starter writes and
- * the sidecar reads to register the app's topics in Consul.
+ * The body of the app's {@code bus} actuator endpoint ({@code GET /actuator/bus}), which
+ * the starter writes and the sidecar reads to register the app's topics in Consul.
  *
  * @param listeners the app's listeners
  * @param publisher the app's publisher
- * @param requiredScopes the OAuth2 scopes the app needs for what it does (published topics: so far)
+ * @param requiredScopes the OAuth2 scopes the app needs for what it does (published
+ * topics: so far)
  */
 public record BusEndpointBody(List<Listener> listeners, Publisher publisher, RequiredScopes requiredScopes) {
 
@@ -27,7 +28,8 @@ public record BusEndpointBody(List<Listener> listeners, Publisher publisher, Req
 	 * @param filter filter expression, or {@code null}
 	 * @param maxAttempts attempts before dead-lettering
 	 * @param method the annotated method
-	 * @param state {@code consuming}, {@code waiting-for-broker}, {@code stopped} or {@code paused: <why>}
+	 * @param state {@code consuming}, {@code waiting-for-broker}, {@code stopped} or
+	 * {@code paused: <why>}
 	 * @param activeConsumers consumers subscribed now
 	 * @param deadLetters messages in the dead-letter queue, {@code -1} when unknown
 	 */

@@ -1,7 +1,8 @@
 package dev.bus.core.sidecar;
 
 /**
- * The body of {@link SidecarApi#MAINTENANCE}: whether an operator put the app's instance in maintenance in Consul.
+ * The body of {@link SidecarApi#MAINTENANCE}: whether an operator put the app's instance
+ * in maintenance in Consul.
  *
  * @param enabled whether it is in maintenance
  * @param reason the reason given ({@code consul maint -reason}), or {@code null}

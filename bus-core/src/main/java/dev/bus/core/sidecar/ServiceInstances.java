@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the sidecar knows about one service: its passing instances, and an index that changes whenever they do
- * (the sidecar's own counter, so an app's long poll is not woken by Consul index moves that changed nothing).
+ * What the sidecar knows about one service: its passing instances, and an index that
+ * changes whenever they do (the sidecar's own counter, so an app's long poll is not woken
+ * by Consul index moves that changed nothing).
  *
  * @param service the Consul service name
  * @param index changes whenever the instances do

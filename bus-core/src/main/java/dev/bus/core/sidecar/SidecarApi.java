@@ -3,26 +3,31 @@ package dev.bus.core.sidecar;
 import java.time.Duration;
 
 /**
- * The sidecar's local API as the starter calls it and the sidecar serves it, on loopback, versioned under
- * {@code /v1/}. Every answer is JSON; a service's instances come as {@link ServiceInstances}.
+ * The sidecar's local API as the starter calls it and the sidecar serves it, on loopback,
+ * versioned under {@code /v1/}. Every answer is JSON; a service's instances come as
+ * {@link ServiceInstances}.
  */
 public final class SidecarApi {
 
 	/** {@code GET}: the passing broker nodes, as {@link ServiceInstances}. */
 	public static final String BROKERS = "/v1/brokers";
 
-	/** {@code GET} + a Consul service name: its passing instances, as {@link ServiceInstances}. */
+	/**
+	 * {@code GET} + a Consul service name: its passing instances, as
+	 * {@link ServiceInstances}.
+	 */
 	public static final String SERVICES = "/v1/services/";
 
 	/**
-	 * {@code GET}: whether the app's instance is in maintenance in Consul ({@code consul maint}), as
-	 * {@link Maintenance}; the starter pauses its listeners while it is.
+	 * {@code GET}: whether the app's instance is in maintenance in Consul
+	 * ({@code consul maint}), as {@link Maintenance}; the starter pauses its listeners
+	 * while it is.
 	 */
 	public static final String MAINTENANCE = "/v1/maintenance";
 
 	/**
-	 * {@code GET}: the routing rule sets in force (validated by the sidecar, last good kept), as
-	 * {@link RoutingRules}; takes the long-poll parameters.
+	 * {@code GET}: the routing rule sets in force (validated by the sidecar, last good
+	 * kept), as {@link RoutingRules}; takes the long-poll parameters.
 	 */
 	public static final String ROUTES = "/v1/routes";
 
@@ -32,7 +37,10 @@ public final class SidecarApi {
 	/** Query parameter of a long poll: answer once the index differs from this one. */
 	public static final String INDEX = "index";
 
-	/** Query parameter of a long poll: the longest it waits, as a duration ({@code 30s}, {@code 500ms}). */
+	/**
+	 * Query parameter of a long poll: the longest it waits, as a duration ({@code 30s},
+	 * {@code 500ms}).
+	 */
 	public static final String WAIT = "wait";
 
 	/** Longest wait a long poll may ask for. */

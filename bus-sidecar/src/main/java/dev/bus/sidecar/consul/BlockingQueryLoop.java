@@ -7,10 +7,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.client.RestClientException;
 
 /**
- * The loop every Consul watch of the sidecar runs: a blocking query from the last index (Consul answers when the
- * index moves, or after the query's wait), its answer handed on; after a failure the index starts over and the next
- * query waits a delay that doubles up to a bound (Spring's {@link ExponentialBackOff}), cut short by {@link #stop()}.
- * An index that goes backwards (Consul restarted, a snapshot restored) starts over too.
+ * The loop every Consul watch of the sidecar runs: a blocking query from the last index
+ * (Consul answers when the index moves, or after the query's wait), its answer handed on;
+ * after a failure the index starts over and the next query waits a delay that doubles up
+ * to a bound (Spring's {@link ExponentialBackOff}), cut short by {@link #stop()}. An
+ * index that goes backwards (Consul restarted, a snapshot restored) starts over too.
  */
 public final class BlockingQueryLoop {
 
@@ -29,7 +30,10 @@ public final class BlockingQueryLoop {
 		this.backOff.setMaxInterval(maxBackoff.toMillis());
 	}
 
-	/** One blocking query from {@code index}; the answer is handed on before it returns Consul's new index. */
+	/**
+	 * One blocking query from {@code index}; the answer is handed on before it returns
+	 * Consul's new index.
+	 */
 	@FunctionalInterface
 	public interface Query {
 
@@ -43,8 +47,10 @@ public final class BlockingQueryLoop {
 
 		/**
 		 * @param failure the query's failure
-		 * @param backoff the delay the loop would wait, which grows with each failure in a row
-		 * @return the delay to wait: {@code backoff}, or another (a refused query is retried at a fixed interval)
+		 * @param backoff the delay the loop would wait, which grows with each failure in
+		 * a row
+		 * @return the delay to wait: {@code backoff}, or another (a refused query is
+		 * retried at a fixed interval)
 		 */
 		Duration failed(RestClientException failure, Duration backoff);
 

@@ -7,14 +7,16 @@ import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
 /**
- * Refuses a Consul agent that anyone may use. Consul is the sidecar's control plane: whoever writes to it decides
- * the routing rules the app applies, its maintenance (its listeners pause), and the broker addresses it connects to.
- * So before its first call the sidecar asks Consul for its own configuration ({@code GET /v1/agent/self}) without a
- * token: an agent that answers does not enforce ACLs with a default deny policy, and every call is refused with
- * {@link UnsafeConsulException} (reported as any Consul error: in the status, the metrics, one ERROR line) until it
- * does; an agent that answers 401 or 403 does. This works on every Consul version, unlike reading the ACL settings
- * from the agent's debug configuration, whose fields move between versions. A development agent is accepted when
- * {@code bus.sidecar.consul.development} says so, with a warning.
+ * Refuses a Consul agent that anyone may use. Consul is the sidecar's control plane:
+ * whoever writes to it decides the routing rules the app applies, its maintenance (its
+ * listeners pause), and the broker addresses it connects to. So before its first call the
+ * sidecar asks Consul for its own configuration ({@code GET /v1/agent/self}) without a
+ * token: an agent that answers does not enforce ACLs with a default deny policy, and
+ * every call is refused with {@link UnsafeConsulException} (reported as any Consul error:
+ * in the status, the metrics, one ERROR line) until it does; an agent that answers 401 or
+ * 403 does. This works on every Consul version, unlike reading the ACL settings from the
+ * agent's debug configuration, whose fields move between versions. A development agent is
+ * accepted when {@code bus.sidecar.consul.development} says so, with a warning.
  */
 public class ConsulAclCheck {
 
@@ -42,9 +44,11 @@ public class ConsulAclCheck {
 	}
 
 	/**
-	 * Returns once Consul is known to enforce ACLs with a default deny policy; asks it while that is not known.
+	 * Returns once Consul is known to enforce ACLs with a default deny policy; asks it
+	 * while that is not known.
 	 * @throws UnsafeConsulException when Consul answers an anonymous request
-	 * @throws org.springframework.web.client.RestClientException when Consul cannot be asked (unreachable)
+	 * @throws org.springframework.web.client.RestClientException when Consul cannot be
+	 * asked (unreachable)
 	 */
 	public void requireEnforced() {
 		if (this.enforced) {

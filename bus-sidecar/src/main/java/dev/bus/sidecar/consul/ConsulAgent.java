@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulClient.QueryParams;
 import org.springframework.cloud.consul.model.http.agent.NewService;
@@ -19,9 +18,10 @@ import org.springframework.web.client.HttpClientErrorException;
 import dev.bus.core.sidecar.Maintenance;
 
 /**
- * The few Consul agent calls the sidecar makes, with the ACL token added to each so no other class holds it.
- * Failures surface as Spring's {@code RestClientException}s: {@code ResourceAccessException} when Consul cannot
- * be reached, {@code RestClientResponseException} when it answers with an error.
+ * The few Consul agent calls the sidecar makes, with the ACL token added to each so no
+ * other class holds it. Failures surface as Spring's {@code RestClientException}s:
+ * {@code ResourceAccessException} when Consul cannot be reached,
+ * {@code RestClientResponseException} when it answers with an error.
  */
 public class ConsulAgent {
 
@@ -32,7 +32,10 @@ public class ConsulAgent {
 
 	}
 
-	/** One answer of a blocking health query: the index to wait on next and the passing instances. */
+	/**
+	 * One answer of a blocking health query: the index to wait on next and the passing
+	 * instances.
+	 */
 	public record HealthAnswer(long index, List<HealthService> instances) {
 	}
 
@@ -43,7 +46,8 @@ public class ConsulAgent {
 	private final ConsulAclCheck aclCheck;
 
 	/**
-	 * @param aclCheck asked before every call: the sidecar uses no Consul that anyone may use
+	 * @param aclCheck asked before every call: the sidecar uses no Consul that anyone may
+	 * use
 	 */
 	public ConsulAgent(ConsulClient client, @Nullable String aclToken, ConsulAclCheck aclCheck) {
 		this.client = client;
@@ -66,7 +70,9 @@ public class ConsulAgent {
 		this.client.agentServiceSetMaintenance(serviceId, enable, reason, this.aclToken);
 	}
 
-	/** Updates a TTL check; the note shows in Consul's UI and API as the check's output. */
+	/**
+	 * Updates a TTL check; the note shows in Consul's UI and API as the check's output.
+	 */
 	public void updateTtl(String checkId, CheckStatus status, String note) {
 		this.aclCheck.requireEnforced();
 		switch (status) {
@@ -77,8 +83,8 @@ public class ConsulAgent {
 	}
 
 	/**
-	 * Whether an instance is in maintenance: Consul then gives it a {@code _service_maintenance:<id>} check, whose
-	 * notes hold the reason.
+	 * Whether an instance is in maintenance: Consul then gives it a
+	 * {@code _service_maintenance:<id>} check, whose notes hold the reason.
 	 * @return the maintenance, {@link Maintenance#NONE} when it is not in maintenance
 	 */
 	public Maintenance maintenance(String service, String instanceId) {
@@ -100,13 +106,16 @@ public class ConsulAgent {
 		return Maintenance.NONE;
 	}
 
-	/** A blocking query's answer on a KV prefix: the keys and their values, and Consul's index. */
+	/**
+	 * A blocking query's answer on a KV prefix: the keys and their values, and Consul's
+	 * index.
+	 */
 	public record KvAnswer(long index, Map<String, String> values) {
 	}
 
 	/**
-	 * Blocking query for the keys under a prefix: returns once Consul's index moves past {@code index} or after
-	 * {@code wait}. Index 0 answers at once.
+	 * Blocking query for the keys under a prefix: returns once Consul's index moves past
+	 * {@code index} or after {@code wait}. Index 0 answers at once.
 	 */
 	public KvAnswer kvValues(String prefix, long index, Duration wait) {
 		this.aclCheck.requireEnforced();
@@ -115,9 +124,10 @@ public class ConsulAgent {
 			response = this.client.getKVValues(prefix, this.aclToken, Math.max(1, wait.toSeconds()), index);
 		}
 		catch (HttpClientErrorException.NotFound ex) {
-			// No key under the prefix: an answer like any other, whose index the next query blocks on.
-			String consulIndex = (ex.getResponseHeaders() != null)
-					? ex.getResponseHeaders().getFirst("X-Consul-Index") : null;
+			// No key under the prefix: an answer like any other, whose index the next
+			// query blocks on.
+			String consulIndex = (ex.getResponseHeaders() != null) ? ex.getResponseHeaders().getFirst("X-Consul-Index")
+					: null;
 			return new KvAnswer((consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0, Map.of());
 		}
 		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");
@@ -133,13 +143,13 @@ public class ConsulAgent {
 	}
 
 	/**
-	 * Blocking query for the passing instances of a service: returns once Consul's index moves past
-	 * {@code index} or after {@code wait}. Index 0 answers at once.
+	 * Blocking query for the passing instances of a service: returns once Consul's index
+	 * moves past {@code index} or after {@code wait}. Index 0 answers at once.
 	 */
 	public HealthAnswer passingInstances(String service, long index, Duration wait) {
 		this.aclCheck.requireEnforced();
-		ResponseEntity<List<HealthService>> response = this.client.getHealthServices(service, true, this.aclToken,
-				null, new QueryParams(Math.max(1, wait.toSeconds()), index));
+		ResponseEntity<List<HealthService>> response = this.client.getHealthServices(service, true, this.aclToken, null,
+				new QueryParams(Math.max(1, wait.toSeconds()), index));
 		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");
 		long next = (consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0;
 		List<HealthService> body = response.getBody();

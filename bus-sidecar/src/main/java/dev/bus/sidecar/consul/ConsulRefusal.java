@@ -4,10 +4,11 @@ import java.net.ConnectException;
 import java.time.Duration;
 
 /**
- * Tells a Consul agent that refuses connections (down or restarting) from one that answers badly. A refused
- * connection to the node's agent costs nothing to try again, so the sidecar retries it at a short fixed interval
- * and is registered and watching again within {@link #RETRY_INTERVAL} of the agent's return, instead of waiting
- * out a backoff grown while it was away; errors from an agent that answers still back off.
+ * Tells a Consul agent that refuses connections (down or restarting) from one that
+ * answers badly. A refused connection to the node's agent costs nothing to try again, so
+ * the sidecar retries it at a short fixed interval and is registered and watching again
+ * within {@link #RETRY_INTERVAL} of the agent's return, instead of waiting out a backoff
+ * grown while it was away; errors from an agent that answers still back off.
  */
 public final class ConsulRefusal {
 

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.web.client.RestClientException;
 
@@ -20,9 +19,10 @@ import dev.bus.sidecar.consul.ConsulAgent;
 import dev.bus.sidecar.consul.ConsulRefusal;
 
 /**
- * Follows one service's passing instances with Consul blocking queries, on a thread of the sidecar's watch
- * executor: each query waits until Consul's index moves, so a change is seen about as soon as Consul knows it,
- * without polling. Waiters in {@link #awaitChange} are woken when the instance list actually changes.
+ * Follows one service's passing instances with Consul blocking queries, on a thread of
+ * the sidecar's watch executor: each query waits until Consul's index moves, so a change
+ * is seen about as soon as Consul knows it, without polling. Waiters in
+ * {@link #awaitChange} are woken when the instance list actually changes.
  */
 class ServiceWatch implements Runnable {
 
@@ -78,7 +78,10 @@ class ServiceWatch implements Runnable {
 		this.lastAsked = System.nanoTime();
 	}
 
-	/** Whether nobody asked for the service for {@code expiry} and no long poll waits on it. */
+	/**
+	 * Whether nobody asked for the service for {@code expiry} and no long poll waits on
+	 * it.
+	 */
 	boolean idleFor(Duration expiry) {
 		return waiting() == 0 && System.nanoTime() - this.lastAsked > expiry.toNanos();
 	}
@@ -88,7 +91,10 @@ class ServiceWatch implements Runnable {
 		return this.waiting;
 	}
 
-	/** Waits until the snapshot's index differs from {@code index}, or {@code timeout}; returns the current one. */
+	/**
+	 * Waits until the snapshot's index differs from {@code index}, or {@code timeout};
+	 * returns the current one.
+	 */
 	synchronized ServiceInstances awaitChange(long index, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.waiting++;
@@ -109,7 +115,8 @@ class ServiceWatch implements Runnable {
 
 	@Override
 	public void run() {
-		Thread.currentThread().setName("bus-sidecar-watch-" + this.service); // the pool's thread, named for logs
+		// the pool's thread, named for logs
+		Thread.currentThread().setName("bus-sidecar-watch-" + this.service);
 		this.loop.run((index) -> {
 			long started = System.nanoTime();
 			ConsulAgent.HealthAnswer answer = this.consul.passingInstances(this.service, index, this.wait);
@@ -120,7 +127,10 @@ class ServiceWatch implements Runnable {
 		}, this::failed);
 	}
 
-	/** A refused query is retried at a fixed interval and logged once; others back off, each logged. */
+	/**
+	 * A refused query is retried at a fixed interval and logged once; others back off,
+	 * each logged.
+	 */
 	private Duration failed(RestClientException ex, Duration backoff) {
 		this.errors.increment();
 		boolean refused = ConsulRefusal.isRefused(ex);
@@ -139,7 +149,8 @@ class ServiceWatch implements Runnable {
 		if (current.known() && current.instances().equals(instances)) {
 			return;
 		}
-		// One line per change between none and some: an app that cannot find a service is told why, once.
+		// One line per change between none and some: an app that cannot find a service is
+		// told why, once.
 		if (instances.isEmpty() && (!current.known() || !current.instances().isEmpty())) {
 			log.warn("Consul has no passing instance of " + this.service + "; serving an empty list until one passes");
 		}

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
@@ -20,15 +19,22 @@ import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
- * The services the sidecar follows in Consul: the broker service and the configured ones from start-up, any
- * other from the first time the app asks for it, up to a bound (each watch holds a thread and a long poll).
+ * The services the sidecar follows in Consul: the broker service and the configured ones
+ * from start-up, any other from the first time the app asks for it, up to a bound (each
+ * watch holds a thread and a long poll).
  */
 public class ServiceWatches implements SmartLifecycle {
 
-	/** Stops after the registrar, so the app keeps a current view of Consul while it drains. */
+	/**
+	 * Stops after the registrar, so the app keeps a current view of Consul while it
+	 * drains.
+	 */
 	public static final int PHASE = Integer.MAX_VALUE - 200;
 
-	/** Most services one sidecar follows; an app asking for more is told so, not given more threads. */
+	/**
+	 * Most services one sidecar follows; an app asking for more is told so, not given
+	 * more threads.
+	 */
 	public static final int MAX_WATCHES = 64;
 
 	private static final Log log = LogFactory.getLog(ServiceWatches.class);
@@ -50,8 +56,8 @@ public class ServiceWatches implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * @param executor runs one watch per service for as long as the sidecar runs (a bean of the context, with a
-	 * thread per watch)
+	 * @param executor runs one watch per service for as long as the sidecar runs (a bean
+	 * of the context, with a thread per watch)
 	 */
 	public ServiceWatches(ConsulAgent consul, SidecarProperties properties, MeterRegistry meters,
 			TaskExecutor executor) {
@@ -62,7 +68,10 @@ public class ServiceWatches implements SmartLifecycle {
 		meters.gauge("bus.sidecar.brokers.passing", this, ServiceWatches::passingBrokers);
 	}
 
-	/** Passing instances of the broker service as last seen; -1 before Consul's first answer. */
+	/**
+	 * Passing instances of the broker service as last seen; -1 before Consul's first
+	 * answer.
+	 */
 	private double passingBrokers() {
 		ServiceWatch brokers = this.watches.get(brokerService());
 		if (brokers == null || !brokers.snapshot().known()) {
@@ -87,11 +96,15 @@ public class ServiceWatches implements SmartLifecycle {
 	public ServiceInstances snapshot(String service) throws InterruptedException {
 		ServiceWatch watch = watch(service);
 		ServiceInstances snapshot = watch.snapshot();
-		// A service asked for the first time: wait briefly for Consul's first answer rather than serve "none".
+		// A service asked for the first time: wait briefly for Consul's first answer
+		// rather than serve "none".
 		return snapshot.known() ? snapshot : watch.awaitChange(snapshot.index(), FIRST_ANSWER_WAIT);
 	}
 
-	/** Long poll: returns when the service's index differs from {@code index}, or after {@code timeout}. */
+	/**
+	 * Long poll: returns when the service's index differs from {@code index}, or after
+	 * {@code timeout}.
+	 */
 	public ServiceInstances awaitChange(String service, long index, Duration timeout) throws InterruptedException {
 		return watch(service).awaitChange(index, timeout);
 	}
@@ -129,8 +142,9 @@ public class ServiceWatches implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops following services the app asked for at run time and no longer asks for (never the broker service or
-	 * the configured ones). Done when a new service is asked for, the only time a slot is needed.
+	 * Stops following services the app asked for at run time and no longer asks for
+	 * (never the broker service or the configured ones). Done when a new service is asked
+	 * for, the only time a slot is needed.
 	 */
 	private void expireIdleWatches() {
 		DiscoveryProperties discovery = this.properties.getDiscovery();
@@ -149,7 +163,8 @@ public class ServiceWatches implements SmartLifecycle {
 				this.executor.execute(watch);
 			}
 			catch (TaskRejectedException ex) {
-				// Expired watches still finish their last blocking query: no thread free until they do.
+				// Expired watches still finish their last blocking query: no thread free
+				// until they do.
 				this.watches.remove(service, watch);
 				throw new TooManyWatchesException(service);
 			}

@@ -22,16 +22,17 @@ import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.sidecar.AppProperties;
 
 /**
- * Reads the app's actuator on 127.0.0.1: its health (every heartbeat) and its {@code bus} endpoint (the topics it
- * listens to and publishes, registered as Consul metadata). Anything but a well-formed answer in time counts as
- * failing, with the reason kept for the check's output and the log. Plain {@code HttpURLConnection}: loopback
- * HTTP needs nothing more, and it keeps the sidecar small.
+ * Reads the app's actuator on 127.0.0.1: its health (every heartbeat) and its {@code bus}
+ * endpoint (the topics it listens to and publishes, registered as Consul metadata).
+ * Anything but a well-formed answer in time counts as failing, with the reason kept for
+ * the check's output and the log. Plain {@code HttpURLConnection}: loopback HTTP needs
+ * nothing more, and it keeps the sidecar small.
  */
 public class AppClient {
 
 	/**
-	 * The app's bus topics, as its {@code bus} actuator endpoint reports them, and whether it serves its AsyncAPI
-	 * document.
+	 * The app's bus topics, as its {@code bus} actuator endpoint reports them, and
+	 * whether it serves its AsyncAPI document.
 	 */
 	public record BusTopics(Set<String> listens, Set<String> publishes, boolean asyncApi) {
 
@@ -45,7 +46,10 @@ public class AppClient {
 	/** An actuator answer larger than this is not health JSON. */
 	private static final int MAX_BODY = 64 * 1024;
 
-	/** Reads the shared contract leniently: an app on a newer starter may report more than this sidecar knows. */
+	/**
+	 * Reads the shared contract leniently: an app on a newer starter may report more than
+	 * this sidecar knows.
+	 */
 	private final JsonMapper json = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -70,7 +74,10 @@ public class AppClient {
 		this.asyncApiUri = URI.create(base + app.getAsyncapiPath());
 	}
 
-	/** Whether the app still accepts connections on the port it serves on (false once it has stopped). */
+	/**
+	 * Whether the app still accepts connections on the port it serves on (false once it
+	 * has stopped).
+	 */
 	public boolean acceptsConnections() {
 		try (Socket socket = new Socket()) {
 			socket.connect(this.appAddress, (int) this.timeout.toMillis());
@@ -108,7 +115,10 @@ public class AppClient {
 		}
 	}
 
-	/** The app's topics, or {@link BusTopics#UNKNOWN} when it has no {@code bus} endpoint or it cannot be read. */
+	/**
+	 * The app's topics, or {@link BusTopics#UNKNOWN} when it has no {@code bus} endpoint
+	 * or it cannot be read.
+	 */
 	public BusTopics busTopics() {
 		try {
 			Answer answer = get(this.busUri);
@@ -131,7 +141,10 @@ public class AppClient {
 		}
 	}
 
-	/** A HEAD request: the document can be far larger than what this client reads, and only its presence counts. */
+	/**
+	 * A HEAD request: the document can be far larger than what this client reads, and
+	 * only its presence counts.
+	 */
 	private boolean servesAsyncApi() throws IOException {
 		HttpURLConnection connection = (HttpURLConnection) this.asyncApiUri.toURL().openConnection();
 		connection.setRequestMethod("HEAD");

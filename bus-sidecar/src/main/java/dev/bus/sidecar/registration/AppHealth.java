@@ -3,8 +3,8 @@ package dev.bus.sidecar.registration;
 import dev.bus.sidecar.consul.ConsulAgent.CheckStatus;
 
 /**
- * The app's health as the sidecar last saw it, mapped to a Consul check status, with the reason in words (it
- * becomes the TTL check's output in Consul).
+ * The app's health as the sidecar last saw it, mapped to a Consul check status, with the
+ * reason in words (it becomes the TTL check's output in Consul).
  */
 public record AppHealth(CheckStatus status, String reason, boolean answered) {
 
@@ -21,7 +21,10 @@ public record AppHealth(CheckStatus status, String reason, boolean answered) {
 		return new AppHealth(CheckStatus.CRITICAL, reason, true);
 	}
 
-	/** The app did not answer at all (not started yet, or hung): nothing to register until it does. */
+	/**
+	 * The app did not answer at all (not started yet, or hung): nothing to register until
+	 * it does.
+	 */
 	static AppHealth unreachable(String reason) {
 		return new AppHealth(CheckStatus.CRITICAL, "app unreachable: " + reason, false);
 	}

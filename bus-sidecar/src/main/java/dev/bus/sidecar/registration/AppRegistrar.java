@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.client.RestClientException;
@@ -26,17 +25,23 @@ import dev.bus.sidecar.consul.UnsafeConsulException;
 /**
  * Keeps the app registered in Consul with a TTL check that follows its real health.
  * <p>
- * The heartbeat scheduler's thread runs the loop: read the app's health; register once the app answers (so the
- * app may start before or after the sidecar; {@link InstanceRegistration}); then, every third of the TTL, pass,
- * warn or fail the check. When Consul rejects a heartbeat (it lost its state, as after an agent restart, or
- * someone deregistered the instance) the app is registered again at once. When Consul cannot be reached, attempts back off (doubling, capped) and resume when it returns.
- * On shutdown the instance goes into maintenance (critical, so peers stop routing to it), stays there for the
- * drain time, and is deregistered. The pod's pre-stop hook can drain earlier ({@link #drain()}), so the instance
- * leaves Consul's passing set before the app stops ({@link InstanceDrain}); shutdown then only deregisters.
+ * The heartbeat scheduler's thread runs the loop: read the app's health; register once
+ * the app answers (so the app may start before or after the sidecar;
+ * {@link InstanceRegistration}); then, every third of the TTL, pass, warn or fail the
+ * check. When Consul rejects a heartbeat (it lost its state, as after an agent restart,
+ * or someone deregistered the instance) the app is registered again at once. When Consul
+ * cannot be reached, attempts back off (doubling, capped) and resume when it returns. On
+ * shutdown the instance goes into maintenance (critical, so peers stop routing to it),
+ * stays there for the drain time, and is deregistered. The pod's pre-stop hook can drain
+ * earlier ({@link #drain()}), so the instance leaves Consul's passing set before the app
+ * stops ({@link InstanceDrain}); shutdown then only deregisters.
  */
 public class AppRegistrar implements SmartLifecycle {
 
-	/** Stops before the local API and the watches, so the app keeps its view of Consul while it drains. */
+	/**
+	 * Stops before the local API and the watches, so the app keeps its view of Consul
+	 * while it drains.
+	 */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
 	private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
@@ -63,7 +68,9 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private final InstanceDrain drain;
 
-	/** Held by a heartbeat while it runs, so that stopping can wait for the one in flight. */
+	/**
+	 * Held by a heartbeat while it runs, so that stopping can wait for the one in flight.
+	 */
 	private final ReentrantLock beating = new ReentrantLock();
 
 	private volatile boolean running;
@@ -74,7 +81,10 @@ public class AppRegistrar implements SmartLifecycle {
 
 	private volatile @Nullable String consulError;
 
-	/** When the heartbeat last ran ({@link System#nanoTime()}), for {@link #heartbeatAlive()}. */
+	/**
+	 * When the heartbeat last ran ({@link System#nanoTime()}), for
+	 * {@link #heartbeatAlive()}.
+	 */
 	private volatile long lastTick = System.nanoTime();
 
 	private Duration backoff = MIN_BACKOFF;
@@ -97,15 +107,19 @@ public class AppRegistrar implements SmartLifecycle {
 		meters.gauge("bus.sidecar.app.registered", this.instance, (instance) -> instance.registered() ? 1 : 0);
 	}
 
-	/** The status the sidecar reports: registration, the app's last health, Consul's last error. */
+	/**
+	 * The status the sidecar reports: registration, the app's last health, Consul's last
+	 * error.
+	 */
 	public record Status(String instanceId, boolean registered, String health, String reason,
 			@Nullable String consulError) {
 	}
 
 	/**
-	 * Whether the heartbeat loop still runs: false once it has not run for three of its longest waits (interval
-	 * plus the longest backoff), which only happens when its thread died or hangs. The sidecar's liveness reports
-	 * it, so the kubelet restarts a sidecar that no longer reports the app's health to Consul.
+	 * Whether the heartbeat loop still runs: false once it has not run for three of its
+	 * longest waits (interval plus the longest backoff), which only happens when its
+	 * thread died or hangs. The sidecar's liveness reports it, so the kubelet restarts a
+	 * sidecar that no longer reports the app's health to Consul.
 	 */
 	public boolean heartbeatAlive() {
 		if (!this.running) {
@@ -115,7 +129,10 @@ public class AppRegistrar implements SmartLifecycle {
 		return System.nanoTime() - this.lastTick < limit;
 	}
 
-	/** Whether an operator put the instance in maintenance in Consul, as of the last heartbeat. */
+	/**
+	 * Whether an operator put the instance in maintenance in Consul, as of the last
+	 * heartbeat.
+	 */
 	public Maintenance maintenance() {
 		return this.instance.maintenance();
 	}
@@ -134,8 +151,8 @@ public class AppRegistrar implements SmartLifecycle {
 	}
 
 	/**
-	 * One heartbeat. An unexpected failure is logged and the loop goes on: a dead loop would leave the check to
-	 * expire.
+	 * One heartbeat. An unexpected failure is logged and the loop goes on: a dead loop
+	 * would leave the check to expire.
 	 */
 	private void tick() {
 		this.lastTick = System.nanoTime();
@@ -146,8 +163,10 @@ public class AppRegistrar implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			// A failure the Consul client does not translate (a TLS handshake refused while the request body is
-			// written surfaces as a conversion exception) or a bug: reported like Consul's errors, with the stack
+			// A failure the Consul client does not translate (a TLS handshake refused
+			// while the request body is
+			// written surfaces as a conversion exception) or a bug: reported like
+			// Consul's errors, with the stack
 			// trace only the first time, so a misconfiguration does not flood the log.
 			Duration next = nextBackoff();
 			String error = "Heartbeat failed: " + ex.getClass().getSimpleName();
@@ -171,12 +190,13 @@ public class AppRegistrar implements SmartLifecycle {
 		AppHealth current = this.app.health();
 		this.health = current;
 		if (current.status() != previous.status()) {
-			log.info("App " + this.definition.instanceId() + " is now " + AppServiceDefinition
-				.consulStatus(current.status()) + ": " + current.reason());
+			log.info("App " + this.definition.instanceId() + " is now "
+					+ AppServiceDefinition.consulStatus(current.status()) + ": " + current.reason());
 		}
 		Duration next = this.heartbeatInterval;
 		if (!this.settings.isEnabled()) {
-			schedule(next); // something else registers the app (bus.sidecar.registration.enabled=false)
+			// something else registers the app (bus.sidecar.registration.enabled=false)
+			schedule(next);
 			return;
 		}
 		try {
@@ -204,7 +224,8 @@ public class AppRegistrar implements SmartLifecycle {
 				log.warn(this.consulError + "; retrying in " + next.toMillis() + " ms");
 			}
 			else if (this.instance.registered()) {
-				// Consul answered but does not know the check: it lost its state or the instance was removed.
+				// Consul answered but does not know the check: it lost its state or the
+				// instance was removed.
 				this.heartbeatFailures.increment();
 				this.consulError = "Consul rejected the heartbeat: HTTP " + status;
 				log.warn(this.consulError + "; registering " + this.definition.instanceId() + " again");
@@ -238,8 +259,7 @@ public class AppRegistrar implements SmartLifecycle {
 	private Duration nextBackoff() {
 		Duration current = this.backoff;
 		Duration doubled = current.multipliedBy(2);
-		this.backoff = (doubled.compareTo(this.settings.getMaxBackoff()) > 0) ? this.settings.getMaxBackoff()
-				: doubled;
+		this.backoff = (doubled.compareTo(this.settings.getMaxBackoff()) > 0) ? this.settings.getMaxBackoff() : doubled;
 		return current;
 	}
 
@@ -250,8 +270,8 @@ public class AppRegistrar implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops the heartbeats (interrupting one in flight, whose app or Consul call then ends), waits up to a second for
-	 * it, then drains and deregisters.
+	 * Stops the heartbeats (interrupting one in flight, whose app or Consul call then
+	 * ends), waits up to a second for it, then drains and deregisters.
 	 */
 	@Override
 	public void stop() {
@@ -282,18 +302,19 @@ public class AppRegistrar implements SmartLifecycle {
 	}
 
 	/**
-	 * Takes the instance out of Consul's passing set: puts it in maintenance and holds for the drain time, so peers
-	 * stop routing to it before the app stops. Done once: a later call (a second hook, or shutdown) waits for the
-	 * first to end. Nothing to do when the instance was never registered.
+	 * Takes the instance out of Consul's passing set: puts it in maintenance and holds
+	 * for the drain time, so peers stop routing to it before the app stops. Done once: a
+	 * later call (a second hook, or shutdown) waits for the first to end. Nothing to do
+	 * when the instance was never registered.
 	 */
 	public void drain() {
 		this.drain.drain(this.instance.registered());
 	}
 
 	/**
-	 * Waits until the app no longer accepts connections on its port, up to {@code timeout}: the sidecar's own
-	 * pre-stop hook where Kubernetes stops both containers at once, so the sidecar outlives the app's last spans
-	 * and requests.
+	 * Waits until the app no longer accepts connections on its port, up to
+	 * {@code timeout}: the sidecar's own pre-stop hook where Kubernetes stops both
+	 * containers at once, so the sidecar outlives the app's last spans and requests.
 	 * @return whether the app stopped within the timeout
 	 */
 	public boolean awaitAppStopped(Duration timeout) {

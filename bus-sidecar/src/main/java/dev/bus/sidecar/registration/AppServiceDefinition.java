@@ -15,8 +15,9 @@ import dev.bus.sidecar.SidecarProperties;
 import dev.bus.sidecar.consul.ConsulAgent.CheckStatus;
 
 /**
- * What the sidecar registers in Consul for its app: name, instance id, address, port, tags and metadata (version,
- * bus topics), with one TTL check that the heartbeat keeps current.
+ * What the sidecar registers in Consul for its app: name, instance id, address, port,
+ * tags and metadata (version, bus topics), with one TTL check that the heartbeat keeps
+ * current.
  */
 public class AppServiceDefinition {
 
@@ -35,9 +36,8 @@ public class AppServiceDefinition {
 		String configuredId = properties.getRegistration().getInstanceId();
 		String hostname = System.getenv("HOSTNAME");
 		AppProperties app = properties.getApp();
-		this.instanceId = (configuredId != null) ? configuredId
-				: (hostname != null && !hostname.isBlank()) ? app.getName() + "-" + hostname
-						: app.getName() + "-" + this.address + "-" + app.getPort();
+		this.instanceId = (configuredId != null) ? configuredId : (hostname != null && !hostname.isBlank())
+				? app.getName() + "-" + hostname : app.getName() + "-" + this.address + "-" + app.getPort();
 	}
 
 	public String instanceId() {
@@ -59,8 +59,9 @@ public class AppServiceDefinition {
 	}
 
 	/**
-	 * The registration, its check starting in the app's current status: registering as critical and waiting for
-	 * the first heartbeat would hide a healthy app for a whole heartbeat interval.
+	 * The registration, its check starting in the app's current status: registering as
+	 * critical and waiting for the first heartbeat would hide a healthy app for a whole
+	 * heartbeat interval.
 	 */
 	public NewService toNewService(AppHealth health, AppClient.BusTopics topics) {
 		AppProperties app = this.properties.getApp();
@@ -78,7 +79,8 @@ public class AppServiceDefinition {
 		putTopics(meta, "bus-listens", topics.listens());
 		putTopics(meta, "bus-publishes", topics.publishes());
 		if (topics.asyncApi()) {
-			// where other teams read the app's contract: its address as registered, its actuator port
+			// where other teams read the app's contract: its address as registered, its
+			// actuator port
 			meta.put("bus-asyncapi", "http://" + this.address + ":" + app.actuatorPort() + app.getAsyncapiPath());
 		}
 		service.setMeta(meta);

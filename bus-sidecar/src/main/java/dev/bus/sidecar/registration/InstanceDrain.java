@@ -8,16 +8,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.web.client.RestClientException;
 
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
- * Takes the app's instance out of Consul's passing set before the app stops: puts it in maintenance (critical, so
- * peers stop routing to it) and holds for the drain time. Done once, by the pod's pre-stop hook or at shutdown,
- * whichever comes first; a later call waits for the first to end. Also tells when the app itself has stopped, for a
- * pre-stop hook that must outlive it.
+ * Takes the app's instance out of Consul's passing set before the app stops: puts it in
+ * maintenance (critical, so peers stop routing to it) and holds for the drain time. Done
+ * once, by the pod's pre-stop hook or at shutdown, whichever comes first; a later call
+ * waits for the first to end. Also tells when the app itself has stopped, for a pre-stop
+ * hook that must outlive it.
  */
 final class InstanceDrain {
 
@@ -73,7 +73,8 @@ final class InstanceDrain {
 	}
 
 	/**
-	 * Waits until the app no longer accepts connections on its port, up to {@code timeout}.
+	 * Waits until the app no longer accepts connections on its port, up to
+	 * {@code timeout}.
 	 * @return whether the app stopped within the timeout
 	 */
 	boolean awaitAppStopped(Duration timeout) {
@@ -83,7 +84,8 @@ final class InstanceDrain {
 				return false;
 			}
 			try {
-				// the app's port is the only signal there is: nothing notifies when it closes
+				// the app's port is the only signal there is: nothing notifies when it
+				// closes
 				TimeUnit.MILLISECONDS.sleep(APP_STOP_POLL.toMillis());
 			}
 			catch (InterruptedException ex) {
@@ -99,7 +101,8 @@ final class InstanceDrain {
 		try {
 			this.consul.maintenance(id, true, "bus-sidecar: pod shutting down");
 			log.info("Put " + id + " in maintenance; draining for " + this.drainTime.toMillis() + " ms");
-			// the drain time is the point: peers need it to see the instance leave the passing set
+			// the drain time is the point: peers need it to see the instance leave the
+			// passing set
 			TimeUnit.MILLISECONDS.sleep(this.drainTime.toMillis());
 		}
 		catch (RestClientException ex) {

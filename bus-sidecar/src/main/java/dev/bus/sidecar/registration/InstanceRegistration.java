@@ -5,22 +5,25 @@ import java.time.Duration;
 import io.micrometer.core.instrument.Counter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.web.client.RestClientException;
 
 import dev.bus.core.sidecar.Maintenance;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
- * The app's instance in Consul: registered with the topics the app publishes and listens to, registered again
- * (an idempotent update) when those change, whether an operator put it in maintenance, and its deregistration. The
- * heartbeat ({@link AppRegistrar}) calls it on its one thread.
+ * The app's instance in Consul: registered with the topics the app publishes and listens
+ * to, registered again (an idempotent update) when those change, whether an operator put
+ * it in maintenance, and its deregistration. The heartbeat ({@link AppRegistrar}) calls
+ * it on its one thread.
  */
 final class InstanceRegistration {
 
 	private static final Log log = LogFactory.getLog(InstanceRegistration.class);
 
-	/** How many heartbeats between re-reads of the app's topics (they change only when the app redeploys). */
+	/**
+	 * How many heartbeats between re-reads of the app's topics (they change only when the
+	 * app redeploys).
+	 */
 	private static final int TOPICS_REFRESH_TICKS = 10;
 
 	private final AppClient app;
@@ -50,12 +53,18 @@ final class InstanceRegistration {
 		return this.registered;
 	}
 
-	/** Consul no longer knows the instance (it lost its state, or someone deregistered it): register again. */
+	/**
+	 * Consul no longer knows the instance (it lost its state, or someone deregistered
+	 * it): register again.
+	 */
 	void lost() {
 		this.registered = false;
 	}
 
-	/** Whether an operator put the instance in maintenance in Consul, as of the last heartbeat. */
+	/**
+	 * Whether an operator put the instance in maintenance in Consul, as of the last
+	 * heartbeat.
+	 */
 	Maintenance maintenance() {
 		return this.maintenance;
 	}
@@ -68,11 +77,13 @@ final class InstanceRegistration {
 		this.registered = true;
 		this.registrations.increment();
 		log.info("Registered " + this.definition.instanceId() + " at " + this.definition.address() + " in Consul ("
-				+ AppServiceDefinition.consulStatus(current.status()) + ", listens to " + this.topics.listens()
-				+ ")");
+				+ AppServiceDefinition.consulStatus(current.status()) + ", listens to " + this.topics.listens() + ")");
 	}
 
-	/** Every few heartbeats, re-reads the app's topics and registers again when they changed. */
+	/**
+	 * Every few heartbeats, re-reads the app's topics and registers again when they
+	 * changed.
+	 */
 	void refreshTopics(AppHealth current) {
 		if (++this.ticksSinceTopics < TOPICS_REFRESH_TICKS || !current.answered()) {
 			return;
@@ -85,8 +96,8 @@ final class InstanceRegistration {
 	}
 
 	/**
-	 * Reads whether the instance is in maintenance, for the app to pause its listeners. A failure here is not a
-	 * heartbeat's: the last known state stays.
+	 * Reads whether the instance is in maintenance, for the app to pause its listeners. A
+	 * failure here is not a heartbeat's: the last known state stays.
 	 */
 	void refreshMaintenance() {
 		Maintenance latest;
@@ -99,13 +110,16 @@ final class InstanceRegistration {
 			return;
 		}
 		if (latest.enabled() != this.maintenance.enabled()) {
-			log.info(this.definition.instanceId() + (latest.enabled() ? " is in maintenance: " + latest.reason()
-					: " is out of maintenance"));
+			log.info(this.definition.instanceId()
+					+ (latest.enabled() ? " is in maintenance: " + latest.reason() : " is out of maintenance"));
 		}
 		this.maintenance = latest;
 	}
 
-	/** Deregisters the instance; when Consul cannot be reached, it removes the instance itself after a while. */
+	/**
+	 * Deregisters the instance; when Consul cannot be reached, it removes the instance
+	 * itself after a while.
+	 */
 	void deregister(Duration deregisterCriticalAfter) {
 		String id = this.definition.instanceId();
 		try {

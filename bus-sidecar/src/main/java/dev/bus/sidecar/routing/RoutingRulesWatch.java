@@ -25,10 +25,12 @@ import dev.bus.sidecar.consul.BlockingQueryLoop;
 import dev.bus.sidecar.consul.ConsulAgent;
 
 /**
- * Follows the routing rule sets under a Consul KV prefix (one key per rule set, JSON) with blocking queries, and
- * validates each new version completely before serving it: a version with any problem is refused as a whole, the
- * key's last good version stays in force, and the problem shows in {@link #rules()} ({@code /v1/routes},
- * {@code /v1/status}), in {@code bus.sidecar.routing.rejected} and in one log line. Never half applied.
+ * Follows the routing rule sets under a Consul KV prefix (one key per rule set, JSON)
+ * with blocking queries, and validates each new version completely before serving it: a
+ * version with any problem is refused as a whole, the key's last good version stays in
+ * force, and the problem shows in {@link #rules()} ({@code /v1/routes},
+ * {@code /v1/status}), in {@code bus.sidecar.routing.rejected} and in one log line. Never
+ * half applied.
  */
 public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 
@@ -83,7 +85,10 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 		return this.rules;
 	}
 
-	/** Waits until the rules' index differs from {@code index}, or {@code timeout}; returns the current ones. */
+	/**
+	 * Waits until the rules' index differs from {@code index}, or {@code timeout};
+	 * returns the current ones.
+	 */
 	public synchronized RoutingRules awaitChange(long index, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (this.rules.index() == index && this.running) {
@@ -130,7 +135,10 @@ public class RoutingRulesWatch implements Runnable, SmartLifecycle {
 		});
 	}
 
-	/** Takes in what changed: valid new versions replace their key's, invalid ones are refused, deleted keys go. */
+	/**
+	 * Takes in what changed: valid new versions replace their key's, invalid ones are
+	 * refused, deleted keys go.
+	 */
 	private synchronized void apply(Map<String, String> values) {
 		boolean changed = !this.rules.known();
 		for (Map.Entry<String, String> entry : values.entrySet()) {

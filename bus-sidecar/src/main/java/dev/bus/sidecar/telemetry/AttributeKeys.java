@@ -8,11 +8,12 @@ import java.util.function.Function;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**
- * One {@link AttributeKey} per attribute name and type, shared by every span the decoders build. The SDK's
- * {@code AttributesBuilder.put(String, …)} makes a new key for each attribute of each span; shared keys cut what a
- * queued span holds by about a third and let the OTLP exporter reuse each key's cached UTF-8 bytes (measured with
- * {@code scripts/bench-sidecar}). Bounded: past {@link #MAX_KEYS} names per type, keys are made fresh again, so
- * requests with endless new names cost no more than before.
+ * One {@link AttributeKey} per attribute name and type, shared by every span the decoders
+ * build. The SDK's {@code AttributesBuilder.put(String, …)} makes a new key for each
+ * attribute of each span; shared keys cut what a queued span holds by about a third and
+ * let the OTLP exporter reuse each key's cached UTF-8 bytes (measured with
+ * {@code scripts/bench-sidecar}). Bounded: past {@link #MAX_KEYS} names per type, keys
+ * are made fresh again, so requests with endless new names cost no more than before.
  */
 final class AttributeKeys {
 

@@ -1,6 +1,8 @@
 package dev.bus.sidecar.telemetry;
 
-/** An OTLP request that cannot be decoded; answered with 400 and counted, never passed on. */
+/**
+ * An OTLP request that cannot be decoded; answered with 400 and counted, never passed on.
+ */
 public class MalformedOtlpException extends RuntimeException {
 
 	public MalformedOtlpException(String message) {

@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Decodes an OTLP/HTTP JSON {@code ExportTraceServiceRequest}: the protobuf JSON mapping with OTLP's rules (ids
- * as hex, enums as numbers, 64-bit integers as strings or numbers, lowerCamelCase field names).
+ * Decodes an OTLP/HTTP JSON {@code ExportTraceServiceRequest}: the protobuf JSON mapping
+ * with OTLP's rules (ids as hex, enums as numbers, 64-bit integers as strings or numbers,
+ * lowerCamelCase field names).
  */
 final class OtlpJsonDecoder {
 
@@ -61,8 +62,9 @@ final class OtlpJsonDecoder {
 		}
 		List<LinkData> links = new ArrayList<>();
 		for (JsonNode link : array(span, "links")) {
-			links.add(LinkData.create(OtlpSpans.context(link.path("traceId").asString("").toLowerCase(java.util.Locale.ROOT),
-					link.path("spanId").asString("").toLowerCase(java.util.Locale.ROOT), "link"),
+			links.add(LinkData.create(
+					OtlpSpans.context(link.path("traceId").asString("").toLowerCase(java.util.Locale.ROOT),
+							link.path("spanId").asString("").toLowerCase(java.util.Locale.ROOT), "link"),
 					attributes(array(link, "attributes"))));
 		}
 		JsonNode status = span.path("status");
@@ -98,7 +100,8 @@ final class OtlpJsonDecoder {
 			else if (value.has("arrayValue")) {
 				List<String> elements = new ArrayList<>();
 				for (JsonNode element : value.path("arrayValue").path("values")) {
-					elements.add(element.properties().stream().findFirst().map((e) -> e.getValue().asString("")).orElse(""));
+					elements.add(
+							element.properties().stream().findFirst().map((e) -> e.getValue().asString("")).orElse(""));
 				}
 				attributes.put(AttributeKeys.stringArray(key), elements);
 			}
@@ -107,8 +110,9 @@ final class OtlpJsonDecoder {
 	}
 
 	/**
-	 * The elements of a repeated field: none when it is absent or null, and a malformed request when it is not an
-	 * array (iterating an object would read its values as elements and accept a body of the wrong shape).
+	 * The elements of a repeated field: none when it is absent or null, and a malformed
+	 * request when it is not an array (iterating an object would read its values as
+	 * elements and accept a body of the wrong shape).
 	 */
 	private static Iterable<JsonNode> array(JsonNode parent, String field) {
 		JsonNode node = parent.path(field);

@@ -21,9 +21,10 @@ import static dev.bus.sidecar.telemetry.ProtoReader.field;
 import static dev.bus.sidecar.telemetry.ProtoReader.wireType;
 
 /**
- * Decodes an OTLP/HTTP protobuf {@code ExportTraceServiceRequest} (opentelemetry-proto, trace/v1) into spans.
- * Written against the wire format rather than generated classes: the sidecar reads only what it forwards, and
- * protobuf-java would cost every pod several megabytes.
+ * Decodes an OTLP/HTTP protobuf {@code ExportTraceServiceRequest} (opentelemetry-proto,
+ * trace/v1) into spans. Written against the wire format rather than generated classes:
+ * the sidecar reads only what it forwards, and protobuf-java would cost every pod several
+ * megabytes.
  */
 final class OtlpProtobufDecoder {
 
@@ -218,7 +219,10 @@ final class OtlpProtobufDecoder {
 		}
 	}
 
-	/** An {@code AnyValue}: scalars keep their type; arrays of one scalar type too; anything else as text. */
+	/**
+	 * An {@code AnyValue}: scalars keep their type; arrays of one scalar type too;
+	 * anything else as text.
+	 */
 	private static void putAnyValue(AttributesBuilder attributes, String key, ProtoReader value) {
 		while (value.hasMore()) {
 			int tag = value.tag();
@@ -226,16 +230,21 @@ final class OtlpProtobufDecoder {
 				case 1 * 8 + LENGTH_DELIMITED -> attributes.put(AttributeKeys.string(key), value.string());
 				case 2 * 8 + VARINT -> attributes.put(AttributeKeys.bool(key), value.varint() != 0);
 				case 3 * 8 + VARINT -> attributes.put(AttributeKeys.number(key), value.varint());
-				case 4 * 8 + FIXED64 -> attributes.put(AttributeKeys.decimal(key), Double.longBitsToDouble(value.fixed64()));
+				case 4 * 8 + FIXED64 ->
+					attributes.put(AttributeKeys.decimal(key), Double.longBitsToDouble(value.fixed64()));
 				case 5 * 8 + LENGTH_DELIMITED -> putArray(attributes, key, value.message());
-				case 7 * 8 + LENGTH_DELIMITED -> attributes.put(AttributeKeys.string(key),
-						Base64.getEncoder().encodeToString(value.bytes()));
-				default -> value.skip(wireType(tag)); // kvlist values are not representable as span attributes
+				case 7 * 8 + LENGTH_DELIMITED ->
+					attributes.put(AttributeKeys.string(key), Base64.getEncoder().encodeToString(value.bytes()));
+				// kvlist values are not representable as span attributes
+				default -> value.skip(wireType(tag));
 			}
 		}
 	}
 
-	/** Array elements as text: span attributes hold arrays of one type, OTLP arrays may mix them. */
+	/**
+	 * Array elements as text: span attributes hold arrays of one type, OTLP arrays may
+	 * mix them.
+	 */
 	private static void putArray(AttributesBuilder attributes, String key, ProtoReader array) {
 		List<String> elements = new ArrayList<>();
 		while (array.hasMore()) {

@@ -17,9 +17,10 @@ import dev.bus.sidecar.web.JsonExchange;
 
 /**
  * The OTLP/HTTP trace receiver on 127.0.0.1: {@code POST /v1/traces} with a protobuf
- * ({@code application/x-protobuf}) or JSON ({@code application/json}) {@code ExportTraceServiceRequest},
- * optionally gzip-compressed. Accepted spans go to the {@link SpanPipeline} without waiting for the export.
- * A request that cannot be used gets a 4xx and is counted by reason; nothing it contains is passed on.
+ * ({@code application/x-protobuf}) or JSON ({@code application/json})
+ * {@code ExportTraceServiceRequest}, optionally gzip-compressed. Accepted spans go to the
+ * {@link SpanPipeline} without waiting for the export. A request that cannot be used gets
+ * a 4xx and is counted by reason; nothing it contains is passed on.
  */
 public class OtlpReceiverHandler implements HttpHandler {
 
@@ -51,7 +52,8 @@ public class OtlpReceiverHandler implements HttpHandler {
 			String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
 			boolean json = contentType.startsWith("application/json");
 			if (!json && !contentType.startsWith("application/x-protobuf")) {
-				reject(exchange, 415, "content-type", "Content-Type must be application/x-protobuf or application/json");
+				reject(exchange, 415, "content-type",
+						"Content-Type must be application/x-protobuf or application/json");
 				return;
 			}
 			String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
@@ -83,7 +85,8 @@ public class OtlpReceiverHandler implements HttpHandler {
 			this.pipeline.accept(spans);
 			// An empty ExportTraceServiceResponse: full success.
 			if (json) {
-				JsonExchange.send(exchange, 200, "application/json", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				JsonExchange.send(exchange, 200, "application/json",
+						"{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			}
 			else {
 				JsonExchange.send(exchange, 200, "application/x-protobuf", new byte[0]);
@@ -91,7 +94,10 @@ public class OtlpReceiverHandler implements HttpHandler {
 		}
 	}
 
-	/** The body, gunzipped when so encoded; null when larger than the limit (before or after decompression). */
+	/**
+	 * The body, gunzipped when so encoded; null when larger than the limit (before or
+	 * after decompression).
+	 */
 	private byte[] readBody(HttpExchange exchange, boolean gzip) throws IOException {
 		InputStream in = exchange.getRequestBody();
 		if (gzip) {

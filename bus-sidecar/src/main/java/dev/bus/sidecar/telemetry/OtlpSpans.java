@@ -30,7 +30,10 @@ final class OtlpSpans {
 		return StatusData.create(statusCode, (message != null) ? message : "");
 	}
 
-	/** A span's own context; the trace and span ids must be valid (16 and 8 bytes, not all zero). */
+	/**
+	 * A span's own context; the trace and span ids must be valid (16 and 8 bytes, not all
+	 * zero).
+	 */
 	static SpanContext context(String traceId, String spanId, String what) {
 		SpanContext context = SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
 		if (!context.isValid()) {

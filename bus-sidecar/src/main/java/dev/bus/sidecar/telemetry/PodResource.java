@@ -7,9 +7,10 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 
 /**
- * Resource attributes the sidecar adds to every span of its pod: the Kubernetes pod, namespace and node from the
- * downward API ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code NODE_NAME}, {@code POD_UID}; the chart sets them),
- * the app's instance id, and any configured ones. The app's own attributes take precedence.
+ * Resource attributes the sidecar adds to every span of its pod: the Kubernetes pod,
+ * namespace and node from the downward API ({@code POD_NAME}, {@code POD_NAMESPACE},
+ * {@code NODE_NAME}, {@code POD_UID}; the chart sets them), the app's instance id, and
+ * any configured ones. The app's own attributes take precedence.
  */
 public final class PodResource {
 

@@ -3,9 +3,9 @@ package dev.bus.sidecar.telemetry;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the protobuf wire format (the few types OTLP uses), over one message's bytes. Every read is bounds
- * checked: a truncated or corrupt request fails with {@link MalformedOtlpException}, never an index error or a
- * huge allocation.
+ * Reads the protobuf wire format (the few types OTLP uses), over one message's bytes.
+ * Every read is bounds checked: a truncated or corrupt request fails with
+ * {@link MalformedOtlpException}, never an index error or a huge allocation.
  */
 final class ProtoReader {
 
@@ -37,7 +37,9 @@ final class ProtoReader {
 		return this.position < this.limit;
 	}
 
-	/** The next field's tag: field number in the high bits, wire type in the low three. */
+	/**
+	 * The next field's tag: field number in the high bits, wire type in the low three.
+	 */
 	int tag() {
 		long tag = varint();
 		if (tag <= 0 || tag > Integer.MAX_VALUE) {
@@ -98,7 +100,10 @@ final class ProtoReader {
 		return value;
 	}
 
-	/** A reader over the next length-delimited field (an embedded message); this reader moves past it. */
+	/**
+	 * A reader over the next length-delimited field (an embedded message); this reader
+	 * moves past it.
+	 */
 	ProtoReader message() {
 		int length = length();
 		ProtoReader nested = new ProtoReader(this.bytes, this.position, this.position + length);

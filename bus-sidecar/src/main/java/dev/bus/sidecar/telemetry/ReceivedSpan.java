@@ -14,8 +14,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 
 /**
- * A finished span received over OTLP, as the OpenTelemetry SDK's exporters take it, so the sidecar re-exports
- * with the SDK's own OTLP and Zipkin exporters instead of encoders of its own.
+ * A finished span received over OTLP, as the OpenTelemetry SDK's exporters take it, so
+ * the sidecar re-exports with the SDK's own OTLP and Zipkin exporters instead of encoders
+ * of its own.
  */
 record ReceivedSpan(String name, SpanKind kind, SpanContext spanContext, SpanContext parentSpanContext,
 		StatusData status, long startEpochNanos, long endEpochNanos, Attributes attributes, List<EventData> events,

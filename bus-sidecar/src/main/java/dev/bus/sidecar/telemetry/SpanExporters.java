@@ -1,7 +1,6 @@
 package dev.bus.sidecar.telemetry;
 
 import java.util.Arrays;
-
 import javax.net.ssl.X509TrustManager;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -9,15 +8,15 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
-
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
 import dev.bus.sidecar.TelemetryProperties;
 
 /**
- * The exporter {@code bus.sidecar.telemetry.exporter} names, from the OpenTelemetry SDK: OTLP/HTTP (Jaeger's
- * OTLP receiver, or any collector) with headers and TLS from an SSL bundle, or Zipkin v2 JSON.
+ * The exporter {@code bus.sidecar.telemetry.exporter} names, from the OpenTelemetry SDK:
+ * OTLP/HTTP (Jaeger's OTLP receiver, or any collector) with headers and TLS from an SSL
+ * bundle, or Zipkin v2 JSON.
  */
 public final class SpanExporters {
 
@@ -60,8 +59,8 @@ public final class SpanExporters {
 			.filter(X509TrustManager.class::isInstance)
 			.map(X509TrustManager.class::cast)
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("SSL bundle of bus.sidecar.telemetry.ssl-bundle has no "
-					+ "X.509 trust manager"));
+			.orElseThrow(() -> new IllegalStateException(
+					"SSL bundle of bus.sidecar.telemetry.ssl-bundle has no " + "X.509 trust manager"));
 	}
 
 }

@@ -25,19 +25,20 @@ import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.AsyncTaskExecutor;
 
 import dev.bus.sidecar.TelemetryProperties;
 
 /**
- * The pod's trace pipeline: spans the receiver accepted are sampled (by trace id, so a trace is kept or dropped
- * whole across services), given the pod's resource attributes, queued, and exported in batches by one thread.
+ * The pod's trace pipeline: spans the receiver accepted are sampled (by trace id, so a
+ * trace is kept or dropped whole across services), given the pod's resource attributes,
+ * queued, and exported in batches by one thread.
  * <p>
- * The queue is bounded and never blocks the receiver: when full, the oldest spans are dropped and counted. A
- * failed export is retried with backoff, then its batch is dropped and counted, so a backend that is down or
- * slow costs bounded memory and never reaches the app.
+ * The queue is bounded and never blocks the receiver: when full, the oldest spans are
+ * dropped and counted. A failed export is retried with backoff, then its batch is dropped
+ * and counted, so a backend that is down or slow costs bounded memory and never reaches
+ * the app.
  */
 public class SpanPipeline implements SmartLifecycle {
 
@@ -77,17 +78,23 @@ public class SpanPipeline implements SmartLifecycle {
 
 	private @Nullable SpanExporter exporter;
 
-	/** Read and written by the receiver's threads: a stale or lost entry only costs a merge. */
+	/**
+	 * Read and written by the receiver's threads: a stale or lost entry only costs a
+	 * merge.
+	 */
 	private volatile @Nullable MergedResource lastMerged;
 
-	/** The class of what the last failed export threw (never its message, which may hold the backend's reply). */
+	/**
+	 * The class of what the last failed export threw (never its message, which may hold
+	 * the backend's reply).
+	 */
 	private @Nullable String lastFailure;
 
 	/**
 	 * @param executor runs the export loop: a bean of the context, with one thread
 	 */
-	public SpanPipeline(Supplier<SpanExporter> exporterFactory, TelemetryProperties settings,
-			Resource podResource, MeterRegistry meters, AsyncTaskExecutor executor) {
+	public SpanPipeline(Supplier<SpanExporter> exporterFactory, TelemetryProperties settings, Resource podResource,
+			MeterRegistry meters, AsyncTaskExecutor executor) {
 		this.executor = executor;
 		this.exporterFactory = exporterFactory;
 		this.settings = settings;
@@ -121,8 +128,9 @@ public class SpanPipeline implements SmartLifecycle {
 	}
 
 	/**
-	 * The span's resource with the pod's attributes. A request's spans share their resource object, so the last merge
-	 * is kept for the next span instead of merging (and allocating) again per span.
+	 * The span's resource with the pod's attributes. A request's spans share their
+	 * resource object, so the last merge is kept for the next span instead of merging
+	 * (and allocating) again per span.
 	 */
 	private Resource withPod(Resource resource) {
 		MergedResource last = this.lastMerged;
@@ -170,9 +178,10 @@ public class SpanPipeline implements SmartLifecycle {
 	}
 
 	/**
-	 * Adds spans to the batch until it is full or the schedule delay since its first span has passed, as the SDK's
-	 * batch span processor does: exporting each request's spans at once made an export call per request received,
-	 * and the exporter's HTTP client cost more CPU than the spans themselves (measured with
+	 * Adds spans to the batch until it is full or the schedule delay since its first span
+	 * has passed, as the SDK's batch span processor does: exporting each request's spans
+	 * at once made an export call per request received, and the exporter's HTTP client
+	 * cost more CPU than the spans themselves (measured with
 	 * {@code scripts/bench-sidecar}).
 	 */
 	private void fill(List<SpanData> batch) throws InterruptedException {
@@ -211,9 +220,10 @@ public class SpanPipeline implements SmartLifecycle {
 	}
 
 	/**
-	 * One export call. Whatever the exporter throws fails this call only: a {@link LinkageError} too (an exporter
-	 * whose classes are missing from the jar), which would otherwise end the export loop and leave the receiver
-	 * filling a queue nobody drains.
+	 * One export call. Whatever the exporter throws fails this call only: a
+	 * {@link LinkageError} too (an exporter whose classes are missing from the jar),
+	 * which would otherwise end the export loop and leave the receiver filling a queue
+	 * nobody drains.
 	 */
 	private boolean export(Collection<SpanData> batch) {
 		long started = System.nanoTime();
@@ -259,7 +269,9 @@ public class SpanPipeline implements SmartLifecycle {
 		this.worker = this.executor.submit(() -> run(done));
 	}
 
-	/** Ends the loop (interrupting a wait or a back-off), then waits for its last flush. */
+	/**
+	 * Ends the loop (interrupting a wait or a back-off), then waits for its last flush.
+	 */
 	@Override
 	public void stop() {
 		Future<?> current;
@@ -290,7 +302,10 @@ public class SpanPipeline implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Stops after the local API and the receiver, so spans received before shutdown are still flushed. */
+	/**
+	 * Stops after the local API and the receiver, so spans received before shutdown are
+	 * still flushed.
+	 */
 	@Override
 	public int getPhase() {
 		return Integer.MAX_VALUE - 400;

@@ -8,7 +8,10 @@ import java.util.Map;
 import com.sun.net.httpserver.HttpExchange;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes the sidecar's HTTP answers: JSON bodies and the small error body every failure gets. */
+/**
+ * Writes the sidecar's HTTP answers: JSON bodies and the small error body every failure
+ * gets.
+ */
 public final class JsonExchange {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -15,7 +15,6 @@ import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.boot.convert.DurationStyle;
 
 import dev.bus.core.sidecar.RoutingRules;
@@ -26,17 +25,21 @@ import dev.bus.sidecar.registration.AppRegistrar;
 import dev.bus.sidecar.routing.RoutingRulesWatch;
 
 /**
- * The local API the app calls on 127.0.0.1, versioned under {@code /v1/} (see docs/sidecar.md):
+ * The local API the app calls on 127.0.0.1, versioned under {@code /v1/} (see
+ * docs/sidecar.md):
  * <ul>
  * <li>{@code GET /v1/services/{name}}: the passing instances of a service;</li>
  * <li>{@code GET /v1/brokers}: the passing broker nodes;</li>
- * <li>both take {@code ?index=N&wait=30s}: a long poll that answers when the index differs from {@code N}, so
- * the app hears about a change at once without polling;</li>
- * <li>{@code GET /v1/routes}: the routing rule sets in force (long-pollable), validated from Consul KV;</li>
- * <li>{@code GET /v1/maintenance}: whether the app's instance is in maintenance in Consul;</li>
+ * <li>both take {@code ?index=N&wait=30s}: a long poll that answers when the index
+ * differs from {@code N}, so the app hears about a change at once without polling;</li>
+ * <li>{@code GET /v1/routes}: the routing rule sets in force (long-pollable), validated
+ * from Consul KV;</li>
+ * <li>{@code GET /v1/maintenance}: whether the app's instance is in maintenance in
+ * Consul;</li>
  * <li>{@code GET /v1/status}: the sidecar's own state.</li>
  * </ul>
- * Paths and bodies are the shared contract in {@link SidecarApi} and {@link ServiceInstances}.
+ * Paths and bodies are the shared contract in {@link SidecarApi} and
+ * {@link ServiceInstances}.
  */
 public class LocalApiHandler implements HttpHandler {
 
@@ -47,9 +50,10 @@ public class LocalApiHandler implements HttpHandler {
 	private final AppRegistrar registrar;
 
 	/**
-	 * Long polls parked at once. Each holds one of the server's threads for up to its wait: capped below the pool
-	 * size, so plain requests ({@code /v1/status}, a first lookup) are always served; beyond it a long poll gets
-	 * 429 and the app retries after its back-off.
+	 * Long polls parked at once. Each holds one of the server's threads for up to its
+	 * wait: capped below the pool size, so plain requests ({@code /v1/status}, a first
+	 * lookup) are always served; beyond it a long poll gets 429 and the app retries after
+	 * its back-off.
 	 */
 	private final Semaphore longPolls;
 
@@ -58,8 +62,10 @@ public class LocalApiHandler implements HttpHandler {
 	private final MeterRegistry meters;
 
 	/**
-	 * @param routingRules the routing rules watch, or {@code null} when routing is off ({@code /v1/routes} is 404)
-	 * @param meters where the API's saturation is measured: long polls parked, requests refused
+	 * @param routingRules the routing rules watch, or {@code null} when routing is off
+	 * ({@code /v1/routes} is 404)
+	 * @param meters where the API's saturation is measured: long polls parked, requests
+	 * refused
 	 */
 	public LocalApiHandler(ServiceWatches watches, AppRegistrar registrar, RoutingRulesWatch routingRules,
 			int maxLongPolls, MeterRegistry meters) {
@@ -74,8 +80,10 @@ public class LocalApiHandler implements HttpHandler {
 
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
-		// The answer to a failure is written inside the resource block: a try-with-resources closes its resource
-		// before its catch clauses run, and an exchange closed unanswered drops the connection with no reply.
+		// The answer to a failure is written inside the resource block: a
+		// try-with-resources closes its resource
+		// before its catch clauses run, and an exchange closed unanswered drops the
+		// connection with no reply.
 		try (exchange) {
 			try {
 				dispatch(exchange);
@@ -133,8 +141,8 @@ public class LocalApiHandler implements HttpHandler {
 	}
 
 	/**
-	 * Answers at once without {@code index}; with it, a long poll that answers when the resource's index differs
-	 * from the given one, or after {@code wait}.
+	 * Answers at once without {@code index}; with it, a long poll that answers when the
+	 * resource's index differs from the given one, or after {@code wait}.
 	 */
 	private <T> void serveLongPoll(HttpExchange exchange, Snapshot<T> current, ChangeAwaiter<T> awaitChange,
 			ToLongFunction<T> indexOf) throws IOException, InterruptedException {
@@ -198,12 +206,13 @@ public class LocalApiHandler implements HttpHandler {
 		if (this.routingRules != null) {
 			status.put("routing", this.routingRules.rules());
 		}
-		status.put("watches", this.watches.states()
-			.stream()
-			.map((state) -> Map.of("service", state.snapshot().service(), "index", state.snapshot().index(), "known",
-					state.snapshot().known(), "instances", state.snapshot().instances().size(), "waiting",
-					state.waiting()))
-			.toList());
+		status.put("watches",
+				this.watches.states()
+					.stream()
+					.map((state) -> Map.of("service", state.snapshot().service(), "index", state.snapshot().index(),
+							"known", state.snapshot().known(), "instances", state.snapshot().instances().size(),
+							"waiting", state.waiting()))
+					.toList());
 		return status;
 	}
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
@@ -15,17 +14,19 @@ import org.springframework.boot.availability.ReadinessState;
 import dev.bus.sidecar.registration.AppRegistrar;
 
 /**
- * Kubernetes probes and Prometheus metrics on the actuator's usual paths, from Spring Boot's availability state
- * (liveness also fails when the heartbeat loop has stopped running) and Micrometer, without the actuator's web
- * stack: {@code /actuator/health} (liveness and readiness together),
- * {@code /actuator/health/liveness}, {@code /actuator/health/readiness}, {@code /actuator/prometheus}; and the
- * pod's pre-stop hooks (Kubernetes' {@code httpGet} can only GET): {@code /drain} takes the instance out of
- * Consul's passing set and holds for the drain time (the app container's hook, before the app gets SIGTERM);
- * {@code /drain?await=app-stop} also waits for the app to stop (the sidecar's own hook where both containers stop
- * at once). A drain is done once; it lasts until the pod goes, so keep this port from other pods' reach
- * (the chart's NetworkPolicy).
- * The sidecar is ready once its context has started; it does not wait for Consul, because the app must keep
- * working (on its last known state) while Consul is away.
+ * Kubernetes probes and Prometheus metrics on the actuator's usual paths, from Spring
+ * Boot's availability state (liveness also fails when the heartbeat loop has stopped
+ * running) and Micrometer, without the actuator's web stack: {@code /actuator/health}
+ * (liveness and readiness together), {@code /actuator/health/liveness},
+ * {@code /actuator/health/readiness}, {@code /actuator/prometheus}; and the pod's
+ * pre-stop hooks (Kubernetes' {@code httpGet} can only GET): {@code /drain} takes the
+ * instance out of Consul's passing set and holds for the drain time (the app container's
+ * hook, before the app gets SIGTERM); {@code /drain?await=app-stop} also waits for the
+ * app to stop (the sidecar's own hook where both containers stop at once). A drain is
+ * done once; it lasts until the pod goes, so keep this port from other pods' reach (the
+ * chart's NetworkPolicy). The sidecar is ready once its context has started; it does not
+ * wait for Consul, because the app must keep working (on its last known state) while
+ * Consul is away.
  */
 public class ManagementHandler implements HttpHandler {
 

@@ -10,12 +10,12 @@ import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.context.SmartLifecycle;
 
 /**
- * One of the sidecar's HTTP listeners on the JDK's built-in server: no servlet container, so the sidecar starts
- * fast and stays small. Handlers run on a bounded pool the context owns, since long polls hold a thread each.
+ * One of the sidecar's HTTP listeners on the JDK's built-in server: no servlet container,
+ * so the sidecar starts fast and stays small. Handlers run on a bounded pool the context
+ * owns, since long polls hold a thread each.
  */
 public class SidecarHttpServer implements SmartLifecycle {
 
@@ -35,7 +35,8 @@ public class SidecarHttpServer implements SmartLifecycle {
 	private final Executor executor;
 
 	/**
-	 * @param executor runs the handlers: a bounded pool the context owns (long polls hold a thread each)
+	 * @param executor runs the handlers: a bounded pool the context owns (long polls hold
+	 * a thread each)
 	 */
 	public SidecarHttpServer(String name, InetSocketAddress bindAddress, HttpHandler handler, Executor executor) {
 		this.name = name;

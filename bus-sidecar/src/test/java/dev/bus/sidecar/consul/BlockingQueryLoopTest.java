@@ -13,9 +13,10 @@ import org.springframework.web.client.ResourceAccessException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The watches' loop with a scripted Consul: indexes carried from answer to query, started over after a failure or
- * when Consul's index goes backwards; delays that double up to the bound and start over after a success; a delay
- * the watch chooses itself (a refusal) that leaves the doubling alone; and a stop that ends a long pause at once.
+ * The watches' loop with a scripted Consul: indexes carried from answer to query, started
+ * over after a failure or when Consul's index goes backwards; delays that double up to
+ * the bound and start over after a success; a delay the watch chooses itself (a refusal)
+ * that leaves the doubling alone; and a stop that ends a long pause at once.
  */
 class BlockingQueryLoopTest {
 

@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.sidecar.test.Sidecars;
@@ -18,8 +17,8 @@ import dev.bus.sidecar.test.Sidecars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every sidecar metric a Prometheus scrape shows has HELP text: an operator reading a dashboard learns what it counts
- * without the source.
+ * Every sidecar metric a Prometheus scrape shows has HELP text: an operator reading a
+ * dashboard learns what it counts without the source.
  */
 class SidecarMetricsIT {
 
@@ -38,9 +37,9 @@ class SidecarMetricsIT {
 				.header("Content-Type", "text/plain")
 				.POST(HttpRequest.BodyPublishers.ofString("x"))
 				.build(), HttpResponse.BodyHandlers.discarding());
-			String scrape = HTTP.send(
-					HttpRequest.newBuilder(URI.create(Sidecars.management(sidecar) + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
+			String scrape = HTTP
+				.send(HttpRequest.newBuilder(URI.create(Sidecars.management(sidecar) + "/actuator/prometheus")).build(),
+						HttpResponse.BodyHandlers.ofString())
 				.body();
 			Set<String> families = new TreeSet<>();
 			Matcher matcher = FAMILY.matcher(scrape);

@@ -10,8 +10,9 @@ import dev.bus.sidecar.test.AppDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reading the app's {@code bus} endpoint through the shared contract: what an app on this starter writes, what
- * an app on another version writes (fields missing or added), and what is not the endpoint at all.
+ * Reading the app's {@code bus} endpoint through the shared contract: what an app on this
+ * starter writes, what an app on another version writes (fields missing or added), and
+ * what is not the endpoint at all.
  */
 class AppClientTest {
 
@@ -21,9 +22,8 @@ class AppClientTest {
 			AppProperties settings = new AppProperties();
 			settings.setPort(app.port());
 			AppClient client = new AppClient(settings);
-			assertThat(client.busTopics())
-				.isEqualTo(new AppClient.BusTopics(Set.of("orders.created", "payments.#"), Set.of("inventory.reserved"),
-						false));
+			assertThat(client.busTopics()).isEqualTo(new AppClient.BusTopics(Set.of("orders.created", "payments.#"),
+					Set.of("inventory.reserved"), false));
 			app.servesAsyncApi(true);
 			assertThat(client.busTopics().asyncApi()).as("HEAD /actuator/asyncapi answers 200").isTrue();
 

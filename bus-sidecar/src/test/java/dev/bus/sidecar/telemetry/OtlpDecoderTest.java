@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The OTLP decoders against requests encoded by the OpenTelemetry SDK's own OTLP marshaler, protobuf and JSON,
- * and against broken input.
+ * The OTLP decoders against requests encoded by the OpenTelemetry SDK's own OTLP
+ * marshaler, protobuf and JSON, and against broken input.
  */
 class OtlpDecoderTest {
 
@@ -58,7 +58,8 @@ class OtlpDecoderTest {
 				child.end();
 			}
 			parent.end();
-			spans.addAll(capture.getFinishedSpanItems()); // before closing the provider, which clears the exporter
+			// before closing the provider, which clears the exporter
+			spans.addAll(capture.getFinishedSpanItems());
 		}
 	}
 
@@ -94,7 +95,8 @@ class OtlpDecoderTest {
 			assertThat(span.getEvents()).hasSameSizeAs(recorded.getEvents());
 			for (int i = 0; i < span.getEvents().size(); i++) {
 				assertThat(span.getEvents().get(i).getName()).isEqualTo(recorded.getEvents().get(i).getName());
-				assertThat(span.getEvents().get(i).getEpochNanos()).isEqualTo(recorded.getEvents().get(i).getEpochNanos());
+				assertThat(span.getEvents().get(i).getEpochNanos())
+					.isEqualTo(recorded.getEvents().get(i).getEpochNanos());
 				assertThat(span.getEvents().get(i).getAttributes().asMap())
 					.isEqualTo(recorded.getEvents().get(i).getAttributes().asMap());
 			}
@@ -122,9 +124,8 @@ class OtlpDecoderTest {
 		assertThatThrownBy(() -> OtlpJsonDecoder.decode("not json".getBytes()))
 			.isInstanceOf(MalformedOtlpException.class);
 		assertThatThrownBy(() -> OtlpJsonDecoder.decode(("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{"
-				+ "\"traceId\":\"zz\",\"spanId\":\"0102030405060708\",\"name\":\"x\"}]}]}]}").getBytes()))
-			.isInstanceOf(MalformedOtlpException.class)
-			.hasMessageContaining("invalid trace or span id");
+				+ "\"traceId\":\"zz\",\"spanId\":\"0102030405060708\",\"name\":\"x\"}]}]}]}")
+			.getBytes())).isInstanceOf(MalformedOtlpException.class).hasMessageContaining("invalid trace or span id");
 		assertThat(OtlpJsonDecoder.decode("{}".getBytes())).isEmpty();
 		assertThat(OtlpProtobufDecoder.decode(new byte[0])).isEmpty();
 	}

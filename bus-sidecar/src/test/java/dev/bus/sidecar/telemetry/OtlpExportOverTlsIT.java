@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.net.ssl.SSLParameters;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -16,7 +15,6 @@ import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
@@ -29,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * OTLP export over mutual TLS with the certificates of an SSL bundle ({@code bus.sidecar.telemetry.ssl-bundle}),
- * as TLS to Consul: against an OTLP/HTTP receiver that requires a client certificate signed by a test CA, and that
- * reads what it receives with the sidecar's own decoder.
+ * OTLP export over mutual TLS with the certificates of an SSL bundle
+ * ({@code bus.sidecar.telemetry.ssl-bundle}), as TLS to Consul: against an OTLP/HTTP
+ * receiver that requires a client certificate signed by a test CA, and that reads what it
+ * receives with the sidecar's own decoder.
  */
 class OtlpExportOverTlsIT {
 
@@ -69,12 +68,16 @@ class OtlpExportOverTlsIT {
 	}
 
 	private static MeterRegistry post(ConfigurableApplicationContext sidecar, List<SpanData> spans) throws Exception {
-		assertThat(SidecarTelemetryIT.post(Sidecars.otlpTraces(sidecar), "application/x-protobuf",
-				OtlpDecoderTest.protobuf(spans), false).statusCode()).isEqualTo(200);
+		assertThat(SidecarTelemetryIT
+			.post(Sidecars.otlpTraces(sidecar), "application/x-protobuf", OtlpDecoderTest.protobuf(spans), false)
+			.statusCode()).isEqualTo(200);
 		return sidecar.getBean(MeterRegistry.class);
 	}
 
-	/** An OTLP/HTTP receiver over TLS on loopback that requires a client certificate signed by the test CA. */
+	/**
+	 * An OTLP/HTTP receiver over TLS on loopback that requires a client certificate
+	 * signed by the test CA.
+	 */
 	private static final class TlsReceiver implements AutoCloseable {
 
 		private final HttpsServer server;

@@ -22,7 +22,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.sidecar.test.Sidecars;
@@ -31,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sidecar's trace pipeline over HTTP, against the real Zipkin server: OTLP protobuf, JSON and gzip in, Zipkin
- * out with the pod's resource attributes; bad requests refused and counted; a backend that is down costs dropped,
- * counted spans and bounded memory, while the receiver keeps answering at once.
+ * The sidecar's trace pipeline over HTTP, against the real Zipkin server: OTLP protobuf,
+ * JSON and gzip in, Zipkin out with the pod's resource attributes; bad requests refused
+ * and counted; a backend that is down costs dropped, counted spans and bounded memory,
+ * while the receiver keeps answering at once.
  */
 class SidecarTelemetryIT {
 
@@ -48,14 +48,15 @@ class SidecarTelemetryIT {
 		requireZipkin();
 		try (ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-telemetry",
 				"bus.sidecar.app.port=1", "bus.sidecar.telemetry.exporter=zipkin",
-				"bus.sidecar.telemetry.endpoint=" + ZIPKIN + "/api/v2/spans", "bus.sidecar.telemetry.schedule-delay=100ms",
+				"bus.sidecar.telemetry.endpoint=" + ZIPKIN + "/api/v2/spans",
+				"bus.sidecar.telemetry.schedule-delay=100ms",
 				"bus.sidecar.telemetry.resource-attributes.deployment.environment=it")) {
 			String receiver = Sidecars.otlpTraces(sidecar);
 			List<SpanData> protobufSpans = spans("svc-protobuf", 3);
 			List<SpanData> jsonSpans = spans("svc-json", 2);
 			List<SpanData> gzipSpans = spans("svc-gzip", 2);
-			assertThat(post(receiver, "application/x-protobuf", OtlpDecoderTest.protobuf(protobufSpans), false).statusCode())
-				.isEqualTo(200);
+			assertThat(post(receiver, "application/x-protobuf", OtlpDecoderTest.protobuf(protobufSpans), false)
+				.statusCode()).isEqualTo(200);
 			assertThat(post(receiver, "application/json", OtlpDecoderTest.json(jsonSpans), false).statusCode())
 				.isEqualTo(200);
 			assertThat(post(receiver, "application/x-protobuf", OtlpDecoderTest.protobuf(gzipSpans), true).statusCode())
@@ -70,7 +71,8 @@ class SidecarTelemetryIT {
 			}
 			MeterRegistry meters = sidecar.getBean(MeterRegistry.class);
 			assertThat(meters.counter("bus.sidecar.spans.received").count()).isEqualTo(7);
-			await().atMost(Duration.ofSeconds(5)).until(() -> meters.counter("bus.sidecar.spans.exported").count() == 7);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> meters.counter("bus.sidecar.spans.exported").count() == 7);
 		}
 	}
 
@@ -88,12 +90,14 @@ class SidecarTelemetryIT {
 			assertThat(post(receiver, "application/json", "{\"resourceSpans\": {\"a\": {}}}".getBytes(), false)
 				.statusCode()).as("a JSON body of the wrong shape").isEqualTo(400);
 			assertThat(send(receiver, "application/x-protobuf", "gzip", valid).statusCode())
-				.as("a gzip header on a body that is not gzip").isEqualTo(400);
+				.as("a gzip header on a body that is not gzip")
+				.isEqualTo(400);
 			assertThat(send(receiver, "application/x-protobuf", "br", valid).statusCode()).isEqualTo(415);
 			assertThat(post(receiver, "text/plain", valid, false).statusCode()).isEqualTo(415);
 			assertThat(post(receiver, "application/x-protobuf", new byte[4096], false).statusCode()).isEqualTo(413);
-			assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(receiver)).GET().build(),
-					HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+			assertThat(HTTP
+				.send(HttpRequest.newBuilder(URI.create(receiver)).GET().build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).isEqualTo(405);
 			MeterRegistry meters = sidecar.getBean(MeterRegistry.class);
 			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "malformed").count()).isEqualTo(4);
 			assertThat(meters.counter("bus.sidecar.otlp.rejected", "reason", "content-encoding").count()).isEqualTo(1);
@@ -126,8 +130,10 @@ class SidecarTelemetryIT {
 			await().atMost(Duration.ofSeconds(15))
 				.until(() -> meters.counter("bus.sidecar.spans.dropped", "reason", "export-failed").count() > 0);
 			double droppedFull = meters.counter("bus.sidecar.spans.dropped", "reason", "queue-full").count();
-			System.out.printf("[telemetry backend down] received 5000 spans; slowest receive %d ms; dropped: queue full "
-					+ "%.0f, export failed %.0f; exported %.0f%n", slowest / 1_000_000, droppedFull,
+			System.out.printf(
+					"[telemetry backend down] received 5000 spans; slowest receive %d ms; dropped: queue full "
+							+ "%.0f, export failed %.0f; exported %.0f%n",
+					slowest / 1_000_000, droppedFull,
 					meters.counter("bus.sidecar.spans.dropped", "reason", "export-failed").count(),
 					meters.counter("bus.sidecar.spans.exported").count());
 			assertThat(droppedFull).as("the oldest spans made room").isGreaterThan(0);
@@ -150,7 +156,8 @@ class SidecarTelemetryIT {
 				}
 			}
 			root.end();
-			return capture.getFinishedSpanItems(); // before closing the provider, which clears the exporter
+			// before closing the provider, which clears the exporter
+			return capture.getFinishedSpanItems();
 		}
 	}
 
@@ -187,10 +194,13 @@ class SidecarTelemetryIT {
 
 	private static void requireZipkin() {
 		try {
-			HTTP.send(HttpRequest.newBuilder(URI.create(ZIPKIN + "/health")).build(), HttpResponse.BodyHandlers.discarding());
+			HTTP.send(HttpRequest.newBuilder(URI.create(ZIPKIN + "/health")).build(),
+					HttpResponse.BodyHandlers.discarding());
 		}
 		catch (IOException | InterruptedException ex) {
-			throw new AssertionError("Zipkin is not running on " + ZIPKIN + ". Start the test infrastructure with: scripts/infra up", ex);
+			throw new AssertionError(
+					"Zipkin is not running on " + ZIPKIN + ". Start the test infrastructure with: scripts/infra up",
+					ex);
 		}
 	}
 

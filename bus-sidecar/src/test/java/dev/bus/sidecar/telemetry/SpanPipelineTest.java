@@ -23,7 +23,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import dev.bus.sidecar.SidecarProperties;
@@ -42,7 +41,8 @@ class SpanPipelineTest {
 	@Test
 	void anExporterWhoseClassesAreMissingFailsItsBatchesButNotTheExportLoop() {
 		AtomicInteger creations = new AtomicInteger();
-		// The first exporter cannot be created (as the packaged jar without the OTLP encoder could not); the next can.
+		// The first exporter cannot be created (as the packaged jar without the OTLP
+		// encoder could not); the next can.
 		SpanPipeline pipeline = pipeline(() -> {
 			if (creations.incrementAndGet() == 1) {
 				throw new NoClassDefFoundError("io/opentelemetry/exporter/internal/otlp/traces/Marshaler");
@@ -92,7 +92,8 @@ class SpanPipelineTest {
 				new SimpleAsyncTaskExecutor());
 		pipeline.start();
 		try {
-			// three requests of 15 spans: one batch of 40 at once (full), the other 5 when the delay has passed
+			// three requests of 15 spans: one batch of 40 at once (full), the other 5
+			// when the delay has passed
 			for (int request = 0; request < 3; request++) {
 				pipeline.accept(IntStream.range(0, 15).mapToObj((i) -> span("s" + i)).toList());
 			}

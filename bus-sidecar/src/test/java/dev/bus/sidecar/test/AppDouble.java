@@ -13,8 +13,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The app beside the sidecar, reduced to what the sidecar reads from it: its actuator health (whose answer a
- * test sets: a status, garbage, or no answer in time) and its {@code bus} endpoint. Listens on loopback.
+ * The app beside the sidecar, reduced to what the sidecar reads from it: its actuator
+ * health (whose answer a test sets: a status, garbage, or no answer in time) and its
+ * {@code bus} endpoint. Listens on loopback.
  */
 public final class AppDouble implements AutoCloseable {
 
@@ -83,7 +84,10 @@ public final class AppDouble implements AutoCloseable {
 		this.busBody = body;
 	}
 
-	/** Whether {@code /actuator/asyncapi} answers (404 until then, as an app that does not expose it). */
+	/**
+	 * Whether {@code /actuator/asyncapi} answers (404 until then, as an app that does not
+	 * expose it).
+	 */
 	public void servesAsyncApi(boolean serves) {
 		this.servesAsyncApi = serves;
 	}

@@ -13,8 +13,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real Consul agent's HTTP API, called directly (not through the code under test) to arrange and inspect what
- * the tests need. Fails, never skips, when the agent is not running.
+ * A real Consul agent's HTTP API, called directly (not through the code under test) to
+ * arrange and inspect what the tests need. Fails, never skips, when the agent is not
+ * running.
  */
 public final class ConsulApi {
 
@@ -41,8 +42,8 @@ public final class ConsulApi {
 	public static ConsulApi local() {
 		ConsulApi consul = new ConsulApi(URL);
 		if (!consul.isUp()) {
-			throw new AssertionError("Consul is not running on " + URL
-					+ ". Start the test infrastructure with: scripts/infra up");
+			throw new AssertionError(
+					"Consul is not running on " + URL + ". Start the test infrastructure with: scripts/infra up");
 		}
 		return consul;
 	}
@@ -69,7 +70,10 @@ public final class ConsulApi {
 		return services;
 	}
 
-	/** The status of a check ({@code passing}, {@code warning}, {@code critical}), or null when unknown. */
+	/**
+	 * The status of a check ({@code passing}, {@code warning}, {@code critical}), or null
+	 * when unknown.
+	 */
 	public String checkStatus(String checkId) {
 		JsonNode check = json("GET", "/v1/agent/checks", null).get(checkId);
 		return (check != null) ? check.path("Status").asString() : null;
@@ -85,10 +89,16 @@ public final class ConsulApi {
 		return checkStatus("_service_maintenance:" + serviceId) != null;
 	}
 
-	/** Puts an instance in maintenance, or takes it out, as {@code consul maint -service} does. */
+	/**
+	 * Puts an instance in maintenance, or takes it out, as {@code consul maint -service}
+	 * does.
+	 */
 	public void maintenance(String serviceId, boolean enable, String reason) {
-		expectOk(send("PUT", "/v1/agent/service/maintenance/" + serviceId + "?enable=" + enable + "&reason="
-				+ java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8), ""),
+		expectOk(
+				send("PUT",
+						"/v1/agent/service/maintenance/" + serviceId + "?enable=" + enable + "&reason="
+								+ java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8),
+						""),
 				"maintenance " + serviceId);
 	}
 
@@ -102,7 +112,10 @@ public final class ConsulApi {
 		expectOk(send("DELETE", "/v1/kv/" + prefix + "?recurse", ""), "delete " + prefix);
 	}
 
-	/** Registers a service instance with a TTL check of its own (as a broker node would be). */
+	/**
+	 * Registers a service instance with a TTL check of its own (as a broker node would
+	 * be).
+	 */
 	public void registerWithTtl(String name, String id, int port, String initialStatus) {
 		String body = "{\"Name\":\"" + name + "\",\"ID\":\"" + id + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
 				+ ",\"Check\":{\"TTL\":\"10m\",\"Status\":\"" + initialStatus + "\"}}";
@@ -125,18 +138,24 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Creates an ACL policy with {@code rules} (HCL) and a token holding it (needs a management token).
+	 * Creates an ACL policy with {@code rules} (HCL) and a token holding it (needs a
+	 * management token).
 	 * @return the token's secret
 	 */
 	public String createToken(String name, String rules) {
 		String policy = json("PUT", "/v1/acl/policy",
-				JSON.createObjectNode().put("Name", name).put("Rules", rules).toString()).path("ID").asString();
+				JSON.createObjectNode().put("Name", name).put("Rules", rules).toString())
+			.path("ID")
+			.asString();
 		tools.jackson.databind.node.ObjectNode token = JSON.createObjectNode().put("Description", name);
 		token.putArray("Policies").addObject().put("ID", policy);
 		return json("PUT", "/v1/acl/token", token.toString()).path("SecretID").asString();
 	}
 
-	/** The HTTP status Consul answers a request with (the request's own outcome, whatever it is). */
+	/**
+	 * The HTTP status Consul answers a request with (the request's own outcome, whatever
+	 * it is).
+	 */
 	public int status(String method, String path, String body) {
 		return send(method, path, body).statusCode();
 	}
@@ -149,16 +168,16 @@ public final class ConsulApi {
 
 	private static void expectOk(HttpResponse<String> response, String what) {
 		if (response.statusCode() != 200) {
-			throw new AssertionError("Consul refused to " + what + ": HTTP " + response.statusCode() + " "
-					+ response.body());
+			throw new AssertionError(
+					"Consul refused to " + what + ": HTTP " + response.statusCode() + " " + response.body());
 		}
 	}
 
 	private HttpResponse<String> send(String method, String path, String body) {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.url + path))
 			.timeout(Duration.ofSeconds(10))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (this.aclToken != null) {
 			builder.header("X-Consul-Token", this.aclToken);
 		}

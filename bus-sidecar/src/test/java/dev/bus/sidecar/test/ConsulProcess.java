@@ -10,9 +10,10 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Consul dev agent of the test's own, on its own ports, that the test may stop and start again (a dev agent
- * keeps its state in memory, so a restart loses every registration, as a crashed agent would). Uses the binary
- * {@code scripts/infra up} installs.
+ * A Consul dev agent of the test's own, on its own ports, that the test may stop and
+ * start again (a dev agent keeps its state in memory, so a restart loses every
+ * registration, as a crashed agent would). Uses the binary {@code scripts/infra up}
+ * installs.
  */
 public final class ConsulProcess implements AutoCloseable {
 
@@ -49,10 +50,7 @@ public final class ConsulProcess implements AutoCloseable {
 				"-1", "-grpc-port", "-1", "-server-port", String.valueOf(base + 1), "-serf-lan-port",
 				String.valueOf(base + 2), "-serf-wan-port", String.valueOf(base + 3)));
 		this.hcl.forEach((fragment) -> command.addAll(List.of("-hcl", fragment)));
-		this.process = new ProcessBuilder(command)
-			.redirectErrorStream(true)
-			.redirectOutput(this.log.toFile())
-			.start();
+		this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(this.log.toFile()).start();
 		ConsulApi api = api();
 		await("Consul test agent on " + url() + " (log: " + this.log + ")").atMost(Duration.ofSeconds(30))
 			.until(() -> this.process.isAlive() && api.isUp());
@@ -77,12 +75,13 @@ public final class ConsulProcess implements AutoCloseable {
 	}
 
 	private static String binary() {
-		// Where scripts/infra puts it: $BUS_INFRA_HOME, else $HOME/.cache/bus-infra (the shell's HOME, which is not
+		// Where scripts/infra puts it: $BUS_INFRA_HOME, else $HOME/.cache/bus-infra (the
+		// shell's HOME, which is not
 		// always Java's user.home).
-		String infra = System.getenv().getOrDefault("BUS_INFRA_HOME",
-				System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra");
-		for (String candidate : List.of(infra + "/consul/usr/bin/consul",
-				"/usr/bin/consul", "/usr/local/bin/consul")) {
+		String infra = System.getenv()
+			.getOrDefault("BUS_INFRA_HOME",
+					System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra");
+		for (String candidate : List.of(infra + "/consul/usr/bin/consul", "/usr/bin/consul", "/usr/local/bin/consul")) {
 			if (new File(candidate).canExecute()) {
 				return candidate;
 			}

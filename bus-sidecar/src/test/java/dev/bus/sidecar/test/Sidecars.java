@@ -11,7 +11,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.bus.sidecar.SidecarApplication;
 import dev.bus.sidecar.web.SidecarHttpServer;
 
-/** Starts real sidecars in the test JVM, on free ports, with short timings so tests stay quick. */
+/**
+ * Starts real sidecars in the test JVM, on free ports, with short timings so tests stay
+ * quick.
+ */
 public final class Sidecars {
 
 	private Sidecars() {
@@ -19,14 +22,15 @@ public final class Sidecars {
 
 	public static ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("bus.sidecar.api.port=0", "bus.sidecar.management.port=0",
-				"bus.sidecar.telemetry.port=0",
-				"bus.sidecar.management.address=127.0.0.1", "bus.sidecar.registration.ttl=3s",
-				"bus.sidecar.registration.drain-time=1s", "bus.sidecar.registration.max-backoff=1s",
-				"bus.sidecar.discovery.wait=5s",
-				// the agents of the tests are development agents; tests of the ACL check set it false
+				"bus.sidecar.telemetry.port=0", "bus.sidecar.management.address=127.0.0.1",
+				"bus.sidecar.registration.ttl=3s", "bus.sidecar.registration.drain-time=1s",
+				"bus.sidecar.registration.max-backoff=1s", "bus.sidecar.discovery.wait=5s",
+				// the agents of the tests are development agents; tests of the ACL check
+				// set it false
 				"bus.sidecar.consul.development=true"));
 		all.addAll(List.of(properties));
-		Map<String, String> merged = new LinkedHashMap<>(); // a test's own value replaces the default above
+		// a test's own value replaces the default above
+		Map<String, String> merged = new LinkedHashMap<>();
 		all.forEach((property) -> merged.put(property.substring(0, property.indexOf('=')), property));
 		SpringApplication application = SidecarApplication.application();
 		application.setRegisterShutdownHook(false);
@@ -45,8 +49,7 @@ public final class Sidecars {
 	}
 
 	public static String management(ConfigurableApplicationContext sidecar) {
-		return "http://127.0.0.1:"
-				+ sidecar.getBean("managementServer", SidecarHttpServer.class).address().getPort();
+		return "http://127.0.0.1:" + sidecar.getBean("managementServer", SidecarHttpServer.class).address().getPort();
 	}
 
 }

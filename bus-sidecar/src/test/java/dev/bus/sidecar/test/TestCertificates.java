@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away CA with a server certificate for 127.0.0.1 and a client certificate, made with the openssl
- * command line (PEM files in a temporary directory), for tests against a TLS Consul agent.
+ * A throw-away CA with a server certificate for 127.0.0.1 and a client certificate, made
+ * with the openssl command line (PEM files in a temporary directory), for tests against a
+ * TLS Consul agent.
  */
 public final class TestCertificates {
 
@@ -35,7 +36,10 @@ public final class TestCertificates {
 		return certificates;
 	}
 
-	/** A PEM file of this set: {@code ca.crt}, {@code server.crt}, {@code server.key}, {@code client.crt}, ... */
+	/**
+	 * A PEM file of this set: {@code ca.crt}, {@code server.crt}, {@code server.key},
+	 * {@code client.crt}, ...
+	 */
 	public Path file(String name) {
 		return this.directory.resolve(name);
 	}

@@ -49,15 +49,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample system end to end, secured as it runs in the demo: on the secured RabbitMQ node over mutual TLS, each
- * service authenticated with its own client's token (exactly the scopes its bus endpoint lists), every message
- * carrying a per-message token that the other side verifies. An HTTP order to the orders service reaches
- * inventory, which reserves stock (behind {@code @PreAuthorize}) and answers on {@code inventory.reserved}; the
- * EU audit filter sees only EU orders. A routing rule in Consul, served by inventory's sidecar, copies the
- * reservation to the notifications service, which asks inventory about it with request-reply. A shipping service
- * in Node and an invoicing service in Python take the reservation on to an invoice that orders receives, and a
- * simulated MQTT thermometer's readings reach inventory. The services use their real names and the real bus
- * exchange, since their clients' scopes name them.
+ * The sample system end to end, secured as it runs in the demo: on the secured RabbitMQ
+ * node over mutual TLS, each service authenticated with its own client's token (exactly
+ * the scopes its bus endpoint lists), every message carrying a per-message token that the
+ * other side verifies. An HTTP order to the orders service reaches inventory, which
+ * reserves stock (behind {@code @PreAuthorize}) and answers on
+ * {@code inventory.reserved}; the EU audit filter sees only EU orders. A routing rule in
+ * Consul, served by inventory's sidecar, copies the reservation to the notifications
+ * service, which asks inventory about it with request-reply. A shipping service in Node
+ * and an invoicing service in Python take the reservation on to an invoice that orders
+ * receives, and a simulated MQTT thermometer's readings reach inventory. The services use
+ * their real names and the real bus exchange, since their clients' scopes name them.
  */
 class SampleSystemIT {
 
@@ -65,10 +67,14 @@ class SampleSystemIT {
 
 	private static final Path SAMPLES = Path.of("..").toAbsolutePath().normalize();
 
-	private static final Path PKI = Path.of(System.getenv().getOrDefault("BUS_INFRA_HOME",
-			Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()), "pki");
+	private static final Path PKI = Path.of(System.getenv()
+		.getOrDefault("BUS_INFRA_HOME", Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()),
+			"pki");
 
-	/** The queues of the services in other languages, named by their groups, which their clients' scopes name. */
+	/**
+	 * The queues of the services in other languages, named by their groups, which their
+	 * clients' scopes name.
+	 */
 	private static final List<String> POLYGLOT_QUEUES = List.of("shipping.inventory.reserved",
 			"invoicing.shipping.scheduled");
 
@@ -76,7 +82,10 @@ class SampleSystemIT {
 
 	private final Set<String> queues = new LinkedHashSet<>();
 
-	/** What a demo run (scripts/run-samples) may have left in the services' queues would skew the counts. */
+	/**
+	 * What a demo run (scripts/run-samples) may have left in the services' queues would
+	 * skew the counts.
+	 */
 	@BeforeEach
 	void purgeLeftovers() throws Exception {
 		requireSecuredInfrastructure();
@@ -115,8 +124,10 @@ class SampleSystemIT {
 		requireSecuredInfrastructure();
 		ConsulApi consul = ConsulApi.local();
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
-		// Inventory runs beside a sidecar, which serves it the broker (a Consul service of the test's own, the
-		// secured node's TLS listener) and the routing rules under a Consul KV prefix of the test's own.
+		// Inventory runs beside a sidecar, which serves it the broker (a Consul service
+		// of the test's own, the
+		// secured node's TLS listener) and the routing rules under a Consul KV prefix of
+		// the test's own.
 		String brokerService = "sample-it-rabbitmq-" + suffix;
 		String routes = "sample-it-" + suffix + "/routes/";
 		String instanceId = "inventory-" + suffix + "-1";
@@ -142,18 +153,19 @@ class SampleSystemIT {
 					.anySatisfy((ruleSet) -> assertThat(ruleSet.name()).isEqualTo("notifications"));
 			});
 			int port = ((WebServerApplicationContext) orders).getWebServer().getPort();
-			// What the broker holds of orders.created: a queue of our own beside the services'.
+			// What the broker holds of orders.created: a queue of our own beside the
+			// services'.
 			Connection brokerView = admin();
 			Channel view = brokerView.createChannel();
 			String viewQueue = view.queueDeclare().getQueue();
 			view.queueBind(viewQueue, "bus", "orders.created");
 			HttpClient http = HttpClient.newHttpClient();
-			HttpResponse<String> response = http
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
-					.header("content-type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(
-							"{\"customerId\":\"c-1\",\"region\":\"eu\",\"lines\":[{\"sku\":\"sku-1\",\"quantity\":2}]}"))
-					.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(
+						"{\"customerId\":\"c-1\",\"region\":\"eu\",\"lines\":[{\"sku\":\"sku-1\",\"quantity\":2}]}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(202);
 			assertThat(response.body()).contains("\"topic\":\"orders.created\"");
 
@@ -164,7 +176,8 @@ class SampleSystemIT {
 				// the copy the rule made, and the question notifications asked about it
 				assertThat(consumed(notifications, "reservationNotifier.onReserved")).isEqualTo(1);
 				assertThat(consumed(inventory, "reservationQueries.answer")).isEqualTo(1);
-				// inventory.reserved → shipping (Node) → shipping.scheduled → invoicing (Python) → invoice.issued
+				// inventory.reserved → shipping (Node) → shipping.scheduled → invoicing
+				// (Python) → invoice.issued
 				assertThat(consumed(orders, "invoiceListener.onInvoiced")).isEqualTo(1);
 			});
 			assertThat(inventory.getBean(MeterRegistry.class)
@@ -175,18 +188,21 @@ class SampleSystemIT {
 			assertThat(String.join("\n", shipping)).contains("type=inventory.reserved source=/inventory");
 			assertThat(String.join("\n", invoicing)).contains("source=/shipping");
 
-			// orders.* is encrypted end to end: the services read the order, the broker holds ciphertext.
+			// orders.* is encrypted end to end: the services read the order, the broker
+			// holds ciphertext.
 			com.rabbitmq.client.GetResponse held = view.basicGet(viewQueue, true);
 			assertThat(held).isNotNull();
 			assertThat(held.getProps().getHeaders()).containsKey("bus-encryption");
 			assertThat(new String(held.getBody(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("c-1")
 				.doesNotContain("sku-1");
-			// The broker verified who published it, and the per-message token that inventory checked travels along.
+			// The broker verified who published it, and the per-message token that
+			// inventory checked travels along.
 			assertThat(held.getProps().getUserId()).isEqualTo("orders");
 			assertThat(held.getProps().getHeaders()).containsKey("bus-authorization");
 			brokerView.close();
 
-			// A warehouse thermometer (MQTT, its token as password) whose readings reach inventory's listener.
+			// A warehouse thermometer (MQTT, its token as password) whose readings reach
+			// inventory's listener.
 			List<String> thermometer = polyglot("thermometer", "/usr/bin/python3", "polyglot/python/thermometer.py",
 					"3");
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -194,53 +210,65 @@ class SampleSystemIT {
 				assertThat(consumed(inventory, "coldChain.onReading")).isEqualTo(3);
 			});
 
-			// The actuator endpoint over HTTP: listeners with their state, and a replay (nothing to replay here).
+			// The actuator endpoint over HTTP: listeners with their state, and a replay
+			// (nothing to replay here).
 			String inventoryUrl = "http://127.0.0.1:" + inventoryPort + "/actuator/bus";
 			HttpResponse<String> bus = http.send(HttpRequest.newBuilder(URI.create(inventoryUrl)).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(bus.body()).contains("\"id\":\"stockReservations.reserve\"", "\"state\":\"consuming\"",
 					"\"deadLetters\":0");
-			// The scopes each service lists are exactly those its client is registered with: least privilege, and
-			// enough (inventory's include the topic the routing rule copies to, which it published).
+			// The scopes each service lists are exactly those its client is registered
+			// with: least privilege, and
+			// enough (inventory's include the topic the routing rule copies to, which it
+			// published).
 			for (ConfigurableApplicationContext service : List.of(inventory, orders, notifications)) {
 				assertThat(requiredScopes(http, service, "broker")).as(name(service))
-					.containsExactlyInAnyOrderElementsOf(service.getBean(BrokerTokenCredentials.class)
-						.tokens()
-						.current()
-						.scopes());
+					.containsExactlyInAnyOrderElementsOf(
+							service.getBean(BrokerTokenCredentials.class).tokens().current().scopes());
 			}
-			// inventory answers requests on inventory.reservation-query: its replies carry its token for that topic
+			// inventory answers requests on inventory.reservation-query: its replies
+			// carry its token for that topic
 			assertThat(requiredScopes(http, inventory, "messageToken")).containsExactly(
 					"bus.publish:inventory.reservation-query", "bus.publish:inventory.reserved",
 					"bus.publish:notifications.stock-reserved");
 			assertThat(requiredScopes(http, notifications, "messageToken"))
 				.containsExactly("bus.publish:inventory.reservation-query");
-			HttpResponse<String> replay = http.send(
-					HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
-						.header("content-type", "application/json")
-						.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> replay = http
+				.send(HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
+					.header("content-type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
 
-			// Each service's contract: its AsyncAPI document over HTTP, valid for the AsyncAPI initiative's parser.
+			// Each service's contract: its AsyncAPI document over HTTP, valid for the
+			// AsyncAPI initiative's parser.
 			JsonNode ordersContract = asyncApi(http, orders, "orders");
 			assertThat(ordersContract.path("operations").path("send.orders.created").path("action").asString())
 				.isEqualTo("send");
 			assertThat(ordersContract.path("channels").path("orders.created").path("x-bus-encrypted").asBoolean())
-				.as("orders.* is encrypted end to end").isTrue();
-			assertThat(ordersContract.path("components").path("securitySchemes").path("broker-oauth2").path("flows")
-				.path("clientCredentials").path("tokenUrl").asString()).startsWith("http://127.0.0.1:9000");
+				.as("orders.* is encrypted end to end")
+				.isTrue();
+			assertThat(ordersContract.path("components")
+				.path("securitySchemes")
+				.path("broker-oauth2")
+				.path("flows")
+				.path("clientCredentials")
+				.path("tokenUrl")
+				.asString()).startsWith("http://127.0.0.1:9000");
 			JsonNode inventoryContract = asyncApi(http, inventory, "inventory");
 			assertThat(inventoryContract.path("operations").path("send.inventory.reserved").isMissingNode()).isFalse();
-			assertThat(inventoryContract.path("operations").path("receive.stockReservations.reserve")
-				.path("x-bus-group").asString()).isEqualTo("inventory");
+			assertThat(inventoryContract.path("operations")
+				.path("receive.stockReservations.reserve")
+				.path("x-bus-group")
+				.asString()).isEqualTo("inventory");
 			JsonNode notificationsContract = asyncApi(http, notifications, "notifications");
-			assertThat(notificationsContract.path("operations").path("receive.reservationNotifier.onReserved")
+			assertThat(notificationsContract.path("operations")
+				.path("receive.reservationNotifier.onReserved")
 				.isMissingNode()).isFalse();
 
-			// The sidecar beside inventory registered it in Consul with the topics from its actuator endpoint.
+			// The sidecar beside inventory registered it in Consul with the topics from
+			// its actuator endpoint.
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
 			var meta = consul.services().get(instanceId).path("Meta");
@@ -258,11 +286,11 @@ class SampleSystemIT {
 	}
 
 	/**
-	 * Starts a sample service written in another language (sample-services/polyglot), logged in to the secured node
-	 * with its own client's token; its output lines go to the list returned.
+	 * Starts a sample service written in another language (sample-services/polyglot),
+	 * logged in to the secured node with its own client's token; its output lines go to
+	 * the list returned.
 	 */
-	private List<String> polyglot(String client, String runtime, String script, String... arguments)
-			throws Exception {
+	private List<String> polyglot(String client, String runtime, String script, String... arguments) throws Exception {
 		List<String> command = new ArrayList<>(List.of(runtime, SAMPLES.resolve(script).toString()));
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -275,8 +303,9 @@ class SampleSystemIT {
 			process = builder.start();
 		}
 		catch (java.io.IOException ex) {
-			throw new AssertionError(runtime + " is missing: scripts/infra up installs node, python3-pika and "
-					+ "python3-paho-mqtt", ex);
+			throw new AssertionError(
+					runtime + " is missing: scripts/infra up installs node, python3-pika and " + "python3-paho-mqtt",
+					ex);
 		}
 		this.processes.add(process);
 		List<String> output = new CopyOnWriteArrayList<>();
@@ -322,7 +351,10 @@ class SampleSystemIT {
 		}
 	}
 
-	/** The service's AsyncAPI document from its actuator, written to target/ and checked by the AsyncAPI parser. */
+	/**
+	 * The service's AsyncAPI document from its actuator, written to target/ and checked
+	 * by the AsyncAPI parser.
+	 */
 	private static JsonNode asyncApi(HttpClient http, ConfigurableApplicationContext service, String name)
 			throws Exception {
 		String url = "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort()
@@ -339,22 +371,27 @@ class SampleSystemIT {
 			.start();
 		String output = new String(process.getInputStream().readAllBytes());
 		assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("AsyncAPI parser (node and @asyncapi/parser come with scripts/infra up): "
-				+ output).isZero();
+		assertThat(process.exitValue())
+			.as("AsyncAPI parser (node and @asyncapi/parser come with scripts/infra up): " + output)
+			.isZero();
 		return JsonMapper.builder().build().readTree(response.body());
 	}
 
 	private static ConfigurableApplicationContext start(SpringApplication application, String... arguments) {
 		// command-line arguments, so they win over the services' own properties
-		Map<String, String> all = new LinkedHashMap<>(); // a test's own value replaces the default
-		List<String> given = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-				"--bus.tracing.enabled=false"));
+		// a test's own value replaces the default
+		Map<String, String> all = new LinkedHashMap<>();
+		List<String> given = new ArrayList<>(
+				List.of("--server.port=0", "--spring.main.banner-mode=off", "--bus.tracing.enabled=false"));
 		given.addAll(List.of(arguments));
 		given.forEach((argument) -> all.put(argument.substring(0, argument.indexOf('=')), argument));
 		return application.run(all.values().toArray(String[]::new));
 	}
 
-	/** Remembers the service's queues (retry and dead-letter queues included), to delete them afterwards. */
+	/**
+	 * Remembers the service's queues (retry and dead-letter queues included), to delete
+	 * them afterwards.
+	 */
 	private void track(ConfigurableApplicationContext context) {
 		for (var registration : context.getBean(BusListenerRegistry.class).registrations()) {
 			BusListenerDefinition definition = registration.definition();
@@ -364,7 +401,9 @@ class SampleSystemIT {
 		}
 	}
 
-	/** The secured node's internal administrator, which sees past the services' scopes. */
+	/**
+	 * The secured node's internal administrator, which sees past the services' scopes.
+	 */
 	private static Connection admin() throws Exception {
 		ConnectionFactory factory = new ConnectionFactory();
 		factory.setHost("127.0.0.1");
@@ -390,7 +429,8 @@ class SampleSystemIT {
 			}
 			catch (Exception ex) {
 				throw new AssertionError("The secured RabbitMQ node (5673, TLS 5674) or the Bus issuer (9000) is not "
-						+ "running on 127.0.0.1:" + port + ". Start the test infrastructure with: scripts/infra up", ex);
+						+ "running on 127.0.0.1:" + port + ". Start the test infrastructure with: scripts/infra up",
+						ex);
 			}
 		}
 	}

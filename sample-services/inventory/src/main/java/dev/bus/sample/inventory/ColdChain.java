@@ -10,10 +10,12 @@ import dev.bus.BusMessage;
 import dev.bus.annotation.BusListener;
 
 /**
- * Watches the warehouses' thermometers: MQTT devices that publish {@code warehouse/<site>/temperature}, which the
- * broker's MQTT plugin turns into the topic {@code warehouse.<site>.temperature} on the bus (docs/mqtt.md). A
- * device sets no message id and no content type: Bus gives each reading an id derived from its topic and body
- * (so a device's resend is the same message) and decodes the JSON by the parameter's type.
+ * Watches the warehouses' thermometers: MQTT devices that publish
+ * {@code warehouse/<site>/temperature}, which the broker's MQTT plugin turns into the
+ * topic {@code warehouse.<site>.temperature} on the bus (docs/mqtt.md). A device sets no
+ * message id and no content type: Bus gives each reading an id derived from its topic and
+ * body (so a device's resend is the same message) and decodes the JSON by the parameter's
+ * type.
  */
 @Component
 class ColdChain {

@@ -6,7 +6,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Sample service that reserves stock for every new order and reports back on {@code inventory.reserved}.
+ * Sample service that reserves stock for every new order and reports back on
+ * {@code inventory.reserved}.
  */
 @SpringBootApplication
 public class InventoryApplication {
@@ -16,8 +17,9 @@ public class InventoryApplication {
 	}
 
 	/**
-	 * The service with its configuration, {@code inventory.properties}: named after the service, so that both
-	 * services can run in one JVM (the sample system test) without reading each other's.
+	 * The service with its configuration, {@code inventory.properties}: named after the
+	 * service, so that both services can run in one JVM (the sample system test) without
+	 * reading each other's.
 	 */
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(InventoryApplication.class);

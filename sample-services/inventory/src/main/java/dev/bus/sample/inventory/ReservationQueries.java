@@ -7,8 +7,9 @@ import org.springframework.stereotype.Component;
 import dev.bus.annotation.BusListener;
 
 /**
- * Answers questions about reservations over request-reply: a listener method that returns a value answers the
- * request it received. Only the notifications service may ask (its per-message token proves it).
+ * Answers questions about reservations over request-reply: a listener method that returns
+ * a value answers the request it received. Only the notifications service may ask (its
+ * per-message token proves it).
  */
 @Component
 class ReservationQueries {

@@ -10,13 +10,17 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 
 /**
- * The stock ledger. Only a caller that may publish orders reserves stock: when a listener calls it, the caller is
- * the publisher whose per-message token the listener verified (docs/security.md).
+ * The stock ledger. Only a caller that may publish orders reserves stock: when a listener
+ * calls it, the caller is the publisher whose per-message token the listener verified
+ * (docs/security.md).
  */
 @Service
 class Stock {
 
-	/** Reservations remembered for questions about them; a bound, since the sample runs for as long as you like. */
+	/**
+	 * Reservations remembered for questions about them; a bound, since the sample runs
+	 * for as long as you like.
+	 */
 	private static final int REMEMBERED_RESERVATIONS = 1_000;
 
 	private final Map<String, Integer> reservedBySku = new ConcurrentHashMap<>();
@@ -46,7 +50,10 @@ class Stock {
 		return units;
 	}
 
-	/** What was reserved for an order, or an empty list when it is not (or no longer) known here. */
+	/**
+	 * What was reserved for an order, or an empty list when it is not (or no longer)
+	 * known here.
+	 */
 	List<OrderCreated.Line> reservation(String orderId) {
 		return this.recentReservations.getOrDefault(orderId, List.of());
 	}

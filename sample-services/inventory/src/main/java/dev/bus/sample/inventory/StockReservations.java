@@ -10,9 +10,10 @@ import dev.bus.annotation.BusListener;
 import dev.bus.annotation.BusPublishes;
 
 /**
- * Reserves stock for each order, in order per customer (the orders service uses the customer as partition key),
- * and publishes {@code inventory.reserved}. A failure here sends the order to {@code inventory.orders.created.dlq}.
- * Every message is verified before it gets here: its per-message token proves it came from the orders service.
+ * Reserves stock for each order, in order per customer (the orders service uses the
+ * customer as partition key), and publishes {@code inventory.reserved}. A failure here
+ * sends the order to {@code inventory.orders.created.dlq}. Every message is verified
+ * before it gets here: its per-message token proves it came from the orders service.
  */
 @Component
 @BusPublishes(topic = "inventory.reserved", payload = StockReservations.StockReserved.class,
@@ -30,7 +31,10 @@ class StockReservations {
 		this.publisher = publisher;
 	}
 
-	/** Accepts orders only from the orders service, whose per-message token every message carries. */
+	/**
+	 * Accepts orders only from the orders service, whose per-message token every message
+	 * carries.
+	 */
 	@BusListener(topic = "orders.created", publishers = "orders")
 	void reserve(OrderCreated order, BusMessage<OrderCreated> message) {
 		int units = this.stock.reserve(order);
@@ -40,7 +44,8 @@ class StockReservations {
 	}
 
 	/** Large EU orders also go to a separate audit log: an app-side content filter. */
-	@BusListener(topic = "orders.created", group = "${spring.application.name}-eu-audit", filter = "payload.region == 'eu'")
+	@BusListener(topic = "orders.created", group = "${spring.application.name}-eu-audit",
+			filter = "payload.region == 'eu'")
 	void auditEu(OrderCreated order) {
 		logger.info("EU audit: order " + order.orderId());
 	}

@@ -6,10 +6,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Sample service that tells customers their stock is reserved. Nobody publishes to it directly: a routing rule
- * (Consul KV {@code bus/routes/notifications}, sample-services/routes/notifications.json) copies inventory's
- * {@code inventory.reserved} to {@code notifications.stock-reserved}, and it asks inventory what was reserved with
- * request-reply.
+ * Sample service that tells customers their stock is reserved. Nobody publishes to it
+ * directly: a routing rule (Consul KV {@code bus/routes/notifications},
+ * sample-services/routes/notifications.json) copies inventory's
+ * {@code inventory.reserved} to {@code notifications.stock-reserved}, and it asks
+ * inventory what was reserved with request-reply.
  */
 @SpringBootApplication
 public class NotificationsApplication {
@@ -19,8 +20,9 @@ public class NotificationsApplication {
 	}
 
 	/**
-	 * The service with its configuration, {@code notifications.properties}: named after the service, so that the
-	 * sample services can run in one JVM (the sample system test) without reading each other's.
+	 * The service with its configuration, {@code notifications.properties}: named after
+	 * the service, so that the sample services can run in one JVM (the sample system
+	 * test) without reading each other's.
 	 */
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(NotificationsApplication.class);

@@ -14,11 +14,12 @@ import dev.bus.annotation.BusPublishes;
 import dev.bus.core.BusHeaders;
 
 /**
- * Notifies the customer of each reservation. The reservation arrives as a copy made by a routing rule in the
- * inventory service (its {@code bus-routed-by} header names the rule), still carrying inventory's per-message token;
- * the details come from inventory over request-reply. Waiting for the answer on the listener's thread is deliberate:
- * when inventory does not answer in time the listener fails and Bus retries the notification later, instead of
- * sending a notification without its details.
+ * Notifies the customer of each reservation. The reservation arrives as a copy made by a
+ * routing rule in the inventory service (its {@code bus-routed-by} header names the
+ * rule), still carrying inventory's per-message token; the details come from inventory
+ * over request-reply. Waiting for the answer on the listener's thread is deliberate: when
+ * inventory does not answer in time the listener fails and Bus retries the notification
+ * later, instead of sending a notification without its details.
  */
 @Component
 @BusPublishes(topic = "inventory.reservation-query", payload = ReservationQuery.class,

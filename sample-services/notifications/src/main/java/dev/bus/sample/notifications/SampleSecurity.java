@@ -7,9 +7,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The sample's own HTTP API (on loopback) is left open, so the demo's curl commands work: what this sample shows is
- * security on the bus (broker tokens, mutual TLS, per-message tokens, docs/security.md). Method security is on,
- * for {@code @PreAuthorize} on what listeners call.
+ * The sample's own HTTP API (on loopback) is left open, so the demo's curl commands work:
+ * what this sample shows is security on the bus (broker tokens, mutual TLS, per-message
+ * tokens, docs/security.md). Method security is on, for {@code @PreAuthorize} on what
+ * listeners call.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity

@@ -8,10 +8,11 @@ import dev.bus.BusMessage;
 import dev.bus.annotation.BusListener;
 
 /**
- * Hears that an order was invoiced. The invoice comes from the invoicing service, written in Python (pika), after
- * the shipping service, written in Node (amqplib), scheduled the shipment: the same bus, three languages
- * (sample-services/polyglot, docs/interop.md). The broker checked who published it: only the invoicing client's
- * token may write {@code invoice.issued}.
+ * Hears that an order was invoiced. The invoice comes from the invoicing service, written
+ * in Python (pika), after the shipping service, written in Node (amqplib), scheduled the
+ * shipment: the same bus, three languages (sample-services/polyglot, docs/interop.md).
+ * The broker checked who published it: only the invoicing client's token may write
+ * {@code invoice.issued}.
  */
 @Component
 class InvoiceListener {

@@ -16,7 +16,8 @@ import dev.bus.PublishReceipt;
 import dev.bus.annotation.BusPublishes;
 
 /**
- * {@code POST /orders} places an order: it answers once the broker has confirmed the {@code orders.created} event.
+ * {@code POST /orders} places an order: it answers once the broker has confirmed the
+ * {@code orders.created} event.
  */
 @RestController
 @BusPublishes(topic = "orders.created", payload = OrderCreated.class,

@@ -14,8 +14,8 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 
 /**
- * Optional steady trickle of orders ({@code orders.trickle.enabled=true}), so the sample shows messages flowing
- * without anyone calling the HTTP endpoint.
+ * Optional steady trickle of orders ({@code orders.trickle.enabled=true}), so the sample
+ * shows messages flowing without anyone calling the HTTP endpoint.
  */
 @Component
 @ConditionalOnProperty(name = "orders.trickle.enabled", havingValue = "true")

@@ -7,8 +7,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * Sample service that takes orders over HTTP and publishes {@code orders.created}; it hears back from inventory on
- * {@code inventory.reserved}.
+ * Sample service that takes orders over HTTP and publishes {@code orders.created}; it
+ * hears back from inventory on {@code inventory.reserved}.
  */
 @SpringBootApplication
 @EnableScheduling
@@ -19,8 +19,9 @@ public class OrdersApplication {
 	}
 
 	/**
-	 * The service with its configuration, {@code orders.properties}: named after the service, so that both
-	 * services can run in one JVM (the sample system test) without reading each other's.
+	 * The service with its configuration, {@code orders.properties}: named after the
+	 * service, so that both services can run in one JVM (the sample system test) without
+	 * reading each other's.
 	 */
 	public static SpringApplication application() {
 		SpringApplication application = new SpringApplication(OrdersApplication.class);

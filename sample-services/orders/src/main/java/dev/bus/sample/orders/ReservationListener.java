@@ -6,7 +6,10 @@ import org.springframework.stereotype.Component;
 
 import dev.bus.annotation.BusListener;
 
-/** Hears back from inventory, and only from inventory (its per-message token proves who sent each message). */
+/**
+ * Hears back from inventory, and only from inventory (its per-message token proves who
+ * sent each message).
+ */
 @Component
 class ReservationListener {
 
