@@ -13,7 +13,7 @@ import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
-import dev.bus.listener.DeadLetterReplayer;
+import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;
 import dev.bus.security.ApplicationScopes;

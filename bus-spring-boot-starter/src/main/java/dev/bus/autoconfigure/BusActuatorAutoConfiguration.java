@@ -29,7 +29,7 @@ import dev.bus.actuate.HealthDependentListeners;
 import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
-import dev.bus.listener.DeadLetterReplayer;
+import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;

@@ -183,7 +183,6 @@ public final class BusAutoConfiguration {
 	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
 			BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
 		return new Holds(busTopology::addHoldQueue, connectionFactory, envelopeSender, properties.getExchange(),
-				properties.getPublisher().getConfirmTimeout().toMillis(),
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 

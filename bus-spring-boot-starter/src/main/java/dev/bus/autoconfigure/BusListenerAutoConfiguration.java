@@ -21,9 +21,10 @@ import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
-import dev.bus.listener.DeadLetterReplayer;
-import dev.bus.listener.DeliveryOrigins;
-import dev.bus.listener.FailurePublisher;
+import dev.bus.failure.DeadLetterReplayer;
+import dev.bus.failure.DeliveryOrigins;
+import dev.bus.failure.FailureHandling;
+import dev.bus.failure.MessageMoves;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
@@ -75,9 +76,14 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FailurePublisher busFailurePublisher(EnvelopeSender envelopeSender, BusProperties properties) {
-		return new FailurePublisher(envelopeSender, properties.getPublisher().getConfirmTimeout(),
-				properties.getListener().getFailureMessageMaxLength());
+	MessageMoves busMessageMoves(EnvelopeSender envelopeSender, BusProperties properties) {
+		return new MessageMoves(envelopeSender, properties.getListener().getFailureMessageMaxLength());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FailureHandling busFailureHandling(MessageMoves busMessageMoves) {
+		return new FailureHandling(busMessageMoves);
 	}
 
 	@Bean
@@ -89,9 +95,8 @@ public final class BusListenerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
-			BusProperties properties, DeliveryOrigins busDeliveryOrigins) {
-		return new DeadLetterReplayer(connectionFactory, envelopeSender, properties.getPublisher().getConfirmTimeout(),
-				busDeliveryOrigins);
+			DeliveryOrigins busDeliveryOrigins) {
+		return new DeadLetterReplayer(connectionFactory, envelopeSender, busDeliveryOrigins);
 	}
 
 	/**
@@ -144,7 +149,7 @@ public final class BusListenerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
-			Environment environment, PayloadDecoder decoder, FailurePublisher failures,
+			Environment environment, PayloadDecoder decoder, FailureHandling failures,
 			ObjectProvider<BusObservations> busObservations, Inbox inbox, ReceiveChain receiveChain,
 			Responder busResponder, DeliveryOrigins busDeliveryOrigins) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,

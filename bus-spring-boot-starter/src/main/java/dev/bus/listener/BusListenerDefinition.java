@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bus.core.TopicPattern;
+import dev.bus.failure.RetryPolicy;
+import dev.bus.failure.ListenerQueues;
 
 /**
  * Everything Bus needs to declare and run one {@code @BusListener}: resolved from the
@@ -29,26 +31,7 @@ import dev.bus.core.TopicPattern;
 public record BusListenerDefinition(String id, TopicPattern topic, String group, String queue, String deadLetterQueue,
 		boolean broadcast, boolean ordered, String concurrency, int prefetch, String filter,
 		Map<String, String> headers, RetryPolicy retry, boolean idempotent, SenderRestriction senders,
-		List<String> pauseWhenDown, ListenerMethod method) {
-
-	/**
-	 * Name of the delay queue that holds messages for {@code delay} before returning them
-	 * to the queue.
-	 */
-	public String retryQueue(java.time.Duration delay) {
-		return this.queue + ".retry." + delay.toMillis() + "ms";
-	}
-
-	/**
-	 * Name of the group's direct exchange through which this application moves its own
-	 * messages: to a delay queue, to the dead-letter queue, back to the queue on a
-	 * replay. Only the group's own client may write to it (its scopes cover
-	 * {@code <group>.*}), so a delivery through it, sent by this application's broker
-	 * user, is one of the application's own moves.
-	 */
-	public String movesExchange() {
-		return this.group + ".moves";
-	}
+		List<String> pauseWhenDown, ListenerMethod method) implements ListenerQueues {
 
 	/**
 	 * Name of the per-listener headers exchange used for broker-side header filtering.

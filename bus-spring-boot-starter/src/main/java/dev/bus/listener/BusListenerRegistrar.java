@@ -20,6 +20,9 @@ import dev.bus.inbox.Inbox;
 import dev.bus.observation.BusObservations;
 import dev.bus.transport.CoalescedAcks;
 import dev.bus.reply.Responder;
+import dev.bus.failure.DeliveryOrigins;
+import dev.bus.failure.RetryPolicy;
+import dev.bus.failure.FailureHandling;
 
 /**
  * Turns a {@code @BusListener} method into a {@link BusListenerDefinition} (annotation
@@ -37,7 +40,7 @@ public class BusListenerRegistrar {
 
 	private final PayloadDecoder decoder;
 
-	private final FailurePublisher failures;
+	private final FailureHandling failures;
 
 	private final BusObservations observations;
 
@@ -53,7 +56,7 @@ public class BusListenerRegistrar {
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
-			PropertyResolver propertyResolver, PayloadDecoder decoder, FailurePublisher failures,
+			PropertyResolver propertyResolver, PayloadDecoder decoder, FailureHandling failures,
 			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder,
 			DeliveryOrigins origins) {
 		this.origins = origins;

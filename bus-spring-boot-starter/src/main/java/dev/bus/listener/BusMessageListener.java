@@ -2,10 +2,6 @@ package dev.bus.listener;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
@@ -19,10 +15,8 @@ import tools.jackson.databind.JavaType;
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 import dev.bus.MessageRejectedException;
-import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
 import dev.bus.core.FailureReason;
-import dev.bus.core.LogValues;
 import dev.bus.core.MessageIds;
 import dev.bus.core.batch.MalformedBatchException;
 import dev.bus.expression.MessageFilter;
@@ -31,6 +25,10 @@ import dev.bus.observation.BusObservations;
 import dev.bus.transport.CoalescedAcks;
 import dev.bus.transport.WireCodec;
 import dev.bus.reply.Responder;
+import dev.bus.failure.DeliveryOrigin;
+import dev.bus.failure.DeliveryOrigins;
+import dev.bus.failure.MessageMoves;
+import dev.bus.failure.FailureHandling;
 
 /**
  * Handles deliveries for one {@code @BusListener}: unpacks batches, decodes, filters,
@@ -65,7 +63,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	private final MessageFilter filter;
 
-	private final FailurePublisher failures;
+	private final FailureHandling failures;
 
 	private final BusObservations observations;
 
@@ -80,8 +78,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	private final DeliveryOrigins origins;
 
 	public BusMessageListener(BusListenerDefinition listener, PayloadDecoder decoder, MessageFilter filter,
-			FailurePublisher failures, BusObservations observations, Inbox inbox, ReceiveChain chain,
-			CoalescedAcks acks, Responder responder, DeliveryOrigins origins) {
+			FailureHandling failures, BusObservations observations, Inbox inbox, ReceiveChain chain, CoalescedAcks acks,
+			Responder responder, DeliveryOrigins origins) {
 		this.origins = origins;
 		this.responder = responder;
 		this.chain = chain;
@@ -108,7 +106,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				handle(message);
 			}
 		}
-		catch (FailurePublisher.NotStoredException ex) {
+		catch (MessageMoves.NotStoredException ex) {
 			// The broker's own dead-lettering (the queue's DLX) still keeps the message,
 			// without failure headers.
 			logger.error("Could not dead-letter a message from queue '" + this.listener.queue()
@@ -117,17 +115,17 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		catch (MalformedBatchException ex) {
-			String reason = FailureReason.MALFORMED_BATCH.code();
 			DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
 			Observation observation = observationOf(message, origin.topic(), 1);
-			deadLetter(message, origin, 1, reason, ex);
 			BusObservations.deliverySettled(observation,
-					new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, ex));
+					this.failures.refused(this.listener, message, origin, 1, FailureReason.MALFORMED_BATCH.code(), ex));
 		}
 		catch (RuntimeException ex) {
 			// A bug on Bus's side, not the handler's (those are caught above): still
-			// never leave the delivery
-			// unacknowledged or drop it; the queue's dead-letter exchange keeps it.
+			// never
+			// leave the delivery unacknowledged or drop it; the queue's dead-letter
+			// exchange
+			// keeps it.
 			logger.error("Unexpected failure handling a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange", ex);
 			this.acks.reject(channel, deliveryTag);
@@ -147,9 +145,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	 */
 	private void handle(Message message) {
 		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
-		// Only the application's own moves count attempts; a sender's bus-attempt would
-		// skip its retries.
-		int attempt = origin.moved() ? attempt(message.getMessageProperties().getHeaders().get(BusHeaders.ATTEMPT)) : 1;
+		int attempt = FailureHandling.attemptOf(message.getMessageProperties(), origin);
 		identify(message, origin.topic());
 		Observation observation = observationOf(message, origin.topic(), attempt);
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
@@ -179,34 +175,28 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			}
 			this.chain.apply(delivery);
 			this.listener.senders().check(delivery.verifiedPublisher(), this.listener.id());
-			busMessage = toBusMessage(delivery,
-					this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
+			busMessage = delivery
+				.toBusMessage(this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
 			if (this.filter != null && !this.filter.matches(busMessage)) {
 				return FILTERED;
 			}
 		}
 		catch (MessageRejectedException ex) {
-			deadLetter(message, delivery.origin(), attempt, ex.getReason(), ex);
-			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, ex.getReason(), ex);
+			return this.failures.refused(this.listener, message, delivery.origin(), attempt, ex.getReason(), ex);
 		}
 		try {
 			return invoke(busMessage, message.getMessageProperties()) ? CONSUMED : DUPLICATE;
 		}
 		catch (InvocationTargetException ex) {
 			Throwable error = ex.getTargetException();
-			String reason = FailureReason.HANDLER_FAILED.code();
 			if (Responder.isRequest(message.getMessageProperties())) {
 				// The requester is waiting: it gets the error now, and decides; nothing
 				// is retried or dead-lettered.
 				this.responder.replyError(delivery.topic(), message.getMessageProperties(), error);
-				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR, reason, error);
+				return new DeliveryOutcome(DeliveryOutcome.Kind.ANSWERED_WITH_ERROR,
+						FailureReason.HANDLER_FAILED.code(), error);
 			}
-			if (this.listener.retry().shouldRetry(attempt, error)) {
-				retry(message, delivery.origin(), attempt, error);
-				return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);
-			}
-			deadLetter(message, delivery.origin(), attempt, reason, error);
-			return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, error);
+			return this.failures.failed(this.listener, message, delivery.origin(), attempt, error);
 		}
 	}
 
@@ -229,25 +219,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private void retry(Message message, DeliveryOrigin origin, int attempt, Throwable error) {
-		if (logger.isDebugEnabled()) {
-			logger.debug("Attempt " + attempt + " of message "
-					+ LogValues.escape(message.getMessageProperties().getMessageId()) + " failed in listener '"
-					+ this.listener.id() + "'; retrying after " + this.listener.retry().delayAfter(attempt) + ": "
-					+ LogValues.escape(error));
-		}
-		this.failures.retry(this.listener, message, origin, attempt, error);
-	}
-
-	private void deadLetter(Message message, DeliveryOrigin origin, int attempt, String reason, Throwable error) {
-		MessageProperties properties = message.getMessageProperties();
-		logger.warn("Dead-lettering message " + LogValues.escape(properties.getMessageId()) + " (topic '"
-				+ LogValues.escape(origin.topic()) + "', group '" + this.listener.group() + "', listener '"
-				+ this.listener.id() + "', attempt " + attempt + "): " + reason + ": "
-				+ LogValues.escape(error.getMessage()));
-		this.failures.deadLetter(this.listener, message, origin, attempt, reason, error);
-	}
-
 	/**
 	 * Gives a message that came without an id (an MQTT device's, a plain publisher's) one
 	 * derived from its topic and body, before anything reads it: the inbox, the
@@ -259,40 +230,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		if (properties.getMessageId() == null
 				&& CloudEventsHeaders.read(properties.getHeaders(), CloudEventsHeaders.ID) == null) {
 			properties.setMessageId(MessageIds.fromContent(topic, message.getBody()));
-		}
-	}
-
-	private BusMessage<Object> toBusMessage(DeliveredMessage delivery, Object payload) {
-		Message message = delivery.original();
-		MessageProperties properties = message.getMessageProperties();
-		Map<String, String> headers = new LinkedHashMap<>();
-		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
-		headers.putAll(delivery.replacedHeaders());
-		// The per-message token stays out of user code, where it could be logged:
-		// BusMessage.publisher() says who.
-		headers.remove(BusHeaders.AUTHORIZATION);
-		// Each attribute from its AMQP property, else from CloudEvents headers (other
-		// publishers, older Bus); the
-		// type is the topic unless said otherwise, as publishers leave it out when it is.
-		String topic = delivery.topic();
-		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
-				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
-		String type = (properties.getType() != null) ? properties.getType()
-				: CloudEventsHeaders.read(headers, CloudEventsHeaders.TYPE);
-		String source = (properties.getAppId() != null) ? properties.getAppId()
-				: CloudEventsHeaders.read(headers, CloudEventsHeaders.SOURCE);
-		Instant time = CloudEventsHeaders.eventTime(headers, properties.getTimestamp());
-		return new BusMessage<>(payload, messageId, topic, (type != null) ? type : topic, source, time,
-				headers.get(BusHeaders.PARTITION_KEY), delivery.attempt(), Collections.unmodifiableMap(headers),
-				delivery.verifiedPublisher());
-	}
-
-	private static int attempt(Object header) {
-		try {
-			return (header != null) ? Math.max(1, Integer.parseInt(header.toString())) : 1;
-		}
-		catch (NumberFormatException ex) {
-			return 1;
 		}
 	}
 

@@ -2,7 +2,9 @@ package dev.bus.listener;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -10,12 +12,14 @@ import java.util.function.Consumer;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 
+import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.VerifiedPublisher;
 import dev.bus.chain.OutcomeCallbacks;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
+import dev.bus.failure.DeliveryOrigin;
 
 /**
  * One logical message on its way to a listener method, as the {@link ReceiveChain} sees
@@ -81,7 +85,7 @@ final class DeliveredMessage implements IncomingMessage {
 					return Instant.parse(firstMoved.toString());
 				}
 				catch (DateTimeParseException ex) {
-					// not written by Bus's FailurePublisher: fall back to now, as for a
+					// not written by Bus's MessageMoves: fall back to now, as for a
 					// first delivery
 				}
 			}
@@ -175,6 +179,35 @@ final class DeliveredMessage implements IncomingMessage {
 	 */
 	Message original() {
 		return this.message;
+	}
+
+	/**
+	 * The message as the listener method sees it, with its decoded payload: each
+	 * attribute from its AMQP property, else from CloudEvents headers (other publishers,
+	 * older Bus); the headers as delivered, with those elements replaced, less the
+	 * per-message token.
+	 */
+	BusMessage<Object> toBusMessage(Object payload) {
+		MessageProperties properties = this.message.getMessageProperties();
+		Map<String, String> headers = new LinkedHashMap<>();
+		properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
+		headers.putAll(this.replacedHeaders);
+		// The per-message token stays out of user code, where it could be logged:
+		// BusMessage.publisher() says who.
+		headers.remove(BusHeaders.AUTHORIZATION);
+		// The type is the topic unless said otherwise, as publishers leave it out when it
+		// is.
+		String topic = topic();
+		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
+		String type = (properties.getType() != null) ? properties.getType()
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.TYPE);
+		String source = (properties.getAppId() != null) ? properties.getAppId()
+				: CloudEventsHeaders.read(headers, CloudEventsHeaders.SOURCE);
+		Instant time = CloudEventsHeaders.eventTime(headers, properties.getTimestamp());
+		return new BusMessage<>(payload, messageId, topic, (type != null) ? type : topic, source, time,
+				headers.get(BusHeaders.PARTITION_KEY), this.attempt, Collections.unmodifiableMap(headers),
+				this.verifiedPublisher);
 	}
 
 	/** Runs the elements' outcome callbacks, once. */

@@ -14,6 +14,7 @@ import dev.bus.MessageRejectedException;
 import dev.bus.reply.ReplyReception;
 import dev.bus.transport.WireCodec;
 import dev.bus.transport.ConfirmedSender;
+import dev.bus.failure.DeliveryOrigin;
 
 /**
  * Takes each reply to this application's requests through the receive chain, as a message

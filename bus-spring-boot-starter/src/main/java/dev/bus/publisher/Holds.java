@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -23,6 +21,7 @@ import dev.bus.routing.Route;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.BrokerAccess;
+import dev.bus.BusPublishException;
 
 /**
  * The holding queues of {@code hold} rules: one durable queue per rule set and rule,
@@ -46,8 +45,6 @@ public class Holds {
 
 	private final String exchange;
 
-	private final long confirmTimeoutMillis;
-
 	private final BrokerAccess brokerAccess;
 
 	/**
@@ -55,13 +52,12 @@ public class Holds {
 	 * once
 	 */
 	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, EnvelopeSender publisher,
-			String exchange, long confirmTimeoutMillis, BrokerAccess brokerAccess) {
+			String exchange, BrokerAccess brokerAccess) {
 		this.brokerAccess = brokerAccess;
 		this.declareQueue = declareQueue;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
 		this.exchange = exchange;
-		this.confirmTimeoutMillis = confirmTimeoutMillis;
 	}
 
 	/**
@@ -137,16 +133,10 @@ public class Holds {
 					+ BusHeaders.HELD_TOPIC + "); it stays held");
 		}
 		try {
-			this.publisher
-				.send(this.exchange,
-						new Envelope(topic.toString(), id, held.builder().headers(headers).build(), response.getBody()))
-				.get(this.confirmTimeoutMillis + 1000, TimeUnit.MILLISECONDS);
+			this.publisher.sendAndAwait(this.exchange,
+					new Envelope(topic.toString(), id, held.builder().headers(headers).build(), response.getBody()));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while releasing " + id, ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
+		catch (BusPublishException ex) {
 			throw new IllegalStateException("The broker did not confirm released message " + id + "; it stays held",
 					ex);
 		}

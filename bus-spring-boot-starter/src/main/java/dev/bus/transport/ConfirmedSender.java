@@ -133,6 +133,15 @@ public class ConfirmedSender implements EnvelopeSender {
 		}
 	}
 
+	/**
+	 * The confirm timeout and a second: an unconfirmed publish fails as
+	 * {@link Reason#TIMEOUT} within 1.1 confirm timeouts.
+	 */
+	@Override
+	public Duration settleTimeout() {
+		return this.confirmTimeout.plusSeconds(1);
+	}
+
 	/** Unconfirmed publishes, on the current channel and on retired ones. */
 	@Override
 	public int pendingCount() {

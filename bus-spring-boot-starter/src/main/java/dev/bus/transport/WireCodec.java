@@ -141,6 +141,14 @@ public final class WireCodec {
 	}
 
 	/**
+	 * The AMQP properties of a delivered message, to send it on (a retry, a dead letter):
+	 * what it was delivered with ({@link #delivered}), read back.
+	 */
+	public static AMQP.BasicProperties toSend(MessageProperties delivered) {
+		return DELIVERED.fromMessageProperties(delivered, "UTF-8");
+	}
+
+	/**
 	 * spring-amqp's converter for listener containers that deliver with
 	 * {@link #delivered}'s rules.
 	 */

@@ -12,7 +12,7 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.annotation.BusListener;
-import dev.bus.listener.DeadLetterReplayer;
+import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
 import dev.bus.test.Received;

@@ -30,7 +30,7 @@ import dev.bus.annotation.BusListener;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerDefinition;
-import dev.bus.listener.RetryPolicy;
+import dev.bus.failure.RetryPolicy;
 import dev.bus.listener.SenderRestriction;
 import dev.bus.security.BrokerTokenCredentials;
 import dev.bus.security.ClientToken;

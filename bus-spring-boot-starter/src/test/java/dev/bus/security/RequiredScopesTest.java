@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import dev.bus.core.TopicPattern;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.ListenerMethod;
-import dev.bus.listener.RetryPolicy;
+import dev.bus.failure.RetryPolicy;
 import dev.bus.listener.SenderRestriction;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ import dev.bus.transport.BrokerAccess;
  * Its topic is the routing key and its publisher {@code user_id}; a Bus move header it
  * carries was written by its sender and is ignored.</li>
  * <li>one of this application's <b>own moves</b>: through the group's
- * {@linkplain BusListenerDefinition#movesExchange() moves exchange} (a replay, or a retry
- * back from a delay queue, which dead-letters through it), sent by this application's
- * broker user. Only the group's own client may write to that exchange or name it as a
+ * {@linkplain ListenerQueues#movesExchange() moves exchange} (a replay, or a retry back
+ * from a delay queue, which dead-letters through it), sent by this application's broker
+ * user. Only the group's own client may write to that exchange or name it as a
  * dead-letter exchange. Its topic and publisher are those the application recorded when
  * it moved it ({@value BusHeaders#ORIGINAL_TOPIC},
  * {@value BusHeaders#ORIGINAL_USER_ID}).</li>
@@ -50,7 +50,7 @@ public class DeliveryOrigins {
 	 * Where a delivery on the listener's queue came from.
 	 * @param properties the delivery's properties, as the broker delivered them
 	 */
-	public DeliveryOrigin of(MessageProperties properties, BusListenerDefinition listener) {
+	public DeliveryOrigin of(MessageProperties properties, ListenerQueues listener) {
 		String exchange = properties.getReceivedExchange();
 		String routingKey = properties.getReceivedRoutingKey();
 		String sender = properties.getReceivedUserId();
@@ -77,7 +77,7 @@ public class DeliveryOrigins {
 	 * had been delivered with.
 	 * @param properties the dead letter's properties, as the broker returned them
 	 */
-	public DeliveryOrigin ofDeadLetter(MessageProperties properties, BusListenerDefinition listener) {
+	public DeliveryOrigin ofDeadLetter(MessageProperties properties, ListenerQueues listener) {
 		String exchange = properties.getReceivedExchange();
 		if (!listener.movesExchange().equals(exchange)) {
 			return DeliveryOrigin.refused(properties.getReceivedRoutingKey(), properties.getReceivedUserId(),
@@ -97,7 +97,7 @@ public class DeliveryOrigins {
 		return ownMove(properties, listener);
 	}
 
-	private DeliveryOrigin ownMove(MessageProperties properties, BusListenerDefinition listener) {
+	private DeliveryOrigin ownMove(MessageProperties properties, ListenerQueues listener) {
 		String routingKey = properties.getReceivedRoutingKey();
 		String sender = properties.getReceivedUserId();
 		String ownUser = this.brokerAccess.userId();
@@ -122,7 +122,7 @@ public class DeliveryOrigins {
 				listener);
 	}
 
-	private static DeliveryOrigin subscribed(DeliveryOrigin origin, BusListenerDefinition listener) {
+	private static DeliveryOrigin subscribed(DeliveryOrigin origin, ListenerQueues listener) {
 		if (!listener.topic().matches(origin.topic())) {
 			return DeliveryOrigin.refused(origin.topic(), origin.publisher(),
 					"topic '" + LogValues.escape(origin.topic()) + "' is not one listener '" + listener.id()

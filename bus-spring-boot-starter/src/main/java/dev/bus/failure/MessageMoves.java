@@ -1,23 +1,20 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
-import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
 import dev.bus.core.LogValues;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.Envelope;
+import dev.bus.BusPublishException;
+import dev.bus.transport.WireCodec;
 
 /**
  * Moves a failed message on: to a delay queue for its next attempt, or to its listener's
@@ -30,19 +27,14 @@ import dev.bus.transport.Envelope;
  * here rather than read from {@code x-death}, whose counting changed across RabbitMQ
  * versions.
  */
-public class FailurePublisher {
+public class MessageMoves {
 
 	private final EnvelopeSender publisher;
 
-	private final Duration confirmTimeout;
-
 	private final int maxMessageLength;
 
-	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
-
-	public FailurePublisher(EnvelopeSender publisher, Duration confirmTimeout, int maxMessageLength) {
+	public MessageMoves(EnvelopeSender publisher, int maxMessageLength) {
 		this.publisher = publisher;
-		this.confirmTimeout = confirmTimeout;
 		this.maxMessageLength = maxMessageLength;
 	}
 
@@ -50,8 +42,8 @@ public class FailurePublisher {
 	 * Publishes the dead letter and waits for its confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void deadLetter(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int attempt,
-			String reason, Throwable error) {
+	public void deadLetter(ListenerQueues listener, Message message, DeliveryOrigin origin, int attempt, String reason,
+			Throwable error) {
 		publish(listener.deadLetterQueue(), listener, message, origin, attempt, reason, error);
 	}
 
@@ -60,15 +52,15 @@ public class FailurePublisher {
 	 * confirm.
 	 * @throws NotStoredException when the broker did not confirm it
 	 */
-	public void retry(BusListenerDefinition listener, Message message, DeliveryOrigin origin, int failedAttempt,
+	public void retry(ListenerQueues listener, Message message, DeliveryOrigin origin, int failedAttempt,
 			Throwable error) {
 		Duration delay = listener.retry().delayAfter(failedAttempt);
 		publish(listener.retryQueue(delay), listener, message, origin, failedAttempt + 1,
 				FailureReason.HANDLER_FAILED.code(), error);
 	}
 
-	private void publish(String queue, BusListenerDefinition listener, Message message, DeliveryOrigin origin,
-			int attempt, String reason, Throwable error) {
+	private void publish(String queue, ListenerQueues listener, Message message, DeliveryOrigin origin, int attempt,
+			String reason, Throwable error) {
 		MessageProperties received = message.getMessageProperties();
 		Map<String, Object> headers = MoveHeaders.of(received.getHeaders(), origin);
 		String now = Instant.now().toString();
@@ -79,7 +71,7 @@ public class FailurePublisher {
 		headers.putIfAbsent(BusHeaders.FIRST_FAILURE_TIME, now);
 		headers.put(BusHeaders.LAST_FAILURE_TIME, now);
 		headers.put(BusHeaders.ATTEMPT, attempt);
-		AMQP.BasicProperties properties = this.converter.fromMessageProperties(received, "UTF-8")
+		AMQP.BasicProperties properties = WireCodec.toSend(received)
 			.builder()
 			// sent as this application's broker user (the publisher stamps it); the first
 			// publisher is in the headers
@@ -90,16 +82,10 @@ public class FailurePublisher {
 		String messageId = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		Envelope deadLetter = new Envelope(queue, messageId, properties, message.getBody());
 		try {
-			this.publisher.send(listener.movesExchange(), deadLetter)
-				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			this.publisher.sendAndAwait(listener.movesExchange(), deadLetter);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new NotStoredException("interrupted while moving " + messageId + " to '" + queue + "'", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new NotStoredException("broker did not confirm " + messageId + " to '" + queue + "'",
-					(ex.getCause() != null) ? ex.getCause() : ex);
+		catch (BusPublishException ex) {
+			throw new NotStoredException("broker did not confirm " + messageId + " to '" + queue + "'", ex);
 		}
 	}
 

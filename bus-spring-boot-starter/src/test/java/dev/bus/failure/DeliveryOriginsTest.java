@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,10 +21,39 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeliveryOriginsTest {
 
-	private static final BusListenerDefinition LISTENER = new BusListenerDefinition("stock.reserve",
-			TopicPattern.of("orders.*"), "inventory", "inventory.orders.*", "inventory.orders.*.dlq", false, false, "1",
-			10, "", Map.of(), new RetryPolicy(3, List.of(Duration.ofSeconds(1)), List.of(), List.of()), false,
-			SenderRestriction.NONE, List.of(), null);
+	private static final ListenerQueues LISTENER = new ListenerQueues() {
+
+		@Override
+		public String id() {
+			return "stock.reserve";
+		}
+
+		@Override
+		public TopicPattern topic() {
+			return TopicPattern.of("orders.*");
+		}
+
+		@Override
+		public String group() {
+			return "inventory";
+		}
+
+		@Override
+		public String queue() {
+			return "inventory.orders.*";
+		}
+
+		@Override
+		public String deadLetterQueue() {
+			return "inventory.orders.*.dlq";
+		}
+
+		@Override
+		public RetryPolicy retry() {
+			return new RetryPolicy(3, List.of(Duration.ofSeconds(1)), List.of(), List.of());
+		}
+
+	};
 
 	private final DeliveryOrigins origins = new DeliveryOrigins("bus", BrokerAccess.user("inventory"));
 

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 /**
  * Where a delivery came from, as {@link DeliveryOrigins} judged it from what the broker
@@ -17,7 +17,7 @@ public record DeliveryOrigin(String topic, String publisher, String refusal, boo
 	}
 
 	/** A trusted first delivery (a reply, whose topic the requester knows). */
-	static DeliveryOrigin firstDelivery(String topic, String publisher) {
+	public static DeliveryOrigin firstDelivery(String topic, String publisher) {
 		return new DeliveryOrigin(topic, publisher, null, false);
 	}
 

@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

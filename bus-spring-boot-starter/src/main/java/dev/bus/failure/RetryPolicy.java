@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.time.Duration;
 import java.util.ArrayList;

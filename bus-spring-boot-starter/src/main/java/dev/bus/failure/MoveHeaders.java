@@ -1,4 +1,4 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.util.HashMap;
 import java.util.List;

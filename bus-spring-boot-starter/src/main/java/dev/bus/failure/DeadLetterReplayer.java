@@ -1,11 +1,8 @@
-package dev.bus.listener;
+package dev.bus.failure;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
@@ -22,6 +19,7 @@ import dev.bus.core.LogValues;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.WireCodec;
+import dev.bus.BusPublishException;
 
 /**
  * Moves dead letters back to their listener: all of them, the first {@code count}, or the
@@ -54,20 +52,16 @@ public class DeadLetterReplayer {
 
 	private final EnvelopeSender publisher;
 
-	private final Duration confirmTimeout;
-
 	private final DeliveryOrigins origins;
 
-	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher, Duration confirmTimeout,
-			DeliveryOrigins origins) {
+	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher, DeliveryOrigins origins) {
 		this.origins = origins;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
-		this.confirmTimeout = confirmTimeout;
 	}
 
 	/** Messages waiting in a listener's dead-letter queue. */
-	public long count(BusListenerDefinition listener) {
+	public long count(ListenerQueues listener) {
 		try (Connection connection = this.connectionFactory.createConnection();
 				Channel channel = connection.createChannel(false)) {
 			return channel.messageCount(listener.deadLetterQueue());
@@ -84,7 +78,7 @@ public class DeadLetterReplayer {
 	 * @param limit replay at most this many; {@code null} or below 1 for all
 	 * @return how many were replayed, and how many were refused
 	 */
-	public Replayed replay(BusListenerDefinition listener, String messageId, Integer limit) {
+	public Replayed replay(ListenerQueues listener, String messageId, Integer limit) {
 		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
 		try (Connection connection = this.connectionFactory.createConnection();
 				Channel channel = connection.createChannel(false)) {
@@ -127,7 +121,7 @@ public class DeadLetterReplayer {
 		}
 	}
 
-	private void republish(BusListenerDefinition listener, GetResponse response, MessageProperties received,
+	private void republish(ListenerQueues listener, GetResponse response, MessageProperties received,
 			DeliveryOrigin origin) {
 		AMQP.BasicProperties original = response.getProps();
 		Map<String, Object> headers = MoveHeaders.of((original.getHeaders() != null) ? original.getHeaders() : Map.of(),
@@ -139,15 +133,10 @@ public class DeadLetterReplayer {
 		AMQP.BasicProperties properties = original.builder().headers(headers).userId(null).deliveryMode(2).build();
 		String id = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		try {
-			this.publisher
-				.send(listener.movesExchange(), new Envelope(listener.queue(), id, properties, response.getBody()))
-				.get(this.confirmTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			this.publisher.sendAndAwait(listener.movesExchange(),
+					new Envelope(listener.queue(), id, properties, response.getBody()));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while replaying " + id, ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
+		catch (BusPublishException ex) {
 			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"
 					+ listener.deadLetterQueue() + "'", ex);
 		}
