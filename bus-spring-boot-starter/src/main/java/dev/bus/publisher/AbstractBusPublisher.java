@@ -75,7 +75,8 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 		Observation observation = this.observations.publishStarted(message.topic(), message.messageId());
 		OutgoingEnvelope outgoing;
 		try {
-			outgoing = this.envelopeFactory.create(message);
+			outgoing = this.envelopeFactory.create(message,
+					(send.holdTopic() != null) ? Addressing.HELD : Addressing.TOPIC);
 		}
 		catch (BusPublishException ex) {
 			BusObservations.publishSettled(observation, ex);

@@ -93,6 +93,14 @@ public class EnvelopeFactory {
 	 * large
 	 */
 	public OutgoingEnvelope create(OutboundMessage message) {
+		return create(message, Addressing.TOPIC);
+	}
+
+	/**
+	 * Builds the envelope, runs the chain and seals it with {@code addressing}.
+	 * @see #create(OutboundMessage)
+	 */
+	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing) {
 		OutgoingEnvelope outgoing = draft(message);
 		try {
 			this.chain.apply(outgoing);
@@ -113,7 +121,7 @@ public class EnvelopeFactory {
 			outgoing.settle(ex);
 			throw ex;
 		}
-		outgoing.seal(this.deliveryMode);
+		outgoing.seal(this.deliveryMode, addressing);
 		return outgoing;
 	}
 

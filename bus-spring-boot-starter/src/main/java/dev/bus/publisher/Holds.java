@@ -80,12 +80,12 @@ public class Holds {
 	}
 
 	/**
-	 * Parks an envelope, sealed for its own topic, in a holding queue (through the
-	 * default exchange).
+	 * Parks an envelope, sealed for its own topic ({@link Addressing#HELD}), in a holding
+	 * queue (through the default exchange).
 	 * @return a future completed on the broker's confirm
 	 */
 	CompletableFuture<Void> park(Envelope envelope, String holdQueue) {
-		return this.publisher.send("", envelope.heldIn(holdQueue));
+		return this.publisher.send("", holdQueue, envelope);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import com.rabbitmq.client.AMQP;
 
 import dev.bus.OutgoingMessage;
 import dev.bus.chain.OutcomeCallbacks;
+import dev.bus.core.BusHeaders;
 import dev.bus.transport.Envelope;
 
 /**
@@ -116,9 +117,14 @@ public final class OutgoingEnvelope implements OutgoingMessage {
 	 * take the topic for a missing type), no {@code content_encoding}, which in AMQP
 	 * names a compression, not a charset (JSON is UTF-8).
 	 */
-	Envelope seal(int deliveryMode) {
+	Envelope seal(int deliveryMode, Addressing addressing) {
+		if (addressing.held()) {
+			this.headers.put(BusHeaders.HELD_TOPIC, this.topic);
+		}
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(this.contentType)
-			.deliveryMode(deliveryMode)
+			.deliveryMode(addressing.transientDelivery() ? 1 : deliveryMode)
+			.replyTo(addressing.replyTo())
+			.correlationId(addressing.correlationId())
 			.messageId(this.messageId)
 			.type(this.type.equals(this.topic) ? null : this.type)
 			.appId(this.source)

@@ -3,19 +3,17 @@ package dev.bus.reply;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import com.rabbitmq.client.AMQP;
-
 import dev.bus.BusPublishException;
 import dev.bus.BusRequestException;
 import dev.bus.BusRequestException.Reason;
 import dev.bus.OutboundMessage;
-import dev.bus.transport.ConfirmedSender;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Requests;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishRouting;
+import dev.bus.publisher.Addressing;
 
 /**
  * Sends requests: the message goes through the publish chain like any other (tracing,
@@ -53,21 +51,14 @@ public class Requester implements Requests {
 		OutgoingEnvelope outgoing;
 		try {
 			this.routing.admit(message);
-			outgoing = this.envelopeFactory.create(message);
+			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()));
 		}
 		catch (BusPublishException ex) {
 			return CompletableFuture.failedFuture(notSent(message.topic(), ex));
 		}
 		Envelope envelope = outgoing.envelope();
-		AMQP.BasicProperties properties = envelope.properties()
-			.builder()
-			.replyTo(ConfirmedSender.DIRECT_REPLY_TO)
-			.correlationId(envelope.messageId())
-			.build();
 		CompletableFuture<R> reply = this.replies.expect(envelope.messageId(), message.topic(), replyType, timeout);
-		this.envelopeFactory
-			.signThenSend(new Envelope(envelope.topic(), envelope.messageId(), properties, envelope.body()),
-					(signed) -> this.publisher.send(this.exchange, signed), false)
+		this.envelopeFactory.signThenSend(envelope, (signed) -> this.publisher.send(this.exchange, signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
 				if (error instanceof BusPublishException failed) {

@@ -1,6 +1,5 @@
 package dev.bus.reply;
 
-import com.rabbitmq.client.AMQP;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
@@ -10,9 +9,9 @@ import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 import dev.bus.transport.EnvelopeSender;
-import dev.bus.transport.Envelope;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
+import dev.bus.publisher.Addressing;
 
 /**
  * Answers requests: a listener method's return value goes back as JSON to the request's
@@ -77,25 +76,18 @@ public class Responder {
 	}
 
 	private void send(MessageProperties request, OutboundMessage reply) {
-		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply);
-		Envelope envelope = outgoing.envelope();
 		String correlationId = correlationId(request);
-		// Signed as a message of the request's topic, which the requester verifies it as,
-		// then addressed to it.
-		this.envelopeFactory.signThenSend(envelope, (signed) -> {
-			AMQP.BasicProperties properties = signed.properties()
-				.builder()
-				.correlationId(correlationId)
-				.deliveryMode(1)
-				.build();
-			return this.publisher.send("",
-					new Envelope(request.getReplyTo(), signed.messageId(), properties, signed.body()));
-		}, false).whenComplete((confirmed, error) -> {
-			outgoing.settle(error);
-			if (error != null && logger.isDebugEnabled()) {
-				logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
-			}
-		});
+		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply, Addressing.reply(correlationId));
+		// Sealed and signed as a message of the request's topic, which the requester
+		// verifies it as, and sent to the requester's queue.
+		this.envelopeFactory
+			.signThenSend(outgoing.envelope(), (signed) -> this.publisher.send("", request.getReplyTo(), signed), false)
+			.whenComplete((confirmed, error) -> {
+				outgoing.settle(error);
+				if (error != null && logger.isDebugEnabled()) {
+					logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
+				}
+			});
 	}
 
 	private static String correlationId(MessageProperties request) {

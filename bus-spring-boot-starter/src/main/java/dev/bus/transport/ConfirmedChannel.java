@@ -86,14 +86,15 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 	 * Publishes as broker user {@code userId} ({@link WireCodec#sentBy}); the caller
 	 * serialises calls, since sequence numbers must match publish order.
 	 */
-	CompletableFuture<Void> publish(String exchange, Envelope envelope, String userId) throws IOException {
+	CompletableFuture<Void> publish(String exchange, String routingKey, Envelope envelope, String userId)
+			throws IOException {
 		PendingPublish publish = new PendingPublish(this.channel.getNextPublishSeqNo(),
 				System.nanoTime() + this.confirmTimeoutNanos, envelope.topic(), envelope.messageId());
 		synchronized (this.pending) {
 			this.pending.addLast(publish);
 		}
 		try {
-			this.channel.basicPublish(exchange, envelope.topic(), true, WireCodec.sentBy(envelope.properties(), userId),
+			this.channel.basicPublish(exchange, routingKey, true, WireCodec.sentBy(envelope.properties(), userId),
 					envelope.body());
 		}
 		catch (IOException | RuntimeException ex) {

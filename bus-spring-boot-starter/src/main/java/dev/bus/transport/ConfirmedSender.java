@@ -117,7 +117,7 @@ public class ConfirmedSender implements EnvelopeSender {
 	}
 
 	@Override
-	public CompletableFuture<Void> send(String exchange, Envelope envelope) {
+	public CompletableFuture<Void> send(String exchange, String routingKey, Envelope envelope) {
 		if (this.closed) {
 			return failed(envelope, Reason.CLOSED, "publisher is shut down", null);
 		}
@@ -125,7 +125,7 @@ public class ConfirmedSender implements EnvelopeSender {
 			try {
 				// Opened first: opening the connection is what obtains the broker user.
 				ConfirmedChannel open = openChannel();
-				return open.publish(exchange, envelope, this.brokerAccess.userId());
+				return open.publish(exchange, routingKey, envelope, this.brokerAccess.userId());
 			}
 			catch (IOException | AmqpException | com.rabbitmq.client.AlreadyClosedException ex) {
 				return failed(envelope, Reason.CONNECTION_LOST, "cannot publish: " + ex.getMessage(), ex);

@@ -24,14 +24,22 @@ import dev.bus.BusPublishException.Reason;
 public interface EnvelopeSender {
 
 	/**
-	 * Sends an envelope to an exchange, with the envelope's topic as routing key
-	 * (mandatory: a message no queue takes fails). On the bus exchange the routing key is
-	 * a topic; on the default exchange or a listener group's moves exchange it names a
-	 * queue.
+	 * Sends an envelope to an exchange, with the envelope's topic as routing key.
+	 * @see #send(String, String, Envelope)
+	 */
+	default CompletableFuture<Void> send(String exchange, Envelope envelope) {
+		return send(exchange, envelope.topic(), envelope);
+	}
+
+	/**
+	 * Sends an envelope to an exchange with a routing key (mandatory: a message no queue
+	 * takes fails). On the bus exchange the routing key is the envelope's topic; on the
+	 * default exchange or a listener group's moves exchange it names a queue (a reply's
+	 * requester, a holding queue, a delay queue).
 	 * @return a future completed when the transport has the message safe (the broker's
 	 * confirm), failed with {@link BusPublishException} otherwise
 	 */
-	CompletableFuture<Void> send(String exchange, Envelope envelope);
+	CompletableFuture<Void> send(String exchange, String routingKey, Envelope envelope);
 
 	/**
 	 * Sends an envelope and waits until the send is settled: for the moves that must be

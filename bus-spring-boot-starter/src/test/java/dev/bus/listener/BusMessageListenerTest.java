@@ -78,7 +78,7 @@ class BusMessageListenerTest {
 
 		assertThat(this.sender.sent()).singleElement().satisfies((sent) -> {
 			assertThat(sent.exchange()).isEqualTo("audit.moves");
-			assertThat(sent.envelope().topic()).isEqualTo("audit.orders.retry.1000ms");
+			assertThat(sent.routingKey()).isEqualTo("audit.orders.retry.1000ms");
 			assertThat(sent.header(BusHeaders.ATTEMPT)).isEqualTo(2);
 			assertThat(sent.header(BusHeaders.FAILURE_REASON)).isEqualTo(FailureReason.HANDLER_FAILED.code());
 			assertThat(sent.header(BusHeaders.FAILURE_EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
@@ -97,7 +97,7 @@ class BusMessageListenerTest {
 		this.listener.onMessage(third, this.channel.channel());
 
 		assertThat(this.sender.sent()).singleElement().satisfies((sent) -> {
-			assertThat(sent.envelope().topic()).isEqualTo("audit.orders.dlq");
+			assertThat(sent.routingKey()).isEqualTo("audit.orders.dlq");
 			assertThat(sent.header(BusHeaders.ATTEMPT)).isEqualTo(3);
 			assertThat(sent.header(BusHeaders.FAILURE_MESSAGE)).isEqualTo("ledger down");
 		});
@@ -176,7 +176,9 @@ class BusMessageListenerTest {
 
 		assertThat(this.sender.sent()).singleElement().satisfies((sent) -> {
 			assertThat(sent.exchange()).isEmpty();
-			assertThat(sent.envelope().topic()).isEqualTo("amq.rabbitmq.reply-to.g1h2");
+			assertThat(sent.routingKey()).isEqualTo("amq.rabbitmq.reply-to.g1h2");
+			assertThat(sent.envelope().topic()).as("sealed for the request's topic").isEqualTo("orders.created");
+			assertThat(sent.envelope().properties().getDeliveryMode()).as("transient").isEqualTo(1);
 			assertThat(sent.envelope().properties().getCorrelationId()).isEqualTo("c-9");
 			assertThat(sent.header(BusHeaders.REPLY_ERROR)).hasToString(IllegalArgumentException.class.getName());
 		});

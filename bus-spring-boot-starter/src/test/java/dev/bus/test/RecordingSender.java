@@ -18,7 +18,7 @@ import dev.bus.transport.EnvelopeSender;
 public final class RecordingSender implements EnvelopeSender {
 
 	/** A send the code under test made. */
-	public record Sent(String exchange, Envelope envelope) {
+	public record Sent(String exchange, String routingKey, Envelope envelope) {
 
 		public Object header(String name) {
 			return (this.envelope.properties().getHeaders() != null) ? this.envelope.properties().getHeaders().get(name)
@@ -32,8 +32,8 @@ public final class RecordingSender implements EnvelopeSender {
 	private volatile boolean refuse;
 
 	@Override
-	public CompletableFuture<Void> send(String exchange, Envelope envelope) {
-		this.sent.add(new Sent(exchange, envelope));
+	public CompletableFuture<Void> send(String exchange, String routingKey, Envelope envelope) {
+		this.sent.add(new Sent(exchange, routingKey, envelope));
 		if (this.refuse) {
 			return CompletableFuture.failedFuture(new BusPublishException(Reason.NACKED, envelope.topic(),
 					envelope.messageId(), "the broker nacked the message", null));

@@ -36,8 +36,8 @@ class ConfirmedChannelTest {
 			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("m-" + i)
 				.headers(Map.of())
 				.build();
-			futures
-				.add(channel.publish("bus", new Envelope("orders.created", "m-" + i, properties, new byte[1]), null));
+			futures.add(channel.publish("bus", "orders.created",
+					new Envelope("orders.created", "m-" + i, properties, new byte[1]), null));
 		}
 		return futures;
 	}
@@ -111,7 +111,7 @@ class ConfirmedChannelTest {
 		ConfirmedChannel channel = confirmed(Duration.ofHours(1));
 		List<CompletableFuture<Void>> futures = publish(channel, 1);
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId("p-1").build();
-		CompletableFuture<Void> refused = channel.publish("bus",
+		CompletableFuture<Void> refused = channel.publish("bus", "payments.captured",
 				new Envelope("payments.captured", "p-1", properties, new byte[1]), "orders");
 		this.broker.closeByBroker(403, "ACCESS_REFUSED - write access to topic 'payments.captured' in exchange "
 				+ "'bus' in vhost '/' refused for user 'orders'");
