@@ -59,7 +59,7 @@ final class OutboxContender implements Contender {
 			.properties("spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
 					"bus.exchange=bench-outbox-" + suffix, "bus.outbox.enabled=true",
-					"bus.outbox.table=bench_outbox_" + suffix, "bus.outbox.initialize-schema=always",
+					"bus.outbox.table=bench_outbox_" + suffix, "bus.outbox.jdbc.initialize-schema=always",
 					"bus.listener.prefetch=" + PREFETCH, "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
 					"spring.datasource.username=postgres", "spring.datasource.password=postgres")
 			.run()) {

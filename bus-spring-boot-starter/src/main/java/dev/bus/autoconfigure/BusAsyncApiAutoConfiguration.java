@@ -44,8 +44,7 @@ public final class BusAsyncApiAutoConfiguration {
 			RabbitConnectionDetails connectionDetails, ObjectProvider<BusListenerRegistry> registry,
 			PublishDeclarations publications, ObjectProvider<JsonMapper> jsonMapper) {
 		AsyncApiProperties settings = properties.getAsyncapi();
-		String title = (settings.getTitle() != null) ? settings.getTitle()
-				: environment.getProperty("spring.application.name", "application");
+		String title = (settings.getTitle() != null) ? settings.getTitle() : ApplicationName.of(environment);
 		PayloadSchemas schemas = new PayloadSchemas(jsonMapper.getIfAvailable(JsonMapper::new));
 		RabbitConnectionDetails.Address address = connectionDetails.getFirstAddress();
 		return new BusAsyncApi(

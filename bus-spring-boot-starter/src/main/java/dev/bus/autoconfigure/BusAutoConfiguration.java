@@ -274,7 +274,7 @@ public final class BusAutoConfiguration {
 		if (properties.getSource() != null) {
 			return properties.getSource();
 		}
-		return "/" + environment.getProperty("spring.application.name", "application");
+		return "/" + ApplicationName.of(environment);
 	}
 
 	private static ConnectionFactory publisherConnectionFactory(ConnectionFactory connectionFactory) {

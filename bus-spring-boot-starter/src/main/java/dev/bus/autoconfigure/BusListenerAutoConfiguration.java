@@ -28,6 +28,7 @@ import dev.bus.failure.MessageMoves;
 import dev.bus.listener.ListenerSettings;
 import dev.bus.listener.PayloadDecoder;
 import dev.bus.listener.ReceiveChain;
+import dev.bus.listener.SenderRestrictionCheck;
 import dev.bus.reply.Responder;
 import dev.bus.observation.BusObservations;
 import dev.bus.transport.BrokerAccess;
@@ -151,10 +152,21 @@ public final class BusListenerAutoConfiguration {
 	BusListenerRegistrar busListenerRegistrar(BusListenerRegistry registry, BusProperties properties,
 			Environment environment, PayloadDecoder decoder, FailureHandling failures,
 			ObjectProvider<BusObservations> busObservations, Inbox inbox, ReceiveChain receiveChain,
-			Responder busResponder, DeliveryOrigins busDeliveryOrigins) {
+			Responder busResponder, DeliveryOrigins busDeliveryOrigins,
+			SenderRestrictionCheck busSenderRestrictionCheck) {
 		return new BusListenerRegistrar(registry, settings(properties.getListener()), environment, decoder, failures,
 				busObservations.getIfAvailable(() -> BusObservations.NONE), inbox, receiveChain, busResponder,
-				busDeliveryOrigins);
+				busDeliveryOrigins, busSenderRestrictionCheck);
+	}
+
+	/**
+	 * The listeners' {@code publishers} and {@code authority}, an element of the receive
+	 * chain.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SenderRestrictionCheck busSenderRestrictionCheck() {
+		return new SenderRestrictionCheck();
 	}
 
 	@Bean

@@ -62,15 +62,16 @@ public final class BusOutboxAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		JdbcOutbox busOutbox(DataSource dataSource, BusProperties properties) {
-			return new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getTable(), Clock.systemUTC());
+			return new JdbcOutbox(new JdbcTemplate(dataSource), properties.getOutbox().getJdbc().getTable(),
+					Clock.systemUTC());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "busOutboxSchemaInitializer")
 		BusSchemaInitializer busOutboxSchemaInitializer(DataSource dataSource, BusProperties properties) {
-			OutboxProperties outbox = properties.getOutbox();
+			OutboxProperties.Jdbc outbox = properties.getOutbox().getJdbc();
 			return new BusSchemaInitializer(dataSource, "outbox",
-					TableNames.require(outbox.getTable(), "bus.outbox.table"),
+					TableNames.require(outbox.getTable(), "bus.outbox.jdbc.table"),
 					DatabaseInitializationMode.valueOf(outbox.getInitializeSchema().name()));
 		}
 

@@ -65,9 +65,8 @@ public final class BusTracingAutoConfiguration {
 				ObjectProvider<LoggingSystem> loggingSystem) {
 			loggingSystem.ifAvailable((system) -> BusTracingLogLevels.quietExporters(system, environment));
 			TracingProperties tracing = properties.getTracing();
-			return BusOpenTelemetrySdk.create(environment.getProperty("spring.application.name", "app"),
-					tracing.getSamplingProbability(), tracing.getOtlpEndpoint(),
-					properties.getSidecarClient().getUrl() != null, dropped);
+			return BusOpenTelemetrySdk.create(ApplicationName.of(environment), tracing.getSamplingProbability(),
+					tracing.getOtlpEndpoint(), properties.getSidecarClient().getUrl() != null, dropped);
 		}
 
 		@Configuration(proxyBeanMethods = false)

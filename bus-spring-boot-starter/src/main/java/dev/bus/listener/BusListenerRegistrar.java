@@ -52,13 +52,16 @@ public class BusListenerRegistrar {
 
 	private final DeliveryOrigins origins;
 
+	private final SenderRestrictionCheck senderCheck;
+
 	/** Distinguishes this instance's broadcast queues from other instances'. */
 	private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
 	public BusListenerRegistrar(BusListenerRegistry registry, ListenerSettings defaults,
 			PropertyResolver propertyResolver, PayloadDecoder decoder, FailureHandling failures,
-			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder,
-			DeliveryOrigins origins) {
+			BusObservations observations, Inbox inbox, ReceiveChain chain, Responder responder, DeliveryOrigins origins,
+			SenderRestrictionCheck senderCheck) {
+		this.senderCheck = senderCheck;
 		this.origins = origins;
 		this.chain = chain;
 		this.responder = responder;
@@ -81,6 +84,7 @@ public class BusListenerRegistrar {
 		catch (IllegalArgumentException ex) {
 			throw ListenerMethod.invalid(method, ex.getMessage());
 		}
+		this.senderCheck.restrict(definition.id(), definition.senders());
 		this.registry.register(definition, new BusMessageListener(definition, this.decoder, filter, this.failures,
 				this.observations, this.inbox, this.chain, acks(definition), this.responder, this.origins));
 		return definition;

@@ -174,7 +174,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				throw new MessageRejectedException(FailureReason.UNAUTHENTICATED.code(), delivery.origin().refusal());
 			}
 			this.chain.apply(delivery);
-			this.listener.senders().check(delivery.verifiedPublisher(), this.listener.id());
 			busMessage = delivery
 				.toBusMessage(this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
 			if (this.filter != null && !this.filter.matches(busMessage)) {

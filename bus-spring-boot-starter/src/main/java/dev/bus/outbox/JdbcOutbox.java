@@ -32,7 +32,7 @@ public class JdbcOutbox {
 
 	public JdbcOutbox(JdbcTemplate jdbc, String table, Clock clock) {
 		this.jdbc = jdbc;
-		this.table = TableNames.require(table, "bus.outbox.table");
+		this.table = TableNames.require(table, "bus.outbox.jdbc.table");
 		this.clock = clock;
 	}
 

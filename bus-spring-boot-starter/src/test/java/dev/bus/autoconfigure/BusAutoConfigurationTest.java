@@ -312,6 +312,19 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
+	void theOutboxTableKeysOfEarlierReleasesStillBindToTheirNewNames() {
+		this.runner.withPropertyValues("bus.outbox.table=legacy_outbox", "bus.outbox.initialize-schema=always")
+			.run((context) -> {
+				OutboxProperties.Jdbc jdbc = context.getBean(BusProperties.class).getOutbox().getJdbc();
+				assertThat(jdbc.getTable()).isEqualTo("legacy_outbox");
+				assertThat(jdbc.getInitializeSchema()).isEqualTo(SchemaInitialization.ALWAYS);
+			});
+		this.runner.withPropertyValues("bus.outbox.jdbc.table=new_outbox")
+			.run((context) -> assertThat(context.getBean(BusProperties.class).getOutbox().getJdbc().getTable())
+				.isEqualTo("new_outbox"));
+	}
+
+	@Test
 	void invalidPropertiesFailStartUpNamingTheProperty() {
 		for (String property : List.of("bus.publisher.confirm-timeout=0s", "bus.listener.prefetch=0",
 				"bus.listener.concurrency=lots",

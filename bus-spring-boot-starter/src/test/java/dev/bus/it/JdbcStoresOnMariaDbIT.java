@@ -53,10 +53,10 @@ class JdbcStoresOnMariaDbIT {
 		String inboxTable = "bus_inbox_" + suffix;
 		String exchange = BusContexts.uniqueName("bus-mariadb");
 		List<String> properties = new ArrayList<>(List.of(MariaDb.PROPERTIES));
-		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.table=" + outboxTable, "bus.inbox.store=jdbc",
-				"bus.inbox.jdbc.table=" + inboxTable));
+		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.jdbc.table=" + outboxTable,
+				"bus.inbox.store=jdbc", "bus.inbox.jdbc.table=" + inboxTable));
 		List<String> creating = new ArrayList<>(properties);
-		creating.addAll(List.of("bus.outbox.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always"));
+		creating.addAll(List.of("bus.outbox.jdbc.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always"));
 
 		try (ConfigurableApplicationContext byDefault = BusContexts.start(exchange, "billing-" + suffix,
 				List.of(Postgres.Jdbc.class), properties.toArray(String[]::new))) {

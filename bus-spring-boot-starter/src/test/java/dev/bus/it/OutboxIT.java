@@ -73,7 +73,7 @@ class OutboxIT {
 	private ConfigurableApplicationContext start(String exchange, String application, String... extra) {
 		Postgres.requireRunning();
 		List<String> properties = new ArrayList<>(List.of(Postgres.PROPERTIES));
-		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.table=" + this.table,
+		properties.addAll(List.of("bus.outbox.enabled=true", "bus.outbox.jdbc.table=" + this.table,
 				"spring.datasource.hikari.connection-timeout=1000"));
 		properties.addAll(List.of(extra));
 		return BusContexts.start(exchange, application, List.of(Postgres.Jdbc.class, Shipments.class),

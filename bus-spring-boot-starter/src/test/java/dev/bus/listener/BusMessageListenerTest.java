@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.bus.ReceivePostProcessor;
+import dev.bus.VerifiedPublisher;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.FailureReason;
@@ -53,10 +56,19 @@ class BusMessageListenerTest {
 
 	private final BusListenerDefinition definition = definition();
 
+	private final SenderRestrictionCheck senderCheck = new SenderRestrictionCheck();
+
+	/**
+	 * Stands for the per-message token's verification: the publisher it names, if any.
+	 */
+	private volatile VerifiedPublisher verified;
+
 	private final BusMessageListener listener = new BusMessageListener(this.definition,
 			new PayloadDecoder(new JsonMapper(), 64 * 1024), null,
 			new FailureHandling(new MessageMoves(this.sender, 200)), BusObservations.NONE,
-			new InMemoryInbox(100, Duration.ofMinutes(1), Clock.systemUTC()), new ReceiveChain(List.of()),
+			new InMemoryInbox(100, Duration.ofMinutes(1), Clock.systemUTC()),
+			new ReceiveChain(List
+				.<ReceivePostProcessor>of((message) -> message.setVerifiedPublisher(this.verified), this.senderCheck)),
 			CoalescedAcks.immediate(),
 			new Responder(this.sender,
 					new EnvelopeFactory(new JsonMapper(), "/audit", 64 * 1024, true, PublishChain.EMPTY), 200),
@@ -183,6 +195,21 @@ class BusMessageListenerTest {
 			assertThat(sent.header(BusHeaders.REPLY_ERROR)).hasToString(IllegalArgumentException.class.getName());
 		});
 		assertThat(this.channel.acks()).containsExactly(new FakeChannel.Ack(9, false, false));
+	}
+
+	@Test
+	void aListenerThatAcceptsSomePublishersOnlyRefusesTheOthersAndMessagesWithoutAVerifiedOne() throws Exception {
+		this.senderCheck.restrict("audit.orders", SenderRestriction.of(List.of("orders"), null));
+		this.listener.onMessage(delivery(10, "{\"id\":\"o-10\"}"), this.channel.channel());
+		this.verified = new VerifiedPublisher("payments", Set.of("bus.publish"), Map.of());
+		this.listener.onMessage(delivery(11, "{\"id\":\"o-11\"}"), this.channel.channel());
+		this.verified = new VerifiedPublisher("orders", Set.of("bus.publish"), Map.of());
+		this.listener.onMessage(delivery(12, "{\"id\":\"o-12\"}"), this.channel.channel());
+
+		assertThat(this.orders.received).containsExactly("o-12");
+		assertThat(this.sender.sent()).extracting((sent) -> sent.header(BusHeaders.FAILURE_REASON))
+			.containsExactly(FailureReason.UNAUTHENTICATED.code(), FailureReason.FORBIDDEN.code());
+		assertThat(this.channel.acks()).extracting(FakeChannel.Ack::deliveryTag).containsExactly(10L, 11L, 12L);
 	}
 
 	private BusListenerDefinition definition() {

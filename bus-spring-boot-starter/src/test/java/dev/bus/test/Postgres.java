@@ -22,7 +22,7 @@ public final class Postgres {
 	 */
 	public static final String[] PROPERTIES = { "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
 			"spring.datasource.username=postgres", "spring.datasource.password=postgres",
-			"bus.outbox.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always" };
+			"bus.outbox.jdbc.initialize-schema=always", "bus.inbox.jdbc.initialize-schema=always" };
 
 	private Postgres() {
 	}
