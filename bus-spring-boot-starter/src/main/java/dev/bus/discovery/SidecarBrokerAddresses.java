@@ -2,18 +2,13 @@ package dev.bus.discovery;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AddressResolver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The broker addresses the app connects to, from the sidecar's discovery: an
@@ -25,16 +20,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * whenever it has nothing (no passing node, or Consul not heard yet), the last known list
  * is used, else the static {@code spring.rabbitmq.*} addresses.
  */
-public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
+public class SidecarBrokerAddresses extends SidecarLongPoll implements AddressResolver {
 
 	private static final Log log = LogFactory.getLog(SidecarBrokerAddresses.class);
-
-	/** Between failed polls: 0.5 s, doubling, at most 10 s, for as long as it takes. */
-	private static final ExponentialBackOff BACK_OFF = new ExponentialBackOff(500, 2.0);
-
-	static {
-		BACK_OFF.setMaxInterval(10_000);
-	}
 
 	private final SidecarClient sidecar;
 
@@ -46,13 +34,6 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 
 	private volatile long index = -1;
 
-	private final TaskScheduler scheduler;
-
-	private volatile boolean running;
-
-	/** Only touched by the poll, which never runs twice at once. */
-	private BackOffExecution backOff;
-
 	/**
 	 * @param sidecar the sidecar's local API
 	 * @param staticAddresses {@code spring.rabbitmq.*}'s addresses, the fallback
@@ -62,10 +43,10 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 	 */
 	public SidecarBrokerAddresses(SidecarClient sidecar, List<Address> staticAddresses, Duration wait,
 			TaskScheduler scheduler) {
+		super(sidecar, scheduler, "broker nodes");
 		this.sidecar = sidecar;
 		this.staticAddresses = List.copyOf(staticAddresses);
 		this.wait = wait;
-		this.scheduler = scheduler;
 	}
 
 	@Override
@@ -104,64 +85,9 @@ public class SidecarBrokerAddresses implements AddressResolver, SmartLifecycle {
 		}
 	}
 
-	/**
-	 * One long poll; the next is submitted when it answers, or scheduled after the
-	 * back-off when the sidecar cannot be reached, so no thread sleeps and the
-	 * scheduler's single thread is only busy inside a poll.
-	 */
-	private void poll() {
-		if (!this.running) {
-			return;
-		}
-		try {
-			update(this.sidecar.brokersAfter(Math.max(this.index, 0), this.wait));
-			if (this.backOff != null) {
-				log.info("The sidecar at " + this.sidecar.baseUrl() + " answers again");
-			}
-			this.backOff = null;
-			this.scheduler.schedule(this::poll, Instant.now());
-		}
-		catch (IOException ex) {
-			if (this.backOff == null) {
-				// Once per outage, without a stack trace: the app goes on with the last
-				// known broker nodes.
-				log.warn("The sidecar at " + this.sidecar.baseUrl() + " cannot be reached ("
-						+ ex.getClass().getSimpleName()
-						+ "); keeping the last known broker nodes and asking again with back-off");
-				this.backOff = BACK_OFF.start();
-			}
-			long delay = this.backOff.nextBackOff();
-			log.debug("Sidecar long poll failed; retrying in " + delay + " ms", ex);
-			this.scheduler.schedule(this::poll, Instant.now().plusMillis(delay));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (TaskRejectedException ex) {
-			// The scheduler is shutting down with the application.
-		}
-	}
-
 	@Override
-	public void start() {
-		if (!this.running) {
-			this.running = true;
-			this.scheduler.schedule(this::poll, Instant.now());
-		}
-	}
-
-	/**
-	 * Stops polling; a poll in flight ends with its long poll or when the scheduler is
-	 * shut down.
-	 */
-	@Override
-	public void stop() {
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
+	protected void pollOnce() throws IOException, InterruptedException {
+		update(this.sidecar.brokersAfter(Math.max(this.index, 0), this.wait));
 	}
 
 	/** Starts before the listener containers and the publisher open connections. */
