@@ -113,6 +113,15 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 		}
 	}
 
+	/** Completes once every publish in flight now is settled, confirmed or failed. */
+	CompletableFuture<Void> inFlightSettled() {
+		CompletableFuture<?>[] futures;
+		synchronized (this.pending) {
+			futures = this.pending.stream().map((publish) -> publish.future).toArray(CompletableFuture[]::new);
+		}
+		return CompletableFuture.allOf(futures).exceptionally((failed) -> null);
+	}
+
 	/** Fails the publishes whose confirm is overdue (called periodically). */
 	void expire() {
 		long now = System.nanoTime();

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 import com.rabbitmq.client.AMQP;
@@ -161,15 +164,22 @@ public class ConfirmedSender implements EnvelopeSender {
 	@Override
 	public void close(Duration timeout) {
 		this.closed = true;
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (pendingCount() > 0 && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(5);
+		List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+		synchronized (this.lock) {
+			if (this.channel != null) {
+				inFlight.add(this.channel.inFlightSettled());
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
+			this.retired.forEach((retired) -> inFlight.add(retired.inFlightSettled()));
+		}
+		try {
+			CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// what is still unconfirmed fails when its channel closes below
 		}
 		synchronized (this.lock) {
 			if (this.channel != null) {

@@ -103,6 +103,22 @@ class ConfirmedSenderTest {
 	}
 
 	@Test
+	void closingWaitsForWhatIsInFlightThenFailsWhatTheBrokerNeverConfirmed() throws Exception {
+		CompletableFuture<Void> confirmed = this.sender.send("bus", envelope("m-1"));
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> this.sender.close(Duration.ofSeconds(30)));
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> !closing.isDone());
+		channel(0).ack(1, false);
+		closing.get(5, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(confirmed).isCompleted();
+
+		ConfirmedSender other = new ConfirmedSender(connectionFactory(), Duration.ofSeconds(30), this.scheduler,
+				BrokerAccess.user("orders"), null);
+		CompletableFuture<Void> unconfirmed = other.send("bus", envelope("m-2"));
+		other.close(Duration.ofMillis(100));
+		assertThat(reason(unconfirmed)).isEqualTo(Reason.CONNECTION_LOST);
+	}
+
+	@Test
 	void sendAndAwaitReturnsOnceConfirmedAndThrowsTheFailure() throws Exception {
 		CompletableFuture<Void> awaited = CompletableFuture
 			.runAsync(() -> this.sender.sendAndAwait("audit.moves", envelope("m-1")));
