@@ -86,21 +86,49 @@ sidecar needs after the app exits (deregistering, its last export).
 {{- end }}
 
 {{- define "bus-service.containerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-runAsNonRoot: true
-capabilities:
-  drop:
-    - ALL
-seccompProfile:
-  type: RuntimeDefault
+{{- toYaml .Values.containerSecurityContext }}
+{{- end }}
+
+{{/*
+An image reference: its registry replaced by global.imageRegistry when that is set (the first part of the repository
+is a registry when it has a dot or a colon or is localhost, as Docker reads references), the tag (else the chart's
+appVersion), and @digest when one is given. Usage: include "bus-service.image" (dict "image" .Values.app.image "root" .)
+*/}}
+{{- define "bus-service.image" -}}
+{{- $repository := .image.repository -}}
+{{- $registry := .root.Values.global.imageRegistry | default "" -}}
+{{- if $registry -}}
+{{- $parts := splitList "/" $repository -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- $repository = join "/" (rest $parts) -}}
+{{- end -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository -}}
+{{- end -}}
+{{- $tag := .image.tag | default .root.Chart.AppVersion -}}
+{{- if .image.digest -}}
+{{- printf "%s:%s@%s" $repository $tag .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+{{- end }}
+
+{{/* The pod's image pull secrets: global.imagePullSecrets and the chart's own, each a name or {name: ...}. */}}
+{{- define "bus-service.imagePullSecrets" -}}
+{{- $secrets := concat (.Values.global.imagePullSecrets | default list) (.Values.imagePullSecrets | default list) -}}
+{{- if $secrets }}
+imagePullSecrets:
+{{- range $secrets }}
+  - name: {{ if kindIs "map" . }}{{ .name }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* The sidecar container, the same in both forms; the native form adds restartPolicy, the classic a hook. */}}
 {{- define "bus-service.sidecarContainer" -}}
 {{- $native := eq (include "bus-service.nativeSidecar" .) "true" -}}
 - name: bus-sidecar
-  image: "{{ .Values.sidecar.image.repository }}:{{ .Values.sidecar.image.tag | default .Chart.AppVersion }}"
+  image: {{ include "bus-service.image" (dict "image" .Values.sidecar.image "root" .) | quote }}
   imagePullPolicy: {{ .Values.sidecar.image.pullPolicy }}
   {{- if $native }}
   restartPolicy: Always

@@ -171,6 +171,49 @@ class BusServiceChartTest {
 	}
 
 	@Test
+	void onOpenShiftThePlatformChoosesTheUserAndGroupAndThePodsStayNonRoot() {
+		PodSpec pod = pod(
+				Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"), Map.of("podSecurityContext.runAsUser",
+						"null", "podSecurityContext.runAsGroup", "null", "podSecurityContext.fsGroup", "null")));
+		assertThat(pod.getSecurityContext().getRunAsUser()).isNull();
+		assertThat(pod.getSecurityContext().getRunAsGroup()).isNull();
+		assertThat(pod.getSecurityContext().getFsGroup()).isNull();
+		assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+		assertThat(pod(Chart.render("1.30.0", "minimal.yaml")).getSecurityContext().getRunAsUser()).as("by default")
+			.isEqualTo(10001L);
+		PodSpec ownUser = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("containerSecurityContext.runAsUser", "20000")));
+		assertThat(container(ownUser, "app").getSecurityContext().getRunAsUser()).isEqualTo(20000L);
+		assertThat(container(ownUser, "app").getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+	}
+
+	@Test
+	void imagesComeFromAMirrorPinnedByDigestWithPullSecretsWhileTheVersionLabelStaysTheTag() {
+		String digest = "sha256:" + "ab".repeat(32);
+		Chart.Rendered rendered = Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("global.imageRegistry", "mirror.example.com:5000", "global.imagePullSecrets[0]", "shared-pull",
+						"imagePullSecrets[0].name", "own-pull", "app.image.tag", "1.4.2", "app.image.digest", digest));
+		PodSpec pod = pod(rendered);
+		assertThat(container(pod, "app").getImage())
+			.isEqualTo("mirror.example.com:5000/bus-dev/sample-orders:1.4.2@" + digest);
+		assertThat(container(pod, "bus-sidecar").getImage()).startsWith("mirror.example.com:5000/bus-dev/bus-sidecar:");
+		assertThat(pod.getImagePullSecrets()).extracting((secret) -> secret.getName())
+			.containsExactly("shared-pull", "own-pull");
+		assertThat(rendered.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+			.containsEntry("app.kubernetes.io/version", "1.4.2");
+		PodSpec plain = pod(Chart.render("1.30.0", "minimal.yaml"));
+		assertThat(container(plain, "app").getImage()).startsWith("ghcr.io/bus-dev/sample-orders:");
+		assertThat(plain.getImagePullSecrets()).isEmpty();
+	}
+
+	@Test
+	void asASubchartItTakesTheGlobalsItsParentSets() {
+		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("global.team", "payments", "global.storageClass", "fast")));
+		assertThat(container(pod, "app").getImage()).startsWith("ghcr.io/bus-dev/sample-orders:");
+	}
+
+	@Test
 	void withClientAgentsTheSidecarRegistersThroughTheNodesAgentAndAgentlessItLeavesRegistrationToConsulK8s() {
 		Map<String, String> agent = env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "bus-sidecar"));
 		assertThat(agent).containsEntry("BUS_SIDECAR_CONSUL_URL", "http://$(HOST_IP):8500")
@@ -240,6 +283,9 @@ class BusServiceChartTest {
 		assertRejected(minimal, Map.of("sidecar.mode", "sometimes"), "mode");
 		assertRejected(minimal, Map.of("sidcar.mode", "native"), "sidcar");
 		assertRejected(minimal, Map.of("security.oauth2.enabled", true), "issuerUri");
+		assertRejected(minimal, Map.of("app.image.tag", "1.4.2@sha256:abc"), "tag");
+		assertRejected(minimal, Map.of("sidecar.image.digest", "latest"), "digest");
+		assertRejected(minimal, Map.of("imagePullSecrets[0].secret", "x"), "imagePullSecrets");
 		assertThatThrownBy(() -> Chart.render("1.30.0", Chart.DIRECTORY.resolve("values.yaml"), Map.of()))
 			.as("no service name and image by default: a release must give them")
 			.hasMessageContaining("serviceName");
