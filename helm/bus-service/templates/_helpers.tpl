@@ -172,7 +172,9 @@ imagePullSecrets:
     - name: BUS_SIDECAR_TELEMETRY_SAMPLINGRATIO
       value: {{ .Values.tracing.samplingRatio | quote }}
     {{- range .Values.tracing.headers }}
-    - name: BUS_SIDECAR_TELEMETRY_HEADERS_{{ .name | upper | replace "-" "" }}
+    # The header's dashes stay in the variable's name, so the sidecar sends it with them (lower case: header
+    # names are case-insensitive).
+    - name: BUS_SIDECAR_TELEMETRY_HEADERS_{{ .name | upper }}
       valueFrom:
         secretKeyRef:
           name: {{ .secretName }}
@@ -218,16 +220,19 @@ imagePullSecrets:
       port: management
     periodSeconds: 1
     failureThreshold: 30
+    timeoutSeconds: {{ .Values.sidecar.probeTimeoutSeconds }}
   livenessProbe:
     httpGet:
       path: /actuator/health/liveness
       port: management
     periodSeconds: 10
+    timeoutSeconds: {{ .Values.sidecar.probeTimeoutSeconds }}
   readinessProbe:
     httpGet:
       path: /actuator/health/readiness
       port: management
     periodSeconds: 5
+    timeoutSeconds: {{ .Values.sidecar.probeTimeoutSeconds }}
   resources:
     {{- toYaml .Values.sidecar.resources | nindent 4 }}
   securityContext:

@@ -1,9 +1,13 @@
 package dev.bus.sidecar;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +87,25 @@ class SidecarPropertiesTest {
 				.bind("bus.sidecar", Bindable.ofInstance(properties));
 			assertThat(properties.getTelemetry().getMaxRequestSize().toBytes()).isIn(2048L, 512L * 1024);
 		}
+	}
+
+	/**
+	 * The chart passes each export header as an environment variable named after it,
+	 * dashes kept: the header arrives with its dashes (HTTP header names are
+	 * case-insensitive, so lower case is the same header).
+	 */
+	@Test
+	void anExportHeaderFromTheEnvironmentKeepsItsDashes() {
+		MockEnvironment environment = new MockEnvironment();
+		environment.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("BUS_SIDECAR_TELEMETRY_HEADERS_X-SCOPE-ORGID", "tenant-1",
+							"BUS_SIDECAR_TELEMETRY_HEADERS_AUTHORIZATION", "Bearer t")));
+		TelemetryProperties telemetry = Binder.get(environment)
+			.bind("bus.sidecar.telemetry", TelemetryProperties.class)
+			.get();
+		assertThat(telemetry.getHeaders()).containsEntry("x-scope-orgid", "tenant-1")
+			.containsEntry("authorization", "Bearer t");
 	}
 
 	@Test

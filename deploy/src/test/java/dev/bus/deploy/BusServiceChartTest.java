@@ -214,6 +214,60 @@ class BusServiceChartTest {
 	}
 
 	@Test
+	void anExportHeaderKeepsItsDashesInTheVariableTheSidecarBindsItFrom() {
+		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("tracing.headers[0].name", "X-Scope-OrgID", "tracing.headers[0].secretName", "tempo-tenant",
+						"tracing.headers[0].key", "org-id")));
+		assertThat(container(pod, "bus-sidecar").getEnv()).extracting(EnvVar::getName)
+			.contains("BUS_SIDECAR_TELEMETRY_HEADERS_X-SCOPE-ORGID");
+	}
+
+	@Test
+	void probeTimeoutsAreSettings() {
+		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("app.probeTimeoutSeconds", "5", "sidecar.probeTimeoutSeconds", "3")));
+		for (String name : List.of("app", "bus-sidecar")) {
+			Container container = container(pod, name);
+			int expected = name.equals("app") ? 5 : 3;
+			assertThat(
+					Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+				.extracting(Probe::getTimeoutSeconds)
+				.containsOnly(expected);
+		}
+	}
+
+	@Test
+	void aDisruptionBudgetThatWouldBlockEveryNodeDrainFailsTheRender() {
+		Path minimal = Chart.EXAMPLES.resolve("minimal.yaml");
+		assertThatThrownBy(() -> Chart.render("1.30.0", minimal,
+				Map.of("podDisruptionBudget.enabled", "true", "replicaCount", "1")))
+			.hasMessageContaining("podDisruptionBudget.minAvailable (1)")
+			.hasMessageContaining("replicaCount");
+		assertThatThrownBy(() -> Chart.render("1.30.0", minimal, Map.of("podDisruptionBudget.enabled", "true",
+				"autoscaling.enabled", "true", "autoscaling.minReplicas", "1")))
+			.hasMessageContaining("autoscaling.minReplicas");
+		assertThat(Chart.render("1.30.0", minimal, Map.of("podDisruptionBudget.enabled", "true")).kinds())
+			.contains("PodDisruptionBudget");
+	}
+
+	@Test
+	void theAutoscalerCountsTheAppsCpuNotTheSidecars() {
+		var metric = Chart.render("1.30.0", "everything.yaml")
+			.one(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)
+			.getSpec()
+			.getMetrics()
+			.get(0);
+		assertThat(metric.getType()).isEqualTo("ContainerResource");
+		assertThat(metric.getContainerResource().getContainer()).isEqualTo("app");
+		assertThat(Chart.render("1.26.0", "everything.yaml")
+			.one(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)
+			.getSpec()
+			.getMetrics()
+			.get(0)
+			.getType()).as("before ContainerResource was on by default").isEqualTo("Resource");
+	}
+
+	@Test
 	void withClientAgentsTheSidecarRegistersThroughTheNodesAgentAndAgentlessItLeavesRegistrationToConsulK8s() {
 		Map<String, String> agent = env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "bus-sidecar"));
 		assertThat(agent).containsEntry("BUS_SIDECAR_CONSUL_URL", "http://$(HOST_IP):8500")
@@ -265,7 +319,17 @@ class BusServiceChartTest {
 		assertThat(everything.one(Deployment.class).getSpec().getReplicas()).as("the autoscaler decides").isNull();
 		assertThat(everything.one(PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
 		NetworkPolicy policy = everything.one(NetworkPolicy.class);
-		assertThat(policy.getSpec().getEgress()).hasSize(4);
+		assertThat(policy.getSpec().getEgress()).as("DNS, RabbitMQ, Consul, tracing and the OAuth2 issuer").hasSize(5);
+		assertThat(policy.getSpec().getEgress()).anySatisfy((rule) -> assertThat(rule.getTo())
+			.anySatisfy((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+				.containsEntry("kubernetes.io/metadata.name", "identity")));
+		assertThat(
+				Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"), Map.of("networkPolicy.enabled", "true"))
+					.one(NetworkPolicy.class)
+					.getSpec()
+					.getEgress())
+			.as("no issuer egress without OAuth2")
+			.hasSize(4);
 		assertThat(policy.getSpec().getIngress()).hasSize(2);
 		assertThat(pod(everything).getTopologySpreadConstraints()).hasSize(1);
 		assertThat(everything.one(Service.class).getSpec().getPorts()).extracting((port) -> port.getName())
