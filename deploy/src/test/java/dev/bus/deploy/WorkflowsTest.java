@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,56 @@ class WorkflowsTest {
 			assertThat(action).as(workflow.getFileName() + ": " + action).matches("[\\w.-]+/[\\w./-]+@[0-9a-f]{40}");
 			assertThat(uses.group(3)).as(action + " names its version in a comment").matches("v\\d+(\\.\\d+)*");
 		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("workflows")
+	void everyWorkflowStartsFromReadOnlyPermissions(Path workflow) throws IOException {
+		Map<String, Object> permissions = map(workflow(workflow).get("permissions"));
+		assertThat(permissions).as(workflow.getFileName() + ": top-level permissions")
+			.containsEntry("contents", "read");
+	}
+
+	@ParameterizedTest
+	@MethodSource("workflows")
+	void aBuildOfOneModuleAlsoBuildsWhatItNeeds(Path workflow) throws IOException {
+		Files.readString(workflow)
+			.lines()
+			.filter((line) -> line.contains("./mvnw") && line.contains(" -pl "))
+			.forEach((line) -> assertThat(line).as(workflow.getFileName() + ": on a clean runner").contains(" -am"));
+	}
+
+	@Test
+	void aReleaseWaitsForTheCiWorkflowAndPushesImagesOnlyThen() throws IOException {
+		Map<String, Object> jobs = map(workflow(WORKFLOWS.resolve("release.yml")).get("jobs"));
+		assertThat(map(jobs.get("ci"))).containsEntry("uses", "./.github/workflows/ci.yml");
+		assertThat(map(jobs.get("release")).get("needs")).isEqualTo("ci");
+		assertThat(map(jobs.get("images"))).containsEntry("needs", "ci")
+			.containsEntry("uses", "./.github/workflows/images.yml");
+		assertThat(map(workflow(WORKFLOWS.resolve("images.yml")).get("on"))).as("no push of its own")
+			.containsKey("workflow_call")
+			.doesNotContainKey("push");
+		assertThat(map(workflow(WORKFLOWS.resolve("ci.yml")).get("on"))).containsKey("workflow_call");
+		assertThat(Files.readString(WORKFLOWS.resolve("images.yml"))).as("every sample service has an image")
+			.contains("SERVICE=orders", "SERVICE=inventory", "SERVICE=notifications");
+	}
+
+	@Test
+	void dependabotKeepsThePinnedActionsAndTheMavenDependenciesCurrent() throws IOException {
+		Map<String, Object> dependabot = Chart.yaml(Files.readString(WORKFLOWS.resolveSibling("dependabot.yml")));
+		assertThat(dependabot).containsEntry("version", 2);
+		assertThat((List<?>) dependabot.get("updates")).extracting((update) -> map(update).get("package-ecosystem"))
+			.containsExactlyInAnyOrder("github-actions", "maven");
+	}
+
+	private static Map<String, Object> workflow(Path workflow) throws IOException {
+		return Chart.yaml(Files.readString(workflow));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		assertThat(value).isInstanceOf(Map.class);
+		return (Map<String, Object>) value;
 	}
 
 	private record Validation(int exitCode, String output) {
