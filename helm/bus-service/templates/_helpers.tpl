@@ -130,6 +130,10 @@ imagePullSecrets:
 - name: bus-sidecar
   image: {{ include "bus-service.image" (dict "image" .Values.sidecar.image "root" .) | quote }}
   imagePullPolicy: {{ .Values.sidecar.image.pullPolicy }}
+  # The image's own entry point adds @jvm.options on the command line, after JAVA_TOOL_OPTIONS, where it would win
+  # over sidecar.jvmOptions (a larger -Xmx ignored, another collector refused as a second one): the JVM options are
+  # sidecar.jvmOptions alone (its default is jvm.options), and the AppCDS archive serves whatever collector they pick.
+  command: ["java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"]
   {{- if $native }}
   restartPolicy: Always
   {{- else }}

@@ -268,6 +268,20 @@ class BusServiceChartTest {
 	}
 
 	@Test
+	void theSidecarsJvmOptionsAreTheChartsAloneSoALargerHeapOrAnotherCollectorTakes() throws java.io.IOException {
+		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("sidecar.jvmOptions", "-XX:+UseG1GC -Xmx96m")));
+		Container sidecar = container(pod, "bus-sidecar");
+		assertThat(sidecar.getCommand()).as("not the image's entry point with its @jvm.options")
+			.containsExactly("java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar");
+		assertThat(env(sidecar)).containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC -Xmx96m");
+		assertThat(Files.readString(Path.of("../bus-sidecar/Dockerfile")))
+			.as("the command the chart gives is the image's, less @jvm.options")
+			.contains("ENTRYPOINT [\"java\", \"@jvm.options\", "
+					+ "\"-XX:SharedArchiveFile=app.jsa\", \"-jar\", \"app.jar\"]");
+	}
+
+	@Test
 	void withClientAgentsTheSidecarRegistersThroughTheNodesAgentAndAgentlessItLeavesRegistrationToConsulK8s() {
 		Map<String, String> agent = env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "bus-sidecar"));
 		assertThat(agent).containsEntry("BUS_SIDECAR_CONSUL_URL", "http://$(HOST_IP):8500")
