@@ -54,8 +54,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 The pod's grace period, from the drain settings: the app's pre-stop drain, its graceful shutdown, and the time the
 sidecar needs after the app exits (deregistering, its last export).
 */}}
+{{/*
+The app's shutdown budget, app.shutdownTimeoutSeconds, is its whole shutdown: Spring applies
+spring.lifecycle.timeout-per-shutdown-phase to each phase that waits, and a Bus app has two (its listeners finishing
+their deliveries, then the web server its requests), so each gets half; the publisher's last confirms come after
+them, up to app.confirmTimeoutSeconds (the app's bus.publisher.confirm-timeout).
+*/}}
+{{- define "bus-service.shutdownPhaseSeconds" -}}
+{{- max 1 (div .Values.app.shutdownTimeoutSeconds 2) }}
+{{- end }}
+
+{{/* The app's whole shutdown at most: its two waiting phases, then its last confirms. */}}
+{{- define "bus-service.appStopSeconds" -}}
+{{- add (mul 2 (include "bus-service.shutdownPhaseSeconds" . | int)) .Values.app.confirmTimeoutSeconds }}
+{{- end }}
+
 {{- define "bus-service.terminationGracePeriodSeconds" -}}
-{{- add .Values.sidecar.drainSeconds .Values.app.shutdownTimeoutSeconds .Values.sidecar.exitSeconds }}
+{{- add .Values.sidecar.drainSeconds (include "bus-service.appStopSeconds" . | int) .Values.sidecar.exitSeconds }}
 {{- end }}
 
 {{- define "bus-service.podEnv" -}}
@@ -189,7 +204,7 @@ imagePullSecrets:
     - name: BUS_SIDECAR_REGISTRATION_DRAINTIME
       value: "{{ .Values.sidecar.drainSeconds }}s"
     - name: BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT
-      value: "{{ add .Values.sidecar.drainSeconds .Values.app.shutdownTimeoutSeconds }}s"
+      value: "{{ add .Values.sidecar.drainSeconds (include "bus-service.appStopSeconds" . | int) }}s"
     - name: BUS_SIDECAR_CONSUL_URL
       value: {{ .Values.consul.url | default "http://$(HOST_IP):8500" | quote }}
     {{- if not .Values.consul.register }}

@@ -74,11 +74,16 @@ class BusServiceChartTest {
 		HTTPGetAction hook = container(pod, "app").getLifecycle().getPreStop().getHttpGet();
 		assertThat(hook.getPath()).isEqualTo("/drain");
 		assertThat(hook.getPort().getIntVal()).isEqualTo(9464);
-		assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(55L);
-		assertThat(env(container(pod, "app"))).containsEntry("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE", "40s")
+		// the app's 40 s are its whole shutdown: each of its two waiting phases
+		// (listeners, then the web server) gets
+		// 20 s, as Spring's timeout applies per phase; then its last confirms (10 s by
+		// default)
+		assertThat(env(container(pod, "app"))).containsEntry("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE", "20s")
 			.containsEntry("SERVER_SHUTDOWN", "graceful");
+		assertThat(pod.getTerminationGracePeriodSeconds()).as("5 drain + 2 x 20 + 10 confirms + 10 exit")
+			.isEqualTo(65L);
 		assertThat(env(container(pod, "bus-sidecar"))).containsEntry("BUS_SIDECAR_REGISTRATION_DRAINTIME", "5s")
-			.containsEntry("BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT", "45s");
+			.containsEntry("BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT", "55s");
 	}
 
 	@Test
