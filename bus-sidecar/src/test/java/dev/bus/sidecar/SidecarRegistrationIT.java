@@ -195,6 +195,36 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 	}
 
+	/**
+	 * Kubernetes runs the app container's pre-stop hook (the drain) also when it restarts
+	 * that container alone, after a failed liveness probe: the restarted app must come
+	 * back into the passing set, not stay in maintenance until the pod goes.
+	 */
+	@Test
+	void anAppRestartedAloneAfterItsDrainComesBackIntoThePassingSet() throws Exception {
+		this.app = AppDouble.start();
+		int port = this.app.port();
+		this.sidecar = startSidecar(port, "bus.sidecar.registration.drain-time=1s");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		String management = Sidecars.management(this.sidecar);
+
+		HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(drained.statusCode()).isEqualTo(200);
+		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
+		this.app.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> "critical".equals(check()));
+		this.app = AppDouble.start(port);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.consul.inMaintenance(this.instanceId));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.consul.passing(this.name).contains(this.instanceId));
+
+		// and the next stop drains again
+		HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
+	}
+
 	@Test
 	void livenessFailsWhenTheHeartbeatLoopHasDiedSoTheKubeletRestartsTheSidecar() throws Exception {
 		this.app = AppDouble.start();

@@ -206,6 +206,7 @@ public class AppRegistrar implements SmartLifecycle {
 				}
 			}
 			else {
+				this.drain.appProbed(current.answered());
 				this.instance.refreshTopics(current);
 				this.consul.updateTtl(this.definition.checkId(), current.status(), current.reason());
 				this.instance.refreshMaintenance();

@@ -18,6 +18,11 @@ import dev.bus.sidecar.consul.ConsulAgent;
  * once, by the pod's pre-stop hook or at shutdown, whichever comes first; a later call
  * waits for the first to end. Also tells when the app itself has stopped, for a pre-stop
  * hook that must outlive it.
+ * <p>
+ * A drain ends when the app, having stopped after it, answers again: Kubernetes also runs
+ * the app container's pre-stop hook when it restarts that container alone (after a failed
+ * liveness probe), and the restarted app must not stay out of the passing set until the
+ * pod goes. The instance then leaves maintenance, and the next stop drains again.
  */
 final class InstanceDrain {
 
@@ -36,7 +41,10 @@ final class InstanceDrain {
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
-	private final CompletableFuture<Void> drained = new CompletableFuture<>();
+	private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
+
+	/** Whether the app stopped answering after the last drain ended. */
+	private volatile boolean appGoneSinceDrain;
 
 	InstanceDrain(AppClient app, ConsulAgent consul, AppServiceDefinition definition, Duration drainTime) {
 		this.app = app;
@@ -70,6 +78,42 @@ final class InstanceDrain {
 		finally {
 			this.drained.complete(null);
 		}
+	}
+
+	/**
+	 * Hears every heartbeat's probe of the app: an app that stopped after a drain and
+	 * answers again ends the drain.
+	 * @param answered whether the app answered the probe
+	 */
+	void appProbed(boolean answered) {
+		if (!this.started.get() || !this.drained.isDone()) {
+			return;
+		}
+		if (!answered) {
+			this.appGoneSinceDrain = true;
+		}
+		else if (this.appGoneSinceDrain) {
+			end();
+		}
+	}
+
+	private synchronized void end() {
+		if (!this.appGoneSinceDrain) {
+			return;
+		}
+		String id = this.definition.instanceId();
+		try {
+			this.consul.maintenance(id, false, null);
+			log.info("App " + id + " answers again after its drain (its container was restarted): out of maintenance");
+		}
+		catch (RestClientException ex) {
+			log.warn("Could not take " + id + " out of maintenance (" + ex.getClass().getSimpleName()
+					+ "); trying again at the next heartbeat");
+			return;
+		}
+		this.appGoneSinceDrain = false;
+		this.drained = new CompletableFuture<>();
+		this.started.set(false);
 	}
 
 	/**
