@@ -286,6 +286,25 @@ class BusServiceChartTest {
 					+ "\"-XX:SharedArchiveFile=app.jsa\", \"-jar\", \"app.jar\"]");
 	}
 
+	/**
+	 * docs/sidecar.md: against Consul's servers (agentless consul-k8s) a TTL check has no
+	 * agent to host it, so the sidecar must not register; an example that points at the
+	 * servers and registers would not work as written.
+	 */
+	@ParameterizedTest
+	@MethodSource("examples")
+	void anExampleThatTalksToConsulsServersLeavesRegistrationToConsulK8s(Path example) throws java.io.IOException {
+		Map<String, Object> values = Chart.yaml(Files.readString(example));
+		Object consul = values.get("consul");
+		String url = (consul instanceof Map<?, ?> settings && settings.get("url") != null)
+				? settings.get("url").toString() : "";
+		if (url.contains("consul-server")) {
+			assertThat(env(container(pod(Chart.render("1.30.0", example, Map.of())), "bus-sidecar")))
+				.as(example.getFileName() + " points at the servers")
+				.containsEntry("BUS_SIDECAR_REGISTRATION_ENABLED", "false");
+		}
+	}
+
 	@Test
 	void withClientAgentsTheSidecarRegistersThroughTheNodesAgentAndAgentlessItLeavesRegistrationToConsulK8s() {
 		Map<String, String> agent = env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "bus-sidecar"));
