@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.crypto.tink.Aead;
@@ -100,10 +98,7 @@ final class BatchEncryptionContender implements Contender {
 			consumer.basicQos(Math.max(1, PREFETCH / 50));
 			consumer.exchangeDeclare(queue, "topic", true);
 			consumer.queueBind(queue, queue, TOPIC);
-			long[] latencies = new long[messages];
-			AtomicInteger received = new AtomicInteger();
-			CountDownLatch done = new CountDownLatch(1);
-			AtomicLong end = new AtomicLong();
+			Latencies latencies = new Latencies(messages);
 			consumer.basicConsume(queue, false, (tag, delivery) -> {
 				List<byte[]> bodies;
 				try {
@@ -114,14 +109,7 @@ final class BatchEncryptionContender implements Contender {
 				}
 				long now = System.nanoTime();
 				for (byte[] body : bodies) {
-					int index = received.getAndIncrement();
-					if (index < messages) {
-						latencies[index] = now - ByteBuffer.wrap(body).getLong();
-					}
-					if (index == messages - 1) {
-						end.set(now);
-						done.countDown();
-					}
+					latencies.record(now - ByteBuffer.wrap(body).getLong());
 				}
 				consumer.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
 			}, (tag) -> {
@@ -149,10 +137,8 @@ final class BatchEncryptionContender implements Contender {
 					.build();
 				publisher.basicPublish(queue, TOPIC, true, properties, body);
 			}
-			if (!done.await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException(name() + " consumer got " + received.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, end.get(), latencies, cpu);
+			latencies.await(5, TimeUnit.MINUTES, name() + " consumer");
+			Measurement measurement = latencies.measurement(start, cpu);
 			consumer.queueDelete(queue);
 			consumer.exchangeDelete(queue);
 			return measurement;

@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -264,8 +261,7 @@ final class BusContender implements Contender {
 	@Override
 	public Measurement run(Scenario scenario, int messages) throws Exception {
 		String exchange = "bench-bus-" + UUID.randomUUID();
-		Sink sink = new Sink(messages);
-		Sink.current = sink;
+		Latencies sink = PayloadSink.start(messages);
 		Class<?>[] sources = this.observed ? new Class<?>[] { BenchApplication.class, ObservedApplication.class }
 				: new Class<?>[] { BenchApplication.class };
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
@@ -300,10 +296,8 @@ final class BusContender implements Contender {
 				publisher.publish("bench.message", new Payload(System.nanoTime(), padding))
 					.whenComplete((receipt, error) -> window.release());
 			}
-			if (!sink.done.await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
+			sink.await(5, TimeUnit.MINUTES, "Bus listener");
+			Measurement measurement = sink.measurement(start, cpu);
 			removeTopology(context, exchange);
 			return measurement;
 		}
@@ -333,37 +327,6 @@ final class BusContender implements Contender {
 	record Payload(long sentNanos, String padding) {
 	}
 
-	/** Where the listener reports; one per run. */
-	static final class Sink {
-
-		static volatile Sink current;
-
-		final long[] latencies;
-
-		final AtomicInteger received = new AtomicInteger();
-
-		final AtomicLong end = new AtomicLong();
-
-		final CountDownLatch done = new CountDownLatch(1);
-
-		Sink(int messages) {
-			this.latencies = new long[messages];
-		}
-
-		void accept(Payload payload) {
-			long now = System.nanoTime();
-			int index = this.received.getAndIncrement();
-			if (index < this.latencies.length) {
-				this.latencies[index] = now - payload.sentNanos();
-			}
-			if (index == this.latencies.length - 1) {
-				this.end.set(now);
-				this.done.countDown();
-			}
-		}
-
-	}
-
 	/**
 	 * What Boot's actuator gives an app: an observation registry timing every observation
 	 * into meters, its meter handlers grouped as Boot groups them (the first, in order,
@@ -390,14 +353,17 @@ final class BusContender implements Contender {
 
 	}
 
-	/** Bus's listener on the benchmark topic, reporting to the current {@link Sink}. */
+	/**
+	 * Bus's listener on the benchmark topic, reporting to the current run
+	 * ({@link PayloadSink}).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class BenchApplication {
 
 		@BusListener(topic = "bench.message")
 		void on(Payload payload) {
-			Sink.current.accept(payload);
+			PayloadSink.accept(payload);
 		}
 
 	}

@@ -2,10 +2,7 @@ package dev.bus.bench;
 
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -59,7 +56,7 @@ final class OutboxContender implements Contender {
 			.properties("spring.main.banner-mode=off", "logging.level.root=warn", "spring.application.name=bench",
 					"spring.rabbitmq.host=" + this.host, "spring.rabbitmq.port=" + this.port,
 					"bus.exchange=bench-outbox-" + suffix, "bus.outbox.enabled=true",
-					"bus.outbox.table=bench_outbox_" + suffix, "bus.outbox.jdbc.initialize-schema=always",
+					"bus.outbox.jdbc.table=bench_outbox_" + suffix, "bus.outbox.jdbc.initialize-schema=always",
 					"bus.listener.prefetch=" + PREFETCH, "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/bus",
 					"spring.datasource.username=postgres", "spring.datasource.password=postgres")
 			.run()) {
@@ -77,10 +74,8 @@ final class OutboxContender implements Contender {
 				transactions.executeWithoutResult((status) -> publisher.publish("bench.outbox",
 						new BusContender.Payload(System.nanoTime(), padding)));
 			}
-			if (!relayed.done.await(2, TimeUnit.MINUTES)) {
-				throw new IllegalStateException("Outbox relayed " + relayed.count.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, relayed.end.get(), relayed.latencies, cpu);
+			relayed.latencies.await(2, TimeUnit.MINUTES, "Outbox relay");
+			Measurement measurement = relayed.latencies.measurement(start, cpu);
 			context.getBean(JdbcTemplate.class).execute("drop table bench_outbox_" + suffix);
 			context.stop();
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
@@ -98,28 +93,15 @@ final class OutboxContender implements Contender {
 
 		static volatile Relayed current;
 
-		final long[] latencies;
-
-		final AtomicInteger count = new AtomicInteger();
-
-		final AtomicLong end = new AtomicLong();
-
-		final CountDownLatch done = new CountDownLatch(1);
+		final Latencies latencies;
 
 		Relayed(int messages) {
-			this.latencies = new long[messages];
+			this.latencies = new Latencies(messages);
 		}
 
 		@Override
 		public void relayed(String topic, Duration latency) {
-			int index = this.count.getAndIncrement();
-			if (index < this.latencies.length) {
-				this.latencies[index] = latency.toNanos();
-			}
-			if (index == this.latencies.length - 1) {
-				this.end.set(System.nanoTime());
-				this.done.countDown();
-			}
+			this.latencies.record(latency.toNanos());
 		}
 
 	}

@@ -3,10 +3,8 @@ package dev.bus.bench;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.rabbitmq.client.AMQP;
@@ -69,25 +67,14 @@ final class RawClientContender implements Contender {
 			consumer.queueDeclare(queue, true, false, false,
 					scenario.quorum ? Map.of("x-queue-type", "quorum") : Map.of());
 			consumer.basicQos(PREFETCH);
-			long[] latencies = new long[messages];
-			AtomicInteger received = new AtomicInteger();
-			CountDownLatch done = new CountDownLatch(1);
-			AtomicLong end = new AtomicLong();
+			Latencies latencies = new Latencies(messages);
 			MessageProof[] proofs = (this.proof != null) ? MessageProof.pair(this.proof) : null;
 			consumer.basicConsume(queue, false, (tag, delivery) -> {
 				if (proofs != null) {
 					verify(proofs[1], delivery);
 				}
-				long now = System.nanoTime();
-				int index = received.getAndIncrement();
-				if (index < messages) {
-					latencies[index] = now - ByteBuffer.wrap(delivery.getBody()).getLong();
-				}
+				latencies.record(System.nanoTime() - ByteBuffer.wrap(delivery.getBody()).getLong());
 				consumer.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
-				if (index == messages - 1) {
-					end.set(now);
-					done.countDown();
-				}
 			}, (tag) -> {
 			});
 
@@ -124,10 +111,8 @@ final class RawClientContender implements Contender {
 				}
 				publisher.basicPublish(exchange, routingKey, this.wire.compareTo(Wire.MANDATORY) >= 0, sent, body);
 			}
-			if (!done.await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException("raw consumer got " + received.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, end.get(), latencies, cpu);
+			latencies.await(5, TimeUnit.MINUTES, "raw consumer");
+			Measurement measurement = latencies.measurement(start, cpu);
 			consumer.queueDelete(queue);
 			consumer.exchangeDelete(exchange);
 			return measurement;

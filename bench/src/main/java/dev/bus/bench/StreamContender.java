@@ -41,8 +41,7 @@ final class StreamContender implements Contender {
 	@Override
 	public Measurement run(Scenario scenario, int messages) throws Exception {
 		String destination = "bench-scst-" + UUID.randomUUID();
-		BusContender.Sink sink = new BusContender.Sink(messages);
-		BusContender.Sink.current = sink;
+		Latencies sink = PayloadSink.start(messages);
 		String in = "spring.cloud.stream.bindings.benchSink-in-0.";
 		String rabbitIn = "spring.cloud.stream.rabbit.bindings.benchSink-in-0.consumer.";
 		String rabbitOut = "spring.cloud.stream.rabbit.bindings.benchSource-out-0.producer.";
@@ -77,10 +76,8 @@ final class StreamContender implements Contender {
 							.setHeader(AmqpHeaders.PUBLISH_CONFIRM_CORRELATION, correlation)
 							.build());
 			}
-			if (!sink.done.await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException("Stream consumer got " + sink.received.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
+			sink.await(5, TimeUnit.MINUTES, "Stream consumer");
+			Measurement measurement = sink.measurement(start, cpu);
 			try (var connection = context.getBean(org.springframework.amqp.rabbit.connection.ConnectionFactory.class)
 				.createConnection(); var channel = connection.createChannel(false)) {
 				channel.queueDelete(destination + ".bench");
@@ -96,7 +93,7 @@ final class StreamContender implements Contender {
 
 		@Bean
 		Consumer<BusContender.Payload> benchSink() {
-			return (payload) -> BusContender.Sink.current.accept(payload);
+			return (payload) -> PayloadSink.accept(payload);
 		}
 
 	}

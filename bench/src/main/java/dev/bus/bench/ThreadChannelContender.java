@@ -65,8 +65,7 @@ final class ThreadChannelContender implements Contender {
 	@Override
 	public Measurement run(Scenario scenario, int messages) throws Exception {
 		String exchange = "bench-tc-" + UUID.randomUUID();
-		BusContender.Sink sink = new BusContender.Sink(messages);
-		BusContender.Sink.current = sink;
+		Latencies sink = PayloadSink.start(messages);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BusContender.BenchApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(Contender.NO_DATABASE, "spring.main.banner-mode=off", "logging.level.root=warn",
@@ -110,10 +109,8 @@ final class ThreadChannelContender implements Contender {
 				waitForConfirms(operations);
 				return null;
 			});
-			if (!sink.done.await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException("Bus listener got " + sink.received.get() + " of " + messages);
-			}
-			Measurement measurement = Measurement.of(messages, start, sink.end.get(), sink.latencies, cpu);
+			sink.await(5, TimeUnit.MINUTES, "Bus listener");
+			Measurement measurement = sink.measurement(start, cpu);
 			connectionFactory.destroy();
 			BusContender.removeTopology(context, exchange);
 			return measurement;
