@@ -69,8 +69,13 @@ them, up to app.confirmTimeoutSeconds (the app's bus.publisher.confirm-timeout).
 {{- add (mul 2 (include "bus-service.shutdownPhaseSeconds" . | int)) .Values.app.confirmTimeoutSeconds }}
 {{- end }}
 
+{{/* The app's wait for its drain at SIGTERM: the sidecar's drain time and a second for its Consul call. */}}
+{{- define "bus-service.drainWaitSeconds" -}}
+{{- add .Values.sidecar.drainSeconds 1 }}
+{{- end }}
+
 {{- define "bus-service.terminationGracePeriodSeconds" -}}
-{{- add .Values.sidecar.drainSeconds (include "bus-service.appStopSeconds" . | int) .Values.sidecar.exitSeconds }}
+{{- add (include "bus-service.drainWaitSeconds" . | int) (include "bus-service.appStopSeconds" . | int) .Values.sidecar.exitSeconds }}
 {{- end }}
 
 {{- define "bus-service.podEnv" -}}
@@ -139,7 +144,7 @@ imagePullSecrets:
 {{- end }}
 {{- end }}
 
-{{/* The sidecar container, the same in both forms; the native form adds restartPolicy, the classic a hook. */}}
+{{/* The sidecar container, the same in both forms; the native form adds restartPolicy. */}}
 {{- define "bus-service.sidecarContainer" -}}
 {{- $native := eq (include "bus-service.nativeSidecar" .) "true" -}}
 - name: bus-sidecar
@@ -151,14 +156,6 @@ imagePullSecrets:
   command: ["java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"]
   {{- if $native }}
   restartPolicy: Always
-  {{- else }}
-  lifecycle:
-    preStop:
-      httpGet:
-        # Both containers stop at once here: the sidecar waits for the app to exit, so it takes the app's last
-        # spans and keeps serving it until then.
-        path: /drain?await=app-stop
-        port: management
   {{- end }}
   ports:
     - name: management
@@ -203,8 +200,12 @@ imagePullSecrets:
       value: {{ .Values.sidecar.ttl | quote }}
     - name: BUS_SIDECAR_REGISTRATION_DRAINTIME
       value: "{{ .Values.sidecar.drainSeconds }}s"
+    # A classic sidecar gets SIGTERM with the app: it drains at once and serves the app until the app has exited
+    # (its last spans). A native one is stopped after the app, so its wait ends at once.
+    - name: BUS_SIDECAR_REGISTRATION_AWAITAPPSTOP
+      value: "true"
     - name: BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT
-      value: "{{ add .Values.sidecar.drainSeconds (include "bus-service.appStopSeconds" . | int) }}s"
+      value: "{{ add (include "bus-service.drainWaitSeconds" . | int) (include "bus-service.appStopSeconds" . | int) }}s"
     - name: BUS_SIDECAR_CONSUL_URL
       value: {{ .Values.consul.url | default "http://$(HOST_IP):8500" | quote }}
     {{- if not .Values.consul.register }}

@@ -13,11 +13,15 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.stereotype.Component;
 
 /**
- * Sets an access token's audience from the scopes it was granted: {@code rabbitmq.*}
- * scopes make a token for the broker (audience {@code rabbitmq}, which RabbitMQ's OAuth2
- * backend requires), {@code bus.*} scopes a per-message token for Bus's listeners
- * (audience {@code bus}, which the broker refuses). A request for both kinds at once is
- * refused, so that a per-message token can never be replayed as a broker password.
+ * Sets an access token's audience from the scopes it was granted, one audience per scope
+ * family: {@code rabbitmq.*} scopes make a token for the broker (audience
+ * {@code rabbitmq}, which RabbitMQ's OAuth2 backend requires), {@code bus.*} scopes a
+ * per-message token for Bus's listeners (audience {@code bus}, which the broker refuses),
+ * {@code actuator.*} scopes a token for the apps' actuator operations (audience
+ * {@code actuator}: the samples' dead-letter replays and hold releases need
+ * {@code actuator.operator}). A request for two families at once is refused, so that a
+ * token meant for one can never be replayed at another (a per-message token as a broker
+ * password, an operator's token on a message).
  */
 @Component
 class ScopeAudienceTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
@@ -35,10 +39,13 @@ class ScopeAudienceTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingC
 			else if (scope.startsWith("bus.")) {
 				audiences.add("bus");
 			}
+			else if (scope.startsWith("actuator.")) {
+				audiences.add("actuator");
+			}
 		}
 		if (audiences.size() > 1) {
 			throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
-					"ask for rabbitmq.* and bus.* scopes in separate token requests", null));
+					"ask for rabbitmq.*, bus.* and actuator.* scopes in separate token requests", null));
 		}
 		if (!audiences.isEmpty()) {
 			context.getClaims().audience(List.copyOf(audiences));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,13 +63,17 @@ class BusIssuerApplicationTest {
 		String message = claims(token("bus.publish:secure.*").body());
 		assertThat(message).contains("\"aud\":\"bus\"");
 		assertThat(header(token("bus.publish:secure.*").body())).contains("\"kid\":\"bus-issuer\"");
+		assertThat(claims(token("actuator.operator").body())).contains("\"aud\":\"actuator\"");
 	}
 
 	@Test
 	void aRequestForBothKindsIsRefused() throws Exception {
-		HttpResponse<String> both = token("rabbitmq.configure:*/bus bus.publish:secure.*");
-		assertThat(both.statusCode()).isEqualTo(400);
-		assertThat(both.body()).contains("invalid_scope");
+		for (String mixed : List.of("rabbitmq.configure:*/bus bus.publish:secure.*",
+				"bus.publish:secure.* actuator.operator", "rabbitmq.configure:*/bus actuator.operator")) {
+			HttpResponse<String> both = token(mixed);
+			assertThat(both.statusCode()).as(mixed).isEqualTo(400);
+			assertThat(both.body()).contains("invalid_scope");
+		}
 	}
 
 	private static HttpResponse<String> token(String scope) throws Exception {

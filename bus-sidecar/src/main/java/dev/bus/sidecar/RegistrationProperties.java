@@ -48,11 +48,25 @@ public class RegistrationProperties {
 	private Duration maxBackoff = Duration.ofSeconds(10);
 
 	/**
-	 * Longest the sidecar's pre-stop hook ({@code GET /drain?await=app-stop} on the
-	 * management port) waits for the app to stop accepting connections, where Kubernetes
-	 * stops both containers at once.
+	 * Whether the sidecar, told to stop, drains at once and then waits for the app to
+	 * stop accepting connections (up to {@code app-stop-timeout}) before it deregisters
+	 * and stops serving the app: for a sidecar stopped together with its app (a classic
+	 * sidecar container, which Kubernetes stops with the app's), so the app keeps its
+	 * local API and span receiver to the end. Off, a sidecar stopped alone (replaced
+	 * under a running app) does not wait.
 	 */
+	private boolean awaitAppStop;
+
+	/** Longest a stopping sidecar waits for the app with {@code await-app-stop}. */
 	private Duration appStopTimeout = Duration.ofSeconds(60);
+
+	public boolean isAwaitAppStop() {
+		return this.awaitAppStop;
+	}
+
+	public void setAwaitAppStop(boolean awaitAppStop) {
+		this.awaitAppStop = awaitAppStop;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

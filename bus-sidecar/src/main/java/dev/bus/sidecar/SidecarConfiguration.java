@@ -147,9 +147,7 @@ public class SidecarConfiguration {
 			@Qualifier("sidecarManagementExecutor") Executor managementExecutor) {
 		ManagementProperties management = properties.getManagement();
 		return new SidecarHttpServer("management", new InetSocketAddress(management.getAddress(), management.getPort()),
-				new ManagementHandler(availability, meters, registrar,
-						properties.getRegistration().getAppStopTimeout()),
-				managementExecutor);
+				new ManagementHandler(availability, meters, registrar), managementExecutor);
 	}
 
 	/** {@code bus.sidecar.telemetry.enabled}, true unless set otherwise. */

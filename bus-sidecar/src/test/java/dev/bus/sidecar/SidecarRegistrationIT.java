@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -156,49 +157,60 @@ class SidecarRegistrationIT {
 		this.sidecar = null;
 	}
 
+	/**
+	 * The app's drain at its shutdown, on the loopback API: the instance leaves the
+	 * passing set for the drain time while the app still serves. The sidecar, stopped
+	 * with the app ({@code await-app-stop}), outlives it and then only deregisters. The
+	 * management port, which other pods reach, drains nothing.
+	 */
 	@Test
-	void thePreStopDrainTakesTheInstanceOutOfThePassingSetBeforeTheAppStopsAndTheSidecarOutlivesTheApp()
-			throws Exception {
+	void theAppsDrainTakesTheInstanceOutOfThePassingSetAndAStoppingSidecarOutlivesTheApp() throws Exception {
 		this.app = AppDouble.start();
 		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.drain-time=1s",
-				"bus.sidecar.registration.app-stop-timeout=20s");
+				"bus.sidecar.registration.await-app-stop=true", "bus.sidecar.registration.app-stop-timeout=20s");
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
 		String management = Sidecars.management(this.sidecar);
-
-		// The app container's hook: returns once the instance has been out of the passing
-		// set for the drain time.
-		long started = System.nanoTime();
-		HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
+		for (String method : List.of("GET", "POST")) {
+			HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain"))
+				.method(method, HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(refused.statusCode()).as(method + " /drain on the management port").isIn(404, 405);
+		}
+		assertThat(this.consul.inMaintenance(this.instanceId)).isFalse();
+		HttpResponse<String> notAGet = HTTP.send(HttpRequest.newBuilder(URI.create(drainUri())).build(),
 				HttpResponse.BodyHandlers.ofString());
+		assertThat(notAGet.statusCode()).isEqualTo(405);
+		assertThat(notAGet.headers().firstValue("Allow")).hasValue("POST");
+		assertThat(this.consul.inMaintenance(this.instanceId)).isFalse();
+
+		long started = System.nanoTime();
+		HttpResponse<String> drained = drain();
 		assertThat(drained.statusCode()).isEqualTo(200);
+		assertThat(drained.body()).contains("\"registered\":true");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
 		assertThat(this.consul.passing(this.name)).isEmpty();
-		assertThat(this.consul.services()).as("still registered while the app drains").containsKey(this.instanceId);
+		assertThat(this.consul.services()).as("still registered while the app stops").containsKey(this.instanceId);
 
-		// The sidecar's own hook: holds until the app has stopped.
-		CompletableFuture<HttpResponse<String>> sidecarHook = HTTP.sendAsync(
-				HttpRequest.newBuilder(URI.create(management + "/drain?await=app-stop")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(sidecarHook).as("the app still serves").isNotCompleted();
+		// The sidecar told to stop with the app: serves it until it has stopped.
+		ConfigurableApplicationContext stopping = this.sidecar;
+		this.sidecar = null;
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(stopping::close);
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !closing.isDone());
+		assertThat(this.consul.services()).containsKey(this.instanceId);
+		started = System.nanoTime();
 		this.app.close();
 		this.app = null;
-		HttpResponse<String> afterApp = sidecarHook.get(10, TimeUnit.SECONDS);
-		assertThat(afterApp.body()).contains("\"appStopped\":true");
-
-		// Then the sidecar's shutdown only deregisters: the drain is not held a second
-		// time.
-		started = System.nanoTime();
-		this.sidecar.close();
-		this.sidecar = null;
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		closing.get(10, TimeUnit.SECONDS);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no second drain")
+			.isLessThan(Duration.ofSeconds(1));
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 	}
 
 	/**
-	 * Kubernetes runs the app container's pre-stop hook (the drain) also when it restarts
-	 * that container alone, after a failed liveness probe: the restarted app must come
-	 * back into the passing set, not stay in maintenance until the pod goes.
+	 * An app container restarted alone (after a failed liveness probe) drained at its
+	 * stop: the restarted app must come back into the passing set, not stay in
+	 * maintenance until the pod goes.
 	 */
 	@Test
 	void anAppRestartedAloneAfterItsDrainComesBackIntoThePassingSet() throws Exception {
@@ -206,11 +218,8 @@ class SidecarRegistrationIT {
 		int port = this.app.port();
 		this.sidecar = startSidecar(port, "bus.sidecar.registration.drain-time=1s");
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
-		String management = Sidecars.management(this.sidecar);
 
-		HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(drained.statusCode()).isEqualTo(200);
+		assertThat(drain().statusCode()).isEqualTo(200);
 		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
 		this.app.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "critical".equals(check()));
@@ -220,9 +229,18 @@ class SidecarRegistrationIT {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.consul.passing(this.name).contains(this.instanceId));
 
 		// and the next stop drains again
-		HTTP.send(HttpRequest.newBuilder(URI.create(management + "/drain")).build(),
-				HttpResponse.BodyHandlers.ofString());
+		drain();
 		assertThat(this.consul.inMaintenance(this.instanceId)).isTrue();
+	}
+
+	private String drainUri() {
+		return Sidecars.api(this.sidecar) + SidecarApi.DRAIN;
+	}
+
+	private HttpResponse<String> drain() throws Exception {
+		return HTTP.send(
+				HttpRequest.newBuilder(URI.create(drainUri())).POST(HttpRequest.BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

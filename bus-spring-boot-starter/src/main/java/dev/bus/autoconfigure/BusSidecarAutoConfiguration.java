@@ -25,6 +25,7 @@ import dev.bus.discovery.SidecarBrokerAddresses;
 import dev.bus.discovery.SidecarClient;
 import dev.bus.discovery.SidecarMaintenance;
 import dev.bus.discovery.SidecarRoutingRules;
+import dev.bus.discovery.SidecarShutdownDrain;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.routing.Router;
 import dev.bus.support.PeriodicTask;
@@ -97,6 +98,17 @@ public final class BusSidecarAutoConfiguration {
 		// scheduler: its one thread is parked in the broker long poll.
 		return new PeriodicTask("Maintenance check", new SidecarMaintenance(client, registry::getIfAvailable),
 				busTaskScheduler, properties.getSidecarClient().getMaintenanceInterval());
+	}
+
+	/**
+	 * Takes the instance out of Consul's passing set first thing at shutdown, through the
+	 * sidecar.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "bus.sidecar-client.drain-on-shutdown", matchIfMissing = true)
+	SidecarShutdownDrain busSidecarShutdownDrain(SidecarClient client, BusProperties properties) {
+		return new SidecarShutdownDrain(client, properties.getSidecarClient().getDrainTimeout());
 	}
 
 	/** The routing rules from the sidecar (Consul KV), beside the app's own. */

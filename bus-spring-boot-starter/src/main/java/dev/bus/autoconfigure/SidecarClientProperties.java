@@ -38,6 +38,19 @@ public class SidecarClientProperties {
 	private Duration maintenanceInterval = Duration.ofSeconds(1);
 
 	/**
+	 * Whether the app, first thing at its shutdown, asks the sidecar to take its instance
+	 * out of Consul's passing set and waits for the sidecar's drain time, so peers stop
+	 * routing to it before anything stops.
+	 */
+	private boolean drainOnShutdown = true;
+
+	/**
+	 * Longest the shutdown waits for the sidecar's drain (which lasts the sidecar's
+	 * {@code bus.sidecar.registration.drain-time}).
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	/**
 	 * Development only: let the app send its credentials (password or token) to broker
 	 * addresses from discovery without TLS and hostname verification. Whoever can
 	 * register a service in Consul could then receive them; without this, start-up fails
@@ -60,6 +73,22 @@ public class SidecarClientProperties {
 
 	public void setMaintenanceInterval(Duration maintenanceInterval) {
 		this.maintenanceInterval = maintenanceInterval;
+	}
+
+	public boolean isDrainOnShutdown() {
+		return this.drainOnShutdown;
+	}
+
+	public void setDrainOnShutdown(boolean drainOnShutdown) {
+		this.drainOnShutdown = drainOnShutdown;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
 	}
 
 	public URI getUrl() {
@@ -95,6 +124,7 @@ public class SidecarClientProperties {
 		positive(errors, "timeout", getTimeout());
 		positive(errors, "maintenanceInterval", getMaintenanceInterval());
 		positive(errors, "wait", getWait());
+		positive(errors, "drainTimeout", getDrainTimeout());
 	}
 
 }

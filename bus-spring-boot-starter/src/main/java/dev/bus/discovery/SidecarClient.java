@@ -20,8 +20,8 @@ import dev.bus.core.sidecar.ServiceInstances;
 import dev.bus.core.sidecar.SidecarApi;
 
 /**
- * Calls the Bus sidecar's local API ({@link SidecarApi#BROKERS}, see docs/sidecar.md) for
- * the broker nodes Consul holds as passing.
+ * Calls the Bus sidecar's local API (see docs/sidecar.md): the broker nodes Consul holds
+ * as passing, the routing rules, maintenance, and the drain at shutdown.
  */
 public class SidecarClient {
 
@@ -78,6 +78,24 @@ public class SidecarClient {
 	 */
 	public Maintenance maintenance() throws IOException, InterruptedException {
 		return getJson(SidecarApi.MAINTENANCE, this.timeout, Maintenance.class);
+	}
+
+	/**
+	 * Asks the sidecar to take the instance out of Consul's passing set; answers once it
+	 * has been out for the sidecar's drain time.
+	 * @param timeout the longest this waits for the answer
+	 * @throws IOException when the sidecar cannot be reached or does not drain (an older
+	 * sidecar answers 404)
+	 */
+	public void drain(Duration timeout) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(SidecarApi.DRAIN))
+			.timeout(timeout)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+		HttpResponse<Void> response = this.http.send(request, HttpResponse.BodyHandlers.discarding());
+		if (response.statusCode() != 200) {
+			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + SidecarApi.DRAIN);
+		}
 	}
 
 	/**

@@ -2,8 +2,7 @@ package dev.bus.publisher;
 
 import java.time.Duration;
 
-import org.springframework.context.SmartLifecycle;
-
+import dev.bus.support.ShutdownStep;
 import dev.bus.transport.EnvelopeSender;
 
 /**
@@ -13,7 +12,7 @@ import dev.bus.transport.EnvelopeSender;
  * batches are sent, outstanding confirms awaited up to the confirm timeout, then the
  * publisher channel is closed.
  */
-public class BusPublisherLifecycle implements SmartLifecycle {
+public class BusPublisherLifecycle extends ShutdownStep {
 
 	/**
 	 * Below the listener containers' phase, so in-flight handlers can still publish and
@@ -29,37 +28,20 @@ public class BusPublisherLifecycle implements SmartLifecycle {
 
 	private final Duration drainTimeout;
 
-	private volatile boolean running;
-
 	public BusPublisherLifecycle(EnvelopeSender envelopeSender, BatchingBusPublisher batchingPublisher,
 			Duration drainTimeout) {
+		super(PHASE);
 		this.envelopeSender = envelopeSender;
 		this.batchingPublisher = batchingPublisher;
 		this.drainTimeout = drainTimeout;
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
+	protected void shutdown() {
 		if (this.batchingPublisher != null) {
 			this.batchingPublisher.flush();
 		}
 		this.envelopeSender.close(this.drainTimeout);
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
 	}
 
 }

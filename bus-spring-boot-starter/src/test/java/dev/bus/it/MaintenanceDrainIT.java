@@ -1,13 +1,19 @@
 package dev.bus.it;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,10 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Operator drain through Consul: a real app (web, actuator) with a real sidecar that
- * registers it in the real Consul, and a second instance of its group. When an operator
- * puts the first instance in maintenance, its listeners pause and the second handles
- * every message; when maintenance ends, the first resumes.
+ * Drains through Consul: a real app (web, actuator) with a real sidecar that registers it
+ * in the real Consul, and a second instance of its group. When an operator puts the first
+ * instance in maintenance, its listeners pause and the second handles every message; when
+ * maintenance ends, the first resumes. When the app shuts down, it takes itself out of
+ * the passing set first, while it still serves.
  */
 class MaintenanceDrainIT {
 
@@ -73,25 +80,9 @@ class MaintenanceDrainIT {
 		ConsulApi consul = ConsulApi.local();
 		String exchange = BusContexts.uniqueName("bus-drain");
 		String instanceId = BusContexts.uniqueName("shipping");
-		int appPort;
-		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			appPort = probe.getLocalPort();
-		}
-		ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=bus-it-shipping",
-				"bus.sidecar.app.port=" + appPort, "bus.sidecar.registration.instance-id=" + instanceId,
-				// no broker nodes in Consul for this test: the app keeps its configured
-				// broker
-				"bus.sidecar.discovery.broker-service=" + BusContexts.uniqueName("bus-it-no-brokers"));
-		try (ConfigurableApplicationContext drained = new SpringApplicationBuilder(ShippingApp.class, Shipping.class)
-			.web(WebApplicationType.SERVLET)
-			.properties("server.port=" + appPort, "server.address=127.0.0.1", "spring.main.banner-mode=off",
-					"spring.application.name=shipping", "spring.rabbitmq.host=" + Rabbit.HOST,
-					"spring.rabbitmq.port=" + Rabbit.PORT, "bus.exchange=" + exchange, "bus.tracing.enabled=false",
-					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
-					"bus.sidecar-client.maintenance-interval=200ms",
-					"management.endpoints.web.exposure.include=health,bus",
-					"spring.autoconfigure.exclude=" + String.join(",", NO_DATABASE_NOR_WEB_SECURITY))
-			.run();
+		int appPort = freePort();
+		ConfigurableApplicationContext sidecar = startSidecar(appPort, instanceId);
+		try (ConfigurableApplicationContext drained = startApp(appPort, sidecar, exchange);
 				ConfigurableApplicationContext other = BusContexts.start(exchange, "shipping",
 						List.of(Shipping.class))) {
 			this.cleanup.track(drained);
@@ -126,6 +117,70 @@ class MaintenanceDrainIT {
 		finally {
 			sidecar.close();
 		}
+	}
+
+	@Test
+	void anAppShuttingDownLeavesThePassingSetFirstWhileItStillServes() throws Exception {
+		ConsulApi consul = ConsulApi.local();
+		String instanceId = BusContexts.uniqueName("shipping");
+		int appPort = freePort();
+		ConfigurableApplicationContext sidecar = startSidecar(appPort, instanceId,
+				"bus.sidecar.registration.drain-time=2s");
+		try {
+			ConfigurableApplicationContext app = startApp(appPort, sidecar, BusContexts.uniqueName("bus-drain"));
+			this.cleanup.track(app);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> "passing".equals(consul.checkStatus("service:" + instanceId)));
+			HttpClient http = HttpClient.newHttpClient();
+			HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/actuator/health"))
+				.build();
+
+			long started = System.nanoTime();
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
+			await().atMost(Duration.ofSeconds(5)).until(() -> consul.inMaintenance(instanceId));
+			assertThat(consul.passing("bus-it-shipping")).doesNotContain(instanceId);
+			assertThat(closing).as("still shutting down").isNotDone();
+			assertThat(http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode())
+				.as("the app still serves while peers stop routing to it")
+				.isIn(200, 503);
+			closing.get(30, TimeUnit.SECONDS);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the drain time, then the shutdown")
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(consul.services()).as("deregistered only when the sidecar stops").containsKey(instanceId);
+		}
+		finally {
+			sidecar.close();
+		}
+		assertThat(consul.services()).doesNotContainKey(instanceId);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return probe.getLocalPort();
+		}
+	}
+
+	private static ConfigurableApplicationContext startSidecar(int appPort, String instanceId, String... extra) {
+		List<String> properties = new ArrayList<>(List.of("bus.sidecar.app.name=bus-it-shipping",
+				"bus.sidecar.app.port=" + appPort, "bus.sidecar.registration.instance-id=" + instanceId,
+				// no broker nodes in Consul for these tests: the app keeps its configured
+				// broker
+				"bus.sidecar.discovery.broker-service=" + BusContexts.uniqueName("bus-it-no-brokers")));
+		properties.addAll(List.of(extra));
+		return Sidecars.start(properties.toArray(String[]::new));
+	}
+
+	private static ConfigurableApplicationContext startApp(int appPort, ConfigurableApplicationContext sidecar,
+			String exchange) {
+		return new SpringApplicationBuilder(ShippingApp.class, Shipping.class).web(WebApplicationType.SERVLET)
+			.properties("server.port=" + appPort, "server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"spring.application.name=shipping", "spring.rabbitmq.host=" + Rabbit.HOST,
+					"spring.rabbitmq.port=" + Rabbit.PORT, "bus.exchange=" + exchange, "bus.tracing.enabled=false",
+					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
+					"bus.sidecar-client.maintenance-interval=200ms",
+					"management.endpoints.web.exposure.include=health,bus",
+					"spring.autoconfigure.exclude=" + String.join(",", NO_DATABASE_NOR_WEB_SECURITY))
+			.run();
 	}
 
 	private static void publishAll(BusPublisher publisher, String prefix, int count) {

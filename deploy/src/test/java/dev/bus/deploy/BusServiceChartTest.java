@@ -12,7 +12,6 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
@@ -23,6 +22,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,32 +58,49 @@ class BusServiceChartTest {
 	}
 
 	@Test
-	void onKubernetes128TheSidecarIsASecondContainerWhoseHookWaitsForTheApp() {
+	void onKubernetes128TheSidecarIsASecondContainerThatServesTheAppUntilItStops() {
 		PodSpec pod = pod(Chart.render("1.28.0", "minimal.yaml"));
 		assertThat(pod.getInitContainers()).isEmpty();
 		assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("app", "bus-sidecar");
-		HTTPGetAction hook = container(pod, "bus-sidecar").getLifecycle().getPreStop().getHttpGet();
-		assertThat(hook.getPath()).isEqualTo("/drain?await=app-stop");
-		assertThat(hook.getPort().getStrVal()).isEqualTo("management");
+		Container sidecar = container(pod, "bus-sidecar");
+		assertThat(sidecar.getLifecycle()).as("no hook: the sidecar waits for the app on its own SIGTERM").isNull();
+		assertThat(env(sidecar)).containsEntry("BUS_SIDECAR_REGISTRATION_AWAITAPPSTOP", "true");
+	}
+
+	/**
+	 * A pre-stop hook's {@code httpGet} comes from the kubelet to the pod's IP: whatever
+	 * it calls, any pod reaching that port can call. No container has one, and the app
+	 * drains itself through the sidecar's loopback API at SIGTERM.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "1.28.0", "1.30.0" })
+	void noPodCanDrainAnotherBecauseNoHookCallsAPortOtherPodsReach(String kubernetesVersion) {
+		for (String example : List.of("minimal.yaml", "everything.yaml")) {
+			PodSpec pod = pod(Chart.render(kubernetesVersion, example));
+			Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream())
+				.forEach((container) -> assertThat(container.getLifecycle()).as(container.getName() + " in " + example)
+					.isNull());
+			assertThat(env(container(pod, "app"))).containsEntry("BUS_SIDECARCLIENT_URL", "http://127.0.0.1:4040")
+				.doesNotContainKey("BUS_SIDECARCLIENT_DRAINONSHUTDOWN");
+		}
 	}
 
 	@Test
 	void theAppLeavesConsulsPassingSetBeforeItStopsAndTheGracePeriodFollowsTheDrainSettings() {
 		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
 				Map.of("sidecar.drainSeconds", 5, "app.shutdownTimeoutSeconds", 40, "sidecar.exitSeconds", 10)));
-		HTTPGetAction hook = container(pod, "app").getLifecycle().getPreStop().getHttpGet();
-		assertThat(hook.getPath()).isEqualTo("/drain");
-		assertThat(hook.getPort().getIntVal()).isEqualTo(9464);
+		assertThat(env(container(pod, "app"))).as("the drain time and a second for the sidecar's Consul call")
+			.containsEntry("BUS_SIDECARCLIENT_DRAINTIMEOUT", "6s");
 		// the app's 40 s are its whole shutdown: each of its two waiting phases
 		// (listeners, then the web server) gets
 		// 20 s, as Spring's timeout applies per phase; then its last confirms (10 s by
 		// default)
 		assertThat(env(container(pod, "app"))).containsEntry("SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE", "20s")
 			.containsEntry("SERVER_SHUTDOWN", "graceful");
-		assertThat(pod.getTerminationGracePeriodSeconds()).as("5 drain + 2 x 20 + 10 confirms + 10 exit")
-			.isEqualTo(65L);
+		assertThat(pod.getTerminationGracePeriodSeconds()).as("5 + 1 drain + 2 x 20 + 10 confirms + 10 exit")
+			.isEqualTo(66L);
 		assertThat(env(container(pod, "bus-sidecar"))).containsEntry("BUS_SIDECAR_REGISTRATION_DRAINTIME", "5s")
-			.containsEntry("BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT", "55s");
+			.containsEntry("BUS_SIDECAR_REGISTRATION_APPSTOPTIMEOUT", "56s");
 	}
 
 	@Test

@@ -31,6 +31,15 @@ public final class SidecarApi {
 	 */
 	public static final String ROUTES = "/v1/routes";
 
+	/**
+	 * {@code POST}: takes the app's instance out of Consul's passing set (maintenance)
+	 * and answers once it has been out for the sidecar's drain time, so peers stop
+	 * routing to it before the app stops. The app calls it first thing at its shutdown;
+	 * done once until the app, stopped, answers again. Loopback only, like the whole API:
+	 * no other pod can drain an instance.
+	 */
+	public static final String DRAIN = "/v1/drain";
+
 	/** {@code GET}: the sidecar's own state (registration, watches). */
 	public static final String STATUS = "/v1/status";
 

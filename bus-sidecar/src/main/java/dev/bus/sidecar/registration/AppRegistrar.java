@@ -32,9 +32,10 @@ import dev.bus.sidecar.consul.UnsafeConsulException;
  * or someone deregistered the instance) the app is registered again at once. When Consul
  * cannot be reached, attempts back off (doubling, capped) and resume when it returns. On
  * shutdown the instance goes into maintenance (critical, so peers stop routing to it),
- * stays there for the drain time, and is deregistered. The pod's pre-stop hook can drain
- * earlier ({@link #drain()}), so the instance leaves Consul's passing set before the app
- * stops ({@link InstanceDrain}); shutdown then only deregisters.
+ * stays there for the drain time, and is deregistered. The app drains earlier, first
+ * thing at its own shutdown ({@link #drain()}, through the loopback local API), so the
+ * instance leaves Consul's passing set before the app stops ({@link InstanceDrain}); the
+ * sidecar's shutdown then only deregisters.
  */
 public class AppRegistrar implements SmartLifecycle {
 
@@ -272,7 +273,8 @@ public class AppRegistrar implements SmartLifecycle {
 
 	/**
 	 * Stops the heartbeats (interrupting one in flight, whose app or Consul call then
-	 * ends), waits up to a second for it, then drains and deregisters.
+	 * ends), waits up to a second for it, then drains and deregisters; with
+	 * {@code await-app-stop}, waits for the app to stop between the two.
 	 */
 	@Override
 	public void stop() {
@@ -296,7 +298,15 @@ public class AppRegistrar implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		if (this.instance.registered()) {
+		boolean registered = this.instance.registered();
+		if (this.settings.isAwaitAppStop()) {
+			this.drain.drain(registered);
+			if (!this.drain.awaitAppStopped(this.settings.getAppStopTimeout())) {
+				log.warn("The app still accepts connections after " + this.settings.getAppStopTimeout().toMillis()
+						+ " ms (bus.sidecar.registration.app-stop-timeout): stopping anyway");
+			}
+		}
+		if (registered) {
 			this.drain.drain(true);
 			this.instance.deregister(this.settings.getDeregisterCriticalAfter());
 		}
@@ -305,21 +315,14 @@ public class AppRegistrar implements SmartLifecycle {
 	/**
 	 * Takes the instance out of Consul's passing set: puts it in maintenance and holds
 	 * for the drain time, so peers stop routing to it before the app stops. Done once: a
-	 * later call (a second hook, or shutdown) waits for the first to end. Nothing to do
-	 * when the instance was never registered.
+	 * later call (a second request, or shutdown) waits for the first to end. Nothing to
+	 * do when the instance is not registered.
+	 * @return whether the instance was registered (and so drained)
 	 */
-	public void drain() {
-		this.drain.drain(this.instance.registered());
-	}
-
-	/**
-	 * Waits until the app no longer accepts connections on its port, up to
-	 * {@code timeout}: the sidecar's own pre-stop hook where Kubernetes stops both
-	 * containers at once, so the sidecar outlives the app's last spans and requests.
-	 * @return whether the app stopped within the timeout
-	 */
-	public boolean awaitAppStopped(Duration timeout) {
-		return this.drain.awaitAppStopped(timeout);
+	public boolean drain() {
+		boolean registered = this.instance.registered();
+		this.drain.drain(registered);
+		return registered;
 	}
 
 	@Override

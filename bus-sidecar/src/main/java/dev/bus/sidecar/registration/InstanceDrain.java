@@ -15,14 +15,14 @@ import dev.bus.sidecar.consul.ConsulAgent;
 /**
  * Takes the app's instance out of Consul's passing set before the app stops: puts it in
  * maintenance (critical, so peers stop routing to it) and holds for the drain time. Done
- * once, by the pod's pre-stop hook or at shutdown, whichever comes first; a later call
- * waits for the first to end. Also tells when the app itself has stopped, for a pre-stop
- * hook that must outlive it.
+ * once, by the app's own request at its shutdown or at the sidecar's, whichever comes
+ * first; a later call waits for the first to end. Also tells when the app itself has
+ * stopped, for a sidecar that must outlive it.
  * <p>
- * A drain ends when the app, having stopped after it, answers again: Kubernetes also runs
- * the app container's pre-stop hook when it restarts that container alone (after a failed
- * liveness probe), and the restarted app must not stay out of the passing set until the
- * pod goes. The instance then leaves maintenance, and the next stop drains again.
+ * A drain ends when the app, having stopped after it, answers again: an app container
+ * restarted alone (after a failed liveness probe) drained at its stop, and the restarted
+ * app must not stay out of the passing set until the pod goes. The instance then leaves
+ * maintenance, and the next stop drains again.
  */
 final class InstanceDrain {
 

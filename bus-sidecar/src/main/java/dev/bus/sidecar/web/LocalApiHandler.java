@@ -36,7 +36,9 @@ import dev.bus.sidecar.routing.RoutingRulesWatch;
  * from Consul KV;</li>
  * <li>{@code GET /v1/maintenance}: whether the app's instance is in maintenance in
  * Consul;</li>
- * <li>{@code GET /v1/status}: the sidecar's own state.</li>
+ * <li>{@code GET /v1/status}: the sidecar's own state;</li>
+ * <li>{@code POST /v1/drain}: the app, at its shutdown, takes its instance out of
+ * Consul's passing set for the drain time before it stops.</li>
  * </ul>
  * Paths and bodies are the shared contract in {@link SidecarApi} and
  * {@link ServiceInstances}.
@@ -104,13 +106,17 @@ public class LocalApiHandler implements HttpHandler {
 	}
 
 	private void dispatch(HttpExchange exchange) throws IOException, InterruptedException {
-		if (!"GET".equals(exchange.getRequestMethod())) {
-			exchange.getResponseHeaders().set("Allow", "GET");
-			JsonExchange.error(exchange, 405, "only GET is supported");
+		String path = exchange.getRequestURI().getPath();
+		String allowed = path.equals(SidecarApi.DRAIN) ? "POST" : "GET";
+		if (!allowed.equals(exchange.getRequestMethod())) {
+			exchange.getResponseHeaders().set("Allow", allowed);
+			JsonExchange.error(exchange, 405, "only " + allowed + " is supported");
 			return;
 		}
-		String path = exchange.getRequestURI().getPath();
-		if (path.equals(SidecarApi.STATUS)) {
+		if (path.equals(SidecarApi.DRAIN)) {
+			JsonExchange.json(exchange, 200, Map.of("status", "drained", "registered", this.registrar.drain()));
+		}
+		else if (path.equals(SidecarApi.STATUS)) {
 			JsonExchange.json(exchange, 200, status());
 		}
 		else if (path.equals(SidecarApi.MAINTENANCE)) {

@@ -1,7 +1,6 @@
 package dev.bus.sidecar.web;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -18,14 +17,11 @@ import dev.bus.sidecar.registration.AppRegistrar;
  * Boot's availability state (liveness also fails when the heartbeat loop has stopped
  * running) and Micrometer, without the actuator's web stack: {@code /actuator/health}
  * (liveness and readiness together), {@code /actuator/health/liveness},
- * {@code /actuator/health/readiness}, {@code /actuator/prometheus}; and the pod's
- * pre-stop hooks (Kubernetes' {@code httpGet} can only GET): {@code /drain} takes the
- * instance out of Consul's passing set and holds for the drain time (the app container's
- * hook, before the app gets SIGTERM); {@code /drain?await=app-stop} also waits for the
- * app to stop (the sidecar's own hook where both containers stop at once). A drain is
- * done once; it lasts until the pod goes, so keep this port from other pods' reach (the
- * chart's NetworkPolicy). The sidecar is ready once its context has started; it does not
- * wait for Consul, because the app must keep working (on its last known state) while
+ * {@code /actuator/health/readiness}, {@code /actuator/prometheus}. Read-only on purpose:
+ * this port is reachable from other pods (the kubelet's probes, Prometheus), so nothing
+ * here changes the instance; the drain is on the loopback local API
+ * ({@link LocalApiHandler}). The sidecar is ready once its context has started; it does
+ * not wait for Consul, because the app must keep working (on its last known state) while
  * Consul is away.
  */
 public class ManagementHandler implements HttpHandler {
@@ -36,14 +32,11 @@ public class ManagementHandler implements HttpHandler {
 
 	private final AppRegistrar registrar;
 
-	private final Duration appStopTimeout;
-
 	public ManagementHandler(ApplicationAvailability availability, PrometheusMeterRegistry prometheus,
-			AppRegistrar registrar, Duration appStopTimeout) {
+			AppRegistrar registrar) {
 		this.availability = availability;
 		this.prometheus = prometheus;
 		this.registrar = registrar;
-		this.appStopTimeout = appStopTimeout;
 	}
 
 	@Override
@@ -62,21 +55,9 @@ public class ManagementHandler implements HttpHandler {
 				case "/actuator/health/readiness" -> health(exchange, ready, "OUT_OF_SERVICE");
 				case "/actuator/prometheus" -> JsonExchange.send(exchange, 200,
 						"text/plain; version=0.0.4; charset=utf-8", JsonExchange.utf8(this.prometheus.scrape()));
-				case "/drain" -> drain(exchange);
 				default -> JsonExchange.error(exchange, 404, "no such resource");
 			}
 		}
-	}
-
-	private void drain(HttpExchange exchange) throws IOException {
-		this.registrar.drain();
-		String query = exchange.getRequestURI().getQuery();
-		if ("await=app-stop".equals(query)) {
-			boolean stopped = this.registrar.awaitAppStopped(this.appStopTimeout);
-			JsonExchange.json(exchange, 200, Map.of("status", "drained", "appStopped", stopped));
-			return;
-		}
-		JsonExchange.json(exchange, 200, Map.of("status", "drained"));
 	}
 
 	private static void health(HttpExchange exchange, boolean up, String downStatus) throws IOException {

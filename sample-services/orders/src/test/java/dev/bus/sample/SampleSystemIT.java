@@ -6,13 +6,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -233,11 +236,15 @@ class SampleSystemIT {
 					"bus.publish:notifications.stock-reserved");
 			assertThat(requiredScopes(http, notifications, "messageToken"))
 				.containsExactly("bus.publish:inventory.reservation-query");
-			HttpResponse<String> replay = http
-				.send(HttpRequest.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve"))
-					.header("content-type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"))
-					.build(), HttpResponse.BodyHandlers.ofString());
+			// A replay is an operator's act: it needs a token with scope
+			// actuator.operator (audience actuator); none, or another family's token
+			// (a per-message token lifted from a message), is refused.
+			URI replayUri = URI.create(inventoryUrl + "/stockReservations.reserve");
+			assertThat(replay(http, replayUri, null).statusCode()).isEqualTo(401);
+			assertThat(replay(http, replayUri, token(http, "inventory", "bus.publish:inventory.reserved")).statusCode())
+				.as("a per-message token")
+				.isEqualTo(401);
+			HttpResponse<String> replay = replay(http, replayUri, token(http, "operator", "actuator.operator"));
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
 
@@ -339,6 +346,31 @@ class SampleSystemIT {
 			.valueStream()
 			.map(JsonNode::asString)
 			.toList();
+	}
+
+	private static HttpResponse<String> replay(HttpClient http, URI listener, String token) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(listener)
+			.header("content-type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"count\": 5}"));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A client-credentials token from the Bus issuer (its clients' TEST secrets). */
+	private static String token(HttpClient http, String client, String scope) throws Exception {
+		String credentials = Base64.getEncoder()
+			.encodeToString((client + ":" + client + "-secret").getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> response = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9000/oauth2/token"))
+				.header("Authorization", "Basic " + credentials)
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(
+						"grant_type=client_credentials&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JsonMapper.builder().build().readTree(response.body()).path("access_token").asString();
 	}
 
 	private static String name(ConfigurableApplicationContext service) {

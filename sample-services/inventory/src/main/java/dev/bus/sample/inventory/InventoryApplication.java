@@ -4,12 +4,16 @@ import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+import dev.bus.sample.support.SampleSecurity;
 
 /**
  * Sample service that reserves stock for every new order and reports back on
  * {@code inventory.reserved}.
  */
 @SpringBootApplication
+@Import(SampleSecurity.class)
 public class InventoryApplication {
 
 	public static void main(String[] args) {

@@ -4,6 +4,9 @@ import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+import dev.bus.sample.support.SampleSecurity;
 
 /**
  * Sample service that tells customers their stock is reserved. Nobody publishes to it
@@ -13,6 +16,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * inventory what was reserved with request-reply.
  */
 @SpringBootApplication
+@Import(SampleSecurity.class)
 public class NotificationsApplication {
 
 	public static void main(String[] args) {

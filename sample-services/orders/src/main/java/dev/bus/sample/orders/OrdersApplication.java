@@ -4,13 +4,17 @@ import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
+
+import dev.bus.sample.support.SampleSecurity;
 
 /**
  * Sample service that takes orders over HTTP and publishes {@code orders.created}; it
  * hears back from inventory on {@code inventory.reserved}.
  */
 @SpringBootApplication
+@Import(SampleSecurity.class)
 @EnableScheduling
 public class OrdersApplication {
 
