@@ -84,18 +84,21 @@ public class SidecarClient {
 	 * Asks the sidecar to take the instance out of Consul's passing set; answers once it
 	 * has been out for the sidecar's drain time.
 	 * @param timeout the longest this waits for the answer
+	 * @return whether the sidecar had registered the instance (and so drained it)
 	 * @throws IOException when the sidecar cannot be reached or does not drain (an older
 	 * sidecar answers 404)
 	 */
-	public void drain(Duration timeout) throws IOException, InterruptedException {
+	public boolean drain(Duration timeout) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(SidecarApi.DRAIN))
 			.timeout(timeout)
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
-		HttpResponse<Void> response = this.http.send(request, HttpResponse.BodyHandlers.discarding());
-		if (response.statusCode() != 200) {
-			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + SidecarApi.DRAIN);
-		}
+		return read(SidecarApi.DRAIN, this.http.send(request, HttpResponse.BodyHandlers.ofString()), Drained.class)
+			.registered();
+	}
+
+	/** The sidecar's answer to a drain. */
+	record Drained(boolean registered) {
 	}
 
 	/**
@@ -105,7 +108,10 @@ public class SidecarClient {
 	private <T> T getJson(String path, Duration requestTimeout, Class<T> type)
 			throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve(path)).timeout(requestTimeout).GET().build();
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		return read(path, this.http.send(request, HttpResponse.BodyHandlers.ofString()), type);
+	}
+
+	private <T> T read(String path, HttpResponse<String> response, Class<T> type) throws IOException {
 		if (response.statusCode() != 200) {
 			throw new IOException("Sidecar answered HTTP " + response.statusCode() + " for " + path);
 		}

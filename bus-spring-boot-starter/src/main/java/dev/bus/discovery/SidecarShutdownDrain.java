@@ -45,9 +45,10 @@ public class SidecarShutdownDrain extends ShutdownStep {
 	protected void shutdown() {
 		long started = System.nanoTime();
 		try {
-			this.client.drain(this.timeout);
-			logger.info("Out of Consul's passing set after " + Duration.ofNanos(System.nanoTime() - started).toMillis()
-					+ " ms: stopping");
+			if (this.client.drain(this.timeout)) {
+				logger.info("Out of Consul's passing set after "
+						+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: stopping");
+			}
 		}
 		catch (HttpTimeoutException ex) {
 			logger.warn("The sidecar did not finish draining within " + this.timeout.toMillis()

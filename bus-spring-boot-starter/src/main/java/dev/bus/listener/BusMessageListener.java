@@ -151,7 +151,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
 		DeliveryOutcome outcome = null;
 		try {
-			outcome = handle(delivery);
+			outcome = handle(delivery, observation);
 		}
 		finally {
 			DeliveryOutcome settled = (outcome != null) ? outcome : NOT_STORED;
@@ -165,7 +165,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 				message.getMessageProperties().getMessageId(), attempt);
 	}
 
-	private DeliveryOutcome handle(DeliveredMessage delivery) {
+	private DeliveryOutcome handle(DeliveredMessage delivery, Observation observation) {
 		Message message = delivery.original();
 		int attempt = delivery.attempt();
 		BusMessage<Object> busMessage;
@@ -176,6 +176,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			this.chain.apply(delivery);
 			busMessage = delivery
 				.toBusMessage(this.decoder.decode(delivery.body(), message.getMessageProperties(), this.payloadType));
+			BusObservations.deliveryDecoded(observation, busMessage);
 			if (this.filter != null && !this.filter.matches(busMessage)) {
 				return FILTERED;
 			}

@@ -13,8 +13,7 @@ import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
 import org.springframework.core.Ordered;
 
-import dev.bus.observation.BusDeliveryObservationContext;
-import dev.bus.observation.BusPublishObservationContext;
+import dev.bus.observation.BusObservations;
 
 /**
  * Times Bus's observations ({@code bus.publish}, {@code bus.delivery}) into a timer per
@@ -44,7 +43,7 @@ public final class BusMeterObservationHandler implements MeterObservationHandler
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return context instanceof BusPublishObservationContext || context instanceof BusDeliveryObservationContext;
+		return BusObservations.isBusContext(context);
 	}
 
 	@Override

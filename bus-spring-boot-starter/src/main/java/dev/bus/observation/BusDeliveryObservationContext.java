@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.micrometer.observation.Observation;
 
+import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
 
 /**
@@ -24,6 +25,8 @@ public class BusDeliveryObservationContext extends Observation.Context {
 	private final int attempt;
 
 	private DeliveryOutcome outcome;
+
+	private BusMessage<?> message;
 
 	/**
 	 * @param listener the listener's id
@@ -63,6 +66,20 @@ public class BusDeliveryObservationContext extends Observation.Context {
 	/** 1 for the first delivery, more for retries. */
 	public int attempt() {
 		return this.attempt;
+	}
+
+	/**
+	 * The message as the listener method gets it (decoded payload, headers), once it has
+	 * been decoded; {@code null} for a message refused before that (by the receive chain,
+	 * or as malformed).
+	 */
+	public BusMessage<?> message() {
+		return this.message;
+	}
+
+	/** Records the message as the listener method gets it. */
+	public void decoded(BusMessage<?> message) {
+		this.message = message;
 	}
 
 	/** How the delivery ended; {@code null} until it has. */

@@ -3,7 +3,9 @@ package dev.bus.observation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
+import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
+import dev.bus.OutboundMessage;
 
 /**
  * Starts and ends Bus's observations in the application's {@link ObservationRegistry},
@@ -44,10 +46,13 @@ public final class BusObservations {
 		this.defaultDeliveryConvention = new DefaultBusDeliveryObservationConvention(topics);
 	}
 
-	/** Starts the observation of one publish; end it with {@link #publishSettled}. */
-	public Observation publishStarted(String topic, String messageId) {
+	/**
+	 * Starts the observation of one publish, of the message on the topic it is published
+	 * to; end it with {@link #publishSettled}.
+	 */
+	public Observation publishStarted(OutboundMessage message) {
 		return BusObservation.PUBLISH.start(this.publishConvention, this.defaultPublishConvention,
-				() -> new BusPublishObservationContext(topic, messageId), this.registry);
+				() -> new BusPublishObservationContext(message), this.registry);
 	}
 
 	/**
@@ -65,6 +70,21 @@ public final class BusObservations {
 	public Observation deliveryStarted(String listener, String group, String topic, String messageId, int attempt) {
 		return BusObservation.DELIVERY.start(this.deliveryConvention, this.defaultDeliveryConvention,
 				() -> new BusDeliveryObservationContext(listener, group, topic, messageId, attempt), this.registry);
+	}
+
+	/**
+	 * Whether a context is one of Bus's ({@code bus.publish}, {@code bus.delivery}): what
+	 * a handler that takes Bus's observations supports.
+	 */
+	public static boolean isBusContext(Observation.Context context) {
+		return context instanceof BusPublishObservationContext || context instanceof BusDeliveryObservationContext;
+	}
+
+	/** Records the message a delivery's listener method gets, once decoded. */
+	public static void deliveryDecoded(Observation observation, BusMessage<?> message) {
+		if (observation.getContext() instanceof BusDeliveryObservationContext context) {
+			context.decoded(message);
+		}
 	}
 
 	/** Ends a delivery's observation with its outcome. */

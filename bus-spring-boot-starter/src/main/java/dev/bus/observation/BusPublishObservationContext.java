@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import io.micrometer.observation.Observation;
 
 import dev.bus.BusPublishException;
+import dev.bus.OutboundMessage;
 
 /**
  * One publish, from the call to the broker's confirm (or the failure), for
@@ -25,31 +26,36 @@ public class BusPublishObservationContext extends Observation.Context {
 	/** The {@link #reason()} of a confirmed publish. */
 	public static final String NO_REASON = "none";
 
-	private final String topic;
-
-	private final String messageId;
+	private final OutboundMessage message;
 
 	private String outcome = PENDING;
 
 	private String reason = NO_REASON;
 
 	/**
-	 * @param topic the topic published to
-	 * @param messageId the message's id
+	 * @param message the message as published to its topic (after the routing rules: a
+	 * redirected or copied message is on its new topic)
 	 */
-	public BusPublishObservationContext(String topic, String messageId) {
-		this.topic = topic;
-		this.messageId = messageId;
+	public BusPublishObservationContext(OutboundMessage message) {
+		this.message = message;
 	}
 
 	/** The topic published to. */
 	public String topic() {
-		return this.topic;
+		return this.message.topic();
 	}
 
 	/** The message's id. */
 	public String messageId() {
-		return this.messageId;
+		return this.message.messageId();
+	}
+
+	/**
+	 * The message as the application published it (payload, headers), on the topic it was
+	 * published to.
+	 */
+	public OutboundMessage message() {
+		return this.message;
 	}
 
 	/** {@value #PENDING}, then {@value #CONFIRMED} or {@value #FAILED}. */

@@ -60,7 +60,7 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 			sends = this.routing.apply(message);
 		}
 		catch (BusPublishException ex) {
-			BusObservations.publishSettled(this.observations.publishStarted(message.topic(), message.messageId()), ex);
+			BusObservations.publishSettled(this.observations.publishStarted(message), ex);
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (sends.size() == 1) {
@@ -72,7 +72,7 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 
 	private CompletableFuture<PublishReceipt> publishOne(PublishRouting.Send send) {
 		OutboundMessage message = send.message();
-		Observation observation = this.observations.publishStarted(message.topic(), message.messageId());
+		Observation observation = this.observations.publishStarted(message);
 		OutgoingEnvelope outgoing;
 		try {
 			outgoing = this.envelopeFactory.create(message,

@@ -5,8 +5,7 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.springframework.core.Ordered;
 
-import dev.bus.observation.BusDeliveryObservationContext;
-import dev.bus.observation.BusPublishObservationContext;
+import dev.bus.observation.BusObservations;
 
 /**
  * Keeps micrometer-tracing from making spans for Bus's observations. A message's spans
@@ -19,7 +18,7 @@ public final class NoSpansForBusObservations implements TracingObservationHandle
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return context instanceof BusPublishObservationContext || context instanceof BusDeliveryObservationContext;
+		return BusObservations.isBusContext(context);
 	}
 
 	@Override

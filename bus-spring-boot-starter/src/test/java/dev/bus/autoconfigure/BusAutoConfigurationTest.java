@@ -127,8 +127,9 @@ class BusAutoConfigurationTest {
 							.confidentialHeader("iban", "DE00")
 							.build()))
 					.withMessageContaining("confidential-headers-in-clear");
-				BusObservations.publishSettled(
-						context.getBean(BusObservations.class).publishStarted("orders.created", "m-1"), null);
+				BusObservations.publishSettled(context.getBean(BusObservations.class)
+					.publishStarted(OutboundMessage.builder("orders.created", "payload").messageId("m-1").build()),
+						null);
 				assertThat(observed).as("the user's handler hears Bus's observation").containsExactly("bus.publish");
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("bus.publish")

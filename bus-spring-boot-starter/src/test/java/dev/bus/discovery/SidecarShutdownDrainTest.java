@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -97,7 +98,9 @@ class SidecarShutdownDrainTest {
 				int status = answer.status(exchange.getRequestMethod());
 				// the sidecar holds its answer for its drain time
 				this.release.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-				exchange.sendResponseHeaders(status, -1);
+				byte[] body = "{\"status\":\"drained\",\"registered\":true}".getBytes(StandardCharsets.UTF_8);
+				exchange.sendResponseHeaders(status, body.length);
+				exchange.getResponseBody().write(body);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
+import dev.bus.OutboundMessage;
 import dev.bus.metrics.BusMeterObservationHandler;
 import dev.bus.tracing.NoSpansForBusObservations;
 
@@ -41,8 +42,8 @@ class BusObservationsTest {
 
 	@Test
 	void aPublishIsTimedUntilItsConfirmOrFailure() {
-		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-1"), null);
-		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-2"),
+		BusObservations.publishSettled(this.observations.publishStarted(message("orders.created", "m-1")), null);
+		BusObservations.publishSettled(this.observations.publishStarted(message("orders.created", "m-2")),
 				new java.util.concurrent.CompletionException(new BusPublishException(
 						BusPublishException.Reason.UNROUTABLE, "orders.created", "m-2", "no queue", null)));
 		assertThat(this.meters.get("bus.publish").tags("outcome", "confirmed", "reason", "none").timer().count())
@@ -57,10 +58,10 @@ class BusObservationsTest {
 
 	@Test
 	void aTimerIsMadeOnceAndReusedWhileOtherObservationsKeepMicrometersHandler() {
-		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-1"), null);
+		BusObservations.publishSettled(this.observations.publishStarted(message("orders.created", "m-1")), null);
 		Timer timer = this.meters.get("bus.publish").timer();
 		this.meters.clear();
-		BusObservations.publishSettled(this.observations.publishStarted("orders.created", "m-2"), null);
+		BusObservations.publishSettled(this.observations.publishStarted(message("orders.created", "m-2")), null);
 		assertThat(timer.count()).as("the kept timer, not a new lookup in the registry").isEqualTo(2);
 		assertThat(this.meters.find("bus.publish").timers()).isEmpty();
 		Observation.start("http.client.requests", this.registry).stop();
@@ -98,10 +99,11 @@ class BusObservationsTest {
 	@Test
 	void topicsBeyondTheBoundAreTaggedOther() {
 		for (int i = 0; i < 20; i++) {
-			BusObservations.publishSettled(this.observations.publishStarted("orders.created", "a" + i), null);
-			BusObservations.publishSettled(this.observations.publishStarted("orders.cancelled", "b" + i), null);
-			BusObservations.publishSettled(this.observations.publishStarted("customer-" + i + ".updated", "c" + i),
+			BusObservations.publishSettled(this.observations.publishStarted(message("orders.created", "a" + i)), null);
+			BusObservations.publishSettled(this.observations.publishStarted(message("orders.cancelled", "b" + i)),
 					null);
+			BusObservations
+				.publishSettled(this.observations.publishStarted(message("customer-" + i + ".updated", "c" + i)), null);
 		}
 		List<String> topics = this.meters.get("bus.publish")
 			.timers()
@@ -124,14 +126,14 @@ class BusObservationsTest {
 
 		};
 		BusObservations custom = new BusObservations(this.registry, mine, null, new TopicTags(10));
-		BusObservations.publishSettled(custom.publishStarted("orders.created", "m-1"), null);
+		BusObservations.publishSettled(custom.publishStarted(message("orders.created", "m-1")), null);
 		assertThat(this.meters.find("my.publish").timer()).isNotNull();
 		assertThat(this.meters.find("bus.publish").timer()).isNull();
 	}
 
 	@Test
 	void withoutARegistryNothingIsObserved() {
-		Observation observation = BusObservations.NONE.publishStarted("orders.created", "m-1");
+		Observation observation = BusObservations.NONE.publishStarted(message("orders.created", "m-1"));
 		assertThat(observation.isNoop()).isTrue();
 		BusObservations.publishSettled(observation, null);
 	}
@@ -144,13 +146,17 @@ class BusObservationsTest {
 			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
 					new NoSpansForBusObservations(), new DefaultTracingObservationHandler(tracer)));
 		BusObservations busObservations = new BusObservations(traced, null, null, new TopicTags(10));
-		BusObservations.publishSettled(busObservations.publishStarted("orders.created", "m-1"), null);
+		BusObservations.publishSettled(busObservations.publishStarted(message("orders.created", "m-1")), null);
 		BusObservations.deliverySettled(
 				busObservations.deliveryStarted("app.onOrder", "app", "orders.created", "m-1", 1),
 				new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
 		assertThat(tracer.getSpans()).as("Bus's own tracing makes a message's spans").isEmpty();
 		Observation.start("http.server.requests", traced).stop();
 		assertThat(tracer.getSpans()).hasSize(1);
+	}
+
+	private static OutboundMessage message(String topic, String messageId) {
+		return OutboundMessage.builder(topic, "payload").messageId(messageId).build();
 	}
 
 }

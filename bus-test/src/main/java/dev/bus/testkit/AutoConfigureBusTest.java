@@ -1,0 +1,25 @@
+package dev.bus.testkit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+
+/**
+ * Adds a {@link BusTestHarness} to a Spring test ({@code @SpringBootTest}), in Boot's
+ * {@code @AutoConfigure…} style: the application runs as it would (its real listeners and
+ * publish and receive chains, against the broker it is configured for), and the harness
+ * records and awaits what it publishes and how each delivery ends. See docs/testing.md.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ImportAutoConfiguration
+public @interface AutoConfigureBusTest {
+
+}
