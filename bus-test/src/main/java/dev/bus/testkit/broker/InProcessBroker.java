@@ -1,0 +1,618 @@
+package dev.bus.testkit.broker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Exchange;
+import org.springframework.amqp.core.ExchangeTypes;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+
+/**
+ * RabbitMQ's routing and queueing, in memory, for tests: exchanges (topic, direct,
+ * fanout, headers, the default exchange, exchange-to-exchange bindings, alternate
+ * exchanges), queues (FIFO, per-queue and per-message TTL, dead-lettering with
+ * {@code x-death} as RabbitMQ 3.10 writes it on expiry, rejection and a quorum queue's
+ * delivery limit, {@code x-max-length} with {@code drop-head} or {@code reject-publish},
+ * single active consumer, auto-delete), consumers with prefetch and acknowledgements.
+ * Declared from spring-amqp's {@link Declarable}s, the same objects Bus declares on a
+ * real broker, so the two see one topology. What it does not model is listed in
+ * docs/testing.md (persistence, clustering, connections and channels, policies,
+ * priorities, streams).
+ * <p>
+ * Written rather than taken: the one library that emulates RabbitMQ in memory (fridujo's
+ * rabbitmq-mock) has had no release since 1.1.1 and emulates the Java client's channel, a
+ * layer below where Bus's test transport plugs in. {@code InProcessBrokerAgreementIT}
+ * runs the same declarations and messages through this and through RabbitMQ and compares
+ * where each message ends up.
+ */
+public final class InProcessBroker implements AutoCloseable {
+
+	/** The header RabbitMQ adds to a dead-lettered message. */
+	public static final String X_DEATH = "x-death";
+
+	private final Object lock = new Object();
+
+	private final Map<String, ExchangeState> exchanges = new HashMap<>();
+
+	private final Map<String, QueueState> queues = new LinkedHashMap<>();
+
+	private final Map<Long, Unacked> unacked = new HashMap<>();
+
+	private final Map<String, ConsumerState> consumers = new HashMap<>();
+
+	private final AtomicLong deliveryTags = new AtomicLong();
+
+	private final AtomicLong consumerTags = new AtomicLong();
+
+	private final ScheduledExecutorService expiry;
+
+	public InProcessBroker() {
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "bus-in-process-broker-ttl");
+			thread.setDaemon(true);
+			return thread;
+		});
+		timer.setRemoveOnCancelPolicy(true);
+		this.expiry = timer;
+	}
+
+	/** What a publish did. */
+	public record Published(List<String> queues, boolean rejected) {
+
+		/** Whether no queue took it (a mandatory publish is then returned). */
+		public boolean unroutable() {
+			return this.queues.isEmpty() && !this.rejected;
+		}
+
+	}
+
+	/** Receives the deliveries of a consumer, one at a time, on the consumer's thread. */
+	@FunctionalInterface
+	public interface DeliveryHandler {
+
+		void deliver(Message message, long deliveryTag);
+
+	}
+
+	/**
+	 * Declares an exchange, a queue or a binding, as RabbitMQ would: again with the same
+	 * settings does nothing; with others fails ({@code PRECONDITION_FAILED}).
+	 */
+	public void declare(Declarable declarable) {
+		synchronized (this.lock) {
+			if (declarable instanceof Exchange exchange) {
+				declareExchange(exchange);
+			}
+			else if (declarable instanceof Queue queue) {
+				declareQueue(queue);
+			}
+			else if (declarable instanceof Binding binding) {
+				bind(binding);
+			}
+			else {
+				throw new IllegalArgumentException("Cannot declare a " + declarable.getClass().getName());
+			}
+		}
+	}
+
+	public boolean exchangeExists(String name) {
+		synchronized (this.lock) {
+			return name.isEmpty() || this.exchanges.containsKey(name);
+		}
+	}
+
+	public boolean queueExists(String name) {
+		synchronized (this.lock) {
+			return this.queues.containsKey(name);
+		}
+	}
+
+	/** Messages ready in a queue (not those delivered and unacknowledged). */
+	public int messageCount(String queue) {
+		synchronized (this.lock) {
+			return requireQueue(queue).ready.size();
+		}
+	}
+
+	public void deleteQueue(String name) {
+		synchronized (this.lock) {
+			QueueState queue = this.queues.remove(name);
+			if (queue != null) {
+				queue.expiryCheck = null;
+				this.exchanges.values().forEach((exchange) -> exchange.bindings.removeIf((b) -> b.queue(name)));
+			}
+		}
+	}
+
+	public void deleteExchange(String name) {
+		synchronized (this.lock) {
+			this.exchanges.remove(name);
+			this.exchanges.values()
+				.forEach((exchange) -> exchange.bindings
+					.removeIf((binding) -> !binding.toQueue() && binding.destination().equals(name)));
+		}
+	}
+
+	/**
+	 * Publishes to an exchange ({@code ""} is the default exchange, which routes to the
+	 * queue of the routing key's name).
+	 * @throws IllegalStateException for an exchange that does not exist
+	 * ({@code NOT_FOUND}: RabbitMQ closes the channel)
+	 */
+	public Published publish(String exchange, String routingKey, Message message) {
+		synchronized (this.lock) {
+			if (!exchangeExists(exchange)) {
+				throw new IllegalStateException("NOT_FOUND - no exchange '" + exchange + "'");
+			}
+			Set<String> targets = new LinkedHashSet<>();
+			route(exchange, routingKey, message, targets, new LinkedHashSet<>());
+			boolean rejected = false;
+			List<String> taken = new ArrayList<>();
+			for (String name : targets) {
+				QueueState queue = this.queues.get(name);
+				if (queue.full()) {
+					rejected = true;
+					continue;
+				}
+				enqueue(queue, new Stored(Messages.copy(message), exchange, routingKey, 0));
+				taken.add(name);
+			}
+			return new Published(List.copyOf(taken), rejected);
+		}
+	}
+
+	/**
+	 * Takes the next ready message of a queue, acknowledged at once; {@code null} if
+	 * none.
+	 */
+	public Message get(String queue) {
+		synchronized (this.lock) {
+			QueueState state = requireQueue(queue);
+			expireHead(state);
+			Stored stored = state.ready.pollFirst();
+			return (stored != null)
+					? Messages.delivered(stored.delivered(), queue, 0, stored.deliveries() > 0, state.quorum) : null;
+		}
+	}
+
+	/**
+	 * Starts a consumer on a queue: up to {@code prefetch} unacknowledged deliveries at a
+	 * time, handed over in order on a thread of the consumer's own.
+	 * @return the consumer's tag
+	 */
+	public String consume(String queue, int prefetch, DeliveryHandler handler) {
+		synchronized (this.lock) {
+			QueueState state = requireQueue(queue);
+			String tag = "in-process-" + this.consumerTags.incrementAndGet();
+			ConsumerState consumer = new ConsumerState(tag, queue, Math.max(1, prefetch), handler);
+			this.consumers.put(tag, consumer);
+			state.consumers.add(consumer);
+			state.hadConsumer = true;
+			dispatch(state);
+			return tag;
+		}
+	}
+
+	/**
+	 * Cancels a consumer: its unacknowledged deliveries go back to the queue, and an
+	 * auto-delete queue without consumers left is deleted.
+	 */
+	public void cancel(String consumerTag) {
+		synchronized (this.lock) {
+			ConsumerState consumer = this.consumers.remove(consumerTag);
+			if (consumer == null) {
+				return;
+			}
+			consumer.executor.shutdown();
+			QueueState queue = this.queues.get(consumer.queue);
+			List<Long> tags = this.unacked.entrySet()
+				.stream()
+				.filter((entry) -> entry.getValue().consumer == consumer)
+				.map(Map.Entry::getKey)
+				.sorted()
+				.toList();
+			for (int i = tags.size() - 1; i >= 0; i--) {
+				Unacked returned = this.unacked.remove(tags.get(i));
+				if (queue != null) {
+					queue.ready.addFirst(returned.stored);
+				}
+			}
+			if (queue != null) {
+				queue.consumers.remove(consumer);
+				if (queue.autoDelete && queue.consumers.isEmpty()) {
+					deleteQueue(queue.name);
+				}
+				else {
+					dispatch(queue);
+				}
+			}
+		}
+	}
+
+	public void ack(long deliveryTag) {
+		synchronized (this.lock) {
+			Unacked settled = this.unacked.remove(deliveryTag);
+			if (settled != null) {
+				settled.consumer.inFlight--;
+				dispatchQueueOf(settled);
+			}
+		}
+	}
+
+	/**
+	 * Rejects a delivery: requeued at the head (a quorum queue counts its deliveries and
+	 * dead-letters one past its {@code x-delivery-limit}), or dead-lettered with reason
+	 * {@code rejected} (dropped when the queue has no dead-letter exchange).
+	 */
+	public void reject(long deliveryTag, boolean requeue) {
+		synchronized (this.lock) {
+			Unacked settled = this.unacked.remove(deliveryTag);
+			if (settled == null) {
+				return;
+			}
+			settled.consumer.inFlight--;
+			QueueState queue = this.queues.get(settled.consumer.queue);
+			if (queue != null) {
+				if (!requeue) {
+					deadLetter(queue, settled.stored, "rejected");
+				}
+				else if (queue.deliveryLimit != null && settled.stored.deliveries() > queue.deliveryLimit) {
+					deadLetter(queue, settled.stored, "delivery_limit");
+				}
+				else {
+					queue.ready.addFirst(settled.stored);
+				}
+			}
+			dispatchQueueOf(settled);
+		}
+	}
+
+	@Override
+	public void close() {
+		synchronized (this.lock) {
+			this.consumers.values().forEach((consumer) -> consumer.executor.shutdownNow());
+			this.consumers.clear();
+		}
+		this.expiry.shutdownNow();
+	}
+
+	private void declareExchange(Exchange exchange) {
+		ExchangeState existing = this.exchanges.get(exchange.getName());
+		ExchangeState declared = new ExchangeState(exchange.getName(), exchange.getType(),
+				Map.copyOf(withoutNulls(exchange.getArguments())));
+		if (existing == null) {
+			this.exchanges.put(exchange.getName(), declared);
+		}
+		else if (!existing.type.equals(declared.type) || !existing.arguments.equals(declared.arguments)) {
+			throw new IllegalStateException("PRECONDITION_FAILED - inequivalent arg for exchange '" + exchange.getName()
+					+ "': declared " + existing.type + " " + existing.arguments);
+		}
+	}
+
+	private void declareQueue(Queue queue) {
+		Map<String, Object> arguments = Map.copyOf(withoutNulls(queue.getArguments()));
+		QueueState existing = this.queues.get(queue.getName());
+		if (existing == null) {
+			this.queues.put(queue.getName(), new QueueState(queue.getName(), arguments, queue.isAutoDelete()));
+		}
+		else if (!existing.arguments.equals(arguments)) {
+			throw new IllegalStateException("PRECONDITION_FAILED - inequivalent arg for queue '" + queue.getName()
+					+ "': declared with " + existing.arguments + ", now " + arguments);
+		}
+	}
+
+	private void bind(Binding binding) {
+		ExchangeState exchange = this.exchanges.get(binding.getExchange());
+		boolean toQueue = binding.getDestinationType() == Binding.DestinationType.QUEUE;
+		if (exchange == null || (toQueue ? !this.queues.containsKey(binding.getDestination())
+				: !this.exchanges.containsKey(binding.getDestination()))) {
+			throw new IllegalStateException("NOT_FOUND - cannot bind " + binding.getDestination() + " to "
+					+ binding.getExchange() + ": declare both first");
+		}
+		BindingState state = new BindingState(binding.getDestination(), toQueue,
+				Objects.requireNonNullElse(binding.getRoutingKey(), ""),
+				Map.copyOf(withoutNulls(binding.getArguments())));
+		if (!exchange.bindings.contains(state)) {
+			exchange.bindings.add(state);
+		}
+	}
+
+	private void route(String exchangeName, String routingKey, Message message, Set<String> queues,
+			Set<String> visited) {
+		if (exchangeName.isEmpty()) {
+			if (this.queues.containsKey(routingKey)) {
+				queues.add(routingKey);
+			}
+			return;
+		}
+		if (!visited.add(exchangeName)) {
+			return;
+		}
+		ExchangeState exchange = this.exchanges.get(exchangeName);
+		if (exchange == null) {
+			return;
+		}
+		int before = queues.size();
+		for (BindingState binding : exchange.bindings) {
+			if (exchange.matches(binding, routingKey, message.getMessageProperties().getHeaders())) {
+				if (binding.toQueue()) {
+					queues.add(binding.destination());
+				}
+				else {
+					route(binding.destination(), routingKey, message, queues, visited);
+				}
+			}
+		}
+		Object alternate = exchange.arguments.get("alternate-exchange");
+		if (queues.size() == before && alternate != null) {
+			route(alternate.toString(), routingKey, message, queues, visited);
+		}
+	}
+
+	private void enqueue(QueueState queue, Stored stored) {
+		queue.ready.addLast(stored.expiringAt(queue.expiryOf(stored.message())));
+		if (queue.maxLength != null && !queue.rejectPublish && queue.ready.size() > queue.maxLength) {
+			// the default overflow, drop-head
+			deadLetter(queue, queue.ready.pollFirst(), "maxlen");
+		}
+		scheduleExpiry(queue);
+		dispatch(queue);
+	}
+
+	private void dispatchQueueOf(Unacked settled) {
+		QueueState queue = this.queues.get(settled.consumer.queue);
+		if (queue != null) {
+			dispatch(queue);
+		}
+	}
+
+	/**
+	 * Hands ready messages to consumers with room, round robin (or the single active).
+	 */
+	private void dispatch(QueueState queue) {
+		expireHead(queue);
+		while (!queue.ready.isEmpty()) {
+			ConsumerState consumer = queue.nextConsumer();
+			if (consumer == null) {
+				return;
+			}
+			Stored stored = queue.ready.pollFirst();
+			long tag = this.deliveryTags.incrementAndGet();
+			Stored delivered = stored.delivered();
+			this.unacked.put(tag, new Unacked(delivered, consumer));
+			consumer.inFlight++;
+			Message message = Messages.delivered(delivered, queue.name, tag, stored.deliveries() > 0, queue.quorum);
+			consumer.executor.execute(() -> consumer.handler.deliver(message, tag));
+			expireHead(queue);
+		}
+	}
+
+	private void expireHead(QueueState queue) {
+		long now = System.currentTimeMillis();
+		while (!queue.ready.isEmpty() && queue.ready.peekFirst().expired(now)) {
+			deadLetter(queue, queue.ready.pollFirst(), "expired");
+		}
+	}
+
+	private void scheduleExpiry(QueueState queue) {
+		Stored head = queue.ready.peekFirst();
+		if (head == null || head.expiresAt() == Long.MAX_VALUE || queue.expiryCheck != null) {
+			return;
+		}
+		Object check = new Object();
+		queue.expiryCheck = check;
+		long delay = Math.max(0, head.expiresAt() - System.currentTimeMillis());
+		this.expiry.schedule(() -> {
+			synchronized (this.lock) {
+				if (queue.expiryCheck != check) {
+					return;
+				}
+				queue.expiryCheck = null;
+				expireHead(queue);
+				scheduleExpiry(queue);
+			}
+		}, delay, TimeUnit.MILLISECONDS);
+	}
+
+	private void deadLetter(QueueState queue, Stored stored, String reason) {
+		Object exchange = queue.arguments.get("x-dead-letter-exchange");
+		if (exchange == null) {
+			return;
+		}
+		Object routingKey = queue.arguments.get("x-dead-letter-routing-key");
+		Message dead = Messages.deadLettered(stored, queue.name, reason);
+		String key = (routingKey != null) ? routingKey.toString() : stored.routingKey();
+		if (exchangeExists(exchange.toString())) {
+			Set<String> targets = new LinkedHashSet<>();
+			route(exchange.toString(), key, dead, targets, new LinkedHashSet<>());
+			for (String target : targets) {
+				QueueState into = this.queues.get(target);
+				if (!into.full()) {
+					enqueue(into, new Stored(Messages.copy(dead), exchange.toString(), key, 0));
+				}
+			}
+		}
+	}
+
+	private QueueState requireQueue(String name) {
+		QueueState queue = this.queues.get(name);
+		if (queue == null) {
+			throw new IllegalStateException("NOT_FOUND - no queue '" + name + "'");
+		}
+		return queue;
+	}
+
+	private static Map<String, Object> withoutNulls(Map<String, Object> arguments) {
+		Map<String, Object> copy = new HashMap<>();
+		arguments.forEach((name, value) -> {
+			if (value != null) {
+				copy.put(name, value);
+			}
+		});
+		return copy;
+	}
+
+	private record BindingState(String destination, boolean toQueue, String routingKey, Map<String, Object> arguments) {
+
+		boolean queue(String name) {
+			return this.toQueue && this.destination.equals(name);
+		}
+
+	}
+
+	private record ExchangeState(String name, String type, Map<String, Object> arguments, List<BindingState> bindings) {
+
+		ExchangeState(String name, String type, Map<String, Object> arguments) {
+			this(name, type, arguments, new ArrayList<>());
+		}
+
+		boolean matches(BindingState binding, String routingKey, Map<String, Object> headers) {
+			return switch (this.type) {
+				case ExchangeTypes.TOPIC -> RoutingKeys.topicMatches(binding.routingKey(), routingKey);
+				case ExchangeTypes.DIRECT -> binding.routingKey().equals(routingKey);
+				case ExchangeTypes.FANOUT -> true;
+				case ExchangeTypes.HEADERS -> RoutingKeys.headersMatch(binding.arguments(), headers);
+				default -> throw new IllegalStateException("Exchange type " + this.type + " is not modelled");
+			};
+		}
+
+	}
+
+	private static final class QueueState {
+
+		final String name;
+
+		final Map<String, Object> arguments;
+
+		final boolean autoDelete;
+
+		final java.util.Deque<Stored> ready = new java.util.ArrayDeque<>();
+
+		final List<ConsumerState> consumers = new ArrayList<>();
+
+		final Long ttl;
+
+		final Integer deliveryLimit;
+
+		final Integer maxLength;
+
+		final boolean rejectPublish;
+
+		final boolean singleActive;
+
+		final boolean quorum;
+
+		boolean hadConsumer;
+
+		Object expiryCheck;
+
+		int next;
+
+		QueueState(String name, Map<String, Object> arguments, boolean autoDelete) {
+			this.name = name;
+			this.arguments = arguments;
+			this.autoDelete = autoDelete;
+			this.ttl = number(arguments.get("x-message-ttl"));
+			Long limit = number(arguments.get("x-delivery-limit"));
+			this.deliveryLimit = (limit != null) ? limit.intValue() : null;
+			Long max = number(arguments.get("x-max-length"));
+			this.maxLength = (max != null) ? max.intValue() : null;
+			this.rejectPublish = "reject-publish".equals(arguments.get("x-overflow"));
+			this.singleActive = Boolean.TRUE.equals(arguments.get("x-single-active-consumer"));
+			this.quorum = "quorum".equals(arguments.get("x-queue-type"));
+		}
+
+		/** When a message put in now expires: the queue's TTL or its own, the sooner. */
+		long expiryOf(Message message) {
+			long expiresAt = Long.MAX_VALUE;
+			long now = System.currentTimeMillis();
+			if (this.ttl != null) {
+				expiresAt = now + this.ttl;
+			}
+			String expiration = message.getMessageProperties().getExpiration();
+			if (expiration != null) {
+				expiresAt = Math.min(expiresAt, now + Long.parseLong(expiration));
+			}
+			return expiresAt;
+		}
+
+		/**
+		 * Whether a publish is refused: at its {@code x-max-length} with reject-publish.
+		 */
+		boolean full() {
+			return this.rejectPublish && this.maxLength != null && this.ready.size() >= this.maxLength;
+		}
+
+		/**
+		 * The consumer that gets the next message, or {@code null} when none has room.
+		 */
+		ConsumerState nextConsumer() {
+			if (this.consumers.isEmpty()) {
+				return null;
+			}
+			if (this.singleActive) {
+				ConsumerState active = this.consumers.get(0);
+				return (active.inFlight < active.prefetch) ? active : null;
+			}
+			for (int i = 0; i < this.consumers.size(); i++) {
+				ConsumerState candidate = this.consumers.get((this.next + i) % this.consumers.size());
+				if (candidate.inFlight < candidate.prefetch) {
+					this.next = (this.next + i + 1) % this.consumers.size();
+					return candidate;
+				}
+			}
+			return null;
+		}
+
+		private static Long number(Object value) {
+			return (value instanceof Number number) ? number.longValue()
+					: (value != null) ? Long.valueOf(value.toString()) : null;
+		}
+
+	}
+
+	private static final class ConsumerState {
+
+		final String tag;
+
+		final String queue;
+
+		final int prefetch;
+
+		final DeliveryHandler handler;
+
+		final java.util.concurrent.ExecutorService executor;
+
+		int inFlight;
+
+		ConsumerState(String tag, String queue, int prefetch, DeliveryHandler handler) {
+			this.tag = tag;
+			this.queue = queue;
+			this.prefetch = prefetch;
+			this.handler = handler;
+			this.executor = java.util.concurrent.Executors.newSingleThreadExecutor((task) -> {
+				Thread thread = new Thread(task, "bus-in-process-" + tag);
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+
+	}
+
+	private record Unacked(Stored stored, ConsumerState consumer) {
+	}
+
+}
