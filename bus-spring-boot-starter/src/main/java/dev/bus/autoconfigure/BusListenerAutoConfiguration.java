@@ -19,7 +19,9 @@ import dev.bus.ReceivePostProcessor;
 import dev.bus.inbox.Inbox;
 import dev.bus.listener.BusListenerAnnotationBeanPostProcessor;
 import dev.bus.listener.BusListenerRegistrar;
+import dev.bus.listener.AmqpListenerContainerFactory;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.listener.ListenerContainerFactory;
 import dev.bus.listener.BusTopology;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.failure.DeliveryOrigins;
@@ -50,11 +52,19 @@ public final class BusListenerAutoConfiguration {
 		return new BusListenerAnnotationBeanPostProcessor(beanFactory);
 	}
 
+	/** The listeners' containers over AMQP; a transport of its own brings another. */
 	@Bean
 	@ConditionalOnMissingBean
-	BusListenerRegistry busListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology,
+	ListenerContainerFactory busListenerContainerFactory(ConnectionFactory connectionFactory,
 			@Qualifier("busAmqpAdmin") RabbitAdmin busAmqpAdmin, BusProperties properties) {
-		return new BusListenerRegistry(connectionFactory, topology, busAmqpAdmin, settings(properties.getListener()));
+		return new AmqpListenerContainerFactory(connectionFactory, busAmqpAdmin, settings(properties.getListener()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BusListenerRegistry busListenerRegistry(ListenerContainerFactory busListenerContainerFactory,
+			BusTopology topology) {
+		return new BusListenerRegistry(busListenerContainerFactory, topology);
 	}
 
 	/** {@code bus.listener.*} as the listener package takes it. */

@@ -8,36 +8,24 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
 
-import dev.bus.transport.BusDirectMessageListenerContainer;
-import dev.bus.transport.WireCodec;
-
 /**
- * Owns one spring-amqp listener container (direct by default, or simple) per
- * {@code @BusListener} and runs them with the application's lifecycle: started after
- * every bean is ready, stopped first on shutdown (before the publisher), so in-flight
- * handlers finish within {@code bus.listener.shutdown-timeout} while they can still
- * publish and dead-letter. Unfinished deliveries are never acked and go back to the queue
- * when the channel closes.
+ * Owns one listener container per {@code @BusListener} (spring-amqp's over AMQP, from the
+ * {@link ListenerContainerFactory}) and runs them with the application's lifecycle:
+ * started after every bean is ready, stopped first on shutdown (before the publisher), so
+ * in-flight handlers finish within {@code bus.listener.shutdown-timeout} while they can
+ * still publish and dead-letter. Unfinished deliveries are never acked and go back to the
+ * queue when the channel closes.
  */
 public class BusListenerRegistry implements SmartLifecycle {
 
 	/** Stops before {@link dev.bus.publisher.BusPublisherLifecycle#PHASE}. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
 
-	private final ConnectionFactory connectionFactory;
+	private final ListenerContainerFactory containers;
 
 	private final BusTopology topology;
-
-	private final AmqpAdmin admin;
-
-	private final ListenerSettings defaults;
 
 	private final Map<String, Registration> registrations = new LinkedHashMap<>();
 
@@ -49,12 +37,9 @@ public class BusListenerRegistry implements SmartLifecycle {
 	 */
 	private final Map<String, Map<String, String>> paused = new LinkedHashMap<>();
 
-	public BusListenerRegistry(ConnectionFactory connectionFactory, BusTopology topology, AmqpAdmin admin,
-			ListenerSettings defaults) {
-		this.connectionFactory = connectionFactory;
+	public BusListenerRegistry(ListenerContainerFactory containers, BusTopology topology) {
+		this.containers = containers;
 		this.topology = topology;
-		this.admin = admin;
-		this.defaults = defaults;
 	}
 
 	/**
@@ -77,7 +62,7 @@ public class BusListenerRegistry implements SmartLifecycle {
 			}
 		}
 		this.topology.addListener(listener);
-		Registration registration = new Registration(listener, createContainer(listener, messageListener));
+		Registration registration = new Registration(listener, this.containers.create(listener, messageListener));
 		this.registrations.put(listener.id(), registration);
 		if (this.running) {
 			// A listener on a bean created after start-up: declare its queues and start
@@ -85,56 +70,6 @@ public class BusListenerRegistry implements SmartLifecycle {
 			this.topology.declare();
 			registration.container.start();
 		}
-	}
-
-	private AbstractMessageListenerContainer createContainer(BusListenerDefinition listener,
-			BusMessageListener messageListener) {
-		Concurrency concurrency = Concurrency.parse(listener.concurrency());
-		AbstractMessageListenerContainer container;
-		if (this.defaults.directContainer()) {
-			BusDirectMessageListenerContainer direct = new BusDirectMessageListenerContainer(this.connectionFactory,
-					messageListener.acks());
-			direct.setConsumersPerQueue(concurrency.max());
-			// The monitor sends coalesced acks that are due; consumer restarts keep the
-			// recovery interval.
-			direct.setMonitorInterval(
-					Math.min(this.defaults.ackTimeout().toMillis(), this.defaults.recoveryInterval().toMillis()));
-			direct.setFailedDeclarationRetryInterval(this.defaults.recoveryInterval().toMillis());
-			// How long a consumer that cannot connect waits before it tries again
-			// (spring-amqp's default: 5 s).
-			direct.setRecoveryInterval(this.defaults.recoveryInterval().toMillis());
-			container = direct;
-		}
-		else {
-			SimpleMessageListenerContainer simple = new SimpleMessageListenerContainer(this.connectionFactory);
-			simple.setConcurrentConsumers(concurrency.min());
-			if (concurrency.max() > concurrency.min()) {
-				simple.setMaxConcurrentConsumers(concurrency.max());
-			}
-			simple.setRecoveryInterval(this.defaults.recoveryInterval().toMillis());
-			container = simple;
-		}
-		container.setQueueNames(listener.queue());
-		container.setMessagePropertiesConverter(WireCodec.deliveredPropertiesConverter());
-		// A queue deleted under a running listener is declared again through Bus's admin,
-		// with Bus's arguments.
-		container.setAmqpAdmin(this.admin);
-		container.setMessageListener(messageListener);
-		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-		container.setPrefetchCount(listener.prefetch());
-		container.setExclusive(false);
-		container.setDefaultRequeueRejected(false);
-		// Never fail start-up (or stop consuming for good) because the broker or a queue
-		// is not there yet.
-		container.setMissingQueuesFatal(false);
-		container.setMismatchedQueuesFatal(false);
-		container.setPossibleAuthenticationFailureFatal(false);
-		container.setShutdownTimeout(this.defaults.shutdownTimeout().toMillis());
-		container.setListenerId(listener.id());
-		container.setBeanName("bus-listener-" + listener.id());
-		container.setAutoStartup(false);
-		container.afterPropertiesSet();
-		return container;
 	}
 
 	@Override
@@ -282,22 +217,16 @@ public class BusListenerRegistry implements SmartLifecycle {
 	}
 
 	/** A listener and the container running it. */
-	public record Registration(BusListenerDefinition definition, AbstractMessageListenerContainer container) {
+	public record Registration(BusListenerDefinition definition, ListenerContainer container) {
 
 		/** Consumers of this listener that are subscribed to its queue right now. */
 		public int activeConsumers() {
-			if (this.container instanceof SimpleMessageListenerContainer simple) {
-				return simple.getActiveConsumerCount();
-			}
-			return ((BusDirectMessageListenerContainer) this.container).activeConsumerCount();
+			return this.container.activeConsumers();
 		}
 
-		/**
-		 * Messages this listener has settled whose grouped ack has not gone out yet
-		 * (direct container only).
-		 */
+		/** Messages this listener has settled whose grouped ack has not gone out yet. */
 		public int pendingAcks() {
-			return (this.container instanceof BusDirectMessageListenerContainer direct) ? direct.pendingAcks() : 0;
+			return this.container.pendingAcks();
 		}
 
 	}

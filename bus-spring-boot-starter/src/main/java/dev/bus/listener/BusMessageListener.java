@@ -93,17 +93,44 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		this.inbox = inbox;
 	}
 
+	/** How the transport settles a delivery with the broker once it has been handled. */
+	public enum Settlement {
+
+		/** Acknowledge: every logical message in it is settled. */
+		ACK,
+		/**
+		 * Reject without requeue: the queue's own dead-letter exchange keeps it (Bus
+		 * could not store it itself).
+		 */
+		REJECT
+
+	}
+
 	@Override
 	public void onMessage(Message message, Channel channel) throws IOException {
 		long deliveryTag = message.getMessageProperties().getDeliveryTag();
+		if (handle(message) == Settlement.REJECT) {
+			this.acks.reject(channel, deliveryTag);
+		}
+		else {
+			this.acks.ack(channel, deliveryTag);
+		}
+	}
+
+	/**
+	 * Handles one delivery, a batch's every logical message; the transport settles it as
+	 * told. The seam a transport without an AMQP channel (the test kit's in-process one)
+	 * delivers through.
+	 */
+	public Settlement handle(Message message) {
 		try {
 			if (WireCodec.isBatch(message.getMessageProperties())) {
 				for (Message logical : WireCodec.unpack(message)) {
-					handle(logical);
+					handleOne(logical);
 				}
 			}
 			else {
-				handle(message);
+				handleOne(message);
 			}
 		}
 		catch (MessageMoves.NotStoredException ex) {
@@ -111,8 +138,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			// without failure headers.
 			logger.error("Could not dead-letter a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange instead", ex);
-			this.acks.reject(channel, deliveryTag);
-			return;
+			return Settlement.REJECT;
 		}
 		catch (MalformedBatchException ex) {
 			DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
@@ -122,16 +148,13 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (RuntimeException ex) {
 			// A bug on Bus's side, not the handler's (those are caught above): still
-			// never
-			// leave the delivery unacknowledged or drop it; the queue's dead-letter
-			// exchange
-			// keeps it.
+			// never leave the delivery unacknowledged or drop it; the queue's
+			// dead-letter exchange keeps it.
 			logger.error("Unexpected failure handling a message from queue '" + this.listener.queue()
 					+ "'; rejecting it to the queue's dead-letter exchange", ex);
-			this.acks.reject(channel, deliveryTag);
-			return;
+			return Settlement.REJECT;
 		}
-		this.acks.ack(channel, deliveryTag);
+		return Settlement.ACK;
 	}
 
 	/** How this listener acknowledges; the direct container flushes it. */
@@ -143,7 +166,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	 * One logical message: the receive chain, then decoding, filter and method; the chain
 	 * and the observation hear the outcome.
 	 */
-	private void handle(Message message) {
+	private void handleOne(Message message) {
 		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
 		int attempt = FailureHandling.attemptOf(message.getMessageProperties(), origin);
 		identify(message, origin.topic());

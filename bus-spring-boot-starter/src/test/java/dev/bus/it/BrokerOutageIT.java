@@ -14,6 +14,7 @@ import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
 import dev.bus.actuate.BusListenersHealthIndicator;
 import dev.bus.annotation.BusListener;
+import dev.bus.listener.AmqpListenerContainerFactory;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
@@ -52,7 +53,10 @@ class BrokerOutageIT {
 				ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("alerts"),
 						List.of(Alerts.class), "spring.rabbitmq.port=" + broker.port(),
 						"bus.listener.recovery-interval=200ms", "spring.rabbitmq.connection-timeout=1s")) {
-			assertThat(context.getBean(BusListenerRegistry.class).registrations().get(0).container())
+			assertThat(((AmqpListenerContainerFactory.AmqpListenerContainer) context.getBean(BusListenerRegistry.class)
+				.registrations()
+				.get(0)
+				.container()).container())
 				.as("the direct container retries at bus.listener.recovery-interval, not spring-amqp's 5 s")
 				.extracting("recoveryBackOff.interval")
 				.isEqualTo(200L);

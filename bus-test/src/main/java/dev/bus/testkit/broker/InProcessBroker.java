@@ -207,16 +207,34 @@ public final class InProcessBroker implements AutoCloseable {
 	}
 
 	/**
-	 * Cancels a consumer: its unacknowledged deliveries go back to the queue, and an
-	 * auto-delete queue without consumers left is deleted.
+	 * Cancels a consumer as RabbitMQ's {@code basic.cancel} then the channel's close do:
+	 * no new deliveries; those already handed over finish (up to {@code timeout}) and may
+	 * still be acknowledged; what is left unacknowledged goes back to the head of the
+	 * queue. An auto-delete queue without consumers left is deleted.
 	 */
-	public void cancel(String consumerTag) {
+	public void cancel(String consumerTag, java.time.Duration timeout) {
+		ConsumerState consumer;
 		synchronized (this.lock) {
-			ConsumerState consumer = this.consumers.remove(consumerTag);
+			consumer = this.consumers.remove(consumerTag);
 			if (consumer == null) {
 				return;
 			}
-			consumer.executor.shutdown();
+			QueueState queue = this.queues.get(consumer.queue);
+			if (queue != null) {
+				queue.consumers.remove(consumer);
+			}
+		}
+		consumer.executor.shutdown();
+		try {
+			if (!consumer.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				consumer.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			consumer.executor.shutdownNow();
+		}
+		synchronized (this.lock) {
 			QueueState queue = this.queues.get(consumer.queue);
 			List<Long> tags = this.unacked.entrySet()
 				.stream()
@@ -231,14 +249,20 @@ public final class InProcessBroker implements AutoCloseable {
 				}
 			}
 			if (queue != null) {
-				queue.consumers.remove(consumer);
-				if (queue.autoDelete && queue.consumers.isEmpty()) {
+				if (queue.autoDelete && queue.hadConsumer && queue.consumers.isEmpty()) {
 					deleteQueue(queue.name);
 				}
 				else {
 					dispatch(queue);
 				}
 			}
+		}
+	}
+
+	/** Whether a consumer is still subscribed. */
+	public boolean consuming(String consumerTag) {
+		synchronized (this.lock) {
+			return this.consumers.containsKey(consumerTag);
 		}
 	}
 

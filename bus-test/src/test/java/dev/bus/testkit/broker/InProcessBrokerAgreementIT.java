@@ -168,7 +168,7 @@ class InProcessBrokerAgreementIT {
 		String consumer = this.inProcess.consume(rejecting.getName(), 1,
 				(message, deliveryTag) -> tag.complete(deliveryTag));
 		this.inProcess.reject(tag.get(5, TimeUnit.SECONDS), false);
-		this.inProcess.cancel(consumer);
+		this.inProcess.cancel(consumer, Duration.ofSeconds(1));
 
 		// the TTLs run out on both (no sleep: the target queues fill when they do)
 		await().atMost(Duration.ofSeconds(5))
@@ -207,7 +207,7 @@ class InProcessBrokerAgreementIT {
 			this.inProcess.reject(deliveryTag, true);
 		});
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.inProcess.messageCount(target.getName()) == 1);
-		this.inProcess.cancel(consumer);
+		this.inProcess.cancel(consumer, Duration.ofSeconds(1));
 
 		assertThat(inProcessDeliveries).isEqualTo(rabbitDeliveries).hasSize(3);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.channel.messageCount(target.getName()) == 1);
