@@ -8,6 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.test.context.PropertyMapping;
 
 /**
  * Adds a {@link BusTestHarness} to a Spring test ({@code @SpringBootTest}), in Boot's
@@ -20,6 +21,13 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 @Documented
 @Inherited
 @ImportAutoConfiguration
+@PropertyMapping("bus.test")
 public @interface AutoConfigureBusTest {
+
+	/**
+	 * Whether the application runs over Bus's in-process transport (an in-memory broker,
+	 * no broker process, no connection) instead of the broker it is configured for.
+	 */
+	boolean inProcess() default false;
 
 }

@@ -3,84 +3,28 @@ package dev.bus.testkit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
 
-import dev.bus.BusPublisher;
-import dev.bus.BusPublishException;
-import dev.bus.annotation.BusListener;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
- * The harness as a user's test has it: a {@code @SpringBootTest} of an application with a
- * publisher and listeners, against the broker on 127.0.0.1:5672.
+ * The harness as a user's integration test has it: a {@code @SpringBootTest} of an
+ * application with a publisher and listeners, against the broker on 127.0.0.1:5672.
  */
-@SpringBootTest(classes = BusTestHarnessIT.Shop.class,
+@SpringBootTest(classes = HarnessScenarios.Shop.class,
 		properties = { "spring.application.name=harness-it", "bus.exchange=bus-harness-it",
 				"bus.listener.retry.initial-interval=100ms", "bus.listener.retry.max-attempts=2",
 				"bus.tracing.enabled=false" })
 @AutoConfigureBusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BusTestHarnessIT {
-
-	record OrderCreated(String id, int cents) {
-	}
-
-	record OrderCancelled(String id) {
-	}
-
-	static class Warehouse {
-
-		final Set<String> outOfStock = ConcurrentHashMap.newKeySet();
-
-		@BusListener(topic = "orders.created", id = "reserve")
-		void reserve(OrderCreated order) {
-			if (this.outOfStock.contains(order.id())) {
-				throw new IllegalStateException("out of stock: " + order.id());
-			}
-		}
-
-		@BusListener(topic = "orders.*", id = "large", group = "harness-it-large", filter = "payload.cents > 100")
-		void large(OrderCreated order) {
-		}
-
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class Shop {
-
-		@Bean
-		Warehouse warehouse() {
-			return new Warehouse();
-		}
-
-	}
-
-	@Autowired
-	BusTestHarness harness;
-
-	@Autowired
-	BusPublisher publisher;
-
-	@Autowired
-	Warehouse warehouse;
+class BusTestHarnessIT extends HarnessScenarios {
 
 	@BeforeAll
 	static void requireBroker() {
@@ -90,66 +34,6 @@ class BusTestHarnessIT {
 		catch (IOException ex) {
 			throw new AssertionError("These tests need RabbitMQ on 127.0.0.1:5672: start it with scripts/infra up", ex);
 		}
-	}
-
-	@Test
-	void aPublishAndItsDeliveryAreAwaitedWithTheirTypedPayloads() {
-		assertThat(this.harness.allPublished()).as("each test starts empty").isEmpty();
-		this.publisher.publish("orders.created", new OrderCreated("o-1", 5));
-
-		PublishedMessage<OrderCreated> published = this.harness.published("orders.created", OrderCreated.class)
-			.awaitMessage();
-		assertThat(published.payload()).isEqualTo(new OrderCreated("o-1", 5));
-		assertThat(published.confirmed()).isTrue();
-		Delivery delivery = this.harness.delivered("orders.*").byListener("reserve").await();
-		assertThat(delivery.payload(OrderCreated.class)).isEqualTo(new OrderCreated("o-1", 5));
-		assertThat(delivery.messageId()).isEqualTo(published.messageId());
-		assertThat(delivery.attempt()).isEqualTo(1);
-		assertThat(this.harness.skipped("orders.created").byListener("large").withReason("filtered").await())
-			.as("the filter's skip is recorded too")
-			.isNotNull();
-	}
-
-	@Test
-	void aFailingListenerIsRetriedThenDeadLetteredWithItsReason() {
-		this.warehouse.outOfStock.add("o-2");
-		this.publisher.publish("orders.created", new OrderCreated("o-2", 500));
-
-		Delivery deadLettered = this.harness.deadLettered("orders.created").withReason("handler-failed").await();
-		assertThat(deadLettered.attempt()).isEqualTo(2);
-		assertThat(deadLettered.error()).hasMessage("out of stock: o-2");
-		assertThat(this.harness.retried("orders.created").list()).extracting(Delivery::attempt).containsExactly(1);
-		assertThat(this.harness.delivered("orders.created").byListener("large").await().payload(OrderCreated.class))
-			.isEqualTo(new OrderCreated("o-2", 500));
-	}
-
-	@Test
-	void anAwaitThatRunsOutSaysWhatHappenedInstead() {
-		this.publisher.publish("orders.created", new OrderCreated("o-3", 5));
-		this.harness.delivered("orders.created").byListener("reserve").await();
-
-		assertThatThrownBy(() -> this.harness.published("orders.cancelled", OrderCancelled.class)
-			.within(Duration.ofMillis(200))
-			.await()).isInstanceOf(AssertionError.class)
-			.hasMessageContaining("Expected 1 message(s) published on 'orders.cancelled' as OrderCancelled")
-			.hasMessageContaining("orders.created (OrderCreated, confirmed) x1");
-		assertThatThrownBy(() -> this.harness.deadLettered("orders.created").within(Duration.ofMillis(200)).await())
-			.isInstanceOf(AssertionError.class)
-			.hasMessageContaining("dead-lettered")
-			.hasMessageContaining("orders.created -> reserve: consumed x1");
-	}
-
-	@Test
-	void aFailedPublishIsNotAPublishButItsFailureIsShown() {
-		// nobody listens to refunds: Bus publishes are mandatory, so this one fails as
-		// unroutable
-		assertThatThrownBy(() -> this.publisher.publish("refunds.issued", new OrderCancelled("o-4")).join())
-			.hasRootCauseInstanceOf(BusPublishException.class);
-
-		assertThat(this.harness.allPublished()).singleElement()
-			.satisfies((failed) -> assertThat(failed.confirmed()).isFalse());
-		assertThatThrownBy(() -> this.harness.published("refunds.issued").within(Duration.ofMillis(200)).await())
-			.hasMessageContaining("refunds.issued (OrderCancelled, failed: UNROUTABLE) x1");
 	}
 
 	@AfterAll

@@ -1,7 +1,11 @@
 package dev.bus.testkit.inprocess;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 
 import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.core.Message;
@@ -9,6 +13,7 @@ import org.springframework.amqp.core.Message;
 import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 import dev.bus.testkit.broker.InProcessBroker;
+import dev.bus.transport.ConfirmedSender;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.WireCodec;
@@ -19,7 +24,10 @@ import dev.bus.transport.WireCodec;
  * publishes are mandatory), what a full {@code reject-publish} queue refuses fails
  * {@code NACKED}, a publish to a missing exchange fails {@code CONNECTION_LOST} (RabbitMQ
  * closes the channel). The message carries {@code user_id}, the identity the test gives
- * the application, as the AMQP sender writes the broker user it authenticated as.
+ * the application, as the AMQP sender writes the broker user it authenticated as. Direct
+ * reply-to works as RabbitMQ's: a request's {@code amq.rabbitmq.reply-to} becomes this
+ * sender's own address, and a reply sent there reaches {@code replies} on a thread of its
+ * own.
  */
 public class InProcessSender implements EnvelopeSender {
 
@@ -27,14 +35,26 @@ public class InProcessSender implements EnvelopeSender {
 
 	private final String userId;
 
+	private final BiConsumer<AMQP.BasicProperties, byte[]> replies;
+
+	private final String replyAddress = ConfirmedSender.DIRECT_REPLY_TO + ".in-process-" + UUID.randomUUID();
+
+	private final ExecutorService replyThread = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "bus-in-process-replies");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private volatile boolean closed;
 
 	/**
 	 * @param userId the broker user the application is, written as {@code user_id}
+	 * @param replies what receives the replies to this sender's requests
 	 */
-	public InProcessSender(InProcessBroker broker, String userId) {
+	public InProcessSender(InProcessBroker broker, String userId, BiConsumer<AMQP.BasicProperties, byte[]> replies) {
 		this.broker = broker;
 		this.userId = userId;
+		this.replies = replies;
 	}
 
 	@Override
@@ -43,6 +63,12 @@ public class InProcessSender implements EnvelopeSender {
 			return failed(Reason.CLOSED, envelope, "the sender is closed");
 		}
 		AMQP.BasicProperties properties = WireCodec.sentBy(envelope.properties(), this.userId);
+		if (ConfirmedSender.DIRECT_REPLY_TO.equals(properties.getReplyTo())) {
+			properties = properties.builder().replyTo(this.replyAddress).build();
+		}
+		if (exchange.isEmpty() && routingKey.startsWith(ConfirmedSender.DIRECT_REPLY_TO + ".")) {
+			return reply(routingKey, properties, envelope);
+		}
 		Message message = new Message(envelope.body(),
 				WireCodec.delivered(properties, new com.rabbitmq.client.Envelope(0, false, exchange, routingKey)));
 		InProcessBroker.Published published;
@@ -76,6 +102,16 @@ public class InProcessSender implements EnvelopeSender {
 	@Override
 	public void close(Duration timeout) {
 		this.closed = true;
+		this.replyThread.shutdown();
+	}
+
+	private CompletableFuture<Void> reply(String address, AMQP.BasicProperties properties, Envelope envelope) {
+		if (!address.equals(this.replyAddress)) {
+			return failed(Reason.UNROUTABLE, envelope, "no requester waits at " + address);
+		}
+		byte[] body = envelope.body();
+		this.replyThread.execute(() -> this.replies.accept(properties, body));
+		return CompletableFuture.completedFuture(null);
 	}
 
 	private static CompletableFuture<Void> failed(Reason reason, Envelope envelope, String why) {

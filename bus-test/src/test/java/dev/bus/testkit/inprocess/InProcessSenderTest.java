@@ -24,7 +24,8 @@ class InProcessSenderTest {
 
 	private final InProcessBroker broker = new InProcessBroker();
 
-	private final InProcessSender sender = new InProcessSender(this.broker, "orders-app");
+	private final InProcessSender sender = new InProcessSender(this.broker, "orders-app", (properties, body) -> {
+	});
 
 	private final TopicExchange bus = new TopicExchange("bus");
 

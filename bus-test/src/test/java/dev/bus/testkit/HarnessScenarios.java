@@ -1,0 +1,161 @@
+package dev.bus.testkit;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import dev.bus.BusPublisher;
+import dev.bus.BusPublishException;
+import dev.bus.annotation.BusListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The harness as a user's test has it: a {@code @SpringBootTest} of an application with a
+ * publisher and listeners, against the broker on 127.0.0.1:5672.
+ */
+abstract class HarnessScenarios {
+
+	record OrderCreated(String id, int cents) {
+	}
+
+	record OrderCancelled(String id) {
+	}
+
+	record StockQuery(String sku) {
+	}
+
+	record StockLevel(String sku, int units) {
+	}
+
+	static class Warehouse {
+
+		final Set<String> outOfStock = ConcurrentHashMap.newKeySet();
+
+		@BusListener(topic = "orders.created", id = "reserve")
+		void reserve(OrderCreated order) {
+			if (this.outOfStock.contains(order.id())) {
+				throw new IllegalStateException("out of stock: " + order.id());
+			}
+		}
+
+		@BusListener(topic = "orders.*", id = "large", group = "harness-it-large", filter = "payload.cents > 100")
+		void large(OrderCreated order) {
+		}
+
+		@BusListener(topic = "stock.query", id = "stock")
+		StockLevel stock(StockQuery query) {
+			if (query.sku().isEmpty()) {
+				throw new IllegalArgumentException("no sku");
+			}
+			return new StockLevel(query.sku(), query.sku().length());
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Shop {
+
+		@Bean
+		Warehouse warehouse() {
+			return new Warehouse();
+		}
+
+	}
+
+	@Autowired
+	BusTestHarness harness;
+
+	@Autowired
+	BusPublisher publisher;
+
+	@Autowired
+	Warehouse warehouse;
+
+	@Test
+	void aPublishAndItsDeliveryAreAwaitedWithTheirTypedPayloads() {
+		assertThat(this.harness.allPublished()).as("each test starts empty").isEmpty();
+		this.publisher.publish("orders.created", new OrderCreated("o-1", 5));
+
+		PublishedMessage<OrderCreated> published = this.harness.published("orders.created", OrderCreated.class)
+			.awaitMessage();
+		assertThat(published.payload()).isEqualTo(new OrderCreated("o-1", 5));
+		assertThat(published.confirmed()).isTrue();
+		Delivery delivery = this.harness.delivered("orders.*").byListener("reserve").await();
+		assertThat(delivery.payload(OrderCreated.class)).isEqualTo(new OrderCreated("o-1", 5));
+		assertThat(delivery.messageId()).isEqualTo(published.messageId());
+		assertThat(delivery.attempt()).isEqualTo(1);
+		assertThat(this.harness.skipped("orders.created").byListener("large").withReason("filtered").await())
+			.as("the filter's skip is recorded too")
+			.isNotNull();
+	}
+
+	@Test
+	void aRequestIsAnsweredAndAFailedOneGetsTheError() {
+		StockLevel level = this.publisher
+			.request("stock.query", new StockQuery("abc"), StockLevel.class, Duration.ofSeconds(5))
+			.join();
+		assertThat(level).isEqualTo(new StockLevel("abc", 3));
+		assertThat(this.harness.delivered("stock.query").byListener("stock").await().payload(StockQuery.class))
+			.isEqualTo(new StockQuery("abc"));
+
+		assertThatThrownBy(
+				() -> this.publisher.request("stock.query", new StockQuery(""), StockLevel.class, Duration.ofSeconds(5))
+					.join())
+			.hasMessageContaining("no sku");
+		assertThat(this.harness.answeredWithError("stock.query").await().error()).hasMessage("no sku");
+		assertThat(this.harness.deadLettered("stock.query").list()).as("a failed request is answered, not retried")
+			.isEmpty();
+	}
+
+	@Test
+	void aFailingListenerIsRetriedThenDeadLetteredWithItsReason() {
+		this.warehouse.outOfStock.add("o-2");
+		this.publisher.publish("orders.created", new OrderCreated("o-2", 500));
+
+		Delivery deadLettered = this.harness.deadLettered("orders.created").withReason("handler-failed").await();
+		assertThat(deadLettered.attempt()).isEqualTo(2);
+		assertThat(deadLettered.error()).hasMessage("out of stock: o-2");
+		assertThat(this.harness.retried("orders.created").list()).extracting(Delivery::attempt).containsExactly(1);
+		assertThat(this.harness.delivered("orders.created").byListener("large").await().payload(OrderCreated.class))
+			.isEqualTo(new OrderCreated("o-2", 500));
+	}
+
+	@Test
+	void anAwaitThatRunsOutSaysWhatHappenedInstead() {
+		this.publisher.publish("orders.created", new OrderCreated("o-3", 5));
+		this.harness.delivered("orders.created").byListener("reserve").await();
+
+		assertThatThrownBy(() -> this.harness.published("orders.cancelled", OrderCancelled.class)
+			.within(Duration.ofMillis(200))
+			.await()).isInstanceOf(AssertionError.class)
+			.hasMessageContaining("Expected 1 message(s) published on 'orders.cancelled' as OrderCancelled")
+			.hasMessageContaining("orders.created (OrderCreated, confirmed) x1");
+		assertThatThrownBy(() -> this.harness.deadLettered("orders.created").within(Duration.ofMillis(200)).await())
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("dead-lettered")
+			.hasMessageContaining("orders.created -> reserve: consumed x1");
+	}
+
+	@Test
+	void aFailedPublishIsNotAPublishButItsFailureIsShown() {
+		// nobody listens to refunds: Bus publishes are mandatory, so this one fails as
+		// unroutable
+		assertThatThrownBy(() -> this.publisher.publish("refunds.issued", new OrderCancelled("o-4")).join())
+			.hasRootCauseInstanceOf(BusPublishException.class);
+
+		assertThat(this.harness.allPublished()).singleElement()
+			.satisfies((failed) -> assertThat(failed.confirmed()).isFalse());
+		assertThatThrownBy(() -> this.harness.published("refunds.issued").within(Duration.ofMillis(200)).await())
+			.hasMessageContaining("refunds.issued (OrderCancelled, failed: UNROUTABLE) x1");
+	}
+
+}
