@@ -53,7 +53,9 @@ import dev.bus.routing.RoutingObserver;
 import dev.bus.routing.TopicProtection;
 import dev.bus.security.ApplicationScopes;
 import dev.bus.security.RequiredScopes;
+import dev.bus.transport.ChannelQueueReader;
 import dev.bus.transport.ConfirmedSender;
+import dev.bus.transport.QueueReader;
 import dev.bus.publisher.PublishedTopics;
 
 /**
@@ -177,12 +179,22 @@ public final class BusAutoConfiguration {
 		return router;
 	}
 
+	/**
+	 * Reads queues without a consumer (dead-letter replays, hold releases) over a channel
+	 * of its own; a transport of its own brings another.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	QueueReader busQueueReader(ConnectionFactory connectionFactory) {
+		return new ChannelQueueReader(connectionFactory);
+	}
+
 	/** The holding queues of hold routing rules, and their release. */
 	@Bean
 	@ConditionalOnMissingBean
-	Holds busHolds(BusTopology busTopology, ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
+	Holds busHolds(BusTopology busTopology, QueueReader busQueueReader, EnvelopeSender envelopeSender,
 			BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
-		return new Holds(busTopology::addHoldQueue, connectionFactory, envelopeSender, properties.getExchange(),
+		return new Holds(busTopology::addHoldQueue, busQueueReader, envelopeSender, properties.getExchange(),
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
 	}
 

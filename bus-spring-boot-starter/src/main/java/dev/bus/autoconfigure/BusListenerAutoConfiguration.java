@@ -35,6 +35,7 @@ import dev.bus.reply.Responder;
 import dev.bus.observation.BusObservations;
 import dev.bus.transport.BrokerAccess;
 import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.QueueReader;
 import dev.bus.publisher.EnvelopeFactory;
 
 /**
@@ -105,9 +106,9 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeadLetterReplayer busDeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender envelopeSender,
+	DeadLetterReplayer busDeadLetterReplayer(QueueReader busQueueReader, EnvelopeSender envelopeSender,
 			DeliveryOrigins busDeliveryOrigins) {
-		return new DeadLetterReplayer(connectionFactory, envelopeSender, busDeliveryOrigins);
+		return new DeadLetterReplayer(busQueueReader, envelopeSender, busDeliveryOrigins);
 	}
 
 	/**

@@ -3,21 +3,17 @@ package dev.bus.failure;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.Envelope;
+import dev.bus.transport.QueueReader;
 import dev.bus.transport.WireCodec;
 import dev.bus.BusPublishException;
 
@@ -48,25 +44,24 @@ public class DeadLetterReplayer {
 
 	private static final Log logger = LogFactory.getLog(DeadLetterReplayer.class);
 
-	private final ConnectionFactory connectionFactory;
+	private final QueueReader queues;
 
 	private final EnvelopeSender publisher;
 
 	private final DeliveryOrigins origins;
 
-	public DeadLetterReplayer(ConnectionFactory connectionFactory, EnvelopeSender publisher, DeliveryOrigins origins) {
+	public DeadLetterReplayer(QueueReader queues, EnvelopeSender publisher, DeliveryOrigins origins) {
 		this.origins = origins;
-		this.connectionFactory = connectionFactory;
+		this.queues = queues;
 		this.publisher = publisher;
 	}
 
 	/** Messages waiting in a listener's dead-letter queue. */
 	public long count(ListenerQueues listener) {
-		try (Connection connection = this.connectionFactory.createConnection();
-				Channel channel = connection.createChannel(false)) {
-			return channel.messageCount(listener.deadLetterQueue());
+		try {
+			return this.queues.count(listener.deadLetterQueue());
 		}
-		catch (IOException | TimeoutException | RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			throw new IllegalStateException("Cannot count dead letters of '" + listener.id() + "': " + ex.getMessage(),
 					ex);
 		}
@@ -80,50 +75,49 @@ public class DeadLetterReplayer {
 	 */
 	public Replayed replay(ListenerQueues listener, String messageId, Integer limit) {
 		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
-		try (Connection connection = this.connectionFactory.createConnection();
-				Channel channel = connection.createChannel(false)) {
-			long present = channel.messageCount(listener.deadLetterQueue());
-			int replayed = 0;
-			int refused = 0;
-			long lastPassedOver = -1;
-			for (long seen = 0; seen < present && replayed < wanted; seen++) {
-				GetResponse response = channel.basicGet(listener.deadLetterQueue(), false);
-				if (response == null) {
-					break;
+		Replayed result;
+		try {
+			// what is passed over (another id, or refused) goes back to the queue when
+			// the
+			// reading ends
+			result = this.queues.read(listener.deadLetterQueue(), (session) -> {
+				long present = session.count();
+				int replayed = 0;
+				int refused = 0;
+				for (long seen = 0; seen < present && replayed < wanted; seen++) {
+					QueueReader.Taken taken = session.take();
+					if (taken == null) {
+						break;
+					}
+					if (messageId != null && !messageId.equals(taken.properties().getMessageId())) {
+						continue;
+					}
+					MessageProperties properties = WireCodec.delivered(taken.properties(), taken.envelope());
+					DeliveryOrigin origin = this.origins.ofDeadLetter(properties, listener);
+					if (!origin.trusted()) {
+						logger.warn("Not replaying dead letter " + LogValues.escape(properties.getMessageId())
+								+ " of listener '" + listener.id() + "': " + origin.refusal());
+						refused++;
+						continue;
+					}
+					republish(listener, taken, properties, origin);
+					session.ack(taken);
+					replayed++;
 				}
-				long tag = response.getEnvelope().getDeliveryTag();
-				if (messageId != null && !messageId.equals(response.getProps().getMessageId())) {
-					lastPassedOver = tag;
-					continue;
-				}
-				MessageProperties properties = WireCodec.delivered(response.getProps(), response.getEnvelope());
-				DeliveryOrigin origin = this.origins.ofDeadLetter(properties, listener);
-				if (!origin.trusted()) {
-					logger.warn("Not replaying dead letter " + LogValues.escape(properties.getMessageId())
-							+ " of listener '" + listener.id() + "': " + origin.refusal());
-					refused++;
-					lastPassedOver = tag;
-					continue;
-				}
-				republish(listener, response, properties, origin);
-				channel.basicAck(tag, false);
-				replayed++;
-			}
-			if (lastPassedOver >= 0) {
-				channel.basicNack(lastPassedOver, true, true);
-			}
-			logger.info("Replayed " + replayed + " dead letter(s) of listener '" + listener.id() + "'"
-					+ ((refused > 0) ? ", refused " + refused : ""));
-			return new Replayed(replayed, refused);
+				return new Replayed(replayed, refused);
+			});
 		}
-		catch (IOException | TimeoutException ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException("Replay of '" + listener.id() + "' failed: " + ex.getMessage(), ex);
 		}
+		logger.info("Replayed " + result.replayed() + " dead letter(s) of listener '" + listener.id() + "'"
+				+ ((result.refused() > 0) ? ", refused " + result.refused() : ""));
+		return result;
 	}
 
-	private void republish(ListenerQueues listener, GetResponse response, MessageProperties received,
+	private void republish(ListenerQueues listener, QueueReader.Taken taken, MessageProperties received,
 			DeliveryOrigin origin) {
-		AMQP.BasicProperties original = response.getProps();
+		AMQP.BasicProperties original = taken.properties();
 		Map<String, Object> headers = MoveHeaders.of((original.getHeaders() != null) ? original.getHeaders() : Map.of(),
 				origin);
 		headers.put(BusHeaders.ATTEMPT, 1);
@@ -134,7 +128,7 @@ public class DeadLetterReplayer {
 		String id = (received.getMessageId() != null) ? LogValues.escape(received.getMessageId()) : "(none)";
 		try {
 			this.publisher.sendAndAwait(listener.movesExchange(),
-					new Envelope(listener.queue(), id, properties, response.getBody()));
+					new Envelope(listener.queue(), id, properties, taken.body()));
 		}
 		catch (BusPublishException ex) {
 			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"

@@ -4,21 +4,17 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
 import dev.bus.routing.Route;
 import dev.bus.transport.Envelope;
+import dev.bus.transport.QueueReader;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.BrokerAccess;
 import dev.bus.BusPublishException;
@@ -39,7 +35,7 @@ public class Holds {
 
 	private final Consumer<String> declareQueue;
 
-	private final ConnectionFactory connectionFactory;
+	private final QueueReader queues;
 
 	private final EnvelopeSender publisher;
 
@@ -51,11 +47,11 @@ public class Holds {
 	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name,
 	 * once
 	 */
-	public Holds(Consumer<String> declareQueue, ConnectionFactory connectionFactory, EnvelopeSender publisher,
-			String exchange, BrokerAccess brokerAccess) {
+	public Holds(Consumer<String> declareQueue, QueueReader queues, EnvelopeSender publisher, String exchange,
+			BrokerAccess brokerAccess) {
 		this.brokerAccess = brokerAccess;
 		this.declareQueue = declareQueue;
-		this.connectionFactory = connectionFactory;
+		this.queues = queues;
 		this.publisher = publisher;
 		this.exchange = exchange;
 	}
@@ -94,37 +90,40 @@ public class Holds {
 	 */
 	public int release(String ruleSet, String rule) {
 		String queue = queueName(ruleSet, rule);
-		int released = 0;
-		try (Connection connection = this.connectionFactory.createConnection();
-				Channel channel = connection.createChannel(false)) {
-			GetResponse response;
-			String ownUser = this.brokerAccess.userId();
-			while ((response = channel.basicGet(queue, false)) != null) {
-				String parkedBy = response.getProps().getUserId();
-				if (ownUser != null && !ownUser.equals(parkedBy)) {
-					// left unacknowledged: it goes back to the holding queue when the
-					// channel closes
-					logger.warn("Not releasing message " + LogValues.escape(response.getProps().getMessageId())
-							+ " held by routing rule " + LogValues.escape(ruleSet) + "/" + LogValues.escape(rule)
-							+ ": broker user '" + LogValues.escape(parkedBy) + "' put it there, not this application");
-					continue;
+		String ownUser = this.brokerAccess.userId();
+		int[] released = new int[1];
+		try {
+			// what another broker user put there is not taken: it goes back to the
+			// holding queue when the reading ends
+			this.queues.read(queue, (session) -> {
+				QueueReader.Taken taken;
+				while ((taken = session.take()) != null) {
+					String parkedBy = taken.properties().getUserId();
+					if (ownUser != null && !ownUser.equals(parkedBy)) {
+						logger.warn("Not releasing message " + LogValues.escape(taken.properties().getMessageId())
+								+ " held by routing rule " + LogValues.escape(ruleSet) + "/" + LogValues.escape(rule)
+								+ ": broker user '" + LogValues.escape(parkedBy)
+								+ "' put it there, not this application");
+						continue;
+					}
+					republish(taken);
+					session.ack(taken);
+					released[0]++;
 				}
-				republish(response);
-				channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
-				released++;
-			}
+				return null;
+			});
 		}
-		catch (IOException | TimeoutException ex) {
+		catch (IOException | RuntimeException ex) {
 			throw new IllegalStateException(
-					"Release of " + queue + " failed after " + released + " message(s): " + ex.getMessage(), ex);
+					"Release of " + queue + " failed after " + released[0] + " message(s): " + ex.getMessage(), ex);
 		}
-		logger.info("Released " + released + " message(s) held by routing rule " + LogValues.escape(ruleSet) + "/"
+		logger.info("Released " + released[0] + " message(s) held by routing rule " + LogValues.escape(ruleSet) + "/"
 				+ LogValues.escape(rule));
-		return released;
+		return released[0];
 	}
 
-	private void republish(GetResponse response) {
-		AMQP.BasicProperties held = response.getProps();
+	private void republish(QueueReader.Taken taken) {
+		AMQP.BasicProperties held = taken.properties();
 		Map<String, Object> headers = new HashMap<>((held.getHeaders() != null) ? held.getHeaders() : Map.of());
 		Object topic = headers.remove(BusHeaders.HELD_TOPIC);
 		String id = (held.getMessageId() != null) ? held.getMessageId() : "(none)";
@@ -134,7 +133,7 @@ public class Holds {
 		}
 		try {
 			this.publisher.sendAndAwait(this.exchange,
-					new Envelope(topic.toString(), id, held.builder().headers(headers).build(), response.getBody()));
+					new Envelope(topic.toString(), id, held.builder().headers(headers).build(), taken.body()));
 		}
 		catch (BusPublishException ex) {
 			throw new IllegalStateException("The broker did not confirm released message " + id + "; it stays held",

@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Bean;
 import dev.bus.BusPublisher;
 import dev.bus.BusPublishException;
 import dev.bus.annotation.BusListener;
+import dev.bus.failure.DeadLetterReplayer;
+import dev.bus.listener.BusListenerRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,6 +82,12 @@ abstract class HarnessScenarios {
 	@Autowired
 	Warehouse warehouse;
 
+	@Autowired
+	DeadLetterReplayer replayer;
+
+	@Autowired
+	BusListenerRegistry listeners;
+
 	@Test
 	void aPublishAndItsDeliveryAreAwaitedWithTheirTypedPayloads() {
 		assertThat(this.harness.allPublished()).as("each test starts empty").isEmpty();
@@ -127,6 +135,22 @@ abstract class HarnessScenarios {
 		assertThat(this.harness.retried("orders.created").list()).extracting(Delivery::attempt).containsExactly(1);
 		assertThat(this.harness.delivered("orders.created").byListener("large").await().payload(OrderCreated.class))
 			.isEqualTo(new OrderCreated("o-2", 500));
+	}
+
+	@Test
+	void aDeadLetterIsReplayedToItsListenerAndConsumed() {
+		this.warehouse.outOfStock.add("o-5");
+		this.publisher.publish("orders.created", new OrderCreated("o-5", 5));
+		Delivery deadLettered = this.harness.deadLettered("orders.created").byListener("reserve").await();
+		this.warehouse.outOfStock.remove("o-5");
+
+		DeadLetterReplayer.Replayed replayed = this.replayer.replay(this.listeners.find("reserve").definition(),
+				deadLettered.messageId(), null);
+		assertThat(replayed.replayed()).isEqualTo(1);
+		Delivery consumed = this.harness.delivered("orders.created").byListener("reserve").await();
+		assertThat(consumed.messageId()).isEqualTo(deadLettered.messageId());
+		assertThat(consumed.attempt()).as("a replay starts again at attempt 1").isEqualTo(1);
+		assertThat(consumed.payload(OrderCreated.class)).isEqualTo(new OrderCreated("o-5", 5));
 	}
 
 	@Test

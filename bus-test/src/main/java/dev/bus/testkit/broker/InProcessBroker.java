@@ -189,6 +189,44 @@ public final class InProcessBroker implements AutoCloseable {
 	}
 
 	/**
+	 * Takes the next ready message of a queue without acknowledging it ({@code basic.get}
+	 * without auto-ack): {@link #ack} removes it, {@link #requeue} puts it back.
+	 * @return the message, its delivery tag in its properties; {@code null} if none
+	 */
+	public Message take(String queue) {
+		synchronized (this.lock) {
+			QueueState state = requireQueue(queue);
+			expireHead(state);
+			Stored stored = state.ready.pollFirst();
+			if (stored == null) {
+				return null;
+			}
+			long tag = this.deliveryTags.incrementAndGet();
+			Stored delivered = stored.delivered();
+			this.unacked.put(tag, new Unacked(delivered, null, queue));
+			return Messages.delivered(delivered, queue, tag, stored.deliveries() > 0, state.quorum);
+		}
+	}
+
+	/**
+	 * Puts taken, unacknowledged messages back at the head of their queue, in the order
+	 * they were taken (what closing a channel does).
+	 */
+	public void requeue(List<Long> deliveryTags) {
+		synchronized (this.lock) {
+			List<Long> tags = deliveryTags.stream().sorted().toList();
+			for (int i = tags.size() - 1; i >= 0; i--) {
+				Unacked returned = this.unacked.remove(tags.get(i));
+				QueueState queue = (returned != null) ? this.queues.get(returned.queue) : null;
+				if (queue != null) {
+					queue.ready.addFirst(returned.stored);
+					dispatch(queue);
+				}
+			}
+		}
+	}
+
+	/**
 	 * Starts a consumer on a queue: up to {@code prefetch} unacknowledged deliveries at a
 	 * time, handed over in order on a thread of the consumer's own.
 	 * @return the consumer's tag
@@ -270,8 +308,7 @@ public final class InProcessBroker implements AutoCloseable {
 		synchronized (this.lock) {
 			Unacked settled = this.unacked.remove(deliveryTag);
 			if (settled != null) {
-				settled.consumer.inFlight--;
-				dispatchQueueOf(settled);
+				settled(settled);
 			}
 		}
 	}
@@ -287,8 +324,10 @@ public final class InProcessBroker implements AutoCloseable {
 			if (settled == null) {
 				return;
 			}
-			settled.consumer.inFlight--;
-			QueueState queue = this.queues.get(settled.consumer.queue);
+			if (settled.consumer != null) {
+				settled.consumer.inFlight--;
+			}
+			QueueState queue = this.queues.get(settled.queue);
 			if (queue != null) {
 				if (!requeue) {
 					deadLetter(queue, settled.stored, "rejected");
@@ -396,8 +435,15 @@ public final class InProcessBroker implements AutoCloseable {
 		dispatch(queue);
 	}
 
+	private void settled(Unacked settled) {
+		if (settled.consumer != null) {
+			settled.consumer.inFlight--;
+		}
+		dispatchQueueOf(settled);
+	}
+
 	private void dispatchQueueOf(Unacked settled) {
-		QueueState queue = this.queues.get(settled.consumer.queue);
+		QueueState queue = this.queues.get(settled.queue);
 		if (queue != null) {
 			dispatch(queue);
 		}
@@ -416,7 +462,7 @@ public final class InProcessBroker implements AutoCloseable {
 			Stored stored = queue.ready.pollFirst();
 			long tag = this.deliveryTags.incrementAndGet();
 			Stored delivered = stored.delivered();
-			this.unacked.put(tag, new Unacked(delivered, consumer));
+			this.unacked.put(tag, new Unacked(delivered, consumer, queue.name));
 			consumer.inFlight++;
 			Message message = Messages.delivered(delivered, queue.name, tag, stored.deliveries() > 0, queue.quorum);
 			consumer.executor.execute(() -> consumer.handler.deliver(message, tag));
@@ -636,7 +682,8 @@ public final class InProcessBroker implements AutoCloseable {
 
 	}
 
-	private record Unacked(Stored stored, ConsumerState consumer) {
+	/** A delivery not yet settled: to a consumer, or taken ({@code consumer} null). */
+	private record Unacked(Stored stored, ConsumerState consumer, String queue) {
 	}
 
 }

@@ -19,6 +19,7 @@ import dev.bus.listener.ListenerContainerFactory;
 import dev.bus.reply.PendingReplies;
 import dev.bus.testkit.broker.InProcessBroker;
 import dev.bus.transport.EnvelopeSender;
+import dev.bus.transport.QueueReader;
 
 /**
  * The application over Bus's in-process transport, no broker process: an
@@ -57,6 +58,12 @@ public final class BusInProcessAutoConfiguration {
 	EnvelopeSender busEnvelopeSender(InProcessBroker broker, RabbitProperties rabbit,
 			PendingReplies busPendingReplies) {
 		return new InProcessSender(broker, rabbit.determineUsername(), busPendingReplies::deliver);
+	}
+
+	/** Dead-letter replays and hold releases read the in-process broker's queues. */
+	@Bean
+	QueueReader busQueueReader(InProcessBroker broker) {
+		return new InProcessQueueReader(broker);
 	}
 
 	@Bean
