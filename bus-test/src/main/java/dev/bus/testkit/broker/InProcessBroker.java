@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Exchange;
-import org.springframework.amqp.core.ExchangeTypes;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
 
@@ -132,7 +131,7 @@ public final class InProcessBroker implements AutoCloseable {
 			QueueState queue = this.queues.remove(name);
 			if (queue != null) {
 				queue.expiryCheck = null;
-				this.exchanges.values().forEach((exchange) -> exchange.bindings.removeIf((b) -> b.queue(name)));
+				this.exchanges.values().forEach((exchange) -> exchange.bindings().removeIf((b) -> b.queue(name)));
 			}
 		}
 	}
@@ -141,7 +140,7 @@ public final class InProcessBroker implements AutoCloseable {
 		synchronized (this.lock) {
 			this.exchanges.remove(name);
 			this.exchanges.values()
-				.forEach((exchange) -> exchange.bindings
+				.forEach((exchange) -> exchange.bindings()
 					.removeIf((binding) -> !binding.toQueue() && binding.destination().equals(name)));
 		}
 	}
@@ -359,9 +358,9 @@ public final class InProcessBroker implements AutoCloseable {
 		if (existing == null) {
 			this.exchanges.put(exchange.getName(), declared);
 		}
-		else if (!existing.type.equals(declared.type) || !existing.arguments.equals(declared.arguments)) {
+		else if (!existing.type().equals(declared.type()) || !existing.arguments().equals(declared.arguments())) {
 			throw new IllegalStateException("PRECONDITION_FAILED - inequivalent arg for exchange '" + exchange.getName()
-					+ "': declared " + existing.type + " " + existing.arguments);
+					+ "': declared " + existing.type() + " " + existing.arguments());
 		}
 	}
 
@@ -388,8 +387,8 @@ public final class InProcessBroker implements AutoCloseable {
 		BindingState state = new BindingState(binding.getDestination(), toQueue,
 				Objects.requireNonNullElse(binding.getRoutingKey(), ""),
 				Map.copyOf(withoutNulls(binding.getArguments())));
-		if (!exchange.bindings.contains(state)) {
-			exchange.bindings.add(state);
+		if (!exchange.bindings().contains(state)) {
+			exchange.bindings().add(state);
 		}
 	}
 
@@ -409,7 +408,7 @@ public final class InProcessBroker implements AutoCloseable {
 			return;
 		}
 		int before = queues.size();
-		for (BindingState binding : exchange.bindings) {
+		for (BindingState binding : exchange.bindings()) {
 			if (exchange.matches(binding, routingKey, message.getMessageProperties().getHeaders())) {
 				if (binding.toQueue()) {
 					queues.add(binding.destination());
@@ -419,7 +418,7 @@ public final class InProcessBroker implements AutoCloseable {
 				}
 			}
 		}
-		Object alternate = exchange.arguments.get("alternate-exchange");
+		Object alternate = exchange.arguments().get("alternate-exchange");
 		if (queues.size() == before && alternate != null) {
 			route(alternate.toString(), routingKey, message, queues, visited);
 		}
@@ -533,153 +532,6 @@ public final class InProcessBroker implements AutoCloseable {
 			}
 		});
 		return copy;
-	}
-
-	private record BindingState(String destination, boolean toQueue, String routingKey, Map<String, Object> arguments) {
-
-		boolean queue(String name) {
-			return this.toQueue && this.destination.equals(name);
-		}
-
-	}
-
-	private record ExchangeState(String name, String type, Map<String, Object> arguments, List<BindingState> bindings) {
-
-		ExchangeState(String name, String type, Map<String, Object> arguments) {
-			this(name, type, arguments, new ArrayList<>());
-		}
-
-		boolean matches(BindingState binding, String routingKey, Map<String, Object> headers) {
-			return switch (this.type) {
-				case ExchangeTypes.TOPIC -> RoutingKeys.topicMatches(binding.routingKey(), routingKey);
-				case ExchangeTypes.DIRECT -> binding.routingKey().equals(routingKey);
-				case ExchangeTypes.FANOUT -> true;
-				case ExchangeTypes.HEADERS -> RoutingKeys.headersMatch(binding.arguments(), headers);
-				default -> throw new IllegalStateException("Exchange type " + this.type + " is not modelled");
-			};
-		}
-
-	}
-
-	private static final class QueueState {
-
-		final String name;
-
-		final Map<String, Object> arguments;
-
-		final boolean autoDelete;
-
-		final java.util.Deque<Stored> ready = new java.util.ArrayDeque<>();
-
-		final List<ConsumerState> consumers = new ArrayList<>();
-
-		final Long ttl;
-
-		final Integer deliveryLimit;
-
-		final Integer maxLength;
-
-		final boolean rejectPublish;
-
-		final boolean singleActive;
-
-		final boolean quorum;
-
-		boolean hadConsumer;
-
-		Object expiryCheck;
-
-		int next;
-
-		QueueState(String name, Map<String, Object> arguments, boolean autoDelete) {
-			this.name = name;
-			this.arguments = arguments;
-			this.autoDelete = autoDelete;
-			this.ttl = number(arguments.get("x-message-ttl"));
-			Long limit = number(arguments.get("x-delivery-limit"));
-			this.deliveryLimit = (limit != null) ? limit.intValue() : null;
-			Long max = number(arguments.get("x-max-length"));
-			this.maxLength = (max != null) ? max.intValue() : null;
-			this.rejectPublish = "reject-publish".equals(arguments.get("x-overflow"));
-			this.singleActive = Boolean.TRUE.equals(arguments.get("x-single-active-consumer"));
-			this.quorum = "quorum".equals(arguments.get("x-queue-type"));
-		}
-
-		/** When a message put in now expires: the queue's TTL or its own, the sooner. */
-		long expiryOf(Message message) {
-			long expiresAt = Long.MAX_VALUE;
-			long now = System.currentTimeMillis();
-			if (this.ttl != null) {
-				expiresAt = now + this.ttl;
-			}
-			String expiration = message.getMessageProperties().getExpiration();
-			if (expiration != null) {
-				expiresAt = Math.min(expiresAt, now + Long.parseLong(expiration));
-			}
-			return expiresAt;
-		}
-
-		/**
-		 * Whether a publish is refused: at its {@code x-max-length} with reject-publish.
-		 */
-		boolean full() {
-			return this.rejectPublish && this.maxLength != null && this.ready.size() >= this.maxLength;
-		}
-
-		/**
-		 * The consumer that gets the next message, or {@code null} when none has room.
-		 */
-		ConsumerState nextConsumer() {
-			if (this.consumers.isEmpty()) {
-				return null;
-			}
-			if (this.singleActive) {
-				ConsumerState active = this.consumers.get(0);
-				return (active.inFlight < active.prefetch) ? active : null;
-			}
-			for (int i = 0; i < this.consumers.size(); i++) {
-				ConsumerState candidate = this.consumers.get((this.next + i) % this.consumers.size());
-				if (candidate.inFlight < candidate.prefetch) {
-					this.next = (this.next + i + 1) % this.consumers.size();
-					return candidate;
-				}
-			}
-			return null;
-		}
-
-		private static Long number(Object value) {
-			return (value instanceof Number number) ? number.longValue()
-					: (value != null) ? Long.valueOf(value.toString()) : null;
-		}
-
-	}
-
-	private static final class ConsumerState {
-
-		final String tag;
-
-		final String queue;
-
-		final int prefetch;
-
-		final DeliveryHandler handler;
-
-		final java.util.concurrent.ExecutorService executor;
-
-		int inFlight;
-
-		ConsumerState(String tag, String queue, int prefetch, DeliveryHandler handler) {
-			this.tag = tag;
-			this.queue = queue;
-			this.prefetch = prefetch;
-			this.handler = handler;
-			this.executor = java.util.concurrent.Executors.newSingleThreadExecutor((task) -> {
-				Thread thread = new Thread(task, "bus-in-process-" + tag);
-				thread.setDaemon(true);
-				return thread;
-			});
-		}
-
 	}
 
 	/** A delivery not yet settled: to a consumer, or taken ({@code consumer} null). */
