@@ -1,6 +1,8 @@
 package dev.bus.testkit;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +39,17 @@ public final class BusTestAutoConfiguration {
 					+ "@AutoConfigureBusTest or BusTestAutoConfiguration from the application's own configuration");
 		}
 		return new BusTestHarness(properties.getAwaitTimeout());
+	}
+
+	/**
+	 * A plain client over the broker the application uses, with its connection factory
+	 * (the in-process configuration, which runs first, brings its own).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PlainClient busTestPlainClient(ConnectionFactory connectionFactory, Environment environment) {
+		RabbitTemplate template = new RabbitTemplate(connectionFactory);
+		return new PlainClient(template::send, environment.getProperty("bus.exchange", "bus"));
 	}
 
 	@Bean

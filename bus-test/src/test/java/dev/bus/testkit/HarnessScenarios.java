@@ -86,6 +86,9 @@ abstract class HarnessScenarios {
 	DeadLetterReplayer replayer;
 
 	@Autowired
+	PlainClient plainClient;
+
+	@Autowired
 	BusListenerRegistry listeners;
 
 	@Test
@@ -151,6 +154,20 @@ abstract class HarnessScenarios {
 		assertThat(consumed.messageId()).isEqualTo(deadLettered.messageId());
 		assertThat(consumed.attempt()).as("a replay starts again at attempt 1").isEqualTo(1);
 		assertThat(consumed.payload(OrderCreated.class)).isEqualTo(new OrderCreated("o-5", 5));
+	}
+
+	@Test
+	void aPlainClientsMessageIsTakenAndOneSentAroundTheBusExchangeIsRefused() {
+		this.plainClient.publish("orders.created", "{\"id\":\"p-1\",\"cents\":7}");
+		Delivery plain = this.harness.delivered("orders.created").byListener("reserve").await();
+		assertThat(plain.payload(OrderCreated.class)).isEqualTo(new OrderCreated("p-1", 7));
+		assertThat(plain.messageId()).as("Bus gives a message without an id one from its content").isNotBlank();
+
+		this.plainClient.sendToQueue(this.listeners.find("reserve").definition().queue(),
+				"{\"id\":\"p-2\",\"cents\":7}");
+		Delivery refused = this.harness.deadLettered("#").byListener("reserve").withReason("unauthenticated").await();
+		assertThat(refused.message()).as("never decoded, never handed to the listener").isNull();
+		assertThat(this.harness.delivered("orders.created").byListener("reserve").list()).hasSize(1);
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import dev.bus.autoconfigure.BusProperties;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.ListenerContainerFactory;
 import dev.bus.reply.PendingReplies;
+import dev.bus.testkit.PlainClient;
 import dev.bus.testkit.broker.InProcessBroker;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.QueueReader;
@@ -58,6 +59,12 @@ public final class BusInProcessAutoConfiguration {
 	EnvelopeSender busEnvelopeSender(InProcessBroker broker, RabbitProperties rabbit,
 			PendingReplies busPendingReplies) {
 		return new InProcessSender(broker, rabbit.determineUsername(), busPendingReplies::deliver);
+	}
+
+	/** A plain client publishing into the in-process broker (without {@code user_id}). */
+	@Bean
+	PlainClient busTestPlainClient(InProcessBroker broker, BusProperties properties) {
+		return new PlainClient(broker::publish, properties.getExchange());
 	}
 
 	/** Dead-letter replays and hold releases read the in-process broker's queues. */
