@@ -47,9 +47,11 @@ public final class BusTestAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	PlainClient busTestPlainClient(ConnectionFactory connectionFactory, Environment environment) {
-		RabbitTemplate template = new RabbitTemplate(connectionFactory);
-		return new PlainClient(template::send, environment.getProperty("bus.exchange", "bus"));
+	PlainClient busTestPlainClient(ObjectProvider<ConnectionFactory> connectionFactory, Environment environment) {
+		// the connection factory is looked up on the first send: a test that never sends
+		// needs none
+		return new PlainClient((exchange, routingKey, message) -> new RabbitTemplate(connectionFactory.getObject())
+			.send(exchange, routingKey, message), environment.getProperty("bus.exchange", "bus"));
 	}
 
 	@Bean
