@@ -13,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.publisher.Holds;
 
 /**
  * The harness as a user's integration test has it: a {@code @SpringBootTest} of an
@@ -45,6 +46,7 @@ class BusTestHarnessIT extends HarnessScenarios {
 			definition.retry().levels().forEach((delay) -> admin.deleteQueue(definition.retryQueue(delay)));
 			admin.deleteExchange(definition.movesExchange());
 		}
+		admin.deleteQueue(Holds.queueName("ops", "freeze"));
 		admin.deleteExchange("bus-harness-it");
 	}
 

@@ -9,12 +9,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.TestPropertySource;
 
 import dev.bus.BusPublisher;
 import dev.bus.BusPublishException;
 import dev.bus.annotation.BusListener;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.listener.BusListenerRegistry;
+import dev.bus.publisher.Holds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The harness as a user's test has it: a {@code @SpringBootTest} of an application with a
  * publisher and listeners, against the broker on 127.0.0.1:5672.
  */
+@TestPropertySource(properties = { "bus.routing.rule-sets[0].name=ops", "bus.routing.rule-sets[0].version=1",
+		"bus.routing.rule-sets[0].rules[0].name=freeze", "bus.routing.rule-sets[0].rules[0].topic=incidents.*",
+		"bus.routing.rule-sets[0].rules[0].action=hold" })
 abstract class HarnessScenarios {
 
 	record OrderCreated(String id, int cents) {
@@ -50,6 +55,10 @@ abstract class HarnessScenarios {
 
 		@BusListener(topic = "orders.*", id = "large", group = "harness-it-large", filter = "payload.cents > 100")
 		void large(OrderCreated order) {
+		}
+
+		@BusListener(topic = "incidents.*", id = "incidents")
+		void incident(String incident) {
 		}
 
 		@BusListener(topic = "stock.query", id = "stock")
@@ -87,6 +96,9 @@ abstract class HarnessScenarios {
 
 	@Autowired
 	PlainClient plainClient;
+
+	@Autowired
+	Holds holds;
 
 	@Autowired
 	BusListenerRegistry listeners;
@@ -168,6 +180,19 @@ abstract class HarnessScenarios {
 		Delivery refused = this.harness.deadLettered("#").byListener("reserve").withReason("unauthenticated").await();
 		assertThat(refused.message()).as("never decoded, never handed to the listener").isNull();
 		assertThat(this.harness.delivered("orders.created").byListener("reserve").list()).hasSize(1);
+	}
+
+	@Test
+	void aHeldMessageIsDeliveredOnlyOnceReleased() {
+		this.publisher.publish("incidents.opened", "disk full").join();
+		assertThat(this.harness.published("incidents.opened").await()).isEqualTo("disk full");
+		assertThatThrownBy(() -> this.harness.delivered("incidents.*").within(Duration.ofMillis(200)).await())
+			.as("held by the rule")
+			.isInstanceOf(AssertionError.class);
+
+		assertThat(this.holds.release("ops", "freeze")).isEqualTo(1);
+		assertThat(this.harness.delivered("incidents.opened").byListener("incidents").await().payload(String.class))
+			.isEqualTo("disk full");
 	}
 
 	@Test
