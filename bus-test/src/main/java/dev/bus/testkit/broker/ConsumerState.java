@@ -15,13 +15,13 @@ final class ConsumerState {
 
 	final int prefetch;
 
-	final InProcessBroker.DeliveryHandler handler;
+	final DeliveryHandler handler;
 
 	final ExecutorService executor;
 
 	int inFlight;
 
-	ConsumerState(String tag, String queue, int prefetch, InProcessBroker.DeliveryHandler handler) {
+	ConsumerState(String tag, String queue, int prefetch, DeliveryHandler handler) {
 		this.tag = tag;
 		this.queue = queue;
 		this.prefetch = prefetch;

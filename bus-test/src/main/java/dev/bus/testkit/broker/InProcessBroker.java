@@ -2,22 +2,15 @@ package dev.bus.testkit.broker;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Declarable;
-import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.Queue;
 
 /**
  * RabbitMQ's routing and queueing, in memory, for tests: exchanges (topic, direct,
@@ -44,9 +37,7 @@ public final class InProcessBroker implements AutoCloseable {
 
 	private final Object lock = new Object();
 
-	private final Map<String, ExchangeState> exchanges = new HashMap<>();
-
-	private final Map<String, QueueState> queues = new LinkedHashMap<>();
+	private final Topology topology = new Topology();
 
 	private final Map<Long, Unacked> unacked = new HashMap<>();
 
@@ -68,80 +59,44 @@ public final class InProcessBroker implements AutoCloseable {
 		this.expiry = timer;
 	}
 
-	/** What a publish did. */
-	public record Published(List<String> queues, boolean rejected) {
-
-		/** Whether no queue took it (a mandatory publish is then returned). */
-		public boolean unroutable() {
-			return this.queues.isEmpty() && !this.rejected;
-		}
-
-	}
-
-	/** Receives the deliveries of a consumer, one at a time, on the consumer's thread. */
-	@FunctionalInterface
-	public interface DeliveryHandler {
-
-		void deliver(Message message, long deliveryTag);
-
-	}
-
 	/**
 	 * Declares an exchange, a queue or a binding, as RabbitMQ would: again with the same
 	 * settings does nothing; with others fails ({@code PRECONDITION_FAILED}).
 	 */
 	public void declare(Declarable declarable) {
 		synchronized (this.lock) {
-			if (declarable instanceof Exchange exchange) {
-				declareExchange(exchange);
-			}
-			else if (declarable instanceof Queue queue) {
-				declareQueue(queue);
-			}
-			else if (declarable instanceof Binding binding) {
-				bind(binding);
-			}
-			else {
-				throw new IllegalArgumentException("Cannot declare a " + declarable.getClass().getName());
-			}
+			this.topology.declare(declarable);
 		}
 	}
 
 	public boolean exchangeExists(String name) {
 		synchronized (this.lock) {
-			return name.isEmpty() || this.exchanges.containsKey(name);
+			return this.topology.exchangeExists(name);
 		}
 	}
 
 	public boolean queueExists(String name) {
 		synchronized (this.lock) {
-			return this.queues.containsKey(name);
+			return this.topology.queue(name) != null;
 		}
 	}
 
 	/** Messages ready in a queue (not those delivered and unacknowledged). */
 	public int messageCount(String queue) {
 		synchronized (this.lock) {
-			return requireQueue(queue).ready.size();
+			return this.topology.requireQueue(queue).ready.size();
 		}
 	}
 
 	public void deleteQueue(String name) {
 		synchronized (this.lock) {
-			QueueState queue = this.queues.remove(name);
-			if (queue != null) {
-				queue.expiryCheck = null;
-				this.exchanges.values().forEach((exchange) -> exchange.bindings().removeIf((b) -> b.queue(name)));
-			}
+			this.topology.deleteQueue(name);
 		}
 	}
 
 	public void deleteExchange(String name) {
 		synchronized (this.lock) {
-			this.exchanges.remove(name);
-			this.exchanges.values()
-				.forEach((exchange) -> exchange.bindings()
-					.removeIf((binding) -> !binding.toQueue() && binding.destination().equals(name)));
+			this.topology.deleteExchange(name);
 		}
 	}
 
@@ -153,23 +108,12 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public Published publish(String exchange, String routingKey, Message message) {
 		synchronized (this.lock) {
-			if (!exchangeExists(exchange)) {
+			if (!this.topology.exchangeExists(exchange)) {
 				throw new IllegalStateException("NOT_FOUND - no exchange '" + exchange + "'");
 			}
-			Set<String> targets = new LinkedHashSet<>();
-			route(exchange, routingKey, message, targets, new LinkedHashSet<>());
-			boolean rejected = false;
-			List<String> taken = new ArrayList<>();
-			for (String name : targets) {
-				QueueState queue = this.queues.get(name);
-				if (queue.full()) {
-					rejected = true;
-					continue;
-				}
-				enqueue(queue, new Stored(Messages.copy(message), exchange, routingKey, 0));
-				taken.add(name);
-			}
-			return new Published(List.copyOf(taken), rejected);
+			List<QueueState> targets = this.topology.route(exchange, routingKey, message);
+			List<String> taken = enqueue(targets, message, exchange, routingKey);
+			return new Published(taken, taken.size() < targets.size());
 		}
 	}
 
@@ -179,7 +123,7 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public Message get(String queue) {
 		synchronized (this.lock) {
-			QueueState state = requireQueue(queue);
+			QueueState state = this.topology.requireQueue(queue);
 			expireHead(state);
 			Stored stored = state.ready.pollFirst();
 			return (stored != null)
@@ -194,7 +138,7 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public Message take(String queue) {
 		synchronized (this.lock) {
-			QueueState state = requireQueue(queue);
+			QueueState state = this.topology.requireQueue(queue);
 			expireHead(state);
 			Stored stored = state.ready.pollFirst();
 			if (stored == null) {
@@ -216,7 +160,7 @@ public final class InProcessBroker implements AutoCloseable {
 			List<Long> tags = deliveryTags.stream().sorted().toList();
 			for (int i = tags.size() - 1; i >= 0; i--) {
 				Unacked returned = this.unacked.remove(tags.get(i));
-				QueueState queue = (returned != null) ? this.queues.get(returned.queue) : null;
+				QueueState queue = (returned != null) ? this.topology.queue(returned.queue) : null;
 				if (queue != null) {
 					queue.ready.addFirst(returned.stored);
 					dispatch(queue);
@@ -232,7 +176,7 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public String consume(String queue, int prefetch, DeliveryHandler handler) {
 		synchronized (this.lock) {
-			QueueState state = requireQueue(queue);
+			QueueState state = this.topology.requireQueue(queue);
 			String tag = "in-process-" + this.consumerTags.incrementAndGet();
 			ConsumerState consumer = new ConsumerState(tag, queue, Math.max(1, prefetch), handler);
 			this.consumers.put(tag, consumer);
@@ -256,7 +200,7 @@ public final class InProcessBroker implements AutoCloseable {
 			if (consumer == null) {
 				return;
 			}
-			QueueState queue = this.queues.get(consumer.queue);
+			QueueState queue = this.topology.queue(consumer.queue);
 			if (queue != null) {
 				queue.consumers.remove(consumer);
 			}
@@ -272,7 +216,7 @@ public final class InProcessBroker implements AutoCloseable {
 			consumer.executor.shutdownNow();
 		}
 		synchronized (this.lock) {
-			QueueState queue = this.queues.get(consumer.queue);
+			QueueState queue = this.topology.queue(consumer.queue);
 			List<Long> tags = this.unacked.entrySet()
 				.stream()
 				.filter((entry) -> entry.getValue().consumer == consumer)
@@ -287,7 +231,7 @@ public final class InProcessBroker implements AutoCloseable {
 			}
 			if (queue != null) {
 				if (queue.autoDelete && queue.hadConsumer && queue.consumers.isEmpty()) {
-					deleteQueue(queue.name);
+					this.topology.deleteQueue(queue.name);
 				}
 				else {
 					dispatch(queue);
@@ -326,7 +270,7 @@ public final class InProcessBroker implements AutoCloseable {
 			if (settled.consumer != null) {
 				settled.consumer.inFlight--;
 			}
-			QueueState queue = this.queues.get(settled.queue);
+			QueueState queue = this.topology.queue(settled.queue);
 			if (queue != null) {
 				if (!requeue) {
 					deadLetter(queue, settled.stored, "rejected");
@@ -351,77 +295,20 @@ public final class InProcessBroker implements AutoCloseable {
 		this.expiry.shutdownNow();
 	}
 
-	private void declareExchange(Exchange exchange) {
-		ExchangeState existing = this.exchanges.get(exchange.getName());
-		ExchangeState declared = new ExchangeState(exchange.getName(), exchange.getType(),
-				Map.copyOf(withoutNulls(exchange.getArguments())));
-		if (existing == null) {
-			this.exchanges.put(exchange.getName(), declared);
-		}
-		else if (!existing.type().equals(declared.type()) || !existing.arguments().equals(declared.arguments())) {
-			throw new IllegalStateException("PRECONDITION_FAILED - inequivalent arg for exchange '" + exchange.getName()
-					+ "': declared " + existing.type() + " " + existing.arguments());
-		}
-	}
-
-	private void declareQueue(Queue queue) {
-		Map<String, Object> arguments = Map.copyOf(withoutNulls(queue.getArguments()));
-		QueueState existing = this.queues.get(queue.getName());
-		if (existing == null) {
-			this.queues.put(queue.getName(), new QueueState(queue.getName(), arguments, queue.isAutoDelete()));
-		}
-		else if (!existing.arguments.equals(arguments)) {
-			throw new IllegalStateException("PRECONDITION_FAILED - inequivalent arg for queue '" + queue.getName()
-					+ "': declared with " + existing.arguments + ", now " + arguments);
-		}
-	}
-
-	private void bind(Binding binding) {
-		ExchangeState exchange = this.exchanges.get(binding.getExchange());
-		boolean toQueue = binding.getDestinationType() == Binding.DestinationType.QUEUE;
-		if (exchange == null || (toQueue ? !this.queues.containsKey(binding.getDestination())
-				: !this.exchanges.containsKey(binding.getDestination()))) {
-			throw new IllegalStateException("NOT_FOUND - cannot bind " + binding.getDestination() + " to "
-					+ binding.getExchange() + ": declare both first");
-		}
-		BindingState state = new BindingState(binding.getDestination(), toQueue,
-				Objects.requireNonNullElse(binding.getRoutingKey(), ""),
-				Map.copyOf(withoutNulls(binding.getArguments())));
-		if (!exchange.bindings().contains(state)) {
-			exchange.bindings().add(state);
-		}
-	}
-
-	private void route(String exchangeName, String routingKey, Message message, Set<String> queues,
-			Set<String> visited) {
-		if (exchangeName.isEmpty()) {
-			if (this.queues.containsKey(routingKey)) {
-				queues.add(routingKey);
-			}
-			return;
-		}
-		if (!visited.add(exchangeName)) {
-			return;
-		}
-		ExchangeState exchange = this.exchanges.get(exchangeName);
-		if (exchange == null) {
-			return;
-		}
-		int before = queues.size();
-		for (BindingState binding : exchange.bindings()) {
-			if (exchange.matches(binding, routingKey, message.getMessageProperties().getHeaders())) {
-				if (binding.toQueue()) {
-					queues.add(binding.destination());
-				}
-				else {
-					route(binding.destination(), routingKey, message, queues, visited);
-				}
+	/**
+	 * Puts a copy of a routed message in each of its queues that takes it (a full
+	 * reject-publish queue does not).
+	 * @return the queues that took it
+	 */
+	private List<String> enqueue(List<QueueState> targets, Message message, String exchange, String routingKey) {
+		List<String> taken = new ArrayList<>(targets.size());
+		for (QueueState queue : targets) {
+			if (!queue.full()) {
+				enqueue(queue, new Stored(Messages.copy(message), exchange, routingKey, 0));
+				taken.add(queue.name);
 			}
 		}
-		Object alternate = exchange.arguments().get("alternate-exchange");
-		if (queues.size() == before && alternate != null) {
-			route(alternate.toString(), routingKey, message, queues, visited);
-		}
+		return List.copyOf(taken);
 	}
 
 	private void enqueue(QueueState queue, Stored stored) {
@@ -442,7 +329,7 @@ public final class InProcessBroker implements AutoCloseable {
 	}
 
 	private void dispatchQueueOf(Unacked settled) {
-		QueueState queue = this.queues.get(settled.queue);
+		QueueState queue = this.topology.queue(settled.queue);
 		if (queue != null) {
 			dispatch(queue);
 		}
@@ -504,34 +391,7 @@ public final class InProcessBroker implements AutoCloseable {
 		Object routingKey = queue.arguments.get("x-dead-letter-routing-key");
 		Message dead = Messages.deadLettered(stored, queue.name, reason);
 		String key = (routingKey != null) ? routingKey.toString() : stored.routingKey();
-		if (exchangeExists(exchange.toString())) {
-			Set<String> targets = new LinkedHashSet<>();
-			route(exchange.toString(), key, dead, targets, new LinkedHashSet<>());
-			for (String target : targets) {
-				QueueState into = this.queues.get(target);
-				if (!into.full()) {
-					enqueue(into, new Stored(Messages.copy(dead), exchange.toString(), key, 0));
-				}
-			}
-		}
-	}
-
-	private QueueState requireQueue(String name) {
-		QueueState queue = this.queues.get(name);
-		if (queue == null) {
-			throw new IllegalStateException("NOT_FOUND - no queue '" + name + "'");
-		}
-		return queue;
-	}
-
-	private static Map<String, Object> withoutNulls(Map<String, Object> arguments) {
-		Map<String, Object> copy = new HashMap<>();
-		arguments.forEach((name, value) -> {
-			if (value != null) {
-				copy.put(name, value);
-			}
-		});
-		return copy;
+		enqueue(this.topology.route(exchange.toString(), key, dead), dead, exchange.toString(), key);
 	}
 
 	/** A delivery not yet settled: to a consumer, or taken ({@code consumer} null). */

@@ -44,7 +44,6 @@ final class RoutingKeys {
 		String mode = String.valueOf(arguments.getOrDefault("x-match", "all"));
 		boolean withX = mode.endsWith("-with");
 		boolean any = mode.startsWith("any");
-		boolean matchedOne = false;
 		for (Map.Entry<String, Object> argument : arguments.entrySet()) {
 			if (argument.getKey().equals("x-match") || (!withX && argument.getKey().startsWith("x-"))) {
 				continue;
@@ -58,9 +57,9 @@ final class RoutingKeys {
 			if (!any && !equal) {
 				return false;
 			}
-			matchedOne |= equal;
 		}
-		return !any || matchedOne;
+		// all: every argument matched (none is all of none); any: none did
+		return !any;
 	}
 
 }

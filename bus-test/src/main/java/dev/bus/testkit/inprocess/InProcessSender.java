@@ -13,6 +13,7 @@ import org.springframework.amqp.core.Message;
 import dev.bus.BusPublishException;
 import dev.bus.BusPublishException.Reason;
 import dev.bus.testkit.broker.InProcessBroker;
+import dev.bus.testkit.broker.Published;
 import dev.bus.transport.ConfirmedSender;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.EnvelopeSender;
@@ -71,7 +72,7 @@ public class InProcessSender implements EnvelopeSender {
 		}
 		Message message = new Message(envelope.body(),
 				WireCodec.delivered(properties, new com.rabbitmq.client.Envelope(0, false, exchange, routingKey)));
-		InProcessBroker.Published published;
+		Published published;
 		try {
 			published = this.broker.publish(exchange, routingKey, message);
 		}

@@ -230,7 +230,7 @@ class InProcessBrokerAgreementIT {
 		springProperties.setMessageId(id);
 		headers.forEach(springProperties::setHeader);
 		springProperties.setExpiration(expiration);
-		InProcessBroker.Published published = this.inProcess.publish(exchange, routingKey,
+		Published published = this.inProcess.publish(exchange, routingKey,
 				new Message(id.getBytes(StandardCharsets.UTF_8), springProperties));
 		assertThat(!published.rejected()).as("confirmed (not nacked) on both: " + id).isEqualTo(acked);
 	}
