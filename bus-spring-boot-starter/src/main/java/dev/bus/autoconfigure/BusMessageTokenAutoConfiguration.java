@@ -26,10 +26,6 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestTemplate;
@@ -40,6 +36,7 @@ import dev.bus.security.ClientCredentialsTokenClient;
 import dev.bus.security.ClientCredentialsTokens;
 import dev.bus.security.MessageTokenPublishPostProcessor;
 import dev.bus.security.MessageTokenReceivePostProcessor;
+import dev.bus.security.MessageTokenSource;
 import dev.bus.security.MessageProofKey;
 import dev.bus.security.MessageProofSigner;
 import dev.bus.security.MessageProofVerifier;
@@ -122,12 +119,12 @@ public final class BusMessageTokenAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MessageTokenPublishPostProcessor busMessageTokenPublishPostProcessor(BusProperties properties,
-			ObjectProvider<ClientRegistrationRepository> registrations, ObjectProvider<BrokerAccess> brokerAccess,
-			ObjectProvider<MessageProofKey> proofKey) {
+			ObjectProvider<MessageTokenSource> tokenSource, ObjectProvider<ClientRegistrationRepository> registrations,
+			ObjectProvider<BrokerAccess> brokerAccess, ObjectProvider<MessageProofKey> proofKey) {
 		SecurityProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
-		ClientCredentialsTokens tokens = null;
 		MessageProofKey key = proofKey.getIfAvailable();
-		if (StringUtils.hasText(messageToken.getRegistration())) {
+		MessageTokenSource tokens = tokenSource.getIfAvailable();
+		if (tokens == null && StringUtils.hasText(messageToken.getRegistration())) {
 			ClientRegistration registration = ClientCredentialsRegistrations.find(messageToken.getRegistration(),
 					registrations, PREFIX + "registration");
 			tokens = new ClientCredentialsTokens(registration,
@@ -139,9 +136,13 @@ public final class BusMessageTokenAutoConfiguration {
 				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), (key != null) ? key.thumbprint() : null);
 	}
 
+	/**
+	 * Checks tokens against the issuer's key set ({@code jwk-set-uri}), issuer and
+	 * audience.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties) {
+	MessageTokenVerifier busMessageTokenVerifier(BusProperties properties) {
 		SecurityProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
 		require(messageToken.getIssuerUri(), "issuer-uri");
 		require(messageToken.getJwkSetUri(), "jwk-set-uri");
@@ -151,14 +152,15 @@ public final class BusMessageTokenAutoConfiguration {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(messageToken.getJwkSetUri())
 			.restOperations(new RestTemplate(requestFactory))
 			.build();
-		String audience = messageToken.getAudience();
-		// No timestamp validator: a token is judged at the time its message's proof was
-		// made.
-		decoder
-			.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(messageToken.getIssuerUri()),
-					new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-							(audiences) -> audiences != null && audiences.contains(audience))));
-		return new MessageTokenReceivePostProcessor(topics(messageToken), new MessageTokenVerifier(decoder),
+		return MessageTokenVerifier.of(decoder, messageToken.getIssuerUri(), messageToken.getAudience());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessageTokenReceivePostProcessor busMessageTokenReceivePostProcessor(BusProperties properties,
+			MessageTokenVerifier busMessageTokenVerifier) {
+		SecurityProperties.MessageToken messageToken = properties.getSecurity().getMessageToken();
+		return new MessageTokenReceivePostProcessor(topics(messageToken), busMessageTokenVerifier,
 				new MessageProofVerifier(), messageToken.isRequireProof(), messageToken.getClockSkew(),
 				Clock.systemUTC());
 	}
@@ -188,7 +190,7 @@ public final class BusMessageTokenAutoConfiguration {
 	 * Matches when {@code bus.security.message-token.topics} lists a topic, in either
 	 * list form.
 	 */
-	static final class OnMessageTokenTopics extends SpringBootCondition {
+	public static final class OnMessageTokenTopics extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {

@@ -29,7 +29,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * Tokens never leave this class except to their callers: no log line or failure
  * description shows one, nor the client secret.
  */
-public class ClientCredentialsTokens {
+public class ClientCredentialsTokens implements MessageTokenSource {
 
 	private static final Log logger = LogFactory.getLog(ClientCredentialsTokens.class);
 
@@ -68,6 +68,7 @@ public class ClientCredentialsTokens {
 	 * @throws TokenUnavailableException when there is no unexpired token and a new one
 	 * cannot be obtained
 	 */
+	@Override
 	public ClientToken currentWithAtLeast(double share) {
 		ClientToken current = this.token;
 		if (current != null && !current.hasNoMoreLeftThan(share, this.clock.instant())) {
@@ -127,6 +128,7 @@ public class ClientCredentialsTokens {
 	}
 
 	/** The client id, registration id and token endpoint: for health and messages. */
+	@Override
 	public String describeClient() {
 		return "client '" + this.registration.getClientId() + "' of registration '"
 				+ this.registration.getRegistrationId() + "' at "
@@ -171,7 +173,7 @@ public class ClientCredentialsTokens {
 	/** No token could be obtained; the message says why, without secrets. */
 	public static class TokenUnavailableException extends RuntimeException {
 
-		TokenUnavailableException(String message) {
+		public TokenUnavailableException(String message) {
 			super(message);
 		}
 

@@ -49,7 +49,7 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 
 	private final List<TopicPattern> topics;
 
-	private final ClientCredentialsTokens tokens;
+	private final MessageTokenSource tokens;
 
 	private final BrokerAccess brokerAccess;
 
@@ -57,15 +57,14 @@ public class MessageTokenPublishPostProcessor implements PublishPostProcessor, O
 
 	/**
 	 * @param topics the token topics
-	 * @param tokens the tokens to attach, or {@code null} when no registration is
-	 * configured
+	 * @param tokens the tokens to attach, or {@code null} when none are configured
 	 * @param brokerAccess the broker user messages are sent as, which listeners compare
 	 * the token's subject with
 	 * @param requiredKey the thumbprint of the key every token must be bound to (its
 	 * proofs are then signed with it), or {@code null} when bearer tokens are sent as
 	 * they are
 	 */
-	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, ClientCredentialsTokens tokens,
+	public MessageTokenPublishPostProcessor(List<TopicPattern> topics, MessageTokenSource tokens,
 			BrokerAccess brokerAccess, String requiredKey) {
 		this.topics = List.copyOf(topics);
 		this.tokens = tokens;

@@ -1,11 +1,17 @@
 package dev.bus.security;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 
 import dev.bus.MessageRejectedException;
@@ -35,6 +41,18 @@ public class MessageTokenVerifier {
 	 */
 	public MessageTokenVerifier(JwtDecoder decoder) {
 		this.decoder = decoder;
+	}
+
+	/**
+	 * A verifier on {@code decoder} (the issuer's key set) that checks the issuer and the
+	 * audience, and not expiry, which is judged against the time a message's proof was
+	 * made.
+	 */
+	public static MessageTokenVerifier of(NimbusJwtDecoder decoder, String issuer, String audience) {
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(issuer),
+				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+						(audiences) -> audiences != null && audiences.contains(audience))));
+		return new MessageTokenVerifier(decoder);
 	}
 
 	/**

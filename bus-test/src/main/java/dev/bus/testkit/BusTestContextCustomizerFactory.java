@@ -11,9 +11,10 @@ import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Marks every context Spring's test framework builds, so the harness can tell a test from
- * an application that has the test kit on its class path by mistake
- * ({@link BusTestAutoConfiguration#TEST_CONTEXT}).
+ * Lets every context Spring's test framework builds resolve {@code test-keyset:}
+ * locations ({@link TestKeysets}), and marks it Spring's test framework builds, so the
+ * harness can tell a test from an application that has the test kit on its class path by
+ * mistake ({@link BusTestAutoConfiguration#TEST_CONTEXT}).
  */
 class BusTestContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -28,6 +29,7 @@ class BusTestContextCustomizerFactory implements ContextCustomizerFactory {
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+			context.addProtocolResolver(new TestKeysets());
 			context.getEnvironment()
 				.getPropertySources()
 				.addLast(

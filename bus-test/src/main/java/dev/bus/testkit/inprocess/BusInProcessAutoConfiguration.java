@@ -12,13 +12,18 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.util.StringUtils;
 
 import dev.bus.autoconfigure.BusProperties;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.ListenerContainerFactory;
 import dev.bus.reply.PendingReplies;
+import dev.bus.testkit.BusTestProperties;
 import dev.bus.testkit.PlainClient;
 import dev.bus.testkit.broker.InProcessBroker;
+import dev.bus.testkit.security.OtherServices;
+import dev.bus.transport.BrokerAccess;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.transport.QueueReader;
 
@@ -34,7 +39,7 @@ import dev.bus.transport.QueueReader;
 		"dev.bus.autoconfigure.BusAutoConfiguration", "dev.bus.autoconfigure.BusListenerAutoConfiguration",
 		"org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration" })
 @ConditionalOnBooleanProperty("bus.test.in-process")
-@EnableConfigurationProperties({ BusProperties.class, RabbitProperties.class })
+@EnableConfigurationProperties({ BusProperties.class, RabbitProperties.class, BusTestProperties.class })
 public final class BusInProcessAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
@@ -54,11 +59,35 @@ public final class BusInProcessAutoConfiguration {
 		return new InProcessAdmin(connectionFactory, broker, beanFactory);
 	}
 
-	/** The application is {@code spring.rabbitmq.username} ({@code user_id}). */
+	/**
+	 * The broker user the application is ({@code bus.test.broker.user}, by default
+	 * {@code spring.rabbitmq.username}) with its write scopes
+	 * ({@code bus.test.broker.scopes}): in place of the one a broker token or certificate
+	 * would give it, which needs a broker.
+	 */
 	@Bean
-	EnvelopeSender busEnvelopeSender(InProcessBroker broker, RabbitProperties rabbit,
+	@Primary
+	BrokerAccess busInProcessBrokerUser(BusTestProperties test, RabbitProperties rabbit, BusProperties properties) {
+		String user = StringUtils.hasText(test.getBroker().getUser()) ? test.getBroker().getUser()
+				: rabbit.determineUsername();
+		String virtualHost = rabbit.determineVirtualHost();
+		return new InProcessBrokerUser(user, test.getBroker().getScopes(),
+				properties.getSecurity().getBrokerToken().getResourceServerId(),
+				(virtualHost != null) ? virtualHost : "/");
+	}
+
+	/** Its messages carry its broker user as {@code user_id}. */
+	@Bean
+	EnvelopeSender busEnvelopeSender(InProcessBroker broker, BrokerAccess busInProcessBrokerUser,
 			PendingReplies busPendingReplies) {
-		return new InProcessSender(broker, rabbit.determineUsername(), busPendingReplies::deliver);
+		return new InProcessSender(broker, busInProcessBrokerUser.userId(), busPendingReplies::deliver);
+	}
+
+	/** Other services send into the in-process broker as their own broker users. */
+	@Bean
+	OtherServices.Transport busInProcessOtherServices(InProcessBroker broker) {
+		return (user) -> new InProcessSender(broker, user, (properties, body) -> {
+		});
 	}
 
 	/** A plain client publishing into the in-process broker (without {@code user_id}). */
