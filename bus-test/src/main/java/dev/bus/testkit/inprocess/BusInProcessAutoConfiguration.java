@@ -83,11 +83,13 @@ public final class BusInProcessAutoConfiguration {
 		return new InProcessSender(broker, busInProcessBrokerUser.userId(), busPendingReplies::deliver);
 	}
 
-	/** Other services send into the in-process broker as their own broker users. */
+	/**
+	 * Other services send into the in-process broker as their own broker users, and
+	 * consume from it.
+	 */
 	@Bean
-	OtherServices.Transport busInProcessOtherServices(InProcessBroker broker) {
-		return (user) -> new InProcessSender(broker, user, (properties, body) -> {
-		});
+	OtherServices.Transport busInProcessOtherServices(InProcessBroker broker, BusProperties properties) {
+		return new InProcessOtherServices(broker, properties.getExchange());
 	}
 
 	/** A plain client publishing into the in-process broker (without {@code user_id}). */

@@ -1,7 +1,6 @@
 package dev.bus.testkit.inprocess;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,7 +37,7 @@ public class InProcessSender implements EnvelopeSender {
 
 	private final BiConsumer<AMQP.BasicProperties, byte[]> replies;
 
-	private final String replyAddress = ConfirmedSender.DIRECT_REPLY_TO + ".in-process-" + UUID.randomUUID();
+	private final String replyAddress;
 
 	private final ExecutorService replyThread = Executors.newSingleThreadExecutor((task) -> {
 		Thread thread = new Thread(task, "bus-in-process-replies");
@@ -56,6 +55,8 @@ public class InProcessSender implements EnvelopeSender {
 		this.broker = broker;
 		this.userId = userId;
 		this.replies = replies;
+		this.replyAddress = broker.directReplyTo(ConfirmedSender.DIRECT_REPLY_TO,
+				(properties, body) -> this.replyThread.execute(() -> this.replies.accept(properties, body)));
 	}
 
 	@Override
@@ -103,15 +104,14 @@ public class InProcessSender implements EnvelopeSender {
 	@Override
 	public void close(Duration timeout) {
 		this.closed = true;
+		this.broker.cancelDirectReplyTo(this.replyAddress);
 		this.replyThread.shutdown();
 	}
 
 	private CompletableFuture<Void> reply(String address, AMQP.BasicProperties properties, Envelope envelope) {
-		if (!address.equals(this.replyAddress)) {
+		if (!this.broker.reply(address, properties, envelope.body())) {
 			return failed(Reason.UNROUTABLE, envelope, "no requester waits at " + address);
 		}
-		byte[] body = envelope.body();
-		this.replyThread.execute(() -> this.replies.accept(properties, body));
 		return CompletableFuture.completedFuture(null);
 	}
 

@@ -3,6 +3,7 @@ package dev.bus.testkit.security;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import dev.bus.BusPublishException;
@@ -96,6 +97,34 @@ public final class OtherService {
 	 */
 	public OtherService withToken(UnaryOperator<TestIssuer.TokenBuilder> change) {
 		return new OtherService(this.services, this.name, TokenKind.CHANGED, this.scopes, null, change);
+	}
+
+	/**
+	 * Makes it a consumer of {@code topicPatterns}: a queue of its own takes what is
+	 * published on them, as its listener group's queue would, so that the application's
+	 * publishes there are routed (Bus's publishes are mandatory: a topic no queue takes
+	 * fails {@code UNROUTABLE}, in-process as on RabbitMQ). The queue stays for the rest
+	 * of the test run.
+	 * @return this service
+	 */
+	public OtherService consumes(String... topicPatterns) {
+		for (String pattern : topicPatterns) {
+			this.services.bindConsumer(this.name, pattern);
+		}
+		return this;
+	}
+
+	/**
+	 * Makes it answer the requests on {@code topic} (the application's
+	 * {@code publisher.request(...)}): each request's payload, decrypted and read as
+	 * {@code type}, goes to {@code answer}, and what it returns is the reply, sealed,
+	 * proved and encrypted as a Bus responder's would be; what it throws reaches the
+	 * requester as a failed reply. Replaces what it answered there before.
+	 * @return this service
+	 */
+	public <T> OtherService answers(String topic, Class<T> type, Function<T, ?> answer) {
+		this.services.answer(this, topic, type, answer);
+		return this;
 	}
 
 	/**

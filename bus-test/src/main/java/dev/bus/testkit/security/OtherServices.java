@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
+import org.springframework.amqp.core.Message;
+
+import dev.bus.IncomingMessage;
 import dev.bus.PublishPostProcessor;
 import dev.bus.publisher.EnvelopeSigner;
 import dev.bus.transport.EnvelopeSender;
@@ -28,8 +33,7 @@ import dev.bus.transport.EnvelopeSender;
  */
 public final class OtherServices implements AutoCloseable {
 
-	/** Sends as a broker user. */
-	@FunctionalInterface
+	/** Where other services send and consume. */
 	public interface Transport {
 
 		/**
@@ -37,6 +41,18 @@ public final class OtherServices implements AutoCloseable {
 		 * broker that authenticated it would have them.
 		 */
 		EnvelopeSender senderFor(String brokerUser);
+
+		/**
+		 * Gives {@code service} a queue that takes what is published on
+		 * {@code topicPattern}, as its listener group's queue would.
+		 */
+		void bindConsumer(String service, String topicPattern);
+
+		/**
+		 * Hands what is published on {@code topicPattern} to {@code handler}, through
+		 * {@code service}'s queue for it, in place of any handler it had there.
+		 */
+		void consume(String service, String topicPattern, Consumer<Message> handler);
 
 	}
 
@@ -49,6 +65,13 @@ public final class OtherServices implements AutoCloseable {
 
 		/** The chain elements of a publish by {@code service}. */
 		List<PublishPostProcessor> elements(OtherService service);
+
+		/**
+		 * What a request to {@code service} goes through before it answers (decryption),
+		 * as a listener's receive chain.
+		 */
+		default void receive(OtherService service, IncomingMessage request) {
+		}
 
 		/** What proves {@code service}'s sealed messages. */
 		default EnvelopeSigner signer(OtherService service) {
@@ -81,12 +104,26 @@ public final class OtherServices implements AutoCloseable {
 	}
 
 	EnvelopeSender sender(String name) {
+		return this.senders.computeIfAbsent(name, transport(name)::senderFor);
+	}
+
+	void bindConsumer(String name, String topicPattern) {
+		transport(name).bindConsumer(name, topicPattern);
+	}
+
+	<T> void answer(OtherService service, String topic, Class<T> type, Function<T, ?> answer) {
+		transport(service.name()).consume(service.name(), topic,
+				(request) -> this.envelopes.answer(service, request, type, answer, sender(service.name())));
+	}
+
+	private Transport transport(String name) {
 		if (this.transport == null) {
-			throw new IllegalStateException("Another service's messages are sent in-process only "
+			throw new IllegalStateException("Other services are in-process only "
 					+ "(@AutoConfigureBusTest(inProcess = true)): a real broker authenticates every sender, so "
-					+ "sending as broker user '" + name + "' needs that user's own connection");
+					+ "sending as broker user '" + name + "' needs that user's own connection, and its listeners "
+					+ "are its own application's");
 		}
-		return this.senders.computeIfAbsent(name, this.transport::senderFor);
+		return this.transport;
 	}
 
 	ServiceEnvelopes envelopes() {

@@ -24,7 +24,11 @@ final class ServiceTokens implements OtherServices.Elements, AutoCloseable {
 
 	private final List<TopicPattern> topics;
 
-	private final Map<String, MessageProofKey> keys = new ConcurrentHashMap<>();
+	/**
+	 * One key per service name for the whole test run: making an RSA key takes a few
+	 * hundred milliseconds, and these keys are trusted by nothing outside the JVM.
+	 */
+	private static final Map<String, MessageProofKey> keys = new ConcurrentHashMap<>();
 
 	private final Map<String, MessageProofSigner> signers = new ConcurrentHashMap<>();
 
@@ -60,7 +64,7 @@ final class ServiceTokens implements OtherServices.Elements, AutoCloseable {
 
 	/** The key {@code service}'s tokens are bound to, made on first use. */
 	MessageProofKey key(String service) {
-		return this.keys.computeIfAbsent(service, (name) -> MessageProofKey.generate(this.issuer.clock()));
+		return keys.computeIfAbsent(service, (name) -> MessageProofKey.generate(this.issuer.clock()));
 	}
 
 	@Override

@@ -31,6 +31,7 @@ import dev.bus.testkit.PlainClient;
 import dev.bus.testkit.broker.InProcessBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Per-message tokens and encryption in-process, with no issuer and no keyset file: the
@@ -211,6 +212,25 @@ class InProcessSecurityTest {
 		assertThat(refused.reason()).as("no token, checked before decryption").isEqualTo("unauthenticated");
 		assertThat(refused.error()).hasMessageContaining("requires a per-message token");
 		assertThat(this.harness.delivered("payments.captured").list()).isEmpty();
+	}
+
+	@Test
+	void anotherServiceAnswersTheApplicationsRequestsSealedAsAResponder() {
+		this.services.named("billing").answers("payments.quote", Payment.class, (payment) -> {
+			if (payment.cents() < 0) {
+				throw new IllegalArgumentException("negative amount");
+			}
+			return new Payment(payment.id(), payment.cents() + 30);
+		});
+
+		Payment quoted = this.publisher
+			.request("payments.quote", new Payment("q-1", 100), Payment.class, java.time.Duration.ofSeconds(5))
+			.join();
+		assertThat(quoted).as("decrypted request in, encrypted and proved reply out")
+			.isEqualTo(new Payment("q-1", 130));
+		assertThatThrownBy(() -> this.publisher
+			.request("payments.quote", new Payment("q-2", -1), Payment.class, java.time.Duration.ofSeconds(5))
+			.join()).hasMessageContaining("negative amount");
 	}
 
 	private Message takeFromWireTap(String messageId) {
