@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.context.PropertyMapping;
+import org.springframework.boot.test.context.PropertyMapping.Skip;
 
 /**
  * Adds a {@link BusTestHarness} to a Spring test ({@code @SpringBootTest}), in Boot's
@@ -29,5 +30,13 @@ public @interface AutoConfigureBusTest {
 	 * no broker process, no connection) instead of the broker it is configured for.
 	 */
 	boolean inProcess() default false;
+
+	/**
+	 * Whether per-message tokens come from an issuer inside the test (a key in memory,
+	 * {@link dev.bus.testkit.security.TestIssuer}) instead of the one the application is
+	 * configured for; {@code bus.test.issuer.enabled}.
+	 */
+	@PropertyMapping(value = "issuer.enabled", skip = Skip.ON_DEFAULT_VALUE)
+	boolean testIssuer() default true;
 
 }

@@ -39,6 +39,13 @@ class BusTestHarnessIT extends HarnessScenarios {
 
 	@AfterAll
 	void deleteWhatTheTestsDeclared(@Autowired BusListenerRegistry listeners, @Autowired AmqpAdmin admin) {
+		deleteListenersTopology(listeners, admin);
+		admin.deleteQueue(Holds.queueName("ops", "freeze"));
+		admin.deleteExchange("bus-harness-it");
+	}
+
+	/** Stops the listeners and deletes their queues and exchanges from the broker. */
+	static void deleteListenersTopology(BusListenerRegistry listeners, AmqpAdmin admin) {
 		listeners.stop();
 		for (BusListenerDefinition definition : listeners.definitions()) {
 			admin.deleteQueue(definition.queue());
@@ -46,8 +53,6 @@ class BusTestHarnessIT extends HarnessScenarios {
 			definition.retry().levels().forEach((delay) -> admin.deleteQueue(definition.retryQueue(delay)));
 			admin.deleteExchange(definition.movesExchange());
 		}
-		admin.deleteQueue(Holds.queueName("ops", "freeze"));
-		admin.deleteExchange("bus-harness-it");
 	}
 
 }
