@@ -225,9 +225,10 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Requester busRequester(BusProperties properties, EnvelopeFactory envelopeFactory, EnvelopeSender busEnvelopeSender,
-			PendingReplies busPendingReplies, PublishRouting busPublishRouting) {
+			PendingReplies busPendingReplies, PublishRouting busPublishRouting,
+			ObjectProvider<BusObservations> busObservations) {
 		return new Requester(properties.getExchange(), envelopeFactory, busEnvelopeSender, busPendingReplies,
-				busPublishRouting);
+				busPublishRouting, busObservations.getIfAvailable(() -> BusObservations.NONE));
 	}
 
 	@Bean

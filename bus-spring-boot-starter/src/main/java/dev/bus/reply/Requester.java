@@ -3,6 +3,8 @@ package dev.bus.reply;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.observation.Observation;
+
 import dev.bus.BusPublishException;
 import dev.bus.BusRequestException;
 import dev.bus.BusRequestException.Reason;
@@ -13,6 +15,7 @@ import dev.bus.publisher.Requests;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishRouting;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.Addressing;
 
 /**
@@ -22,7 +25,8 @@ import dev.bus.publisher.Addressing;
  * the replies ({@link dev.bus.transport.ConfirmedSender}), as direct reply-to requires.
  * The request is mandatory and confirmed: a topic no listener is bound to fails at once.
  * No routing rule applies to a request, but the broker's scopes do
- * ({@link PublishRouting#admit}).
+ * ({@link PublishRouting#admit}). Its send is observed as a publish on its topic
+ * ({@code bus.publish}), settled by the broker's confirm, not by the reply.
  */
 public class Requester implements Requests {
 
@@ -36,9 +40,12 @@ public class Requester implements Requests {
 
 	private final PublishRouting routing;
 
+	private final BusObservations observations;
+
 	public Requester(String exchange, EnvelopeFactory envelopeFactory, EnvelopeSender publisher, PendingReplies replies,
-			PublishRouting routing) {
+			PublishRouting routing, BusObservations observations) {
 		this.routing = routing;
+		this.observations = observations;
 		this.exchange = exchange;
 		this.envelopeFactory = envelopeFactory;
 		this.publisher = publisher;
@@ -48,12 +55,14 @@ public class Requester implements Requests {
 	/** Sends the request; the future completes with the reply. */
 	@Override
 	public <R> CompletableFuture<R> request(OutboundMessage message, Class<R> replyType, Duration timeout) {
+		Observation observation = this.observations.publishStarted(message);
 		OutgoingEnvelope outgoing;
 		try {
 			this.routing.admit(message);
 			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()));
 		}
 		catch (BusPublishException ex) {
+			BusObservations.publishSettled(observation, ex);
 			return CompletableFuture.failedFuture(notSent(message.topic(), ex));
 		}
 		Envelope envelope = outgoing.envelope();
@@ -61,6 +70,7 @@ public class Requester implements Requests {
 		this.envelopeFactory.signThenSend(envelope, (signed) -> this.publisher.send(this.exchange, signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
+				BusObservations.publishSettled(observation, error);
 				if (error instanceof BusPublishException failed) {
 					boolean unroutable = failed.getReason() == BusPublishException.Reason.UNROUTABLE;
 					this.replies.fail(envelope.messageId(),

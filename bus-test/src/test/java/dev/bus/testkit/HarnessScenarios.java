@@ -1,8 +1,13 @@
 package dev.bus.testkit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -11,8 +16,10 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.bus.BusPublisher;
 import dev.bus.BusPublishException;
+import dev.bus.BusPublisher;
+import dev.bus.OutboundMessage;
+import dev.bus.PublishReceipt;
 import dev.bus.annotation.BusListener;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.listener.BusListenerRegistry;
@@ -42,6 +49,9 @@ abstract class HarnessScenarios {
 	record StockLevel(String sku, int units) {
 	}
 
+	record Shipment(String order, int step) {
+	}
+
 	static class Warehouse {
 
 		final Set<String> outOfStock = ConcurrentHashMap.newKeySet();
@@ -55,6 +65,14 @@ abstract class HarnessScenarios {
 
 		@BusListener(topic = "orders.*", id = "large", group = "harness-it-large", filter = "payload.cents > 100")
 		void large(OrderCreated order) {
+		}
+
+		@BusListener(topic = "payments.settled", id = "settle", idempotent = true)
+		void settle(String payment) {
+		}
+
+		@BusListener(topic = "shipments.#", id = "shipments", ordered = true)
+		void shipment(Shipment shipment) {
 		}
 
 		@BusListener(topic = "incidents.*", id = "incidents")
@@ -122,12 +140,43 @@ abstract class HarnessScenarios {
 	}
 
 	@Test
+	void theInboxSkipsAMessageItAlreadyProcessed() {
+		OutboundMessage payment = OutboundMessage.builder("payments.settled", "p-1")
+			.messageId("settle-" + UUID.randomUUID())
+			.build();
+		this.publisher.publish(payment).join();
+		assertThat(this.harness.delivered("payments.settled").await().messageId()).isEqualTo(payment.messageId());
+		this.publisher.publish(payment).join();
+
+		Delivery duplicate = this.harness.skipped("payments.settled").withReason("duplicate").await();
+		assertThat(duplicate.messageId()).isEqualTo(payment.messageId());
+		assertThat(this.harness.delivered("payments.settled").list()).hasSize(1);
+	}
+
+	@Test
+	void anOrderedListenerGetsOneKeysMessagesInTheOrderTheyWerePublished() {
+		List<CompletableFuture<PublishReceipt>> sent = new ArrayList<>();
+		for (int step = 0; step < 20; step++) {
+			sent.add(this.publisher.publish(OutboundMessage.builder("shipments.packed", new Shipment("s-1", step))
+				.partitionKey("s-1")
+				.build()));
+		}
+		sent.forEach(CompletableFuture::join);
+
+		assertThat(this.harness.delivered("shipments.#").byListener("shipments").await(20))
+			.extracting((delivery) -> delivery.payload(Shipment.class).step())
+			.containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
+	}
+
+	@Test
 	void aRequestIsAnsweredAndAFailedOneGetsTheError() {
 		StockLevel level = this.publisher
 			.request("stock.query", new StockQuery("abc"), StockLevel.class, Duration.ofSeconds(5))
 			.join();
 		assertThat(level).isEqualTo(new StockLevel("abc", 3));
 		assertThat(this.harness.delivered("stock.query").byListener("stock").await().payload(StockQuery.class))
+			.isEqualTo(new StockQuery("abc"));
+		assertThat(this.harness.published("stock.query", StockQuery.class).await()).as("the request, as a publish")
 			.isEqualTo(new StockQuery("abc"));
 
 		assertThatThrownBy(

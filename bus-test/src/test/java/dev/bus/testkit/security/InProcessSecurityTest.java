@@ -231,6 +231,9 @@ class InProcessSecurityTest {
 		assertThatThrownBy(() -> this.publisher
 			.request("payments.quote", new Payment("q-2", -1), Payment.class, java.time.Duration.ofSeconds(5))
 			.join()).hasMessageContaining("negative amount");
+		assertThat(this.harness.published("payments.quote", Payment.class).await(2)).as("requests are publishes too")
+			.extracting(Payment::id)
+			.containsExactly("q-1", "q-2");
 	}
 
 	private Message takeFromWireTap(String messageId) {
