@@ -12,6 +12,7 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,6 +39,35 @@ class BusServiceChartTest {
 
 	static Stream<Path> examples() throws Exception {
 		return Files.list(Chart.EXAMPLES).sorted();
+	}
+
+	static Stream<Arguments> examplesOnEachKubernetesVersion() throws Exception {
+		return examples().flatMap(
+				(example) -> Stream.of("1.28.0", "1.29.0", "1.31.0").map((version) -> Arguments.of(example, version)));
+	}
+
+	@ParameterizedTest
+	@MethodSource("examplesOnEachKubernetesVersion")
+	void everyExampleRendersObjectsTheKubernetesSchemasAccept(Path example, String kubernetesVersion) {
+		Chart.Rendered rendered = Chart.render(kubernetesVersion, example, Map.of());
+		Chart.SchemaValidation validation = Chart.validateOffline(rendered.manifests());
+		assertThat(validation.problems()).isEmpty();
+		assertThat(validation.checked()).as("every object of a kind Kubernetes itself defines")
+			.hasSize(rendered.resources().size() - validation.skipped().size());
+		assertThat(validation.skipped()).as("custom resources, which no Kubernetes schema covers")
+			.allSatisfy((kind) -> assertThat(kind).startsWith("monitoring.coreos.com/"));
+	}
+
+	@Test
+	void aQuantityALabelOrANameTheApiServerWouldRefuseFailsTheBuild() {
+		Path minimal = Chart.EXAMPLES.resolve("minimal.yaml");
+		Chart.Rendered lots = Chart.render("1.30.0", minimal, Map.of("app.resources.limits.cpu", "lots"));
+		assertThat(Chart.validateOffline(lots.manifests()).problems())
+			.anySatisfy((problem) -> assertThat(problem).contains("Deployment", "limits/cpu", "quantity"));
+		assertThatThrownBy(() -> Chart.render("1.30.0", minimal, Map.of("podLabels.team", "payments and billing")))
+			.hasMessageContaining("pod labels value of team 'payments and billing' is not valid");
+		assertThatThrownBy(() -> Chart.render("1.30.0", minimal, Map.of("fullnameOverride", "Orders_Service")))
+			.hasMessageContaining("name 'Orders_Service' is not valid");
 	}
 
 	@ParameterizedTest
@@ -389,6 +420,52 @@ class BusServiceChartTest {
 		assertThat(pod(everything).getTopologySpreadConstraints()).hasSize(1);
 		assertThat(everything.one(Service.class).getSpec().getPorts()).extracting((port) -> port.getName())
 			.containsExactly("http", "sidecar-metrics");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void onKedaTheQueuesDepthAndTheAppsCpuScaleItThroughAScaledObjectInPlaceOfTheAutoscaler() {
+		Map<String, Object> keda = Map.of("autoscaling.keda.enabled", "true", "autoscaling.keda.queues[0]",
+				"orders.orders.created", "autoscaling.keda.queues[1]", "orders.inventory.reserved",
+				"autoscaling.keda.hostSecret", "rabbitmq-keda");
+		Chart.Rendered rendered = Chart.render("1.30.0", Chart.EXAMPLES.resolve("everything.yaml"), keda);
+		assertThat(rendered.kinds()).contains("ScaledObject", "TriggerAuthentication")
+			.as("KEDA owns the HPA: two on one Deployment fight")
+			.doesNotContain("HorizontalPodAutoscaler");
+		GenericKubernetesResource scaled = rendered.all(GenericKubernetesResource.class)
+			.stream()
+			.filter((object) -> object.getKind().equals("ScaledObject"))
+			.findFirst()
+			.orElseThrow();
+		Map<String, Object> spec = (Map<String, Object>) scaled.getAdditionalProperties().get("spec");
+		assertThat((Map<String, Object>) spec.get("scaleTargetRef")).containsEntry("name",
+				rendered.one(Deployment.class).getMetadata().getName());
+		List<Map<String, Object>> triggers = (List<Map<String, Object>>) spec.get("triggers");
+		assertThat(triggers).extracting((trigger) -> trigger.get("type"))
+			.containsExactly("cpu", "rabbitmq", "rabbitmq");
+		assertThat((Map<String, Object>) triggers.get(0).get("metadata")).containsEntry("containerName", "app");
+		assertThat(triggers.subList(1, 3))
+			.extracting((trigger) -> ((Map<String, Object>) trigger.get("metadata")).get("queueName"))
+			.containsExactly("orders.orders.created", "orders.inventory.reserved");
+		String authentication = rendered.all(GenericKubernetesResource.class)
+			.stream()
+			.filter((object) -> object.getKind().equals("TriggerAuthentication"))
+			.findFirst()
+			.orElseThrow()
+			.getMetadata()
+			.getName();
+		assertThat(triggers.subList(1, 3))
+			.allSatisfy((trigger) -> assertThat((Map<String, Object>) trigger.get("authenticationRef"))
+				.containsEntry("name", authentication));
+
+		Path everything = Chart.EXAMPLES.resolve("everything.yaml");
+		assertThatThrownBy(() -> Chart.render("1.30.0", everything,
+				Map.of("autoscaling.keda.enabled", "true", "autoscaling.keda.hostSecret", "rabbitmq-keda")))
+			.hasMessageContaining("autoscaling.keda.queues is empty");
+		assertThatThrownBy(() -> Chart.render("1.30.0", everything,
+				Map.of("autoscaling.keda.enabled", "true", "autoscaling.keda.queues[0]", "orders.orders.created")))
+			.hasMessageContaining("autoscaling.keda.hostSecret is empty");
+		assertRejected(everything, Map.of("autoscaling.keda.hostSecret", "Not_A_Secret"), "hostSecret");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
@@ -50,7 +52,8 @@ final class Chart {
 			.withKubeVersion(kubeVersion)
 			.withValuesFile(valuesFile);
 		sets.forEach(template::set);
-		return new Rendered(parse(template.call()));
+		String manifests = template.call();
+		return new Rendered(manifests, parse(manifests));
 	}
 
 	static Rendered render(String kubeVersion, String example) {
@@ -99,6 +102,10 @@ final class Chart {
 				unknownFields(resource, "", unknown, new IdentityHashMap<>());
 				if (!unknown.isEmpty()) {
 					throw new AssertionError("Fields Kubernetes does not know in " + name(resource) + ": " + unknown);
+				}
+				if (resource instanceof HasMetadata object && !KubernetesNames.problems(object).isEmpty()) {
+					throw new AssertionError("Names or labels the API server refuses in " + name(resource) + ": "
+							+ KubernetesNames.problems(object));
 				}
 				resources.add(resource);
 			}
@@ -171,8 +178,51 @@ final class Chart {
 		});
 	}
 
+	/**
+	 * The rendered objects checked against the Kubernetes schemas offline, by the npm
+	 * package kubernetes-models ({@code src/test/node/validate-manifests.mjs};
+	 * {@code scripts/infra up} installs it): types, required fields, formats such as
+	 * quantities.
+	 */
+	static SchemaValidation validateOffline(String manifests) {
+		Path modules = TestTools.npmPackage("kubernetes-models").getParent();
+		TestTools.npmPackage("yaml");
+		try {
+			Process process = new ProcessBuilder("node", "src/test/node/validate-manifests.mjs", modules.toString())
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start();
+			try (var in = process.getOutputStream()) {
+				in.write(manifests.getBytes(StandardCharsets.UTF_8));
+			}
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new AssertionError("the offline schema validation did not end within 60 s");
+			}
+			return SchemaValidation.read(SERIALIZATION.unmarshal(output, Map.class));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	/** What the offline schema validation checked, skipped (no model) and found. */
+	record SchemaValidation(List<String> checked, List<String> skipped, List<String> problems) {
+
+		@SuppressWarnings("unchecked")
+		static SchemaValidation read(Map<String, Object> json) {
+			return new SchemaValidation((List<String>) json.get("checked"), (List<String>) json.get("skipped"),
+					(List<String>) json.get("problems"));
+		}
+
+	}
+
 	/** What a render produced. */
-	record Rendered(List<KubernetesResource> resources) {
+	record Rendered(String manifests, List<KubernetesResource> resources) {
 
 		<T extends KubernetesResource> List<T> all(Class<T> type) {
 			return this.resources.stream().filter(type::isInstance).map(type::cast).toList();

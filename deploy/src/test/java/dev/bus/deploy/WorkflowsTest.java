@@ -124,13 +124,7 @@ class WorkflowsTest {
 	}
 
 	private static Validation validate(Path workflow) throws Exception {
-		Path home = Path.of(System.getenv()
-			.getOrDefault("BUS_INFRA_HOME",
-					System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra"));
-		Path validator = home.resolve("npm/node_modules/.bin/action-validator");
-		if (!Files.isExecutable(validator)) {
-			throw new AssertionError(validator + " is missing. Install the test tools with: scripts/infra up");
-		}
+		Path validator = TestTools.npmPackage(".bin/action-validator");
 		Process process = new ProcessBuilder(List.of(validator.toString(), workflow.toString()))
 			.redirectErrorStream(true)
 			.start();

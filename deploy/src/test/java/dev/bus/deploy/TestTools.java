@@ -1,0 +1,28 @@
+package dev.bus.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The tools {@code scripts/infra up} installs for these tests. */
+final class TestTools {
+
+	private TestTools() {
+	}
+
+	/**
+	 * A package of the npm prefix {@code scripts/infra up} fills
+	 * ({@code $BUS_INFRA_HOME/npm}).
+	 * @throws AssertionError saying how to install it when it is missing
+	 */
+	static Path npmPackage(String name) {
+		Path home = Path.of(System.getenv()
+			.getOrDefault("BUS_INFRA_HOME",
+					System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra"));
+		Path path = home.resolve("npm/node_modules").resolve(name);
+		if (!Files.exists(path)) {
+			throw new AssertionError(path + " is missing. Install the test tools with: scripts/infra up");
+		}
+		return path;
+	}
+
+}
