@@ -103,6 +103,61 @@ class WorkflowsTest {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void imagesAreBuiltForAmd64AndArm64WithSbomsAndPushedOnesAreSignedKeyless() throws IOException {
+		Map<String, Object> job = map(map(workflow(WORKFLOWS.resolve("images.yml")).get("jobs")).get("image"));
+		assertThat(map(job.get("permissions"))).as("the OIDC token cosign signs with")
+			.containsEntry("id-token", "write");
+		List<Map<String, Object>> steps = (List<Map<String, Object>>) job.get("steps");
+		Map<String, Object> build = steps.stream()
+			.filter((step) -> String.valueOf(step.get("uses")).startsWith("docker/build-push-action@"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(map(build.get("with"))).containsEntry("platforms", "linux/amd64,linux/arm64")
+			.containsEntry("sbom", true)
+			.containsEntry("provenance", "mode=max");
+		assertThat(steps)
+			.anySatisfy((step) -> assertThat(String.valueOf(step.get("uses"))).startsWith("docker/setup-qemu-action@"));
+		assertThat(steps).anySatisfy(
+				(step) -> assertThat(String.valueOf(step.get("run"))).contains("cosign sign --yes", "@${DIGEST}"));
+		assertThat(
+				map(map(map(workflow(WORKFLOWS.resolve("release.yml")).get("jobs")).get("images")).get("permissions")))
+			.as("a called workflow gets no more than its caller grants")
+			.containsEntry("id-token", "write");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theChartIsPushedAsASignedOciArtifact() throws IOException {
+		Map<String, Object> job = map(map(workflow(WORKFLOWS.resolve("chart.yml")).get("jobs")).get("package"));
+		assertThat(map(job.get("permissions"))).containsEntry("packages", "write").containsEntry("id-token", "write");
+		List<Map<String, Object>> steps = (List<Map<String, Object>>) job.get("steps");
+		assertThat(steps)
+			.anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("helm push", "oci://ghcr.io/"));
+		assertThat(steps).anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("cosign sign --yes",
+				"charts/bus-service@${DIGEST}"));
+		assertThat(
+				String.valueOf(map(map(workflow(WORKFLOWS.resolve("chart.yml")).get("jobs")).get("test")).get("steps")))
+			.as("the render tests' offline schema validation needs kubernetes-models from npm")
+			.contains("scripts/infra tools");
+	}
+
+	@Test
+	void theLibrariesGoToMavenCentralSignedWithSourcesAndJavadocAndAPomCentralAccepts() throws IOException {
+		String release = Files.readString(WORKFLOWS.resolve("release.yml"));
+		assertThat(release).contains("./mvnw -B -Prelease deploy",
+				"-pl bus-core,bus-spring-boot-starter,bus-test,bus-sidecar -am", "gpg-private-key:",
+				"server-id: central");
+		String pom = Files.readString(WORKFLOWS.resolve("../../pom.xml"));
+		assertThat(pom).as("what Central requires of a POM")
+			.contains("<url>https://github.com/bus-dev/bus</url>", "<licenses>", "<developers>", "<scm ",
+					"<connection>scm:git:", "child.project.url.inherit.append.path=\"false\"");
+		String profile = pom.substring(pom.indexOf("<id>release</id>"));
+		assertThat(profile).contains("maven-source-plugin", "maven-javadoc-plugin", "maven-gpg-plugin",
+				"central-publishing-maven-plugin");
+	}
+
+	@Test
 	void dependabotKeepsThePinnedActionsAndTheMavenDependenciesCurrent() throws IOException {
 		Map<String, Object> dependabot = Chart.yaml(Files.readString(WORKFLOWS.resolveSibling("dependabot.yml")));
 		assertThat(dependabot).containsEntry("version", 2);
