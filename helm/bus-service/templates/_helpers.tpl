@@ -223,7 +223,7 @@ imagePullSecrets:
     - name: BUS_SIDECAR_CONSUL_SSLBUNDLE
       value: consul
     - name: SPRING_SSL_BUNDLE_PEM_CONSUL_TRUSTSTORE_CERTIFICATE
-      value: file:/etc/bus/consul-tls/ca.crt
+      value: file:/etc/bus/consul-tls/{{ .Values.consul.tls.caKey }}
     {{- if .Values.consul.tls.mutual }}
     - name: SPRING_SSL_BUNDLE_PEM_CONSUL_KEYSTORE_CERTIFICATE
       value: file:/etc/bus/consul-tls/tls.crt

@@ -71,6 +71,14 @@ class BusServiceChartTest {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "orders", "inventory", "notifications" })
+	void everySampleServiceHasAnExampleThatRunsItsImage(String service) {
+		Container app = container(pod(Chart.render("1.30.0", service + ".yaml")), "app");
+		assertThat(app.getImage()).startsWith("ghcr.io/bus-dev/sample-" + service + ":");
+		assertThat(env(app)).containsKey(service.toUpperCase(java.util.Locale.ROOT) + "_CLIENT_SECRET");
+	}
+
+	@ParameterizedTest
 	@MethodSource("examples")
 	void lintStrictPassesWithEachExampleOverTheDefaults(Path example) {
 		LintResult result = Chart.lint(example);
@@ -369,6 +377,17 @@ class BusServiceChartTest {
 		// check does
 		assertThat(env(container(pod, "app"))).containsEntry("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE",
 				"readinessState,bus");
+
+		// with consul-k8s's TLS: its CA, from the secret it keeps it in
+		PodSpec tls = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("consul.url", "https://consul-server.consul.svc:8501", "consul.register", "false",
+						"consul.tls.secretName", "consul-ca-cert", "consul.tls.caKey", "tls.crt")));
+		assertThat(env(container(tls, "bus-sidecar")))
+			.containsEntry("SPRING_SSL_BUNDLE_PEM_CONSUL_TRUSTSTORE_CERTIFICATE", "file:/etc/bus/consul-tls/tls.crt")
+			.doesNotContainKey("SPRING_SSL_BUNDLE_PEM_CONSUL_KEYSTORE_CERTIFICATE");
+		assertThat(tls.getVolumes()).filteredOn((volume) -> volume.getSecret() != null)
+			.extracting((volume) -> volume.getSecret().getSecretName())
+			.contains("consul-ca-cert");
 	}
 
 	@Test
