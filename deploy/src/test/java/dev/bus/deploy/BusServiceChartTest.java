@@ -362,21 +362,22 @@ class BusServiceChartTest {
 	}
 
 	@Test
-	void withClientAgentsTheSidecarRegistersThroughTheNodesAgentAndAgentlessItLeavesRegistrationToConsulK8s() {
-		Map<String, String> agent = env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "bus-sidecar"));
-		assertThat(agent).containsEntry("BUS_SIDECAR_CONSUL_URL", "http://$(HOST_IP):8500")
-			.doesNotContainKey("BUS_SIDECAR_REGISTRATION_ENABLED");
-		assertThat(env(container(pod(Chart.render("1.30.0", "minimal.yaml")), "app")))
-			.doesNotContainKey("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE");
-		PodSpec pod = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
-				Map.of("consul.url", "http://consul-server.consul.svc:8500", "consul.register", "false")));
-		assertThat(env(container(pod, "bus-sidecar")))
+	void byDefaultAgentlessAsANewConsulK8sClusterIsAndWithClientAgentsTheSidecarRegistersThroughTheNodesAgent() {
+		PodSpec agentless = pod(Chart.render("1.30.0", "minimal.yaml"));
+		assertThat(env(container(agentless, "bus-sidecar")))
 			.containsEntry("BUS_SIDECAR_CONSUL_URL", "http://consul-server.consul.svc:8500")
 			.containsEntry("BUS_SIDECAR_REGISTRATION_ENABLED", "false");
 		// consul-k8s follows readiness there: it must cover the listeners, as the TTL
 		// check does
-		assertThat(env(container(pod, "app"))).containsEntry("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE",
+		assertThat(env(container(agentless, "app"))).containsEntry("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE",
 				"readinessState,bus");
+		PodSpec agents = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("consul.url", "", "consul.register", "true")));
+		assertThat(env(container(agents, "bus-sidecar")))
+			.containsEntry("BUS_SIDECAR_CONSUL_URL", "http://$(HOST_IP):8500")
+			.doesNotContainKey("BUS_SIDECAR_REGISTRATION_ENABLED");
+		assertThat(env(container(agents, "app")))
+			.doesNotContainKey("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_INCLUDE");
 
 		// with consul-k8s's TLS: its CA, from the secret it keeps it in
 		PodSpec tls = pod(Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
