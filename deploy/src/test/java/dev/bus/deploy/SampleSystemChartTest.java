@@ -1,0 +1,85 @@
+package dev.bus.deploy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The umbrella example {@code helm/sample-system}: the three sample services as aliases
+ * of bus-service in one release, sharing the registry and pull secrets through
+ * {@code global} and the connection settings through YAML anchors.
+ */
+class SampleSystemChartTest {
+
+	static final Path UMBRELLA = Path.of("../helm/sample-system").toAbsolutePath().normalize();
+
+	@BeforeAll
+	static void vendorTheServiceChart() {
+		// file://../bus-service, packaged into charts/ (git ignores it), no repository
+		// asked
+		new Helm(UMBRELLA).dependency().update().skipRefresh().call();
+	}
+
+	@Test
+	void lintStrictPasses() {
+		LintResult result = new Helm(UMBRELLA).lint().strict().call();
+		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+	}
+
+	@Test
+	void theThreeServicesRenderWithWhatTheyShareAndWhatIsTheirOwn() {
+		String manifests = new Helm(UMBRELLA).template()
+			.withName("shop")
+			.withNamespace("shop")
+			.withKubeVersion("1.30.0")
+			.set("global.imageRegistry", "mirror.example.com")
+			.call();
+		List<KubernetesResource> objects = Chart.parse(manifests);
+		Map<String, Deployment> deployments = objects.stream()
+			.filter(Deployment.class::isInstance)
+			.map(Deployment.class::cast)
+			.collect(Collectors.toMap((deployment) -> deployment.getMetadata().getName(), (deployment) -> deployment));
+		assertThat(deployments).hasSize(3);
+		for (String service : List.of("orders", "inventory", "notifications")) {
+			Deployment deployment = deployments.values()
+				.stream()
+				.filter((candidate) -> candidate.getMetadata().getName().contains(service))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no Deployment of " + service + " in " + deployments.keySet()));
+			List<Container> containers = new java.util.ArrayList<>(
+					deployment.getSpec().getTemplate().getSpec().getContainers());
+			containers.addAll(deployment.getSpec().getTemplate().getSpec().getInitContainers());
+			assertThat(containers).as("every image from the shared mirror")
+				.allSatisfy((container) -> assertThat(container.getImage()).startsWith("mirror.example.com/"));
+			Container app = containers.stream().filter((c) -> c.getName().equals("app")).findFirst().orElseThrow();
+			assertThat(app.getImage()).contains("/bus-dev/sample-" + service + ":");
+			Container sidecar = containers.stream()
+				.filter((c) -> c.getName().equals("bus-sidecar"))
+				.findFirst()
+				.orElseThrow();
+			Map<String, EnvVar> env = sidecar.getEnv()
+				.stream()
+				.collect(Collectors.toMap(EnvVar::getName, (variable) -> variable));
+			assertThat(env.get("BUS_SIDECAR_CONSUL_URL").getValue()).as("shared")
+				.isEqualTo("http://consul-server.consul.svc:8500");
+			assertThat(env.get("BUS_SIDECAR_CONSUL_ACLTOKEN").getValueFrom().getSecretKeyRef().getName()).as("its own")
+				.isEqualTo(service + "-consul-token");
+			assertThat(app.getEnv()).anySatisfy((variable) -> assertThat(variable.getName())
+				.isEqualTo(service.toUpperCase(java.util.Locale.ROOT) + "_CLIENT_SECRET"));
+		}
+		assertThat(Chart.validateOffline(manifests).problems()).isEmpty();
+	}
+
+}
