@@ -53,6 +53,11 @@ public class BusListenersHealthIndicator extends AbstractHealthIndicator {
 		if (!missing.isEmpty()) {
 			builder.withDetail("missingTopology", missing);
 		}
+		// still consumed, so not DOWN: said, with what to do
+		Map<String, String> queueProblems = this.topology.queueProblems();
+		if (!queueProblems.isEmpty()) {
+			builder.withDetail("queuesNotAsDeclared", queueProblems);
+		}
 	}
 
 }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,6 +56,8 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 
 	private static final Log logger = LogFactory.getLog(BusTopology.class);
 
+	private static final Pattern INEQUIVALENT_ARGUMENT = Pattern.compile("inequivalent arg '([^']+)'");
+
 	private final RabbitAdmin admin;
 
 	private final SingletonBeanRegistry beans;
@@ -72,6 +77,9 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	private final List<Declarable> declarables = new CopyOnWriteArrayList<>();
 
 	private volatile String exchangeProblem;
+
+	/** Queues the broker has with other arguments than Bus declares, and what to do. */
+	private final Map<String, String> queueProblems = new ConcurrentSkipListMap<>();
 
 	/** Operator mode: checks that what the operator was to declare exists. */
 	private final OperatorTopologyCheck check;
@@ -237,7 +245,14 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 
 	@Override
 	public void onApplicationEvent(DeclarationExceptionEvent event) {
-		if (event.getSource() != this.admin || event.getDeclarable() != this.exchange) {
+		if (event.getSource() != this.admin) {
+			return;
+		}
+		if (event.getDeclarable() instanceof Queue queue && this.declarables.contains(queue)) {
+			queueRefused(queue, rootMessage(event));
+			return;
+		}
+		if (event.getDeclarable() != this.exchange) {
 			return;
 		}
 		String cause = rootMessage(event);
@@ -246,6 +261,30 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 			logger.error("Cannot use the bus exchange: " + problem);
 		}
 		this.exchangeProblem = problem;
+	}
+
+	/**
+	 * A queue of Bus's that the broker already has with other arguments, as an older
+	 * release declared it (RabbitMQ refuses the declaration, {@code PRECONDITION_FAILED
+	 * - inequivalent arg}): its messages are safe and the listener still consumes it, but
+	 * it behaves as the older release's did (its dead-lettering, delivery limit or type),
+	 * and arguments cannot change in place. Said once per queue, in one ERROR line with
+	 * what to do, and kept for health; not DOWN, which would take every instance of a
+	 * rolling upgrade out of service for a queue that still works.
+	 */
+	private void queueRefused(Queue queue, String cause) {
+		if (!cause.contains("PRECONDITION_FAILED")) {
+			return;
+		}
+		Matcher argument = INEQUIVALENT_ARGUMENT.matcher(cause);
+		String problem = "queue '" + queue.getName() + "' exists on the broker with "
+				+ (argument.find() ? "a different " + argument.group(1) : "other arguments")
+				+ " than this release declares (" + cause + "). Its messages are safe and it is still consumed, as "
+				+ "the release that declared it set it up; RabbitMQ cannot change a queue's arguments in place: "
+				+ "migrate it as docs/reliability.md says (\"Queues declared by an older release\")";
+		if (this.queueProblems.put(queue.getName(), problem) == null) {
+			logger.error("Bus queue not as declared: " + problem);
+		}
 	}
 
 	/**
@@ -285,6 +324,14 @@ public class BusTopology implements ApplicationListener<DeclarationExceptionEven
 	 */
 	public String exchangeProblem() {
 		return this.exchangeProblem;
+	}
+
+	/**
+	 * Queues the broker already has with other arguments than this release declares
+	 * (declared by an older release), each with what to do; empty when none.
+	 */
+	public Map<String, String> queueProblems() {
+		return Map.copyOf(this.queueProblems);
 	}
 
 	/**
