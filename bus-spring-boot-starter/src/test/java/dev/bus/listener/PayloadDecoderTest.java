@@ -48,6 +48,24 @@ class PayloadDecoderTest {
 		assertRejected("plain", "text/plain", Item.class, FailureReason.UNSUPPORTED_CONTENT_TYPE);
 	}
 
+	record Order(String id, List<Item> lines) {
+	}
+
+	@Test
+	void aMismatchNamesTheFieldItsTypeAndWhatWasExpectedNeverTheValue() {
+		assertThatExceptionOfType(MessageRejectedException.class)
+			.isThrownBy(() -> decode("{\"id\":\"o-1\",\"lines\":[{\"sku\":\"a\",\"quantity\":\"card-4111\"}]}",
+					"application/json", Order.class))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("PayloadDecoderTest$Order")
+				.contains("field 'lines[0].quantity' of Item must be int, found a string")
+				.doesNotContain("card-4111"))
+			.satisfies((ex) -> assertThat(ex.getCause()).as("Jackson's own message quotes the value").isNull());
+		assertThatExceptionOfType(MessageRejectedException.class)
+			.isThrownBy(() -> decode("{\"id\":\"card-4111", "application/json", Order.class))
+			.satisfies((ex) -> assertThat(ex.getMessage()).startsWith("body is not valid JSON at line 1")
+				.doesNotContain("card-4111"));
+	}
+
 	private Object decode(String body, String contentType, Type type) {
 		MessageProperties properties = new MessageProperties();
 		properties.setContentType(contentType);
