@@ -18,6 +18,7 @@ import dev.bus.BusRequestException.Reason;
 import dev.bus.MessageRejectedException;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
+import dev.bus.support.JsonMismatch;
 
 /**
  * The requests waiting for their reply, by correlation id (the request's message id): a
@@ -115,7 +116,7 @@ public class PendingReplies {
 			}
 			catch (JacksonException ex) {
 				this.reply.completeExceptionally(new BusRequestException(Reason.REPLY_MISMATCH, this.topic,
-						"the reply is not a " + this.type.getSimpleName() + ": " + ex.getOriginalMessage(), null,
+						"the reply is not a " + this.type.getSimpleName() + ": " + JsonMismatch.describe(ex), null,
 						null));
 			}
 		}
