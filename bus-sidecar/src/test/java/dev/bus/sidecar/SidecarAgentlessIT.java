@@ -35,6 +35,9 @@ class SidecarAgentlessIT {
 
 	private static final String MASTER = "bus-test-agentless-master";
 
+	/** The node catalog sync registers on. */
+	private static final String SYNC_NODE = "k8s-sync";
+
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -75,11 +78,11 @@ class SidecarAgentlessIT {
 			String readOnly = admin.createToken(this.name + "-sidecar",
 					"service_prefix \"\" { policy = \"read\" }\n" + "node_prefix \"\" { policy = \"read\" }\n"
 							+ "key_prefix \"" + routes + "\" { policy = \"read\" }\n");
-			// consul-k8s (its endpoints controller) registers pods in the catalog, on the
-			// node they run on, with the pod's readiness as the check
-			catalogRegister(admin, "k8s-node-1", brokers, brokers + "-0", "10.0.0.7", 5671, "passing");
-			catalogRegister(admin, "k8s-node-2", brokers, brokers + "-1", "10.0.0.8", 5671, "critical");
-			catalogRegister(admin, "k8s-node-1", this.name, this.name + "-pod-1", "10.0.0.9", 8080, "passing");
+			// as consul-k8s's catalog sync does: the ready pods of the Services (the
+			// second
+			// broker pod is not ready yet)
+			catalogSync(admin, brokers, brokers + "-0", "10.0.0.7", 5671);
+			catalogSync(admin, this.name, this.name + "-pod-1", "10.0.0.9", 8080);
 
 			this.sidecar = Sidecars.start("bus.sidecar.app.name=" + this.name,
 					"bus.sidecar.app.port=" + this.app.port(), "bus.sidecar.registration.enabled=false",
@@ -94,13 +97,20 @@ class SidecarAgentlessIT {
 			JsonNode found = await().atMost(Duration.ofSeconds(10))
 				.until(() -> get(SidecarApi.BROKERS), (body) -> body.path("instances").size() == 1);
 			assertThat(found.path("instances").get(0).path("address").asString())
-				.as("the passing broker pod consul-k8s registered")
+				.as("the ready broker pod catalog sync registered")
 				.isEqualTo("10.0.0.7");
 			assertThat(get(SidecarApi.SERVICES + this.name).path("instances").get(0).path("id").asString())
 				.isEqualTo(this.name + "-pod-1");
 
-			catalogRegister(admin, "k8s-node-2", brokers, brokers + "-1", "10.0.0.8", 5671, "passing");
+			catalogSync(admin, brokers, brokers + "-1", "10.0.0.8", 5671);
 			await().atMost(Duration.ofSeconds(5)).until(() -> get(SidecarApi.BROKERS).path("instances").size() == 2);
+			// the first no longer ready: catalog sync removes it
+			assertThat(admin.status("PUT", "/v1/catalog/deregister",
+					"{\"Node\":\"" + SYNC_NODE + "\",\"ServiceID\":\"" + brokers + "-0\"}"))
+				.isEqualTo(200);
+			JsonNode left = await().atMost(Duration.ofSeconds(5))
+				.until(() -> get(SidecarApi.BROKERS), (body) -> body.path("instances").size() == 1);
+			assertThat(left.path("instances").get(0).path("address").asString()).isEqualTo("10.0.0.8");
 
 			admin.putKv(routes + "orders",
 					"{\"name\":\"orders\",\"version\":1,\"rules\":[{\"name\":\"v2\",\"topic\":\"orders.created\","
@@ -116,15 +126,13 @@ class SidecarAgentlessIT {
 	}
 
 	/**
-	 * As consul-k8s's endpoints controller registers a pod: in the catalog, with a check.
+	 * As consul-k8s's catalog sync registers a ready pod of an annotated Service: on its
+	 * own node, without a check.
 	 */
-	private static void catalogRegister(ConsulApi admin, String node, String service, String id, String address,
-			int port, String status) {
-		String body = "{\"Node\":\"" + node + "\",\"Address\":\"" + address + "\",\"SkipNodeUpdate\":true,"
-				+ "\"Service\":{\"Service\":\"" + service + "\",\"ID\":\"" + id + "\",\"Address\":\"" + address
-				+ "\",\"Port\":" + port + "},\"Check\":{\"CheckID\":\"" + id
-				+ "-ready\",\"Name\":\"Kubernetes Readiness" + "\",\"Status\":\"" + status + "\",\"ServiceID\":\"" + id
-				+ "\"}}";
+	private static void catalogSync(ConsulApi admin, String service, String id, String address, int port) {
+		String body = "{\"Node\":\"" + SYNC_NODE + "\",\"Address\":\"127.0.0.1\",\"Service\":{\"Service\":\"" + service
+				+ "\",\"ID\":\"" + id + "\",\"Address\":\"" + address + "\",\"Port\":" + port
+				+ ",\"Meta\":{\"external-source\":\"kubernetes\"}}}";
 		assertThat(admin.status("PUT", "/v1/catalog/register", body)).as("register " + id).isEqualTo(200);
 	}
 

@@ -363,7 +363,14 @@ class BusServiceChartTest {
 
 	@Test
 	void byDefaultAgentlessAsANewConsulK8sClusterIsAndWithClientAgentsTheSidecarRegistersThroughTheNodesAgent() {
-		PodSpec agentless = pod(Chart.render("1.30.0", "minimal.yaml"));
+		Chart.Rendered rendered = Chart.render("1.30.0", "minimal.yaml");
+		// consul-k8s's catalog sync registers non-mesh pods: through their Service, by
+		// its annotations
+		assertThat(rendered.one(Service.class).getMetadata().getAnnotations())
+			.containsEntry("consul.hashicorp.com/service-sync", "true")
+			.containsEntry("consul.hashicorp.com/service-name", "orders")
+			.containsEntry("consul.hashicorp.com/service-port", "http");
+		PodSpec agentless = pod(rendered);
 		assertThat(env(container(agentless, "bus-sidecar")))
 			.containsEntry("BUS_SIDECAR_CONSUL_URL", "http://consul-server.consul.svc:8500")
 			.containsEntry("BUS_SIDECAR_REGISTRATION_ENABLED", "false");
