@@ -137,11 +137,16 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 	}
 
+	/**
+	 * A sidecar stopped while the app is gone (the pod's end, the app stopped first)
+	 * takes the instance out: maintenance for the drain time, then deregistered.
+	 */
 	@Test
-	void shutdownPutsTheInstanceInMaintenanceThenDeregistersIt() {
+	void shutdownAfterTheAppPutsTheInstanceInMaintenanceThenDeregistersIt() {
 		this.app = AppDouble.start();
 		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.drain-time=2s");
 		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		this.app.close();
 
 		long started = System.nanoTime();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.sidecar::close);
@@ -155,6 +160,43 @@ class SidecarRegistrationIT {
 		assertThat(this.consul.services()).doesNotContainKey(this.instanceId);
 		assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(5));
 		this.sidecar = null;
+		this.app = null;
+	}
+
+	/**
+	 * A sidecar replaced under a running app (an upgrade, or the kubelet restarting it):
+	 * the instance stays registered and passing for the next sidecar, which takes over
+	 * its heartbeats; it never turns critical.
+	 */
+	@Test
+	void aSidecarReplacedUnderARunningAppLeavesTheInstancePassingForItsSuccessor() throws Exception {
+		this.app = AppDouble.start();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.ttl=6s");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(check()));
+		List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+		CompletableFuture<Void> watch = CompletableFuture.runAsync(() -> {
+			while (watching.get()) {
+				seen.add(String.valueOf(check()));
+				try {
+					TimeUnit.MILLISECONDS.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		});
+
+		this.sidecar.close();
+		assertThat(this.consul.services()).as("left for the next sidecar").containsKey(this.instanceId);
+		assertThat(this.consul.inMaintenance(this.instanceId)).isFalse();
+		this.sidecar = startSidecar(this.app.port(), "bus.sidecar.registration.ttl=6s");
+		AppRegistrar successor = this.sidecar.getBean(AppRegistrar.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> successor.status().registered());
+		watching.set(false);
+		watch.join();
+		assertThat(seen).as("the check's status every 50 ms through the swap").isNotEmpty().containsOnly("passing");
 	}
 
 	/**
@@ -301,6 +343,9 @@ class SidecarRegistrationIT {
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
 			System.out.printf("[consul restart] registered again %d ms after the agent was back%n",
 					(System.nanoTime() - back) / 1_000_000);
+			// the pod's end: the app first, then the sidecar takes the instance out
+			this.app.close();
+			this.app = null;
 			this.sidecar.close();
 			this.sidecar = null;
 			assertThat(api.services()).doesNotContainKey(this.instanceId);
@@ -327,6 +372,9 @@ class SidecarRegistrationIT {
 					"bus.sidecar.consul.acl-token=" + token);
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			// the pod's end: the app first, then the sidecar takes the instance out
+			this.app.close();
+			this.app = null;
 			this.sidecar.close();
 			this.sidecar = null;
 			assertThat(api.services()).doesNotContainKey(this.instanceId);
@@ -360,6 +408,9 @@ class SidecarRegistrationIT {
 					"spring.ssl.bundle.pem.consul.keystore.private-key=file:" + certificates.file("client.key"));
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> "passing".equals(api.checkStatus("service:" + this.instanceId)));
+			// the pod's end: the app first, then the sidecar takes the instance out
+			this.app.close();
+			this.app = null;
 			this.sidecar.close();
 			this.sidecar = null;
 			assertThat(api.services()).doesNotContainKey(this.instanceId);

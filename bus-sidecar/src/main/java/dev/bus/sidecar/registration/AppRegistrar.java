@@ -35,7 +35,9 @@ import dev.bus.sidecar.consul.UnsafeConsulException;
  * stays there for the drain time, and is deregistered. The app drains earlier, first
  * thing at its own shutdown ({@link #drain()}, through the loopback local API), so the
  * instance leaves Consul's passing set before the app stops ({@link InstanceDrain}); the
- * sidecar's shutdown then only deregisters.
+ * sidecar's shutdown then only deregisters. A sidecar replaced under a running app (an
+ * upgrade, a restart) leaves the registration to its successor: the instance never turns
+ * critical.
  */
 public class AppRegistrar implements SmartLifecycle {
 
@@ -274,7 +276,9 @@ public class AppRegistrar implements SmartLifecycle {
 	/**
 	 * Stops the heartbeats (interrupting one in flight, whose app or Consul call then
 	 * ends), waits up to a second for it, then drains and deregisters; with
-	 * {@code await-app-stop}, waits for the app to stop between the two.
+	 * {@code await-app-stop}, waits for the app to stop between the two. A sidecar
+	 * stopped alone, while the app runs and has not drained, leaves the instance
+	 * registered and passing for the sidecar that replaces it.
 	 */
 	@Override
 	public void stop() {
@@ -299,6 +303,17 @@ public class AppRegistrar implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		boolean registered = this.instance.registered();
+		if (registered && !this.settings.isAwaitAppStop() && !this.drain.requested() && this.drain.appRuns()) {
+			// Stopped alone while the app runs and has not drained: replaced or restarted
+			// (an upgrade, the kubelet after a failed liveness probe). Taking the
+			// instance
+			// out would take a serving app out of every peer's view; its TTL check stays
+			// passing until the next sidecar beats it, and turns critical if none comes.
+			log.info("The app still runs and has not drained: leaving " + this.definition.instanceId()
+					+ " registered for the next sidecar (its TTL check fails after " + this.settings.getTtl().toMillis()
+					+ " ms if none takes over)");
+			return;
+		}
 		if (this.settings.isAwaitAppStop()) {
 			this.drain.drain(registered);
 			if (!this.drain.awaitAppStopped(this.settings.getAppStopTimeout())) {

@@ -80,6 +80,16 @@ final class InstanceDrain {
 		}
 	}
 
+	/** Whether a drain was asked for (by the app, or by a stop) and has not ended. */
+	boolean requested() {
+		return this.started.get();
+	}
+
+	/** Whether the app accepts connections on its port now. */
+	boolean appRuns() {
+		return this.app.acceptsConnections();
+	}
+
 	/**
 	 * Hears every heartbeat's probe of the app: an app that stopped after a drain and
 	 * answers again ends the drain.
