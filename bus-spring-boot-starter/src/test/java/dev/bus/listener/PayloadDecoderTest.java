@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.core.ParameterizedTypeReference;
@@ -64,6 +65,28 @@ class PayloadDecoderTest {
 			.isThrownBy(() -> decode("{\"id\":\"card-4111", "application/json", Order.class))
 			.satisfies((ex) -> assertThat(ex.getMessage()).startsWith("body is not valid JSON at line 1")
 				.doesNotContain("card-4111"));
+	}
+
+	/** Version 1 of an event, as a listener built against it reads it. */
+	record ShipmentV1(String orderId, String carrier) {
+	}
+
+	/**
+	 * Version 2: a field added, one renamed, the old name still read
+	 * ({@code @JsonAlias}).
+	 */
+	record ShipmentV2(String orderId, @JsonAlias("carrier") String shipper, String trackingCode) {
+	}
+
+	@Test
+	void typesEvolveCompatiblyBothWays() {
+		assertThat(decode("{\"orderId\":\"o-1\",\"shipper\":\"dhl\",\"trackingCode\":\"T-9\"}", "application/json",
+				ShipmentV1.class))
+			.as("a v1 reader ignores the added field; the renamed one is missing to it")
+			.isEqualTo(new ShipmentV1("o-1", null));
+		assertThat(decode("{\"orderId\":\"o-1\",\"carrier\":\"dhl\"}", "application/json", ShipmentV2.class))
+			.as("a v2 reader reads v1's field under its old name, the added one absent")
+			.isEqualTo(new ShipmentV2("o-1", "dhl", null));
 	}
 
 	private Object decode(String body, String contentType, Type type) {
