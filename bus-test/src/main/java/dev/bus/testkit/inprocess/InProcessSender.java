@@ -55,8 +55,9 @@ public class InProcessSender implements EnvelopeSender {
 		this.broker = broker;
 		this.userId = userId;
 		this.replies = replies;
-		this.replyAddress = broker.directReplyTo(ConfirmedSender.DIRECT_REPLY_TO,
-				(properties, body) -> this.replyThread.execute(() -> this.replies.accept(properties, body)));
+		this.replyAddress = broker.directReplyTo()
+			.open(ConfirmedSender.DIRECT_REPLY_TO,
+					(properties, body) -> this.replyThread.execute(() -> this.replies.accept(properties, body)));
 	}
 
 	@Override
@@ -104,12 +105,12 @@ public class InProcessSender implements EnvelopeSender {
 	@Override
 	public void close(Duration timeout) {
 		this.closed = true;
-		this.broker.cancelDirectReplyTo(this.replyAddress);
+		this.broker.directReplyTo().close(this.replyAddress);
 		this.replyThread.shutdown();
 	}
 
 	private CompletableFuture<Void> reply(String address, AMQP.BasicProperties properties, Envelope envelope) {
-		if (!this.broker.reply(address, properties, envelope.body())) {
+		if (!this.broker.directReplyTo().reply(address, properties, envelope.body())) {
 			return failed(Reason.UNROUTABLE, envelope, "no requester waits at " + address);
 		}
 		return CompletableFuture.completedFuture(null);
