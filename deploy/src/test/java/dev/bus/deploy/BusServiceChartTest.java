@@ -3,6 +3,7 @@ package dev.bus.deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -75,7 +76,7 @@ class BusServiceChartTest {
 	void everySampleServiceHasAnExampleThatRunsItsImage(String service) {
 		Container app = container(pod(Chart.render("1.30.0", service + ".yaml")), "app");
 		assertThat(app.getImage()).startsWith("ghcr.io/bus-dev/sample-" + service + ":");
-		assertThat(env(app)).containsKey(service.toUpperCase(java.util.Locale.ROOT) + "_CLIENT_SECRET");
+		assertThat(env(app)).containsKey(service.toUpperCase(Locale.ROOT) + "_CLIENT_SECRET");
 	}
 
 	@ParameterizedTest

@@ -1,7 +1,9 @@
 package dev.bus.deploy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -58,8 +60,7 @@ class SampleSystemChartTest {
 				.filter((candidate) -> candidate.getMetadata().getName().contains(service))
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("no Deployment of " + service + " in " + deployments.keySet()));
-			List<Container> containers = new java.util.ArrayList<>(
-					deployment.getSpec().getTemplate().getSpec().getContainers());
+			List<Container> containers = new ArrayList<>(deployment.getSpec().getTemplate().getSpec().getContainers());
 			containers.addAll(deployment.getSpec().getTemplate().getSpec().getInitContainers());
 			assertThat(containers).as("every image from the shared mirror")
 				.allSatisfy((container) -> assertThat(container.getImage()).startsWith("mirror.example.com/"));
@@ -77,7 +78,7 @@ class SampleSystemChartTest {
 			assertThat(env.get("BUS_SIDECAR_CONSUL_ACLTOKEN").getValueFrom().getSecretKeyRef().getName()).as("its own")
 				.isEqualTo(service + "-consul-token");
 			assertThat(app.getEnv()).anySatisfy((variable) -> assertThat(variable.getName())
-				.isEqualTo(service.toUpperCase(java.util.Locale.ROOT) + "_CLIENT_SECRET"));
+				.isEqualTo(service.toUpperCase(Locale.ROOT) + "_CLIENT_SECRET"));
 		}
 		assertThat(Chart.validateOffline(manifests).problems()).isEmpty();
 	}

@@ -1,7 +1,9 @@
 package dev.bus.testkit.broker;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A consumer: its queue, prefetch and deliveries in flight, and the thread it is handed
@@ -31,6 +33,23 @@ final class ConsumerState {
 			thread.setDaemon(true);
 			return thread;
 		});
+	}
+
+	/**
+	 * Hands over nothing more; the deliveries already handed over finish, up to
+	 * {@code timeout}, then the thread is interrupted.
+	 */
+	void stop(Duration timeout) {
+		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.executor.shutdownNow();
+		}
 	}
 
 }

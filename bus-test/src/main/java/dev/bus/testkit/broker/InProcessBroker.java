@@ -1,5 +1,6 @@
 package dev.bus.testkit.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,11 +45,9 @@ public final class InProcessBroker implements AutoCloseable {
 
 	private final Topology topology = new Topology();
 
-	private final Map<Long, Unacked> unacked = new HashMap<>();
+	private final Unacked unacked = new Unacked();
 
 	private final Map<String, ConsumerState> consumers = new HashMap<>();
-
-	private final AtomicLong deliveryTags = new AtomicLong();
 
 	private final AtomicLong consumerTags = new AtomicLong();
 
@@ -151,9 +150,8 @@ public final class InProcessBroker implements AutoCloseable {
 			if (stored == null) {
 				return null;
 			}
-			long tag = this.deliveryTags.incrementAndGet();
 			Stored delivered = stored.delivered();
-			this.unacked.put(tag, new Unacked(delivered, null, queue));
+			long tag = this.unacked.add(delivered, null, queue);
 			return Messages.delivered(delivered, queue, tag, stored.deliveries() > 0, state.quorum);
 		}
 	}
@@ -164,12 +162,10 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public void requeue(List<Long> deliveryTags) {
 		synchronized (this.lock) {
-			List<Long> tags = deliveryTags.stream().sorted().toList();
-			for (int i = tags.size() - 1; i >= 0; i--) {
-				Unacked returned = this.unacked.remove(tags.get(i));
-				QueueState queue = (returned != null) ? this.topology.queue(returned.queue) : null;
+			for (Unacked.Delivery returned : this.unacked.removeLatestFirst(deliveryTags)) {
+				QueueState queue = this.topology.queue(returned.queue());
 				if (queue != null) {
-					queue.ready.addFirst(returned.stored);
+					queue.ready.addFirst(returned.stored());
 					dispatch(queue);
 				}
 			}
@@ -208,7 +204,7 @@ public final class InProcessBroker implements AutoCloseable {
 	 * still be acknowledged; what is left unacknowledged goes back to the head of the
 	 * queue. An auto-delete queue without consumers left is deleted.
 	 */
-	public void cancel(String consumerTag, java.time.Duration timeout) {
+	public void cancel(String consumerTag, Duration timeout) {
 		ConsumerState consumer;
 		synchronized (this.lock) {
 			consumer = this.consumers.remove(consumerTag);
@@ -220,28 +216,12 @@ public final class InProcessBroker implements AutoCloseable {
 				queue.consumers.remove(consumer);
 			}
 		}
-		consumer.executor.shutdown();
-		try {
-			if (!consumer.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				consumer.executor.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			consumer.executor.shutdownNow();
-		}
+		consumer.stop(timeout);
 		synchronized (this.lock) {
 			QueueState queue = this.topology.queue(consumer.queue);
-			List<Long> tags = this.unacked.entrySet()
-				.stream()
-				.filter((entry) -> entry.getValue().consumer == consumer)
-				.map(Map.Entry::getKey)
-				.sorted()
-				.toList();
-			for (int i = tags.size() - 1; i >= 0; i--) {
-				Unacked returned = this.unacked.remove(tags.get(i));
+			for (Unacked.Delivery returned : this.unacked.removeLatestFirst(consumer)) {
 				if (queue != null) {
-					queue.ready.addFirst(returned.stored);
+					queue.ready.addFirst(returned.stored());
 				}
 			}
 			if (queue != null) {
@@ -264,7 +244,7 @@ public final class InProcessBroker implements AutoCloseable {
 
 	public void ack(long deliveryTag) {
 		synchronized (this.lock) {
-			Unacked settled = this.unacked.remove(deliveryTag);
+			Unacked.Delivery settled = this.unacked.remove(deliveryTag);
 			if (settled != null) {
 				settled(settled);
 			}
@@ -278,23 +258,23 @@ public final class InProcessBroker implements AutoCloseable {
 	 */
 	public void reject(long deliveryTag, boolean requeue) {
 		synchronized (this.lock) {
-			Unacked settled = this.unacked.remove(deliveryTag);
+			Unacked.Delivery settled = this.unacked.remove(deliveryTag);
 			if (settled == null) {
 				return;
 			}
-			if (settled.consumer != null) {
-				settled.consumer.inFlight--;
+			if (settled.consumer() != null) {
+				settled.consumer().inFlight--;
 			}
-			QueueState queue = this.topology.queue(settled.queue);
+			QueueState queue = this.topology.queue(settled.queue());
 			if (queue != null) {
 				if (!requeue) {
-					deadLetter(queue, settled.stored, "rejected");
+					deadLetter(queue, settled.stored(), "rejected");
 				}
-				else if (queue.deliveryLimit != null && settled.stored.deliveries() > queue.deliveryLimit) {
-					deadLetter(queue, settled.stored, "delivery_limit");
+				else if (queue.deliveryLimit != null && settled.stored().deliveries() > queue.deliveryLimit) {
+					deadLetter(queue, settled.stored(), "delivery_limit");
 				}
 				else {
-					queue.ready.addFirst(settled.stored);
+					queue.ready.addFirst(settled.stored());
 				}
 			}
 			dispatchQueueOf(settled);
@@ -336,15 +316,15 @@ public final class InProcessBroker implements AutoCloseable {
 		dispatch(queue);
 	}
 
-	private void settled(Unacked settled) {
-		if (settled.consumer != null) {
-			settled.consumer.inFlight--;
+	private void settled(Unacked.Delivery settled) {
+		if (settled.consumer() != null) {
+			settled.consumer().inFlight--;
 		}
 		dispatchQueueOf(settled);
 	}
 
-	private void dispatchQueueOf(Unacked settled) {
-		QueueState queue = this.topology.queue(settled.queue);
+	private void dispatchQueueOf(Unacked.Delivery settled) {
+		QueueState queue = this.topology.queue(settled.queue());
 		if (queue != null) {
 			dispatch(queue);
 		}
@@ -361,9 +341,8 @@ public final class InProcessBroker implements AutoCloseable {
 				return;
 			}
 			Stored stored = queue.ready.pollFirst();
-			long tag = this.deliveryTags.incrementAndGet();
 			Stored delivered = stored.delivered();
-			this.unacked.put(tag, new Unacked(delivered, consumer, queue.name));
+			long tag = this.unacked.add(delivered, consumer, queue.name);
 			consumer.inFlight++;
 			Message message = Messages.delivered(delivered, queue.name, tag, stored.deliveries() > 0, queue.quorum);
 			consumer.executor.execute(() -> consumer.handler.deliver(message, tag));
@@ -407,10 +386,6 @@ public final class InProcessBroker implements AutoCloseable {
 		Message dead = Messages.deadLettered(stored, queue.name, reason);
 		String key = (routingKey != null) ? routingKey.toString() : stored.routingKey();
 		enqueue(this.topology.route(exchange.toString(), key, dead), dead, exchange.toString(), key);
-	}
-
-	/** A delivery not yet settled: to a consumer, or taken ({@code consumer} null). */
-	private record Unacked(Stored stored, ConsumerState consumer, String queue) {
 	}
 
 }

@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.core.Ordered;
+
+import dev.bus.OutgoingMessage;
 import dev.bus.PublishPostProcessor;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.TopicPattern;
@@ -73,10 +76,10 @@ final class ServiceTokens implements OtherServices.Elements, AutoCloseable {
 	}
 
 	/** The token a test made, on every message, where the token element would put it. */
-	private record GivenToken(String token) implements PublishPostProcessor, org.springframework.core.Ordered {
+	private record GivenToken(String token) implements PublishPostProcessor, Ordered {
 
 		@Override
-		public void postProcess(dev.bus.OutgoingMessage message) {
+		public void postProcess(OutgoingMessage message) {
 			message.headers().put(BusHeaders.AUTHORIZATION, this.token);
 		}
 
