@@ -217,9 +217,10 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PendingReplies busPendingReplies(ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<ReceivePostProcessor> postProcessors) {
+			ObjectProvider<ReceivePostProcessor> postProcessors, ObjectProvider<BusObservations> busObservations) {
 		return new PendingReplies(jsonMapper.getIfAvailable(JsonMapper::new),
-				new ReplyReceiveChain(() -> new ReceiveChain(postProcessors.orderedStream().toList())));
+				new ReplyReceiveChain(() -> new ReceiveChain(postProcessors.orderedStream().toList()),
+						busObservations.getIfAvailable(() -> BusObservations.NONE)));
 	}
 
 	@Bean

@@ -182,8 +182,10 @@ public final class BusListenerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Responder busResponder(EnvelopeSender envelopeSender, EnvelopeFactory envelopeFactory, BusProperties properties) {
-		return new Responder(envelopeSender, envelopeFactory, properties.getListener().getFailureMessageMaxLength());
+	Responder busResponder(EnvelopeSender envelopeSender, EnvelopeFactory envelopeFactory, BusProperties properties,
+			ObjectProvider<BusObservations> busObservations) {
+		return new Responder(envelopeSender, envelopeFactory, properties.getListener().getFailureMessageMaxLength(),
+				busObservations.getIfAvailable(() -> BusObservations.NONE));
 	}
 
 }

@@ -11,15 +11,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.bus.observation.BusDeliveryObservationConvention;
+import dev.bus.observation.BusObservationHandler;
 import dev.bus.observation.BusObservations;
 import dev.bus.observation.BusPublishObservationConvention;
 import dev.bus.observation.TopicTags;
 import dev.bus.tracing.NoSpansForBusObservations;
 
 /**
- * Bus's observations ({@code bus.publish}, {@code bus.delivery}) in the application's
- * {@link ObservationRegistry}, which Boot gives a meter handler when it has metrics; with
- * no registry they cost nothing. A {@link BusPublishObservationConvention} or
+ * Bus's observations ({@code bus.publish}, {@code bus.delivery}), the one point Bus is
+ * instrumented at: in the application's {@link ObservationRegistry}, to which Boot adds
+ * Bus's handlers (its meters, {@link BusMetricsAutoConfiguration}; its spans,
+ * {@link BusTracingAutoConfiguration}) as it adds every handler bean. An application
+ * without a registry gets one of Bus's own with Bus's handlers in it; with neither, the
+ * observations cost nothing. A {@link BusPublishObservationConvention} or
  * {@link BusDeliveryObservationConvention} bean replaces the default one.
  */
 @AutoConfiguration(
@@ -40,10 +44,16 @@ public final class BusObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BusObservations busObservations(ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<BusObservationHandler> handlers,
 			ObjectProvider<BusPublishObservationConvention> publishConvention,
 			ObjectProvider<BusDeliveryObservationConvention> deliveryConvention, TopicTags busTopicTags) {
-		return new BusObservations(registry.getIfUnique(() -> ObservationRegistry.NOOP),
-				publishConvention.getIfUnique(), deliveryConvention.getIfUnique(), busTopicTags);
+		return new BusObservations(registry.getIfUnique(() -> registryOf(handlers)), publishConvention.getIfUnique(),
+				deliveryConvention.getIfUnique(), busTopicTags);
+	}
+
+	private static ObservationRegistry registryOf(ObjectProvider<BusObservationHandler> handlers) {
+		return (handlers.iterator().hasNext()) ? BusObservations.registryOf(handlers.orderedStream())
+				: ObservationRegistry.NOOP;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -20,12 +20,13 @@ import org.springframework.core.env.Environment;
 
 import dev.bus.tracing.BusOpenTelemetrySdk;
 import dev.bus.tracing.DroppedSpans;
-import dev.bus.tracing.OpenTelemetryBusTracing;
+import dev.bus.tracing.OpenTelemetryBusObservationHandler;
 
 /**
  * Tracing ({@code bus.tracing.enabled}, on by default when the OpenTelemetry API is on
  * the classpath): PRODUCER and CONSUMER spans with the context in the message headers,
- * through the application's {@link OpenTelemetry} bean. Bus never replaces that bean or
+ * through the application's {@link OpenTelemetry} bean, made by a handler of Bus's
+ * observations ({@link BusObservationAutoConfiguration}). Bus never replaces that bean or
  * its propagators; only when there is none, and the OpenTelemetry SDK, its
  * autoconfiguration module and the OTLP exporter are on the classpath, does it have the
  * SDK's autoconfiguration build one ({@link BusOpenTelemetrySdk}): every {@code OTEL_*}
@@ -42,10 +43,11 @@ public final class BusTracingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OpenTelemetryBusTracing busTracing(ObjectProvider<OpenTelemetry> openTelemetry, BusProperties properties) {
+	OpenTelemetryBusObservationHandler busTracing(ObjectProvider<OpenTelemetry> openTelemetry,
+			BusProperties properties) {
 		// No bean and no SDK: the global instance (the OpenTelemetry Java agent's, or a
 		// no-op).
-		return new OpenTelemetryBusTracing(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get),
+		return new OpenTelemetryBusObservationHandler(openTelemetry.getIfAvailable(GlobalOpenTelemetry::get),
 				properties.getExchange());
 	}
 

@@ -142,7 +142,8 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (MalformedBatchException ex) {
 			DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
-			Observation observation = observationOf(message, origin.topic(), 1);
+			Observation observation = this.observations
+				.deliveryStarted(new DeliveredMessage(this.listener, message, origin, 1));
 			BusObservations.deliverySettled(observation,
 					this.failures.refused(this.listener, message, origin, 1, FailureReason.MALFORMED_BATCH.code(), ex));
 		}
@@ -163,17 +164,18 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * One logical message: the receive chain, then decoding, filter and method; the chain
-	 * and the observation hear the outcome.
+	 * One logical message: the receive chain, then decoding, filter and method, inside
+	 * the delivery's observation (in scope: what the method does is part of the
+	 * delivery's trace); the chain and the observation hear the outcome.
 	 */
 	private void handleOne(Message message) {
 		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
 		int attempt = FailureHandling.attemptOf(message.getMessageProperties(), origin);
 		identify(message, origin.topic());
-		Observation observation = observationOf(message, origin.topic(), attempt);
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
+		Observation observation = this.observations.deliveryStarted(delivery);
 		DeliveryOutcome outcome = null;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			outcome = handle(delivery, observation);
 		}
 		finally {
@@ -181,11 +183,6 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 			delivery.settle(settled);
 			BusObservations.deliverySettled(observation, settled);
 		}
-	}
-
-	private Observation observationOf(Message message, String topic, int attempt) {
-		return this.observations.deliveryStarted(this.listener.id(), this.listener.group(), topic,
-				message.getMessageProperties().getMessageId(), attempt);
 	}
 
 	private DeliveryOutcome handle(DeliveredMessage delivery, Observation observation) {

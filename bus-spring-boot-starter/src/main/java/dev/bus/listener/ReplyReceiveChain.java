@@ -7,10 +7,12 @@ import com.rabbitmq.client.AMQP;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.util.function.SingletonSupplier;
+import io.micrometer.observation.Observation;
 
 import dev.bus.DeliveryOutcome;
 import dev.bus.IncomingMessage;
 import dev.bus.MessageRejectedException;
+import dev.bus.observation.BusObservations;
 import dev.bus.reply.ReplyReception;
 import dev.bus.transport.WireCodec;
 import dev.bus.transport.ConfirmedSender;
@@ -22,7 +24,9 @@ import dev.bus.failure.DeliveryOrigin;
  * reply on a topic with per-message tokens must carry the responder's token (verified as
  * any message's: signature, subject = {@code user_id}, a {@code bus.publish} scope for
  * the topic), a reply on an encrypted topic is decrypted with the topic's keyset and
- * refused in clear, and the CONSUMER span continues the trace from the responder's reply.
+ * refused in clear; each reply is observed as a delivery ({@code bus.delivery}, listener
+ * {@value IncomingMessage#REPLY}: its CONSUMER span continues the trace from the
+ * responder's reply).
  */
 public class ReplyReceiveChain implements ReplyReception {
 
@@ -30,13 +34,18 @@ public class ReplyReceiveChain implements ReplyReception {
 
 	private final Supplier<ReceiveChain> chain;
 
+	private final BusObservations observations;
+
 	/**
 	 * @param chain the receive chain, asked for at the first reply: its elements (token
 	 * verification, decryption) may depend on beans that depend on the publisher, which
 	 * holds this
+	 * @param observations where each reply is observed as a delivery to the listener
+	 * {@value IncomingMessage#REPLY}
 	 */
-	public ReplyReceiveChain(Supplier<ReceiveChain> chain) {
+	public ReplyReceiveChain(Supplier<ReceiveChain> chain, BusObservations observations) {
 		this.chain = SingletonSupplier.of(chain);
+		this.observations = observations;
 	}
 
 	@Override
@@ -48,8 +57,9 @@ public class ReplyReceiveChain implements ReplyReception {
 		DeliveredMessage reply = new DeliveredMessage(IncomingMessage.REPLY, null, ConfirmedSender.DIRECT_REPLY_TO,
 				new Message(body, messageProperties),
 				DeliveryOrigin.firstDelivery(topic, messageProperties.getReceivedUserId()), 1);
+		Observation observation = this.observations.deliveryStarted(reply);
 		DeliveryOutcome outcome = CONSUMED;
-		try {
+		try (Observation.Scope scope = observation.openScope()) {
 			this.chain.get().apply(reply);
 			handler.accept(reply.body());
 		}
@@ -59,6 +69,7 @@ public class ReplyReceiveChain implements ReplyReception {
 		}
 		finally {
 			reply.settle(outcome);
+			BusObservations.deliverySettled(observation, outcome);
 		}
 	}
 

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
 import org.springframework.core.Ordered;
 
-import dev.bus.observation.BusObservations;
+import dev.bus.observation.BusObservationHandler;
 
 /**
  * Times Bus's observations ({@code bus.publish}, {@code bus.delivery}) into a timer per
@@ -29,7 +29,8 @@ import dev.bus.observation.BusObservations;
  * timer is named after the observation, tagged with its low-cardinality key values and
  * {@code error} (the exception's simple class name, or {@code none}).
  */
-public final class BusMeterObservationHandler implements MeterObservationHandler<Observation.Context>, Ordered {
+public final class BusMeterObservationHandler
+		implements MeterObservationHandler<Observation.Context>, BusObservationHandler, Ordered {
 
 	private static final String NO_ERROR = "none";
 
@@ -43,7 +44,7 @@ public final class BusMeterObservationHandler implements MeterObservationHandler
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return BusObservations.isBusContext(context);
+		return BusObservationHandler.super.supportsContext(context);
 	}
 
 	@Override

@@ -1,18 +1,31 @@
 package dev.bus.observation;
 
 import java.util.Locale;
+import java.util.Map;
 
-import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.Propagator;
+import io.micrometer.observation.transport.ReceiverContext;
 
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
 
 /**
  * One delivery of a message to one listener, from its arrival to its outcome (consumed,
  * skipped, retried, dead-lettered or answered with an error), for
- * {@link BusObservation#DELIVERY}.
+ * {@link BusObservation#DELIVERY}; a reply to one of the application's requests is a
+ * delivery to the listener {@value IncomingMessage#REPLY}. Micrometer's receiver context:
+ * its carrier is the delivered headers, which a tracing handler reads the sender's trace
+ * context from.
  */
-public class BusDeliveryObservationContext extends Observation.Context {
+public class BusDeliveryObservationContext extends ReceiverContext<Map<String, Object>> {
+
+	/** AMQP delivers header strings as {@code LongString}. */
+	private static final Propagator.Getter<Map<String, Object>> HEADER = (headers, name) -> {
+		Object value = headers.get(name);
+		return (value != null) ? value.toString() : null;
+	};
 
 	private final String listener;
 
@@ -24,23 +37,28 @@ public class BusDeliveryObservationContext extends Observation.Context {
 
 	private final int attempt;
 
+	private final String queue;
+
+	private final int bodySize;
+
 	private DeliveryOutcome outcome;
 
 	private BusMessage<?> message;
 
 	/**
-	 * @param listener the listener's id
-	 * @param group the listener's group
-	 * @param topic the topic the message was published to
-	 * @param messageId the message's id, or {@code null} for a message without one
-	 * @param attempt 1 for the first delivery, more for retries
+	 * @param message the delivered message, before the receive chain: its listener,
+	 * group, topic, id, attempt, queue, body size and headers
 	 */
-	public BusDeliveryObservationContext(String listener, String group, String topic, String messageId, int attempt) {
-		this.listener = listener;
-		this.group = group;
-		this.topic = topic;
-		this.messageId = messageId;
-		this.attempt = attempt;
+	public BusDeliveryObservationContext(IncomingMessage message) {
+		super(HEADER, Kind.CONSUMER);
+		this.listener = message.listenerId();
+		this.group = message.group();
+		this.topic = message.topic();
+		this.messageId = message.messageId();
+		this.attempt = message.attempt();
+		this.queue = message.queue();
+		this.bodySize = message.body().length;
+		setCarrier(message.properties().getHeaders());
 	}
 
 	/** The listener's id. */
@@ -48,7 +66,7 @@ public class BusDeliveryObservationContext extends Observation.Context {
 		return this.listener;
 	}
 
-	/** The listener's group. */
+	/** The listener's group; {@code null} for a reply. */
 	public String group() {
 		return this.group;
 	}
@@ -66,6 +84,16 @@ public class BusDeliveryObservationContext extends Observation.Context {
 	/** 1 for the first delivery, more for retries. */
 	public int attempt() {
 		return this.attempt;
+	}
+
+	/** The queue it was consumed from. */
+	public String queue() {
+		return this.queue;
+	}
+
+	/** The size of the body as delivered. */
+	public int bodySize() {
+		return this.bodySize;
 	}
 
 	/**

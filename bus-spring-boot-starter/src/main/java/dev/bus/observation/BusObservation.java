@@ -12,7 +12,10 @@ import io.micrometer.observation.docs.ObservationDocumentation;
  */
 public enum BusObservation implements ObservationDocumentation {
 
-	/** A publish, from the call to the broker's confirm or the failure. */
+	/**
+	 * A publish, from the call to the broker's confirm or the failure: a message, a
+	 * request, or a reply to a request (on the request's topic).
+	 */
 	PUBLISH {
 
 		@Override
@@ -32,7 +35,10 @@ public enum BusObservation implements ObservationDocumentation {
 
 	},
 
-	/** A delivery to one listener, from its arrival to its outcome. */
+	/**
+	 * A delivery to one listener, from its arrival to its outcome; a reply to one of the
+	 * application's requests is a delivery to the listener {@code reply}.
+	 */
 	DELIVERY {
 
 		@Override
@@ -101,7 +107,7 @@ public enum BusObservation implements ObservationDocumentation {
 			}
 		},
 
-		/** The listener's group. */
+		/** The listener's group; {@code none} for a reply to a request. */
 		GROUP {
 			@Override
 			public String asString() {
@@ -109,7 +115,7 @@ public enum BusObservation implements ObservationDocumentation {
 			}
 		},
 
-		/** The listener's id. */
+		/** The listener's id; {@code reply} for a reply to a request. */
 		LISTENER {
 			@Override
 			public String asString() {

@@ -1,17 +1,23 @@
 package dev.bus.observation;
 
+import java.util.Map;
+import java.util.stream.Stream;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 import dev.bus.BusMessage;
 import dev.bus.DeliveryOutcome;
+import dev.bus.IncomingMessage;
 import dev.bus.OutboundMessage;
 
 /**
  * Starts and ends Bus's observations in the application's {@link ObservationRegistry},
- * with the user's conventions where given. Observations are not opened in scope: Bus's
- * spans come from its own tracing (see {@code docs/tracing.md}), and a message's
- * observation can end on another thread (a confirm) than it began.
+ * with the user's conventions where given: the one point Bus is instrumented at. Metrics
+ * and spans are handlers of these observations ({@link BusObservationHandler}). A
+ * publish's observation is never opened in scope (it ends on the thread of the broker's
+ * confirm); a delivery's is, on the listener's thread, around the receive chain and the
+ * listener method, so that what the method does is part of the delivery's trace.
  */
 public final class BusObservations {
 
@@ -56,6 +62,41 @@ public final class BusObservations {
 	}
 
 	/**
+	 * Starts the observation of a reply to a request this application received, a publish
+	 * on the request's topic; end it with {@link #publishSettled}.
+	 */
+	public Observation replyStarted(OutboundMessage reply) {
+		return BusObservation.PUBLISH.start(this.publishConvention, this.defaultPublishConvention,
+				() -> new BusPublishObservationContext(reply, true), this.registry);
+	}
+
+	/**
+	 * A registry of Bus's own, for an application that has none: Bus's handlers, and
+	 * nothing else, observe into it.
+	 */
+	public static ObservationRegistry registryOf(Stream<? extends BusObservationHandler> handlers) {
+		ObservationRegistry registry = ObservationRegistry.create();
+		handlers.forEach(registry.observationConfig()::observationHandler);
+		return registry;
+	}
+
+	/**
+	 * The headers a handler put in a publish's context when it started (a tracing
+	 * handler's trace context), for the message's envelope; empty when nothing observes.
+	 */
+	public static Map<String, Object> traceHeaders(Observation observation) {
+		return (observation.getContext() instanceof BusPublishObservationContext context) ? context.getCarrier()
+				: Map.of();
+	}
+
+	/** Records the size of a publish's body as sent, once its envelope is sealed. */
+	public static void publishSealed(Observation observation, int bodySize) {
+		if (observation.getContext() instanceof BusPublishObservationContext context) {
+			context.sealed(bodySize);
+		}
+	}
+
+	/**
 	 * Ends a publish's observation: {@code error} is {@code null} when the broker
 	 * confirmed it.
 	 */
@@ -66,10 +107,13 @@ public final class BusObservations {
 		observation.stop();
 	}
 
-	/** Starts the observation of one delivery; end it with {@link #deliverySettled}. */
-	public Observation deliveryStarted(String listener, String group, String topic, String messageId, int attempt) {
+	/**
+	 * Starts the observation of one delivery, before the receive chain; open it in scope
+	 * on the listener's thread, and end it with {@link #deliverySettled}.
+	 */
+	public Observation deliveryStarted(IncomingMessage message) {
 		return BusObservation.DELIVERY.start(this.deliveryConvention, this.defaultDeliveryConvention,
-				() -> new BusDeliveryObservationContext(listener, group, topic, messageId, attempt), this.registry);
+				() -> new BusDeliveryObservationContext(message), this.registry);
 	}
 
 	/**

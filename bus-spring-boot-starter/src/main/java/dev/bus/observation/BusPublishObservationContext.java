@@ -1,18 +1,27 @@
 package dev.bus.observation;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
-import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.Propagator;
+import io.micrometer.observation.transport.SenderContext;
 
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 
 /**
  * One publish, from the call to the broker's confirm (or the failure), for
- * {@link BusObservation#PUBLISH}.
+ * {@link BusObservation#PUBLISH}. Micrometer's sender context: its carrier is the map of
+ * headers a tracing handler writes the trace context into when the observation starts,
+ * which Bus puts in the message's envelope before the publish chain runs and the envelope
+ * is sealed.
  */
-public class BusPublishObservationContext extends Observation.Context {
+public class BusPublishObservationContext extends SenderContext<Map<String, Object>> {
+
+	private static final Propagator.Setter<Map<String, Object>> PUT = Map::put;
 
 	/** The {@link #outcome()} of a publish still waiting for the broker. */
 	public static final String PENDING = "pending";
@@ -32,12 +41,36 @@ public class BusPublishObservationContext extends Observation.Context {
 
 	private String reason = NO_REASON;
 
+	private final boolean reply;
+
+	private int bodySize = -1;
+
 	/**
 	 * @param message the message as published to its topic (after the routing rules: a
 	 * redirected or copied message is on its new topic)
 	 */
 	public BusPublishObservationContext(OutboundMessage message) {
+		this(message, false);
+	}
+
+	/**
+	 * @param message the message as published to its topic, or a reply on its request's
+	 * topic
+	 * @param reply whether it is a reply to a request this application received
+	 */
+	public BusPublishObservationContext(OutboundMessage message, boolean reply) {
+		super(PUT, Kind.PRODUCER);
 		this.message = message;
+		this.reply = reply;
+		setCarrier(new HashMap<>(4));
+	}
+
+	/**
+	 * Whether it is this application's reply to a request it received (sent to the
+	 * requester, on the request's topic).
+	 */
+	public boolean isReply() {
+		return this.reply;
 	}
 
 	/** The topic published to. */
@@ -56,6 +89,19 @@ public class BusPublishObservationContext extends Observation.Context {
 	 */
 	public OutboundMessage message() {
 		return this.message;
+	}
+
+	/**
+	 * The size of the body as sent, once the envelope is sealed; -1 before, or for a
+	 * message refused before that.
+	 */
+	public int bodySize() {
+		return this.bodySize;
+	}
+
+	/** Records the size of the body as sent, once the envelope is sealed. */
+	public void sealed(int bodySize) {
+		this.bodySize = bodySize;
 	}
 
 	/** {@value #PENDING}, then {@value #CONFIRMED} or {@value #FAILED}. */

@@ -27,7 +27,7 @@ public class DefaultBusDeliveryObservationConvention implements BusDeliveryObser
 
 	@Override
 	public String getContextualName(BusDeliveryObservationContext context) {
-		return context.topic() + " process";
+		return "process " + context.topic();
 	}
 
 	@Override
@@ -35,7 +35,7 @@ public class DefaultBusDeliveryObservationConvention implements BusDeliveryObser
 		DeliveryOutcome outcome = context.outcome();
 		String reason = (outcome != null && outcome.reason() != null) ? outcome.reason() : "none";
 		return KeyValues.of(BusObservation.DeliveryKeys.TOPIC.withValue(this.topics.tag(context.topic())),
-				BusObservation.DeliveryKeys.GROUP.withValue(context.group()),
+				BusObservation.DeliveryKeys.GROUP.withValue((context.group() != null) ? context.group() : "none"),
 				BusObservation.DeliveryKeys.LISTENER.withValue(context.listener()),
 				BusObservation.DeliveryKeys.OUTCOME.withValue(context.outcomeName()),
 				BusObservation.DeliveryKeys.REASON.withValue(reason));

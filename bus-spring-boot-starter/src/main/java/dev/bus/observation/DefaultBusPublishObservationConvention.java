@@ -25,7 +25,7 @@ public class DefaultBusPublishObservationConvention implements BusPublishObserva
 
 	@Override
 	public String getContextualName(BusPublishObservationContext context) {
-		return context.topic() + " publish";
+		return "publish " + context.topic();
 	}
 
 	@Override

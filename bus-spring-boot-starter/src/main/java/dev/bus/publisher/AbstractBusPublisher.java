@@ -76,7 +76,9 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 		OutgoingEnvelope outgoing;
 		try {
 			outgoing = this.envelopeFactory.create(message,
-					(send.holdTopic() != null) ? Addressing.HELD : Addressing.TOPIC);
+					(send.holdTopic() != null) ? Addressing.HELD : Addressing.TOPIC,
+					BusObservations.traceHeaders(observation));
+			BusObservations.publishSealed(observation, outgoing.envelope().body().length);
 		}
 		catch (BusPublishException ex) {
 			BusObservations.publishSettled(observation, ex);

@@ -101,7 +101,17 @@ public class EnvelopeFactory {
 	 * @see #create(OutboundMessage)
 	 */
 	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing) {
-		OutgoingEnvelope outgoing = draft(message);
+		return create(message, addressing, Map.of());
+	}
+
+	/**
+	 * Builds the envelope with the trace headers of the publish's observation
+	 * ({@link dev.bus.observation.BusObservations#traceHeaders}), runs the chain and
+	 * seals it with {@code addressing}.
+	 * @see #create(OutboundMessage)
+	 */
+	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing, Map<String, Object> traceHeaders) {
+		OutgoingEnvelope outgoing = draft(message, traceHeaders);
 		try {
 			this.chain.apply(outgoing);
 			int size = outgoing.body().length;
@@ -182,10 +192,11 @@ public class EnvelopeFactory {
 		return (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 	}
 
-	private OutgoingEnvelope draft(OutboundMessage message) {
+	private OutgoingEnvelope draft(OutboundMessage message, Map<String, Object> traceHeaders) {
 		byte[] body = serialize(message);
 		Instant now = Instant.now();
 		Map<String, Object> headers = new HashMap<>(message.headers());
+		headers.putAll(traceHeaders);
 		if (this.cloudEventsPrefix != null) {
 			CloudEventsHeaders.write(headers, this.cloudEventsPrefix, message.messageId(), this.source, message.type(),
 					this.eventTime.format(now), message.subject());

@@ -59,7 +59,9 @@ public class Requester implements Requests {
 		OutgoingEnvelope outgoing;
 		try {
 			this.routing.admit(message);
-			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()));
+			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()),
+					BusObservations.traceHeaders(observation));
+			BusObservations.publishSealed(observation, outgoing.envelope().body().length);
 		}
 		catch (BusPublishException ex) {
 			BusObservations.publishSettled(observation, ex);

@@ -3,11 +3,13 @@ package dev.bus.reply;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
+import io.micrometer.observation.Observation;
 
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
+import dev.bus.observation.BusObservations;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
@@ -18,10 +20,11 @@ import dev.bus.publisher.Addressing;
  * {@code reply_to} (RabbitMQ direct reply-to) with its correlation id; what the method
  * threw goes back as the exception's class name and a bounded message, never a stack
  * trace. A reply is a message of the request's topic: it goes through the publish chain
- * like any message of that topic (its PRODUCER span continues the trace, it carries this
- * application's per-message token, and it is encrypted with the topic's keyset), so a
- * reply is no weaker than the request it answers. Replies are transient and not waited
- * for: a requester that has gone is no one's loss.
+ * like any message of that topic, observed as a publish on it ({@code bus.publish}: its
+ * PRODUCER span continues the trace), it carries this application's per-message token,
+ * and it is encrypted with the topic's keyset), so a reply is no weaker than the request
+ * it answers. Replies are transient and not waited for: a requester that has gone is no
+ * one's loss.
  */
 public class Responder {
 
@@ -33,10 +36,14 @@ public class Responder {
 
 	private final int maxMessageLength;
 
-	public Responder(EnvelopeSender publisher, EnvelopeFactory envelopeFactory, int maxMessageLength) {
+	private final BusObservations observations;
+
+	public Responder(EnvelopeSender publisher, EnvelopeFactory envelopeFactory, int maxMessageLength,
+			BusObservations observations) {
 		this.publisher = publisher;
 		this.envelopeFactory = envelopeFactory;
 		this.maxMessageLength = maxMessageLength;
+		this.observations = observations;
 	}
 
 	/** Whether the delivered message is a request, waiting for a reply. */
@@ -77,13 +84,24 @@ public class Responder {
 
 	private void send(MessageProperties request, OutboundMessage reply) {
 		String correlationId = correlationId(request);
-		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply, Addressing.reply(correlationId));
+		Observation observation = this.observations.replyStarted(reply);
+		OutgoingEnvelope outgoing;
+		try {
+			outgoing = this.envelopeFactory.create(reply, Addressing.reply(correlationId),
+					BusObservations.traceHeaders(observation));
+		}
+		catch (BusPublishException ex) {
+			BusObservations.publishSettled(observation, ex);
+			throw ex;
+		}
+		BusObservations.publishSealed(observation, outgoing.envelope().body().length);
 		// Sealed and signed as a message of the request's topic, which the requester
 		// verifies it as, and sent to the requester's queue.
 		this.envelopeFactory
 			.signThenSend(outgoing.envelope(), (signed) -> this.publisher.send("", request.getReplyTo(), signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
+				BusObservations.publishSettled(observation, error);
 				if (error != null && logger.isDebugEnabled()) {
 					logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
 				}

@@ -9,8 +9,9 @@ import dev.bus.observation.BusObservations;
 
 /**
  * Keeps micrometer-tracing from making spans for Bus's observations. A message's spans
- * come from Bus's own tracing, which carries the trace in the message and links retries
- * and batches; a span from Boot's default tracing handler would be a second, unlinked one
+ * come from Bus's {@link OpenTelemetryBusObservationHandler}, with the messaging
+ * attributes and the trace carried in the message; Boot's propagating and default tracing
+ * handlers, which also take Bus's sender and receiver contexts, would make a second span
  * per message. Boot lets the first tracing handler that supports a context handle it, so
  * this one, first in order and doing nothing, takes Bus's contexts.
  */

@@ -10,6 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.Address;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -18,6 +25,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +55,7 @@ import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.OutgoingEnvelope;
 import dev.bus.publisher.PublishChain;
 import dev.bus.publisher.RabbitBusPublisher;
+import dev.bus.tracing.OpenTelemetryBusObservationHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -137,6 +146,63 @@ class BusAutoConfigurationTest {
 					.timer()
 					.count()).as("Boot's meter handler, with the user's convention").isEqualTo(1);
 			});
+	}
+
+	@Test
+	void withoutAnObservationRegistryBusObservesIntoOneOfItsOwnAndItsSpansAreMade() {
+		InMemorySpanExporter exporter = InMemorySpanExporter.create();
+		this.runner.withConfiguration(AutoConfigurations.of(BusTracingAutoConfiguration.class))
+			.withBean(OpenTelemetry.class, () -> tracedTo(exporter))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ObservationRegistry.class);
+				publishObserved(context);
+				assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+					.containsExactly("publish orders.created");
+			});
+	}
+
+	@Test
+	void withBootsObservationRegistryEachMessageHasOneSpanFromBus() {
+		InMemorySpanExporter exporter = InMemorySpanExporter.create();
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(ObservationAutoConfiguration.class, BusTracingAutoConfiguration.class))
+			.withBean(OpenTelemetry.class, () -> tracedTo(exporter))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ObservationRegistry.class);
+				publishObserved(context);
+				assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+					.containsExactly("publish orders.created");
+			});
+	}
+
+	@Test
+	void tracingOffMakesNoSpans() {
+		InMemorySpanExporter exporter = InMemorySpanExporter.create();
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(ObservationAutoConfiguration.class, BusTracingAutoConfiguration.class))
+			.withBean(OpenTelemetry.class, () -> tracedTo(exporter))
+			.withPropertyValues("bus.tracing.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(OpenTelemetryBusObservationHandler.class);
+				publishObserved(context);
+				assertThat(exporter.getFinishedSpanItems()).isEmpty();
+			});
+	}
+
+	private static OpenTelemetrySdk tracedTo(InMemorySpanExporter exporter) {
+		return OpenTelemetrySdk.builder()
+			.setTracerProvider(
+					SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+			.build();
+	}
+
+	private static void publishObserved(AssertableApplicationContext context) {
+		BusObservations.publishSettled(
+				context.getBean(BusObservations.class)
+					.publishStarted(OutboundMessage.builder("orders.created", "payload").messageId("m-1").build()),
+				null);
 	}
 
 	@Test

@@ -71,7 +71,8 @@ class BusMessageListenerTest {
 				.<ReceivePostProcessor>of((message) -> message.setVerifiedPublisher(this.verified), this.senderCheck)),
 			CoalescedAcks.immediate(),
 			new Responder(this.sender,
-					new EnvelopeFactory(new JsonMapper(), "/audit", 64 * 1024, true, PublishChain.EMPTY), 200),
+					new EnvelopeFactory(new JsonMapper(), "/audit", 64 * 1024, true, PublishChain.EMPTY), 200,
+					BusObservations.NONE),
 			new DeliveryOrigins("bus", BrokerAccess.user("audit")));
 
 	@Test

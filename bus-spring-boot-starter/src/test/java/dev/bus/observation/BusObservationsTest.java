@@ -9,13 +9,18 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.BusPublishException;
 import dev.bus.DeliveryOutcome;
 import dev.bus.OutboundMessage;
 import dev.bus.metrics.BusMeterObservationHandler;
+import dev.bus.test.TestDelivery;
 import dev.bus.tracing.NoSpansForBusObservations;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,18 +76,14 @@ class BusObservationsTest {
 
 	@Test
 	void aDeliveryIsTaggedWithItsOutcomeListenerAndGroup() {
-		BusObservations.deliverySettled(
-				this.observations.deliveryStarted("app.onOrder", "app", "orders.created", "m-1", 1),
+		BusObservations.deliverySettled(this.observations.deliveryStarted(delivery("m-1", 1)),
 				new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
-		BusObservations.deliverySettled(
-				this.observations.deliveryStarted("app.onOrder", "app", "orders.created", "m-2", 3),
-				new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, "handler-failed",
-						new IllegalStateException("boom")));
-		BusObservations.deliverySettled(
-				this.observations.deliveryStarted("app.onOrder", "app", "orders.created", "m-3", 1),
+		BusObservations.deliverySettled(this.observations.deliveryStarted(delivery("m-2", 3)), new DeliveryOutcome(
+				DeliveryOutcome.Kind.DEAD_LETTERED, "handler-failed", new IllegalStateException("boom")));
+		BusObservations.deliverySettled(this.observations.deliveryStarted(delivery("m-3", 1)),
 				new DeliveryOutcome(DeliveryOutcome.Kind.SKIPPED, "filtered", null));
 		assertThat(this.meters.get("bus.delivery")
-			.tags("listener", "app.onOrder", "group", "app", "outcome", "consumed", "reason", "none")
+			.tags("listener", "inventory.onOrder", "group", "inventory", "outcome", "consumed", "reason", "none")
 			.timer()
 			.count()).isEqualTo(1);
 		assertThat(this.meters.get("bus.delivery")
@@ -143,16 +144,22 @@ class BusObservationsTest {
 		SimpleTracer tracer = new SimpleTracer();
 		ObservationRegistry traced = ObservationRegistry.create();
 		traced.observationConfig()
-			.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
-					new NoSpansForBusObservations(), new DefaultTracingObservationHandler(tracer)));
+			.observationHandler(
+					new ObservationHandler.FirstMatchingCompositeObservationHandler(new NoSpansForBusObservations(),
+							new PropagatingSenderTracingObservationHandler<>(tracer, Propagator.NOOP),
+							new PropagatingReceiverTracingObservationHandler<>(tracer, Propagator.NOOP),
+							new DefaultTracingObservationHandler(tracer)));
 		BusObservations busObservations = new BusObservations(traced, null, null, new TopicTags(10));
 		BusObservations.publishSettled(busObservations.publishStarted(message("orders.created", "m-1")), null);
-		BusObservations.deliverySettled(
-				busObservations.deliveryStarted("app.onOrder", "app", "orders.created", "m-1", 1),
+		BusObservations.deliverySettled(busObservations.deliveryStarted(delivery("m-1", 1)),
 				new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
 		assertThat(tracer.getSpans()).as("Bus's own tracing makes a message's spans").isEmpty();
 		Observation.start("http.server.requests", traced).stop();
 		assertThat(tracer.getSpans()).hasSize(1);
+	}
+
+	private static TestDelivery delivery(String messageId, int attempt) {
+		return new TestDelivery("orders.created", messageId, attempt, new MessageProperties(), new byte[0]);
 	}
 
 	private static OutboundMessage message(String topic, String messageId) {

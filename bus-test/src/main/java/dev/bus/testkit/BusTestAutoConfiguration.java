@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import dev.bus.observation.BusObservationHandler;
+import dev.bus.observation.BusObservations;
+
 /**
  * The harness, fed by Bus's observations: added to the application's
  * {@link ObservationRegistry}, or to one of its own when the application has none (Bus
@@ -56,8 +59,9 @@ public final class BusTestAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ObservationRegistry busTestObservationRegistry() {
-		return ObservationRegistry.create();
+	ObservationRegistry busTestObservationRegistry(ObjectProvider<BusObservationHandler> busHandlers) {
+		// as Bus's own registry would be: its meters and spans, when on, observe into it
+		return BusObservations.registryOf(busHandlers.orderedStream());
 	}
 
 	@Bean

@@ -12,6 +12,7 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
 import dev.bus.PublishPostProcessor;
+import dev.bus.observation.BusObservations;
 import dev.bus.publisher.EnvelopeFactory;
 import dev.bus.publisher.EnvelopeSigner;
 import dev.bus.publisher.OutgoingEnvelope;
@@ -71,7 +72,8 @@ final class ServiceEnvelopes {
 	<T> void answer(OtherService service, Message message, Class<T> type, Function<T, ?> answer,
 			EnvelopeSender sender) {
 		ServiceRequest request = new ServiceRequest(service.name(), message);
-		Responder responder = new Responder(sender, factory(service), MAX_ERROR_MESSAGE_LENGTH);
+		// another service's reply is not the application's publish: nothing observes it
+		Responder responder = new Responder(sender, factory(service), MAX_ERROR_MESSAGE_LENGTH, BusObservations.NONE);
 		try {
 			this.elements.forEach((element) -> element.receive(service, request));
 			T payload = this.jsonMapper.readValue(request.body(), type);
