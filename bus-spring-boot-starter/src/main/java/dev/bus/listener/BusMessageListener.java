@@ -165,8 +165,9 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 
 	/**
 	 * One logical message: the receive chain, then decoding, filter and method, inside
-	 * the delivery's observation (in scope: what the method does is part of the
-	 * delivery's trace); the chain and the observation hear the outcome.
+	 * the delivery's observation (started and stopped on this thread: the tracing
+	 * handler's span is current in between); the chain and the observation hear the
+	 * outcome.
 	 */
 	private void handleOne(Message message) {
 		DeliveryOrigin origin = this.origins.of(message.getMessageProperties(), this.listener);
@@ -175,7 +176,7 @@ public class BusMessageListener implements ChannelAwareMessageListener {
 		DeliveredMessage delivery = new DeliveredMessage(this.listener, message, origin, attempt);
 		Observation observation = this.observations.deliveryStarted(delivery);
 		DeliveryOutcome outcome = null;
-		try (Observation.Scope scope = observation.openScope()) {
+		try {
 			outcome = handle(delivery, observation);
 		}
 		finally {

@@ -59,7 +59,7 @@ public class ReplyReceiveChain implements ReplyReception {
 				DeliveryOrigin.firstDelivery(topic, messageProperties.getReceivedUserId()), 1);
 		Observation observation = this.observations.deliveryStarted(reply);
 		DeliveryOutcome outcome = CONSUMED;
-		try (Observation.Scope scope = observation.openScope()) {
+		try {
 			this.chain.get().apply(reply);
 			handler.accept(reply.body());
 		}

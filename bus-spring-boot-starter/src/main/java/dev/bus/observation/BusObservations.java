@@ -14,10 +14,11 @@ import dev.bus.OutboundMessage;
 /**
  * Starts and ends Bus's observations in the application's {@link ObservationRegistry},
  * with the user's conventions where given: the one point Bus is instrumented at. Metrics
- * and spans are handlers of these observations ({@link BusObservationHandler}). A
- * publish's observation is never opened in scope (it ends on the thread of the broker's
- * confirm); a delivery's is, on the listener's thread, around the receive chain and the
- * listener method, so that what the method does is part of the delivery's trace.
+ * and spans are handlers of these observations ({@link BusObservationHandler}).
+ * Observations are not opened in scope: a publish's ends on the thread of the broker's
+ * confirm, and a delivery's starts and stops on the listener's thread around the receive
+ * chain and the listener method, which is what its tracing handler needs to make the
+ * consumer span current there (see its javadoc for the measured reason).
  */
 public final class BusObservations {
 
@@ -57,8 +58,7 @@ public final class BusObservations {
 	 * to; end it with {@link #publishSettled}.
 	 */
 	public Observation publishStarted(OutboundMessage message) {
-		return BusObservation.PUBLISH.start(this.publishConvention, this.defaultPublishConvention,
-				() -> new BusPublishObservationContext(message), this.registry);
+		return publishStarted(message, false);
 	}
 
 	/**
@@ -66,8 +66,12 @@ public final class BusObservations {
 	 * on the request's topic; end it with {@link #publishSettled}.
 	 */
 	public Observation replyStarted(OutboundMessage reply) {
+		return publishStarted(reply, true);
+	}
+
+	private Observation publishStarted(OutboundMessage message, boolean reply) {
 		return BusObservation.PUBLISH.start(this.publishConvention, this.defaultPublishConvention,
-				() -> new BusPublishObservationContext(reply, true), this.registry);
+				() -> new BusPublishObservationContext(message, reply), this.registry);
 	}
 
 	/**
@@ -108,8 +112,8 @@ public final class BusObservations {
 	}
 
 	/**
-	 * Starts the observation of one delivery, before the receive chain; open it in scope
-	 * on the listener's thread, and end it with {@link #deliverySettled}.
+	 * Starts the observation of one delivery, before the receive chain, on the listener's
+	 * thread; end it there with {@link #deliverySettled}.
 	 */
 	public Observation deliveryStarted(IncomingMessage message) {
 		return BusObservation.DELIVERY.start(this.deliveryConvention, this.defaultDeliveryConvention,

@@ -1,5 +1,6 @@
 package dev.bus.observation;
 
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 import dev.bus.DeliveryOutcome;
@@ -43,11 +44,12 @@ public class DefaultBusDeliveryObservationConvention implements BusDeliveryObser
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(BusDeliveryObservationContext context) {
-		KeyValues attempt = KeyValues
-			.of(BusObservation.CommonHighCardinalityKeys.ATTEMPT.withValue(Integer.toString(context.attempt())));
+		KeyValue attempt = BusObservation.CommonHighCardinalityKeys.ATTEMPT
+			.withValue(Integer.toString(context.attempt()));
 		return (context.messageId() != null)
-				? attempt.and(BusObservation.CommonHighCardinalityKeys.MESSAGE_ID.withValue(context.messageId()))
-				: attempt;
+				? KeyValues.of(attempt,
+						BusObservation.CommonHighCardinalityKeys.MESSAGE_ID.withValue(context.messageId()))
+				: KeyValues.of(attempt);
 	}
 
 }

@@ -76,21 +76,16 @@ public abstract class AbstractBusPublisher implements BusPublisher {
 		OutgoingEnvelope outgoing;
 		try {
 			outgoing = this.envelopeFactory.create(message,
-					(send.holdTopic() != null) ? Addressing.HELD : Addressing.TOPIC,
-					BusObservations.traceHeaders(observation));
-			BusObservations.publishSealed(observation, outgoing.envelope().body().length);
+					(send.holdTopic() != null) ? Addressing.HELD : Addressing.TOPIC, observation);
 		}
 		catch (BusPublishException ex) {
-			BusObservations.publishSettled(observation, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<Void> sent = this.envelopeFactory.signThenSend(outgoing.envelope(),
 				(signed) -> (send.holdTopic() != null) ? this.routing.hold(signed, send.holdTopic()) : send(signed),
 				sendsOnCallerThread());
-		return sent.whenComplete((ignored, error) -> {
-			outgoing.settle(error);
-			BusObservations.publishSettled(observation, error);
-		}).thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
+		return sent.whenComplete((ignored, error) -> outgoing.settle(error))
+			.thenApply((ignored) -> new PublishReceipt(message.topic(), message.messageId()));
 	}
 
 	/**

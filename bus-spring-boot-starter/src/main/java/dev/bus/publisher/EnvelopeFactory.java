@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import org.springframework.amqp.core.MessageProperties;
+import io.micrometer.observation.Observation;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +19,7 @@ import dev.bus.OutboundMessage;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
+import dev.bus.observation.BusObservations;
 import dev.bus.transport.Envelope;
 
 /**
@@ -101,16 +103,33 @@ public class EnvelopeFactory {
 	 * @see #create(OutboundMessage)
 	 */
 	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing) {
-		return create(message, addressing, Map.of());
+		return build(message, addressing, Map.of());
 	}
 
 	/**
-	 * Builds the envelope with the trace headers of the publish's observation
-	 * ({@link dev.bus.observation.BusObservations#traceHeaders}), runs the chain and
-	 * seals it with {@code addressing}.
+	 * Builds the envelope inside the publish's observation: with the trace headers a
+	 * handler put in it when it started, its body size recorded once sealed, and the
+	 * observation settled with the envelope ({@link OutgoingEnvelope#settle}), or at once
+	 * with the failure when the envelope cannot be built.
 	 * @see #create(OutboundMessage)
 	 */
-	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing, Map<String, Object> traceHeaders) {
+	public OutgoingEnvelope create(OutboundMessage message, Addressing addressing, Observation observation) {
+		OutgoingEnvelope outgoing;
+		try {
+			outgoing = build(message, addressing, BusObservations.traceHeaders(observation));
+		}
+		catch (BusPublishException ex) {
+			BusObservations.publishSettled(observation, ex);
+			throw ex;
+		}
+		if (!observation.isNoop()) {
+			BusObservations.publishSealed(observation, outgoing.envelope().body().length);
+			outgoing.onSettled((error) -> BusObservations.publishSettled(observation, error));
+		}
+		return outgoing;
+	}
+
+	private OutgoingEnvelope build(OutboundMessage message, Addressing addressing, Map<String, Object> traceHeaders) {
 		OutgoingEnvelope outgoing = draft(message, traceHeaders);
 		try {
 			this.chain.apply(outgoing);

@@ -59,12 +59,16 @@ public class Requester implements Requests {
 		OutgoingEnvelope outgoing;
 		try {
 			this.routing.admit(message);
-			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()),
-					BusObservations.traceHeaders(observation));
-			BusObservations.publishSealed(observation, outgoing.envelope().body().length);
 		}
 		catch (BusPublishException ex) {
 			BusObservations.publishSettled(observation, ex);
+			return CompletableFuture.failedFuture(notSent(message.topic(), ex));
+		}
+		try {
+			// settles the observation itself when it cannot build the envelope
+			outgoing = this.envelopeFactory.create(message, Addressing.request(message.messageId()), observation);
+		}
+		catch (BusPublishException ex) {
 			return CompletableFuture.failedFuture(notSent(message.topic(), ex));
 		}
 		Envelope envelope = outgoing.envelope();
@@ -72,7 +76,6 @@ public class Requester implements Requests {
 		this.envelopeFactory.signThenSend(envelope, (signed) -> this.publisher.send(this.exchange, signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
-				BusObservations.publishSettled(observation, error);
 				if (error instanceof BusPublishException failed) {
 					boolean unroutable = failed.getReason() == BusPublishException.Reason.UNROUTABLE;
 					this.replies.fail(envelope.messageId(),

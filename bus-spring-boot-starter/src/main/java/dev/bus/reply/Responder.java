@@ -3,7 +3,6 @@ package dev.bus.reply;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
-import io.micrometer.observation.Observation;
 
 import dev.bus.BusPublishException;
 import dev.bus.OutboundMessage;
@@ -84,24 +83,14 @@ public class Responder {
 
 	private void send(MessageProperties request, OutboundMessage reply) {
 		String correlationId = correlationId(request);
-		Observation observation = this.observations.replyStarted(reply);
-		OutgoingEnvelope outgoing;
-		try {
-			outgoing = this.envelopeFactory.create(reply, Addressing.reply(correlationId),
-					BusObservations.traceHeaders(observation));
-		}
-		catch (BusPublishException ex) {
-			BusObservations.publishSettled(observation, ex);
-			throw ex;
-		}
-		BusObservations.publishSealed(observation, outgoing.envelope().body().length);
+		OutgoingEnvelope outgoing = this.envelopeFactory.create(reply, Addressing.reply(correlationId),
+				this.observations.replyStarted(reply));
 		// Sealed and signed as a message of the request's topic, which the requester
 		// verifies it as, and sent to the requester's queue.
 		this.envelopeFactory
 			.signThenSend(outgoing.envelope(), (signed) -> this.publisher.send("", request.getReplyTo(), signed), false)
 			.whenComplete((confirmed, error) -> {
 				outgoing.settle(error);
-				BusObservations.publishSettled(observation, error);
 				if (error != null && logger.isDebugEnabled()) {
 					logger.debug("The reply to request " + correlationId + " was not delivered: " + error.getMessage());
 				}

@@ -52,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Bus's spans from its observations, with the real OpenTelemetry SDK (its spans captured
  * as exported) and a real observation registry: context through the headers the envelope
  * takes, a message without context starting a trace, failures and refusals recorded, the
- * consumer span current exactly while the delivery's observation is in scope, the name
- * from the observation's convention.
+ * consumer span current exactly from the delivery's start to its stop, the name from the
+ * observation's convention.
  */
 class OpenTelemetryBusObservationHandlerTest {
 
@@ -93,12 +93,10 @@ class OpenTelemetryBusObservationHandlerTest {
 
 		TestDelivery delivery = delivery(sent.envelope(), 2);
 		Observation observation = this.observations.deliveryStarted(delivery);
-		try (Observation.Scope scope = observation.openScope()) {
-			assertThat(Span.current().getSpanContext().getTraceId()).as("current while in scope")
-				.isEqualTo(request.getSpanContext().getTraceId());
-		}
-		assertThat(Span.current().getSpanContext().isValid()).as("not current once the scope is closed").isFalse();
+		assertThat(Span.current().getSpanContext().getTraceId()).as("current once the delivery has started")
+			.isEqualTo(request.getSpanContext().getTraceId());
 		BusObservations.deliverySettled(observation, new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
+		assertThat(Span.current().getSpanContext().isValid()).as("not current once it has settled").isFalse();
 
 		SpanData producer = span("publish orders.created");
 		SpanData consumer = span("process orders.created");
@@ -123,9 +121,9 @@ class OpenTelemetryBusObservationHandlerTest {
 			Envelope plain = new Envelope("orders.created", "plain",
 					new AMQP.BasicProperties.Builder().messageId("plain").headers(Map.of()).build(), new byte[2]);
 			Observation observation = this.observations.deliveryStarted(delivery(plain, 1));
-			observation.openScope().close();
 			BusObservations.deliverySettled(observation, new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED,
 					"handler-failed", new IllegalArgumentException("bad order")));
+			assertThat(Span.current()).as("the context before the delivery is current again").isEqualTo(unrelated);
 		}
 		unrelated.end();
 		SpanData consumer = span("process orders.created");
@@ -219,23 +217,14 @@ class OpenTelemetryBusObservationHandlerTest {
 	}
 
 	/**
-	 * What a publisher does: observe, build the envelope with the trace headers, seal.
+	 * What a publisher does: observe, build the envelope inside the observation; settling
+	 * the envelope settles the observation.
 	 */
 	private static Sent publish(BusObservations observations, EnvelopeFactory envelopes, OutboundMessage message) {
-		Observation observation = observations.publishStarted(message);
-		OutgoingEnvelope outgoing;
-		try {
-			outgoing = envelopes.create(message, Addressing.TOPIC, BusObservations.traceHeaders(observation));
-		}
-		catch (BusPublishException ex) {
-			BusObservations.publishSettled(observation, ex);
-			throw ex;
-		}
-		BusObservations.publishSealed(observation, outgoing.envelope().body().length);
-		return new Sent(observation, outgoing);
+		return new Sent(envelopes.create(message, Addressing.TOPIC, observations.publishStarted(message)));
 	}
 
-	private record Sent(Observation observation, OutgoingEnvelope outgoing) {
+	private record Sent(OutgoingEnvelope outgoing) {
 
 		Envelope envelope() {
 			return this.outgoing.envelope();
@@ -243,7 +232,6 @@ class OpenTelemetryBusObservationHandlerTest {
 
 		void settle(Throwable error) {
 			this.outgoing.settle(error);
-			BusObservations.publishSettled(this.observation, error);
 		}
 
 	}
