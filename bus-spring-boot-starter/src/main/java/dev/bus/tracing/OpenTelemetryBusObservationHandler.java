@@ -166,17 +166,17 @@ public class OpenTelemetryBusObservationHandler implements BusObservationHandler
 	 * into the headers the envelope takes.
 	 */
 	private void publishStarted(BusPublishObservationContext context) {
-		Span span = this.tracer.spanBuilder("publish " + context.topic())
-			.setSpanKind(SpanKind.PRODUCER)
-			.setAllAttributes(this.publishAttributes)
-			.setAttribute(ROUTING_KEY, context.topic())
-			.startSpan();
-		if (context.messageId() != null) {
-			span.setAttribute(MESSAGE_ID, context.messageId());
-		}
-		Object routedBy = context.message().headers().get(BusHeaders.ROUTED_BY);
-		if (routedBy != null) {
-			span.setAttribute(ROUTED_BY, routedBy.toString());
+		Span span = this.tracer.spanBuilder("publish " + context.topic()).setSpanKind(SpanKind.PRODUCER).startSpan();
+		if (span.isRecording()) {
+			span.setAllAttributes(this.publishAttributes);
+			span.setAttribute(ROUTING_KEY, context.topic());
+			if (context.messageId() != null) {
+				span.setAttribute(MESSAGE_ID, context.messageId());
+			}
+			Object routedBy = context.message().headers().get(BusHeaders.ROUTED_BY);
+			if (routedBy != null) {
+				span.setAttribute(ROUTED_BY, routedBy.toString());
+			}
 		}
 		context.put(Span.class, span);
 		this.propagator.inject(Context.current().with(span), context, TRACE_HEADERS);
@@ -190,17 +190,20 @@ public class OpenTelemetryBusObservationHandler implements BusObservationHandler
 		Span span = this.tracer.spanBuilder("process " + context.topic())
 			.setParent(parent)
 			.setSpanKind(SpanKind.CONSUMER)
-			.setAllAttributes(this.listenerAttributes.computeIfAbsent(context.listener(),
-					(listener) -> listenerAttributes(context)))
-			.setAttribute(ROUTING_KEY, context.topic())
-			.setAttribute(BODY_SIZE, (long) context.bodySize())
-			.setAttribute(ATTEMPT, (long) context.attempt())
 			.startSpan();
-		if (context.messageId() != null) {
-			span.setAttribute(MESSAGE_ID, context.messageId());
+		if (span.isRecording()) {
+			span.setAllAttributes(this.listenerAttributes.computeIfAbsent(context.listener(),
+					(listener) -> listenerAttributes(context)));
+			span.setAttribute(ROUTING_KEY, context.topic());
+			span.setAttribute(BODY_SIZE, (long) context.bodySize());
+			span.setAttribute(ATTEMPT, (long) context.attempt());
+			if (context.messageId() != null) {
+				span.setAttribute(MESSAGE_ID, context.messageId());
+			}
 		}
 		context.put(Span.class, span);
-		// current on the listener's thread until the observation stops there
+		// current on the listener's thread until the observation stops there (also when
+		// not sampled: what the listener publishes is then not sampled either)
 		context.put(Scope.class, span.makeCurrent());
 	}
 
@@ -208,9 +211,20 @@ public class OpenTelemetryBusObservationHandler implements BusObservationHandler
 	@Override
 	public void onStop(Observation.Context context) {
 		Span span = (Span) context.remove(Span.class);
+		Scope scope = (Scope) context.remove(Scope.class);
+		if (scope != null) {
+			scope.close();
+		}
 		if (span == null) {
 			return;
 		}
+		if (span.isRecording()) {
+			recordOutcome(span, context);
+		}
+		span.end();
+	}
+
+	private static void recordOutcome(Span span, Observation.Context context) {
 		if (context instanceof BusPublishObservationContext publish) {
 			rename(span, context, "publish " + publish.topic());
 			if (publish.bodySize() >= 0) {
@@ -221,16 +235,11 @@ public class OpenTelemetryBusObservationHandler implements BusObservationHandler
 			}
 		}
 		else if (context instanceof BusDeliveryObservationContext delivery) {
-			Scope scope = (Scope) context.remove(Scope.class);
-			if (scope != null) {
-				scope.close();
-			}
 			rename(span, context, "process " + delivery.topic());
 			if (delivery.outcome() != null) {
 				record(span, delivery.outcome(), delivery.attempt());
 			}
 		}
-		span.end();
 	}
 
 	/**

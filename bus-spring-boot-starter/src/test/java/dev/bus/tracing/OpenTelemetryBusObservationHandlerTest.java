@@ -21,6 +21,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
@@ -194,6 +195,33 @@ class OpenTelemetryBusObservationHandlerTest {
 				new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
 		assertThat(this.exporter.getFinishedSpanItems()).extracting(SpanData::getName)
 			.containsExactly("send orders.created", "handle orders.created");
+	}
+
+	@Test
+	void aTraceNotSampledStaysNotSampledAcrossTheMessage() {
+		InMemorySpanExporter unsampledExporter = InMemorySpanExporter.create();
+		try (OpenTelemetrySdk unsampled = OpenTelemetrySdk.builder()
+			.setTracerProvider(SdkTracerProvider.builder()
+				.setSampler(Sampler.traceIdRatioBased(0))
+				.addSpanProcessor(SimpleSpanProcessor.create(unsampledExporter))
+				.build())
+			.setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+			.build()) {
+			BusObservations observations = new BusObservations(
+					BusObservations.registryOf(Stream.of(new OpenTelemetryBusObservationHandler(unsampled, "bus"))),
+					null, null, new TopicTags(10));
+			Sent sent = publish(observations, this.envelopes, OutboundMessage.builder("orders.created", "{}").build());
+			sent.settle(null);
+			assertThat(sent.envelope().properties().getHeaders().get("traceparent").toString())
+				.as("the decision travels with the message")
+				.endsWith("-00");
+			Observation delivery = observations.deliveryStarted(delivery(sent.envelope(), 1));
+			assertThat(Span.current().getSpanContext().isSampled()).as("current, not sampled").isFalse();
+			assertThat(Span.current().getSpanContext().getTraceId())
+				.isEqualTo(sent.envelope().properties().getHeaders().get("traceparent").toString().substring(3, 35));
+			BusObservations.deliverySettled(delivery, new DeliveryOutcome(DeliveryOutcome.Kind.CONSUMED, null, null));
+			assertThat(unsampledExporter.getFinishedSpanItems()).isEmpty();
+		}
 	}
 
 	@Test
