@@ -13,6 +13,7 @@ import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
+import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;
@@ -24,11 +25,18 @@ import dev.bus.security.ApplicationScopes;
  * with {@code @BusPublishes} and those it has published to); the sidecar reads it to
  * learn which topics the app listens to. A write ({@code POST
  * /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both
- * optional) replays that listener's dead letters; {@code POST
+ * optional) replays that listener's dead letters, which {@code GET
+ * /actuator/bus/{listenerId}/dead-letters} lists without taking them; {@code POST
  * /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
+
+	/** The path under a listener that lists its dead letters. */
+	public static final String DEAD_LETTERS = "dead-letters";
+
+	/** How many dead letters a listing shows when not told. */
+	public static final int DEAD_LETTERS_SHOWN = 20;
 
 	private final BusListenerRegistry registry;
 
@@ -37,6 +45,8 @@ public class BusEndpoint {
 	private final BusEndpointBody.Publisher publisherSettings;
 
 	private final DeadLetterReplayer replayer;
+
+	private final DeadLetterBrowser browser;
 
 	private final ApplicationScopes scopes;
 
@@ -47,8 +57,9 @@ public class BusEndpoint {
 	private final String vhost;
 
 	public BusEndpoint(BusListenerRegistry registry, EnvelopeSender publisher,
-			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, ApplicationScopes scopes,
-			Holds holds, BusTopology topology, String vhost) {
+			BusEndpointBody.Publisher publisherSettings, DeadLetterReplayer replayer, DeadLetterBrowser browser,
+			ApplicationScopes scopes, Holds holds, BusTopology topology, String vhost) {
+		this.browser = browser;
 		this.topology = topology;
 		this.vhost = (vhost != null) ? vhost : "/";
 		this.registry = registry;
@@ -95,6 +106,28 @@ public class BusEndpoint {
 	}
 
 	/**
+	 * {@code GET /actuator/bus/{listenerId}/dead-letters?limit=}: the listener's first
+	 * dead letters ({@code limit}, {@value #DEAD_LETTERS_SHOWN} by default, at most
+	 * {@value DeadLetterBrowser#MAX_LIMIT}), oldest first, left in the queue: their
+	 * failure, verified topic and publisher, whether a replay would take them, trace id,
+	 * and a clear payload's beginning; never a token, a key or an encrypted payload
+	 * ({@link DeadLetterBrowser}). A read that shows message content: secure it as the
+	 * writes are.
+	 * @return the listing, or {@code null} (404) for an unknown listener or another path
+	 */
+	@ReadOperation
+	public DeadLetterListing deadLetters(@Selector String listenerId, @Selector String part, @Nullable Integer limit) {
+		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
+		if (!DEAD_LETTERS.equals(part) || registration == null || this.browser == null) {
+			return null;
+		}
+		List<DeadLetterBrowser.DeadLetter> shown = this.browser.list(registration.definition(),
+				(limit != null) ? limit : DEAD_LETTERS_SHOWN);
+		return new DeadLetterListing(listenerId, registration.definition().deadLetterQueue(),
+				deadLetters(registration.definition()), shown);
+	}
+
+	/**
 	 * Replays a listener's dead letters: the one with {@code messageId}, or up to
 	 * {@code count}, or all.
 	 * @return the listener and how many messages were replayed, or {@code null} (404) for
@@ -135,6 +168,14 @@ public class BusEndpoint {
 		catch (RuntimeException ex) {
 			return -1; // broker unreachable: unknown
 		}
+	}
+
+	/**
+	 * A listener's dead letters, as listed: {@code waiting} is the queue's count when the
+	 * listing was made (-1 when unknown), {@code deadLetters} the first of them.
+	 */
+	public record DeadLetterListing(String listener, String queue, long waiting,
+			List<DeadLetterBrowser.DeadLetter> deadLetters) {
 	}
 
 	/** What a release did. */

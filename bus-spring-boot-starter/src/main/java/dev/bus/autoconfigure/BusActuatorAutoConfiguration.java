@@ -29,6 +29,7 @@ import dev.bus.actuate.HealthDependentListeners;
 import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
+import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.publisher.BatchingBusPublisher;
 import dev.bus.transport.EnvelopeSender;
@@ -52,13 +53,14 @@ public final class BusActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusEndpoint busEndpoint(ObjectProvider<BusListenerRegistry> registry, EnvelopeSender publisher,
 				ObjectProvider<BatchingBusPublisher> batching, ObjectProvider<DeadLetterReplayer> replayer,
-				BusProperties properties, Environment environment, ObjectProvider<Holds> holds,
-				ApplicationScopes scopes, BusTopology topology, RabbitConnectionDetails connectionDetails) {
+				ObjectProvider<DeadLetterBrowser> browser, BusProperties properties, Environment environment,
+				ObjectProvider<Holds> holds, ApplicationScopes scopes, BusTopology topology,
+				RabbitConnectionDetails connectionDetails) {
 			return new BusEndpoint(registry.getIfAvailable(), publisher,
 					new BusEndpointBody.Publisher(properties.getExchange(),
 							BusAutoConfiguration.source(properties, environment), batching.getIfAvailable() != null,
 							properties.getPublisher().getConfirmTimeout().toMillis(), 0, List.of()),
-					replayer.getIfAvailable(), scopes, holds.getIfAvailable(), topology,
+					replayer.getIfAvailable(), browser.getIfAvailable(), scopes, holds.getIfAvailable(), topology,
 					connectionDetails.getVirtualHost());
 		}
 

@@ -23,6 +23,7 @@ import dev.bus.listener.AmqpListenerContainerFactory;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.ListenerContainerFactory;
 import dev.bus.listener.BusTopology;
+import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.failure.DeliveryOrigins;
 import dev.bus.failure.FailureHandling;
@@ -109,6 +110,12 @@ public final class BusListenerAutoConfiguration {
 	DeadLetterReplayer busDeadLetterReplayer(QueueReader busQueueReader, EnvelopeSender envelopeSender,
 			DeliveryOrigins busDeliveryOrigins) {
 		return new DeadLetterReplayer(busQueueReader, envelopeSender, busDeliveryOrigins);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetterBrowser busDeadLetterBrowser(QueueReader busQueueReader, DeliveryOrigins busDeliveryOrigins) {
+		return new DeadLetterBrowser(busQueueReader, busDeliveryOrigins);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.bus.failure;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.core.BusHeaders;
-import dev.bus.core.TopicPattern;
 import dev.bus.transport.BrokerAccess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,39 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeliveryOriginsTest {
 
-	private static final ListenerQueues LISTENER = new ListenerQueues() {
-
-		@Override
-		public String id() {
-			return "stock.reserve";
-		}
-
-		@Override
-		public TopicPattern topic() {
-			return TopicPattern.of("orders.*");
-		}
-
-		@Override
-		public String group() {
-			return "inventory";
-		}
-
-		@Override
-		public String queue() {
-			return "inventory.orders.*";
-		}
-
-		@Override
-		public String deadLetterQueue() {
-			return "inventory.orders.*.dlq";
-		}
-
-		@Override
-		public RetryPolicy retry() {
-			return new RetryPolicy(3, List.of(Duration.ofSeconds(1)), List.of(), List.of());
-		}
-
-	};
+	private static final ListenerQueues LISTENER = TestListenerQueues.INVENTORY;
 
 	private final DeliveryOrigins origins = new DeliveryOrigins("bus", BrokerAccess.user("inventory"));
 

@@ -1,10 +1,14 @@
 package dev.bus.it;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.bus.BusMessage;
@@ -12,6 +16,7 @@ import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.annotation.BusListener;
+import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
@@ -22,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Dead letters go back to their listener through the actuator endpoint: by message id, by
- * count, or all; none lost, none replayed twice.
+ * count, or all; none lost, none replayed twice. Listed first, they stay where they are.
  */
 class DeadLetterReplayIT {
 
@@ -86,6 +91,62 @@ class DeadLetterReplayIT {
 				.containsExactlyInAnyOrder("m-1", "m-2", "m-3", "m-4", "m-5", "m-6");
 			assertThat(deadLetters(endpoint)).isZero();
 			assertThat(endpoint.replay("no.such.listener", null, null)).isNull();
+		}
+	}
+
+	@Test
+	void listsDeadLettersInOrderWithoutTakingThemAndMarksWhatAReplayWouldRefuse() {
+		String exchange = BusContexts.uniqueName("bus-dead-letters");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("mailer"),
+				List.of(Emails.class), "management.endpoints.web.exposure.include=bus")) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			for (int i = 1; i <= 3; i++) {
+				publisher.publish(OutboundMessage.builder("emails.requested", "mail-" + i).messageId("m-" + i).build())
+					.join();
+			}
+			BusEndpoint endpoint = context.getBean(BusEndpoint.class);
+			String listenerId = "deadLetterReplayIT.Emails.send";
+			await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(endpoint) == 3);
+			// another client, with write on the default exchange, pushes a message
+			// straight
+			// into the dead-letter queue
+			String deadLetterQueue = endpoint.bus().listeners().get(0).deadLetterQueue();
+			new RabbitTemplate(context.getBean(ConnectionFactory.class)).send("", deadLetterQueue,
+					MessageBuilder.withBody("{\"pushed\":true}".getBytes(StandardCharsets.UTF_8))
+						.setContentType("application/json")
+						.setMessageId("pushed")
+						.build());
+			await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(endpoint) == 4);
+
+			for (int listing = 1; listing <= 2; listing++) {
+				BusEndpoint.DeadLetterListing listed = endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, null);
+				assertThat(listed.deadLetters()).as("listing %d: oldest first, all still there", listing)
+					.extracting(DeadLetterBrowser.DeadLetter::messageId)
+					.containsExactly("m-1", "m-2", "m-3", "pushed");
+				DeadLetterBrowser.DeadLetter first = listed.deadLetters().get(0);
+				assertThat(first.topic()).isEqualTo("emails.requested");
+				assertThat(first.replayable()).isTrue();
+				assertThat(first.reason()).isEqualTo("handler-failed");
+				assertThat(first.exception()).isEqualTo(IllegalStateException.class.getName());
+				assertThat(first.exceptionMessage()).isEqualTo("mail server down");
+				assertThat(first.payload()).isEqualTo("\"mail-1\"");
+				assertThat(listed.deadLetters().get(3).replayable()).as("not this application's to replay").isFalse();
+				// the broker returns what the listing took asynchronously
+				await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 4);
+			}
+			assertThat(endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, 2).deadLetters()).hasSize(2);
+			assertThat(endpoint.deadLetters(listenerId, "other", null)).isNull();
+			assertThat(endpoint.deadLetters("no.such.listener", BusEndpoint.DEAD_LETTERS, null)).isNull();
+
+			context.getBean(Emails.class).mailServerDown = false;
+			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 4);
+			BusEndpoint.ReplayResult replayed = endpoint.replay(listenerId, null, null);
+			assertThat(replayed.replayed()).as("the listings lost nothing").isEqualTo(3);
+			assertThat(replayed.refused()).isEqualTo(1);
+			assertThat(context.getBean(Emails.class).sent.awaitCount(3)).extracting(BusMessage::messageId)
+				.containsExactlyInAnyOrder("m-1", "m-2", "m-3");
 		}
 	}
 

@@ -247,6 +247,12 @@ class SampleSystemIT {
 			HttpResponse<String> replay = replay(http, replayUri, token(http, "operator", "actuator.operator"));
 			assertThat(replay.statusCode()).isEqualTo(200);
 			assertThat(replay.body()).contains("\"replayed\":0");
+			// Listing the dead letters shows message content: an operator's read too.
+			URI deadLettersUri = URI.create(inventoryUrl + "/stockReservations.reserve/dead-letters?limit=5");
+			assertThat(get(http, deadLettersUri, null).statusCode()).isEqualTo(401);
+			HttpResponse<String> deadLetters = get(http, deadLettersUri, token(http, "operator", "actuator.operator"));
+			assertThat(deadLetters.statusCode()).isEqualTo(200);
+			assertThat(deadLetters.body()).contains("\"listener\":\"stockReservations.reserve\"", "\"deadLetters\":[");
 
 			// Each service's contract: its AsyncAPI document over HTTP, valid for the
 			// AsyncAPI initiative's parser.
@@ -346,6 +352,14 @@ class SampleSystemIT {
 			.valueStream()
 			.map(JsonNode::asString)
 			.toList();
+	}
+
+	private static HttpResponse<String> get(HttpClient http, URI uri, String token) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static HttpResponse<String> replay(HttpClient http, URI listener, String token) throws Exception {

@@ -18,17 +18,23 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import dev.bus.actuate.BusEndpoint;
 
 /**
  * The sample services' HTTP security. The actuator's write operations (the {@code bus}
  * endpoint's dead-letter replay and hold release) change what the service does, so they
  * need a token from the Bus issuer with scope {@code actuator.operator} (audience
  * {@code actuator}: a broker token or a per-message token lifted from a message does not
- * pass). Reading the actuator ({@code GET}, {@code HEAD}) stays open: the sidecar reads
- * {@code /actuator/bus} for the service's topics and the kubelet its health. The
- * service's own API (placing an order, on loopback) is left open so the demo's curl
- * commands work: what the samples show is security on the bus (docs/security.md). Method
- * security is on, for {@code @PreAuthorize} on what listeners call.
+ * pass), and so does the one read that shows message content, the listing of a listener's
+ * dead letters. Reading the rest of the actuator ({@code GET}, {@code HEAD}) stays open:
+ * the sidecar reads {@code /actuator/bus} for the service's topics and the kubelet its
+ * health. The service's own API (placing an order, on loopback) is left open so the
+ * demo's curl commands work: what the samples show is security on the bus
+ * (docs/security.md). Method security is on, for {@code @PreAuthorize} on what listeners
+ * call.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
@@ -42,17 +48,19 @@ public class SampleSecurity {
 
 	@Bean
 	SecurityFilterChain sampleApi(HttpSecurity http) throws Exception {
-		return http
-			.authorizeHttpRequests((requests) -> requests
-				.requestMatchers(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET))
-				.permitAll()
-				// the sidecar asks with HEAD whether the app serves its AsyncAPI document
-				.requestMatchers(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.HEAD))
-				.permitAll()
-				.requestMatchers(EndpointRequest.toAnyEndpoint())
-				.hasAuthority(OPERATOR_AUTHORITY)
-				.anyRequest()
-				.permitAll())
+		return http.authorizeHttpRequests((requests) -> requests
+			// a read that shows message content: an operator's, as the writes are
+			.requestMatchers(deadLetterListings())
+			.hasAuthority(OPERATOR_AUTHORITY)
+			.requestMatchers(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.GET))
+			.permitAll()
+			// the sidecar asks with HEAD whether the app serves its AsyncAPI document
+			.requestMatchers(EndpointRequest.toAnyEndpoint().withHttpMethod(HttpMethod.HEAD))
+			.permitAll()
+			.requestMatchers(EndpointRequest.toAnyEndpoint())
+			.hasAuthority(OPERATOR_AUTHORITY)
+			.anyRequest()
+			.permitAll())
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()))
 			// no session, no cookie: a bearer token or nothing, so there is no session a
 			// cross-site request could ride (Spring Security ignores CSRF for bearer
@@ -60,6 +68,12 @@ public class SampleSecurity {
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.build();
+	}
+
+	/** {@code GET /actuator/bus/{listenerId}/dead-letters}. */
+	private static RequestMatcher deadLetterListings() {
+		return new AndRequestMatcher(EndpointRequest.to(BusEndpoint.class),
+				(request) -> request.getRequestURI().endsWith("/" + BusEndpoint.DEAD_LETTERS));
 	}
 
 	/**
