@@ -3,6 +3,7 @@ package dev.bus.actuate;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -26,8 +27,9 @@ import dev.bus.security.ApplicationScopes;
  * learn which topics the app listens to. A write ({@code POST
  * /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both
  * optional) replays that listener's dead letters, which {@code GET
- * /actuator/bus/{listenerId}/dead-letters} lists without taking them; {@code POST
- * /actuator/bus/{ruleSet}/{rule}} releases what a hold routing rule holds.
+ * /actuator/bus/{listenerId}/dead-letters} lists without taking them and {@code DELETE}
+ * there discards one by id; {@code POST /actuator/bus/{ruleSet}/{rule}} releases what a
+ * hold routing rule holds.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
@@ -128,6 +130,22 @@ public class BusEndpoint {
 	}
 
 	/**
+	 * {@code DELETE /actuator/bus/{listenerId}/dead-letters?messageId=}: removes one dead
+	 * letter for good (an operator's decision, logged by the application).
+	 * @return the listener, whether it was found and removed, and how many are left; or
+	 * {@code null} (404) for an unknown listener or another path
+	 */
+	@DeleteOperation
+	public DiscardResult discard(@Selector String listenerId, @Selector String part, String messageId) {
+		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
+		if (!DEAD_LETTERS.equals(part) || registration == null || this.browser == null) {
+			return null;
+		}
+		boolean discarded = this.browser.discard(registration.definition(), messageId);
+		return new DiscardResult(listenerId, messageId, discarded, deadLetters(registration.definition()));
+	}
+
+	/**
 	 * Replays a listener's dead letters: the one with {@code messageId}, or up to
 	 * {@code count}, or all.
 	 * @return the listener and how many messages were replayed, or {@code null} (404) for
@@ -176,6 +194,14 @@ public class BusEndpoint {
 	 */
 	public record DeadLetterListing(String listener, String queue, long waiting,
 			List<DeadLetterBrowser.DeadLetter> deadLetters) {
+	}
+
+	/**
+	 * What a discard did: {@code discarded} is false when no dead letter had the id;
+	 * {@code deadLettersLeft} is the queue's count then (passed-over messages are
+	 * returned asynchronously).
+	 */
+	public record DiscardResult(String listener, String messageId, boolean discarded, long deadLettersLeft) {
 	}
 
 	/** What a release did. */

@@ -9,20 +9,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import com.rabbitmq.client.AMQP;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.core.MessageProperties;
 
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.BusHeaders;
 import dev.bus.core.CloudEventsHeaders;
+import dev.bus.core.LogValues;
 import dev.bus.transport.QueueReader;
 import dev.bus.transport.WireCodec;
 
 /**
  * Lists a listener's dead letters without consuming them: what an operator reads before
- * replaying or discarding them. The first messages of the dead-letter queue are taken in
- * one reading session and all go back to it, in order, when the session ends; nothing is
- * acknowledged, so the queue holds what it held (the broker returns them asynchronously:
- * its count settles a moment after the listing).
+ * replaying or discarding them; and discards one, by id, for good. The first messages of
+ * the dead-letter queue are taken in one reading session and all go back to it, in order,
+ * when the session ends; nothing is acknowledged, so the queue holds what it held (the
+ * broker returns them asynchronously: its count settles a moment after the listing).
  *
  * <p>
  * What a dead letter shows is what the broker verified or this application wrote: its
@@ -40,6 +44,8 @@ import dev.bus.transport.WireCodec;
  * default limit of 20: docs/starter.md, "Dead letters").
  */
 public class DeadLetterBrowser {
+
+	private static final Log logger = LogFactory.getLog(DeadLetterBrowser.class);
 
 	/** The most a listing shows at once. */
 	public static final int MAX_LIMIT = 500;
@@ -93,14 +99,52 @@ public class DeadLetterBrowser {
 		}
 	}
 
+	/**
+	 * Removes one dead letter for good: the first with {@code messageId}. What is passed
+	 * over on the way goes back to the queue, in order.
+	 * @return whether one was found and removed
+	 */
+	public boolean discard(ListenerQueues listener, String messageId) {
+		boolean discarded;
+		try {
+			discarded = this.queues.read(listener.deadLetterQueue(), (session) -> {
+				long present = session.count();
+				for (long seen = 0; seen < present; seen++) {
+					QueueReader.Taken taken = session.take();
+					if (taken == null) {
+						return false;
+					}
+					if (messageId.equals(idOf(taken))) {
+						session.ack(taken);
+						return true;
+					}
+				}
+				return false;
+			});
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					"Cannot discard a dead letter of '" + listener.id() + "': " + ex.getMessage(), ex);
+		}
+		if (discarded) {
+			logger
+				.info("Discarded dead letter " + LogValues.escape(messageId) + " of listener '" + listener.id() + "'");
+		}
+		return discarded;
+	}
+
+	private static String idOf(QueueReader.Taken taken) {
+		AMQP.BasicProperties properties = taken.properties();
+		return (properties.getMessageId() != null) ? properties.getMessageId() : CloudEventsHeaders
+			.read((properties.getHeaders() != null) ? properties.getHeaders() : Map.of(), CloudEventsHeaders.ID);
+	}
+
 	private DeadLetter describe(ListenerQueues listener, QueueReader.Taken taken) {
 		MessageProperties properties = WireCodec.delivered(taken.properties(), taken.envelope());
 		Map<String, Object> headers = properties.getHeaders();
 		DeliveryOrigin origin = this.origins.ofDeadLetter(properties, listener);
 		boolean encrypted = headers.containsKey(BusHeaders.ENCRYPTION);
-		String messageId = (properties.getMessageId() != null) ? properties.getMessageId()
-				: CloudEventsHeaders.read(headers, CloudEventsHeaders.ID);
-		return new DeadLetter(messageId, origin.topic(), origin.publisher(), origin.trusted(), origin.refusal(),
+		return new DeadLetter(idOf(taken), origin.topic(), origin.publisher(), origin.trusted(), origin.refusal(),
 				properties.getType(), text(headers.get(BusHeaders.FAILURE_REASON)),
 				text(headers.get(BusHeaders.FAILURE_EXCEPTION)), text(headers.get(BusHeaders.FAILURE_MESSAGE)),
 				number(headers.get(BusHeaders.ATTEMPT)), text(headers.get(BusHeaders.FIRST_FAILURE_TIME)),

@@ -114,6 +114,19 @@ class DeadLetterBrowserTest {
 		assertThat(this.queue.taken).as("no more taken than shown").isEqualTo(2);
 	}
 
+	@Test
+	void aDiscardRemovesOnlyTheMessageWithItsId() {
+		for (int i = 0; i < 3; i++) {
+			this.queue.add(LISTENER.movesExchange(), "text/plain", brokerDeadLettered("orders.created"), "m", "a");
+		}
+
+		assertThat(this.browser.discard(LISTENER, "m-2")).isTrue();
+		assertThat(this.queue.acknowledged).extracting((taken) -> taken.properties().getMessageId())
+			.containsExactly("m-2");
+		assertThat(this.browser.discard(LISTENER, "m-9")).as("no such id").isFalse();
+		assertThat(this.queue.acknowledged).hasSize(1);
+	}
+
 	/**
 	 * The headers of a first delivery the broker dead-lettered from the listener's queue.
 	 */
@@ -155,6 +168,9 @@ class DeadLetterBrowserTest {
 
 		@Override
 		public <T> T read(String queue, Reading<T> reading) throws IOException {
+			// a new session: what was acknowledged is gone, the rest is back in order
+			this.messages.removeAll(this.acknowledged);
+			this.taken = 0;
 			return reading.read(new Session() {
 
 				@Override

@@ -253,6 +253,12 @@ class SampleSystemIT {
 			HttpResponse<String> deadLetters = get(http, deadLettersUri, token(http, "operator", "actuator.operator"));
 			assertThat(deadLetters.statusCode()).isEqualTo(200);
 			assertThat(deadLetters.body()).contains("\"listener\":\"stockReservations.reserve\"", "\"deadLetters\":[");
+			assertThat(http
+				.send(HttpRequest
+					.newBuilder(URI.create(inventoryUrl + "/stockReservations.reserve/dead-letters?messageId=x"))
+					.DELETE()
+					.build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).as("a discard is an operator's act").isEqualTo(401);
 
 			// Each service's contract: its AsyncAPI document over HTTP, valid for the
 			// AsyncAPI initiative's parser.
