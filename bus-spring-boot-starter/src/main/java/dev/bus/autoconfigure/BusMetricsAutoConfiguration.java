@@ -1,6 +1,7 @@
 package dev.bus.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -8,7 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
+import dev.bus.listener.BusListenerRegistry;
 import dev.bus.metrics.BusMeterObservationHandler;
+import dev.bus.metrics.ListenerMeters;
 import dev.bus.metrics.MicrometerBusMetrics;
 import dev.bus.observation.TopicTags;
 
@@ -33,6 +36,13 @@ public final class BusMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusMeterObservationHandler busMeterObservationHandler(MeterRegistry meterRegistry) {
 		return new BusMeterObservationHandler(meterRegistry);
+	}
+
+	/** {@code bus.listener.consumers} and {@code bus.listener.paused} per listener. */
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerMeters busListenerMeters(MeterRegistry meterRegistry, ObjectProvider<BusListenerRegistry> listeners) {
+		return new ListenerMeters(meterRegistry, listeners::getIfAvailable);
 	}
 
 	@Bean

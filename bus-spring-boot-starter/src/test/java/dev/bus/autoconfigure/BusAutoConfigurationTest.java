@@ -368,6 +368,25 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
+	void eachListenerHasItsConsumersAndPausedGauges() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("orderListener", PrototypeListener.class, PrototypeListener::new)
+			.withPropertyValues("spring.rabbitmq.listener.direct.auto-startup=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				String id = context.getBean(BusListenerRegistry.class).definitions().get(0).id();
+				assertThat(
+						meters.get("bus.listener.consumers").tags("listener", id, "group", "test-app").gauge().value())
+					.as("the broker cannot be reached here")
+					.isZero();
+				assertThat(meters.get("bus.listener.paused").tags("listener", id).gauge().value()).isZero();
+				context.getBean(BusListenerRegistry.class).pause(id, "db", "the database is down");
+				assertThat(meters.get("bus.listener.paused").tags("listener", id).gauge().value()).isOne();
+			});
+	}
+
+	@Test
 	void aListenerOnAPrototypeBeanFailsStartUpNamingIt() {
 		this.runner
 			.withBean("perRequestListener", PrototypeListener.class, PrototypeListener::new,

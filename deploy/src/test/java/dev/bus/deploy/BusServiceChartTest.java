@@ -447,7 +447,11 @@ class BusServiceChartTest {
 		assertThat(policy.getSpec().getIngress()).hasSize(2);
 		assertThat(pod(everything).getTopologySpreadConstraints()).hasSize(1);
 		assertThat(everything.one(Service.class).getSpec().getPorts()).extracting((port) -> port.getName())
-			.containsExactly("http", "sidecar-metrics");
+			.as("the app's actuator on a port of its own, which the ServiceMonitor scrapes")
+			.containsExactly("http", "app-management", "sidecar-metrics");
+		assertThat(policy.getSpec().getIngress().get(1).getPorts()).extracting((port) -> port.getPort().getIntVal())
+			.as("Prometheus reaches both management ports")
+			.containsExactly(9464, 9090);
 	}
 
 	@Test

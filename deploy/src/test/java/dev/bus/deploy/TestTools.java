@@ -15,10 +15,25 @@ final class TestTools {
 	 * @throws AssertionError saying how to install it when it is missing
 	 */
 	static Path npmPackage(String name) {
-		Path home = Path.of(System.getenv()
+		return installed(home().resolve("npm/node_modules").resolve(name));
+	}
+
+	/**
+	 * {@code promtool}, unpacked from Debian's prometheus package by {@code scripts/infra
+	 * up} ({@code $BUS_INFRA_HOME/prometheus}).
+	 * @throws AssertionError saying how to install it when it is missing
+	 */
+	static Path promtool() {
+		return installed(home().resolve("prometheus/usr/bin/promtool"));
+	}
+
+	private static Path home() {
+		return Path.of(System.getenv()
 			.getOrDefault("BUS_INFRA_HOME",
 					System.getenv().getOrDefault("HOME", System.getProperty("user.home")) + "/.cache/bus-infra"));
-		Path path = home.resolve("npm/node_modules").resolve(name);
+	}
+
+	private static Path installed(Path path) {
 		if (!Files.exists(path)) {
 			throw new AssertionError(path + " is missing. Install the test tools with: scripts/infra up");
 		}

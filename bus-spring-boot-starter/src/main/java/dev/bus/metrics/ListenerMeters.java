@@ -1,0 +1,58 @@
+package dev.bus.metrics;
+
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
+
+import dev.bus.listener.BusListenerRegistry;
+
+/**
+ * A gauge pair per {@code @BusListener}, tagged {@code listener} and {@code group}, for
+ * the alerts an operator sets on listeners (the chart's PrometheusRule): {@code
+ * bus.listener.consumers}, its consumers now on the broker (0 while the broker is
+ * unreachable, paused or stopped), and {@code bus.listener.paused}, 1 while it is paused
+ * (a health indicator it depends on is down, or an operator paused it), else 0.
+ * Registered when the context has refreshed: listeners are registered once every
+ * singleton is made, in an order among such callbacks that Spring does not fix. A gauge
+ * registered again (another refresh) is the one already there.
+ */
+public class ListenerMeters implements ApplicationListener<ContextRefreshedEvent> {
+
+	private final MeterRegistry meters;
+
+	private final Supplier<BusListenerRegistry> listeners;
+
+	/**
+	 * @param listeners the application's listeners, asked for when the context has
+	 * refreshed; {@code null} from it when the application has none
+	 */
+	public ListenerMeters(MeterRegistry meters, Supplier<BusListenerRegistry> listeners) {
+		this.meters = meters;
+		this.listeners = listeners;
+	}
+
+	@Override
+	public void onApplicationEvent(ContextRefreshedEvent event) {
+		BusListenerRegistry registry = this.listeners.get();
+		if (registry == null) {
+			return;
+		}
+		for (BusListenerRegistry.Registration registration : registry.registrations()) {
+			String id = registration.definition().id();
+			Tags tags = Tags.of("listener", id, "group", registration.definition().group());
+			Gauge.builder("bus.listener.consumers", registration, BusListenerRegistry.Registration::activeConsumers)
+				.description("Consumers the listener has on the broker")
+				.tags(tags)
+				.register(this.meters);
+			Gauge.builder("bus.listener.paused", registry, (listeners) -> (listeners.pausedBecause(id) != null) ? 1 : 0)
+				.description("1 while the listener is paused, else 0")
+				.tags(tags)
+				.register(this.meters);
+		}
+	}
+
+}
