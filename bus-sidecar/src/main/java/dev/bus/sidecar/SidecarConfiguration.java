@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
@@ -16,14 +17,10 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.client.RestClient;
 
@@ -120,7 +117,7 @@ public class SidecarConfiguration {
 	}
 
 	@Bean
-	@Conditional(TelemetryEnabled.class)
+	@ConditionalOnBooleanProperty(name = "bus.sidecar.telemetry.enabled", matchIfMissing = true)
 	SpanPipeline spanPipeline(SidecarProperties properties, AppRegistrar registrar, PrometheusMeterRegistry meters,
 			@Qualifier("sidecarSpanExportExecutor") AsyncTaskExecutor exportExecutor, SslBundles sslBundles) {
 		TelemetryProperties telemetry = properties.getTelemetry();
@@ -131,7 +128,7 @@ public class SidecarConfiguration {
 
 	/** The OTLP/HTTP receiver the app exports its spans to: loopback only. */
 	@Bean
-	@Conditional(TelemetryEnabled.class)
+	@ConditionalOnBooleanProperty(name = "bus.sidecar.telemetry.enabled", matchIfMissing = true)
 	SidecarHttpServer telemetryServer(SidecarProperties properties, SpanPipeline pipeline,
 			PrometheusMeterRegistry meters, @Qualifier("sidecarTelemetryExecutor") Executor telemetryExecutor) {
 		TelemetryProperties telemetry = properties.getTelemetry();
@@ -148,16 +145,6 @@ public class SidecarConfiguration {
 		ManagementProperties management = properties.getManagement();
 		return new SidecarHttpServer("management", new InetSocketAddress(management.getAddress(), management.getPort()),
 				new ManagementHandler(availability, meters, registrar), managementExecutor);
-	}
-
-	/** {@code bus.sidecar.telemetry.enabled}, true unless set otherwise. */
-	static class TelemetryEnabled implements Condition {
-
-		@Override
-		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			return context.getEnvironment().getProperty("bus.sidecar.telemetry.enabled", Boolean.class, true);
-		}
-
 	}
 
 }

@@ -1,7 +1,7 @@
 package dev.bus.sidecar;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -46,7 +46,7 @@ class SidecarExecutors {
 
 	/** The span pipeline's export loop: one thread. */
 	@Bean(destroyMethod = "shutdown")
-	@Conditional(SidecarConfiguration.TelemetryEnabled.class)
+	@ConditionalOnBooleanProperty(name = "bus.sidecar.telemetry.enabled", matchIfMissing = true)
 	ThreadPoolTaskExecutor sidecarSpanExportExecutor() {
 		return executor("bus-sidecar-span-export-", 0, 1, 0);
 	}
@@ -57,7 +57,7 @@ class SidecarExecutors {
 	}
 
 	@Bean(destroyMethod = "shutdown")
-	@Conditional(SidecarConfiguration.TelemetryEnabled.class)
+	@ConditionalOnBooleanProperty(name = "bus.sidecar.telemetry.enabled", matchIfMissing = true)
 	ThreadPoolTaskExecutor sidecarTelemetryExecutor() {
 		return httpExecutor("telemetry");
 	}

@@ -8,6 +8,8 @@ import com.nimbusds.jwt.JWTParser;
 import com.rabbitmq.client.impl.CredentialsProvider;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import com.rabbitmq.client.impl.DefaultCredentialsRefreshService;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -101,6 +103,27 @@ public final class BusBrokerTokenAutoConfiguration {
 						+ " (the bus actuator endpoint lists them under requiredScopes, with the topics published)");
 			}
 		};
+	}
+
+	/**
+	 * {@code bus.security.broker-token.failures}: requests for a broker token the issuer
+	 * did not answer with one (the last token serves until it expires), which the chart's
+	 * {@code BusBrokerTokenFailing} alert watches.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class BrokerTokenMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "busBrokerTokenMetrics")
+		MeterBinder busBrokerTokenMetrics(BrokerTokenCredentials credentials) {
+			return (registry) -> FunctionCounter
+				.builder("bus.security.broker-token.failures", credentials.tokens(),
+						ClientCredentialsTokens::failedFetches)
+				.description("Broker token requests the issuer did not answer with a token")
+				.register(registry);
+		}
+
 	}
 
 	/**

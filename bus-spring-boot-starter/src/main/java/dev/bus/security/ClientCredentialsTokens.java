@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -47,6 +48,8 @@ public class ClientCredentialsTokens implements MessageTokenSource {
 	private volatile ClientToken token;
 
 	private volatile String problem;
+
+	private final AtomicLong failedFetches = new AtomicLong();
 
 	public ClientCredentialsTokens(ClientRegistration registration,
 			OAuth2AccessTokenResponseClient<OAuth2ClientCredentialsGrantRequest> tokenClient, Clock clock) {
@@ -104,6 +107,7 @@ public class ClientCredentialsTokens implements MessageTokenSource {
 					.getAccessToken();
 			}
 			catch (RuntimeException ex) {
+				this.failedFetches.incrementAndGet();
 				this.problem = "cannot obtain a token for " + describeClient() + ": " + ex.getClass().getSimpleName()
 						+ ": " + ex.getMessage();
 				throw new TokenUnavailableException(this.problem);
@@ -117,6 +121,11 @@ public class ClientCredentialsTokens implements MessageTokenSource {
 			}
 			return fetched;
 		}
+	}
+
+	/** Requests to the token endpoint that failed, since start. */
+	public long failedFetches() {
+		return this.failedFetches.get();
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.bus.autoconfigure;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.rabbitmq.client.impl.CredentialsRefreshService;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -12,8 +15,10 @@ import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.bus.transport.BrokerAccess;
 import dev.bus.security.BrokerTokenCredentials;
+import dev.bus.security.ClientCredentialsTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Broker authentication with tokens: wired into the connection factory Boot creates
@@ -53,6 +58,12 @@ class BusBrokerTokenAutoConfigurationTest {
 						context.getBean(CachingConnectionFactory.class).getRabbitConnectionFactory(),
 						"credentialsProvider"))
 					.isSameAs(credentials);
+				// the issuer cannot be reached here: a failed request is counted
+				MeterRegistry meters = new SimpleMeterRegistry();
+				context.getBean("busBrokerTokenMetrics", MeterBinder.class).bindTo(meters);
+				assertThatExceptionOfType(ClientCredentialsTokens.TokenUnavailableException.class)
+					.isThrownBy(() -> credentials.tokens().fetch());
+				assertThat(meters.get("bus.security.broker-token.failures").functionCounter().count()).isOne();
 			});
 	}
 

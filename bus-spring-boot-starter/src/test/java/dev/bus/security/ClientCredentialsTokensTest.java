@@ -95,9 +95,11 @@ class ClientCredentialsTokensTest {
 		assertThatExceptionOfType(ClientCredentialsTokens.TokenUnavailableException.class)
 			.isThrownBy(() -> this.tokens.currentWithAtLeast(0.2))
 			.withMessageNotContaining("orders-secret");
+		assertThat(this.tokens.failedFetches()).as("each failed request counted, for the alert").isEqualTo(2);
 		this.issuerDown = false;
 		assertThat(this.tokens.currentWithAtLeast(0.2).value()).isEqualTo("opaque-2");
 		assertThat(this.tokens.problem()).isNull();
+		assertThat(this.tokens.failedFetches()).isEqualTo(2);
 	}
 
 }

@@ -42,7 +42,8 @@ class AlertRulesTest {
 			.satisfies((group) -> assertThat(rules(group)).extracting((rule) -> rule.get("alert"))
 				.containsExactly("BusDeadLettersGrowing", "BusPublishesFailing", "BusPublishConfirmsSlow",
 						"BusListenerPaused", "BusListenerGroupWithoutConsumers", "BusNoBrokerPassing",
-						"BusKeysetReloadFailing", "BusSpansDropped", "BusConsulRegistrationFailing"));
+						"BusKeysetReloadFailing", "BusBrokerTokenFailing", "BusSpansDropped",
+						"BusConsulRegistrationFailing"));
 
 		Result result = promtool(groups);
 		assertThat(result.exitCode()).as(result.output()).isZero();
