@@ -146,18 +146,21 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * Replays a listener's dead letters: the one with {@code messageId}, or up to
-	 * {@code count}, or all.
+	 * Replays a listener's dead letters: the one with {@code messageId}, a group (those
+	 * that failed for {@code reason}, or with {@code exception}, the thrown class's
+	 * name), up to {@code count}, or all.
 	 * @return the listener and how many messages were replayed, or {@code null} (404) for
 	 * an unknown listener
 	 */
 	@WriteOperation
-	public ReplayResult replay(@Selector String listenerId, @Nullable String messageId, @Nullable Integer count) {
+	public ReplayResult replay(@Selector String listenerId, @Nullable String messageId, @Nullable Integer count,
+			@Nullable String reason, @Nullable String exception) {
 		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
 		if (registration == null || this.replayer == null) {
 			return null;
 		}
-		DeadLetterReplayer.Replayed replayed = this.replayer.replay(registration.definition(), messageId, count);
+		DeadLetterReplayer.Replayed replayed = this.replayer.replay(registration.definition(),
+				new DeadLetterReplayer.Selection(messageId, reason, exception), count);
 		return new ReplayResult(listenerId, replayed.replayed(), replayed.refused(),
 				deadLetters(registration.definition()));
 	}

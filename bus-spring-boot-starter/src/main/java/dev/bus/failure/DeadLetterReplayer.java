@@ -74,6 +74,16 @@ public class DeadLetterReplayer {
 	 * @return how many were replayed, and how many were refused
 	 */
 	public Replayed replay(ListenerQueues listener, String messageId, Integer limit) {
+		return replay(listener, new Selection(messageId, null, null), limit);
+	}
+
+	/**
+	 * Replays the dead letters a selection takes: by id, or a group (those that failed
+	 * for one reason, or with one exception), up to {@code limit}.
+	 * @param limit replay at most this many; {@code null} or below 1 for all
+	 * @return how many were replayed, and how many were refused
+	 */
+	public Replayed replay(ListenerQueues listener, Selection selection, Integer limit) {
 		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
 		Replayed result;
 		try {
@@ -89,7 +99,7 @@ public class DeadLetterReplayer {
 					if (taken == null) {
 						break;
 					}
-					if (messageId != null && !messageId.equals(taken.properties().getMessageId())) {
+					if (!selection.takes(taken.properties())) {
 						continue;
 					}
 					MessageProperties properties = WireCodec.delivered(taken.properties(), taken.envelope());
@@ -134,6 +144,33 @@ public class DeadLetterReplayer {
 			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"
 					+ listener.deadLetterQueue() + "'", ex);
 		}
+	}
+
+	/**
+	 * Which dead letters a replay takes: each part given must match, none given takes
+	 * all.
+	 *
+	 * @param messageId the message's id, or {@code null}
+	 * @param reason the failure reason Bus recorded ({@code handler-failed}...), or
+	 * {@code null}
+	 * @param exception the class name of what the listener threw, or {@code null}
+	 */
+	public record Selection(String messageId, String reason, String exception) {
+
+		/** Takes every dead letter. */
+		public static final Selection ALL = new Selection(null, null, null);
+
+		boolean takes(AMQP.BasicProperties properties) {
+			Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
+			return matches(this.messageId, properties.getMessageId())
+					&& matches(this.reason, headers.get(BusHeaders.FAILURE_REASON))
+					&& matches(this.exception, headers.get(BusHeaders.FAILURE_EXCEPTION));
+		}
+
+		private static boolean matches(String wanted, Object value) {
+			return wanted == null || (value != null && wanted.equals(value.toString()));
+		}
+
 	}
 
 	/**

@@ -69,7 +69,7 @@ class DeadLetterReplayIT {
 			Emails emails = context.getBean(Emails.class);
 			emails.mailServerDown = false;
 
-			BusEndpoint.ReplayResult one = endpoint.replay(listenerId, "m-4", null);
+			BusEndpoint.ReplayResult one = endpoint.replay(listenerId, "m-4", null, null, null);
 			assertThat(one.replayed()).isEqualTo(1);
 			assertThat(emails.sent.awaitCount(1)).extracting(BusMessage::messageId).containsExactly("m-4");
 			BusMessage<String> replayed = emails.sent.items().get(0);
@@ -80,17 +80,17 @@ class DeadLetterReplayIT {
 			// shortly after the replay returns
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 5);
 
-			assertThat(endpoint.replay(listenerId, null, 2).replayed()).isEqualTo(2);
+			assertThat(endpoint.replay(listenerId, null, 2, null, null).replayed()).isEqualTo(2);
 			assertThat(emails.sent.awaitCount(3)).extracting(BusMessage::messageId)
 				.containsExactly("m-4", "m-1", "m-2");
 
-			assertThat(endpoint.replay(listenerId, null, null).replayed()).isEqualTo(3);
+			assertThat(endpoint.replay(listenerId, null, null, null, null).replayed()).isEqualTo(3);
 			emails.sent.awaitCount(6);
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> emails.sent.size() == 6);
 			assertThat(emails.sent.items()).extracting(BusMessage::messageId)
 				.containsExactlyInAnyOrder("m-1", "m-2", "m-3", "m-4", "m-5", "m-6");
 			assertThat(deadLetters(endpoint)).isZero();
-			assertThat(endpoint.replay("no.such.listener", null, null)).isNull();
+			assertThat(endpoint.replay("no.such.listener", null, null, null, null)).isNull();
 		}
 	}
 
@@ -146,11 +146,65 @@ class DeadLetterReplayIT {
 
 			context.getBean(Emails.class).mailServerDown = false;
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 3);
-			BusEndpoint.ReplayResult replayed = endpoint.replay(listenerId, null, null);
+			BusEndpoint.ReplayResult replayed = endpoint.replay(listenerId, null, null, null, null);
 			assertThat(replayed.replayed()).as("the listings lost nothing").isEqualTo(3);
 			assertThat(replayed.refused()).as("the planted message was discarded").isZero();
 			assertThat(context.getBean(Emails.class).sent.awaitCount(3)).extracting(BusMessage::messageId)
 				.containsExactlyInAnyOrder("m-1", "m-2", "m-3");
+		}
+	}
+
+	/** Refuses some addresses, and cannot reach the mail server for the others. */
+	static class Addresses {
+
+		volatile boolean failing = true;
+
+		final Received<String> sent = new Received<>();
+
+		@BusListener(topic = "emails.addressed", maxAttempts = 1)
+		void send(BusMessage<String> message) {
+			if (this.failing) {
+				if (message.payload().startsWith("bad")) {
+					throw new IllegalArgumentException("no such address");
+				}
+				throw new IllegalStateException("mail server down");
+			}
+			this.sent.add(message.messageId());
+		}
+
+	}
+
+	@Test
+	void replaysAGroupTheDeadLettersThatFailedWithOneException() {
+		String exchange = BusContexts.uniqueName("bus-replay-group");
+		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("mailer"),
+				List.of(Addresses.class), "management.endpoints.web.exposure.include=bus")) {
+			this.cleanup.track(context);
+			BusContexts.awaitConsuming(context);
+			BusPublisher publisher = context.getBean(BusPublisher.class);
+			for (int i = 1; i <= 4; i++) {
+				publisher
+					.publish(OutboundMessage.builder("emails.addressed", ((i % 2 == 0) ? "bad-" : "ok-") + i)
+						.messageId("a-" + i)
+						.build())
+					.join();
+			}
+			BusEndpoint endpoint = context.getBean(BusEndpoint.class);
+			String listenerId = "deadLetterReplayIT.Addresses.send";
+			await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(endpoint) == 4);
+			Addresses addresses = context.getBean(Addresses.class);
+			addresses.failing = false;
+
+			BusEndpoint.ReplayResult group = endpoint.replay(listenerId, null, null, null,
+					IllegalStateException.class.getName());
+			assertThat(group.replayed()).isEqualTo(2);
+			assertThat(addresses.sent.awaitCount(2)).containsExactlyInAnyOrder("a-1", "a-3");
+			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 2);
+			assertThat(endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, null).deadLetters())
+				.extracting(DeadLetterBrowser.DeadLetter::messageId)
+				.as("the other group stays, in order")
+				.containsExactly("a-2", "a-4");
+			assertThat(endpoint.replay(listenerId, null, null, "no-such-reason", null).replayed()).isZero();
 		}
 	}
 
