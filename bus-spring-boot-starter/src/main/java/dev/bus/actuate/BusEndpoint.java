@@ -3,6 +3,7 @@ package dev.bus.actuate;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -16,6 +17,7 @@ import dev.bus.listener.BusListenerRegistry;
 import dev.bus.listener.BusTopology;
 import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
+import dev.bus.failure.DeadLetterSelection;
 import dev.bus.transport.EnvelopeSender;
 import dev.bus.publisher.Holds;
 import dev.bus.security.ApplicationScopes;
@@ -28,8 +30,8 @@ import dev.bus.security.ApplicationScopes;
  * /actuator/bus/{listenerId}}, body {@code {"messageId": ..., "count": ...}}, both
  * optional) replays that listener's dead letters, which {@code GET
  * /actuator/bus/{listenerId}/dead-letters} lists without taking them and {@code DELETE}
- * there discards one by id; {@code POST /actuator/bus/{ruleSet}/{rule}} releases what a
- * hold routing rule holds.
+ * there discards by id or by group; {@code POST /actuator/bus/{ruleSet}/{rule}} releases
+ * what a hold routing rule holds.
  */
 @Endpoint(id = "bus")
 public class BusEndpoint {
@@ -130,19 +132,27 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * {@code DELETE /actuator/bus/{listenerId}/dead-letters?messageId=}: removes one dead
-	 * letter for good (an operator's decision, logged by the application).
-	 * @return the listener, whether it was found and removed, and how many are left; or
-	 * {@code null} (404) for an unknown listener or another path
+	 * {@code DELETE /actuator/bus/{listenerId}/dead-letters?messageId=} (or
+	 * {@code reason=}, {@code exception=}): removes that dead letter, or that group, for
+	 * good (an operator's decision, logged by the application); a request that names
+	 * nothing is refused (400).
+	 * @return the listener, how many were removed, and how many are left; or {@code null}
+	 * (404) for an unknown listener or another path
 	 */
 	@DeleteOperation
-	public DiscardResult discard(@Selector String listenerId, @Selector String part, String messageId) {
+	public DiscardResult discard(@Selector String listenerId, @Selector String part, @Nullable String messageId,
+			@Nullable String reason, @Nullable String exception) {
 		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
 		if (!DEAD_LETTERS.equals(part) || registration == null || this.browser == null) {
 			return null;
 		}
-		boolean discarded = this.browser.discard(registration.definition(), messageId);
-		return new DiscardResult(listenerId, messageId, discarded, deadLetters(registration.definition()));
+		DeadLetterSelection selection = new DeadLetterSelection(messageId, reason, exception);
+		if (selection.isEmpty()) {
+			throw new InvalidEndpointRequestException(
+					"Name the dead letters to discard: messageId, reason or exception", "nothing to discard named");
+		}
+		int discarded = this.browser.discard(registration.definition(), selection);
+		return new DiscardResult(listenerId, discarded, deadLetters(registration.definition()));
 	}
 
 	/**
@@ -160,7 +170,7 @@ public class BusEndpoint {
 			return null;
 		}
 		DeadLetterReplayer.Replayed replayed = this.replayer.replay(registration.definition(),
-				new DeadLetterReplayer.Selection(messageId, reason, exception), count);
+				new DeadLetterSelection(messageId, reason, exception), count);
 		return new ReplayResult(listenerId, replayed.replayed(), replayed.refused(),
 				deadLetters(registration.definition()));
 	}
@@ -200,11 +210,10 @@ public class BusEndpoint {
 	}
 
 	/**
-	 * What a discard did: {@code discarded} is false when no dead letter had the id;
-	 * {@code deadLettersLeft} is the queue's count then (passed-over messages are
-	 * returned asynchronously).
+	 * What a discard did: how many dead letters it removed; {@code deadLettersLeft} is
+	 * the queue's count then (passed-over messages are returned asynchronously).
 	 */
-	public record DiscardResult(String listener, String messageId, boolean discarded, long deadLettersLeft) {
+	public record DiscardResult(String listener, int discarded, long deadLettersLeft) {
 	}
 
 	/** What a release did. */

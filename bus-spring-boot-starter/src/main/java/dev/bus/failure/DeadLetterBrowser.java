@@ -23,10 +23,11 @@ import dev.bus.transport.WireCodec;
 
 /**
  * Lists a listener's dead letters without consuming them: what an operator reads before
- * replaying or discarding them; and discards one, by id, for good. The first messages of
- * the dead-letter queue are taken in one reading session and all go back to it, in order,
- * when the session ends; nothing is acknowledged, so the queue holds what it held (the
- * broker returns them asynchronously: its count settles a moment after the listing).
+ * replaying or discarding them; and discards them, by id or by group, for good. The first
+ * messages of the dead-letter queue are taken in one reading session and all go back to
+ * it, in order, when the session ends; nothing is acknowledged, so the queue holds what
+ * it held (the broker returns them asynchronously: its count settles a moment after the
+ * listing).
  *
  * <p>
  * What a dead letter shows is what the broker verified or this application wrote: its
@@ -100,35 +101,41 @@ public class DeadLetterBrowser {
 	}
 
 	/**
-	 * Removes one dead letter for good: the first with {@code messageId}. What is passed
-	 * over on the way goes back to the queue, in order.
-	 * @return whether one was found and removed
+	 * Removes the dead letters a selection takes, for good (an operator's decision, so a
+	 * selection must name something). What is passed over goes back to the queue, in
+	 * order.
+	 * @return how many were removed
 	 */
-	public boolean discard(ListenerQueues listener, String messageId) {
-		boolean discarded;
+	public int discard(ListenerQueues listener, DeadLetterSelection selection) {
+		if (selection.isEmpty()) {
+			throw new IllegalArgumentException(
+					"a discard names the dead letters it removes: a message id, a reason " + "or an exception");
+		}
+		int discarded;
 		try {
 			discarded = this.queues.read(listener.deadLetterQueue(), (session) -> {
 				long present = session.count();
+				int removed = 0;
 				for (long seen = 0; seen < present; seen++) {
 					QueueReader.Taken taken = session.take();
 					if (taken == null) {
-						return false;
+						break;
 					}
-					if (messageId.equals(idOf(taken))) {
+					if (selection.takes(taken.properties())) {
 						session.ack(taken);
-						return true;
+						removed++;
 					}
 				}
-				return false;
+				return removed;
 			});
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(
-					"Cannot discard a dead letter of '" + listener.id() + "': " + ex.getMessage(), ex);
+					"Cannot discard dead letters of '" + listener.id() + "': " + ex.getMessage(), ex);
 		}
-		if (discarded) {
-			logger
-				.info("Discarded dead letter " + LogValues.escape(messageId) + " of listener '" + listener.id() + "'");
+		if (discarded > 0) {
+			logger.info("Discarded " + discarded + " dead letter(s) of listener '" + listener.id() + "' ("
+					+ LogValues.escape(String.valueOf(selection)) + ")");
 		}
 		return discarded;
 	}

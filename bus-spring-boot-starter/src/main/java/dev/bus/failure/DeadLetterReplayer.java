@@ -74,7 +74,7 @@ public class DeadLetterReplayer {
 	 * @return how many were replayed, and how many were refused
 	 */
 	public Replayed replay(ListenerQueues listener, String messageId, Integer limit) {
-		return replay(listener, new Selection(messageId, null, null), limit);
+		return replay(listener, new DeadLetterSelection(messageId, null, null), limit);
 	}
 
 	/**
@@ -83,7 +83,7 @@ public class DeadLetterReplayer {
 	 * @param limit replay at most this many; {@code null} or below 1 for all
 	 * @return how many were replayed, and how many were refused
 	 */
-	public Replayed replay(ListenerQueues listener, Selection selection, Integer limit) {
+	public Replayed replay(ListenerQueues listener, DeadLetterSelection selection, Integer limit) {
 		int wanted = (limit == null || limit < 1) ? Integer.MAX_VALUE : limit;
 		Replayed result;
 		try {
@@ -144,33 +144,6 @@ public class DeadLetterReplayer {
 			throw new IllegalStateException("Broker did not confirm replayed message " + id + "; it stays in '"
 					+ listener.deadLetterQueue() + "'", ex);
 		}
-	}
-
-	/**
-	 * Which dead letters a replay takes: each part given must match, none given takes
-	 * all.
-	 *
-	 * @param messageId the message's id, or {@code null}
-	 * @param reason the failure reason Bus recorded ({@code handler-failed}...), or
-	 * {@code null}
-	 * @param exception the class name of what the listener threw, or {@code null}
-	 */
-	public record Selection(String messageId, String reason, String exception) {
-
-		/** Takes every dead letter. */
-		public static final Selection ALL = new Selection(null, null, null);
-
-		boolean takes(AMQP.BasicProperties properties) {
-			Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
-			return matches(this.messageId, properties.getMessageId())
-					&& matches(this.reason, headers.get(BusHeaders.FAILURE_REASON))
-					&& matches(this.exception, headers.get(BusHeaders.FAILURE_EXCEPTION));
-		}
-
-		private static boolean matches(String wanted, Object value) {
-			return wanted == null || (value != null && wanted.equals(value.toString()));
-		}
-
 	}
 
 	/**

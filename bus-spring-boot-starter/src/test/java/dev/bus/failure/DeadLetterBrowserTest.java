@@ -15,6 +15,7 @@ import dev.bus.transport.BrokerAccess;
 import dev.bus.transport.QueueReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * What a listing of dead letters shows and leaves: nothing acknowledged, the failure and
@@ -115,16 +116,35 @@ class DeadLetterBrowserTest {
 	}
 
 	@Test
-	void aDiscardRemovesOnlyTheMessageWithItsId() {
+	void aDiscardRemovesOnlyWhatItsSelectionTakesAndMustNameSomething() {
 		for (int i = 0; i < 3; i++) {
 			this.queue.add(LISTENER.movesExchange(), "text/plain", brokerDeadLettered("orders.created"), "m", "a");
 		}
 
-		assertThat(this.browser.discard(LISTENER, "m-2")).isTrue();
+		assertThat(this.browser.discard(LISTENER, new DeadLetterSelection("m-2", null, null))).isOne();
 		assertThat(this.queue.acknowledged).extracting((taken) -> taken.properties().getMessageId())
 			.containsExactly("m-2");
-		assertThat(this.browser.discard(LISTENER, "m-9")).as("no such id").isFalse();
+		assertThat(this.browser.discard(LISTENER, new DeadLetterSelection("m-9", null, null))).as("no such id")
+			.isZero();
 		assertThat(this.queue.acknowledged).hasSize(1);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.browser.discard(LISTENER, DeadLetterSelection.ALL))
+			.withMessageContaining("names the dead letters it removes");
+	}
+
+	@Test
+	void aDiscardByGroupRemovesThoseThatFailedWithTheException() {
+		for (String exception : List.of("java.lang.IllegalStateException", "java.lang.IllegalArgumentException",
+				"java.lang.IllegalStateException")) {
+			Map<String, Object> headers = brokerDeadLettered("orders.created");
+			headers.put(BusHeaders.FAILURE_EXCEPTION, exception);
+			this.queue.add(LISTENER.movesExchange(), "text/plain", headers, "m", "a");
+		}
+
+		assertThat(
+				this.browser.discard(LISTENER, new DeadLetterSelection(null, null, "java.lang.IllegalStateException")))
+			.isEqualTo(2);
+		assertThat(this.queue.acknowledged).extracting((taken) -> taken.properties().getMessageId())
+			.containsExactly("m-1", "m-3");
 	}
 
 	/**

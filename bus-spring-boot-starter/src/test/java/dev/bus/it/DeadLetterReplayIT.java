@@ -140,9 +140,11 @@ class DeadLetterReplayIT {
 			assertThat(endpoint.deadLetters(listenerId, "other", null)).isNull();
 			assertThat(endpoint.deadLetters("no.such.listener", BusEndpoint.DEAD_LETTERS, null)).isNull();
 
-			BusEndpoint.DiscardResult discarded = endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "pushed");
-			assertThat(discarded.discarded()).isTrue();
-			assertThat(endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "no-such-id").discarded()).isFalse();
+			BusEndpoint.DiscardResult discarded = endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "pushed", null,
+					null);
+			assertThat(discarded.discarded()).isOne();
+			assertThat(endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "no-such-id", null, null).discarded())
+				.isZero();
 
 			context.getBean(Emails.class).mailServerDown = false;
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 3);
@@ -175,7 +177,7 @@ class DeadLetterReplayIT {
 	}
 
 	@Test
-	void replaysAGroupTheDeadLettersThatFailedWithOneException() {
+	void replaysOneGroupOfDeadLettersAndDiscardsTheOther() {
 		String exchange = BusContexts.uniqueName("bus-replay-group");
 		try (ConfigurableApplicationContext context = BusContexts.start(exchange, BusContexts.uniqueName("mailer"),
 				List.of(Addresses.class), "management.endpoints.web.exposure.include=bus")) {
@@ -205,6 +207,10 @@ class DeadLetterReplayIT {
 				.as("the other group stays, in order")
 				.containsExactly("a-2", "a-4");
 			assertThat(endpoint.replay(listenerId, null, null, "no-such-reason", null).replayed()).isZero();
+			assertThat(endpoint
+				.discard(listenerId, BusEndpoint.DEAD_LETTERS, null, null, IllegalArgumentException.class.getName())
+				.discarded()).as("the other group discarded").isEqualTo(2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 0);
 		}
 	}
 
