@@ -10,7 +10,6 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
-import org.springframework.stereotype.Component;
 
 /**
  * Sets an access token's audience from the scopes it was granted, one audience per scope
@@ -23,7 +22,6 @@ import org.springframework.stereotype.Component;
  * token meant for one can never be replayed at another (a per-message token as a broker
  * password, an operator's token on a message).
  */
-@Component
 class ScopeAudienceTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
 	@Override

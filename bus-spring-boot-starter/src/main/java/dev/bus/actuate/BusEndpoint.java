@@ -11,6 +11,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.jspecify.annotations.Nullable;
 
+import dev.bus.core.operations.DeadLetter;
+import dev.bus.core.operations.DeadLetterListing;
+import dev.bus.core.operations.DiscardResult;
+import dev.bus.core.operations.HoldRelease;
+import dev.bus.core.operations.ReplayResult;
 import dev.bus.core.sidecar.BusEndpointBody;
 import dev.bus.listener.BusListenerDefinition;
 import dev.bus.listener.BusListenerRegistry;
@@ -125,7 +130,7 @@ public class BusEndpoint {
 		if (!DEAD_LETTERS.equals(part) || registration == null || this.browser == null) {
 			return null;
 		}
-		List<DeadLetterBrowser.DeadLetter> shown = this.browser.list(registration.definition(),
+		List<DeadLetter> shown = this.browser.list(registration.definition(),
 				(limit != null) ? limit : DEAD_LETTERS_SHOWN);
 		return new DeadLetterListing(listenerId, registration.definition().deadLetterQueue(),
 				deadLetters(registration.definition()), shown);
@@ -199,33 +204,6 @@ public class BusEndpoint {
 		catch (RuntimeException ex) {
 			return -1; // broker unreachable: unknown
 		}
-	}
-
-	/**
-	 * A listener's dead letters, as listed: {@code waiting} is the queue's count when the
-	 * listing was made (-1 when unknown), {@code deadLetters} the first of them.
-	 */
-	public record DeadLetterListing(String listener, String queue, long waiting,
-			List<DeadLetterBrowser.DeadLetter> deadLetters) {
-	}
-
-	/**
-	 * What a discard did: how many dead letters it removed; {@code deadLettersLeft} is
-	 * the queue's count then (passed-over messages are returned asynchronously).
-	 */
-	public record DiscardResult(String listener, int discarded, long deadLettersLeft) {
-	}
-
-	/** What a release did. */
-	public record HoldRelease(String ruleSet, String rule, int released) {
-	}
-
-	/**
-	 * What a replay did: {@code refused} counts dead letters left in place because this
-	 * application did not put them there (nor the broker from the listener's queue), or
-	 * their first delivery was not trusted.
-	 */
-	public record ReplayResult(String listener, int replayed, int refused, long deadLettersLeft) {
 	}
 
 }

@@ -50,7 +50,7 @@ public class FailureHandling {
 		logger.warn("Dead-lettering message " + LogValues.escape(message.getMessageProperties().getMessageId())
 				+ " (topic '" + LogValues.escape(origin.topic()) + "', group '" + listener.group() + "', listener '"
 				+ listener.id() + "', attempt " + attempt + "): " + reason + ": "
-				+ LogValues.escape(error.getMessage()));
+				+ LogValues.escape(MessageMoves.failureMessage(message.getMessageProperties(), reason, error)));
 		this.moves.deadLetter(listener, message, origin, attempt, reason, error);
 		return new DeliveryOutcome(DeliveryOutcome.Kind.DEAD_LETTERED, reason, error);
 	}
@@ -69,7 +69,8 @@ public class FailureHandling {
 			logger.debug("Attempt " + attempt + " of message "
 					+ LogValues.escape(message.getMessageProperties().getMessageId()) + " failed in listener '"
 					+ listener.id() + "'; retrying after " + listener.retry().delayAfter(attempt) + ": "
-					+ LogValues.escape(error));
+					+ error.getClass().getName() + ": " + LogValues.escape(MessageMoves
+						.failureMessage(message.getMessageProperties(), FailureReason.HANDLER_FAILED.code(), error)));
 		}
 		this.moves.retry(listener, message, origin, attempt, error);
 		return new DeliveryOutcome(DeliveryOutcome.Kind.RETRIED, reason, error);

@@ -23,11 +23,16 @@ import dev.bus.transport.WireCodec;
  * the sender. The failure is recorded in headers, and the broker's confirm is awaited
  * before the original is acked, so a message is never acked without a copy being safe.
  * The exception message is cut to a bounded length so a long message or stack trace
- * cannot exceed a frame. The attempt count travels in {@code bus-attempt}, maintained
- * here rather than read from {@code x-death}, whose counting changed across RabbitMQ
- * versions.
+ * cannot exceed a frame, and is withheld when the listener threw it over an encrypted
+ * message ({@link #failureMessage}). The attempt count travels in {@code bus-attempt},
+ * maintained here rather than read from {@code x-death}, whose counting changed across
+ * RabbitMQ versions.
  */
 public class MessageMoves {
+
+	/** Said in place of a listener's exception message over an encrypted message. */
+	public static final String WITHHELD = "(withheld: the message is encrypted and the listener's exception "
+			+ "message may quote it)";
 
 	private final EnvelopeSender publisher;
 
@@ -66,7 +71,7 @@ public class MessageMoves {
 		String now = Instant.now().toString();
 		headers.put(BusHeaders.FAILURE_REASON, reason);
 		headers.put(BusHeaders.FAILURE_EXCEPTION, (error != null) ? error.getClass().getName() : "");
-		headers.put(BusHeaders.FAILURE_MESSAGE, cut((error != null) ? String.valueOf(error.getMessage()) : ""));
+		headers.put(BusHeaders.FAILURE_MESSAGE, cut(failureMessage(received, reason, error)));
 		headers.put(BusHeaders.ORIGINAL_QUEUE, listener.queue());
 		headers.putIfAbsent(BusHeaders.FIRST_FAILURE_TIME, now);
 		headers.put(BusHeaders.LAST_FAILURE_TIME, now);
@@ -87,6 +92,26 @@ public class MessageMoves {
 		catch (BusPublishException ex) {
 			throw new NotStoredException("broker did not confirm " + messageId + " to '" + queue + "'", ex);
 		}
+	}
+
+	/**
+	 * What a failure's message may say outside the application. A listener's exception
+	 * often quotes what it was reading ({@code product sku-9 is not in the catalog}):
+	 * over an encrypted message that would put the plaintext in the broker's dead-letter
+	 * queue, in clear, and in the log, which encryption end to end promises never
+	 * happens. So for a listener's failure on an encrypted message only the exception's
+	 * class is kept (in {@code bus-failure-exception}); Bus's own refusals never quote a
+	 * payload and are kept whole.
+	 */
+	public static String failureMessage(MessageProperties received, String reason, Throwable error) {
+		if (error == null) {
+			return "";
+		}
+		if (FailureReason.HANDLER_FAILED.code().equals(reason)
+				&& received.getHeaders().containsKey(BusHeaders.ENCRYPTION)) {
+			return WITHHELD;
+		}
+		return String.valueOf(error.getMessage());
 	}
 
 	private String cut(String text) {

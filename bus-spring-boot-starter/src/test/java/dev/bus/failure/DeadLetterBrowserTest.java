@@ -10,6 +10,7 @@ import java.util.Map;
 import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.Test;
 
+import dev.bus.core.operations.DeadLetter;
 import dev.bus.core.BusHeaders;
 import dev.bus.transport.BrokerAccess;
 import dev.bus.transport.QueueReader;
@@ -44,7 +45,7 @@ class DeadLetterBrowserTest {
 		headers.put("tenant", "acme");
 		this.queue.add(LISTENER.movesExchange(), "application/json", headers, "{\"order\":1}", "orders-app");
 
-		List<DeadLetterBrowser.DeadLetter> shown = this.browser.list(LISTENER, 20);
+		List<DeadLetter> shown = this.browser.list(LISTENER, 20);
 
 		assertThat(shown).singleElement().satisfies((letter) -> {
 			assertThat(letter.messageId()).isEqualTo("m-1");
@@ -75,7 +76,7 @@ class DeadLetterBrowserTest {
 		headers.put("iban", "ciphertext-of-the-iban");
 		this.queue.add(LISTENER.movesExchange(), "application/json", headers, "ciphertext", "payments-app");
 
-		DeadLetterBrowser.DeadLetter letter = this.browser.list(LISTENER, 20).get(0);
+		DeadLetter letter = this.browser.list(LISTENER, 20).get(0);
 
 		assertThat(letter.encrypted()).isTrue();
 		assertThat(letter.payload()).isNull();
@@ -92,7 +93,7 @@ class DeadLetterBrowserTest {
 	void aMessageAnotherClientPushedIntoTheQueueIsShownAsNotReplayable() {
 		this.queue.add("", "text/plain", new HashMap<>(), "pushed", "intruder");
 
-		DeadLetterBrowser.DeadLetter letter = this.browser.list(LISTENER, 20).get(0);
+		DeadLetter letter = this.browser.list(LISTENER, 20).get(0);
 
 		assertThat(letter.replayable()).isFalse();
 		assertThat(letter.refusal()).contains("neither by this application nor by the broker");
@@ -107,7 +108,7 @@ class DeadLetterBrowserTest {
 				"\u0000\u0001", "a");
 		this.queue.add(LISTENER.movesExchange(), "text/plain", brokerDeadLettered("orders.created"), "third", "a");
 
-		List<DeadLetterBrowser.DeadLetter> shown = this.browser.list(LISTENER, 2);
+		List<DeadLetter> shown = this.browser.list(LISTENER, 2);
 
 		assertThat(shown).hasSize(2);
 		assertThat(shown.get(0).payload()).hasSize(DeadLetterBrowser.PAYLOAD_PREVIEW_BYTES + 1).endsWith("…");

@@ -11,12 +11,15 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.core.operations.DeadLetter;
+import dev.bus.core.operations.DeadLetterListing;
+import dev.bus.core.operations.DiscardResult;
+import dev.bus.core.operations.ReplayResult;
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
 import dev.bus.actuate.BusEndpoint;
 import dev.bus.annotation.BusListener;
-import dev.bus.failure.DeadLetterBrowser;
 import dev.bus.failure.DeadLetterReplayer;
 import dev.bus.test.BrokerCleanup;
 import dev.bus.test.BusContexts;
@@ -69,7 +72,7 @@ class DeadLetterReplayIT {
 			Emails emails = context.getBean(Emails.class);
 			emails.mailServerDown = false;
 
-			BusEndpoint.ReplayResult one = endpoint.replay(listenerId, "m-4", null, null, null);
+			ReplayResult one = endpoint.replay(listenerId, "m-4", null, null, null);
 			assertThat(one.replayed()).isEqualTo(1);
 			assertThat(emails.sent.awaitCount(1)).extracting(BusMessage::messageId).containsExactly("m-4");
 			BusMessage<String> replayed = emails.sent.items().get(0);
@@ -121,11 +124,11 @@ class DeadLetterReplayIT {
 			await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(endpoint) == 4);
 
 			for (int listing = 1; listing <= 2; listing++) {
-				BusEndpoint.DeadLetterListing listed = endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, null);
+				DeadLetterListing listed = endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, null);
 				assertThat(listed.deadLetters()).as("listing %d: oldest first, all still there", listing)
-					.extracting(DeadLetterBrowser.DeadLetter::messageId)
+					.extracting(DeadLetter::messageId)
 					.containsExactly("m-1", "m-2", "m-3", "pushed");
-				DeadLetterBrowser.DeadLetter first = listed.deadLetters().get(0);
+				DeadLetter first = listed.deadLetters().get(0);
 				assertThat(first.topic()).isEqualTo("emails.requested");
 				assertThat(first.replayable()).isTrue();
 				assertThat(first.reason()).isEqualTo("handler-failed");
@@ -140,15 +143,14 @@ class DeadLetterReplayIT {
 			assertThat(endpoint.deadLetters(listenerId, "other", null)).isNull();
 			assertThat(endpoint.deadLetters("no.such.listener", BusEndpoint.DEAD_LETTERS, null)).isNull();
 
-			BusEndpoint.DiscardResult discarded = endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "pushed", null,
-					null);
+			DiscardResult discarded = endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "pushed", null, null);
 			assertThat(discarded.discarded()).isOne();
 			assertThat(endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "no-such-id", null, null).discarded())
 				.isZero();
 
 			context.getBean(Emails.class).mailServerDown = false;
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 3);
-			BusEndpoint.ReplayResult replayed = endpoint.replay(listenerId, null, null, null, null);
+			ReplayResult replayed = endpoint.replay(listenerId, null, null, null, null);
 			assertThat(replayed.replayed()).as("the listings lost nothing").isEqualTo(3);
 			assertThat(replayed.refused()).as("the planted message was discarded").isZero();
 			assertThat(context.getBean(Emails.class).sent.awaitCount(3)).extracting(BusMessage::messageId)
@@ -197,13 +199,12 @@ class DeadLetterReplayIT {
 			Addresses addresses = context.getBean(Addresses.class);
 			addresses.failing = false;
 
-			BusEndpoint.ReplayResult group = endpoint.replay(listenerId, null, null, null,
-					IllegalStateException.class.getName());
+			ReplayResult group = endpoint.replay(listenerId, null, null, null, IllegalStateException.class.getName());
 			assertThat(group.replayed()).isEqualTo(2);
 			assertThat(addresses.sent.awaitCount(2)).containsExactlyInAnyOrder("a-1", "a-3");
 			await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(endpoint) == 2);
 			assertThat(endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, null).deadLetters())
-				.extracting(DeadLetterBrowser.DeadLetter::messageId)
+				.extracting(DeadLetter::messageId)
 				.as("the other group stays, in order")
 				.containsExactly("a-2", "a-4");
 			assertThat(endpoint.replay(listenerId, null, null, "no-such-reason", null).replayed()).isZero();

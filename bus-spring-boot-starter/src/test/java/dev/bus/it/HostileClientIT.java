@@ -28,6 +28,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.core.operations.ReplayResult;
 import dev.bus.BusMessage;
 import dev.bus.BusPublisher;
 import dev.bus.actuate.BusEndpoint;
@@ -171,8 +172,7 @@ class HostileClientIT {
 			attacker.basicPublish("", listener.queue(), true, forged("m-7"), json("o-7"));
 			attacker.waitForConfirmsOrDie(5000);
 			await().atMost(Duration.ofSeconds(10)).until(() -> admin.messageCount(listener.deadLetterQueue()) == 2);
-			BusEndpoint.ReplayResult replay = victim.getBean(BusEndpoint.class)
-				.replay(listener.id(), null, null, null, null);
+			ReplayResult replay = victim.getBean(BusEndpoint.class).replay(listener.id(), null, null, null, null);
 			assertThat(replay.replayed()).isZero();
 			assertThat(replay.refused()).isEqualTo(2);
 			// refused, never dropped (passed-over messages return to the queue

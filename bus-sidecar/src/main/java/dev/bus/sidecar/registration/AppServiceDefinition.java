@@ -78,10 +78,13 @@ public class AppServiceDefinition {
 		}
 		putTopics(meta, "bus-listens", topics.listens());
 		putTopics(meta, "bus-publishes", topics.publishes());
+		String actuator = "http://" + this.address + ":" + app.actuatorPort();
+		// where the console reads the app's listeners and acts on its dead letters and
+		// holds: its address as registered, its actuator port
+		meta.put("bus-endpoint", actuator + app.getBusPath());
 		if (topics.asyncApi()) {
-			// where other teams read the app's contract: its address as registered, its
-			// actuator port
-			meta.put("bus-asyncapi", "http://" + this.address + ":" + app.actuatorPort() + app.getAsyncapiPath());
+			// where other teams read the app's contract
+			meta.put("bus-asyncapi", actuator + app.getAsyncapiPath());
 		}
 		service.setMeta(meta);
 		NewService.Check check = new NewService.Check();

@@ -296,6 +296,8 @@ class SampleSystemIT {
 			assertThat(meta.path("bus-publishes").asString().split(",")).contains("inventory.reserved");
 			assertThat(meta.path("bus-asyncapi").asString()).as("where other teams read its contract")
 				.matches("http://[^/]+:" + inventoryPort + "/actuator/asyncapi");
+			assertThat(meta.path("bus-endpoint").asString()).as("where the console reads it")
+				.matches("http://[^/]+:" + inventoryPort + "/actuator/bus");
 		}
 		finally {
 			consul.deleteKvTree("sample-it-" + suffix + "/");

@@ -23,6 +23,8 @@ class Stock {
 	 */
 	private static final int REMEMBERED_RESERVATIONS = 1_000;
 
+	private final Catalog catalog;
+
 	private final Map<String, Integer> reservedBySku = new ConcurrentHashMap<>();
 
 	private final Map<String, List<OrderCreated.Line>> recentReservations = Collections
@@ -33,6 +35,10 @@ class Stock {
 			}
 		});
 
+	Stock(Catalog catalog) {
+		this.catalog = catalog;
+	}
+
 	/** Reserves every line of the order; returns the units reserved. */
 	@PreAuthorize("hasAuthority('SCOPE_bus.publish:orders.created')")
 	int reserve(OrderCreated order) {
@@ -40,6 +46,9 @@ class Stock {
 		for (OrderCreated.Line line : order.lines()) {
 			if (line.quantity() <= 0) {
 				throw new IllegalArgumentException("quantity must be positive for " + line.sku());
+			}
+			if (!this.catalog.contains(line.sku())) {
+				throw new Catalog.UnknownProductException(line.sku());
 			}
 		}
 		for (OrderCreated.Line line : order.lines()) {

@@ -1,0 +1,100 @@
+package dev.bus.console.web;
+
+import java.util.List;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.bus.console.consul.ConsulCatalog;
+import dev.bus.console.consul.Fleet;
+import dev.bus.console.failures.FailedMessages;
+import dev.bus.console.failures.FailureActions;
+import dev.bus.console.failures.FailureGroup;
+import dev.bus.console.failures.FailureReport;
+
+/**
+ * The failed messages of every service, grouped; one group's messages; and the operator's
+ * retry and discard of a group or a selection of it.
+ */
+@Controller
+class FailuresController {
+
+	private final ConsulCatalog consul;
+
+	private final FailedMessages failed;
+
+	private final FailureActions actions;
+
+	FailuresController(ConsulCatalog consul, FailedMessages failed, FailureActions actions) {
+		this.consul = consul;
+		this.failed = failed;
+		this.actions = actions;
+	}
+
+	@GetMapping("/failures")
+	String failures(Model model) {
+		model.addAttribute("report", this.failed.report(this.consul.fleet()));
+		return "failures";
+	}
+
+	@GetMapping("/failures/{key}")
+	String group(@PathVariable String key, Model model) {
+		FailureReport report = this.failed.report(this.consul.fleet());
+		model.addAttribute("report", report);
+		model.addAttribute("group", report.group(key));
+		return "group";
+	}
+
+	@PostMapping("/failures/{key}/retry")
+	String retry(@PathVariable String key, @RequestParam(name = "messageId", required = false) List<String> messageIds,
+			Authentication person, RedirectAttributes redirect) {
+		Fleet fleet = this.consul.fleet();
+		FailureReport report = this.failed.report(fleet);
+		FailureGroup group = report.group(key);
+		if (group == null) {
+			redirect.addFlashAttribute("outcome", gone());
+			return "redirect:/failures";
+		}
+		redirect.addFlashAttribute("outcome",
+				this.actions.retry(ConsoleModel.who(person), report, group, ids(messageIds), fleet));
+		return "redirect:/failures";
+	}
+
+	@PostMapping("/failures/{key}/discard")
+	String discard(@PathVariable String key,
+			@RequestParam(name = "messageId", required = false) List<String> messageIds,
+			@RequestParam(name = "confirm", required = false) String confirm, Authentication person,
+			RedirectAttributes redirect) {
+		if (!"yes".equals(confirm)) {
+			redirect.addFlashAttribute("outcome", new FailureActions.Outcome(false,
+					"Nothing discarded: tick the box that confirms these messages are deleted for good"));
+			return "redirect:/failures/" + key;
+		}
+		Fleet fleet = this.consul.fleet();
+		FailureReport report = this.failed.report(fleet);
+		FailureGroup group = report.group(key);
+		if (group == null) {
+			redirect.addFlashAttribute("outcome", gone());
+			return "redirect:/failures";
+		}
+		redirect.addFlashAttribute("outcome",
+				this.actions.discard(ConsoleModel.who(person), report, group, ids(messageIds), fleet));
+		return "redirect:/failures";
+	}
+
+	private static List<String> ids(List<String> messageIds) {
+		return (messageIds != null) ? messageIds.stream().filter((id) -> !id.isBlank()).toList() : List.of();
+	}
+
+	private static FailureActions.Outcome gone() {
+		return new FailureActions.Outcome(false,
+				"That group is no longer there: its messages were retried or discarded elsewhere");
+	}
+
+}
