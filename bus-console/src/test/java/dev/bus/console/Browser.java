@@ -75,11 +75,20 @@ final class Browser implements AutoCloseable {
 	}
 
 	WebDriverWait wait(Duration timeout) {
-		return new WebDriverWait(this.driver, timeout);
+		WebDriverWait wait = new WebDriverWait(this.driver, timeout);
+		wait.pollingEvery(Duration.ofMillis(50));
+		return wait;
 	}
 
-	/** The outcome of the action just submitted, once the page after it is shown. */
-	String outcome() {
+	/**
+	 * Clicks a button that submits a form and returns the outcome the next page shows
+	 * (waiting for the page to be replaced first, since the one clicked on may show an
+	 * earlier outcome).
+	 */
+	String submit(By button) {
+		org.openqa.selenium.WebElement page = this.driver.findElement(By.tagName("html"));
+		this.driver.findElement(button).click();
+		wait(Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
 		return wait(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.id("outcome")))
 			.getText();
 	}

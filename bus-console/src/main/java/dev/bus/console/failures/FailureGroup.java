@@ -21,6 +21,14 @@ import dev.bus.core.operations.DeadLetter;
 public record FailureGroup(String service, String listener, String topic, String reason, String exception,
 		String firstSeen, String lastSeen, List<Failed> messages) {
 
+	/**
+	 * A listener's chosen messages when their group is gone from the listing (retried or
+	 * discarded elsewhere since the page was drawn): acting on them by id reports each.
+	 */
+	public static FailureGroup chosen(String service, String listener) {
+		return new FailureGroup(service, listener, null, null, null, null, null, List.of());
+	}
+
 	public int count() {
 		return this.messages.size();
 	}

@@ -53,10 +53,11 @@ class FailuresController {
 
 	@PostMapping("/failures/{key}/retry")
 	String retry(@PathVariable String key, @RequestParam(name = "messageId", required = false) List<String> messageIds,
+			@RequestParam(required = false) String service, @RequestParam(required = false) String listener,
 			Authentication person, RedirectAttributes redirect) {
 		Fleet fleet = this.consul.fleet();
 		FailureReport report = this.failed.report(fleet);
-		FailureGroup group = report.group(key);
+		FailureGroup group = group(report, key, ids(messageIds), service, listener);
 		if (group == null) {
 			redirect.addFlashAttribute("outcome", gone());
 			return "redirect:/failures";
@@ -69,8 +70,9 @@ class FailuresController {
 	@PostMapping("/failures/{key}/discard")
 	String discard(@PathVariable String key,
 			@RequestParam(name = "messageId", required = false) List<String> messageIds,
-			@RequestParam(name = "confirm", required = false) String confirm, Authentication person,
-			RedirectAttributes redirect) {
+			@RequestParam(name = "confirm", required = false) String confirm,
+			@RequestParam(required = false) String service, @RequestParam(required = false) String listener,
+			Authentication person, RedirectAttributes redirect) {
 		if (!"yes".equals(confirm)) {
 			redirect.addFlashAttribute("outcome", new FailureActions.Outcome(false,
 					"Nothing discarded: tick the box that confirms these messages are deleted for good"));
@@ -78,7 +80,7 @@ class FailuresController {
 		}
 		Fleet fleet = this.consul.fleet();
 		FailureReport report = this.failed.report(fleet);
-		FailureGroup group = report.group(key);
+		FailureGroup group = group(report, key, ids(messageIds), service, listener);
 		if (group == null) {
 			redirect.addFlashAttribute("outcome", gone());
 			return "redirect:/failures";
@@ -86,6 +88,19 @@ class FailuresController {
 		redirect.addFlashAttribute("outcome",
 				this.actions.discard(ConsoleModel.who(person), report, group, ids(messageIds), fleet));
 		return "redirect:/failures";
+	}
+
+	/**
+	 * The group to act on: as listed now, or, for chosen messages whose group is gone,
+	 * their listener's, so that each is reported rather than the whole request refused.
+	 */
+	private static FailureGroup group(FailureReport report, String key, List<String> ids, String service,
+			String listener) {
+		FailureGroup group = report.group(key);
+		if (group == null && !ids.isEmpty() && service != null && listener != null) {
+			return FailureGroup.chosen(service, listener);
+		}
+		return group;
 	}
 
 	private static List<String> ids(List<String> messageIds) {
