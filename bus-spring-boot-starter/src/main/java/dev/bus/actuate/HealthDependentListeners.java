@@ -23,7 +23,8 @@ public class HealthDependentListeners implements Runnable {
 	private static final Log logger = LogFactory.getLog(HealthDependentListeners.class);
 
 	/** The cause this pauses listeners for, in {@link BusListenerRegistry#pause}. */
-	static final String CAUSE = "health";
+	/** The cause it pauses listeners for ({@code bus.listener.paused{cause}}). */
+	public static final String CAUSE = "health";
 
 	private final BusListenerRegistry registry;
 

@@ -1,5 +1,7 @@
 package dev.bus.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,6 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
+import dev.bus.actuate.HealthDependentListeners;
+import dev.bus.discovery.SidecarMaintenance;
 import dev.bus.listener.BusListenerRegistry;
 import dev.bus.metrics.BusMeterObservationHandler;
 import dev.bus.metrics.ListenerMeters;
@@ -38,11 +42,15 @@ public final class BusMetricsAutoConfiguration {
 		return new BusMeterObservationHandler(meterRegistry);
 	}
 
-	/** {@code bus.listener.consumers} and {@code bus.listener.paused} per listener. */
+	/**
+	 * {@code bus.listener.consumers} and {@code bus.listener.paused} per listener and
+	 * cause (the causes' names are constants, inlined: no class of theirs is loaded).
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	ListenerMeters busListenerMeters(MeterRegistry meterRegistry, ObjectProvider<BusListenerRegistry> listeners) {
-		return new ListenerMeters(meterRegistry, listeners::getIfAvailable);
+		return new ListenerMeters(meterRegistry, listeners::getIfAvailable,
+				List.of(HealthDependentListeners.CAUSE, SidecarMaintenance.CAUSE));
 	}
 
 	@Bean

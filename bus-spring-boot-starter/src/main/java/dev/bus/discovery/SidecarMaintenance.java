@@ -21,7 +21,8 @@ import dev.bus.listener.BusListenerRegistry;
 public class SidecarMaintenance implements Runnable {
 
 	/** The cause this pauses listeners for, in {@link BusListenerRegistry#pause}. */
-	static final String CAUSE = "maintenance";
+	/** The cause it pauses listeners for ({@code bus.listener.paused{cause}}). */
+	public static final String CAUSE = "maintenance";
 
 	private static final Log logger = LogFactory.getLog(SidecarMaintenance.class);
 

@@ -368,7 +368,7 @@ class BusAutoConfigurationTest {
 	}
 
 	@Test
-	void eachListenerHasItsConsumersAndPausedGauges() {
+	void eachListenerHasItsConsumersAndAPausedGaugePerCause() {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean("orderListener", PrototypeListener.class, PrototypeListener::new)
 			.withPropertyValues("spring.rabbitmq.listener.direct.auto-startup=false")
@@ -380,9 +380,16 @@ class BusAutoConfigurationTest {
 						meters.get("bus.listener.consumers").tags("listener", id, "group", "test-app").gauge().value())
 					.as("the broker cannot be reached here")
 					.isZero();
-				assertThat(meters.get("bus.listener.paused").tags("listener", id).gauge().value()).isZero();
-				context.getBean(BusListenerRegistry.class).pause(id, "db", "the database is down");
-				assertThat(meters.get("bus.listener.paused").tags("listener", id).gauge().value()).isOne();
+				assertThat(meters.get("bus.listener.paused").tags("listener", id).gauges())
+					.as("one series per cause, 0 until it pauses")
+					.extracting((gauge) -> gauge.getId().getTag("cause") + "=" + gauge.value())
+					.containsExactlyInAnyOrder("health=0.0", "maintenance=0.0");
+				context.getBean(BusListenerRegistry.class).pause(id, "health", "the database is down");
+				assertThat(meters.get("bus.listener.paused").tags("listener", id, "cause", "health").gauge().value())
+					.isOne();
+				assertThat(
+						meters.get("bus.listener.paused").tags("listener", id, "cause", "maintenance").gauge().value())
+					.isZero();
 			});
 	}
 
