@@ -83,6 +83,17 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 	}
 
 	/**
+	 * Every publish is mandatory (a message no queue takes fails as unroutable) but a
+	 * reply to a requester's direct reply-to pseudo-queue: RabbitMQ returns every
+	 * mandatory publish to {@code amq.rabbitmq.reply-to.*} as not routed even though it
+	 * delivers it (its direct reply-to guide says so), which failed every reply that had
+	 * been delivered. A requester that is gone is the requester's timeout to see.
+	 */
+	static boolean mandatory(String exchange, String routingKey) {
+		return !(exchange.isEmpty() && routingKey.startsWith(ConfirmedSender.DIRECT_REPLY_TO));
+	}
+
+	/**
 	 * Publishes as broker user {@code userId} ({@link WireCodec#sentBy}); the caller
 	 * serialises calls, since sequence numbers must match publish order.
 	 */
@@ -94,8 +105,8 @@ final class ConfirmedChannel implements ConfirmListener, ReturnListener {
 			this.pending.addLast(publish);
 		}
 		try {
-			this.channel.basicPublish(exchange, routingKey, true, WireCodec.sentBy(envelope.properties(), userId),
-					envelope.body());
+			this.channel.basicPublish(exchange, routingKey, mandatory(exchange, routingKey),
+					WireCodec.sentBy(envelope.properties(), userId), envelope.body());
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this.pending) {

@@ -19,6 +19,7 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.rabbitmq.client.AMQP;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,6 +222,14 @@ class RequestReplyIT {
 			Pricing.slowAnswer.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> shop.getBean(PendingReplies.class).lateReplies() == 1);
 
+			assertThat(pricing.getBean(MeterRegistry.class).find("bus.publish").tag("outcome", "failed").timers())
+				.as("replies delivered to direct reply-to are not failed as unroutable")
+				.isEmpty();
+			assertThat(pricing.getBean(MeterRegistry.class)
+				.get("bus.publish")
+				.tags("topic", "prices.quote", "outcome", "confirmed")
+				.timer()
+				.count()).isGreaterThanOrEqualTo(201);
 			try (Rabbit rabbit = Rabbit.connect()) {
 				String deadLetters = pricing.getBean(BusListenerRegistry.class).definitions().get(0).deadLetterQueue();
 				assertThat(rabbit.messageCount(deadLetters)).as("a failed request is answered, not dead-lettered")
