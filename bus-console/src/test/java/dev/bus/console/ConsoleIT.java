@@ -1,43 +1,25 @@
 package dev.bus.console;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.bus.listener.BusListenerDefinition;
-import dev.bus.listener.BusListenerRegistry;
 import dev.bus.routing.Router;
-import dev.bus.sample.inventory.InventoryApplication;
-import dev.bus.sample.notifications.NotificationsApplication;
-import dev.bus.sample.orders.OrdersApplication;
-import dev.bus.sidecar.test.ConsulApi;
-import dev.bus.sidecar.test.Sidecars;
 
+import static dev.bus.console.SampleSystem.consumed;
+import static dev.bus.console.SampleSystem.freePort;
+import static dev.bus.console.SampleSystem.port;
+import static dev.bus.console.SampleSystem.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,23 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleIT {
 
-	private static final Path SAMPLES = Path.of("..", "sample-services").toAbsolutePath().normalize();
-
-	private static final Path PKI = Path.of(System.getenv()
-		.getOrDefault("BUS_INFRA_HOME", Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()),
-			"pki");
-
-	private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
-
-	private static final String ROUTES = "console-it-" + SUFFIX + "/routes/";
-
-	private static final String BROKER_SERVICE = "console-it-rabbitmq-" + SUFFIX;
-
-	private static final ConsulApi consul = ConsulApi.local();
-
-	private static final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private static final List<String> queues = new ArrayList<>();
+	private static SampleSystem system;
 
 	private static ConfigurableApplicationContext inventory;
 
@@ -76,52 +42,28 @@ class ConsoleIT {
 
 	@BeforeAll
 	static void startTheSampleSystemAndTheConsole() throws Exception {
-		requireInfrastructure();
-		purge("inventory.orders.created", "orders.inventory.reserved", "notifications.notifications.stock-reserved");
-		consul.registerWithTtl(BROKER_SERVICE, BROKER_SERVICE + "-1", 5674, "passing");
-		consul.putKv(ROUTES + "notifications", Files.readString(SAMPLES.resolve("routes/notifications.json")));
-		int inventoryPort = freePort();
-		ConfigurableApplicationContext sidecar = Sidecars.start("bus.sidecar.app.name=inventory-" + SUFFIX,
-				"bus.sidecar.app.port=" + inventoryPort, "bus.sidecar.app.advertise-address=127.0.0.1",
-				"bus.sidecar.registration.instance-id=inventory-" + SUFFIX + "-1",
-				"bus.sidecar.discovery.broker-service=" + BROKER_SERVICE, "bus.sidecar.routing.prefix=" + ROUTES);
-		contexts.add(sidecar);
-		inventory = start(InventoryApplication.application(), "--server.port=" + inventoryPort,
-				"--bus.sidecar-client.url=" + Sidecars.api(sidecar));
-		orders = start(OrdersApplication.application());
-		// the routing rule copies inventory's reservations to notifications: without it
-		// running, the copy has no queue and inventory's publish fails
-		start(NotificationsApplication.application());
-		ConfigurableApplicationContext app = start(new SpringApplication(BusConsoleApplication.class),
-				"--bus.console.routing-prefix=" + ROUTES,
+		system = new SampleSystem();
+		inventory = system.inventory;
+		orders = system.orders;
+		ConfigurableApplicationContext app = system.start(new SpringApplication(BusConsoleApplication.class),
+				"--bus.console.routing-prefix=" + system.routes,
 				"--bus.console.trace-url=http://127.0.0.1:9411/zipkin/traces/{traceId}");
 		console = "http://127.0.0.1:" + port(app);
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> "passing".equals(consul.checkStatus("service:inventory-" + SUFFIX + "-1")));
 	}
 
 	@AfterAll
 	static void stopEverything() throws Exception {
-		for (int i = contexts.size() - 1; i >= 0; i--) {
-			contexts.get(i).close();
-		}
-		consul.deleteKvTree("console-it-" + SUFFIX + "/");
-		consul.deregister(BROKER_SERVICE + "-1");
-		try (Connection connection = admin(); Channel channel = connection.createChannel()) {
-			for (String queue : queues) {
-				channel.queueDelete(queue);
-			}
-		}
+		system.close();
 	}
 
 	@Test
 	void anOperatorRetriesAPoisonedOrderAfterFixingItsCause() throws Exception {
-		String sku = "sku-console-" + SUFFIX;
-		placeOrder(sku);
+		String sku = "sku-console-" + system.suffix;
+		system.placeOrder(sku);
 		try (Browser operator = Browser.open(console).login("operator", "operator-password")) {
 			WebElement group = awaitGroup(operator, "UnknownProductException", Duration.ofSeconds(30));
-			assertThat(group.getText()).contains("inventory-" + SUFFIX, "stockReservations.reserve", "orders.created",
-					"handler-failed");
+			assertThat(group.getText()).contains("inventory-" + system.suffix, "stockReservations.reserve",
+					"orders.created", "handler-failed");
 			operator.screenshot("failures");
 			operator.go("/failures/" + group.getDomAttribute("id").substring("group-".length()));
 			assertThat(operator.text("main")).as("the order is encrypted: the console holds no key")
@@ -137,10 +79,7 @@ class ConsoleIT {
 
 			// the cause fixed (the product added to the catalog), the group retried:
 			// handled
-			assertThat(
-					send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(inventory) + "/catalog/" + sku))
-						.PUT(HttpRequest.BodyPublishers.noBody())).statusCode())
-				.isEqualTo(200);
+			system.stock(sku);
 			operator.go("/failures");
 			assertThat(operator.submit(By.cssSelector(".group .retry-group"))).startsWith("1 retried");
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -159,8 +98,8 @@ class ConsoleIT {
 			assertThat(actions.get(0)).contains("operator", "retry", "stockReservations.reserve", "1 retried");
 			operator.screenshot("audit");
 			operator.go("/");
-			assertThat(operator.text("#service-inventory-" + SUFFIX)).contains("passing", "stockReservations.reserve",
-					"consuming");
+			assertThat(operator.text("#service-inventory-" + system.suffix)).contains("passing",
+					"stockReservations.reserve", "consuming");
 			operator.screenshot("fleet");
 			operator.go("/flow");
 			assertThat(operator.driver.findElements(By.cssSelector("#flow .topic")).stream().map(WebElement::getText))
@@ -225,17 +164,16 @@ class ConsoleIT {
 
 	@Test
 	void aRetryOfAMessageRetriedElsewhereIsReportedAndNotSentTwice() throws Exception {
-		String sku = "sku-elsewhere-" + SUFFIX;
+		String sku = "sku-elsewhere-" + system.suffix;
 		double reservedBefore = consumed(inventory, "stockReservations.reserve");
-		placeOrder(sku);
+		system.placeOrder(sku);
 		try (Browser operator = Browser.open(console).login("operator", "operator-password")) {
 			WebElement group = awaitGroup(operator, "UnknownProductException", Duration.ofSeconds(30));
 			operator.go("/failures/" + group.getDomAttribute("id").substring("group-".length()));
 			operator.driver.findElement(By.cssSelector(".message input[name=messageId]")).click();
 			// meanwhile, another operator fixes the cause and replays it with the app's
 			// own actuator operation
-			send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(inventory) + "/catalog/" + sku))
-				.PUT(HttpRequest.BodyPublishers.noBody()));
+			system.stock(sku);
 			HttpResponse<String> elsewhere = send(HttpRequest
 				.newBuilder(
 						URI.create("http://127.0.0.1:" + port(inventory) + "/actuator/bus/stockReservations.reserve"))
@@ -254,8 +192,8 @@ class ConsoleIT {
 
 	@Test
 	void aDiscardNeedsConfirmingAndIsAudited() throws Exception {
-		String sku = "sku-discard-" + SUFFIX;
-		placeOrder(sku);
+		String sku = "sku-discard-" + system.suffix;
+		system.placeOrder(sku);
 		try (Browser operator = Browser.open(console).login("operator", "operator-password")) {
 			WebElement group = awaitGroup(operator, "UnknownProductException", Duration.ofSeconds(30));
 			String page = "/failures/" + group.getDomAttribute("id").substring("group-".length());
@@ -272,9 +210,9 @@ class ConsoleIT {
 
 	@Test
 	void aConsulOrAnAppThatDoesNotAnswerIsShownAsSuch() throws Exception {
-		String ghost = "ghost-" + SUFFIX;
+		String ghost = "ghost-" + system.suffix;
 		int closed = freePort();
-		assertThat(consul.status("PUT", "/v1/agent/service/register", """
+		assertThat(system.consul.status("PUT", "/v1/agent/service/register", """
 				{"Name": "%s", "ID": "%s-1", "Address": "127.0.0.1", "Port": %d,
 				 "Meta": {"bus-endpoint": "http://127.0.0.1:%d/actuator/bus"}}""".formatted(ghost, ghost, closed,
 				closed)))
@@ -286,9 +224,9 @@ class ConsoleIT {
 			operator.screenshot("app-not-answering");
 		}
 		finally {
-			consul.deregister(ghost + "-1");
+			system.consul.deregister(ghost + "-1");
 		}
-		ConfigurableApplicationContext blind = start(new SpringApplication(BusConsoleApplication.class),
+		ConfigurableApplicationContext blind = system.start(new SpringApplication(BusConsoleApplication.class),
 				"--bus.console.consul-url=http://127.0.0.1:" + closed, "--bus.console.apps-timeout=1s");
 		try (Browser operator = Browser.open("http://127.0.0.1:" + port(blind))
 			.login("operator", "operator-password")) {
@@ -346,96 +284,6 @@ class ConsoleIT {
 			.filter((row) -> row.getText().contains(text))
 			.findFirst()
 			.orElseThrow();
-	}
-
-	private static void placeOrder(String sku) throws Exception {
-		HttpResponse<String> placed = send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(orders) + "/orders"))
-					.header("content-type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"c-console\",\"region\":\"us\","
-							+ "\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}")));
-		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
-	}
-
-	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static ConfigurableApplicationContext start(SpringApplication application, String... arguments) {
-		Map<String, String> all = new LinkedHashMap<>();
-		List<String> given = new ArrayList<>(
-				List.of("--server.port=0", "--spring.main.banner-mode=off", "--bus.tracing.enabled=false"));
-		given.addAll(List.of(arguments));
-		given.forEach((argument) -> all.put(argument.substring(0, argument.indexOf('=')), argument));
-		ConfigurableApplicationContext context = application.run(all.values().toArray(String[]::new));
-		contexts.add(context);
-		if (context.getBeanProvider(BusListenerRegistry.class).getIfAvailable() != null) {
-			for (var registration : context.getBean(BusListenerRegistry.class).registrations()) {
-				BusListenerDefinition definition = registration.definition();
-				queues.add(definition.queue());
-				queues.add(definition.deadLetterQueue());
-				definition.retry().levels().forEach((delay) -> queues.add(definition.retryQueue(delay)));
-			}
-		}
-		return context;
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	private static double consumed(ConfigurableApplicationContext context, String listener) {
-		var timer = context.getBean(MeterRegistry.class)
-			.find("bus.delivery")
-			.tags("listener", listener, "outcome", "consumed")
-			.timer();
-		return (timer != null) ? timer.count() : 0;
-	}
-
-	private static void purge(String... names) throws Exception {
-		try (Connection connection = admin()) {
-			for (String queue : names) {
-				try (Channel channel = connection.createChannel()) {
-					channel.queuePurge(queue);
-					channel.queuePurge(queue + ".dlq");
-				}
-				catch (java.io.IOException ex) {
-					// not declared yet: nothing left over
-				}
-			}
-		}
-	}
-
-	/**
-	 * The secured node's internal administrator, which sees past the services' scopes.
-	 */
-	private static Connection admin() throws Exception {
-		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost("127.0.0.1");
-		factory.setPort(5673);
-		factory.setUsername("bus-admin");
-		factory.setPassword(Files.readString(PKI.resolveSibling("secured-rabbitmq").resolve("admin-password")).strip());
-		return factory.newConnection("console-it");
-	}
-
-	private static int freePort() throws java.io.IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void requireInfrastructure() {
-		for (int port : new int[] { 5673, 5674, 9000, 8500 }) {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-			}
-			catch (Exception ex) {
-				throw new AssertionError(
-						"The secured RabbitMQ node (5673, TLS 5674), the Bus issuer (9000) or Consul "
-								+ "(8500) is not running on 127.0.0.1:" + port + ". Start them with: scripts/infra up",
-						ex);
-			}
-		}
 	}
 
 }

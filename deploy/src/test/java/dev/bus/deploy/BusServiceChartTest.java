@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -452,6 +453,23 @@ class BusServiceChartTest {
 		assertThat(policy.getSpec().getIngress().get(1).getPorts()).extracting((port) -> port.getPort().getIntVal())
 			.as("Prometheus reaches both management ports")
 			.containsExactly(9464, 9090);
+	}
+
+	@Test
+	void theDashboardIsAConfigMapGrafanasSidecarLoadsByLabelAndItsJsonIsTheChartsFile() throws Exception {
+		Chart.Rendered rendered = Chart.render("1.30.0", Chart.EXAMPLES.resolve("minimal.yaml"),
+				Map.of("grafanaDashboard.enabled", "true", "grafanaDashboard.annotations.grafana_folder", "Bus"));
+		ConfigMap dashboard = rendered.one(ConfigMap.class);
+		assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+		assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Bus");
+		String json = dashboard.getData().get("bus-overview.json");
+		assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(json))
+			.as("the JSON as the chart ships it, whole")
+			.isEqualTo(tools.jackson.databind.json.JsonMapper.builder()
+				.build()
+				.readTree(java.nio.file.Files
+					.readString(Chart.EXAMPLES.getParent().resolve("dashboards/bus-overview.json"))));
+		assertThat(Chart.render("1.30.0", "minimal.yaml").all(ConfigMap.class)).as("opt-in").isEmpty();
 	}
 
 	@Test
