@@ -23,6 +23,7 @@ import dev.bus.console.consul.ConsulCatalog;
 import dev.bus.console.failures.FailedMessages;
 import dev.bus.console.failures.FailureActions;
 import dev.bus.console.failures.RetriedMessages;
+import dev.bus.console.metrics.TopicRates;
 import dev.bus.console.routing.RuleSets;
 
 /** The console's parts. */
@@ -63,6 +64,14 @@ class ConsoleConfiguration {
 			.build());
 		factory.setReadTimeout(properties.appsTimeout());
 		return factory;
+	}
+
+	@Bean
+	TopicRates topicRates(ConsoleProperties properties) {
+		return new TopicRates((properties.prometheusUrl() != null) ? RestClient.builder()
+			.requestFactory(requestFactory(properties))
+			.baseUrl(properties.prometheusUrl().toString())
+			.build() : null);
 	}
 
 	@Bean

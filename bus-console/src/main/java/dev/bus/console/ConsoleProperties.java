@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param traceUrl where a message's trace is shown, {@code {traceId}} replaced by its
  * trace id (Jaeger's UI by default; Zipkin's is
  * {@code http://zipkin:9411/zipkin/traces/{traceId}})
+ * @param prometheusUrl the Prometheus HTTP API the flow graph's live rates and failure
+ * counts come from (the apps' meters, as it scrapes them); none: the graph has no rates
  * @param appsRegistration the OAuth2 client registration whose client-credentials token
  * the console presents to the apps' {@code bus} endpoints (scope
  * {@code actuator.operator}); empty to call them without a token
@@ -37,7 +39,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ConsoleProperties(@DefaultValue("http://127.0.0.1:9000") URI issuer,
 		@DefaultValue("http://127.0.0.1:8500") URI consulUrl, String consulToken,
 		@DefaultValue("bus/routes/") String routingPrefix,
-		@DefaultValue("http://127.0.0.1:16686/trace/{traceId}") String traceUrl,
+		@DefaultValue("http://127.0.0.1:16686/trace/{traceId}") String traceUrl, URI prometheusUrl,
 		@DefaultValue("bus-apps") String appsRegistration, @DefaultValue("3s") Duration appsTimeout,
 		@DefaultValue("100") int deadLettersShown, @DefaultValue("roles") String rolesClaim,
 		@DefaultValue("1000") int auditKept) {
@@ -50,6 +52,8 @@ public record ConsoleProperties(@DefaultValue("http://127.0.0.1:9000") URI issue
 		require(routingPrefix.endsWith("/") && !routingPrefix.startsWith("/"), "routing-prefix",
 				"a KV prefix ending with '/', not starting with one");
 		require(traceUrl.contains("{traceId}"), "trace-url", "a URL with {traceId} in it");
+		require(prometheusUrl == null || (prometheusUrl.getScheme() != null && prometheusUrl.getHost() != null),
+				"prometheus-url", "an absolute http(s) URL");
 		require(!appsTimeout.isNegative() && !appsTimeout.isZero(), "apps-timeout", "positive");
 		require(deadLettersShown >= 1 && deadLettersShown <= MAX_DEAD_LETTERS_SHOWN, "dead-letters-shown",
 				"1 to " + MAX_DEAD_LETTERS_SHOWN);

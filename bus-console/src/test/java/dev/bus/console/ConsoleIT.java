@@ -43,11 +43,13 @@ class ConsoleIT {
 	@BeforeAll
 	static void startTheSampleSystemAndTheConsole() throws Exception {
 		system = new SampleSystem();
+		system.scrapedBy("console-it-" + system.suffix);
 		inventory = system.inventory;
 		orders = system.orders;
 		ConfigurableApplicationContext app = system.start(new SpringApplication(BusConsoleApplication.class),
 				"--bus.console.routing-prefix=" + system.routes,
-				"--bus.console.trace-url=http://127.0.0.1:9411/zipkin/traces/{traceId}");
+				"--bus.console.trace-url=http://127.0.0.1:9411/zipkin/traces/{traceId}",
+				"--bus.console.prometheus-url=http://127.0.0.1:9090");
 		console = "http://127.0.0.1:" + port(app);
 	}
 
@@ -101,11 +103,44 @@ class ConsoleIT {
 			assertThat(operator.text("#service-inventory-" + system.suffix)).contains("passing",
 					"stockReservations.reserve", "consuming");
 			operator.screenshot("fleet");
+		}
+	}
+
+	@Test
+	void theFlowShowsEachTopicsLiveRatesFromPrometheus() throws Exception {
+		double reservedBefore = consumed(inventory, "stockReservations.reserve");
+		java.util.concurrent.atomic.AtomicInteger placed = new java.util.concurrent.atomic.AtomicInteger();
+		try (Browser operator = Browser.open(console).login("operator", "operator-password")) {
 			operator.go("/flow");
 			assertThat(operator.driver.findElements(By.cssSelector("#flow .topic")).stream().map(WebElement::getText))
-				.contains("orders.created", "inventory.reserved");
+				.anySatisfy((topic) -> assertThat(topic).startsWith("orders.created"))
+				.anySatisfy((topic) -> assertThat(topic).startsWith("inventory.reserved"));
+			// orders keep coming until Prometheus, scraping this system every 2 s, has a
+			// rate of them (a counter's first reading is no increase)
+			await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+				system.placeOrder("sku-1");
+				placed.incrementAndGet();
+				return ratesShown(operator);
+			});
 			operator.screenshot("flow");
+			operator.driver.findElement(By.xpath("//*[@id='flow']//*[text()='orders.created']")).click();
+			assertThat(operator.text("#rate")).containsPattern("/(s|min) in");
+			assertThat(operator.text("main")).contains("stockReservations.reserve", "inventory");
 		}
+		finally {
+			double expected = reservedBefore + placed.get();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> consumed(inventory, "stockReservations.reserve") == expected);
+		}
+	}
+
+	private static boolean ratesShown(Browser browser) {
+		browser.go("/flow");
+		return browser.driver.findElements(By.cssSelector("#flow .topic"))
+			.stream()
+			.map(WebElement::getText)
+			.anyMatch((topic) -> topic.startsWith("orders.created")
+					&& topic.matches("(?s).*([1-9][0-9]*\\.[0-9]|0\\.[1-9])/(s|min) in.*"));
 	}
 
 	@Test

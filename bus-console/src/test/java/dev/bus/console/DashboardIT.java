@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,9 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.bus.BusPublisher;
-import dev.bus.sidecar.test.Sidecars;
 
-import static dev.bus.console.SampleSystem.port;
 import static dev.bus.console.SampleSystem.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,41 +37,22 @@ class DashboardIT {
 		.toAbsolutePath()
 		.normalize();
 
-	private static final Path TARGETS = Path.of(System.getenv()
-		.getOrDefault("BUS_INFRA_HOME", Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()),
-			"prometheus", "targets");
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static SampleSystem system;
 
 	private static String job;
 
-	private static Path targets;
-
 	@BeforeAll
 	static void startTheSampleSystemAndHavePrometheusScrapeIt() throws Exception {
 		SampleSystem.requireInfrastructure(9090);
 		system = new SampleSystem("--orders.trickle.enabled=true");
 		job = "dashboard-it-" + system.suffix;
-		String apps = List.of(system.inventory, system.orders, system.notifications)
-			.stream()
-			.map((app) -> "\"127.0.0.1:" + port(app) + "\"")
-			.reduce((a, b) -> a + ", " + b)
-			.orElseThrow();
-		String sidecar = Sidecars.management(system.sidecar).replace("http://", "");
-		Files.createDirectories(TARGETS);
-		targets = TARGETS.resolve(job + ".json");
-		Path written = TARGETS.resolve(job + ".json.tmp");
-		Files.writeString(written, """
-				[{"targets": [%s], "labels": {"job": "%s"}},
-				 {"targets": ["%s"], "labels": {"job": "%s"}}]""".formatted(apps, job, sidecar, job));
-		Files.move(written, targets, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		system.scrapedBy(job);
 	}
 
 	@AfterAll
 	static void stop() throws Exception {
-		Files.deleteIfExists(targets);
 		system.close();
 	}
 

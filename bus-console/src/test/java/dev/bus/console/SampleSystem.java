@@ -70,6 +70,8 @@ final class SampleSystem implements AutoCloseable {
 
 	private final List<String> queues = new ArrayList<>();
 
+	private Path scrapeTargets;
+
 	/**
 	 * Starts the system.
 	 * @param ordersArguments the orders service's own arguments
@@ -140,6 +142,30 @@ final class SampleSystem implements AutoCloseable {
 			.isEqualTo(200);
 	}
 
+	/**
+	 * Has scripts/infra's Prometheus scrape the three services and inventory's sidecar as
+	 * {@code job} (a target file of its own, removed on close).
+	 */
+	void scrapedBy(String job) throws Exception {
+		requireInfrastructure(9090);
+		String apps = List.of(this.inventory, this.orders, this.notifications)
+			.stream()
+			.map((app) -> "\"127.0.0.1:" + port(app) + "\"")
+			.reduce((a, b) -> a + ", " + b)
+			.orElseThrow();
+		String sidecarAddress = Sidecars.management(this.sidecar).replace("http://", "");
+		Path directory = Path.of(System.getenv()
+			.getOrDefault("BUS_INFRA_HOME", Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()),
+				"prometheus", "targets");
+		Files.createDirectories(directory);
+		Path written = directory.resolve(job + ".json.tmp");
+		Files.writeString(written, """
+				[{"targets": [%s], "labels": {"job": "%s"}},
+				 {"targets": ["%s"], "labels": {"job": "%s"}}]""".formatted(apps, job, sidecarAddress, job));
+		this.scrapeTargets = directory.resolve(job + ".json");
+		Files.move(written, this.scrapeTargets, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+	}
+
 	static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
 		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
@@ -159,6 +185,9 @@ final class SampleSystem implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
+		if (this.scrapeTargets != null) {
+			Files.deleteIfExists(this.scrapeTargets);
+		}
 		for (int i = this.contexts.size() - 1; i >= 0; i--) {
 			this.contexts.get(i).close();
 		}

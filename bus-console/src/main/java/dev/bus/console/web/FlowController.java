@@ -14,6 +14,7 @@ import dev.bus.console.apps.AppUnavailableException;
 import dev.bus.console.consul.BusInstance;
 import dev.bus.console.consul.ConsulCatalog;
 import dev.bus.console.consul.Fleet;
+import dev.bus.console.metrics.TopicRates;
 import dev.bus.console.routing.RuleSets;
 import dev.bus.core.TopicPattern;
 import dev.bus.core.routing.RoutingRule;
@@ -32,16 +33,22 @@ class FlowController {
 
 	private final RuleSets ruleSets;
 
-	FlowController(ConsulCatalog consul, AppActuator apps, RuleSets ruleSets) {
+	private final TopicRates rates;
+
+	FlowController(ConsulCatalog consul, AppActuator apps, RuleSets ruleSets, TopicRates rates) {
 		this.consul = consul;
 		this.apps = apps;
 		this.ruleSets = ruleSets;
+		this.rates = rates;
 	}
 
 	@GetMapping("/flow")
 	String flow(Model model) {
 		Fleet fleet = this.consul.fleet();
+		TopicRates.Rates rates = this.rates.rates();
 		model.addAttribute("problem", fleet.problem());
+		model.addAttribute("ratesProblem", rates.problem());
+		model.addAttribute("rates", rates);
 		model.addAttribute("graph", FlowGraph.of(fleet));
 		return "flow";
 	}
@@ -76,6 +83,7 @@ class FlowController {
 			}
 		}
 		model.addAttribute("topic", name);
+		model.addAttribute("rate", this.rates.rates().of(name));
 		model.addAttribute("publishers", publishers);
 		model.addAttribute("listeners", listeners);
 		model.addAttribute("problems", problems.values());

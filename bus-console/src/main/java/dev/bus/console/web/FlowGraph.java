@@ -24,15 +24,17 @@ import dev.bus.core.TopicPattern;
  */
 record FlowGraph(List<Node> topics, List<Node> publishers, List<Node> listeners, List<Edge> edges, int height) {
 
-	static final int ROW = 44;
+	static final int ROW = 54;
+
+	static final int HEIGHT = 40;
 
 	static final int LEFT = 20;
 
-	static final int MIDDLE = 300;
+	static final int MIDDLE = 330;
 
-	static final int RIGHT = 580;
+	static final int RIGHT = 640;
 
-	static final int WIDTH = 220;
+	static final int WIDTH = 270;
 
 	static FlowGraph of(Fleet fleet) {
 		Map<String, TreeSet<String>> publishers = new TreeMap<>();
@@ -96,7 +98,7 @@ record FlowGraph(List<Node> topics, List<Node> publishers, List<Node> listeners,
 	record Node(String name, int x, int y) {
 
 		int centreY() {
-			return this.y + 14;
+			return this.y + HEIGHT / 2;
 		}
 
 	}
