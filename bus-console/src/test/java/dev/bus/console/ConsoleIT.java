@@ -71,6 +71,15 @@ class ConsoleIT {
 			assertThat(operator.text("main")).as("the order is encrypted: the console holds no key")
 				.contains("encrypted: not shown")
 				.doesNotContain(sku);
+			// its trace, in Zipkin, where the sidecar sent it
+			String trace = operator.driver.findElement(By.cssSelector(".message a.trace")).getDomAttribute("href");
+			assertThat(trace).matches("http://127\\.0\\.0\\.1:9411/zipkin/traces/[0-9a-f]{32}");
+			String traceId = trace.substring(trace.lastIndexOf('/') + 1);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(
+						send(HttpRequest.newBuilder(URI.create(SampleSystem.ZIPKIN + "/api/v2/trace/" + traceId)))
+							.body())
+					.contains("\"name\":\"publish orders.created\"", "\"name\":\"process orders.created\""));
 			operator.screenshot("failure-group");
 
 			// retried before the cause is fixed: it fails again, and is marked so
@@ -141,6 +150,45 @@ class ConsoleIT {
 			.map(WebElement::getText)
 			.anyMatch((topic) -> topic.startsWith("orders.created")
 					&& topic.matches("(?s).*([1-9][0-9]*\\.[0-9]|0\\.[1-9])/(s|min) in.*"));
+	}
+
+	@Test
+	void whatAHoldRuleHoldsIsCountedAndReleasedFromTheConsole() throws Exception {
+		String key = system.routes + "incident";
+		system.deleteOnClose("bus.hold.incident.freeze");
+		system.consul.putKv(key, """
+				{"name": "incident", "version": 1, "rules": [
+				  {"name": "freeze", "topic": "inventory.reserved", "action": "hold"}]}""");
+		try (Browser operator = Browser.open(console).login("operator", "operator-password")) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> hasRuleSet(inventory, "incident"));
+			double reservationsBefore = consumed(orders, "reservationListener.onReserved");
+			double reservedBefore = consumed(inventory, "stockReservations.reserve");
+			system.placeOrder("sku-1");
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> consumed(inventory, "stockReservations.reserve") == reservedBefore + 1);
+			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+				operator.go("/routing");
+				return operator.text("#hold-incident-freeze .held").equals("1");
+			});
+			assertThat(consumed(orders, "reservationListener.onReserved")).as("held: orders has not heard")
+				.isEqualTo(reservationsBefore);
+			operator.screenshot("routing-hold");
+			assertThat(operator.submit(By.cssSelector("#hold-incident-freeze .release")))
+				.startsWith("1 released by 1 app(s)");
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> consumed(orders, "reservationListener.onReserved") == reservationsBefore + 1);
+			operator.go("/audit");
+			assertThat(operator.text("#audit .event")).contains("operator", "hold-release", "incident/freeze",
+					"1 released");
+		}
+		finally {
+			system.consul.status("DELETE", "/v1/kv/" + key, null);
+			await().atMost(Duration.ofSeconds(10)).until(() -> !hasRuleSet(inventory, "incident"));
+		}
+	}
+
+	private static boolean hasRuleSet(ConfigurableApplicationContext app, String name) {
+		return app.getBean(Router.class).ruleSets().stream().anyMatch((ruleSet) -> ruleSet.name().equals(name));
 	}
 
 	@Test

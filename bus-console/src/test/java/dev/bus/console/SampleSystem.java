@@ -50,6 +50,9 @@ final class SampleSystem implements AutoCloseable {
 		.getOrDefault("BUS_INFRA_HOME", Path.of(System.getProperty("user.home"), ".cache", "bus-infra").toString()),
 			"pki");
 
+	/** Where the sidecar sends the traces: scripts/infra's Zipkin. */
+	static final String ZIPKIN = "http://127.0.0.1:9411";
+
 	final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
 	final String routes = "console-it-" + this.suffix + "/routes/";
@@ -78,7 +81,7 @@ final class SampleSystem implements AutoCloseable {
 	 * ({@code --orders.trickle.enabled=true})
 	 */
 	SampleSystem(String... ordersArguments) throws Exception {
-		requireInfrastructure(5673, 5674, 9000, 8500);
+		requireInfrastructure(5673, 5674, 9000, 8500, 9411);
 		purge("inventory.orders.created", "orders.inventory.reserved", "notifications.notifications.stock-reserved");
 		this.consul.registerWithTtl(this.brokerService, this.brokerService + "-1", 5674, "passing");
 		this.consul.putKv(this.routes + "notifications",
@@ -88,11 +91,17 @@ final class SampleSystem implements AutoCloseable {
 				"bus.sidecar.app.port=" + inventoryPort, "bus.sidecar.app.advertise-address=127.0.0.1",
 				"bus.sidecar.registration.instance-id=" + inventoryInstance(),
 				"bus.sidecar.discovery.broker-service=" + this.brokerService,
-				"bus.sidecar.routing.prefix=" + this.routes);
+				"bus.sidecar.routing.prefix=" + this.routes, "bus.sidecar.telemetry.exporter=zipkin",
+				"bus.sidecar.telemetry.endpoint=" + ZIPKIN + "/api/v2/spans");
 		this.contexts.add(this.sidecar);
+		// traced, through the sidecar to Zipkin: a dead letter's trace link leads
+		// somewhere
+		String traced = "--bus.tracing.otlp-endpoint=" + Sidecars.otlpTraces(this.sidecar);
 		this.inventory = start(InventoryApplication.application(), "--server.port=" + inventoryPort,
-				"--bus.sidecar-client.url=" + Sidecars.api(this.sidecar));
-		this.orders = start(OrdersApplication.application(), ordersArguments);
+				"--bus.sidecar-client.url=" + Sidecars.api(this.sidecar), "--bus.tracing.enabled=true", traced);
+		List<String> orderArguments = new ArrayList<>(List.of("--bus.tracing.enabled=true", traced));
+		orderArguments.addAll(List.of(ordersArguments));
+		this.orders = start(OrdersApplication.application(), orderArguments.toArray(String[]::new));
 		// the routing rule copies inventory's reservations to notifications: without it
 		// running, the copy has no queue and inventory's publish fails
 		this.notifications = start(NotificationsApplication.application());
@@ -122,6 +131,11 @@ final class SampleSystem implements AutoCloseable {
 			}
 		}
 		return context;
+	}
+
+	/** A queue of the test's to delete with the system's. */
+	void deleteOnClose(String queue) {
+		this.queues.add(queue);
 	}
 
 	/** Places an order for one unit of {@code sku} with the orders service's API. */
@@ -239,7 +253,7 @@ final class SampleSystem implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				throw new AssertionError("The secured RabbitMQ node (5673, TLS 5674), the Bus issuer (9000), Consul "
-						+ "(8500) or Prometheus (9090) is not running on 127.0.0.1:" + port
+						+ "(8500), Zipkin (9411) or Prometheus (9090) is not running on 127.0.0.1:" + port
 						+ ". Start them with: scripts/infra up", ex);
 			}
 		}

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.bus.core.operations.DeadLetter;
 import dev.bus.core.operations.DeadLetterListing;
 import dev.bus.core.operations.DiscardResult;
+import dev.bus.core.operations.HeldMessages;
 import dev.bus.core.operations.HoldRelease;
 import dev.bus.core.operations.ReplayResult;
 import dev.bus.core.sidecar.BusEndpointBody;
@@ -43,6 +44,12 @@ public class BusEndpoint {
 
 	/** The path under a listener that lists its dead letters. */
 	public static final String DEAD_LETTERS = "dead-letters";
+
+	/** The read of the topology's definitions. */
+	public static final String TOPOLOGY = "topology";
+
+	/** The read of what hold rules hold. */
+	public static final String HOLDS = "holds";
 
 	/** How many dead letters a listing shows when not told. */
 	public static final int DEAD_LETTERS_SHOWN = 20;
@@ -107,11 +114,19 @@ public class BusEndpoint {
 	 * RabbitMQ definitions, for an operator who declares them
 	 * ({@code bus.topology.declare=false}): {@code rabbitmqctl import_definitions} or the
 	 * management API's {@code POST /api/definitions} takes them as they are.
-	 * @return the definitions, or {@code null} (404) for another name
+	 * {@code GET /actuator/bus/holds}: what each hold routing rule in force holds
+	 * ({@link HeldMessages}), which {@code POST /actuator/bus/{ruleSet}/{rule}} releases.
+	 * @return the definitions or the holds, or {@code null} (404) for another name
 	 */
 	@ReadOperation
-	public Map<String, Object> topology(@Selector String name) {
-		return ("topology".equals(name) && this.topology != null) ? this.topology.definitions(this.vhost) : null;
+	public Object named(@Selector String name) {
+		if (TOPOLOGY.equals(name) && this.topology != null) {
+			return this.topology.definitions(this.vhost);
+		}
+		if (HOLDS.equals(name) && this.holds != null) {
+			return Map.of(HOLDS, this.holds.held());
+		}
+		return null;
 	}
 
 	/**

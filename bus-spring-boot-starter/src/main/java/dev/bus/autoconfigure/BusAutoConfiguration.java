@@ -150,7 +150,7 @@ public final class BusAutoConfiguration {
 	@ConditionalOnMissingBean
 	ApplicationScopes busApplicationScopes(BusProperties properties, RabbitConnectionDetails connectionDetails,
 			ObjectProvider<BusListenerRegistry> registry, PublishedTopics busPublishedTopics,
-			PublishDeclarations busPublishDeclarations) {
+			PublishDeclarations busPublishDeclarations, ObjectProvider<Router> busRouter) {
 		List<TopicPattern> tokenTopics = properties.getSecurity()
 			.getMessageToken()
 			.getTopics()
@@ -163,7 +163,10 @@ public final class BusAutoConfiguration {
 		return new ApplicationScopes(rules, () -> {
 			BusListenerRegistry listeners = registry.getIfAvailable();
 			return (listeners != null) ? listeners.definitions() : List.of();
-		}, () -> busPublishDeclarations.topicsWith(busPublishedTopics.sorted()));
+		}, () -> busPublishDeclarations.topicsWith(busPublishedTopics.sorted()), () -> {
+			Router router = busRouter.getIfAvailable();
+			return (router != null) ? Holds.queueNames(router.ruleSets()) : List.of();
+		});
 	}
 
 	@Bean
@@ -193,9 +196,9 @@ public final class BusAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Holds busHolds(BusTopology busTopology, QueueReader busQueueReader, EnvelopeSender envelopeSender,
-			BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess) {
+			BusProperties properties, ObjectProvider<BrokerAccess> brokerAccess, Router busRouter) {
 		return new Holds(busTopology::addHoldQueue, busQueueReader, envelopeSender, properties.getExchange(),
-				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN));
+				brokerAccess.getIfUnique(() -> BrokerAccess.UNKNOWN), busRouter::ruleSets);
 	}
 
 	/** The routing rules applied to every publish. */

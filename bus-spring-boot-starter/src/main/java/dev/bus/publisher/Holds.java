@@ -1,10 +1,13 @@
 package dev.bus.publisher;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import com.rabbitmq.client.AMQP;
 import org.apache.commons.logging.Log;
@@ -12,6 +15,9 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.bus.core.BusHeaders;
 import dev.bus.core.LogValues;
+import dev.bus.core.operations.HeldMessages;
+import dev.bus.core.routing.RoutingRule;
+import dev.bus.core.routing.RuleSet;
 import dev.bus.routing.Route;
 import dev.bus.transport.Envelope;
 import dev.bus.transport.QueueReader;
@@ -43,12 +49,16 @@ public class Holds {
 
 	private final BrokerAccess brokerAccess;
 
+	private final Supplier<List<RuleSet>> ruleSets;
+
 	/**
 	 * @param declareQueue declares a holding queue (durable, bound to nothing) by name,
 	 * once
+	 * @param ruleSets the rule sets in force, whose hold rules {@link #held()} counts
 	 */
 	public Holds(Consumer<String> declareQueue, QueueReader queues, EnvelopeSender publisher, String exchange,
-			BrokerAccess brokerAccess) {
+			BrokerAccess brokerAccess, Supplier<List<RuleSet>> ruleSets) {
+		this.ruleSets = ruleSets;
 		this.brokerAccess = brokerAccess;
 		this.declareQueue = declareQueue;
 		this.queues = queues;
@@ -62,6 +72,19 @@ public class Holds {
 	 */
 	public static String queueName(String ruleSet, String rule) {
 		return "bus.hold." + word(ruleSet) + "." + word(rule);
+	}
+
+	/** The holding queues of the hold rules of {@code ruleSets}. */
+	public static List<String> queueNames(List<RuleSet> ruleSets) {
+		List<String> queues = new ArrayList<>();
+		for (RuleSet ruleSet : ruleSets) {
+			for (RoutingRule rule : ruleSet.rules()) {
+				if (rule.action() == RoutingRule.Action.HOLD) {
+					queues.add(queueName(ruleSet.name(), rule.name()));
+				}
+			}
+		}
+		return queues;
 	}
 
 	private static String word(String name) {
@@ -82,6 +105,33 @@ public class Holds {
 	 */
 	CompletableFuture<Void> park(Envelope envelope, String holdQueue) {
 		return this.publisher.send("", holdQueue, envelope);
+	}
+
+	/**
+	 * What each hold rule in force holds now: its holding queue's count, {@code -1} when
+	 * it is unknown (the queue is not declared yet because the rule has held nothing, or
+	 * the broker did not answer).
+	 */
+	public List<HeldMessages> held() {
+		List<HeldMessages> held = new ArrayList<>();
+		for (RuleSet ruleSet : this.ruleSets.get()) {
+			for (RoutingRule rule : ruleSet.rules()) {
+				if (rule.action() == RoutingRule.Action.HOLD) {
+					String queue = queueName(ruleSet.name(), rule.name());
+					held.add(new HeldMessages(ruleSet.name(), rule.name(), rule.topic(), queue, count(queue)));
+				}
+			}
+		}
+		return held;
+	}
+
+	private long count(String queue) {
+		try {
+			return this.queues.count(queue);
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	/**

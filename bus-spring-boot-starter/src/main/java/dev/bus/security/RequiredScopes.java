@@ -51,7 +51,25 @@ public final class RequiredScopes {
 
 	/** The broker token's scopes, sorted. */
 	public List<String> broker(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics) {
+		return broker(listeners, publishedTopics, List.of());
+	}
+
+	/**
+	 * The broker token's scopes, with those of the holding queues of the hold routing
+	 * rules in force: {@code configure} (declared the first time the rule holds) and
+	 * {@code read} (released) on each, and {@code write} on the default exchange they are
+	 * parked through. Without them a hold fails the publish it should have parked.
+	 */
+	public List<String> broker(Collection<BusListenerDefinition> listeners, Collection<String> publishedTopics,
+			Collection<String> holdQueues) {
 		Set<String> scopes = new TreeSet<>();
+		for (String queue : holdQueues) {
+			if (this.declaresTopology) {
+				scopes.add(scope("configure", queue));
+			}
+			scopes.add(scope("read", queue));
+			scopes.add(scope("write", "amq.default"));
+		}
 		if (this.declaresTopology) {
 			scopes.add(scope("configure", this.exchange));
 		}

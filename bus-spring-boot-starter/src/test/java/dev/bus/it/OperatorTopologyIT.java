@@ -83,7 +83,9 @@ class OperatorTopologyIT {
 
 			// The operator declares what the app serves, as an import of its definitions
 			// would.
-			Map<String, Object> definitions = app.getBean(BusEndpoint.class).topology("topology");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> definitions = (Map<String, Object>) app.getBean(BusEndpoint.class)
+				.named(BusEndpoint.TOPOLOGY);
 			declare(admin.channel(), definitions);
 			await().atMost(Duration.ofSeconds(10)).until(() -> Status.UP.equals(health.health(true).getStatus()));
 			BusContexts.awaitConsuming(app);

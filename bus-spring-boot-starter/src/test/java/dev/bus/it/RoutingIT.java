@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.bus.core.operations.HeldMessages;
 import dev.bus.BusMessage;
 import dev.bus.BusPublishException;
 import dev.bus.BusPublisher;
@@ -107,6 +108,8 @@ class RoutingIT {
 			assertThat(incidents.everything.awaitCount(1)).extracting(BusMessage::payload).containsExactly("probe");
 			assertThat(incidents.incidents.items()).isEmpty();
 
+			assertThat(app.getBean(Holds.class).held()).as("what GET /actuator/bus/holds shows the console")
+				.containsExactly(new HeldMessages("ops", "freeze", "incidents.*", holdQueue, 3));
 			assertThat(app.getBean(Holds.class).release("ops", "freeze")).isEqualTo(3);
 			List<BusMessage<String>> released = incidents.incidents.awaitCount(3);
 			assertThat(released).extracting(BusMessage::payload).containsExactlyInAnyOrder("i-0", "i-1", "i-2");
@@ -114,6 +117,7 @@ class RoutingIT {
 			assertThat(released.get(0).header(BusHeaders.ROUTED_BY)).isEqualTo("ops@1/freeze");
 			assertThat(released.get(0).header(BusHeaders.HELD_TOPIC)).isNull();
 			assertThat(rabbit.messageCount(holdQueue)).isZero();
+			assertThat(app.getBean(Holds.class).held()).extracting(HeldMessages::held).containsExactly(0L);
 		}
 	}
 

@@ -102,4 +102,17 @@ class RequiredScopesTest {
 				"broker.write:prod/events/orders.created");
 	}
 
+	@Test
+	void aHoldRuleInForceNeedsItsHoldingQueue() {
+		RequiredScopes scopes = new RequiredScopes("rabbitmq", "/", "bus", List.of(), true);
+		assertThat(scopes.broker(List.of(), List.of("orders.created"), List.of("bus.hold.incident.freeze")))
+			.containsExactly("rabbitmq.configure:*/bus", "rabbitmq.configure:*/bus.hold.incident.freeze",
+					"rabbitmq.read:*/bus.hold.incident.freeze", "rabbitmq.write:*/amq.default",
+					"rabbitmq.write:*/bus/orders.created");
+		assertThat(new RequiredScopes("rabbitmq", "/", "bus", List.of(), false).broker(List.of(), List.of(),
+				List.of("bus.hold.incident.freeze")))
+			.as("an operator declares it")
+			.containsExactly("rabbitmq.read:*/bus.hold.incident.freeze", "rabbitmq.write:*/amq.default");
+	}
+
 }

@@ -1,6 +1,7 @@
 package dev.bus.console.apps;
 
 import java.net.URI;
+import java.util.List;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -12,6 +13,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 import dev.bus.console.consul.BusInstance;
 import dev.bus.core.operations.DeadLetterListing;
 import dev.bus.core.operations.DiscardResult;
+import dev.bus.core.operations.HeldMessages;
 import dev.bus.core.operations.HoldRelease;
 import dev.bus.core.operations.ReplayResult;
 import dev.bus.core.sidecar.BusEndpointBody;
@@ -79,6 +81,19 @@ public class AppActuator {
 	public HoldRelease release(BusInstance instance, String ruleSet, String rule) {
 		URI uri = UriComponentsBuilder.fromUriString(instance.busEndpoint()).pathSegment(ruleSet, rule).build().toUri();
 		return call(instance, () -> this.apps.post().uri(uri).retrieve().body(HoldRelease.class));
+	}
+
+	/**
+	 * What each hold rule in force in the app holds ({@code GET /actuator/bus/holds}).
+	 */
+	public List<HeldMessages> holds(BusInstance instance) {
+		URI uri = UriComponentsBuilder.fromUriString(instance.busEndpoint()).pathSegment("holds").build().toUri();
+		Holds holds = call(instance, () -> this.apps.get().uri(uri).retrieve().body(Holds.class));
+		return (holds != null && holds.holds() != null) ? holds.holds() : List.of();
+	}
+
+	/** The body of {@code GET /actuator/bus/holds}. */
+	private record Holds(List<HeldMessages> holds) {
 	}
 
 	/** The app's AsyncAPI document, as text. */
