@@ -55,16 +55,8 @@ class FailuresController {
 	String retry(@PathVariable String key, @RequestParam(name = "messageId", required = false) List<String> messageIds,
 			@RequestParam(required = false) String service, @RequestParam(required = false) String listener,
 			Authentication person, RedirectAttributes redirect) {
-		Fleet fleet = this.consul.fleet();
-		FailureReport report = this.failed.report(fleet);
-		FailureGroup group = group(report, key, ids(messageIds), service, listener);
-		if (group == null) {
-			redirect.addFlashAttribute("outcome", gone());
-			return "redirect:/failures";
-		}
-		redirect.addFlashAttribute("outcome",
-				this.actions.retry(ConsoleModel.who(person), report, group, ids(messageIds), fleet));
-		return "redirect:/failures";
+		return act(key, ids(messageIds), service, listener, redirect,
+				(report, group, ids, fleet) -> this.actions.retry(ConsoleModel.who(person), report, group, ids, fleet));
 	}
 
 	@PostMapping("/failures/{key}/discard")
@@ -78,16 +70,27 @@ class FailuresController {
 					"Nothing discarded: tick the box that confirms these messages are deleted for good"));
 			return "redirect:/failures/" + key;
 		}
+		return act(key, ids(messageIds), service, listener, redirect, (report, group, ids, fleet) -> this.actions
+			.discard(ConsoleModel.who(person), report, group, ids, fleet));
+	}
+
+	/**
+	 * Acts on the group as listed now, and shows what came of it on the failures page.
+	 */
+	private String act(String key, List<String> ids, String service, String listener, RedirectAttributes redirect,
+			Action action) {
 		Fleet fleet = this.consul.fleet();
 		FailureReport report = this.failed.report(fleet);
-		FailureGroup group = group(report, key, ids(messageIds), service, listener);
-		if (group == null) {
-			redirect.addFlashAttribute("outcome", gone());
-			return "redirect:/failures";
-		}
-		redirect.addFlashAttribute("outcome",
-				this.actions.discard(ConsoleModel.who(person), report, group, ids(messageIds), fleet));
+		FailureGroup group = group(report, key, ids, service, listener);
+		redirect.addFlashAttribute("outcome", (group != null) ? action.on(report, group, ids, fleet) : gone());
 		return "redirect:/failures";
+	}
+
+	@FunctionalInterface
+	private interface Action {
+
+		FailureActions.Outcome on(FailureReport report, FailureGroup group, List<String> ids, Fleet fleet);
+
 	}
 
 	/**
