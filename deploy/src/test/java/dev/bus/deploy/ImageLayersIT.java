@@ -97,6 +97,22 @@ class ImageLayersIT {
 		assertThat(service.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
 	}
 
+	@Test
+	void theConsoleImageStartsFromItsTrainedArchive() throws Exception {
+		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("bus-console/Dockerfile"));
+		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers",
+				"bus-console/target/bus-console-*-exec.jar");
+		Path app = buildLayers(dockerfile, "bus-console/target/bus-console-*-exec.jar", null);
+		List<String> command = entrypoint(dockerfile, app);
+		command.add(1, "-Dspring.context.exit=onRefresh");
+		Process console = new ProcessBuilder(command).directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(app.resolve("run.log").toFile())
+			.start();
+		assertThat(console.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(console.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
+	}
+
 	/**
 	 * Runs scripts/image-layers as the Dockerfile does, on the jar this build made;
 	 * returns the app directory.

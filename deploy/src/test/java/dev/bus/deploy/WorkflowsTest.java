@@ -135,7 +135,8 @@ class WorkflowsTest {
 		assertThat(steps)
 			.anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("helm push", "oci://ghcr.io/"));
 		assertThat(steps).anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("cosign sign --yes",
-				"charts/bus-service@${DIGEST}"));
+				"charts/${CHART}@${DIGEST}"));
+		assertThat(String.valueOf(job.get("strategy"))).as("both charts").contains("bus-service", "bus-console");
 		assertThat(
 				String.valueOf(map(map(workflow(WORKFLOWS.resolve("chart.yml")).get("jobs")).get("test")).get("steps")))
 			.as("the render tests' offline schema validation needs kubernetes-models from npm")
