@@ -65,11 +65,19 @@ final class Chart {
 	 * overlaid by {@code example}.
 	 */
 	static LintResult lint(Path example) {
+		return lint(DIRECTORY, example);
+	}
+
+	/**
+	 * {@code helm lint --strict} on a copy of {@code chart} whose values are its defaults
+	 * overlaid by {@code example} (lint reads the chart's own values file only).
+	 */
+	static LintResult lint(Path chart, Path example) {
 		try {
-			Path copy = Files.createTempDirectory("bus-chart-lint").resolve("bus-service");
-			try (Stream<Path> files = Files.walk(DIRECTORY)) {
+			Path copy = Files.createTempDirectory("bus-chart-lint").resolve(chart.getFileName().toString());
+			try (Stream<Path> files = Files.walk(chart)) {
 				for (Path file : files.toList()) {
-					Path target = copy.resolve(DIRECTORY.relativize(file).toString());
+					Path target = copy.resolve(chart.relativize(file).toString());
 					if (Files.isDirectory(file)) {
 						Files.createDirectories(target);
 					}
@@ -78,7 +86,7 @@ final class Chart {
 					}
 				}
 			}
-			Map<String, Object> values = yaml(Files.readString(DIRECTORY.resolve("values.yaml")));
+			Map<String, Object> values = yaml(Files.readString(chart.resolve("values.yaml")));
 			merge(values, yaml(Files.readString(example)));
 			Files.writeString(copy.resolve("values.yaml"), SERIALIZATION.asYaml(values));
 			return new Helm(copy).lint().strict().call();

@@ -86,15 +86,8 @@ class ImageLayersIT {
 		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("sample-services/Dockerfile"));
 		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers",
 				"sample-services/${SERVICE}/target/sample-${SERVICE}-*-exec.jar");
-		Path app = buildLayers(dockerfile, "sample-services/orders/target/sample-orders-*-exec.jar", null);
-		List<String> command = entrypoint(dockerfile, app);
-		command.add(1, "-Dspring.context.exit=onRefresh");
-		Process service = new ProcessBuilder(command).directory(app.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(app.resolve("run.log").toFile())
-			.start();
-		assertThat(service.waitFor(120, TimeUnit.SECONDS)).isTrue();
-		assertThat(service.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
+		startsToItsContextRefresh(dockerfile,
+				buildLayers(dockerfile, "sample-services/orders/target/sample-orders-*-exec.jar", null));
 	}
 
 	@Test
@@ -102,15 +95,23 @@ class ImageLayersIT {
 		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("bus-console/Dockerfile"));
 		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers",
 				"bus-console/target/bus-console-*-exec.jar");
-		Path app = buildLayers(dockerfile, "bus-console/target/bus-console-*-exec.jar", null);
+		startsToItsContextRefresh(dockerfile,
+				buildLayers(dockerfile, "bus-console/target/bus-console-*-exec.jar", null));
+	}
+
+	/**
+	 * Runs the image's ENTRYPOINT in its directory until Spring's context has refreshed
+	 * (the JVM fails when the trained archive is unusable).
+	 */
+	private static void startsToItsContextRefresh(Dockerfile dockerfile, Path app) throws Exception {
 		List<String> command = entrypoint(dockerfile, app);
 		command.add(1, "-Dspring.context.exit=onRefresh");
-		Process console = new ProcessBuilder(command).directory(app.toFile())
+		Process process = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(app.resolve("run.log").toFile())
 			.start();
-		assertThat(console.waitFor(120, TimeUnit.SECONDS)).isTrue();
-		assertThat(console.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
+		assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(Files.readString(app.resolve("run.log"))).isZero();
 	}
 
 	/**
