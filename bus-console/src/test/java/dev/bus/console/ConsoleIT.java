@@ -134,6 +134,9 @@ class ConsoleIT {
 			operator.screenshot("flow");
 			operator.driver.findElement(By.xpath("//*[@id='flow']//*[text()='orders.created']")).click();
 			assertThat(operator.text("#rate")).containsPattern("/(s|min) in");
+			assertThat(operator.text("#encrypted")).as("orders.* is encrypted (inventory's keyset, its contract)")
+				.startsWith("Encrypted end to end")
+				.contains("inventory-" + system.suffix);
 			assertThat(operator.text("main")).contains("stockReservations.reserve", "inventory");
 		}
 		finally {

@@ -2,6 +2,8 @@ package dev.bus.console.apps;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -9,6 +11,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
 
 import dev.bus.console.consul.BusInstance;
 import dev.bus.core.operations.DeadLetterListing;
@@ -94,6 +97,26 @@ public class AppActuator {
 
 	/** The body of {@code GET /actuator/bus/holds}. */
 	private record Holds(List<HeldMessages> holds) {
+	}
+
+	/**
+	 * Whether each channel of the app's AsyncAPI document is encrypted end to end
+	 * ({@code x-bus-encrypted}), by address (topic or pattern); empty when the app serves
+	 * no document.
+	 */
+	public Map<String, Boolean> encryptedChannels(BusInstance instance) {
+		if (instance.asyncApi() == null) {
+			return Map.of();
+		}
+		JsonNode document = call(instance,
+				() -> this.apps.get().uri(URI.create(instance.asyncApi())).retrieve().body(JsonNode.class));
+		Map<String, Boolean> channels = new TreeMap<>();
+		if (document != null) {
+			for (JsonNode channel : document.path("channels")) {
+				channels.put(channel.path("address").asString(), channel.path("x-bus-encrypted").asBoolean(false));
+			}
+		}
+		return channels;
 	}
 
 	/** The app's AsyncAPI document, as text. */

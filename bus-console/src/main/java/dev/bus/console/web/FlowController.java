@@ -58,6 +58,7 @@ class FlowController {
 		Fleet fleet = this.consul.fleet();
 		TreeMap<String, List<BusEndpointBody.Listener>> listeners = new TreeMap<>();
 		TreeMap<String, String> problems = new TreeMap<>();
+		TreeMap<String, Boolean> encryptedBy = new TreeMap<>();
 		List<String> publishers = new java.util.ArrayList<>();
 		for (Fleet.BusService service : fleet.services()) {
 			if (service.instances().stream().anyMatch((instance) -> instance.publishes().contains(name))) {
@@ -77,6 +78,12 @@ class FlowController {
 				if (!matching.isEmpty()) {
 					listeners.put(service.name(), matching);
 				}
+				this.apps.encryptedChannels(instance)
+					.entrySet()
+					.stream()
+					.filter((channel) -> channel.getKey().equals(name)
+							|| TopicPattern.of(channel.getKey()).matches(name))
+					.forEach((channel) -> encryptedBy.merge(service.name(), channel.getValue(), Boolean::logicalOr));
 			}
 			catch (AppUnavailableException ex) {
 				problems.put(service.name(), ex.getMessage());
@@ -88,6 +95,9 @@ class FlowController {
 		model.addAttribute("listeners", listeners);
 		model.addAttribute("problems", problems.values());
 		model.addAttribute("rules", rulesTouching(name));
+		// what the services' contracts say: encrypted when any of them encrypts it
+		model.addAttribute("encrypted", encryptedBy.isEmpty() ? null : encryptedBy.containsValue(true));
+		model.addAttribute("contracts", String.join(", ", encryptedBy.keySet()));
 		return "topic";
 	}
 
