@@ -132,11 +132,11 @@ public class BusEndpoint {
 	/**
 	 * {@code GET /actuator/bus/{listenerId}/dead-letters?limit=}: the listener's first
 	 * dead letters ({@code limit}, {@value #DEAD_LETTERS_SHOWN} by default, at most
-	 * {@value DeadLetterBrowser#MAX_LIMIT}), oldest first, left in the queue: their
-	 * failure, verified topic and publisher, whether a replay would take them, trace id,
-	 * and a clear payload's beginning; never a token, a key or an encrypted payload
-	 * ({@link DeadLetterBrowser}). A read that shows message content: secure it as the
-	 * writes are.
+	 * {@value DeadLetterBrowser#MAX_LIMIT}; below 1 is refused, 400), oldest first, left
+	 * in the queue: their failure, verified topic and publisher, whether a replay would
+	 * take them, trace id, and a clear payload's beginning; never a token, a key or an
+	 * encrypted payload ({@link DeadLetterBrowser}). A read that shows message content:
+	 * secure it as the writes are.
 	 * @return the listing, or {@code null} (404) for an unknown listener or another path
 	 */
 	@ReadOperation
@@ -144,6 +144,9 @@ public class BusEndpoint {
 		BusListenerRegistry.Registration registration = (this.registry != null) ? this.registry.find(listenerId) : null;
 		if (!DEAD_LETTERS.equals(part) || registration == null || this.browser == null) {
 			return null;
+		}
+		if (limit != null && limit < 1) {
+			throw new InvalidEndpointRequestException("limit must be at least 1, was " + limit, "limit below 1");
 		}
 		List<DeadLetter> shown = this.browser.list(registration.definition(),
 				(limit != null) ? limit : DEAD_LETTERS_SHOWN);

@@ -26,6 +26,7 @@ import dev.bus.test.BusContexts;
 import dev.bus.test.Received;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -142,6 +143,10 @@ class DeadLetterReplayIT {
 			assertThat(endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, 2).deadLetters()).hasSize(2);
 			assertThat(endpoint.deadLetters(listenerId, "other", null)).isNull();
 			assertThat(endpoint.deadLetters("no.such.listener", BusEndpoint.DEAD_LETTERS, null)).isNull();
+			assertThatThrownBy(() -> endpoint.deadLetters(listenerId, BusEndpoint.DEAD_LETTERS, 0))
+				.as("a limit below 1 is refused (400), not turned into 1")
+				.isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+				.hasMessageContaining("limit");
 
 			DiscardResult discarded = endpoint.discard(listenerId, BusEndpoint.DEAD_LETTERS, "pushed", null, null);
 			assertThat(discarded.discarded()).isOne();
