@@ -14,7 +14,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.availability.ApplicationAvailabilityBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,20 +67,19 @@ public class SidecarConfiguration {
 
 	@Bean
 	RestClient consulRestClient(SidecarProperties properties, SslBundles sslBundles) {
-		return ConsulClientFactory.restClient(properties.getConsul(), properties.getDiscovery().getWait(), sslBundles);
+		return ConsulClientFactory.restClient(properties.getConsul(),
+				ConsulClientFactory.callReadTimeout(properties.getRegistration().getTtl()), sslBundles);
 	}
 
 	@Bean
-	ConsulClient consulClient(RestClient consulRestClient) {
-		return ConsulClientFactory.create(consulRestClient);
-	}
-
-	@Bean
-	ConsulAgent consulAgent(ConsulClient consulClient, RestClient consulRestClient, SidecarProperties properties) {
+	ConsulAgent consulAgent(RestClient consulRestClient, SidecarProperties properties, SslBundles sslBundles) {
 		ConsulProperties consul = properties.getConsul();
 		ConsulAclCheck aclCheck = consul.isDevelopment() ? ConsulAclCheck.development(consul.getUrl())
 				: new ConsulAclCheck(consulRestClient, consul.getUrl());
-		return new ConsulAgent(consulClient, consul.getAclToken(), aclCheck);
+		RestClient watches = ConsulClientFactory.restClient(consul,
+				ConsulClientFactory.watchReadTimeout(properties.getDiscovery().getWait()), sslBundles);
+		return new ConsulAgent(ConsulClientFactory.create(consulRestClient), ConsulClientFactory.create(watches),
+				consul.getAclToken(), aclCheck);
 	}
 
 	@Bean

@@ -58,17 +58,6 @@ class MaintenanceDrainIT {
 
 	}
 
-	/** The test classpath has JDBC drivers and Spring Security; this app uses neither. */
-	private static final List<String> NO_DATABASE_NOR_WEB_SECURITY = List.of(
-			"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet."
-					+ "ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.oauth2.client.autoconfigure.servlet."
-					+ "OAuth2ClientWebSecurityAutoConfiguration");
-
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class ShippingApp {
@@ -179,7 +168,10 @@ class MaintenanceDrainIT {
 					"bus.sidecar-client.url=" + Sidecars.api(sidecar), "bus.sidecar-client.allow-insecure-brokers=true",
 					"bus.sidecar-client.maintenance-interval=200ms",
 					"management.endpoints.web.exposure.include=health,bus",
-					"spring.autoconfigure.exclude=" + String.join(",", NO_DATABASE_NOR_WEB_SECURITY))
+					// the test classpath has JDBC drivers and Spring Security; this app
+					// uses neither
+					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+							+ String.join(",", BusContexts.WEB_SECURITY_AUTO_CONFIGURATIONS))
 			.run();
 	}
 

@@ -47,6 +47,19 @@ public final class BusContexts {
 	private BusContexts() {
 	}
 
+	/**
+	 * Spring Security's web auto-configurations, which the test classpath has: a web app
+	 * of the tests whose web side is only its actuator excludes them.
+	 */
+	public static final List<String> WEB_SECURITY_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+					+ "ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.oauth2.client.autoconfigure.servlet."
+					+ "OAuth2ClientWebSecurityAutoConfiguration");
+
 	public static String uniqueName(String prefix) {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
 	}

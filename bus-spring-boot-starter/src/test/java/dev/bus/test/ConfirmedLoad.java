@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
+import dev.bus.test.history.History;
+import dev.bus.test.history.History.Outcome;
 
 import static org.awaitility.Awaitility.await;
 
@@ -20,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * A careful publisher for the fault tests: a steady rate of messages ({@code id-0},
  * {@code id-1}, ...), each published again with the same id every 200 ms until the broker
  * confirms it, as an app that must not lose a message publishes. Counts the attempts that
- * failed (and were retried) and the messages confirmed.
+ * failed (and were retried) and the messages confirmed, and records every attempt and its
+ * outcome in a {@link History}.
  */
 public final class ConfirmedLoad {
 
@@ -37,11 +40,18 @@ public final class ConfirmedLoad {
 
 	private final AtomicInteger confirmed = new AtomicInteger();
 
+	private final History history;
+
 	private volatile Throwable lastFailure;
 
 	public ConfirmedLoad(BusPublisher publisher, String topic) {
+		this(publisher, topic, new History());
+	}
+
+	public ConfirmedLoad(BusPublisher publisher, String topic, History history) {
 		this.publisher = publisher;
 		this.topic = topic;
+		this.history = history;
 	}
 
 	/**
@@ -145,9 +155,14 @@ public final class ConfirmedLoad {
 	}
 
 	private CompletableFuture<Void> publishUntilConfirmed(String id) {
+		this.history.invoked(id);
 		return this.publisher.publish(OutboundMessage.builder(this.topic, "item").messageId(id).build())
-			.thenApply((receipt) -> (Void) null)
+			.thenApply((receipt) -> {
+				this.history.completed(id, Outcome.CONFIRMED);
+				return (Void) null;
+			})
 			.exceptionallyCompose((error) -> {
+				this.history.completed(id, Outcome.of(error));
 				this.failedAttempts.incrementAndGet();
 				this.lastFailure = error;
 				return CompletableFuture

@@ -30,8 +30,13 @@ public final class Rabbit implements AutoCloseable {
 	private final Channel channel;
 
 	private Rabbit(int port, String username, String password) throws IOException, TimeoutException {
+		this(HOST, port, username, password);
+	}
+
+	private Rabbit(String host, int port, String username, String password) throws IOException, TimeoutException {
 		ConnectionFactory factory = new ConnectionFactory();
-		factory.setHost(HOST);
+		factory.setConnectionTimeout(2000);
+		factory.setHost(host);
 		factory.setPort(port);
 		factory.setUsername(username);
 		factory.setPassword(password);
@@ -64,6 +69,24 @@ public final class Rabbit implements AutoCloseable {
 			throw new AssertionError("Cannot connect to the secured RabbitMQ node on " + HOST + ":" + SecuredBroker.PORT
 					+ " as " + SecuredBroker.ADMIN + ": " + ex, ex);
 		}
+	}
+
+	/**
+	 * Connects as guest to the first node of the {@link PartitionCluster} that answers (a
+	 * fault test heals the network before it cleans up).
+	 */
+	public static Rabbit connectToPartitionCluster() {
+		List<String> failures = new ArrayList<>();
+		for (int node = 1; node <= PartitionCluster.SIZE; node++) {
+			try {
+				return new Rabbit(PartitionCluster.address(node), 5672, "guest", "guest");
+			}
+			catch (IOException | TimeoutException ex) {
+				failures.add("node " + node + ": " + ex);
+			}
+		}
+		throw new AssertionError(
+				"No node of the partition cluster answers (scripts/infra partition up, as root): " + failures);
 	}
 
 	/** Connects as guest to the first node of the {@link RabbitCluster} that answers. */

@@ -1,8 +1,5 @@
 package dev.bus.test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +35,7 @@ public final class RabbitCluster {
 
 	/** Whether every node runs, as one cluster. */
 	public static boolean running() {
-		return run(List.of("cluster", "status")).exitCode() == 0;
+		return InfraScript.attempt("cluster", "status").exitCode() == 0;
 	}
 
 	/**
@@ -109,44 +106,7 @@ public final class RabbitCluster {
 	}
 
 	private static String infra(String... arguments) {
-		Result result = run(List.of(arguments));
-		if (result.exitCode() != 0) {
-			throw new AssertionError("scripts/infra " + String.join(" ", arguments) + " failed (exit "
-					+ result.exitCode() + "); the cluster needs Consul: scripts/infra up. Output:\n" + result.output());
-		}
-		return result.output();
-	}
-
-	private static Result run(List<String> arguments) {
-		List<String> command = new ArrayList<>();
-		command.add(script().toString());
-		command.addAll(arguments);
-		try {
-			Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-			String output = new String(process.getInputStream().readAllBytes());
-			return new Result(process.waitFor(), output);
-		}
-		catch (IOException ex) {
-			throw new AssertionError("cannot run " + command + ": " + ex, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("interrupted running " + command, ex);
-		}
-	}
-
-	/** scripts/infra of this checkout: the tests run in a module directory below it. */
-	private static Path script() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path script = dir.resolve("scripts/infra");
-			if (Files.isExecutable(script)) {
-				return script;
-			}
-		}
-		throw new AssertionError("scripts/infra not found above " + Path.of("").toAbsolutePath());
-	}
-
-	private record Result(int exitCode, String output) {
+		return InfraScript.run(arguments);
 	}
 
 }

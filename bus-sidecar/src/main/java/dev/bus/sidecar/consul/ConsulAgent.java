@@ -19,9 +19,13 @@ import dev.bus.core.sidecar.Maintenance;
 
 /**
  * The few Consul agent calls the sidecar makes, with the ACL token added to each so no
- * other class holds it. Failures surface as Spring's {@code RestClientException}s:
- * {@code ResourceAccessException} when Consul cannot be reached,
- * {@code RestClientResponseException} when it answers with an error.
+ * other class holds it. The blocking queries (discovery, routing rules) run on a client
+ * whose read timeout outlasts their wait; every other call (registration, heartbeats,
+ * maintenance) on one that gives up within a heartbeat's interval, so a Consul cut off by
+ * a silent network is noticed, and retried, before the instance's TTL runs out instead of
+ * after the watch's long timeout ({@code PartitionIT}). Failures surface as Spring's
+ * {@code RestClientException}s: {@code ResourceAccessException} when Consul cannot be
+ * reached, {@code RestClientResponseException} when it answers with an error.
  */
 public class ConsulAgent {
 
@@ -41,16 +45,22 @@ public class ConsulAgent {
 
 	private final ConsulClient client;
 
+	private final ConsulClient watchClient;
+
 	private final @Nullable String aclToken;
 
 	private final ConsulAclCheck aclCheck;
 
 	/**
+	 * @param client for the calls Consul answers at once
+	 * @param watchClient for the blocking queries
 	 * @param aclCheck asked before every call: the sidecar uses no Consul that anyone may
 	 * use
 	 */
-	public ConsulAgent(ConsulClient client, @Nullable String aclToken, ConsulAclCheck aclCheck) {
+	public ConsulAgent(ConsulClient client, ConsulClient watchClient, @Nullable String aclToken,
+			ConsulAclCheck aclCheck) {
 		this.client = client;
+		this.watchClient = watchClient;
 		this.aclToken = aclToken;
 		this.aclCheck = aclCheck;
 	}
@@ -121,7 +131,7 @@ public class ConsulAgent {
 		this.aclCheck.requireEnforced();
 		ResponseEntity<List<GetValue>> response;
 		try {
-			response = this.client.getKVValues(prefix, this.aclToken, Math.max(1, wait.toSeconds()), index);
+			response = this.watchClient.getKVValues(prefix, this.aclToken, Math.max(1, wait.toSeconds()), index);
 		}
 		catch (HttpClientErrorException.NotFound ex) {
 			// No key under the prefix: an answer like any other, whose index the next
@@ -148,8 +158,8 @@ public class ConsulAgent {
 	 */
 	public HealthAnswer passingInstances(String service, long index, Duration wait) {
 		this.aclCheck.requireEnforced();
-		ResponseEntity<List<HealthService>> response = this.client.getHealthServices(service, true, this.aclToken, null,
-				new QueryParams(Math.max(1, wait.toSeconds()), index));
+		ResponseEntity<List<HealthService>> response = this.watchClient.getHealthServices(service, true, this.aclToken,
+				null, new QueryParams(Math.max(1, wait.toSeconds()), index));
 		String consulIndex = response.getHeaders().getFirst("X-Consul-Index");
 		long next = (consulIndex != null) ? Long.parseUnsignedLong(consulIndex) : 0;
 		List<HealthService> body = response.getBody();
