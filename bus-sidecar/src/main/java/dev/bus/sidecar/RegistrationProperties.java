@@ -25,7 +25,9 @@ public class RegistrationProperties {
 	private @Nullable String instanceId;
 
 	/**
-	 * TTL of the health check; the sidecar reports the app's health every third of it.
+	 * TTL of the health check; the sidecar reports the app's health every third of it,
+	 * and gives up a call to Consul other than a blocking query after that third (at
+	 * least 1s).
 	 */
 	private Duration ttl = Duration.ofSeconds(10);
 
