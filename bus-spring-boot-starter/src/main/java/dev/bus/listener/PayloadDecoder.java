@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.bus.MessageRejectedException;
 import dev.bus.core.BusContentTypes;
 import dev.bus.core.FailureReason;
+import dev.bus.core.LogValues;
 import dev.bus.support.JsonMismatch;
 
 /**
@@ -76,8 +77,13 @@ public class PayloadDecoder {
 					? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : ""), null);
 		}
 		catch (JacksonException ex) {
+			// The message's own type names the version it was written as, the one to look
+			// for in the publisher's code.
+			String messageType = properties.getType();
 			throw rejected(FailureReason.PAYLOAD_TYPE_MISMATCH,
-					"JSON does not fit " + type.toCanonical() + ": " + JsonMismatch.describe(ex), null);
+					"JSON" + ((messageType != null) ? " of message type '" + LogValues.escape(messageType) + "'" : "")
+							+ " does not fit " + type.toCanonical() + ": " + JsonMismatch.describe(ex),
+					null);
 		}
 	}
 

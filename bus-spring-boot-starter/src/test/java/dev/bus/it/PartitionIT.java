@@ -67,13 +67,13 @@ class PartitionIT {
 	private static final int PER_SECOND = 300;
 
 	/** Messages published at least, whatever the fault's length. */
-	private static final int MINIMUM = 3_000;
+	private static final int MINIMUM = 2_000;
 
 	/**
 	 * How long a partition stays once every node has noticed it: long enough for the app
 	 * to have moved (or to have failed to), short enough for the suite.
 	 */
-	private static final Duration HOLD = Duration.ofSeconds(5);
+	private static final Duration HOLD = Duration.ofSeconds(2);
 
 	/** How soon after a heal every group must be handed messages again. */
 	private static final Duration RESUME_BOUND = Duration.ofSeconds(20);
@@ -216,7 +216,7 @@ class PartitionIT {
 	/**
 	 * Runs the load; once a second of it is confirmed, makes the fault, waits until it is
 	 * {@code noticed} (the cluster reacted), holds it for {@code hold}, heals it and
-	 * keeps publishing until 3 s of messages are confirmed after the heal; then waits
+	 * keeps publishing until 2 s of messages are confirmed after the heal; then waits
 	 * until every confirmed message reached both groups and returns the checker's verdict
 	 * (printed with the figures).
 	 */
@@ -237,17 +237,15 @@ class PartitionIT {
 			await().atMost(Duration.ofSeconds(20)).until(() -> "passing".equals(consul.checkStatus(check)));
 			SidecarBrokerAddresses addresses = app.getBean(SidecarBrokerAddresses.class);
 			assertThat(addresses.discovered()).hasSize(PartitionCluster.SIZE);
-			// Longer than the instance's TTL (3 s), so that Consul marks it critical on
-			// its
-			// own.
+			// Longer than the instance's TTL (3 s): Consul marks it critical itself.
 			Run run = underLoad(app, "the sidecar cut off from Consul", () -> PartitionCluster.cut("app", "consul"),
-					() -> registrar.status().consulError() != null, Duration.ofSeconds(5));
+					() -> registrar.status().consulError() != null, Duration.ofSeconds(4));
 			run.assertValid();
 			assertThat(run.noticed()).as("the sidecar knew Consul was gone before Consul expired its TTL")
 				.isLessThanOrEqualTo(Duration.ofSeconds(3));
 			assertThat(addresses.discovered()).as("the brokers the app knew before Consul went away")
 				.hasSize(PartitionCluster.SIZE);
-			// The heal is over once the load confirmed 3 s of messages after it: by then
+			// The heal is over once the load confirmed 2 s of messages after it: by then
 			// the sidecar heartbeats and watches Consul again.
 			await().atMost(Duration.ofSeconds(5)).until(() -> "passing".equals(consul.checkStatus(check)));
 			consul.maintenance(PartitionCluster.SERVICE + "-3", true, "tests: discovery after the heal");
@@ -294,7 +292,7 @@ class PartitionIT {
 				formed[0] = "one cluster again " + millisSince(healed) + " ms after the heal, a hung node restarted";
 			}
 			int confirmedAtHeal = load.confirmed();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.confirmed() >= confirmedAtHeal + 3 * PER_SECOND);
+			await().atMost(Duration.ofSeconds(60)).until(() -> load.confirmed() >= confirmedAtHeal + 2 * PER_SECOND);
 		});
 		int sent = load.run(PER_SECOND, MINIMUM, 200 * PER_SECOND, faultDone);
 		faultDone.join();

@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import dev.bus.BusPublisher;
 import dev.bus.OutboundMessage;
@@ -34,13 +35,13 @@ public final class ConfirmedLoad {
 
 	private final BusPublisher publisher;
 
-	private final String topic;
-
 	private final AtomicInteger failedAttempts = new AtomicInteger();
 
 	private final AtomicInteger confirmed = new AtomicInteger();
 
 	private final History history;
+
+	private volatile Function<String, OutboundMessage> message;
 
 	private volatile Throwable lastFailure;
 
@@ -50,8 +51,16 @@ public final class ConfirmedLoad {
 
 	public ConfirmedLoad(BusPublisher publisher, String topic, History history) {
 		this.publisher = publisher;
-		this.topic = topic;
 		this.history = history;
+		this.message = (id) -> OutboundMessage.builder(topic, "item").messageId(id).build();
+	}
+
+	/**
+	 * From now on, publishes (and retries) message {@code id} as {@code message} makes
+	 * it: what a publisher's upgrade to a new payload version does.
+	 */
+	public void publishAs(Function<String, OutboundMessage> message) {
+		this.message = message;
 	}
 
 	/**
@@ -156,19 +165,17 @@ public final class ConfirmedLoad {
 
 	private CompletableFuture<Void> publishUntilConfirmed(String id) {
 		this.history.invoked(id);
-		return this.publisher.publish(OutboundMessage.builder(this.topic, "item").messageId(id).build())
-			.thenApply((receipt) -> {
-				this.history.completed(id, Outcome.CONFIRMED);
-				return (Void) null;
-			})
-			.exceptionallyCompose((error) -> {
-				this.history.completed(id, Outcome.of(error));
-				this.failedAttempts.incrementAndGet();
-				this.lastFailure = error;
-				return CompletableFuture
-					.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
-					.thenCompose((ignored) -> publishUntilConfirmed(id));
-			});
+		return this.publisher.publish(this.message.apply(id)).thenApply((receipt) -> {
+			this.history.completed(id, Outcome.CONFIRMED);
+			return (Void) null;
+		}).exceptionallyCompose((error) -> {
+			this.history.completed(id, Outcome.of(error));
+			this.failedAttempts.incrementAndGet();
+			this.lastFailure = error;
+			return CompletableFuture
+				.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+				.thenCompose((ignored) -> publishUntilConfirmed(id));
+		});
 	}
 
 }
