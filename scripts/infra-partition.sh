@@ -66,12 +66,16 @@ table inet bus_faults {
 EOF
 }
 
+# nftables, whose rules make the faults (installed with the other test tools by `up` and `tools`).
+partition_tools_up() {
+  command -v nft >/dev/null && return 0
+  log "installing nftables from Debian's packages (the partition tests' faults are nftables rules)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null
+}
+
 partition_network_up() {
-  command -v nft >/dev/null || {
-    log "installing nftables from Debian's packages (faults are nftables rules)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null
-  }
+  partition_tools_up
   [[ ${EUID} -eq 0 ]] || die "the partition cluster needs root (network namespaces)"
   if ! ip link show "${PARTITION_BRIDGE}" >/dev/null 2>&1; then
     ip link add "${PARTITION_BRIDGE}" type bridge
