@@ -296,6 +296,11 @@ partition_consul_up_check() {
   [[ -n "$(curl -sf --max-time 1 "$(partition_consul_url)/v1/status/leader" 2>/dev/null | tr -d '"')" ]]
 }
 
+partition_consul_nodes_passing() {
+  [[ "$(curl -sf --max-time 1 "$(partition_consul_url)/v1/health/checks/${CLUSTER_SERVICE}" 2>/dev/null \
+    | grep -o '"Status": *"passing"' | wc -l)" == "${PARTITION_SIZE}" ]]
+}
+
 partition_consul_up() {
   partition_network_up
   [[ -x "${CONSUL_BIN}" ]] || install_consul
@@ -314,7 +319,9 @@ partition_consul_up() {
       \"Check\": {\"TCP\": \"${PARTITION_NET}.${n}:5672\", \"Interval\": \"1s\", \"Timeout\": \"1s\"}}" \
       || die "could not register node ${n} in the partition cluster's Consul"
   done
-  log "partition cluster: Consul on $(partition_consul_url), the nodes registered as ${CLUSTER_SERVICE}"
+  # A sidecar started before the checks first pass would be handed no broker node.
+  wait_for consul-partition partition_consul_nodes_passing
+  log "partition cluster: Consul on $(partition_consul_url), the nodes registered as ${CLUSTER_SERVICE}, passing"
 }
 
 partition_consul_down() {

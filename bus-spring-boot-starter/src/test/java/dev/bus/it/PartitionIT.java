@@ -230,8 +230,12 @@ class PartitionIT {
 				"bus.sidecar.consul.url=" + PartitionCluster.consulUrl(), "bus.sidecar.app.name=partition-app",
 				"bus.sidecar.app.port=" + appPort, "bus.sidecar.registration.instance-id=" + instanceId,
 				"bus.sidecar.discovery.broker-service=" + PartitionCluster.SERVICE);
+				// The app's only way to the brokers is the sidecar's discovery (its
+				// static
+				// address is wrong on purpose).
 				ConfigurableApplicationContext app = webApp(appPort, "bus.sidecar-client.url=" + Sidecars.api(sidecar),
-						"bus.sidecar-client.allow-insecure-brokers=true")) {
+						"bus.sidecar-client.allow-insecure-brokers=true", "spring.rabbitmq.host=127.0.0.1",
+						"spring.rabbitmq.port=1")) {
 			AppRegistrar registrar = sidecar.getBean(AppRegistrar.class);
 			String check = "service:" + instanceId;
 			await().atMost(Duration.ofSeconds(20)).until(() -> "passing".equals(consul.checkStatus(check)));
