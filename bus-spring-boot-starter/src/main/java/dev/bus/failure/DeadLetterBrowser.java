@@ -27,8 +27,7 @@ import dev.bus.transport.WireCodec;
  * replaying or discarding them; and discards them, by id or by group, for good. The first
  * messages of the dead-letter queue are taken in one reading session and all go back to
  * it, in order, when the session ends; nothing is acknowledged, so the queue holds what
- * it held (the broker returns them asynchronously: its count settles a moment after the
- * listing).
+ * it held, and a count, a replay or a discard that follows sees them.
  *
  * <p>
  * What a dead letter shows is what the broker verified or this application wrote: its

@@ -18,7 +18,8 @@ public interface QueueReader {
 	/**
 	 * Reads a queue in one session: each message taken stays the session's until it is
 	 * acknowledged; what is taken and not acknowledged when the session ends goes back to
-	 * the queue, in order.
+	 * the queue, in order, and is ready again when this returns (a count or a read that
+	 * follows sees it).
 	 */
 	<T> T read(String queue, Reading<T> reading) throws IOException;
 
