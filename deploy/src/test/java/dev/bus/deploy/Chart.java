@@ -32,13 +32,23 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 final class Chart {
 
-	static final Path DIRECTORY = Path.of("../helm/bus-service").toAbsolutePath().normalize();
+	static final Path DIRECTORY = vendorDependencies(Path.of("../helm/bus-service").toAbsolutePath().normalize());
 
 	static final Path EXAMPLES = DIRECTORY.resolve("examples");
 
 	private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
 	private Chart() {
+	}
+
+	/**
+	 * {@code helm dependency update} without a repository: the {@code file://} charts a
+	 * chart depends on (bus-service: the bus-sidecar library) packaged into its
+	 * {@code charts/}, which git ignores, as a release packages them.
+	 */
+	static Path vendorDependencies(Path chart) {
+		new Helm(chart).dependency().update().skipRefresh().call();
+		return chart;
 	}
 
 	/**

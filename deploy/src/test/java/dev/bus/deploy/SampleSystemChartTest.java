@@ -29,9 +29,9 @@ class SampleSystemChartTest {
 
 	@BeforeAll
 	static void vendorTheServiceChart() {
-		// file://../bus-service, packaged into charts/ (git ignores it), no repository
-		// asked
-		new Helm(UMBRELLA).dependency().update().skipRefresh().call();
+		// bus-service with its own library vendored first, as it is packaged
+		Chart.vendorDependencies(UMBRELLA.resolveSibling(Chart.DIRECTORY.getFileName()));
+		Chart.vendorDependencies(UMBRELLA);
 	}
 
 	@Test

@@ -136,7 +136,10 @@ class WorkflowsTest {
 			.anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("helm push", "oci://ghcr.io/"));
 		assertThat(steps).anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("cosign sign --yes",
 				"charts/${CHART}@${DIGEST}"));
-		assertThat(String.valueOf(job.get("strategy"))).as("both charts").contains("bus-service", "bus-console");
+		assertThat(String.valueOf(job.get("strategy"))).as("every chart, the library too")
+			.contains("bus-sidecar", "bus-service", "bus-console");
+		assertThat(steps).as("bus-service vendors the library it is built on")
+			.anySatisfy((step) -> assertThat(String.valueOf(step.get("run"))).contains("--dependency-update"));
 		assertThat(
 				String.valueOf(map(map(workflow(WORKFLOWS.resolve("chart.yml")).get("jobs")).get("test")).get("steps")))
 			.as("the render tests' offline schema validation needs kubernetes-models from npm")
