@@ -27,6 +27,15 @@ final class TestTools {
 		return installed(home().resolve("prometheus/usr/bin/promtool"));
 	}
 
+	/**
+	 * {@code kubectl} 1.31 with its built-in Kustomize, unpacked by {@code scripts/infra
+	 * up} ({@code $BUS_INFRA_HOME/kubectl}).
+	 * @throws AssertionError saying how to install it when it is missing
+	 */
+	static Path kubectl() {
+		return installed(home().resolve("kubectl/kubectl"));
+	}
+
 	private static Path home() {
 		return Path.of(System.getenv()
 			.getOrDefault("BUS_INFRA_HOME",
