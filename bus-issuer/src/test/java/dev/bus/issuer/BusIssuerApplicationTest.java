@@ -46,7 +46,8 @@ class BusIssuerApplicationTest {
 		Path key = keys.resolve("signing-key.pem");
 		Files.writeString(key, pem);
 		issuer = SpringApplication.run(BusIssuerApplication.class, "--server.port=0",
-				"--bus.issuer.signing-key=file:" + key, "--spring.main.banner-mode=off");
+				"--bus.issuer.signing-key=file:" + key, "--spring.main.banner-mode=off",
+				"--spring.profiles.active=tests");
 		int port = ((WebServerApplicationContext) issuer).getWebServer().getPort();
 		tokenEndpoint = "http://127.0.0.1:" + port + "/oauth2/token";
 	}
@@ -76,11 +77,34 @@ class BusIssuerApplicationTest {
 		}
 	}
 
+	/**
+	 * As the sample system's image runs it (no profile): the sample's clients alone, so
+	 * the tests' clients and their public secrets are not there to be used.
+	 */
+	@Test
+	void withoutTheTestsProfileOnlyTheSampleSystemsClientsAreKnown() throws Exception {
+		try (ConfigurableApplicationContext sample = SpringApplication.run(BusIssuerApplication.class,
+				"--server.port=0", "--bus.issuer.signing-key=file:" + keys.resolve("signing-key.pem"),
+				"--spring.main.banner-mode=off")) {
+			String endpoint = "http://127.0.0.1:" + ((WebServerApplicationContext) sample).getWebServer().getPort()
+					+ "/oauth2/token";
+			assertThat(token(endpoint, "bus-test-app:bus-test-app-secret", "bus.publish:secure.*").statusCode())
+				.as("a test client")
+				.isEqualTo(401);
+			assertThat(token(endpoint, "orders:orders-secret", "bus.publish:orders.created").statusCode())
+				.as("a sample client")
+				.isEqualTo(200);
+		}
+	}
+
 	private static HttpResponse<String> token(String scope) throws Exception {
-		String credentials = Base64.getEncoder()
-			.encodeToString("bus-test-app:bus-test-app-secret".getBytes(StandardCharsets.UTF_8));
+		return token(tokenEndpoint, "bus-test-app:bus-test-app-secret", scope);
+	}
+
+	private static HttpResponse<String> token(String endpoint, String client, String scope) throws Exception {
+		String credentials = Base64.getEncoder().encodeToString(client.getBytes(StandardCharsets.UTF_8));
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
+			.send(HttpRequest.newBuilder(URI.create(endpoint))
 				.header("Authorization", "Basic " + credentials)
 				.header("Content-Type", "application/x-www-form-urlencoded")
 				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="

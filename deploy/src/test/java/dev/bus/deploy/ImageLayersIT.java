@@ -1,15 +1,19 @@
 package dev.bus.deploy;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -97,6 +101,66 @@ class ImageLayersIT {
 				"bus-console/target/bus-console-*-exec.jar");
 		startsToItsContextRefresh(dockerfile,
 				buildLayers(dockerfile, "bus-console/target/bus-console-*-exec.jar", null));
+	}
+
+	/**
+	 * The sample issuer's image has no archive (training would need a signing key): its
+	 * extracted jar starts with a key from a file and takes a client's secret from the
+	 * variable the umbrella chart sets from a Secret, after which the public test secret
+	 * of its application.yml is refused.
+	 */
+	@Test
+	void theIssuerImageStartsWithItsKeyAndClientSecretsAsTheUmbrellaChartGivesThem() throws Exception {
+		Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("bus-issuer/Dockerfile"));
+		assertThat(dockerfile.contextSources()).containsExactly("scripts/image-layers",
+				"bus-issuer/target/bus-issuer.jar");
+		assertThat(dockerfile.imageLayersArguments("extract").get(1)).isEqualTo("-");
+		assertThat(dockerfile.workdir()).isEqualTo("/app");
+		Path app = Files.createTempDirectory("bus-image").resolve("app");
+		run(app.getParent(), "extract", List.of(ROOT.resolve("scripts/image-layers").toString(), "extract",
+				find("bus-issuer/target/bus-issuer.jar").toString(), "-", app.toString()));
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		Path key = app.getParent().resolve("signing-key.pem");
+		Files.writeString(key,
+				"-----BEGIN PRIVATE KEY-----\n"
+						+ Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+						+ "\n-----END PRIVATE KEY-----\n");
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		ProcessBuilder builder = new ProcessBuilder(dockerfile.entrypoint()).directory(app.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(app.resolve("run.log").toFile());
+		builder.environment().put("BUS_ISSUER_SIGNINGKEY", "file:" + key);
+		builder.environment().put("BUS_ISSUER_PORT", String.valueOf(port));
+		builder.environment()
+			.put("SPRING_SECURITY_OAUTH2_AUTHORIZATIONSERVER_CLIENT_ORDERS_REGISTRATION_CLIENTSECRET",
+					"{noop}from-a-secret");
+		builder.environment().put("BUS_ISSUER_USERS_VIEWER_PASSWORD", "{noop}from-a-secret");
+		Process issuer = builder.start();
+		try {
+			awaitLine(app.resolve("run.log"), issuer, "Started BusIssuerApplication");
+			assertThat(tokenStatus(port, "orders:from-a-secret")).as("the Secret's").isEqualTo(200);
+			assertThat(tokenStatus(port, "orders:orders-secret")).as("the public test secret").isEqualTo(401);
+		}
+		finally {
+			issuer.destroy();
+			issuer.waitFor(20, TimeUnit.SECONDS);
+		}
+	}
+
+	private static int tokenStatus(int port, String client) throws Exception {
+		return HTTP
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+				.header("Authorization",
+						"Basic " + Base64.getEncoder().encodeToString(client.getBytes(StandardCharsets.UTF_8)))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers
+					.ofString("grant_type=client_credentials&scope=bus.publish%3Aorders.created"))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	/**

@@ -1,10 +1,12 @@
 package dev.bus.deploy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.marcnuri.helm.Helm;
@@ -12,6 +14,7 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The umbrella example {@code helm/sample-system}: the three sample services as aliases
  * of bus-service in one release, sharing the registry and pull secrets through
- * {@code global} and the connection settings through YAML anchors.
+ * {@code global} and the connection settings through YAML anchors, and the sample issuer
+ * their tokens come from.
  */
 class SampleSystemChartTest {
 
@@ -53,7 +57,7 @@ class SampleSystemChartTest {
 			.filter(Deployment.class::isInstance)
 			.map(Deployment.class::cast)
 			.collect(Collectors.toMap((deployment) -> deployment.getMetadata().getName(), (deployment) -> deployment));
-		assertThat(deployments).hasSize(3);
+		assertThat(deployments).as("the three services and the issuer").hasSize(4);
 		for (String service : List.of("orders", "inventory", "notifications")) {
 			Deployment deployment = deployments.values()
 				.stream()
@@ -81,6 +85,75 @@ class SampleSystemChartTest {
 				.isEqualTo(service.toUpperCase(Locale.ROOT) + "_CLIENT_SECRET"));
 		}
 		assertThat(Chart.validateOffline(manifests).problems()).isEmpty();
+	}
+
+	/**
+	 * The issuer has the sample's clients of its application.yml, each with its secret
+	 * from a Secret (so none of the public test secrets there is valid in a cluster), the
+	 * people's passwords too, and the services ask it for their tokens.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void theIssuerTakesEverySecretFromASecretAndTheServicesUseIt() throws Exception {
+		List<KubernetesResource> objects = Chart.parse(new Helm(UMBRELLA).template()
+			.withName("shop")
+			.withNamespace("shop")
+			.withKubeVersion("1.30.0")
+			.set("global.imageRegistry", "mirror.example.com")
+			.call());
+		Deployment issuer = objects.stream()
+			.filter(Deployment.class::isInstance)
+			.map(Deployment.class::cast)
+			.filter((deployment) -> deployment.getMetadata().getName().equals("issuer"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(objects).anySatisfy((object) -> assertThat(object).isInstanceOfSatisfying(Service.class,
+				(service) -> assertThat(service.getMetadata().getName()).isEqualTo("issuer")));
+		Container container = issuer.getSpec().getTemplate().getSpec().getContainers().get(0);
+		assertThat(container.getImage()).isEqualTo("mirror.example.com/bus-dev/sample-issuer:0.1.0");
+		Map<String, EnvVar> env = container.getEnv()
+			.stream()
+			.collect(Collectors.toMap(EnvVar::getName, (variable) -> variable));
+
+		Map<String, Object> application = Chart
+			.yaml(Files.readString(Path.of("../bus-issuer/src/main/resources/application.yml")));
+		Map<String, Object> server = (Map<String, Object>) ((Map<String, Object>) application.get("spring"))
+			.get("security.oauth2.authorizationserver");
+		Set<String> clients = ((Map<String, Object>) server.get("client")).keySet();
+		assertThat(clients).as("the sample's clients").contains("orders", "operator", "console");
+		for (String client : clients) {
+			String upper = client.toUpperCase(Locale.ROOT);
+			assertThat(env.get("CLIENT_SECRET_" + upper)).as(client).isNotNull();
+			assertThat(env.get("CLIENT_SECRET_" + upper).getValueFrom().getSecretKeyRef().getName()).as(client)
+				.endsWith("-oauth2-client");
+			assertThat(
+					env.get("SPRING_SECURITY_OAUTH2_AUTHORIZATIONSERVER_CLIENT_" + upper + "_REGISTRATION_CLIENTSECRET")
+						.getValue())
+				.as(client)
+				.isEqualTo("{noop}$(CLIENT_SECRET_" + upper + ")");
+		}
+		Set<String> users = ((Map<String, Object>) application.get("bus.issuer.users")).keySet();
+		for (String user : users) {
+			assertThat(env.get("BUS_ISSUER_USERS_" + user.toUpperCase(Locale.ROOT) + "_PASSWORD")).as(user).isNotNull();
+		}
+		String url = env.get("SPRING_SECURITY_OAUTH2_AUTHORIZATIONSERVER_ISSUER").getValue();
+		assertThat(objects.stream()
+			.filter(Deployment.class::isInstance)
+			.map(Deployment.class::cast)
+			.filter((deployment) -> !deployment.getMetadata().getName().equals("issuer"))
+			.map((deployment) -> deployment.getSpec()
+				.getTemplate()
+				.getSpec()
+				.getContainers()
+				.stream()
+				.filter((c) -> c.getName().equals("app"))
+				.findFirst()
+				.orElseThrow())
+			.toList()).hasSize(3)
+			.allSatisfy((app) -> assertThat(app.getEnv()).as("the services ask this issuer").anySatisfy((variable) -> {
+				assertThat(variable.getName()).isEqualTo("BUS_ISSUER");
+				assertThat(variable.getValue()).isEqualTo(url);
+			}));
 	}
 
 }

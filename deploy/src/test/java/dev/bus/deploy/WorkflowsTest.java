@@ -100,6 +100,14 @@ class WorkflowsTest {
 		assertThat(map(workflow(WORKFLOWS.resolve("ci.yml")).get("on"))).containsKey("workflow_call");
 		assertThat(Files.readString(WORKFLOWS.resolve("images.yml"))).as("every sample service has an image")
 			.contains("SERVICE=orders", "SERVICE=inventory", "SERVICE=notifications");
+		try (Stream<Path> files = Files.walk(WORKFLOWS.resolve("../.."), 3)) {
+			List<String> dockerfiles = files.filter((file) -> file.getFileName().toString().equals("Dockerfile"))
+				.map((file) -> WORKFLOWS.resolve("../..").normalize().relativize(file.normalize()).toString())
+				.toList();
+			assertThat(dockerfiles).as("the repository's Dockerfiles").contains("bus-issuer/Dockerfile");
+			assertThat(Files.readString(WORKFLOWS.resolve("images.yml"))).as("every Dockerfile is built")
+				.contains(dockerfiles);
+		}
 	}
 
 	@Test
