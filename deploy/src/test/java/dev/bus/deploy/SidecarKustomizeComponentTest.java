@@ -1,14 +1,11 @@
 package dev.bus.deploy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -157,24 +154,7 @@ class SidecarKustomizeComponentTest {
 
 	/** {@code kubectl kustomize DIR}, failing with what it printed. */
 	static String build(Path kustomization) {
-		try {
-			Process process = new ProcessBuilder(TestTools.kubectl().toString(), "kustomize", kustomization.toString())
-				.redirectErrorStream(true)
-				.start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw new AssertionError("kubectl kustomize " + kustomization + " failed:\n" + output);
-			}
-			return output;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return TestTools.run(List.of(TestTools.kubectl().toString(), "kustomize", kustomization.toString()));
 	}
 
 	private static void assertSchemasAccept(String manifests) {

@@ -1,7 +1,12 @@
 package dev.bus.deploy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The tools {@code scripts/infra up} installs for these tests. */
 final class TestTools {
@@ -34,6 +39,32 @@ final class TestTools {
 	 */
 	static Path kubectl() {
 		return installed(home().resolve("kubectl/kubectl"));
+	}
+
+	/**
+	 * Runs a command with the test tools' kubectl first on the path and returns what it
+	 * printed; fails with it when the command fails or takes over two minutes.
+	 */
+	static String run(List<String> command) {
+		try {
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			builder.environment()
+				.put("PATH", kubectl().getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin"));
+			Process process = builder.start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				process.destroyForcibly();
+				throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+			}
+			return output;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
 	}
 
 	private static Path home() {

@@ -32,9 +32,9 @@ class WorkflowsTest {
 	}
 
 	@Test
-	void thereIsACiAChartAnImagesAndAReleaseWorkflow() throws IOException {
+	void thereIsACiAChartAnImagesAReleaseAndAnEndToEndWorkflow() throws IOException {
 		assertThat(workflows().map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("ci.yml",
-				"chart.yml", "images.yml", "release.yml");
+				"chart.yml", "images.yml", "release.yml", "e2e.yml");
 		assertThat(Files.readString(WORKFLOWS.resolve("ci.yml"))).as("README's test command, as .ci/run")
 			.contains("run: scripts/infra up && ./mvnw -B verify");
 	}
@@ -132,6 +132,31 @@ class WorkflowsTest {
 				map(map(map(workflow(WORKFLOWS.resolve("release.yml")).get("jobs")).get("images")).get("permissions")))
 			.as("a called workflow gets no more than its caller grants")
 			.containsEntry("id-token", "write");
+	}
+
+	/**
+	 * The e2e workflow runs on kind on a Kubernetes 1.29+ and an older version, and each
+	 * of its steps after the build is a command of scripts/e2e/run, which E2eScriptsTest
+	 * runs here where no cluster is needed.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void theEndToEndWorkflowRunsTheE2eScriptsStepsOnKindOnTwoKubernetesVersions() throws IOException {
+		Map<String, Object> job = map(map(workflow(WORKFLOWS.resolve("e2e.yml")).get("jobs")).get("kind"));
+		List<String> nodes = (List<String>) map(map(job.get("strategy")).get("matrix")).get("node");
+		assertThat(nodes).hasSize(2)
+			.anySatisfy((node) -> assertThat(node).matches("kindest/node:v1\\.(29|[3-9]\\d)\\.\\d+"))
+			.anySatisfy((node) -> assertThat(node).matches("kindest/node:v1\\.(2[0-8])\\.\\d+"));
+		List<Map<String, Object>> steps = (List<Map<String, Object>>) job.get("steps");
+		assertThat(steps)
+			.anySatisfy((step) -> assertThat(String.valueOf(step.get("uses"))).startsWith("helm/kind-action@"));
+		List<String> commands = steps.stream()
+			.map((step) -> step.get("run"))
+			.filter((run) -> run != null && run.toString().startsWith("scripts/e2e/run "))
+			.map((run) -> run.toString().split(" ")[1])
+			.toList();
+		assertThat(commands).containsExactly("images", "secrets", "platform", "dry-run", "install", "order-trace",
+				"disruption", "diagnose");
 	}
 
 	@Test
