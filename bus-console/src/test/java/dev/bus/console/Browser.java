@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -83,12 +85,18 @@ final class Browser implements AutoCloseable {
 	/**
 	 * Clicks a button that submits a form and returns the outcome the next page shows
 	 * (waiting for the page to be replaced first, since the one clicked on may show an
-	 * earlier outcome).
+	 * earlier outcome). The page clicked on is marked in its window object, which a new
+	 * document does not have: an element handle of the old page is no test, since
+	 * ChromeDriver 156 answers a question about a detached node with "Node with given id
+	 * does not belong to the document" rather than a stale element (a fresh-clone run
+	 * failed on it), and a question asked while the page unloads may fail too.
 	 */
 	String submit(By button) {
-		org.openqa.selenium.WebElement page = this.driver.findElement(By.tagName("html"));
+		JavascriptExecutor script = (JavascriptExecutor) this.driver;
+		script.executeScript("window.busSubmitted = true");
 		this.driver.findElement(button).click();
-		wait(Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+		wait(Duration.ofSeconds(15)).ignoring(WebDriverException.class)
+			.until((driver) -> Boolean.TRUE.equals(script.executeScript("return window.busSubmitted === undefined")));
 		return wait(Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.id("outcome")))
 			.getText();
 	}
